@@ -1,0 +1,335 @@
+//! HTTP side of the demo endpoint: axum on 127.0.0.1 (random port), the JSON
+//! protocol dispatch, and the knobs (latency, rate cap, faults).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use super::seed::{self, SeedConfig};
+use super::store::{ApiError, Store};
+
+/// What an injected fault does to the request it hits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FaultKind {
+    /// `AccessDeniedException`, HTTP 400.
+    AccessDenied,
+    /// `ThrottlingException`, HTTP 400 (retried by the SDK).
+    Throttle,
+    /// HTTP 500 with an HTML body, as moto answers calls it lacks.
+    Html500,
+    /// Never answers within the client's timeout.
+    Hang,
+    /// Any ECR error code and message.
+    Error { code: String, message: String },
+}
+
+/// A fault for the next `count` requests of `operation` (any operation when `None`).
+#[derive(Clone, Debug)]
+pub struct Fault {
+    pub operation: Option<String>,
+    pub kind: FaultKind,
+    pub count: u32,
+}
+
+/// Live knobs, shared with the server task.
+#[derive(Debug, Default)]
+pub struct Knobs {
+    /// Added to every request, in milliseconds.
+    pub latency_ms: AtomicU64,
+    /// Requests per second before ThrottlingException (0 = unlimited).
+    pub rate_limit: AtomicU64,
+    faults: Mutex<Vec<Fault>>,
+    bucket: Mutex<Option<(f64, Instant)>>,
+    /// Requests seen, by operation.
+    counts: Mutex<HashMap<String, u64>>,
+    /// maxResults of each paged call, by operation (for tests of paging).
+    page_sizes: Mutex<HashMap<String, Vec<u64>>>,
+}
+
+impl Knobs {
+    pub fn set_latency(&self, d: Duration) {
+        self.latency_ms
+            .store(d.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    pub fn set_rate_limit(&self, per_second: u64) {
+        self.rate_limit.store(per_second, Ordering::Relaxed);
+        if let Ok(mut b) = self.bucket.lock() {
+            *b = None;
+        }
+    }
+
+    pub fn inject(&self, fault: Fault) {
+        if let Ok(mut f) = self.faults.lock() {
+            f.push(fault);
+        }
+    }
+
+    pub fn clear_faults(&self) {
+        if let Ok(mut f) = self.faults.lock() {
+            f.clear();
+        }
+    }
+
+    /// Requests received for `operation` so far.
+    pub fn count(&self, operation: &str) -> u64 {
+        self.counts
+            .lock()
+            .map_or(0, |c| c.get(operation).copied().unwrap_or(0))
+    }
+
+    /// Total requests received.
+    pub fn total(&self) -> u64 {
+        self.counts.lock().map_or(0, |c| c.values().sum())
+    }
+
+    /// The maxResults sent with each call of `operation`.
+    pub fn page_sizes(&self, operation: &str) -> Vec<u64> {
+        self.page_sizes.lock().map_or_else(
+            |_| Vec::new(),
+            |p| p.get(operation).cloned().unwrap_or_default(),
+        )
+    }
+
+    fn take_fault(&self, op: &str) -> Option<FaultKind> {
+        let mut faults = self.faults.lock().ok()?;
+        let i = faults
+            .iter()
+            .position(|f| f.operation.as_deref().is_none_or(|o| o == op) && f.count > 0)?;
+        faults[i].count -= 1;
+        let kind = faults[i].kind.clone();
+        if faults[i].count == 0 {
+            faults.remove(i);
+        }
+        Some(kind)
+    }
+
+    /// Token bucket: `rate` tokens a second, burst of one second's worth.
+    fn admit(&self) -> bool {
+        let rate = self.rate_limit.load(Ordering::Relaxed) as f64;
+        if rate <= 0.0 {
+            return true;
+        }
+        let Ok(mut b) = self.bucket.lock() else {
+            return true;
+        };
+        let now = Instant::now();
+        let (tokens, last) = b.get_or_insert((rate, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(rate);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn record(&self, op: &str, body: &serde_json::Value) {
+        if let Ok(mut c) = self.counts.lock() {
+            *c.entry(op.to_owned()).or_default() += 1;
+        }
+        if let Some(m) = body.get("maxResults").and_then(serde_json::Value::as_u64) {
+            if let Ok(mut p) = self.page_sizes.lock() {
+                p.entry(op.to_owned()).or_default().push(m);
+            }
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Shared {
+    store: Arc<Mutex<Store>>,
+    knobs: Arc<Knobs>,
+}
+
+/// A running demo endpoint. Dropping it stops the server.
+#[derive(Debug)]
+pub struct DemoServer {
+    pub addr: SocketAddr,
+    pub knobs: Arc<Knobs>,
+    pub store: Arc<Mutex<Store>>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl DemoServer {
+    /// Seeds the store and serves it on 127.0.0.1 at a free port. Must be
+    /// called within a tokio runtime.
+    pub async fn start(cfg: &SeedConfig) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let mut store = seed::build(cfg);
+        store.base_url = format!("http://{addr}");
+        let shared = Shared {
+            store: Arc::new(Mutex::new(store)),
+            knobs: Arc::new(Knobs::default()),
+        };
+        let app = Router::new()
+            .route("/", post(ecr))
+            .route("/blobs/{digest}", get(blob))
+            .with_state(shared.clone());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::error!("demo endpoint stopped: {e}");
+            }
+        });
+        tracing::info!(%addr, "demo endpoint listening");
+        Ok(Self {
+            addr,
+            knobs: shared.knobs,
+            store: shared.store,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// The endpoint URL to give the SDK.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Runs `f` on the store (seed tweaks in tests: scan duration, failing scans).
+    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> Option<R> {
+        self.store.lock().ok().map(|mut s| f(&mut s))
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+const TARGET_PREFIX: &str = "AmazonEC2ContainerRegistry_V20150921.";
+
+async fn ecr(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let op = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.strip_prefix(TARGET_PREFIX))
+        .unwrap_or("")
+        .to_owned();
+    let req: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return api_error(&ApiError {
+                status: 400,
+                code: "SerializationException".into(),
+                message: e.to_string(),
+            });
+        }
+    };
+    s.knobs.record(&op, &req);
+    let latency = s.knobs.latency_ms.load(Ordering::Relaxed);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    if !s.knobs.admit() {
+        return api_error(&ApiError {
+            status: 400,
+            code: "ThrottlingException".into(),
+            message: "Rate exceeded".into(),
+        });
+    }
+    match s.knobs.take_fault(&op) {
+        Some(FaultKind::AccessDenied) => {
+            return api_error(&ApiError {
+                status: 400,
+                code: "AccessDeniedException".into(),
+                message: format!(
+                    "User: arn:aws:iam::123456789012:user/demo is not authorized to perform: ecr:{op}"
+                ),
+            });
+        }
+        Some(FaultKind::Throttle) => {
+            return api_error(&ApiError {
+                status: 400,
+                code: "ThrottlingException".into(),
+                message: "Rate exceeded".into(),
+            });
+        }
+        Some(FaultKind::Html500) => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                "<!doctype html><html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>",
+            )
+                .into_response();
+        }
+        Some(FaultKind::Hang) => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+        Some(FaultKind::Error { code, message }) => {
+            return api_error(&ApiError {
+                status: 400,
+                code: code.into(),
+                message,
+            });
+        }
+        None => {}
+    }
+    let answer = match s.store.lock() {
+        Ok(mut store) => store.call(&op, &req),
+        Err(_) => Err(ApiError {
+            status: 500,
+            code: "ServerException".into(),
+            message: "demo store poisoned".into(),
+        }),
+    };
+    match answer {
+        Ok(v) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/x-amz-json-1.1")],
+            v.to_string(),
+        )
+            .into_response(),
+        Err(e) => api_error(&e),
+    }
+}
+
+fn api_error(e: &ApiError) -> Response {
+    let body = serde_json::json!({"__type": e.code, "message": e.message}).to_string();
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/x-amz-json-1.1"),
+            (
+                header::HeaderName::from_static("x-amzn-errortype"),
+                e.code.as_ref(),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn blob(State(s): State<Shared>, Path(hex): Path<String>) -> Response {
+    let digest = crate::model::Digest::parse(&format!("sha256:{hex}"));
+    let bytes = digest.and_then(|d| s.store.lock().ok().and_then(|st| st.blobs.get(&d).cloned()));
+    match bytes {
+        Some(b) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/octet-stream")],
+            b,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "blob not found").into_response(),
+    }
+}

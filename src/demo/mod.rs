@@ -1,0 +1,21 @@
+//! The demo endpoint: an ECR endpoint served by ecrscope itself on 127.0.0.1,
+//! speaking ECR's JSON protocol (`X-Amz-Target:
+//! AmazonEC2ContainerRegistry_V20150921.<Operation>`), so the demo, the UI
+//! tests and the benchmarks all run the real SDK path: signing, JSON, paging,
+//! error parsing, retries.
+//!
+//! It holds deterministic seed data ([`seed`]), pages as ECR does, answers with
+//! ECR-shaped errors, serves config blobs for GetDownloadUrlForLayer, and has
+//! [`Knobs`] for latency, a request-rate cap (throttling) and injected faults.
+
+mod http;
+pub mod seed;
+mod store;
+
+pub use http::{DemoServer, Fault, FaultKind, Knobs};
+pub use seed::SeedConfig;
+pub use store::{Store, wildcard_match};
+
+/// The demo registry's account id and region.
+pub const DEMO_ACCOUNT: &str = "123456789012";
+pub const DEMO_REGION: &str = "us-east-1";

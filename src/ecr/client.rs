@@ -1,0 +1,208 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_types::region::Region;
+use tokio::sync::Semaphore;
+
+use super::EcrError;
+use super::error::{ErrorContext, HttpStatus, classify};
+use crate::model::RegistrySpec;
+
+/// Limits and timeouts for one registry's client.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    /// Requests in flight at once for this registry.
+    pub max_in_flight: usize,
+    /// Attempts per request (adaptive retry mode backs off on throttling).
+    pub max_attempts: u32,
+    pub connect_timeout: Duration,
+    /// One HTTP attempt.
+    pub attempt_timeout: Duration,
+    /// All attempts of one request.
+    pub operation_timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            max_in_flight: 8,
+            max_attempts: 5,
+            connect_timeout: Duration::from_secs(3),
+            attempt_timeout: Duration::from_secs(20),
+            operation_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Fixed test/demo credentials (never real ones: real credentials are only
+/// ever resolved by aws-config and never held by ecrscope).
+#[derive(Clone)]
+pub struct StaticCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+impl std::fmt::Debug for StaticCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StaticCredentials(<redacted>)")
+    }
+}
+
+/// An ECR client for one registry: the SDK client, the registry id to pass on
+/// every call, and the semaphore that bounds requests in flight.
+#[derive(Clone, Debug)]
+pub struct EcrClient {
+    pub(crate) sdk: aws_sdk_ecr::Client,
+    pub(crate) registry_id: Option<String>,
+    pub(crate) cx: ErrorContext,
+    permits: Arc<Semaphore>,
+    region: String,
+}
+
+impl EcrClient {
+    /// Builds a client the way the aws CLI would for this profile and region:
+    /// aws-config resolves credentials (env, profile, SSO, credential_process,
+    /// web identity, container, instance metadata) lazily on the first call.
+    pub async fn connect(spec: &RegistrySpec, opts: &ClientOptions) -> Self {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(spec.region.clone()))
+            .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts))
+            .timeout_config(timeouts(opts));
+        if let Some(p) = &spec.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(e) = &spec.endpoint {
+            loader = loader.endpoint_url(e);
+        }
+        // The default chain ends with the EC2 instance-metadata probe, which on
+        // a laptop costs seconds per attempt. One quick attempt is enough to
+        // find a real instance; anything else fails fast with a clear error.
+        let mut chain =
+            aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+                .region(Region::new(spec.region.clone()))
+                .imds_client(
+                    aws_config::imds::Client::builder()
+                        .max_attempts(1)
+                        .connect_timeout(Duration::from_millis(400))
+                        .read_timeout(Duration::from_millis(600))
+                        .build(),
+                );
+        if let Some(p) = &spec.profile {
+            chain = chain.profile_name(p);
+        }
+        loader = loader.credentials_provider(chain.build().await);
+        let sdk_config = loader.load().await;
+        let endpoint = sdk_config
+            .endpoint_url()
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("https://api.ecr.{}.amazonaws.com", spec.region));
+        let cx = ErrorContext {
+            profile: spec.profile.clone(),
+            sso: match &spec.profile {
+                Some(p) => crate::profiles::profile_uses_sso(p).await,
+                None => false,
+            },
+            endpoint,
+        };
+        let sdk = aws_sdk_ecr::Client::new(&sdk_config);
+        Self::from_parts(sdk, spec.registry_id.clone(), cx, opts, spec.region.clone())
+    }
+
+    /// A client for a known endpoint with fixed credentials: the demo endpoint,
+    /// moto in tests, benchmarks.
+    pub fn with_static(
+        endpoint: &str,
+        region: &str,
+        creds: &StaticCredentials,
+        registry_id: Option<String>,
+        opts: &ClientOptions,
+    ) -> Self {
+        let credentials = aws_sdk_ecr::config::Credentials::new(
+            creds.access_key_id.clone(),
+            creds.secret_access_key.clone(),
+            None,
+            None,
+            "ecrscope-static",
+        );
+        let conf = aws_sdk_ecr::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_owned()))
+            .endpoint_url(endpoint)
+            .credentials_provider(credentials)
+            .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts))
+            .timeout_config(timeouts(opts))
+            .build();
+        let cx = ErrorContext {
+            profile: None,
+            sso: false,
+            endpoint: endpoint.to_owned(),
+        };
+        Self::from_parts(
+            aws_sdk_ecr::Client::from_conf(conf),
+            registry_id,
+            cx,
+            opts,
+            region.to_owned(),
+        )
+    }
+
+    fn from_parts(
+        sdk: aws_sdk_ecr::Client,
+        registry_id: Option<String>,
+        cx: ErrorContext,
+        opts: &ClientOptions,
+        region: String,
+    ) -> Self {
+        Self {
+            sdk,
+            registry_id,
+            cx,
+            permits: Arc::new(Semaphore::new(opts.max_in_flight.max(1))),
+            region,
+        }
+    }
+
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    pub fn endpoint(&self) -> &str {
+        &self.cx.endpoint
+    }
+
+    /// Requests currently waiting for or holding a permit is not observable
+    /// from a semaphore; this reports the free permits, for tests.
+    pub fn free_permits(&self) -> usize {
+        self.permits.available_permits()
+    }
+
+    /// Runs one SDK request under this registry's in-flight limit and turns
+    /// its error into an `EcrError`. The SDK future is lazy, so nothing is
+    /// sent before the permit is held.
+    pub(crate) async fn run<T, E, R>(
+        &self,
+        operation: &'static str,
+        request: impl std::future::Future<Output = Result<T, aws_sdk_ecr::error::SdkError<E, R>>>,
+    ) -> Result<T, EcrError>
+    where
+        E: aws_sdk_ecr::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + HttpStatus,
+    {
+        let _permit = self.permits.acquire().await.map_err(|_| EcrError::Other {
+            operation: operation.to_owned(),
+            detail: "the client was shut down".into(),
+        })?;
+        request.await.map_err(|e| classify(operation, e, &self.cx))
+    }
+}
+
+fn timeouts(opts: &ClientOptions) -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(opts.connect_timeout)
+        .operation_attempt_timeout(opts.attempt_timeout)
+        .operation_timeout(opts.operation_timeout)
+        .build()
+}

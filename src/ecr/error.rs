@@ -1,0 +1,544 @@
+//! One error type for every ECR call, with a message a person can act on.
+//!
+//! SDK errors are classified once, here, from their error code, HTTP status and
+//! source chain. The UI only ever shows `EcrError`'s `Display`; the raw SDK
+//! error goes to the log at debug level (it never holds secrets: the SDK
+//! redacts credentials in its own `Debug`).
+
+use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_types::error::display::DisplayErrorContext;
+
+/// What went wrong, in words that say what to do next.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EcrError {
+    #[error("Access denied{}. Check that the IAM policy of {who} allows this action.", op_suffix(.operation))]
+    AccessDenied {
+        operation: String,
+        who: String,
+        detail: String,
+    },
+
+    #[error(
+        "The SSO session of profile '{profile}' has expired or was never started. Run: aws sso login --profile {profile}"
+    )]
+    SsoExpired { profile: String },
+
+    #[error(
+        "The credentials of {who} have expired. Refresh them (e.g. run your credential helper again) and retry."
+    )]
+    CredentialsExpired { who: String },
+
+    #[error(
+        "No credentials found for {who}. Add them to ~/.aws/credentials, set AWS_PROFILE, or run 'aws configure'."
+    )]
+    NoCredentials { who: String },
+
+    #[error("Throttled by ECR after retries{}. Wait a moment and retry; fewer parallel requests help.", op_suffix(.operation))]
+    Throttled { operation: String },
+
+    #[error(
+        "{what} was not found. It may have been deleted, or it is in another region or account."
+    )]
+    NotFound { what: String },
+
+    #[error("Tag already exists{}: this repository's tags are immutable, so a tag cannot be moved to another image.", tag_suffix(.tag))]
+    TagAlreadyExists { tag: Option<String> },
+
+    #[error("Scan quota reached: {detail} ECR allows one basic scan per image every 24 hours.")]
+    ScanQuota { detail: String },
+
+    #[error(
+        "This endpoint does not support {operation} (it answered HTTP {status} without an ECR error). Local emulators such as moto lack some ECR calls."
+    )]
+    NotSupported { operation: String, status: u16 },
+
+    #[error(
+        "Cannot reach {endpoint}: {detail}. Check the network, VPN or proxy, and the endpoint URL."
+    )]
+    Network { endpoint: String, detail: String },
+
+    #[error(
+        "{operation} timed out talking to {endpoint}. The endpoint may be slow or unreachable; retry later."
+    )]
+    Timeout { operation: String, endpoint: String },
+
+    #[error("Invalid input: {detail}")]
+    InvalidInput { detail: String },
+
+    #[error("{operation} would exceed an ECR limit: {detail}")]
+    LimitExceeded { operation: String, detail: String },
+
+    #[error("{operation} failed: {detail}")]
+    Other { operation: String, detail: String },
+}
+
+fn op_suffix(op: &str) -> String {
+    if op.is_empty() {
+        String::new()
+    } else {
+        format!(" ({op})")
+    }
+}
+
+fn tag_suffix(tag: &Option<String>) -> String {
+    tag.as_deref()
+        .map(|t| format!(" ('{t}')"))
+        .unwrap_or_default()
+}
+
+impl EcrError {
+    /// The short name of the error kind, for the status bar and tests.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::AccessDenied { .. } => "access denied",
+            Self::SsoExpired { .. } => "sso expired",
+            Self::CredentialsExpired { .. } => "credentials expired",
+            Self::NoCredentials { .. } => "no credentials",
+            Self::Throttled { .. } => "throttled",
+            Self::NotFound { .. } => "not found",
+            Self::TagAlreadyExists { .. } => "tag exists",
+            Self::ScanQuota { .. } => "scan quota",
+            Self::NotSupported { .. } => "not supported",
+            Self::Network { .. } => "network",
+            Self::Timeout { .. } => "timeout",
+            Self::InvalidInput { .. } => "invalid input",
+            Self::LimitExceeded { .. } => "limit exceeded",
+            Self::Other { .. } => "error",
+        }
+    }
+
+    /// Errors worth a retry button (as opposed to fixing something first).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::Throttled { .. } | Self::Network { .. } | Self::Timeout { .. }
+        )
+    }
+}
+
+/// Who the request ran as and where it went; makes messages specific.
+#[derive(Clone, Debug, Default)]
+pub struct ErrorContext {
+    pub profile: Option<String>,
+    /// Profile uses IAM Identity Center (sso_session / sso_start_url).
+    pub sso: bool,
+    pub endpoint: String,
+}
+
+impl ErrorContext {
+    fn who(&self) -> String {
+        match &self.profile {
+            Some(p) => format!("profile '{p}'"),
+            None => "the environment credentials".to_owned(),
+        }
+    }
+}
+
+/// Turns any SDK error into an `EcrError`. `operation` is the ECR operation
+/// name (DescribeImages ...).
+pub fn classify<E, R>(operation: &str, err: SdkError<E, R>, cx: &ErrorContext) -> EcrError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + HttpStatus,
+{
+    let chain = DisplayErrorContext(&err).to_string();
+    tracing::debug!(operation, error = %chain, "ECR call failed");
+    let op = operation.to_owned();
+    match &err {
+        SdkError::ServiceError(ctx) => {
+            let status = ctx.raw().http_status();
+            from_code(operation, ctx.err().code(), ctx.err().message(), status, cx)
+        }
+        SdkError::TimeoutError(_) => EcrError::Timeout {
+            operation: op,
+            endpoint: cx.endpoint.clone(),
+        },
+        SdkError::ResponseError(ctx) => {
+            let status = ctx.raw().http_status();
+            if status >= 500 || status == 404 || status == 405 {
+                EcrError::NotSupported {
+                    operation: op,
+                    status,
+                }
+            } else {
+                EcrError::Other {
+                    operation: op,
+                    detail: format!("unreadable answer (HTTP {status})"),
+                }
+            }
+        }
+        SdkError::DispatchFailure(d) => {
+            if let Some(e) = credential_problem(&chain, cx) {
+                e
+            } else if d.is_timeout() {
+                EcrError::Timeout {
+                    operation: op,
+                    endpoint: cx.endpoint.clone(),
+                }
+            } else if d.is_io() {
+                EcrError::Network {
+                    endpoint: cx.endpoint.clone(),
+                    detail: io_detail(&chain),
+                }
+            } else {
+                EcrError::Other {
+                    operation: op,
+                    detail: last_source(&chain),
+                }
+            }
+        }
+        SdkError::ConstructionFailure(_) => {
+            credential_problem(&chain, cx).unwrap_or_else(|| EcrError::InvalidInput {
+                detail: last_source(&chain),
+            })
+        }
+        _ => credential_problem(&chain, cx).unwrap_or_else(|| EcrError::Other {
+            operation: op,
+            detail: last_source(&chain),
+        }),
+    }
+}
+
+/// Classification by error code, shared with tests and with errors that do not
+/// come through `SdkError`.
+pub fn from_code(
+    operation: &str,
+    code: Option<&str>,
+    message: Option<&str>,
+    status: u16,
+    cx: &ErrorContext,
+) -> EcrError {
+    let op = operation.to_owned();
+    let msg = message.unwrap_or("").to_owned();
+    match code.unwrap_or("") {
+        "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" => {
+            EcrError::AccessDenied {
+                operation: op,
+                who: cx.who(),
+                detail: msg,
+            }
+        }
+        "ExpiredTokenException" | "ExpiredToken" | "RequestExpired" => {
+            if cx.sso {
+                EcrError::SsoExpired {
+                    profile: cx.profile.clone().unwrap_or_else(|| "default".into()),
+                }
+            } else {
+                EcrError::CredentialsExpired { who: cx.who() }
+            }
+        }
+        "UnrecognizedClientException"
+        | "InvalidClientTokenId"
+        | "InvalidSignatureException"
+        | "IncompleteSignature" => EcrError::CredentialsExpired { who: cx.who() },
+        "ThrottlingException" | "TooManyRequestsException" | "Throttling" => {
+            EcrError::Throttled { operation: op }
+        }
+        "RepositoryNotFoundException" => EcrError::NotFound {
+            what: quoted_or("The repository", &msg),
+        },
+        "ImageNotFoundException" => EcrError::NotFound {
+            what: quoted_or("The image", &msg),
+        },
+        "LayersNotFoundException" | "LayerInaccessibleException" => EcrError::NotFound {
+            what: "The layer".into(),
+        },
+        "LifecyclePolicyNotFoundException" => EcrError::NotFound {
+            what: "The lifecycle policy".into(),
+        },
+        "LifecyclePolicyPreviewNotFoundException" => EcrError::NotFound {
+            what: "The lifecycle policy preview".into(),
+        },
+        "RepositoryPolicyNotFoundException" => EcrError::NotFound {
+            what: "The repository policy".into(),
+        },
+        "PullThroughCacheRuleNotFoundException" => EcrError::NotFound {
+            what: "The pull-through cache rule".into(),
+        },
+        "ScanNotFoundException" => EcrError::NotFound {
+            what: "A scan of this image".into(),
+        },
+        "RegistryPolicyNotFoundException" => EcrError::NotFound {
+            what: "The registry policy".into(),
+        },
+        "ImageTagAlreadyExistsException" | "ImageAlreadyExistsException" => {
+            EcrError::TagAlreadyExists {
+                tag: tag_from_message(&msg),
+            }
+        }
+        "LimitExceededException" if operation == "StartImageScan" => EcrError::ScanQuota {
+            detail: ensure_period(&msg),
+        },
+        "LimitExceededException" => EcrError::LimitExceeded {
+            operation: op,
+            detail: msg,
+        },
+        "InvalidParameterException"
+        | "ValidationException"
+        | "InvalidTagParameterException"
+        | "InvalidLayerPartException"
+        | "UnsupportedUpstreamRegistryException"
+        | "SecretNotFoundException"
+        | "UnableToAccessSecretException"
+        | "UnableToDecryptSecretValueException"
+        | "UnsupportedImageTypeException"
+        | "KmsException"
+        | "LifecyclePolicyPreviewInProgressException"
+        | "PullThroughCacheRuleAlreadyExistsException"
+        | "RepositoryAlreadyExistsException"
+        | "RepositoryNotEmptyException"
+        | "TooManyTagsException"
+        | "ImageDigestDoesNotMatchException"
+        | "ReferencedImagesNotFoundException" => EcrError::InvalidInput {
+            detail: if msg.is_empty() {
+                code.unwrap_or_default()
+                    .trim_end_matches("Exception")
+                    .to_owned()
+            } else {
+                msg
+            },
+        },
+        "" if status >= 500 => EcrError::NotSupported {
+            operation: op,
+            status,
+        },
+        "" if status == 403 => EcrError::AccessDenied {
+            operation: op,
+            who: cx.who(),
+            detail: msg,
+        },
+        other => EcrError::Other {
+            operation: op,
+            detail: if msg.is_empty() {
+                other.to_owned()
+            } else {
+                msg
+            },
+        },
+    }
+}
+
+fn quoted_or(default: &str, msg: &str) -> String {
+    // ECR's messages quote the name: "The repository with name 'x' does not exist ..."
+    match msg.split('\'').nth(1) {
+        Some(name) if !name.is_empty() => format!("{default} '{name}'"),
+        _ => default.to_owned(),
+    }
+}
+
+fn tag_from_message(msg: &str) -> Option<String> {
+    // "The image tag 'v1' already exists in the 'repo' repository ..."
+    msg.split('\'')
+        .nth(1)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+fn ensure_period(msg: &str) -> String {
+    let m = msg.trim();
+    if m.is_empty() {
+        "the image was scanned less than 24 hours ago.".to_owned()
+    } else if m.ends_with('.') {
+        m.to_owned()
+    } else {
+        format!("{m}.")
+    }
+}
+
+/// Credential problems surface as dispatch/construction failures whose source
+/// chain names the provider; find them by their words.
+fn credential_problem(chain: &str, cx: &ErrorContext) -> Option<EcrError> {
+    let lower = chain.to_ascii_lowercase();
+    let sso_words = lower.contains("sso")
+        && (lower.contains("expired") || lower.contains("token") || lower.contains("session"));
+    if cx.sso && (sso_words || lower.contains("no credentials") || lower.contains("credentials")) {
+        return Some(EcrError::SsoExpired {
+            profile: cx.profile.clone().unwrap_or_else(|| "default".into()),
+        });
+    }
+    if lower.contains("expired") && lower.contains("credential") {
+        return Some(EcrError::CredentialsExpired { who: cx.who() });
+    }
+    let missing = [
+        "no credentials",
+        "nomatchingauthscheme",
+        "no matching auth scheme",
+        "credentials provider was not enabled",
+        "credentialsnotloaded",
+        "failed to load credentials",
+        "could not find credentials",
+        "profile file did not contain",
+        "could not find profile",
+    ];
+    if missing.iter().any(|w| lower.contains(w)) {
+        return Some(EcrError::NoCredentials { who: cx.who() });
+    }
+    None
+}
+
+fn io_detail(chain: &str) -> String {
+    let lower = chain.to_ascii_lowercase();
+    if lower.contains("connection refused") {
+        "connection refused".into()
+    } else if lower.contains("dns")
+        || lower.contains("failed to lookup")
+        || lower.contains("name or service not known")
+    {
+        "the host name does not resolve".into()
+    } else if lower.contains("certificate") || lower.contains("tls") {
+        "TLS handshake failed".into()
+    } else {
+        last_source(chain)
+    }
+}
+
+/// The innermost cause, which is usually the readable one.
+fn last_source(chain: &str) -> String {
+    chain
+        .rsplit(": ")
+        .next()
+        .unwrap_or(chain)
+        .trim()
+        .trim_end_matches(')')
+        .to_owned()
+}
+
+/// The HTTP status of a raw response, behind a trait so tests can fake it.
+pub trait HttpStatus {
+    fn http_status(&self) -> u16;
+}
+
+impl HttpStatus for aws_sdk_ecr::config::http::HttpResponse {
+    fn http_status(&self) -> u16 {
+        self.status().as_u16()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cx(sso: bool) -> ErrorContext {
+        ErrorContext {
+            profile: Some("dev".into()),
+            sso,
+            endpoint: "https://api.ecr".into(),
+        }
+    }
+
+    #[test]
+    fn both_tag_exists_codes_are_one_error() {
+        for code in [
+            "ImageTagAlreadyExistsException",
+            "ImageAlreadyExistsException",
+        ] {
+            let e = from_code(
+                "PutImage",
+                Some(code),
+                Some("The image tag 'v1' already exists"),
+                400,
+                &cx(false),
+            );
+            assert_eq!(
+                e,
+                EcrError::TagAlreadyExists {
+                    tag: Some("v1".into())
+                }
+            );
+            assert!(e.to_string().contains("'v1'"));
+        }
+    }
+
+    #[test]
+    fn expired_token_under_sso_names_the_login_command() {
+        let e = from_code(
+            "DescribeRepositories",
+            Some("ExpiredTokenException"),
+            None,
+            400,
+            &cx(true),
+        );
+        assert!(e.to_string().contains("aws sso login --profile dev"), "{e}");
+        let e = from_code(
+            "DescribeRepositories",
+            Some("ExpiredTokenException"),
+            None,
+            400,
+            &cx(false),
+        );
+        assert_eq!(e.kind(), "credentials expired");
+    }
+
+    #[test]
+    fn scan_quota_only_for_start_image_scan() {
+        let e = from_code(
+            "StartImageScan",
+            Some("LimitExceededException"),
+            Some("The scan quota per image has been exceeded"),
+            400,
+            &cx(false),
+        );
+        assert_eq!(e.kind(), "scan quota");
+        assert!(e.to_string().contains("24 hours"));
+        let e = from_code(
+            "PutImage",
+            Some("LimitExceededException"),
+            Some("too many"),
+            400,
+            &cx(false),
+        );
+        assert_eq!(e.kind(), "limit exceeded");
+    }
+
+    #[test]
+    fn html_500_is_not_supported() {
+        let e = from_code("GetDownloadUrlForLayer", None, None, 500, &cx(false));
+        assert_eq!(e.kind(), "not supported");
+        assert!(e.to_string().contains("GetDownloadUrlForLayer"));
+    }
+
+    #[test]
+    fn not_found_quotes_the_name() {
+        let e = from_code(
+            "DescribeImages",
+            Some("RepositoryNotFoundException"),
+            Some(
+                "The repository with name 'team/api' does not exist in the registry with id '123'",
+            ),
+            400,
+            &cx(false),
+        );
+        assert_eq!(
+            e.to_string(),
+            "The repository 'team/api' was not found. It may have been deleted, or it is in another region or account."
+        );
+    }
+
+    #[test]
+    fn credential_words_are_recognised() {
+        let e = credential_problem(
+            "dispatch failure: other: no credentials in the property bag",
+            &cx(false),
+        );
+        assert_eq!(e.map(|e| e.kind()), Some("no credentials"));
+        let e = credential_problem(
+            "failed to load credentials: the SSO token has expired",
+            &cx(true),
+        );
+        assert_eq!(e.map(|e| e.kind()), Some("sso expired"));
+        assert!(credential_problem("connection refused", &cx(false)).is_none());
+    }
+
+    #[test]
+    fn access_denied_names_who() {
+        let e = from_code(
+            "DeleteRepository",
+            Some("AccessDeniedException"),
+            Some("User: arn is not authorized"),
+            400,
+            &cx(false),
+        );
+        assert!(e.to_string().contains("profile 'dev'"));
+        assert!(e.to_string().contains("DeleteRepository"));
+    }
+}

@@ -1,0 +1,274 @@
+use aws_sdk_ecr::types as t;
+
+use super::{EcrClient, EcrError, MAX_BATCH, MAX_PAGE, convert};
+use crate::model::{Digest, Image, ImageId};
+
+/// DescribeImages' full record plus the repository it came from.
+pub type ImageDetail = Image;
+
+fn identifier(id: &ImageId) -> t::ImageIdentifier {
+    match id {
+        ImageId::Digest(d) => t::ImageIdentifier::builder()
+            .image_digest(d.to_string())
+            .build(),
+        ImageId::Tag(tag) => t::ImageIdentifier::builder().image_tag(tag).build(),
+    }
+}
+
+/// Every image of a repository, page by page (1000 a page). `on_page` gets
+/// each page as it arrives, so the first rows show after one round trip.
+pub async fn describe_images(
+    c: &EcrClient,
+    repo: &str,
+    mut on_page: impl FnMut(Vec<Image>),
+) -> Result<usize, EcrError> {
+    let mut token: Option<String> = None;
+    let mut total = 0;
+    loop {
+        let req = c
+            .sdk
+            .describe_images()
+            .set_registry_id(c.registry_id.clone())
+            .repository_name(repo)
+            .max_results(MAX_PAGE)
+            .set_next_token(token.take());
+        let out = c.run("DescribeImages", req.send()).await?;
+        let page: Vec<Image> = out
+            .image_details()
+            .iter()
+            .filter_map(convert::image)
+            .collect();
+        total += page.len();
+        on_page(page);
+        match out.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+            _ => return Ok(total),
+        }
+    }
+}
+
+/// DescribeImages for given ids, in batches of 100 (`maxResults` cannot be
+/// combined with ids).
+pub async fn describe_images_by_id(
+    c: &EcrClient,
+    repo: &str,
+    ids: &[ImageId],
+) -> Result<Vec<Image>, EcrError> {
+    let mut all = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(MAX_BATCH) {
+        let req = c
+            .sdk
+            .describe_images()
+            .set_registry_id(c.registry_id.clone())
+            .repository_name(repo)
+            .set_image_ids(Some(chunk.iter().map(identifier).collect()));
+        let out = c.run("DescribeImages", req.send()).await?;
+        all.extend(out.image_details().iter().filter_map(convert::image));
+    }
+    Ok(all)
+}
+
+/// ListImages: (digest, tag) pairs, all pages. Cheaper than DescribeImages
+/// when only identities are needed.
+pub async fn list_image_ids(
+    c: &EcrClient,
+    repo: &str,
+) -> Result<Vec<(Digest, Option<String>)>, EcrError> {
+    let mut token: Option<String> = None;
+    let mut all = Vec::new();
+    loop {
+        let req = c
+            .sdk
+            .list_images()
+            .set_registry_id(c.registry_id.clone())
+            .repository_name(repo)
+            .max_results(MAX_PAGE)
+            .set_next_token(token.take());
+        let out = c.run("ListImages", req.send()).await?;
+        for id in out.image_ids() {
+            if let Some(d) = id.image_digest().and_then(Digest::parse) {
+                all.push((d, id.image_tag().map(str::to_owned)));
+            }
+        }
+        match out.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+            _ => return Ok(all),
+        }
+    }
+}
+
+/// A manifest as BatchGetImage returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManifestDoc {
+    pub digest: Option<Digest>,
+    pub tag: Option<String>,
+    pub media_type: Option<String>,
+    pub manifest: String,
+}
+
+/// BatchGetImage in batches of 100. Ids that failed are returned with their
+/// reason rather than failing the whole call.
+pub async fn batch_get_manifests(
+    c: &EcrClient,
+    repo: &str,
+    ids: &[ImageId],
+) -> Result<(Vec<ManifestDoc>, Vec<(String, String)>), EcrError> {
+    let mut docs = Vec::new();
+    let mut failures = Vec::new();
+    for chunk in ids.chunks(MAX_BATCH) {
+        let req = c
+            .sdk
+            .batch_get_image()
+            .set_registry_id(c.registry_id.clone())
+            .repository_name(repo)
+            .set_image_ids(Some(chunk.iter().map(identifier).collect()))
+            .accepted_media_types("application/vnd.docker.distribution.manifest.v2+json")
+            .accepted_media_types("application/vnd.docker.distribution.manifest.list.v2+json")
+            .accepted_media_types("application/vnd.oci.image.manifest.v1+json")
+            .accepted_media_types("application/vnd.oci.image.index.v1+json");
+        let out = c.run("BatchGetImage", req.send()).await?;
+        for img in out.images() {
+            docs.push(ManifestDoc {
+                digest: img
+                    .image_id()
+                    .and_then(|i| i.image_digest())
+                    .and_then(Digest::parse),
+                tag: img
+                    .image_id()
+                    .and_then(|i| i.image_tag())
+                    .map(str::to_owned),
+                media_type: img.image_manifest_media_type().map(str::to_owned),
+                manifest: img.image_manifest().unwrap_or_default().to_owned(),
+            });
+        }
+        failures.extend(out.failures().iter().map(failure));
+    }
+    Ok((docs, failures))
+}
+
+fn failure(f: &t::ImageFailure) -> (String, String) {
+    let id = f
+        .image_id()
+        .map(|i| i.image_tag().or(i.image_digest()).unwrap_or("?").to_owned())
+        .unwrap_or_else(|| "?".into());
+    let reason = f
+        .failure_reason()
+        .map(str::to_owned)
+        .or_else(|| f.failure_code().map(|c| c.as_str().to_owned()))
+        .unwrap_or_else(|| "unknown reason".into());
+    (id, reason)
+}
+
+/// What BatchDeleteImage did, per id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BatchDeleteResult {
+    /// Digest or tag of each deleted image id.
+    pub deleted: Vec<String>,
+    /// (id, reason) for each refusal.
+    pub failures: Vec<(String, String)>,
+}
+
+/// Deletes images (or single tags, when given by tag) in batches of 100.
+pub async fn batch_delete_images(
+    c: &EcrClient,
+    repo: &str,
+    ids: &[ImageId],
+) -> Result<BatchDeleteResult, EcrError> {
+    let mut result = BatchDeleteResult::default();
+    for chunk in ids.chunks(MAX_BATCH) {
+        let req = c
+            .sdk
+            .batch_delete_image()
+            .set_registry_id(c.registry_id.clone())
+            .repository_name(repo)
+            .set_image_ids(Some(chunk.iter().map(identifier).collect()));
+        let out = c.run("BatchDeleteImage", req.send()).await?;
+        for id in out.image_ids() {
+            result.deleted.push(
+                id.image_tag()
+                    .or(id.image_digest())
+                    .unwrap_or("?")
+                    .to_owned(),
+            );
+        }
+        result.failures.extend(out.failures().iter().map(failure));
+    }
+    Ok(result)
+}
+
+/// PutImage: stores a manifest under a tag. Returns the image's digest as the
+/// server reports it.
+pub async fn put_image(
+    c: &EcrClient,
+    repo: &str,
+    manifest: &str,
+    media_type: Option<&str>,
+    tag: Option<&str>,
+    digest: Option<&Digest>,
+) -> Result<Option<Digest>, EcrError> {
+    let req = c
+        .sdk
+        .put_image()
+        .set_registry_id(c.registry_id.clone())
+        .repository_name(repo)
+        .image_manifest(manifest)
+        .set_image_manifest_media_type(media_type.map(str::to_owned))
+        .set_image_tag(tag.map(str::to_owned))
+        .set_image_digest(digest.map(Digest::to_string));
+    let out = c.run("PutImage", req.send()).await?;
+    Ok(out
+        .image()
+        .and_then(|i| i.image_id())
+        .and_then(|i| i.image_digest())
+        .and_then(Digest::parse))
+}
+
+/// Re-tags an image: fetch its manifest, put it again under the new tag.
+pub async fn retag_image(
+    c: &EcrClient,
+    repo: &str,
+    digest: &Digest,
+    new_tag: &str,
+) -> Result<(), EcrError> {
+    let (docs, failures) = batch_get_manifests(c, repo, &[ImageId::Digest(*digest)]).await?;
+    let Some(doc) = docs.into_iter().next() else {
+        let reason = failures
+            .first()
+            .map_or_else(|| "no manifest returned".to_owned(), |f| f.1.clone());
+        return Err(EcrError::NotFound {
+            what: format!("The image {} ({reason})", digest.short()),
+        });
+    };
+    put_image(
+        c,
+        repo,
+        &doc.manifest,
+        doc.media_type.as_deref(),
+        Some(new_tag),
+        Some(digest),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A URL the layer or config blob can be downloaded from (pre-signed, short
+/// lived: never logged).
+pub async fn get_download_url_for_layer(
+    c: &EcrClient,
+    repo: &str,
+    layer: &Digest,
+) -> Result<String, EcrError> {
+    let req = c
+        .sdk
+        .get_download_url_for_layer()
+        .set_registry_id(c.registry_id.clone())
+        .repository_name(repo)
+        .layer_digest(layer.to_string());
+    let out = c.run("GetDownloadUrlForLayer", req.send()).await?;
+    out.download_url()
+        .map(str::to_owned)
+        .ok_or_else(|| EcrError::Other {
+            operation: "GetDownloadUrlForLayer".into(),
+            detail: "the answer held no URL".into(),
+        })
+}

@@ -1,0 +1,50 @@
+//! The only module that names `aws_sdk_ecr`. Every function takes an
+//! [`EcrClient`], pages fully at ECR's maxima, chunks batches, passes the
+//! registry id for cross-account registries, and returns model types or an
+//! [`EcrError`].
+
+mod client;
+mod convert;
+mod error;
+mod images;
+mod lifecycle;
+mod pull_through;
+mod registry;
+mod repositories;
+mod scanning;
+
+pub use client::{ClientOptions, EcrClient, StaticCredentials};
+pub use error::{EcrError, ErrorContext, from_code};
+pub use images::{
+    BatchDeleteResult, ImageDetail, ManifestDoc, batch_delete_images, batch_get_manifests,
+    describe_images, describe_images_by_id, get_download_url_for_layer, list_image_ids, put_image,
+    retag_image,
+};
+pub use lifecycle::{
+    delete_lifecycle_policy, get_lifecycle_policy, get_lifecycle_policy_preview,
+    put_lifecycle_policy, start_lifecycle_policy_preview,
+};
+pub use pull_through::{
+    NewPullThroughRule, PullThroughValidation, create_pull_through_cache_rule,
+    delete_pull_through_cache_rule, describe_pull_through_cache_rules,
+    update_pull_through_cache_rule, validate_pull_through_cache_rule,
+};
+pub use registry::{describe_registry, get_authorization_token, get_repository_policy};
+pub use repositories::{
+    NewRepository, create_repository, delete_repository, describe_repositories,
+    describe_repositories_paged, put_image_scanning_configuration, put_image_tag_mutability,
+};
+pub use scanning::{
+    batch_get_repository_scanning_configuration, describe_image_scan_findings,
+    get_registry_scanning_configuration, put_registry_scanning_configuration, start_image_scan,
+};
+
+/// DescribeRepositories / DescribeImages / ListImages / basic findings /
+/// pull-through rules: ECR's largest page.
+pub const MAX_PAGE: i32 = 1000;
+/// Enhanced findings and lifecycle preview pages are capped lower.
+pub const MAX_PAGE_SMALL: i32 = 100;
+/// BatchGetImage / BatchDeleteImage / DescribeImages by id.
+pub const MAX_BATCH: usize = 100;
+/// BatchGetRepositoryScanningConfiguration.
+pub const MAX_SCAN_CONFIG_BATCH: usize = 25;

@@ -1,0 +1,180 @@
+use super::{EpochMillis, FindingSeverityCounts, ScanStatus};
+
+/// A sha256 digest held as its 32 bytes (not a 71-byte string): large
+/// repositories hold hundreds of thousands of these.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Digest(pub [u8; 32]);
+
+impl Digest {
+    /// Parses `sha256:<64 hex>`; anything else is `None`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let hex = s.strip_prefix("sha256:")?;
+        if hex.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, chunk) in hex.as_bytes().chunks(2).enumerate() {
+            let hi = (chunk[0] as char).to_digit(16)?;
+            let lo = (chunk[1] as char).to_digit(16)?;
+            out[i] = (hi * 16 + lo) as u8;
+        }
+        Some(Self(out))
+    }
+
+    /// sha256 of some bytes (a manifest), as ECR computes image digests.
+    pub fn of_bytes(bytes: &[u8]) -> Self {
+        use sha2::Digest as _;
+        Self(sha2::Sha256::digest(bytes).into())
+    }
+
+    pub fn hex(&self) -> String {
+        use std::fmt::Write as _;
+        self.0.iter().fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+    }
+
+    /// The first 12 hex characters, as docker shows image ids.
+    pub fn short(&self) -> String {
+        self.hex()[..12].to_owned()
+    }
+}
+
+impl std::fmt::Display for Digest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "sha256:{}", self.hex())
+    }
+}
+
+impl std::fmt::Debug for Digest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "sha256:{}", self.short())
+    }
+}
+
+/// How an image is addressed in batch calls.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ImageId {
+    Digest(Digest),
+    Tag(String),
+}
+
+/// The manifest's kind, from its media type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum ManifestKind {
+    #[default]
+    Unknown,
+    DockerV2,
+    DockerList,
+    OciManifest,
+    OciIndex,
+}
+
+impl ManifestKind {
+    pub fn from_media_type(mt: &str) -> Self {
+        match mt {
+            "application/vnd.docker.distribution.manifest.v2+json" => Self::DockerV2,
+            "application/vnd.docker.distribution.manifest.list.v2+json" => Self::DockerList,
+            "application/vnd.oci.image.manifest.v1+json" => Self::OciManifest,
+            "application/vnd.oci.image.index.v1+json" => Self::OciIndex,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// An index (multi-arch) rather than a single image.
+    pub fn is_index(self) -> bool {
+        matches!(self, Self::DockerList | Self::OciIndex)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::DockerV2 => "Docker v2",
+            Self::DockerList => "Docker manifest list",
+            Self::OciManifest => "OCI manifest",
+            Self::OciIndex => "OCI index",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum ImageStatus {
+    #[default]
+    Active,
+    Archived,
+    Activating,
+    Other,
+}
+
+impl ImageStatus {
+    pub fn from_api(s: &str) -> Self {
+        match s {
+            "ACTIVE" => Self::Active,
+            "ARCHIVED" => Self::Archived,
+            "ACTIVATING" => Self::Activating,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// One image as DescribeImages returns it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Image {
+    pub digest: Digest,
+    pub tags: Vec<String>,
+    /// Compressed size; for an index, not the sum of its children.
+    pub size_bytes: i64,
+    pub pushed_at: Option<EpochMillis>,
+    pub last_pull: Option<EpochMillis>,
+    pub manifest: ManifestKind,
+    pub artifact_media_type: Option<String>,
+    pub status: ImageStatus,
+    pub scan_status: Option<ScanStatus>,
+    pub severity_counts: Option<FindingSeverityCounts>,
+}
+
+/// A platform entry of an image index (multi-arch).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlatformChild {
+    pub digest: Digest,
+    pub os: String,
+    pub architecture: String,
+    pub variant: Option<String>,
+    pub size: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_parses_and_prints() {
+        let s = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        let d = Digest::parse(s).expect("valid");
+        assert_eq!(d.to_string(), s);
+        assert_eq!(d.short(), "0123456789ab");
+        assert!(Digest::parse("sha256:xyz").is_none());
+        assert!(Digest::parse("md5:00").is_none());
+        assert!(Digest::parse(&s.replace('0', "g")).is_none());
+    }
+
+    #[test]
+    fn digest_of_bytes_matches_sha256() {
+        // sha256("") is well known.
+        assert_eq!(
+            Digest::of_bytes(b"").hex(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn manifest_kinds() {
+        assert!(
+            ManifestKind::from_media_type("application/vnd.oci.image.index.v1+json").is_index()
+        );
+        assert!(
+            !ManifestKind::from_media_type("application/vnd.oci.image.manifest.v1+json").is_index()
+        );
+    }
+}

@@ -1,0 +1,622 @@
+//! Input rules, written once and used twice: by the UI, to refuse bad input
+//! next to the field before any API call, and by the demo endpoint, to answer
+//! as ECR would. Each error is the rule in words.
+
+/// ECR repository names: 2..256 characters, lowercase, `/`-separated
+/// components of `[a-z0-9]+(?:[._-][a-z0-9]+)*`.
+pub fn repository_name(name: &str) -> Result<(), String> {
+    if name.len() < 2 || name.len() > 256 {
+        return Err("A repository name has 2 to 256 characters.".into());
+    }
+    if name.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err("Use lowercase letters only.".into());
+    }
+    for part in name.split('/') {
+        if part.is_empty() {
+            return Err(
+                "Namespaces are separated by single '/' characters, with no '/' at either end."
+                    .into(),
+            );
+        }
+        if !component_ok(part) {
+            return Err(format!(
+                "'{part}' is not allowed: each part uses a-z and 0-9, with single '.', '_' or '-' between them (not at the start or end)."
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn component_ok(part: &str) -> bool {
+    let b = part.as_bytes();
+    let alnum = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let sep = |c: u8| matches!(c, b'.' | b'_' | b'-');
+    if !alnum(b[0]) || !alnum(b[b.len() - 1]) {
+        return false;
+    }
+    // ECR allows "__" as a separator too (from the docker reference grammar);
+    // other separators are single.
+    let mut i = 0;
+    while i < b.len() {
+        if alnum(b[i]) {
+            i += 1;
+        } else if sep(b[i]) {
+            let double_underscore = b[i] == b'_' && b.get(i + 1) == Some(&b'_');
+            i += if double_underscore { 2 } else { 1 };
+            if !b.get(i).copied().is_some_and(alnum) {
+                return false;
+            }
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// Docker/ECR tags: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`.
+pub fn image_tag(tag: &str) -> Result<(), String> {
+    let ok_first = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let ok_rest = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
+    let mut chars = tag.chars();
+    match chars.next() {
+        None => Err("A tag cannot be empty.".into()),
+        _ if tag.len() > 128 => Err("A tag has at most 128 characters.".into()),
+        Some(c) if !ok_first(c) => Err("A tag starts with a letter, a digit or '_'.".into()),
+        _ if !chars.all(ok_rest) => {
+            Err("A tag uses only letters, digits, '_', '.' and '-'.".into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// One tag-immutability exclusion filter: `^[0-9a-zA-Z._*-]{1,128}$`, at most
+/// two `*`.
+pub fn exclusion_filter(f: &str) -> Result<(), String> {
+    if f.is_empty() || f.len() > 128 {
+        return Err("A filter has 1 to 128 characters.".into());
+    }
+    if !f
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '*' | '-'))
+    {
+        return Err("A filter uses only letters, digits, '.', '_', '-' and '*'.".into());
+    }
+    if f.matches('*').count() > 2 {
+        return Err("A filter has at most two '*' wildcards.".into());
+    }
+    Ok(())
+}
+
+/// 1..5 filters, each valid.
+pub fn exclusion_filters(filters: &[String]) -> Result<(), String> {
+    if filters.len() > 5 {
+        return Err("At most 5 exclusion filters.".into());
+    }
+    for f in filters {
+        exclusion_filter(f).map_err(|e| format!("'{f}': {e}"))?;
+    }
+    Ok(())
+}
+
+/// AWS region names as they are shaped (`us-east-1`, `ap-southeast-2`,
+/// `us-gov-west-1`, `cn-north-1`), plus a known list to catch typos.
+pub fn region(r: &str) -> Result<(), String> {
+    if r.is_empty() {
+        return Err("Choose a region, e.g. us-east-1.".into());
+    }
+    if KNOWN_REGIONS.contains(&r) {
+        return Ok(());
+    }
+    let parts: Vec<&str> = r.split('-').collect();
+    let shaped = parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty();
+    if !shaped {
+        return Err(format!(
+            "'{r}' is not a region name: regions look like us-east-1 or eu-central-2."
+        ));
+    }
+    match closest_region(r) {
+        Some(near) => Err(format!("'{r}' is not a known region. Did you mean {near}?")),
+        None => Err(format!("'{r}' is not a known region.")),
+    }
+}
+
+/// Regions ECR is offered in (commercial, GovCloud, China).
+pub const KNOWN_REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-north-1",
+    "il-central-1",
+    "me-south-1",
+    "me-central-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "cn-north-1",
+    "cn-northwest-1",
+];
+
+fn closest_region(r: &str) -> Option<&'static str> {
+    KNOWN_REGIONS
+        .iter()
+        .map(|k| (edit_distance(r, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// An endpoint URL: http(s)://host[:port][/path], no credentials in it.
+pub fn endpoint_url(u: &str) -> Result<(), String> {
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))
+        .ok_or("An endpoint starts with http:// or https://.")?;
+    let host_port = rest.split('/').next().unwrap_or("");
+    if host_port.is_empty() {
+        return Err("The endpoint needs a host, e.g. http://127.0.0.1:5000.".into());
+    }
+    if host_port.contains('@') {
+        return Err("Do not put credentials in the endpoint URL.".into());
+    }
+    if u.chars().any(char::is_whitespace) {
+        return Err("The endpoint URL cannot contain spaces.".into());
+    }
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') && !h.contains(':') || h.ends_with(']') => (h, Some(p)),
+        _ => (host_port, None),
+    };
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'))
+    {
+        return Err(format!("'{host}' is not a valid host name."));
+    }
+    if let Some(p) = port {
+        if p.parse::<u16>().map_or(true, |n| n == 0) {
+            return Err(format!("'{p}' is not a valid port (1 to 65535)."));
+        }
+    }
+    Ok(())
+}
+
+/// A 12-digit AWS account id.
+pub fn registry_id(id: &str) -> Result<(), String> {
+    if id.len() == 12 && id.chars().all(|c| c.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err("A registry id is the 12-digit AWS account id, e.g. 123456789012.".into())
+    }
+}
+
+/// A KMS key for repository encryption: a key ARN or alias ARN in `region`,
+/// a bare key id (UUID) or `alias/name`.
+pub fn kms_key(key: &str, region: &str) -> Result<(), String> {
+    if let Some(rest) = key.strip_prefix("arn:") {
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        if parts.len() != 5 || parts[1] != "kms" {
+            return Err("A KMS key ARN looks like arn:aws:kms:<region>:<account>:key/<id>.".into());
+        }
+        if parts[2] != region {
+            return Err(format!(
+                "The key is in {}, but the repository is in {region}: ECR needs a key in the same region.",
+                parts[2]
+            ));
+        }
+        if parts[3].len() != 12 || !parts[3].chars().all(|c| c.is_ascii_digit()) {
+            return Err("The account in the key ARN must be 12 digits.".into());
+        }
+        if !(parts[4].starts_with("key/") || parts[4].starts_with("alias/")) || parts[4].len() < 5 {
+            return Err("The ARN must end in key/<id> or alias/<name>.".into());
+        }
+        return Ok(());
+    }
+    if key.starts_with("alias/") && key.len() > 6 {
+        return Ok(());
+    }
+    let uuid_shape = key.len() == 36
+        && key.chars().enumerate().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
+    if uuid_shape || (key.starts_with("mrk-") && key.len() > 4) {
+        return Ok(());
+    }
+    Err("Give a key ARN (arn:aws:kms:...), a key id or alias/<name>.".into())
+}
+
+/// The upstream registry kinds ECR supports for pull-through cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UpstreamKind {
+    EcrPublic,
+    Ecr,
+    DockerHub,
+    Quay,
+    K8s,
+    GitHub,
+    GitLab,
+    Azure,
+    Chainguard,
+}
+
+impl UpstreamKind {
+    pub const ALL: [Self; 9] = [
+        Self::EcrPublic,
+        Self::DockerHub,
+        Self::Quay,
+        Self::K8s,
+        Self::GitHub,
+        Self::GitLab,
+        Self::Azure,
+        Self::Ecr,
+        Self::Chainguard,
+    ];
+
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Self::EcrPublic => "ecr-public",
+            Self::Ecr => "ecr",
+            Self::DockerHub => "docker-hub",
+            Self::Quay => "quay",
+            Self::K8s => "k8s",
+            Self::GitHub => "github-container-registry",
+            Self::GitLab => "gitlab-container-registry",
+            Self::Azure => "azure-container-registry",
+            Self::Chainguard => "chainguard",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::EcrPublic => "Amazon ECR Public",
+            Self::Ecr => "Another ECR registry",
+            Self::DockerHub => "Docker Hub",
+            Self::Quay => "Quay",
+            Self::K8s => "Kubernetes registry",
+            Self::GitHub => "GitHub Container Registry",
+            Self::GitLab => "GitLab Container Registry",
+            Self::Azure => "Azure Container Registry",
+            Self::Chainguard => "Chainguard",
+        }
+    }
+
+    /// The URL the preset fills in (`None`: the user supplies it).
+    pub fn default_url(self) -> Option<&'static str> {
+        match self {
+            Self::EcrPublic => Some("public.ecr.aws"),
+            Self::DockerHub => Some("registry-1.docker.io"),
+            Self::Quay => Some("quay.io"),
+            Self::K8s => Some("registry.k8s.io"),
+            Self::GitHub => Some("ghcr.io"),
+            Self::GitLab => Some("registry.gitlab.com"),
+            Self::Chainguard => Some("cgr.dev"),
+            Self::Azure | Self::Ecr => None,
+        }
+    }
+
+    /// Upstreams that need a Secrets Manager credential.
+    pub fn needs_credential(self) -> bool {
+        matches!(
+            self,
+            Self::DockerHub | Self::GitHub | Self::GitLab | Self::Azure | Self::Chainguard
+        )
+    }
+
+    /// Whether `url` is an address of this kind.
+    pub fn url_matches(self, url: &str) -> bool {
+        match (self, self.default_url()) {
+            (_, Some(u)) => url == u,
+            (Self::Azure, _) => url.ends_with(".azurecr.io") && url.len() > ".azurecr.io".len(),
+            (Self::Ecr, _) => {
+                let parts: Vec<&str> = url.split('.').collect();
+                parts.len() == 6
+                    && parts[0].len() == 12
+                    && parts[0].chars().all(|c| c.is_ascii_digit())
+                    && parts[1..3] == ["dkr", "ecr"]
+                    && parts[4..] == ["amazonaws", "com"]
+            }
+            _ => false,
+        }
+    }
+}
+
+pub fn upstream_kind(api_name: &str) -> Option<UpstreamKind> {
+    UpstreamKind::ALL
+        .into_iter()
+        .find(|k| k.api_name() == api_name)
+}
+
+pub fn upstream_kind_for_url(url: &str) -> Option<UpstreamKind> {
+    UpstreamKind::ALL.into_iter().find(|k| k.url_matches(url))
+}
+
+/// A pull-through cache rule prefix: `ROOT`, or 2..30 characters of
+/// `[a-z0-9]+(?:[._-][a-z0-9]+)*` with optional `/` namespaces.
+pub fn pull_through_prefix(prefix: &str) -> Result<(), String> {
+    if prefix == "ROOT" {
+        return Ok(());
+    }
+    if prefix.len() < 2 || prefix.len() > 30 {
+        return Err("A prefix has 2 to 30 characters (or is ROOT).".into());
+    }
+    if !prefix.split('/').all(|p| !p.is_empty() && component_ok(p)) {
+        return Err("A prefix uses a-z, 0-9 and single '.', '_', '-' or '/' between them.".into());
+    }
+    Ok(())
+}
+
+/// A Secrets Manager ARN for pull-through credentials: same region and
+/// account, secret name starting with `ecr-pullthroughcache/`.
+pub fn credential_arn(arn: &str, region: &str, account: &str) -> Result<(), String> {
+    let parts: Vec<&str> = arn.splitn(7, ':').collect();
+    if parts.len() != 7 || parts[0] != "arn" || parts[2] != "secretsmanager" || parts[5] != "secret"
+    {
+        return Err("A credential is a Secrets Manager ARN: arn:aws:secretsmanager:<region>:<account>:secret:ecr-pullthroughcache/<name>.".into());
+    }
+    if parts[3] != region {
+        return Err(format!(
+            "The secret is in {}, but the registry is in {region}: it must be in the same region.",
+            parts[3]
+        ));
+    }
+    if parts[4] != account {
+        return Err(format!(
+            "The secret belongs to account {}, not to this registry's account {account}.",
+            parts[4]
+        ));
+    }
+    if !parts[6].starts_with("ecr-pullthroughcache/")
+        || parts[6].len() <= "ecr-pullthroughcache/".len()
+    {
+        return Err("The secret's name must start with ecr-pullthroughcache/.".into());
+    }
+    Ok(())
+}
+
+/// A whole rule as ECR checks it at creation.
+pub fn pull_through_rule(
+    prefix: &str,
+    upstream: &str,
+    url: &str,
+    credential: Option<&str>,
+    region: &str,
+    account: &str,
+) -> Result<(), String> {
+    pull_through_prefix(prefix)?;
+    let kind = upstream_kind(upstream)
+        .ok_or_else(|| format!("'{upstream}' is not a supported upstream registry."))?;
+    if !kind.url_matches(url) {
+        return Err(match kind.default_url() {
+            Some(u) => format!("{} rules use the URL {u}.", kind.label()),
+            None if kind == UpstreamKind::Azure => "Azure rules use <registry>.azurecr.io.".into(),
+            None => "ECR rules use <account>.dkr.ecr.<region>.amazonaws.com.".into(),
+        });
+    }
+    match credential {
+        None if kind.needs_credential() => Err(format!(
+            "{} needs a credential: a Secrets Manager secret named ecr-pullthroughcache/... with the upstream user name and access token.",
+            kind.label()
+        )),
+        Some(c) => credential_arn(c, region, account),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repository_names() {
+        for ok in ["ab", "team/service", "a.b_c-d/e__f", "x1/y2/z3"] {
+            assert!(repository_name(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "a",
+            "Team/x",
+            "/x",
+            "x/",
+            "a//b",
+            "-ab",
+            "ab-",
+            "a..b",
+            "a b",
+            &"a".repeat(257),
+        ] {
+            assert!(repository_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tags() {
+        assert!(image_tag("v1.2.3").is_ok());
+        assert!(image_tag("_x").is_ok());
+        assert!(image_tag("").is_err());
+        assert!(image_tag(".x").is_err());
+        assert!(image_tag("a/b").is_err());
+        assert!(image_tag(&"a".repeat(129)).is_err());
+        assert!(image_tag(&"a".repeat(128)).is_ok());
+    }
+
+    #[test]
+    fn filters() {
+        assert!(exclusion_filter("release-*").is_ok());
+        assert!(exclusion_filter("*-rc*").is_ok());
+        assert!(exclusion_filter("*a*b*").is_err());
+        assert!(exclusion_filter("a/b").is_err());
+        assert!(exclusion_filter("").is_err());
+        let six: Vec<String> = (0..6).map(|i| format!("f{i}")).collect();
+        assert!(exclusion_filters(&six).is_err());
+    }
+
+    #[test]
+    fn regions_and_typos() {
+        assert!(region("eu-west-1").is_ok());
+        let e = region("us-easst-1").expect_err("typo");
+        assert!(e.contains("us-east-1"), "{e}");
+        assert!(region("useast1").is_err());
+        assert!(region("").is_err());
+    }
+
+    #[test]
+    fn endpoints() {
+        for ok in [
+            "http://127.0.0.1:5000",
+            "https://ecr.example.com",
+            "http://localhost:4566/",
+            "http://[::1]:5000",
+        ] {
+            assert!(endpoint_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "127.0.0.1:5000",
+            "ftp://x",
+            "http://",
+            "http://a:b@host",
+            "http://host:99999",
+            "http://ho st",
+        ] {
+            assert!(endpoint_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn registry_ids() {
+        assert!(registry_id("123456789012").is_ok());
+        assert!(registry_id("12345678901").is_err());
+        assert!(registry_id("12345678901a").is_err());
+    }
+
+    #[test]
+    fn kms_keys() {
+        assert!(
+            kms_key(
+                "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "us-east-1"
+            )
+            .is_ok()
+        );
+        let e =
+            kms_key("arn:aws:kms:eu-west-1:123456789012:key/abc", "us-east-1").expect_err("region");
+        assert!(e.contains("same region"));
+        assert!(kms_key("alias/my-key", "us-east-1").is_ok());
+        assert!(kms_key("1234abcd-12ab-34cd-56ef-1234567890ab", "us-east-1").is_ok());
+        assert!(kms_key("nonsense", "us-east-1").is_err());
+    }
+
+    #[test]
+    fn pull_through_rules() {
+        let cred = "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/dockerhub-AbCdEf";
+        assert!(
+            pull_through_rule(
+                "docker-hub",
+                "docker-hub",
+                "registry-1.docker.io",
+                Some(cred),
+                "us-east-1",
+                "123456789012"
+            )
+            .is_ok()
+        );
+        let e = pull_through_rule(
+            "docker-hub",
+            "docker-hub",
+            "registry-1.docker.io",
+            None,
+            "us-east-1",
+            "123456789012",
+        )
+        .expect_err("needs cred");
+        assert!(e.contains("needs a credential"));
+        assert!(
+            pull_through_rule(
+                "ecr-public",
+                "ecr-public",
+                "public.ecr.aws",
+                None,
+                "us-east-1",
+                "123456789012"
+            )
+            .is_ok()
+        );
+        assert!(
+            pull_through_rule(
+                "x",
+                "ecr-public",
+                "public.ecr.aws",
+                None,
+                "us-east-1",
+                "123456789012"
+            )
+            .is_err()
+        );
+        assert!(
+            pull_through_rule("ROOT", "quay", "quay.io", None, "us-east-1", "123456789012").is_ok()
+        );
+        assert!(
+            pull_through_rule("q", "quay", "docker.io", None, "us-east-1", "123456789012").is_err()
+        );
+        let other_region = cred.replace("us-east-1", "eu-west-1");
+        assert!(credential_arn(&other_region, "us-east-1", "123456789012").is_err());
+        assert!(
+            credential_arn(
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:other/x",
+                "us-east-1",
+                "123456789012"
+            )
+            .is_err()
+        );
+        assert!(UpstreamKind::Azure.url_matches("myreg.azurecr.io"));
+        assert!(UpstreamKind::Ecr.url_matches("123456789012.dkr.ecr.us-west-2.amazonaws.com"));
+    }
+}
