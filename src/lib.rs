@@ -11,3 +11,8 @@ pub mod lifecycle_policy;
 pub mod model;
 pub mod profiles;
 pub mod validate;
+pub mod state;
+pub mod worker;
+pub mod app;
+pub mod settings;
+pub mod ui;

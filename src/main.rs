@@ -1,1 +1,59 @@
-fn main() {}
+//! ecrscope binary: flags, logging, the tokio runtime, the window.
+
+use clap::Parser;
+use ecrscope::app::{AppOptions, EcrscopeApp};
+use ecrscope::worker::WorkerConfig;
+
+/// A native desktop app for Amazon ECR.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Flags {
+    /// Also show the built-in demo registry (shown anyway when no AWS profile exists).
+    #[arg(long)]
+    demo: bool,
+    /// Latency added to every demo-registry request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    demo_latency_ms: u64,
+    /// Start with default settings, ignoring (not deleting) the saved ones.
+    #[arg(long)]
+    reset_settings: bool,
+}
+
+fn main() -> eframe::Result {
+    let flags = Flags::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ECRSCOPE_LOG").unwrap_or_else(|_| "ecrscope=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    // The one runtime: every network call runs here, never on the UI thread.
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("ecrscope-io").build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!("cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    let opts = AppOptions {
+        force_demo: flags.demo,
+        worker: WorkerConfig { demo_latency_ms: flags.demo_latency_ms, ..WorkerConfig::default() },
+        reset_settings: flags.reset_settings,
+    };
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("ecrscope")
+            .with_app_id("ecrscope")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([760.0, 480.0])
+            .with_icon(app_icon()),
+        persist_window: true,
+        ..Default::default()
+    };
+    let handle = runtime.handle().clone();
+    eframe::run_native("ecrscope", native, Box::new(move |cc| Ok(Box::new(EcrscopeApp::new(cc, &handle, opts)))))
+}
+
+fn app_icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon.png")).unwrap_or_default()
+}

@@ -15,36 +15,34 @@ fn identifier(id: &ImageId) -> t::ImageIdentifier {
     }
 }
 
-/// Every image of a repository, page by page (1000 a page). `on_page` gets
-/// each page as it arrives, so the first rows show after one round trip.
-pub async fn describe_images(
-    c: &EcrClient,
-    repo: &str,
-    mut on_page: impl FnMut(Vec<Image>),
-) -> Result<usize, EcrError> {
-    let mut token: Option<String> = None;
-    let mut total = 0;
+/// Every image of a repository, all pages.
+pub async fn describe_images(c: &EcrClient, repo: &str) -> Result<Vec<Image>, EcrError> {
+    let mut all = Vec::new();
+    let mut token = None;
     loop {
-        let req = c
-            .sdk
-            .describe_images()
-            .set_registry_id(c.registry_id.clone())
-            .repository_name(repo)
-            .max_results(MAX_PAGE)
-            .set_next_token(token.take());
-        let out = c.run("DescribeImages", req.send()).await?;
-        let page: Vec<Image> = out
-            .image_details()
-            .iter()
-            .filter_map(convert::image)
-            .collect();
-        total += page.len();
-        on_page(page);
-        match out.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-            _ => return Ok(total),
+        let (page, next) = describe_images_page(c, repo, token).await?;
+        all.extend(page);
+        match next {
+            Some(t) => token = Some(t),
+            None => return Ok(all),
         }
     }
+}
+
+/// One page of DescribeImages (1000 a page) and the next token. Pages of one
+/// repository are sequential (each needs the last token); the worker streams
+/// them so the first rows show after one round trip.
+pub async fn describe_images_page(c: &EcrClient, repo: &str, token: Option<String>) -> Result<(Vec<Image>, Option<String>), EcrError> {
+    let req = c
+        .sdk
+        .describe_images()
+        .set_registry_id(c.registry_id.clone())
+        .repository_name(repo)
+        .max_results(MAX_PAGE)
+        .set_next_token(token);
+    let out = c.run("DescribeImages", req.send()).await?;
+    let page = out.image_details().iter().filter_map(convert::image).collect();
+    Ok((page, out.next_token().filter(|t| !t.is_empty()).map(str::to_owned)))
 }
 
 /// DescribeImages for given ids, in batches of 100 (`maxResults` cannot be

@@ -6,34 +6,29 @@ use crate::model::{Encryption, EncryptionType, Repository, TagMutabilitySetting}
 /// Every repository in the registry, all pages.
 pub async fn describe_repositories(c: &EcrClient) -> Result<Vec<Repository>, EcrError> {
     let mut all = Vec::new();
-    describe_repositories_paged(c, |page| all.extend(page)).await?;
-    Ok(all)
-}
-
-/// Every repository, handing each page over as it arrives so the UI can show
-/// the first one after one round trip.
-pub async fn describe_repositories_paged(
-    c: &EcrClient,
-    mut on_page: impl FnMut(Vec<Repository>),
-) -> Result<usize, EcrError> {
-    let mut token: Option<String> = None;
-    let mut total = 0;
+    let mut token = None;
     loop {
-        let req = c
-            .sdk
-            .describe_repositories()
-            .set_registry_id(c.registry_id.clone())
-            .max_results(MAX_PAGE)
-            .set_next_token(token.take());
-        let out = c.run("DescribeRepositories", req.send()).await?;
-        let page: Vec<Repository> = out.repositories().iter().map(convert::repository).collect();
-        total += page.len();
-        on_page(page);
-        match out.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-            _ => return Ok(total),
+        let (page, next) = describe_repositories_page(c, token).await?;
+        all.extend(page);
+        match next {
+            Some(t) => token = Some(t),
+            None => return Ok(all),
         }
     }
+}
+
+/// One page of DescribeRepositories (1000 a page) and the token of the next
+/// page, if any. Callers that stream pages to the UI loop over this.
+pub async fn describe_repositories_page(c: &EcrClient, token: Option<String>) -> Result<(Vec<Repository>, Option<String>), EcrError> {
+    let req = c
+        .sdk
+        .describe_repositories()
+        .set_registry_id(c.registry_id.clone())
+        .max_results(MAX_PAGE)
+        .set_next_token(token);
+    let out = c.run("DescribeRepositories", req.send()).await?;
+    let page = out.repositories().iter().map(convert::repository).collect();
+    Ok((page, out.next_token().filter(|t| !t.is_empty()).map(str::to_owned)))
 }
 
 /// Everything CreateRepository takes.

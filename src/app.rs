@@ -1,0 +1,284 @@
+//! The eframe app: `logic()` drains worker events into the state; `ui()`
+//! draws and collects [`UiAction`]s, which [`EcrscopeApp::handle`] turns into
+//! state changes and worker commands, all in one place.
+
+use std::sync::Arc;
+
+use tokio::runtime::Handle;
+use tokio::sync::mpsc;
+
+use crate::model::{RegistryKey, RegistrySource};
+use crate::settings::{self, Loaded, Settings};
+use crate::state::{AppState, NoticeLevel, merge_registries};
+use crate::ui::add_registry::{self, AddRegistryForm, DialogOutcome};
+use crate::ui::{self, UiAction, ViewState, style};
+use crate::worker::{Command, Event, Notify, Payload, Worker, WorkerConfig};
+
+/// How the app starts.
+#[derive(Clone, Debug, Default)]
+pub struct AppOptions {
+    /// Show the demo registry even when AWS profiles exist (`--demo`).
+    pub force_demo: bool,
+    pub worker: WorkerConfig,
+    /// Ignore saved settings (`--reset-settings`).
+    pub reset_settings: bool,
+}
+
+pub struct EcrscopeApp {
+    pub state: AppState,
+    pub view: ViewState,
+    worker: Worker,
+    events: mpsc::Receiver<Event>,
+    settings: Settings,
+    toasts: egui_notify::Toasts,
+    force_demo: bool,
+}
+
+impl std::fmt::Debug for EcrscopeApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EcrscopeApp").field("registries", &self.state.registries.len()).finish()
+    }
+}
+
+/// Events drained per frame at most, so a burst cannot stall a frame.
+const EVENTS_PER_FRAME: usize = 512;
+
+impl EcrscopeApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, runtime: &Handle, opts: AppOptions) -> Self {
+        let stored = if opts.reset_settings { None } else { cc.storage.and_then(|s| s.get_string(settings::KEY)) };
+        let (settings, warning) = match Settings::from_stored(stored.as_deref()) {
+            Loaded::Fresh(s) | Loaded::Restored(s) => (s, None),
+            Loaded::Corrupt(s, why) => (s, Some(why)),
+        };
+        style::install(&cc.egui_ctx, settings.theme);
+        let ctx = cc.egui_ctx.clone();
+        let notify: Notify = Arc::new(move || ctx.request_repaint());
+        let mut worker_cfg = opts.worker;
+        worker_cfg.client.max_in_flight = settings.max_in_flight;
+        let (worker, events) = Worker::start(runtime, worker_cfg, notify);
+        let mut app = Self {
+            state: AppState::default(),
+            view: ViewState { theme: settings.theme, ..ViewState::default() },
+            worker,
+            events,
+            settings,
+            toasts: egui_notify::Toasts::default(),
+            force_demo: opts.force_demo,
+        };
+        app.state.repo_sort = app.settings.repo_sort;
+        if let Some(w) = warning {
+            app.state.notices.push(crate::state::Notice { level: NoticeLevel::Warning, text: w });
+        }
+        app.discover();
+        app
+    }
+
+    /// The worker, for tests that need the demo endpoint's knobs.
+    pub fn worker(&self) -> &Worker {
+        &self.worker
+    }
+
+    fn send(&mut self, cmd: Command) -> Option<u64> {
+        match self.worker.send(cmd) {
+            Ok(id) => Some(id),
+            Err(busy) => {
+                self.state.notices.push(crate::state::Notice { level: NoticeLevel::Warning, text: busy.to_string() });
+                None
+            }
+        }
+    }
+
+    fn discover(&mut self) {
+        self.state.discovery_request = self.send(Command::Discover);
+    }
+
+    /// Registries changed (discovery, add, remove): rebuild the list, restore
+    /// the saved selection, load what is new.
+    fn rebuild_registries(&mut self) {
+        let Some(d) = &self.state.discovery else { return };
+        let specs = merge_registries(d, &self.settings.added_registries, self.force_demo);
+        let restoring = self.state.selected.is_none();
+        self.state.set_registries(specs);
+        if restoring {
+            if let Some(saved) = self.settings.selected_registry.clone().filter(|k| self.state.registry(k).is_some()) {
+                self.state.selected = Some(saved);
+                self.state.selected_repository = self.settings.selected_repository.clone();
+            }
+        }
+        let idle: Vec<RegistryKey> = self
+            .state
+            .registries
+            .iter()
+            .filter(|r| matches!(r.repositories, crate::state::Requested::Idle))
+            .map(|r| r.spec.key())
+            .collect();
+        for key in idle {
+            self.load_registry(&key);
+        }
+    }
+
+    /// DescribeRegistry + DescribeRepositories for one registry.
+    fn load_registry(&mut self, key: &RegistryKey) {
+        let Some(spec) = self.state.registry(key).map(|r| r.spec.clone()) else { return };
+        if let Some(id) = self.send(Command::LoadRegistryInfo { registry: spec.clone() }) {
+            if let Some(r) = self.state.registry_mut(key) {
+                r.info.start(id);
+            }
+        }
+        if let Some(id) = self.send(Command::LoadRepositories { registry: spec }) {
+            if let Some(r) = self.state.registry_mut(key) {
+                r.repositories.start(id);
+            }
+        }
+    }
+
+    fn load_scanning(&mut self, key: &RegistryKey) {
+        let Some(reg) = self.state.registry(key) else { return };
+        let names: Vec<String> = reg.repositories.shown().map(|l| l.iter().map(|r| r.name.clone()).collect()).unwrap_or_default();
+        let spec = reg.spec.clone();
+        if let Some(id) = self.send(Command::LoadScanning { registry: spec, repositories: names }) {
+            if let Some(r) = self.state.registry_mut(key) {
+                r.scanning.start(id);
+            }
+        }
+    }
+
+    /// Applies one event, then whatever it calls for next.
+    fn on_event(&mut self, ev: Event) {
+        let discovered = matches!(ev.payload, Payload::Discovered(_)) && self.state.discovery_request == Some(ev.request);
+        let repos_done = match (&ev.payload, &ev.registry) {
+            (Payload::RepositoriesDone(Ok(_)), Some(k)) => {
+                self.state.registry(k).is_some_and(|r| r.repositories.is_current(ev.request)).then(|| k.clone())
+            }
+            _ => None,
+        };
+        self.state.apply(ev);
+        if discovered {
+            self.rebuild_registries();
+        }
+        if let Some(k) = repos_done {
+            self.load_scanning(&k);
+        }
+    }
+
+    /// Every user action, in one place.
+    pub fn handle(&mut self, action: UiAction) {
+        match action {
+            UiAction::SelectRegistry(key) => {
+                if self.state.selected.as_ref() != Some(&key) {
+                    self.state.selected = Some(key.clone());
+                    self.state.selected_repository = None;
+                    let failed = self.state.registry(&key).is_some_and(|r| r.repositories.error().is_some());
+                    if failed {
+                        self.load_registry(&key);
+                    }
+                }
+            }
+            UiAction::SelectRepository(repo) => self.state.selected_repository = repo,
+            UiAction::Refresh => {
+                if let Some(k) = self.state.selected.clone() {
+                    self.load_registry(&k);
+                }
+            }
+            UiAction::RefreshRegistry(k) => self.load_registry(&k),
+            UiAction::OpenAddRegistry => {
+                let region = self.state.selected_registry().map(|r| r.spec.region.clone()).unwrap_or_default();
+                self.view.add_registry = Some(AddRegistryForm { region, ..AddRegistryForm::default() });
+            }
+            UiAction::AskRemoveRegistry(k) => self.view.confirm_remove = Some(k),
+            UiAction::SortRepositories(col) => {
+                self.state.repo_sort = self.state.repo_sort.clicked(col);
+                self.settings.repo_sort = self.state.repo_sort;
+            }
+            UiAction::SetTheme(t) => {
+                self.view.theme = t;
+                self.settings.theme = t;
+            }
+        }
+    }
+
+    fn dialogs(&mut self, ctx: &egui::Context) {
+        if let Some(form) = &mut self.view.add_registry {
+            let profiles: Vec<String> = self.state.discovery.as_ref().map(|d| d.profiles.iter().map(|p| p.name.clone()).collect()).unwrap_or_default();
+            let existing: Vec<RegistryKey> = self.state.registries.iter().map(|r| r.spec.key()).collect();
+            match add_registry::add_registry_ui(ctx, form, &profiles, &existing) {
+                DialogOutcome::Open => {}
+                DialogOutcome::Cancel => self.view.add_registry = None,
+                DialogOutcome::Add(spec) => {
+                    self.view.add_registry = None;
+                    let key = spec.key();
+                    self.settings.added_registries.push(spec);
+                    self.rebuild_registries();
+                    self.state.selected = Some(key);
+                    self.state.selected_repository = None;
+                }
+            }
+        }
+        if let Some(key) = self.view.confirm_remove.clone() {
+            let label = self.state.registry(&key).map_or_else(String::new, |r| format!("{} ({})", r.spec.profile_label(), r.spec.region));
+            match add_registry::confirm_remove_ui(ctx, &label) {
+                None => {}
+                Some(false) => self.view.confirm_remove = None,
+                Some(true) => {
+                    self.view.confirm_remove = None;
+                    self.settings.added_registries.retain(|r| r.key() != key);
+                    self.rebuild_registries();
+                    self.state.notices.push(crate::state::Notice { level: NoticeLevel::Info, text: format!("Removed {label}.") });
+                }
+            }
+        }
+    }
+
+    fn show_notices(&mut self) {
+        for n in self.state.notices.drain(..) {
+            let t = match n.level {
+                NoticeLevel::Info => self.toasts.info(n.text),
+                NoticeLevel::Success => self.toasts.success(n.text),
+                NoticeLevel::Warning => self.toasts.warning(n.text),
+                NoticeLevel::Error => self.toasts.error(n.text),
+            };
+            t.duration(Some(std::time::Duration::from_secs(6))).closable(true);
+        }
+    }
+
+    fn sync_settings(&mut self) {
+        self.settings.selected_registry = self.state.selected.clone();
+        self.settings.selected_repository = self.state.selected_repository.clone();
+        // Only registries the user added are stored; discovered ones are
+        // found again at every start.
+        self.settings.added_registries.retain(|r| r.source == RegistrySource::Added);
+    }
+}
+
+impl eframe::App for EcrscopeApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        for _ in 0..EVENTS_PER_FRAME {
+            match self.events.try_recv() {
+                Ok(ev) => self.on_event(ev),
+                Err(_) => break,
+            }
+        }
+        if !self.events.is_empty() {
+            ctx.request_repaint();
+        }
+        style::apply_theme(ctx, self.view.theme);
+        self.show_notices();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let mut actions = Vec::new();
+        ui::main_ui(ui, &mut self.state, &mut self.view, self.worker.in_flight(), &mut actions);
+        for a in actions {
+            self.handle(a);
+        }
+        let ctx = ui.ctx().clone();
+        self.dialogs(&ctx);
+        self.show_notices();
+        self.toasts.show(&ctx);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.sync_settings();
+        storage.set_string(settings::KEY, self.settings.to_stored());
+    }
+}

@@ -1,0 +1,353 @@
+//! Application state and its transitions: plain data, no egui, no network.
+//! [`AppState::apply`] takes worker events; the `select_*`/`*_requested`
+//! functions record what the UI asked for.
+
+mod requested;
+mod repo_table;
+
+pub use repo_table::{RepoColumn, RepoFilter, RepoSort, repo_rows};
+pub use requested::Requested;
+
+use std::collections::HashMap;
+
+use crate::ecr::EcrError;
+use crate::model::{RegistryInfo, RegistryKey, RegistryScanningConfig, RegistrySource, RegistrySpec, RepoScanConfig, Repository, ScanFrequency};
+use crate::profiles::{self, Discovery};
+use crate::worker::{Event, Payload, RequestId};
+
+/// One registry in the sidebar and everything loaded for it.
+#[derive(Debug)]
+pub struct RegistryState {
+    pub spec: RegistrySpec,
+    pub info: Requested<RegistryInfo>,
+    pub repositories: Requested<Vec<Repository>>,
+    pub scanning: Requested<(RegistryScanningConfig, Vec<RepoScanConfig>)>,
+}
+
+/// The status dot in the sidebar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Connection {
+    Idle,
+    Loading,
+    Connected,
+    Error,
+}
+
+impl RegistryState {
+    pub fn new(spec: RegistrySpec) -> Self {
+        Self { spec, info: Requested::Idle, repositories: Requested::Idle, scanning: Requested::Idle }
+    }
+
+    pub fn connection(&self) -> Connection {
+        match (&self.repositories, &self.info) {
+            (Requested::Failed { .. }, _) => Connection::Error,
+            (Requested::Loading { .. }, _) => Connection::Loading,
+            (Requested::Ready(_), _) => Connection::Connected,
+            (Requested::Idle, _) => Connection::Idle,
+        }
+    }
+
+    /// The error to show on hover, if the registry is in error.
+    pub fn error(&self) -> Option<&EcrError> {
+        self.repositories.error().or(self.info.error())
+    }
+
+    /// Effective scan frequency of a repository, if known.
+    pub fn scan_frequency(&self, repo: &str) -> Option<ScanFrequency> {
+        self.scanning
+            .shown()
+            .and_then(|(_, per)| per.iter().find(|p| p.repository == repo))
+            .map(|p| p.frequency)
+    }
+}
+
+/// A message for a toast and the status bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub level: NoticeLevel,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeLevel {
+    Info,
+    Success,
+    Warning,
+    Error,
+}
+
+/// Everything the UI draws.
+#[derive(Debug, Default)]
+pub struct AppState {
+    pub registries: Vec<RegistryState>,
+    pub selected: Option<RegistryKey>,
+    pub selected_repository: Option<String>,
+    pub discovery: Option<Discovery>,
+    /// Request id of the pending discovery.
+    pub discovery_request: Option<RequestId>,
+    /// Shown once as toasts, then drained by the app.
+    pub notices: Vec<Notice>,
+    /// The most recent error, for the status bar.
+    pub last_error: Option<String>,
+    pub repo_filter: RepoFilter,
+    pub repo_sort: RepoSort,
+}
+
+impl AppState {
+    pub fn registry(&self, key: &RegistryKey) -> Option<&RegistryState> {
+        self.registries.iter().find(|r| &r.spec.key() == key)
+    }
+
+    pub fn registry_mut(&mut self, key: &RegistryKey) -> Option<&mut RegistryState> {
+        self.registries.iter_mut().find(|r| &r.spec.key() == key)
+    }
+
+    pub fn selected_registry(&self) -> Option<&RegistryState> {
+        self.selected.as_ref().and_then(|k| self.registry(k))
+    }
+
+    /// Whether the demo registry is among those shown.
+    pub fn has_demo(&self) -> bool {
+        self.registries.iter().any(|r| r.spec.is_demo())
+    }
+
+    fn notify(&mut self, level: NoticeLevel, text: impl Into<String>) {
+        let text = text.into();
+        if level == NoticeLevel::Error {
+            self.last_error = Some(text.clone());
+        }
+        self.notices.push(Notice { level, text });
+    }
+
+    /// Replaces the registry list, keeping loaded data of registries that
+    /// stay, and keeping the selection when it still exists.
+    pub fn set_registries(&mut self, specs: Vec<RegistrySpec>) {
+        let mut old: HashMap<RegistryKey, RegistryState> = self.registries.drain(..).map(|r| (r.spec.key(), r)).collect();
+        self.registries = specs
+            .into_iter()
+            .map(|s| old.remove(&s.key()).unwrap_or_else(|| RegistryState::new(s)))
+            .collect();
+        let still_there = self.selected.as_ref().is_some_and(|k| self.registry(k).is_some());
+        if !still_there {
+            self.selected = self.registries.first().map(|r| r.spec.key());
+            self.selected_repository = None;
+        }
+    }
+
+    /// Applies one worker event. Answers to requests nobody waits for any
+    /// more (a newer refresh, a removed registry) are dropped here.
+    pub fn apply(&mut self, ev: Event) {
+        let Event { request, registry, payload } = ev;
+        match payload {
+            Payload::Discovered(d) => {
+                if self.discovery_request == Some(request) {
+                    for w in &d.warnings {
+                        self.notify(NoticeLevel::Warning, w.clone());
+                    }
+                    self.discovery = Some(d);
+                    self.discovery_request = None;
+                }
+            }
+            Payload::RegistryInfo(result) => {
+                let Some(reg) = registry.as_ref().and_then(|k| self.registry_mut(k)) else { return };
+                match result {
+                    Ok(info) => {
+                        reg.info.finish(request, info);
+                    }
+                    Err(e) => {
+                        reg.info.fail(request, e);
+                    }
+                }
+            }
+            Payload::RepositoriesPage(page) => {
+                if let Some(reg) = registry.as_ref().and_then(|k| self.registry_mut(k)) {
+                    reg.repositories.add_page(request, page);
+                }
+            }
+            Payload::RepositoriesDone(result) => {
+                let Some(key) = registry else { return };
+                let Some(reg) = self.registry_mut(&key) else { return };
+                match result {
+                    Ok(_) => {
+                        if reg.repositories.finish_partial(request) {
+                            if let Some(list) = reg.repositories.shown_mut() {
+                                list.sort_by(|a, b| a.name.cmp(&b.name));
+                            }
+                            // A repository deleted elsewhere while selected.
+                            let gone = self.selected.as_ref() == Some(&key)
+                                && self.selected_repository.as_ref().is_some_and(|sel| {
+                                    self.registry(&key)
+                                        .and_then(|r| r.repositories.shown())
+                                        .is_some_and(|l| !l.iter().any(|r| &r.name == sel))
+                                });
+                            if gone {
+                                let name = self.selected_repository.take().unwrap_or_default();
+                                self.notify(NoticeLevel::Warning, format!("Repository '{name}' no longer exists; it may have been deleted."));
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        let label = format!("{} ({})", reg.spec.profile_label(), reg.spec.region);
+                        if reg.repositories.fail(request, e.clone()) {
+                            self.notify(NoticeLevel::Error, format!("{label}: {e}"));
+                        }
+                    }
+                }
+            }
+            Payload::Scanning(result) => {
+                let Some(reg) = registry.as_ref().and_then(|k| self.registry_mut(k)) else { return };
+                match result {
+                    Ok(v) => {
+                        reg.scanning.finish(request, v);
+                    }
+                    // Scanning is extra detail; its failure (e.g. an endpoint
+                    // without the call) must not mark the registry red.
+                    Err(e) => {
+                        reg.scanning.fail(request, e);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<T> Requested<T> {
+    /// Mutable access to the shown value (for in-place sorting).
+    pub fn shown_mut(&mut self) -> Option<&mut T> {
+        match self {
+            Self::Ready(v) => Some(v),
+            Self::Loading { previous: Some(v), .. } | Self::Failed { previous: Some(v), .. } => Some(v),
+            Self::Loading { partial, .. } => partial.as_mut(),
+            _ => None,
+        }
+    }
+}
+
+/// The registries to show: discovered ones, then those the user added, then
+/// the demo registry when asked for or when there is nothing else.
+pub fn merge_registries(discovery: &Discovery, added: &[RegistrySpec], force_demo: bool) -> Vec<RegistrySpec> {
+    let mut out = profiles::registries(discovery);
+    for a in added {
+        if !out.iter().any(|o| o.key() == a.key()) {
+            out.push(a.clone());
+        }
+    }
+    if force_demo || out.is_empty() {
+        out.push(demo_spec());
+    }
+    out
+}
+
+/// The embedded demo registry.
+pub fn demo_spec() -> RegistrySpec {
+    RegistrySpec {
+        profile: None,
+        region: crate::demo::DEMO_REGION.to_owned(),
+        endpoint: None,
+        registry_id: None,
+        source: RegistrySource::Demo,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profiles::DiscoveredProfile;
+
+    fn spec(p: &str) -> RegistrySpec {
+        RegistrySpec { profile: Some(p.into()), region: "us-east-1".into(), endpoint: None, registry_id: None, source: RegistrySource::Profile }
+    }
+
+    fn repo(name: &str) -> Repository {
+        Repository {
+            name: name.into(),
+            arn: String::new(),
+            registry_id: String::new(),
+            uri: String::new(),
+            created_at: None,
+            tag_mutability: Default::default(),
+            encryption: Default::default(),
+            scan_on_push: false,
+        }
+    }
+
+    fn ev(request: RequestId, key: &RegistryKey, payload: Payload) -> Event {
+        Event { request, registry: Some(key.clone()), payload }
+    }
+
+    #[test]
+    fn demo_only_when_nothing_else_or_forced() {
+        let empty = Discovery::default();
+        assert!(merge_registries(&empty, &[], false)[0].is_demo());
+        let d = Discovery { profiles: vec![DiscoveredProfile { name: "dev".into(), region: Some("eu-west-1".into()), sso: false }], ..Default::default() };
+        let regs = merge_registries(&d, &[], false);
+        assert_eq!(regs.len(), 1);
+        assert!(!regs[0].is_demo());
+        assert!(merge_registries(&d, &[], true).iter().any(RegistrySpec::is_demo));
+        let added = spec("extra");
+        assert_eq!(merge_registries(&d, &[added.clone(), added], false).len(), 2, "duplicates collapse");
+    }
+
+    #[test]
+    fn repositories_stream_then_finish_sorted() {
+        let mut st = AppState::default();
+        st.set_registries(vec![spec("a")]);
+        let key = spec("a").key();
+        st.registry_mut(&key).expect("registry").repositories.start(1);
+        st.apply(ev(1, &key, Payload::RepositoriesPage(vec![repo("zeta"), repo("alpha")])));
+        assert_eq!(st.registry(&key).and_then(|r| r.repositories.shown()).map(Vec::len), Some(2));
+        st.apply(ev(1, &key, Payload::RepositoriesDone(Ok(2))));
+        let names: Vec<_> = st.registry(&key).and_then(|r| r.repositories.shown()).expect("ready").iter().map(|r| r.name.clone()).collect();
+        assert_eq!(names, ["alpha", "zeta"]);
+        assert_eq!(st.registry(&key).map(RegistryState::connection), Some(Connection::Connected));
+    }
+
+    #[test]
+    fn failure_marks_registry_and_notifies() {
+        let mut st = AppState::default();
+        st.set_registries(vec![spec("a"), spec("b")]);
+        let key = spec("a").key();
+        st.registry_mut(&key).expect("registry").repositories.start(3);
+        st.apply(ev(3, &key, Payload::RepositoriesDone(Err(EcrError::NoCredentials { who: "profile 'a'".into() }))));
+        assert_eq!(st.registry(&key).map(RegistryState::connection), Some(Connection::Error));
+        assert_eq!(st.registry(&spec("b").key()).map(RegistryState::connection), Some(Connection::Idle));
+        assert!(st.last_error.as_deref().is_some_and(|e| e.contains("No credentials")));
+        assert_eq!(st.notices.len(), 1);
+    }
+
+    #[test]
+    fn events_for_removed_registries_are_dropped() {
+        let mut st = AppState::default();
+        st.set_registries(vec![spec("a")]);
+        let key = spec("a").key();
+        st.registry_mut(&key).expect("registry").repositories.start(1);
+        st.set_registries(vec![spec("b")]);
+        st.apply(ev(1, &key, Payload::RepositoriesDone(Err(EcrError::Throttled { operation: "X".into() }))));
+        assert!(st.notices.is_empty());
+        assert_eq!(st.selected, Some(spec("b").key()));
+    }
+
+    #[test]
+    fn deleted_selected_repository_returns_to_list() {
+        let mut st = AppState::default();
+        st.set_registries(vec![spec("a")]);
+        let key = spec("a").key();
+        st.selected_repository = Some("gone".into());
+        st.registry_mut(&key).expect("registry").repositories.start(1);
+        st.apply(ev(1, &key, Payload::RepositoriesPage(vec![repo("stays")])));
+        st.apply(ev(1, &key, Payload::RepositoriesDone(Ok(1))));
+        assert_eq!(st.selected_repository, None);
+        assert!(st.notices.iter().any(|n| n.text.contains("'gone' no longer exists")));
+    }
+
+    #[test]
+    fn set_registries_keeps_selection_and_data() {
+        let mut st = AppState::default();
+        st.set_registries(vec![spec("a"), spec("b")]);
+        st.selected = Some(spec("b").key());
+        st.registry_mut(&spec("b").key()).expect("b").repositories = Requested::Ready(vec![repo("x")]);
+        st.set_registries(vec![spec("b"), spec("c")]);
+        assert_eq!(st.selected, Some(spec("b").key()));
+        assert!(st.registry(&spec("b").key()).and_then(|r| r.repositories.shown()).is_some());
+    }
+}

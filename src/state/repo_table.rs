@@ -1,0 +1,130 @@
+//! Which repository rows to show, in which order: a pure function of the
+//! list, the search text, the filter chips and the sort column.
+
+use crate::model::{EncryptionType, Repository, TagMutability};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum RepoColumn {
+    #[default]
+    Name,
+    Created,
+    Mutability,
+    Encryption,
+    ScanOnPush,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RepoSort {
+    pub column: RepoColumn,
+    pub ascending: bool,
+}
+
+impl Default for RepoSort {
+    fn default() -> Self {
+        Self { column: RepoColumn::Name, ascending: true }
+    }
+}
+
+impl RepoSort {
+    /// Clicking a header: same column flips the order, another column sorts
+    /// ascending by it.
+    pub fn clicked(self, column: RepoColumn) -> Self {
+        if self.column == column { Self { column, ascending: !self.ascending } } else { Self { column, ascending: true } }
+    }
+}
+
+/// Search text and filter chips. Chips of one kind (mutable/immutable) are
+/// alternatives; different kinds must all hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RepoFilter {
+    pub text: String,
+    pub mutable: bool,
+    pub immutable: bool,
+    pub kms: bool,
+    pub scan_on_push: bool,
+}
+
+impl RepoFilter {
+    pub fn matches(&self, r: &Repository) -> bool {
+        let needle = self.text.trim().to_ascii_lowercase();
+        if !needle.is_empty() && !r.name.contains(&needle) {
+            return false;
+        }
+        let immutable = matches!(r.tag_mutability.mode, TagMutability::Immutable | TagMutability::ImmutableWithExclusion);
+        if (self.mutable || self.immutable) && !((self.mutable && !immutable) || (self.immutable && immutable)) {
+            return false;
+        }
+        if self.kms && r.encryption.kind == EncryptionType::Aes256 {
+            return false;
+        }
+        if self.scan_on_push && !r.scan_on_push {
+            return false;
+        }
+        true
+    }
+
+    pub fn is_active(&self) -> bool {
+        !self.text.trim().is_empty() || self.mutable || self.immutable || self.kms || self.scan_on_push
+    }
+}
+
+/// Indices into `repos` of the rows to show, in order.
+pub fn repo_rows(repos: &[Repository], filter: &RepoFilter, sort: RepoSort) -> Vec<usize> {
+    let mut rows: Vec<usize> = (0..repos.len()).filter(|&i| filter.matches(&repos[i])).collect();
+    rows.sort_by(|&a, &b| {
+        let (ra, rb) = (&repos[a], &repos[b]);
+        let ord = match sort.column {
+            RepoColumn::Name => ra.name.cmp(&rb.name),
+            RepoColumn::Created => ra.created_at.cmp(&rb.created_at),
+            RepoColumn::Mutability => (ra.tag_mutability.mode as u8).cmp(&(rb.tag_mutability.mode as u8)),
+            RepoColumn::Encryption => ra.encryption.label().cmp(&rb.encryption.label()),
+            RepoColumn::ScanOnPush => ra.scan_on_push.cmp(&rb.scan_on_push),
+        }
+        .then_with(|| ra.name.cmp(&rb.name));
+        if sort.ascending { ord } else { ord.reverse() }
+    });
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Encryption, TagMutabilitySetting};
+
+    fn repo(name: &str, mode: TagMutability, kms: bool, created: i64) -> Repository {
+        Repository {
+            name: name.into(),
+            arn: String::new(),
+            registry_id: String::new(),
+            uri: String::new(),
+            created_at: Some(created),
+            tag_mutability: TagMutabilitySetting { mode, exclusion_filters: vec![] },
+            encryption: Encryption { kind: if kms { EncryptionType::Kms } else { EncryptionType::Aes256 }, kms_key: None },
+            scan_on_push: kms,
+        }
+    }
+
+    fn names(repos: &[Repository], rows: &[usize]) -> Vec<String> {
+        rows.iter().map(|&i| repos[i].name.clone()).collect()
+    }
+
+    #[test]
+    fn search_chips_and_sort() {
+        let repos = vec![
+            repo("team/api", TagMutability::Immutable, true, 3),
+            repo("team/web", TagMutability::Mutable, false, 1),
+            repo("other/api", TagMutability::ImmutableWithExclusion, false, 2),
+        ];
+        let f = RepoFilter { text: "API".into(), ..Default::default() };
+        assert_eq!(names(&repos, &repo_rows(&repos, &f, RepoSort::default())), ["other/api", "team/api"]);
+        let f = RepoFilter { immutable: true, ..Default::default() };
+        assert_eq!(repo_rows(&repos, &f, RepoSort::default()).len(), 2);
+        let f = RepoFilter { kms: true, ..Default::default() };
+        assert_eq!(names(&repos, &repo_rows(&repos, &f, RepoSort::default())), ["team/api"]);
+        let by_created = RepoSort::default().clicked(RepoColumn::Created);
+        assert_eq!(names(&repos, &repo_rows(&repos, &RepoFilter::default(), by_created)), ["team/web", "other/api", "team/api"]);
+        let desc = by_created.clicked(RepoColumn::Created);
+        assert!(!desc.ascending);
+        assert_eq!(names(&repos, &repo_rows(&repos, &RepoFilter::default(), desc))[0], "team/api");
+    }
+}

@@ -1,0 +1,211 @@
+//! The "Add registry" dialog: profile + region (+ endpoint, + registry id),
+//! checked field by field before anything is saved or sent.
+
+use egui::{RichText, Ui};
+
+use super::style;
+use super::widgets;
+use crate::model::{RegistryKey, RegistrySource, RegistrySpec};
+use crate::validate;
+
+/// The form's fields, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AddRegistryForm {
+    pub profile: String,
+    pub region: String,
+    pub endpoint: String,
+    pub registry_id: String,
+}
+
+/// One message per field that is wrong.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FormErrors {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint: Option<String>,
+    pub registry_id: Option<String>,
+    pub duplicate: Option<String>,
+}
+
+impl FormErrors {
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+}
+
+impl AddRegistryForm {
+    /// Checks every field; `profiles` are the known profile names.
+    pub fn check(&self, profiles: &[String], existing: &[RegistryKey]) -> Result<RegistrySpec, FormErrors> {
+        let mut e = FormErrors::default();
+        let profile = self.profile.trim();
+        if !profile.is_empty() && !profiles.iter().any(|p| p == profile) {
+            e.profile = Some(format!(
+                "No profile '{profile}' in ~/.aws/config or ~/.aws/credentials. Pick one from the list, or leave empty for the default credentials."
+            ));
+        }
+        let region = self.region.trim();
+        e.region = validate::region(region).err();
+        let endpoint = self.endpoint.trim();
+        if !endpoint.is_empty() {
+            e.endpoint = validate::endpoint_url(endpoint).err();
+        }
+        let id = self.registry_id.trim();
+        if !id.is_empty() {
+            e.registry_id = validate::registry_id(id).err();
+        }
+        let spec = RegistrySpec {
+            profile: (!profile.is_empty()).then(|| profile.to_owned()),
+            region: region.to_owned(),
+            endpoint: (!endpoint.is_empty()).then(|| endpoint.trim_end_matches('/').to_owned()),
+            registry_id: (!id.is_empty()).then(|| id.to_owned()),
+            source: RegistrySource::Added,
+        };
+        let same_as_existing = existing.iter().any(|k| {
+            *k == spec.key() || *k == RegistrySpec { source: RegistrySource::Profile, ..spec.clone() }.key()
+        });
+        if same_as_existing {
+            e.duplicate = Some("This registry is already in the list.".into());
+        }
+        if e.is_empty() { Ok(spec) } else { Err(e) }
+    }
+}
+
+/// What the dialog asks the app to do.
+#[derive(Debug, PartialEq)]
+pub enum DialogOutcome {
+    Open,
+    Cancel,
+    Add(RegistrySpec),
+}
+
+/// Draws the dialog; returns what the user chose.
+pub fn add_registry_ui(ctx: &egui::Context, form: &mut AddRegistryForm, profiles: &[String], existing: &[RegistryKey]) -> DialogOutcome {
+    let mut outcome = DialogOutcome::Open;
+    let checked = form.check(profiles, existing);
+    let errors = checked.as_ref().err().cloned().unwrap_or_default();
+    let palette = style::palette(&ctx.global_style().visuals);
+    let modal = egui::Modal::new(egui::Id::unique("add_registry")).show(ctx, |ui| {
+        ui.set_width(460.0);
+        ui.heading("Add registry");
+        ui.label(RichText::new("Credentials come from the profile, resolved when the registry is opened; ecrscope never stores them.").weak());
+        ui.add_space(style::GAP);
+        egui::Grid::new("add_registry_grid").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+            let l = ui.label("Profile");
+            ui.horizontal(|ui| {
+                text_field(ui, &mut form.profile, l.id, "default credentials");
+                egui::ComboBox::from_id_salt("profile_pick")
+                    .selected_text("Pick")
+                    .show_ui(ui, |ui| {
+                        for p in profiles {
+                            ui.selectable_value(&mut form.profile, p.clone(), p);
+                        }
+                    });
+            });
+            ui.end_row();
+            error_row(ui, errors.profile.as_deref(), palette.error);
+
+            let l = ui.label("Region");
+            text_field(ui, &mut form.region, l.id, "us-east-1");
+            ui.end_row();
+            error_row(ui, errors.region.as_deref().filter(|_| !form.region.is_empty()), palette.error);
+
+            let l = ui.label("Endpoint URL");
+            text_field(ui, &mut form.endpoint, l.id, "optional, e.g. http://127.0.0.1:5000");
+            ui.end_row();
+            error_row(ui, errors.endpoint.as_deref(), palette.error);
+
+            let l = ui.label("Registry id");
+            text_field(ui, &mut form.registry_id, l.id, "optional: another account's 12 digits");
+            ui.end_row();
+            error_row(ui, errors.registry_id.as_deref(), palette.error);
+        });
+        if let Some(d) = &errors.duplicate {
+            ui.colored_label(palette.error, d);
+        }
+        ui.add_space(style::GAP);
+        ui.horizontal(|ui| {
+            let ok = checked.is_ok();
+            let add = ui.add_enabled(ok, egui::Button::new("Add registry"));
+            if add.clicked() {
+                if let Ok(spec) = &checked {
+                    outcome = DialogOutcome::Add(spec.clone());
+                }
+            }
+            if ui.button("Cancel").clicked() {
+                outcome = DialogOutcome::Cancel;
+            }
+        });
+    });
+    if modal.should_close() && outcome == DialogOutcome::Open {
+        outcome = DialogOutcome::Cancel;
+    }
+    outcome
+}
+
+fn text_field(ui: &mut Ui, value: &mut String, label: egui::Id, hint: &str) {
+    ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(260.0)).labelled_by(label);
+}
+
+fn error_row(ui: &mut Ui, error: Option<&str>, color: egui::Color32) {
+    if let Some(e) = error {
+        ui.label("");
+        ui.colored_label(color, format!("{} {e}", style::icon::WARNING));
+        ui.end_row();
+    }
+}
+
+/// Confirmation before removing an added registry.
+pub fn confirm_remove_ui(ctx: &egui::Context, label: &str) -> Option<bool> {
+    let mut answer = None;
+    let modal = egui::Modal::new(egui::Id::unique("confirm_remove")).show(ctx, |ui| {
+        ui.set_width(380.0);
+        ui.heading("Remove registry?");
+        ui.label(format!("{label} will be removed from the list. Nothing changes on the server."));
+        ui.horizontal(|ui| {
+            if widgets::icon_button(ui, style::icon::TRASH, "Remove").clicked() {
+                answer = Some(true);
+            }
+            if ui.button("Cancel").clicked() {
+                answer = Some(false);
+            }
+        });
+    });
+    if modal.should_close() && answer.is_none() {
+        answer = Some(false);
+    }
+    answer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(profile: &str, region: &str, endpoint: &str, id: &str) -> AddRegistryForm {
+        AddRegistryForm { profile: profile.into(), region: region.into(), endpoint: endpoint.into(), registry_id: id.into() }
+    }
+
+    #[test]
+    fn every_field_is_checked() {
+        let profiles = vec!["dev".to_owned()];
+        let e = form("typo", "us-easst-1", "localhost:5000", "123").check(&profiles, &[]).expect_err("all bad");
+        assert!(e.profile.as_deref().is_some_and(|m| m.contains("'typo'")));
+        assert!(e.region.as_deref().is_some_and(|m| m.contains("us-east-1")));
+        assert!(e.endpoint.as_deref().is_some_and(|m| m.contains("http://")));
+        assert!(e.registry_id.as_deref().is_some_and(|m| m.contains("12-digit")));
+    }
+
+    #[test]
+    fn a_good_form_gives_a_spec() {
+        let spec = form("dev", "eu-west-1", "http://127.0.0.1:5000/", "123456789012").check(&["dev".into()], &[]).expect("valid");
+        assert_eq!(spec.endpoint.as_deref(), Some("http://127.0.0.1:5000"));
+        assert_eq!(spec.source, RegistrySource::Added);
+        let again = form("dev", "eu-west-1", "http://127.0.0.1:5000", "123456789012").check(&["dev".into()], &[spec.key()]);
+        assert!(again.expect_err("duplicate").duplicate.is_some());
+    }
+
+    #[test]
+    fn empty_profile_means_default_chain() {
+        let spec = form("", "us-east-1", "", "").check(&[], &[]).expect("valid");
+        assert_eq!(spec.profile, None);
+    }
+}

@@ -1,0 +1,127 @@
+//! Drawing. Views read [`AppState`] and push [`UiAction`]s; they never await,
+//! never touch the SDK, never block.
+
+pub mod add_registry;
+mod repositories;
+mod sidebar;
+mod status_bar;
+pub mod style;
+pub mod widgets;
+
+pub use repositories::RepoTableView;
+
+use egui::{RichText, Ui};
+
+use crate::model::RegistryKey;
+use crate::settings::ThemePref;
+use crate::state::{AppState, RepoColumn};
+use style::icon;
+
+/// What the user asked for; handled in one place, `App::handle`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UiAction {
+    SelectRegistry(RegistryKey),
+    SelectRepository(Option<String>),
+    /// F5: refresh what is on screen.
+    Refresh,
+    RefreshRegistry(RegistryKey),
+    OpenAddRegistry,
+    AskRemoveRegistry(RegistryKey),
+    SortRepositories(RepoColumn),
+    SetTheme(ThemePref),
+}
+
+/// Ephemeral view state (dialogs, focus requests).
+#[derive(Debug, Default)]
+pub struct ViewState {
+    pub add_registry: Option<add_registry::AddRegistryForm>,
+    pub confirm_remove: Option<RegistryKey>,
+    pub repo_table: RepoTableView,
+    pub theme: ThemePref,
+}
+
+/// The whole window.
+pub fn main_ui(ui: &mut Ui, state: &mut AppState, view: &mut ViewState, in_flight: u64, actions: &mut Vec<UiAction>) {
+    keyboard(ui, view, actions);
+    egui::Panel::top("toolbar").show(ui, |ui| toolbar_ui(ui, state, view, actions));
+    egui::Panel::bottom("status").show(ui, |ui| status_bar::status_bar_ui(ui, state, in_flight));
+    egui::Panel::left("sidebar")
+        .resizable(true)
+        .default_size(style::SIDEBAR_WIDTH)
+        .min_size(180.0)
+        .show(ui, |ui| sidebar::sidebar_ui(ui, state, actions));
+    egui::CentralPanel::default().show(ui, |ui| {
+        if state.selected_registry().is_some_and(|r| r.spec.is_demo()) {
+            demo_banner_ui(ui);
+        }
+        repositories::repositories_ui(ui, state, &mut view.repo_table, actions);
+    });
+}
+
+fn keyboard(ui: &Ui, view: &mut ViewState, actions: &mut Vec<UiAction>) {
+    let (f5, slash, ctrl_f) = ui.input(|i| {
+        (
+            i.key_pressed(egui::Key::F5),
+            i.key_pressed(egui::Key::Slash) && !i.modifiers.any(),
+            i.key_pressed(egui::Key::F) && i.modifiers.command,
+        )
+    });
+    let typing = ui.ctx().memory(|m| m.focused().is_some());
+    if f5 {
+        actions.push(UiAction::Refresh);
+    }
+    if ctrl_f || (slash && !typing) {
+        view.repo_table.focus_search = true;
+    }
+}
+
+fn toolbar_ui(ui: &mut Ui, state: &AppState, view: &ViewState, actions: &mut Vec<UiAction>) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("{} ecrscope", icon::CUBE)).strong().size(16.0));
+        ui.separator();
+        // Breadcrumb: registry > repository.
+        if let Some(reg) = state.selected_registry() {
+            let label = format!("{} {} ({})", icon::DATABASE, reg.spec.profile_label(), reg.spec.region);
+            if ui.link(label).clicked() {
+                actions.push(UiAction::SelectRepository(None));
+            }
+            if let Some(repo) = &state.selected_repository {
+                ui.label(icon::CARET_RIGHT);
+                ui.label(format!("{} {repo}", icon::PACKAGE));
+            }
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let (glyph, next, name) = match view.theme {
+                ThemePref::System => (icon::MONITOR, ThemePref::Light, "Theme: follow system"),
+                ThemePref::Light => (icon::SUN, ThemePref::Dark, "Theme: light"),
+                ThemePref::Dark => (icon::MOON, ThemePref::System, "Theme: dark"),
+            };
+            if widgets::icon_only_button(ui, glyph, name).clicked() {
+                actions.push(UiAction::SetTheme(next));
+            }
+            if widgets::icon_button(ui, icon::REFRESH, "Refresh").on_hover_text("Refresh (F5)").clicked() {
+                actions.push(UiAction::Refresh);
+            }
+        });
+    });
+}
+
+fn demo_banner_ui(ui: &mut Ui) {
+    let palette = style::palette(ui.visuals());
+    egui::Frame::new()
+        .fill(palette.banner_bg)
+        .inner_margin(egui::Margin::symmetric(10, 6))
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(
+                RichText::new(format!(
+                    "{} Demo registry: sample data served by ecrscope itself on this computer, no AWS account involved. \
+                     Configure an AWS profile (aws configure) or add a registry to see your own.",
+                    icon::FLASK
+                ))
+                .color(palette.warning),
+            );
+        });
+    ui.add_space(style::GAP);
+}

@@ -1,0 +1,169 @@
+//! The selected registry's repositories: search, filter chips, sortable
+//! virtualised table.
+
+use egui::{Align, Layout, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::style::{self, icon};
+use super::{UiAction, widgets};
+use crate::model::{TagMutability};
+use crate::state::{AppState, RegistryState, RepoColumn, repo_rows};
+
+/// What the table needs between frames (not persisted).
+#[derive(Debug, Default)]
+pub struct RepoTableView {
+    pub focus_search: bool,
+}
+
+pub fn repositories_ui(ui: &mut Ui, state: &mut AppState, view: &mut RepoTableView, actions: &mut Vec<UiAction>) {
+    let Some(key) = state.selected.clone() else {
+        ui.centered_and_justified(|ui| ui.label("Select a registry on the left."));
+        return;
+    };
+    let palette = style::palette(ui.visuals());
+    ui.horizontal(|ui| {
+        let r = ui.add(
+            egui::TextEdit::singleline(&mut state.repo_filter.text)
+                .hint_text(format!("{} Search repositories  ( / )", icon::SEARCH))
+                .desired_width(280.0),
+        );
+        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Search repositories"));
+        if view.focus_search {
+            r.request_focus();
+            view.focus_search = false;
+        }
+        if r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            state.repo_filter.text.clear();
+        }
+        ui.add_space(style::GAP);
+        let f = &mut state.repo_filter;
+        ui.toggle_value(&mut f.mutable, format!("{} Mutable", icon::LOCK_OPEN));
+        ui.toggle_value(&mut f.immutable, format!("{} Immutable", icon::LOCK));
+        ui.toggle_value(&mut f.kms, format!("{} KMS", icon::KEY));
+        ui.toggle_value(&mut f.scan_on_push, format!("{} Scan on push", icon::SHIELD_CHECK));
+    });
+    ui.add_space(4.0);
+    let Some(reg) = state.registry(&key) else { return };
+    if let Some(e) = reg.repositories.error() {
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
+            if e.is_transient() && widgets::icon_button(ui, icon::REFRESH, "Retry").clicked() {
+                actions.push(UiAction::RefreshRegistry(key.clone()));
+            }
+        });
+    }
+    let Some(repos) = reg.repositories.shown() else {
+        if reg.repositories.is_loading() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Loading repositories…");
+            });
+        }
+        return;
+    };
+    let rows = repo_rows(repos, &state.repo_filter, state.repo_sort);
+    ui.horizontal(|ui| {
+        let loading = if reg.repositories.is_loading() { " · refreshing…" } else { "" };
+        let shown = if state.repo_filter.is_active() { format!("{} of {} repositories", rows.len(), repos.len()) } else { format!("{} repositories", repos.len()) };
+        ui.label(RichText::new(format!("{shown}{loading}")).color(palette.muted));
+    });
+    if repos.is_empty() && !reg.repositories.is_loading() {
+        ui.add_space(style::GAP * 2.0);
+        ui.label("This registry has no repositories yet.");
+        return;
+    }
+    let sort = state.repo_sort;
+    let selected_repo = state.selected_repository.clone();
+    let now = widgets::now_ms();
+    let header = |ui: &mut Ui, label: &str, col: RepoColumn, actions: &mut Vec<UiAction>| {
+        let arrow = if sort.column == col { if sort.ascending { " ⏶" } else { " ⏷" } } else { "" };
+        if ui.add(egui::Button::new(RichText::new(format!("{label}{arrow}")).strong()).frame(false)).clicked() {
+            actions.push(UiAction::SortRepositories(col));
+        }
+    };
+    TableBuilder::new(ui)
+        .id_salt(("repos", &key.0))
+        .striped(true)
+        .resizable(true)
+        .sense(egui::Sense::click())
+        .cell_layout(Layout::left_to_right(Align::Center))
+        .column(Column::initial(260.0).at_least(120.0).clip(true))
+        .column(Column::initial(90.0).at_least(60.0))
+        .column(Column::initial(150.0).at_least(90.0))
+        .column(Column::initial(150.0).at_least(90.0))
+        .column(Column::initial(90.0).at_least(70.0))
+        .column(Column::remainder().at_least(120.0).clip(true))
+        .header(style::ROW_HEIGHT, |mut h| {
+            h.col(|ui| header(ui, "Repository", RepoColumn::Name, actions));
+            h.col(|ui| header(ui, "Created", RepoColumn::Created, actions));
+            h.col(|ui| header(ui, "Tag mutability", RepoColumn::Mutability, actions));
+            h.col(|ui| header(ui, "Encryption", RepoColumn::Encryption, actions));
+            h.col(|ui| header(ui, "Scanning", RepoColumn::ScanOnPush, actions));
+            h.col(|ui| {
+                ui.label(RichText::new("URI").strong());
+            });
+        })
+        .body(|body| {
+            body.rows(style::ROW_HEIGHT, rows.len(), |mut row| {
+                let r = &repos[rows[row.index()]];
+                row.set_selected(selected_repo.as_deref() == Some(r.name.as_str()));
+                row.col(|ui| {
+                    let (ns, name) = r.name.rsplit_once('/').map_or(("", r.name.as_str()), |(a, b)| (a, b));
+                    if ns.is_empty() {
+                        ui.label(RichText::new(name).strong());
+                    } else {
+                        // One label, so the full name is its accessible name.
+                        let mut job = egui::text::LayoutJob::default();
+                        let fmt = |c| egui::TextFormat { color: c, ..Default::default() };
+                        job.append(&format!("{ns}/"), 0.0, fmt(ui.visuals().weak_text_color()));
+                        job.append(name, 0.0, egui::TextFormat { color: ui.visuals().strong_text_color(), ..Default::default() });
+                        ui.label(job);
+                    }
+                });
+                row.col(|ui| widgets::time_cell(ui, r.created_at, now));
+                row.col(|ui| mutability_cell(ui, r));
+                row.col(|ui| {
+                    let l = ui.label(r.encryption.label());
+                    if let Some(k) = &r.encryption.kms_key {
+                        l.on_hover_text(k);
+                    }
+                });
+                row.col(|ui| {
+                    let freq = reg_frequency(state_reg(state, &key), &r.name);
+                    let text = match (freq, r.scan_on_push) {
+                        (Some(f), _) => f.label().to_owned(),
+                        (None, true) => "On push".to_owned(),
+                        (None, false) => "Manual".to_owned(),
+                    };
+                    ui.label(text);
+                });
+                row.col(|ui| {
+                    widgets::copy_button(ui, &format!("URI of {}", r.name), &r.uri);
+                    ui.label(RichText::new(&r.uri).monospace().color(palette.muted));
+                });
+                if row.response().clicked() {
+                    actions.push(UiAction::SelectRepository(Some(r.name.clone())));
+                }
+            });
+        });
+}
+
+fn state_reg<'a>(state: &'a AppState, key: &crate::model::RegistryKey) -> Option<&'a RegistryState> {
+    state.registry(key)
+}
+
+fn reg_frequency(reg: Option<&RegistryState>, repo: &str) -> Option<crate::model::ScanFrequency> {
+    reg.and_then(|r| r.scan_frequency(repo))
+}
+
+fn mutability_cell(ui: &mut Ui, r: &crate::model::Repository) {
+    let m = &r.tag_mutability;
+    let glyph = match m.mode {
+        TagMutability::Immutable | TagMutability::ImmutableWithExclusion => icon::LOCK,
+        _ => icon::LOCK_OPEN,
+    };
+    let l = ui.label(format!("{glyph} {}", m.mode.label()));
+    if !m.exclusion_filters.is_empty() {
+        l.on_hover_text(format!("Except tags matching: {}", m.exclusion_filters.join(", ")));
+    }
+}

@@ -1,0 +1,107 @@
+//! Small shared widgets: icon buttons with accessible names, copy buttons,
+//! time and size formatting.
+
+use egui::{Response, RichText, Role, Ui, WidgetInfo};
+
+use super::style::icon;
+use crate::model::EpochMillis;
+
+/// A button showing an icon and a label; its accessible name is the label
+/// alone, so screen readers and tests find it by words.
+pub fn icon_button(ui: &mut Ui, glyph: &str, label: &str) -> Response {
+    let r = ui.button(format!("{glyph} {label}"));
+    let name = label.to_owned();
+    r.widget_info(move || WidgetInfo::labeled(Role::Button, true, &name));
+    r
+}
+
+/// An icon-only button with a tooltip; the tooltip text is its accessible name.
+pub fn icon_only_button(ui: &mut Ui, glyph: &str, label: &str) -> Response {
+    let r = ui.add(egui::Button::new(glyph).frame(false)).on_hover_text(label);
+    let name = label.to_owned();
+    r.widget_info(move || WidgetInfo::labeled(Role::Button, true, &name));
+    r
+}
+
+/// A copy-to-clipboard button for `text`, named "Copy <what>".
+pub fn copy_button(ui: &mut Ui, what: &str, text: &str) -> bool {
+    let clicked = icon_only_button(ui, icon::COPY, &format!("Copy {what}")).clicked();
+    if clicked {
+        ui.ctx().copy_text(text.to_owned());
+    }
+    clicked
+}
+
+/// `2026-11-27 09:04 UTC`.
+pub fn exact_time(ms: EpochMillis) -> String {
+    let s = crate::demo::seed::rfc3339(ms as f64 / 1000.0);
+    format!("{} {} UTC", &s[..10], &s[11..16])
+}
+
+/// `5 min ago`, `3 days ago`, `in 2 h`.
+pub fn relative_time(ms: EpochMillis, now_ms: EpochMillis) -> String {
+    let delta = (now_ms - ms) / 1000;
+    let (future, d) = (delta < 0, delta.abs());
+    let text = match d {
+        0..=59 => return "just now".to_owned(),
+        60..=3599 => format!("{} min", d / 60),
+        3600..=86_399 => format!("{} h", d / 3600),
+        86_400..=2_591_999 => format!("{} days", d / 86_400),
+        2_592_000..=31_535_999 => format!("{} months", d / 2_592_000),
+        _ => format!("{} years", d / 31_536_000),
+    };
+    if future { format!("in {text}") } else { format!("{text} ago") }
+}
+
+pub fn now_ms() -> EpochMillis {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Binary units, as docker and the console show sizes.
+pub fn human_size(bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = bytes.max(0) as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 { format!("{bytes} B") } else { format!("{v:.1} {}", UNITS[u]) }
+}
+
+/// A time cell: relative, exact on hover; "—" when unknown.
+pub fn time_cell(ui: &mut Ui, ms: Option<EpochMillis>, now: EpochMillis) {
+    match ms {
+        Some(t) => {
+            ui.label(relative_time(t, now)).on_hover_text(exact_time(t));
+        }
+        None => {
+            ui.label(RichText::new("—").weak());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(human_size(512), "512 B");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(3 * 1024 * 1024 * 1024), "3.0 GiB");
+        let now = 1_000_000_000_000;
+        assert_eq!(relative_time(now - 30_000, now), "just now");
+        assert_eq!(relative_time(now - 3 * 86_400_000, now), "3 days ago");
+        assert_eq!(relative_time(now + 2 * 3_600_000, now), "in 2 h");
+        assert_eq!(exact_time(1_700_000_000_000), "2023-11-14 22:13 UTC");
+    }
+}
+
+/// A labelled single-line text field; the label is its accessible name.
+pub fn labelled_text(ui: &mut Ui, label: &str, value: &mut String, hint: &str, width: f32) -> Response {
+    let l = ui.label(label);
+    ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(width)).labelled_by(l.id)
+}

@@ -1,0 +1,263 @@
+//! The worker: runs each [`Command`] as a task on the tokio runtime made in
+//! `main`, and sends back [`Event`]s tagged with the id of the request that
+//! caused them, so the state can drop answers nobody waits for any more.
+//!
+//! The UI thread only ever calls [`Worker::send`] (a non-blocking `try_send`
+//! on a bounded channel) and drains events with `try_recv`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::runtime::Handle;
+use tokio::sync::{Mutex, OnceCell, mpsc};
+
+use crate::demo::{DEMO_REGION, DemoServer, SeedConfig};
+use crate::ecr::{self, ClientOptions, EcrClient, EcrError, StaticCredentials};
+use crate::model::{RegistryInfo, RegistryKey, RegistryScanningConfig, RegistrySpec, RepoScanConfig, Repository};
+use crate::profiles::{self, Discovery};
+
+/// Identifies one request; events carry it back.
+pub type RequestId = u64;
+
+/// What the UI asks for.
+#[derive(Clone, Debug)]
+pub enum Command {
+    /// Read AWS profiles and the environment.
+    Discover,
+    /// DescribeRegistry.
+    LoadRegistryInfo { registry: RegistrySpec },
+    /// DescribeRepositories, all pages, streamed.
+    LoadRepositories { registry: RegistrySpec },
+    /// Registry scanning configuration, then each repository's effective
+    /// scan frequency.
+    LoadScanning { registry: RegistrySpec, repositories: Vec<String> },
+}
+
+/// What comes back.
+#[derive(Debug)]
+pub struct Event {
+    pub request: RequestId,
+    pub registry: Option<RegistryKey>,
+    pub payload: Payload,
+}
+
+#[derive(Debug)]
+pub enum Payload {
+    Discovered(Discovery),
+    RegistryInfo(Result<RegistryInfo, EcrError>),
+    /// One page of repositories; more may follow.
+    RepositoriesPage(Vec<Repository>),
+    /// Listing finished (with the total) or failed.
+    RepositoriesDone(Result<usize, EcrError>),
+    Scanning(Result<(RegistryScanningConfig, Vec<RepoScanConfig>), EcrError>),
+}
+
+/// Called after each event so the UI wakes up (egui's `request_repaint`).
+pub type Notify = Arc<dyn Fn() + Send + Sync>;
+
+/// Worker settings.
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    pub client: ClientOptions,
+    /// Seed of the embedded demo endpoint (started on first use).
+    pub demo_seed: SeedConfig,
+    /// Added latency per demo request, in milliseconds.
+    pub demo_latency_ms: u64,
+    /// Commands that may wait to be started.
+    pub queue: usize,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        Self { client: ClientOptions::default(), demo_seed: SeedConfig::default(), demo_latency_ms: 0, queue: 256 }
+    }
+}
+
+/// The command queue is full: the UI says so instead of blocking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("too many requests are waiting; try again in a moment")]
+pub struct Busy;
+
+/// Handle to the worker, owned by the app.
+pub struct Worker {
+    tx: mpsc::Sender<(RequestId, Command)>,
+    next_id: AtomicU64,
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker").field("in_flight", &self.in_flight()).finish()
+    }
+}
+
+struct Inner {
+    events: mpsc::Sender<Event>,
+    notify: Notify,
+    config: WorkerConfig,
+    clients: Mutex<HashMap<RegistryKey, EcrClient>>,
+    demo: OnceCell<Result<Arc<DemoServer>, String>>,
+    /// Commands being worked on right now.
+    running: AtomicU64,
+}
+
+impl Worker {
+    /// Starts the dispatcher on `handle`. Events arrive on the returned
+    /// receiver; `notify` is called after each.
+    pub fn start(handle: &Handle, config: WorkerConfig, notify: Notify) -> (Self, mpsc::Receiver<Event>) {
+        let (tx, mut rx) = mpsc::channel::<(RequestId, Command)>(config.queue.max(1));
+        let (ev_tx, ev_rx) = mpsc::channel::<Event>(4096);
+        let inner = Arc::new(Inner {
+            events: ev_tx,
+            notify,
+            config,
+            clients: Mutex::new(HashMap::new()),
+            demo: OnceCell::new(),
+            running: AtomicU64::new(0),
+        });
+        let dispatcher = inner.clone();
+        handle.spawn(async move {
+            while let Some((id, cmd)) = rx.recv().await {
+                let inner = dispatcher.clone();
+                tokio::spawn(async move {
+                    inner.running.fetch_add(1, Ordering::Relaxed);
+                    inner.run(id, cmd).await;
+                    inner.running.fetch_sub(1, Ordering::Relaxed);
+                    (inner.notify)();
+                });
+            }
+        });
+        (Self { tx, next_id: AtomicU64::new(1), inner }, ev_rx)
+    }
+
+    /// Queues a command without blocking; returns its request id.
+    pub fn send(&self, cmd: Command) -> Result<RequestId, Busy> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.tx.try_send((id, cmd)).map_err(|_| Busy)?;
+        Ok(id)
+    }
+
+    /// Commands being worked on.
+    pub fn in_flight(&self) -> u64 {
+        self.inner.running.load(Ordering::Relaxed)
+    }
+
+    /// The embedded demo endpoint, once something has started it.
+    pub fn demo(&self) -> Option<Arc<DemoServer>> {
+        self.inner.demo.get().and_then(|r| r.as_ref().ok()).cloned()
+    }
+
+    /// Forgets cached clients (after the user edits registries or profiles).
+    pub fn forget_clients(&self) {
+        if let Ok(mut c) = self.inner.clients.try_lock() {
+            c.clear();
+        }
+    }
+}
+
+impl Inner {
+    async fn emit(&self, request: RequestId, registry: Option<RegistryKey>, payload: Payload) {
+        // A closed receiver means the app is shutting down; nothing to do.
+        let _ = self.events.send(Event { request, registry, payload }).await;
+        (self.notify)();
+    }
+
+    async fn demo_server(&self) -> Result<Arc<DemoServer>, EcrError> {
+        let seed = self.config.demo_seed.clone();
+        let latency = self.config.demo_latency_ms;
+        self.demo
+            .get_or_init(|| async move {
+                let server = DemoServer::start(&seed).await.map_err(|e| e.to_string())?;
+                server.knobs.set_latency(std::time::Duration::from_millis(latency));
+                Ok(Arc::new(server))
+            })
+            .await
+            .clone()
+            .map_err(|e| EcrError::Other { operation: "starting the demo endpoint".into(), detail: e })
+    }
+
+    /// The client for a registry, made on first use.
+    async fn client(&self, spec: &RegistrySpec) -> Result<EcrClient, EcrError> {
+        if spec.region.is_empty() {
+            let who = spec.profile.as_deref().unwrap_or("default");
+            return Err(EcrError::InvalidInput {
+                detail: format!(
+                    "profile '{who}' has no region. Add 'region = us-east-1' (or yours) under [profile {who}] in ~/.aws/config, or set AWS_REGION."
+                ),
+            });
+        }
+        let key = spec.key();
+        let mut clients = self.clients.lock().await;
+        if let Some(c) = clients.get(&key) {
+            return Ok(c.clone());
+        }
+        let client = if spec.is_demo() {
+            let demo = self.demo_server().await?;
+            // Fixed, public, fake credentials: the demo endpoint ignores them,
+            // but the SDK signs every request as it would for AWS.
+            let creds = StaticCredentials { access_key_id: "AKIDEMO".into(), secret_access_key: "demo".into() };
+            EcrClient::with_static(&demo.url(), DEMO_REGION, &creds, spec.registry_id.clone(), &self.config.client)
+        } else {
+            EcrClient::connect(spec, &self.config.client).await
+        };
+        clients.insert(key, client.clone());
+        Ok(client)
+    }
+
+    async fn run(&self, id: RequestId, cmd: Command) {
+        match cmd {
+            Command::Discover => {
+                let d = profiles::discover().await;
+                self.emit(id, None, Payload::Discovered(d)).await;
+            }
+            Command::LoadRegistryInfo { registry } => {
+                let key = Some(registry.key());
+                let result = match self.client(&registry).await {
+                    Ok(c) => ecr::describe_registry(&c).await,
+                    Err(e) => Err(e),
+                };
+                self.emit(id, key, Payload::RegistryInfo(result)).await;
+            }
+            Command::LoadRepositories { registry } => {
+                let key = Some(registry.key());
+                let client = match self.client(&registry).await {
+                    Ok(c) => c,
+                    Err(e) => return self.emit(id, key, Payload::RepositoriesDone(Err(e))).await,
+                };
+                // Each page goes to the UI as it arrives.
+                let mut token = None;
+                let mut total = 0;
+                let result = loop {
+                    match ecr::describe_repositories_page(&client, token).await {
+                        Ok((page, next)) => {
+                            total += page.len();
+                            self.emit(id, key.clone(), Payload::RepositoriesPage(page)).await;
+                            match next {
+                                Some(t) => token = Some(t),
+                                None => break Ok(total),
+                            }
+                        }
+                        Err(e) => break Err(e),
+                    }
+                };
+                self.emit(id, key, Payload::RepositoriesDone(result)).await;
+            }
+            Command::LoadScanning { registry, repositories } => {
+                let key = Some(registry.key());
+                let result = async {
+                    let c = self.client(&registry).await?;
+                    let cfg = ecr::get_registry_scanning_configuration(&c).await?;
+                    let per_repo = if repositories.is_empty() {
+                        Vec::new()
+                    } else {
+                        ecr::batch_get_repository_scanning_configuration(&c, &repositories).await?
+                    };
+                    Ok((cfg, per_repo))
+                }
+                .await;
+                self.emit(id, key, Payload::Scanning(result)).await;
+            }
+        }
+    }
+}
