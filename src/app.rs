@@ -36,7 +36,9 @@ pub struct EcrscopeApp {
 
 impl std::fmt::Debug for EcrscopeApp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EcrscopeApp").field("registries", &self.state.registries.len()).finish()
+        f.debug_struct("EcrscopeApp")
+            .field("registries", &self.state.registries.len())
+            .finish()
     }
 }
 
@@ -45,7 +47,11 @@ const EVENTS_PER_FRAME: usize = 512;
 
 impl EcrscopeApp {
     pub fn new(cc: &eframe::CreationContext<'_>, runtime: &Handle, opts: AppOptions) -> Self {
-        let stored = if opts.reset_settings { None } else { cc.storage.and_then(|s| s.get_string(settings::KEY)) };
+        let stored = if opts.reset_settings {
+            None
+        } else {
+            cc.storage.and_then(|s| s.get_string(settings::KEY))
+        };
         let (settings, warning) = match Settings::from_stored(stored.as_deref()) {
             Loaded::Fresh(s) | Loaded::Restored(s) => (s, None),
             Loaded::Corrupt(s, why) => (s, Some(why)),
@@ -58,7 +64,10 @@ impl EcrscopeApp {
         let (worker, events) = Worker::start(runtime, worker_cfg, notify);
         let mut app = Self {
             state: AppState::default(),
-            view: ViewState { theme: settings.theme, ..ViewState::default() },
+            view: ViewState {
+                theme: settings.theme,
+                ..ViewState::default()
+            },
             worker,
             events,
             settings,
@@ -67,7 +76,10 @@ impl EcrscopeApp {
         };
         app.state.repo_sort = app.settings.repo_sort;
         if let Some(w) = warning {
-            app.state.notices.push(crate::state::Notice { level: NoticeLevel::Warning, text: w });
+            app.state.notices.push(crate::state::Notice {
+                level: NoticeLevel::Warning,
+                text: w,
+            });
         }
         app.discover();
         app
@@ -82,7 +94,10 @@ impl EcrscopeApp {
         match self.worker.send(cmd) {
             Ok(id) => Some(id),
             Err(busy) => {
-                self.state.notices.push(crate::state::Notice { level: NoticeLevel::Warning, text: busy.to_string() });
+                self.state.notices.push(crate::state::Notice {
+                    level: NoticeLevel::Warning,
+                    text: busy.to_string(),
+                });
                 None
             }
         }
@@ -95,12 +110,19 @@ impl EcrscopeApp {
     /// Registries changed (discovery, add, remove): rebuild the list, restore
     /// the saved selection, load what is new.
     fn rebuild_registries(&mut self) {
-        let Some(d) = &self.state.discovery else { return };
+        let Some(d) = &self.state.discovery else {
+            return;
+        };
         let specs = merge_registries(d, &self.settings.added_registries, self.force_demo);
         let restoring = self.state.selected.is_none();
         self.state.set_registries(specs);
         if restoring {
-            if let Some(saved) = self.settings.selected_registry.clone().filter(|k| self.state.registry(k).is_some()) {
+            if let Some(saved) = self
+                .settings
+                .selected_registry
+                .clone()
+                .filter(|k| self.state.registry(k).is_some())
+            {
                 self.state.selected = Some(saved);
                 self.state.selected_repository = self.settings.selected_repository.clone();
             }
@@ -119,8 +141,12 @@ impl EcrscopeApp {
 
     /// DescribeRegistry + DescribeRepositories for one registry.
     fn load_registry(&mut self, key: &RegistryKey) {
-        let Some(spec) = self.state.registry(key).map(|r| r.spec.clone()) else { return };
-        if let Some(id) = self.send(Command::LoadRegistryInfo { registry: spec.clone() }) {
+        let Some(spec) = self.state.registry(key).map(|r| r.spec.clone()) else {
+            return;
+        };
+        if let Some(id) = self.send(Command::LoadRegistryInfo {
+            registry: spec.clone(),
+        }) {
             if let Some(r) = self.state.registry_mut(key) {
                 r.info.start(id);
             }
@@ -133,10 +159,19 @@ impl EcrscopeApp {
     }
 
     fn load_scanning(&mut self, key: &RegistryKey) {
-        let Some(reg) = self.state.registry(key) else { return };
-        let names: Vec<String> = reg.repositories.shown().map(|l| l.iter().map(|r| r.name.clone()).collect()).unwrap_or_default();
+        let Some(reg) = self.state.registry(key) else {
+            return;
+        };
+        let names: Vec<String> = reg
+            .repositories
+            .shown()
+            .map(|l| l.iter().map(|r| r.name.clone()).collect())
+            .unwrap_or_default();
         let spec = reg.spec.clone();
-        if let Some(id) = self.send(Command::LoadScanning { registry: spec, repositories: names }) {
+        if let Some(id) = self.send(Command::LoadScanning {
+            registry: spec,
+            repositories: names,
+        }) {
             if let Some(r) = self.state.registry_mut(key) {
                 r.scanning.start(id);
             }
@@ -145,11 +180,14 @@ impl EcrscopeApp {
 
     /// Applies one event, then whatever it calls for next.
     fn on_event(&mut self, ev: Event) {
-        let discovered = matches!(ev.payload, Payload::Discovered(_)) && self.state.discovery_request == Some(ev.request);
+        let discovered = matches!(ev.payload, Payload::Discovered(_))
+            && self.state.discovery_request == Some(ev.request);
         let repos_done = match (&ev.payload, &ev.registry) {
-            (Payload::RepositoriesDone(Ok(_)), Some(k)) => {
-                self.state.registry(k).is_some_and(|r| r.repositories.is_current(ev.request)).then(|| k.clone())
-            }
+            (Payload::RepositoriesDone(Ok(_)), Some(k)) => self
+                .state
+                .registry(k)
+                .is_some_and(|r| r.repositories.is_current(ev.request))
+                .then(|| k.clone()),
             _ => None,
         };
         self.state.apply(ev);
@@ -168,7 +206,10 @@ impl EcrscopeApp {
                 if self.state.selected.as_ref() != Some(&key) {
                     self.state.selected = Some(key.clone());
                     self.state.selected_repository = None;
-                    let failed = self.state.registry(&key).is_some_and(|r| r.repositories.error().is_some());
+                    let failed = self
+                        .state
+                        .registry(&key)
+                        .is_some_and(|r| r.repositories.error().is_some());
                     if failed {
                         self.load_registry(&key);
                     }
@@ -182,8 +223,15 @@ impl EcrscopeApp {
             }
             UiAction::RefreshRegistry(k) => self.load_registry(&k),
             UiAction::OpenAddRegistry => {
-                let region = self.state.selected_registry().map(|r| r.spec.region.clone()).unwrap_or_default();
-                self.view.add_registry = Some(AddRegistryForm { region, ..AddRegistryForm::default() });
+                let region = self
+                    .state
+                    .selected_registry()
+                    .map(|r| r.spec.region.clone())
+                    .unwrap_or_default();
+                self.view.add_registry = Some(AddRegistryForm {
+                    region,
+                    ..AddRegistryForm::default()
+                });
             }
             UiAction::AskRemoveRegistry(k) => self.view.confirm_remove = Some(k),
             UiAction::SortRepositories(col) => {
@@ -199,8 +247,14 @@ impl EcrscopeApp {
 
     fn dialogs(&mut self, ctx: &egui::Context) {
         if let Some(form) = &mut self.view.add_registry {
-            let profiles: Vec<String> = self.state.discovery.as_ref().map(|d| d.profiles.iter().map(|p| p.name.clone()).collect()).unwrap_or_default();
-            let existing: Vec<RegistryKey> = self.state.registries.iter().map(|r| r.spec.key()).collect();
+            let profiles: Vec<String> = self
+                .state
+                .discovery
+                .as_ref()
+                .map(|d| d.profiles.iter().map(|p| p.name.clone()).collect())
+                .unwrap_or_default();
+            let existing: Vec<RegistryKey> =
+                self.state.registries.iter().map(|r| r.spec.key()).collect();
             match add_registry::add_registry_ui(ctx, form, &profiles, &existing) {
                 DialogOutcome::Open => {}
                 DialogOutcome::Cancel => self.view.add_registry = None,
@@ -215,7 +269,9 @@ impl EcrscopeApp {
             }
         }
         if let Some(key) = self.view.confirm_remove.clone() {
-            let label = self.state.registry(&key).map_or_else(String::new, |r| format!("{} ({})", r.spec.profile_label(), r.spec.region));
+            let label = self.state.registry(&key).map_or_else(String::new, |r| {
+                format!("{} ({})", r.spec.profile_label(), r.spec.region)
+            });
             match add_registry::confirm_remove_ui(ctx, &label) {
                 None => {}
                 Some(false) => self.view.confirm_remove = None,
@@ -223,7 +279,10 @@ impl EcrscopeApp {
                     self.view.confirm_remove = None;
                     self.settings.added_registries.retain(|r| r.key() != key);
                     self.rebuild_registries();
-                    self.state.notices.push(crate::state::Notice { level: NoticeLevel::Info, text: format!("Removed {label}.") });
+                    self.state.notices.push(crate::state::Notice {
+                        level: NoticeLevel::Info,
+                        text: format!("Removed {label}."),
+                    });
                 }
             }
         }
@@ -237,7 +296,8 @@ impl EcrscopeApp {
                 NoticeLevel::Warning => self.toasts.warning(n.text),
                 NoticeLevel::Error => self.toasts.error(n.text),
             };
-            t.duration(Some(std::time::Duration::from_secs(6))).closable(true);
+            t.duration(Some(std::time::Duration::from_secs(6)))
+                .closable(true);
         }
     }
 
@@ -246,7 +306,9 @@ impl EcrscopeApp {
         self.settings.selected_repository = self.state.selected_repository.clone();
         // Only registries the user added are stored; discovered ones are
         // found again at every start.
-        self.settings.added_registries.retain(|r| r.source == RegistrySource::Added);
+        self.settings
+            .added_registries
+            .retain(|r| r.source == RegistrySource::Added);
     }
 }
 
@@ -267,7 +329,13 @@ impl eframe::App for EcrscopeApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let mut actions = Vec::new();
-        ui::main_ui(ui, &mut self.state, &mut self.view, self.worker.in_flight(), &mut actions);
+        ui::main_ui(
+            ui,
+            &mut self.state,
+            &mut self.view,
+            self.worker.in_flight(),
+            &mut actions,
+        );
         for a in actions {
             self.handle(a);
         }

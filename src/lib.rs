@@ -5,14 +5,15 @@
 //! (the only module that names `aws_sdk_ecr`) and sends [`worker::Event`]s
 //! back, which [`state`] applies as plain transitions.
 
+pub mod app;
+pub mod check;
 pub mod demo;
 pub mod ecr;
 pub mod lifecycle_policy;
 pub mod model;
 pub mod profiles;
-pub mod validate;
-pub mod state;
-pub mod worker;
-pub mod app;
 pub mod settings;
+pub mod state;
 pub mod ui;
+pub mod validate;
+pub mod worker;

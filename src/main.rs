@@ -1,6 +1,6 @@
 //! ecrscope binary: flags, logging, the tokio runtime, the window.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use ecrscope::app::{AppOptions, EcrscopeApp};
 use ecrscope::worker::WorkerConfig;
 
@@ -17,27 +17,69 @@ struct Flags {
     /// Start with default settings, ignoring (not deleting) the saved ones.
     #[arg(long)]
     reset_settings: bool,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Connect to every registry the app would show (AWS profiles and
+    /// environment) and print what answers, or why not. Exit code 1 if any fails.
+    Check {
+        /// Only this profile.
+        #[arg(long)]
+        profile: Option<String>,
+        /// Also list repository names.
+        #[arg(long)]
+        repositories: bool,
+    },
 }
 
 fn main() -> eframe::Result {
     let flags = Flags::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ECRSCOPE_LOG").unwrap_or_else(|_| "ecrscope=info,warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("ECRSCOPE_LOG").unwrap_or_else(|_| {
+                "ecrscope=info,aws_config=error,aws_smithy_runtime=error,warn".into()
+            }),
         )
         .with_writer(std::io::stderr)
         .init();
     // The one runtime: every network call runs here, never on the UI thread.
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("ecrscope-io").build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("ecrscope-io")
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             tracing::error!("cannot start the async runtime: {e}");
             std::process::exit(1);
         }
     };
+    if let Some(Cmd::Check {
+        profile,
+        repositories,
+    }) = &flags.command
+    {
+        let code = runtime.block_on(async {
+            let d = ecrscope::profiles::discover().await;
+            let lines = ecrscope::check::check(
+                &d,
+                profile.as_deref(),
+                &ecrscope::ecr::ClientOptions::default(),
+            )
+            .await;
+            ecrscope::check::report(&lines, *repositories, &d.warnings)
+        });
+        std::process::exit(code);
+    }
     let opts = AppOptions {
         force_demo: flags.demo,
-        worker: WorkerConfig { demo_latency_ms: flags.demo_latency_ms, ..WorkerConfig::default() },
+        worker: WorkerConfig {
+            demo_latency_ms: flags.demo_latency_ms,
+            ..WorkerConfig::default()
+        },
         reset_settings: flags.reset_settings,
     };
     let native = eframe::NativeOptions {
@@ -51,7 +93,11 @@ fn main() -> eframe::Result {
         ..Default::default()
     };
     let handle = runtime.handle().clone();
-    eframe::run_native("ecrscope", native, Box::new(move |cc| Ok(Box::new(EcrscopeApp::new(cc, &handle, opts)))))
+    eframe::run_native(
+        "ecrscope",
+        native,
+        Box::new(move |cc| Ok(Box::new(EcrscopeApp::new(cc, &handle, opts)))),
+    )
 }
 
 fn app_icon() -> egui::IconData {

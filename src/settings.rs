@@ -60,7 +60,12 @@ impl Settings {
             None => Loaded::Fresh(Self::default()),
             Some(t) => match ron::from_str::<Self>(t) {
                 Ok(s) => Loaded::Restored(s.sanitized()),
-                Err(e) => Loaded::Corrupt(Self::default(), format!("The saved settings could not be read ({e}); ecrscope started with defaults.")),
+                Err(e) => Loaded::Corrupt(
+                    Self::default(),
+                    format!(
+                        "The saved settings could not be read ({e}); ecrscope started with defaults."
+                    ),
+                ),
             },
         }
     }
@@ -73,8 +78,12 @@ impl Settings {
     fn sanitized(mut self) -> Self {
         self.added_registries.retain(|r| {
             crate::validate::region(&r.region).is_ok()
-                && r.endpoint.as_deref().is_none_or(|e| crate::validate::endpoint_url(e).is_ok())
-                && r.registry_id.as_deref().is_none_or(|i| crate::validate::registry_id(i).is_ok())
+                && r.endpoint
+                    .as_deref()
+                    .is_none_or(|e| crate::validate::endpoint_url(e).is_ok())
+                && r.registry_id
+                    .as_deref()
+                    .is_none_or(|i| crate::validate::registry_id(i).is_ok())
         });
         self.max_in_flight = self.max_in_flight.clamp(1, 64);
         self
@@ -98,16 +107,26 @@ mod tests {
         });
         let text = s.to_stored();
         assert_eq!(Settings::from_stored(Some(&text)), Loaded::Restored(s));
-        assert!(matches!(Settings::from_stored(Some("{{{not ron")), Loaded::Corrupt(_, m) if m.contains("defaults")));
+        assert!(
+            matches!(Settings::from_stored(Some("{{{not ron")), Loaded::Corrupt(_, m) if m.contains("defaults"))
+        );
         assert!(matches!(Settings::from_stored(None), Loaded::Fresh(_)));
     }
 
     #[test]
     fn invalid_entries_are_dropped_on_load() {
         let mut s = Settings::default();
-        s.added_registries.push(RegistrySpec { profile: None, region: "nowhere".into(), endpoint: None, registry_id: None, source: RegistrySource::Added });
+        s.added_registries.push(RegistrySpec {
+            profile: None,
+            region: "nowhere".into(),
+            endpoint: None,
+            registry_id: None,
+            source: RegistrySource::Added,
+        });
         s.max_in_flight = 0;
-        let Loaded::Restored(back) = Settings::from_stored(Some(&s.to_stored())) else { panic!("should parse") };
+        let Loaded::Restored(back) = Settings::from_stored(Some(&s.to_stored())) else {
+            panic!("should parse")
+        };
         assert!(back.added_registries.is_empty());
         assert_eq!(back.max_in_flight, 1);
     }

@@ -14,7 +14,9 @@ use tokio::sync::{Mutex, OnceCell, mpsc};
 
 use crate::demo::{DEMO_REGION, DemoServer, SeedConfig};
 use crate::ecr::{self, ClientOptions, EcrClient, EcrError, StaticCredentials};
-use crate::model::{RegistryInfo, RegistryKey, RegistryScanningConfig, RegistrySpec, RepoScanConfig, Repository};
+use crate::model::{
+    RegistryInfo, RegistryKey, RegistryScanningConfig, RegistrySpec, RepoScanConfig, Repository,
+};
 use crate::profiles::{self, Discovery};
 
 /// Identifies one request; events carry it back.
@@ -31,7 +33,10 @@ pub enum Command {
     LoadRepositories { registry: RegistrySpec },
     /// Registry scanning configuration, then each repository's effective
     /// scan frequency.
-    LoadScanning { registry: RegistrySpec, repositories: Vec<String> },
+    LoadScanning {
+        registry: RegistrySpec,
+        repositories: Vec<String>,
+    },
 }
 
 /// What comes back.
@@ -66,11 +71,20 @@ pub struct WorkerConfig {
     pub demo_latency_ms: u64,
     /// Commands that may wait to be started.
     pub queue: usize,
+    /// Use this instead of reading the real AWS files and environment
+    /// (hermetic tests, `--no-profiles`).
+    pub fixed_discovery: Option<Discovery>,
 }
 
 impl Default for WorkerConfig {
     fn default() -> Self {
-        Self { client: ClientOptions::default(), demo_seed: SeedConfig::default(), demo_latency_ms: 0, queue: 256 }
+        Self {
+            client: ClientOptions::default(),
+            demo_seed: SeedConfig::default(),
+            demo_latency_ms: 0,
+            queue: 256,
+            fixed_discovery: None,
+        }
     }
 }
 
@@ -88,7 +102,9 @@ pub struct Worker {
 
 impl std::fmt::Debug for Worker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Worker").field("in_flight", &self.in_flight()).finish()
+        f.debug_struct("Worker")
+            .field("in_flight", &self.in_flight())
+            .finish()
     }
 }
 
@@ -105,7 +121,11 @@ struct Inner {
 impl Worker {
     /// Starts the dispatcher on `handle`. Events arrive on the returned
     /// receiver; `notify` is called after each.
-    pub fn start(handle: &Handle, config: WorkerConfig, notify: Notify) -> (Self, mpsc::Receiver<Event>) {
+    pub fn start(
+        handle: &Handle,
+        config: WorkerConfig,
+        notify: Notify,
+    ) -> (Self, mpsc::Receiver<Event>) {
         let (tx, mut rx) = mpsc::channel::<(RequestId, Command)>(config.queue.max(1));
         let (ev_tx, ev_rx) = mpsc::channel::<Event>(4096);
         let inner = Arc::new(Inner {
@@ -128,7 +148,14 @@ impl Worker {
                 });
             }
         });
-        (Self { tx, next_id: AtomicU64::new(1), inner }, ev_rx)
+        (
+            Self {
+                tx,
+                next_id: AtomicU64::new(1),
+                inner,
+            },
+            ev_rx,
+        )
     }
 
     /// Queues a command without blocking; returns its request id.
@@ -159,7 +186,14 @@ impl Worker {
 impl Inner {
     async fn emit(&self, request: RequestId, registry: Option<RegistryKey>, payload: Payload) {
         // A closed receiver means the app is shutting down; nothing to do.
-        let _ = self.events.send(Event { request, registry, payload }).await;
+        let _ = self
+            .events
+            .send(Event {
+                request,
+                registry,
+                payload,
+            })
+            .await;
         (self.notify)();
     }
 
@@ -169,12 +203,17 @@ impl Inner {
         self.demo
             .get_or_init(|| async move {
                 let server = DemoServer::start(&seed).await.map_err(|e| e.to_string())?;
-                server.knobs.set_latency(std::time::Duration::from_millis(latency));
+                server
+                    .knobs
+                    .set_latency(std::time::Duration::from_millis(latency));
                 Ok(Arc::new(server))
             })
             .await
             .clone()
-            .map_err(|e| EcrError::Other { operation: "starting the demo endpoint".into(), detail: e })
+            .map_err(|e| EcrError::Other {
+                operation: "starting the demo endpoint".into(),
+                detail: e,
+            })
     }
 
     /// The client for a registry, made on first use.
@@ -196,8 +235,17 @@ impl Inner {
             let demo = self.demo_server().await?;
             // Fixed, public, fake credentials: the demo endpoint ignores them,
             // but the SDK signs every request as it would for AWS.
-            let creds = StaticCredentials { access_key_id: "AKIDEMO".into(), secret_access_key: "demo".into() };
-            EcrClient::with_static(&demo.url(), DEMO_REGION, &creds, spec.registry_id.clone(), &self.config.client)
+            let creds = StaticCredentials {
+                access_key_id: "AKIDEMO".into(),
+                secret_access_key: "demo".into(),
+            };
+            EcrClient::with_static(
+                &demo.url(),
+                DEMO_REGION,
+                &creds,
+                spec.registry_id.clone(),
+                &self.config.client,
+            )
         } else {
             EcrClient::connect(spec, &self.config.client).await
         };
@@ -208,7 +256,10 @@ impl Inner {
     async fn run(&self, id: RequestId, cmd: Command) {
         match cmd {
             Command::Discover => {
-                let d = profiles::discover().await;
+                let d = match &self.config.fixed_discovery {
+                    Some(d) => d.clone(),
+                    None => profiles::discover().await,
+                };
                 self.emit(id, None, Payload::Discovered(d)).await;
             }
             Command::LoadRegistryInfo { registry } => {
@@ -232,7 +283,8 @@ impl Inner {
                     match ecr::describe_repositories_page(&client, token).await {
                         Ok((page, next)) => {
                             total += page.len();
-                            self.emit(id, key.clone(), Payload::RepositoriesPage(page)).await;
+                            self.emit(id, key.clone(), Payload::RepositoriesPage(page))
+                                .await;
                             match next {
                                 Some(t) => token = Some(t),
                                 None => break Ok(total),
@@ -243,7 +295,10 @@ impl Inner {
                 };
                 self.emit(id, key, Payload::RepositoriesDone(result)).await;
             }
-            Command::LoadScanning { registry, repositories } => {
+            Command::LoadScanning {
+                registry,
+                repositories,
+            } => {
                 let key = Some(registry.key());
                 let result = async {
                     let c = self.client(&registry).await?;

@@ -53,6 +53,9 @@ pub struct Knobs {
     counts: Mutex<HashMap<String, u64>>,
     /// maxResults of each paged call, by operation (for tests of paging).
     page_sizes: Mutex<HashMap<String, Vec<u64>>>,
+    /// Requests being served now, and the most ever at once.
+    concurrent: AtomicU64,
+    max_concurrent: AtomicU64,
 }
 
 impl Knobs {
@@ -90,6 +93,11 @@ impl Knobs {
     /// Total requests received.
     pub fn total(&self) -> u64 {
         self.counts.lock().map_or(0, |c| c.values().sum())
+    }
+
+    /// The most requests that were ever being served at once.
+    pub fn max_concurrent(&self) -> u64 {
+        self.max_concurrent.load(Ordering::Relaxed)
     }
 
     /// The maxResults sent with each call of `operation`.
@@ -236,6 +244,16 @@ async fn ecr(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Respon
         }
     };
     s.knobs.record(&op, &req);
+    let now_serving = s.knobs.concurrent.fetch_add(1, Ordering::Relaxed) + 1;
+    s.knobs
+        .max_concurrent
+        .fetch_max(now_serving, Ordering::Relaxed);
+    let response = serve(&s, &op, &req).await;
+    s.knobs.concurrent.fetch_sub(1, Ordering::Relaxed);
+    response
+}
+
+async fn serve(s: &Shared, op: &str, req: &serde_json::Value) -> Response {
     let latency = s.knobs.latency_ms.load(Ordering::Relaxed);
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
@@ -247,7 +265,7 @@ async fn ecr(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Respon
             message: "Rate exceeded".into(),
         });
     }
-    match s.knobs.take_fault(&op) {
+    match s.knobs.take_fault(op) {
         Some(FaultKind::AccessDenied) => {
             return api_error(&ApiError {
                 status: 400,
@@ -285,7 +303,7 @@ async fn ecr(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Respon
         None => {}
     }
     let answer = match s.store.lock() {
-        Ok(mut store) => store.call(&op, &req),
+        Ok(mut store) => store.call(op, req),
         Err(_) => Err(ApiError {
             status: 500,
             code: "ServerException".into(),

@@ -32,7 +32,11 @@ pub async fn describe_images(c: &EcrClient, repo: &str) -> Result<Vec<Image>, Ec
 /// One page of DescribeImages (1000 a page) and the next token. Pages of one
 /// repository are sequential (each needs the last token); the worker streams
 /// them so the first rows show after one round trip.
-pub async fn describe_images_page(c: &EcrClient, repo: &str, token: Option<String>) -> Result<(Vec<Image>, Option<String>), EcrError> {
+pub async fn describe_images_page(
+    c: &EcrClient,
+    repo: &str,
+    token: Option<String>,
+) -> Result<(Vec<Image>, Option<String>), EcrError> {
     let req = c
         .sdk
         .describe_images()
@@ -41,8 +45,17 @@ pub async fn describe_images_page(c: &EcrClient, repo: &str, token: Option<Strin
         .max_results(MAX_PAGE)
         .set_next_token(token);
     let out = c.run("DescribeImages", req.send()).await?;
-    let page = out.image_details().iter().filter_map(convert::image).collect();
-    Ok((page, out.next_token().filter(|t| !t.is_empty()).map(str::to_owned)))
+    let page = out
+        .image_details()
+        .iter()
+        .filter_map(convert::image)
+        .collect();
+    Ok((
+        page,
+        out.next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned),
+    ))
 }
 
 /// DescribeImages for given ids, in batches of 100 (`maxResults` cannot be

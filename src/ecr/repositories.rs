@@ -19,7 +19,10 @@ pub async fn describe_repositories(c: &EcrClient) -> Result<Vec<Repository>, Ecr
 
 /// One page of DescribeRepositories (1000 a page) and the token of the next
 /// page, if any. Callers that stream pages to the UI loop over this.
-pub async fn describe_repositories_page(c: &EcrClient, token: Option<String>) -> Result<(Vec<Repository>, Option<String>), EcrError> {
+pub async fn describe_repositories_page(
+    c: &EcrClient,
+    token: Option<String>,
+) -> Result<(Vec<Repository>, Option<String>), EcrError> {
     let req = c
         .sdk
         .describe_repositories()
@@ -28,7 +31,12 @@ pub async fn describe_repositories_page(c: &EcrClient, token: Option<String>) ->
         .set_next_token(token);
     let out = c.run("DescribeRepositories", req.send()).await?;
     let page = out.repositories().iter().map(convert::repository).collect();
-    Ok((page, out.next_token().filter(|t| !t.is_empty()).map(str::to_owned)))
+    Ok((
+        page,
+        out.next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned),
+    ))
 }
 
 /// Everything CreateRepository takes.

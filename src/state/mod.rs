@@ -2,8 +2,8 @@
 //! [`AppState::apply`] takes worker events; the `select_*`/`*_requested`
 //! functions record what the UI asked for.
 
-mod requested;
 mod repo_table;
+mod requested;
 
 pub use repo_table::{RepoColumn, RepoFilter, RepoSort, repo_rows};
 pub use requested::Requested;
@@ -11,7 +11,10 @@ pub use requested::Requested;
 use std::collections::HashMap;
 
 use crate::ecr::EcrError;
-use crate::model::{RegistryInfo, RegistryKey, RegistryScanningConfig, RegistrySource, RegistrySpec, RepoScanConfig, Repository, ScanFrequency};
+use crate::model::{
+    RegistryInfo, RegistryKey, RegistryScanningConfig, RegistrySource, RegistrySpec,
+    RepoScanConfig, Repository, ScanFrequency,
+};
 use crate::profiles::{self, Discovery};
 use crate::worker::{Event, Payload, RequestId};
 
@@ -35,7 +38,12 @@ pub enum Connection {
 
 impl RegistryState {
     pub fn new(spec: RegistrySpec) -> Self {
-        Self { spec, info: Requested::Idle, repositories: Requested::Idle, scanning: Requested::Idle }
+        Self {
+            spec,
+            info: Requested::Idle,
+            repositories: Requested::Idle,
+            scanning: Requested::Idle,
+        }
     }
 
     pub fn connection(&self) -> Connection {
@@ -122,12 +130,22 @@ impl AppState {
     /// Replaces the registry list, keeping loaded data of registries that
     /// stay, and keeping the selection when it still exists.
     pub fn set_registries(&mut self, specs: Vec<RegistrySpec>) {
-        let mut old: HashMap<RegistryKey, RegistryState> = self.registries.drain(..).map(|r| (r.spec.key(), r)).collect();
+        let mut old: HashMap<RegistryKey, RegistryState> = self
+            .registries
+            .drain(..)
+            .map(|r| (r.spec.key(), r))
+            .collect();
         self.registries = specs
             .into_iter()
-            .map(|s| old.remove(&s.key()).unwrap_or_else(|| RegistryState::new(s)))
+            .map(|s| {
+                old.remove(&s.key())
+                    .unwrap_or_else(|| RegistryState::new(s))
+            })
             .collect();
-        let still_there = self.selected.as_ref().is_some_and(|k| self.registry(k).is_some());
+        let still_there = self
+            .selected
+            .as_ref()
+            .is_some_and(|k| self.registry(k).is_some());
         if !still_there {
             self.selected = self.registries.first().map(|r| r.spec.key());
             self.selected_repository = None;
@@ -137,7 +155,11 @@ impl AppState {
     /// Applies one worker event. Answers to requests nobody waits for any
     /// more (a newer refresh, a removed registry) are dropped here.
     pub fn apply(&mut self, ev: Event) {
-        let Event { request, registry, payload } = ev;
+        let Event {
+            request,
+            registry,
+            payload,
+        } = ev;
         match payload {
             Payload::Discovered(d) => {
                 if self.discovery_request == Some(request) {
@@ -149,7 +171,9 @@ impl AppState {
                 }
             }
             Payload::RegistryInfo(result) => {
-                let Some(reg) = registry.as_ref().and_then(|k| self.registry_mut(k)) else { return };
+                let Some(reg) = registry.as_ref().and_then(|k| self.registry_mut(k)) else {
+                    return;
+                };
                 match result {
                     Ok(info) => {
                         reg.info.finish(request, info);
@@ -166,7 +190,9 @@ impl AppState {
             }
             Payload::RepositoriesDone(result) => {
                 let Some(key) = registry else { return };
-                let Some(reg) = self.registry_mut(&key) else { return };
+                let Some(reg) = self.registry_mut(&key) else {
+                    return;
+                };
                 match result {
                     Ok(_) => {
                         if reg.repositories.finish_partial(request) {
@@ -195,7 +221,9 @@ impl AppState {
                 }
             }
             Payload::Scanning(result) => {
-                let Some(reg) = registry.as_ref().and_then(|k| self.registry_mut(k)) else { return };
+                let Some(reg) = registry.as_ref().and_then(|k| self.registry_mut(k)) else {
+                    return;
+                };
                 match result {
                     Ok(v) => {
                         reg.scanning.finish(request, v);
@@ -216,7 +244,12 @@ impl<T> Requested<T> {
     pub fn shown_mut(&mut self) -> Option<&mut T> {
         match self {
             Self::Ready(v) => Some(v),
-            Self::Loading { previous: Some(v), .. } | Self::Failed { previous: Some(v), .. } => Some(v),
+            Self::Loading {
+                previous: Some(v), ..
+            }
+            | Self::Failed {
+                previous: Some(v), ..
+            } => Some(v),
             Self::Loading { partial, .. } => partial.as_mut(),
             _ => None,
         }
@@ -225,7 +258,11 @@ impl<T> Requested<T> {
 
 /// The registries to show: discovered ones, then those the user added, then
 /// the demo registry when asked for or when there is nothing else.
-pub fn merge_registries(discovery: &Discovery, added: &[RegistrySpec], force_demo: bool) -> Vec<RegistrySpec> {
+pub fn merge_registries(
+    discovery: &Discovery,
+    added: &[RegistrySpec],
+    force_demo: bool,
+) -> Vec<RegistrySpec> {
     let mut out = profiles::registries(discovery);
     for a in added {
         if !out.iter().any(|o| o.key() == a.key()) {
@@ -255,7 +292,13 @@ mod tests {
     use crate::profiles::DiscoveredProfile;
 
     fn spec(p: &str) -> RegistrySpec {
-        RegistrySpec { profile: Some(p.into()), region: "us-east-1".into(), endpoint: None, registry_id: None, source: RegistrySource::Profile }
+        RegistrySpec {
+            profile: Some(p.into()),
+            region: "us-east-1".into(),
+            endpoint: None,
+            registry_id: None,
+            source: RegistrySource::Profile,
+        }
     }
 
     fn repo(name: &str) -> Repository {
@@ -272,20 +315,39 @@ mod tests {
     }
 
     fn ev(request: RequestId, key: &RegistryKey, payload: Payload) -> Event {
-        Event { request, registry: Some(key.clone()), payload }
+        Event {
+            request,
+            registry: Some(key.clone()),
+            payload,
+        }
     }
 
     #[test]
     fn demo_only_when_nothing_else_or_forced() {
         let empty = Discovery::default();
         assert!(merge_registries(&empty, &[], false)[0].is_demo());
-        let d = Discovery { profiles: vec![DiscoveredProfile { name: "dev".into(), region: Some("eu-west-1".into()), sso: false }], ..Default::default() };
+        let d = Discovery {
+            profiles: vec![DiscoveredProfile {
+                name: "dev".into(),
+                region: Some("eu-west-1".into()),
+                sso: false,
+            }],
+            ..Default::default()
+        };
         let regs = merge_registries(&d, &[], false);
         assert_eq!(regs.len(), 1);
         assert!(!regs[0].is_demo());
-        assert!(merge_registries(&d, &[], true).iter().any(RegistrySpec::is_demo));
+        assert!(
+            merge_registries(&d, &[], true)
+                .iter()
+                .any(RegistrySpec::is_demo)
+        );
         let added = spec("extra");
-        assert_eq!(merge_registries(&d, &[added.clone(), added], false).len(), 2, "duplicates collapse");
+        assert_eq!(
+            merge_registries(&d, &[added.clone(), added], false).len(),
+            2,
+            "duplicates collapse"
+        );
     }
 
     #[test]
@@ -293,13 +355,34 @@ mod tests {
         let mut st = AppState::default();
         st.set_registries(vec![spec("a")]);
         let key = spec("a").key();
-        st.registry_mut(&key).expect("registry").repositories.start(1);
-        st.apply(ev(1, &key, Payload::RepositoriesPage(vec![repo("zeta"), repo("alpha")])));
-        assert_eq!(st.registry(&key).and_then(|r| r.repositories.shown()).map(Vec::len), Some(2));
+        st.registry_mut(&key)
+            .expect("registry")
+            .repositories
+            .start(1);
+        st.apply(ev(
+            1,
+            &key,
+            Payload::RepositoriesPage(vec![repo("zeta"), repo("alpha")]),
+        ));
+        assert_eq!(
+            st.registry(&key)
+                .and_then(|r| r.repositories.shown())
+                .map(Vec::len),
+            Some(2)
+        );
         st.apply(ev(1, &key, Payload::RepositoriesDone(Ok(2))));
-        let names: Vec<_> = st.registry(&key).and_then(|r| r.repositories.shown()).expect("ready").iter().map(|r| r.name.clone()).collect();
+        let names: Vec<_> = st
+            .registry(&key)
+            .and_then(|r| r.repositories.shown())
+            .expect("ready")
+            .iter()
+            .map(|r| r.name.clone())
+            .collect();
         assert_eq!(names, ["alpha", "zeta"]);
-        assert_eq!(st.registry(&key).map(RegistryState::connection), Some(Connection::Connected));
+        assert_eq!(
+            st.registry(&key).map(RegistryState::connection),
+            Some(Connection::Connected)
+        );
     }
 
     #[test]
@@ -307,11 +390,30 @@ mod tests {
         let mut st = AppState::default();
         st.set_registries(vec![spec("a"), spec("b")]);
         let key = spec("a").key();
-        st.registry_mut(&key).expect("registry").repositories.start(3);
-        st.apply(ev(3, &key, Payload::RepositoriesDone(Err(EcrError::NoCredentials { who: "profile 'a'".into() }))));
-        assert_eq!(st.registry(&key).map(RegistryState::connection), Some(Connection::Error));
-        assert_eq!(st.registry(&spec("b").key()).map(RegistryState::connection), Some(Connection::Idle));
-        assert!(st.last_error.as_deref().is_some_and(|e| e.contains("No credentials")));
+        st.registry_mut(&key)
+            .expect("registry")
+            .repositories
+            .start(3);
+        st.apply(ev(
+            3,
+            &key,
+            Payload::RepositoriesDone(Err(EcrError::NoCredentials {
+                who: "profile 'a'".into(),
+            })),
+        ));
+        assert_eq!(
+            st.registry(&key).map(RegistryState::connection),
+            Some(Connection::Error)
+        );
+        assert_eq!(
+            st.registry(&spec("b").key()).map(RegistryState::connection),
+            Some(Connection::Idle)
+        );
+        assert!(
+            st.last_error
+                .as_deref()
+                .is_some_and(|e| e.contains("No credentials"))
+        );
         assert_eq!(st.notices.len(), 1);
     }
 
@@ -320,9 +422,18 @@ mod tests {
         let mut st = AppState::default();
         st.set_registries(vec![spec("a")]);
         let key = spec("a").key();
-        st.registry_mut(&key).expect("registry").repositories.start(1);
+        st.registry_mut(&key)
+            .expect("registry")
+            .repositories
+            .start(1);
         st.set_registries(vec![spec("b")]);
-        st.apply(ev(1, &key, Payload::RepositoriesDone(Err(EcrError::Throttled { operation: "X".into() }))));
+        st.apply(ev(
+            1,
+            &key,
+            Payload::RepositoriesDone(Err(EcrError::Throttled {
+                operation: "X".into(),
+            })),
+        ));
         assert!(st.notices.is_empty());
         assert_eq!(st.selected, Some(spec("b").key()));
     }
@@ -333,11 +444,18 @@ mod tests {
         st.set_registries(vec![spec("a")]);
         let key = spec("a").key();
         st.selected_repository = Some("gone".into());
-        st.registry_mut(&key).expect("registry").repositories.start(1);
+        st.registry_mut(&key)
+            .expect("registry")
+            .repositories
+            .start(1);
         st.apply(ev(1, &key, Payload::RepositoriesPage(vec![repo("stays")])));
         st.apply(ev(1, &key, Payload::RepositoriesDone(Ok(1))));
         assert_eq!(st.selected_repository, None);
-        assert!(st.notices.iter().any(|n| n.text.contains("'gone' no longer exists")));
+        assert!(
+            st.notices
+                .iter()
+                .any(|n| n.text.contains("'gone' no longer exists"))
+        );
     }
 
     #[test]
@@ -345,9 +463,14 @@ mod tests {
         let mut st = AppState::default();
         st.set_registries(vec![spec("a"), spec("b")]);
         st.selected = Some(spec("b").key());
-        st.registry_mut(&spec("b").key()).expect("b").repositories = Requested::Ready(vec![repo("x")]);
+        st.registry_mut(&spec("b").key()).expect("b").repositories =
+            Requested::Ready(vec![repo("x")]);
         st.set_registries(vec![spec("b"), spec("c")]);
         assert_eq!(st.selected, Some(spec("b").key()));
-        assert!(st.registry(&spec("b").key()).and_then(|r| r.repositories.shown()).is_some());
+        assert!(
+            st.registry(&spec("b").key())
+                .and_then(|r| r.repositories.shown())
+                .is_some()
+        );
     }
 }

@@ -21,7 +21,10 @@ pub struct RepoSort {
 
 impl Default for RepoSort {
     fn default() -> Self {
-        Self { column: RepoColumn::Name, ascending: true }
+        Self {
+            column: RepoColumn::Name,
+            ascending: true,
+        }
     }
 }
 
@@ -29,7 +32,17 @@ impl RepoSort {
     /// Clicking a header: same column flips the order, another column sorts
     /// ascending by it.
     pub fn clicked(self, column: RepoColumn) -> Self {
-        if self.column == column { Self { column, ascending: !self.ascending } } else { Self { column, ascending: true } }
+        if self.column == column {
+            Self {
+                column,
+                ascending: !self.ascending,
+            }
+        } else {
+            Self {
+                column,
+                ascending: true,
+            }
+        }
     }
 }
 
@@ -50,8 +63,13 @@ impl RepoFilter {
         if !needle.is_empty() && !r.name.contains(&needle) {
             return false;
         }
-        let immutable = matches!(r.tag_mutability.mode, TagMutability::Immutable | TagMutability::ImmutableWithExclusion);
-        if (self.mutable || self.immutable) && !((self.mutable && !immutable) || (self.immutable && immutable)) {
+        let immutable = matches!(
+            r.tag_mutability.mode,
+            TagMutability::Immutable | TagMutability::ImmutableWithExclusion
+        );
+        if (self.mutable || self.immutable)
+            && !((self.mutable && !immutable) || (self.immutable && immutable))
+        {
             return false;
         }
         if self.kms && r.encryption.kind == EncryptionType::Aes256 {
@@ -64,19 +82,27 @@ impl RepoFilter {
     }
 
     pub fn is_active(&self) -> bool {
-        !self.text.trim().is_empty() || self.mutable || self.immutable || self.kms || self.scan_on_push
+        !self.text.trim().is_empty()
+            || self.mutable
+            || self.immutable
+            || self.kms
+            || self.scan_on_push
     }
 }
 
 /// Indices into `repos` of the rows to show, in order.
 pub fn repo_rows(repos: &[Repository], filter: &RepoFilter, sort: RepoSort) -> Vec<usize> {
-    let mut rows: Vec<usize> = (0..repos.len()).filter(|&i| filter.matches(&repos[i])).collect();
+    let mut rows: Vec<usize> = (0..repos.len())
+        .filter(|&i| filter.matches(&repos[i]))
+        .collect();
     rows.sort_by(|&a, &b| {
         let (ra, rb) = (&repos[a], &repos[b]);
         let ord = match sort.column {
             RepoColumn::Name => ra.name.cmp(&rb.name),
             RepoColumn::Created => ra.created_at.cmp(&rb.created_at),
-            RepoColumn::Mutability => (ra.tag_mutability.mode as u8).cmp(&(rb.tag_mutability.mode as u8)),
+            RepoColumn::Mutability => {
+                (ra.tag_mutability.mode as u8).cmp(&(rb.tag_mutability.mode as u8))
+            }
             RepoColumn::Encryption => ra.encryption.label().cmp(&rb.encryption.label()),
             RepoColumn::ScanOnPush => ra.scan_on_push.cmp(&rb.scan_on_push),
         }
@@ -98,8 +124,18 @@ mod tests {
             registry_id: String::new(),
             uri: String::new(),
             created_at: Some(created),
-            tag_mutability: TagMutabilitySetting { mode, exclusion_filters: vec![] },
-            encryption: Encryption { kind: if kms { EncryptionType::Kms } else { EncryptionType::Aes256 }, kms_key: None },
+            tag_mutability: TagMutabilitySetting {
+                mode,
+                exclusion_filters: vec![],
+            },
+            encryption: Encryption {
+                kind: if kms {
+                    EncryptionType::Kms
+                } else {
+                    EncryptionType::Aes256
+                },
+                kms_key: None,
+            },
             scan_on_push: kms,
         }
     }
@@ -115,16 +151,40 @@ mod tests {
             repo("team/web", TagMutability::Mutable, false, 1),
             repo("other/api", TagMutability::ImmutableWithExclusion, false, 2),
         ];
-        let f = RepoFilter { text: "API".into(), ..Default::default() };
-        assert_eq!(names(&repos, &repo_rows(&repos, &f, RepoSort::default())), ["other/api", "team/api"]);
-        let f = RepoFilter { immutable: true, ..Default::default() };
+        let f = RepoFilter {
+            text: "API".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            names(&repos, &repo_rows(&repos, &f, RepoSort::default())),
+            ["other/api", "team/api"]
+        );
+        let f = RepoFilter {
+            immutable: true,
+            ..Default::default()
+        };
         assert_eq!(repo_rows(&repos, &f, RepoSort::default()).len(), 2);
-        let f = RepoFilter { kms: true, ..Default::default() };
-        assert_eq!(names(&repos, &repo_rows(&repos, &f, RepoSort::default())), ["team/api"]);
+        let f = RepoFilter {
+            kms: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            names(&repos, &repo_rows(&repos, &f, RepoSort::default())),
+            ["team/api"]
+        );
         let by_created = RepoSort::default().clicked(RepoColumn::Created);
-        assert_eq!(names(&repos, &repo_rows(&repos, &RepoFilter::default(), by_created)), ["team/web", "other/api", "team/api"]);
+        assert_eq!(
+            names(
+                &repos,
+                &repo_rows(&repos, &RepoFilter::default(), by_created)
+            ),
+            ["team/web", "other/api", "team/api"]
+        );
         let desc = by_created.clicked(RepoColumn::Created);
         assert!(!desc.ascending);
-        assert_eq!(names(&repos, &repo_rows(&repos, &RepoFilter::default(), desc))[0], "team/api");
+        assert_eq!(
+            names(&repos, &repo_rows(&repos, &RepoFilter::default(), desc))[0],
+            "team/api"
+        );
     }
 }

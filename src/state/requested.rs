@@ -10,10 +10,17 @@ pub enum Requested<T> {
     #[default]
     Idle,
     /// Asked; `previous` is still shown, `partial` collects streamed pages.
-    Loading { request: RequestId, previous: Option<T>, partial: Option<T> },
+    Loading {
+        request: RequestId,
+        previous: Option<T>,
+        partial: Option<T>,
+    },
     Ready(T),
     /// The last request failed; `previous` is what the server held before.
-    Failed { error: EcrError, previous: Option<T> },
+    Failed {
+        error: EcrError,
+        previous: Option<T>,
+    },
 }
 
 impl<T> Requested<T> {
@@ -24,7 +31,11 @@ impl<T> Requested<T> {
             Self::Loading { previous, .. } | Self::Failed { previous, .. } => previous,
             Self::Idle => None,
         };
-        *self = Self::Loading { request, previous, partial: None };
+        *self = Self::Loading {
+            request,
+            previous,
+            partial: None,
+        };
     }
 
     /// Whether an answer to `request` is still wanted.
@@ -37,7 +48,12 @@ impl<T> Requested<T> {
     pub fn shown(&self) -> Option<&T> {
         match self {
             Self::Ready(v) => Some(v),
-            Self::Loading { previous: Some(v), .. } | Self::Failed { previous: Some(v), .. } => Some(v),
+            Self::Loading {
+                previous: Some(v), ..
+            }
+            | Self::Failed {
+                previous: Some(v), ..
+            } => Some(v),
             Self::Loading { partial, .. } => partial.as_ref(),
             Self::Failed { .. } | Self::Idle => None,
         }
@@ -97,7 +113,11 @@ impl<E> Requested<Vec<E>> {
     /// Adds a streamed page to `request`'s partial value.
     pub fn add_page(&mut self, request: RequestId, page: impl IntoIterator<Item = E>) -> bool {
         match self {
-            Self::Loading { request: r, partial, .. } if *r == request => {
+            Self::Loading {
+                request: r,
+                partial,
+                ..
+            } if *r == request => {
                 partial.get_or_insert_with(Vec::new).extend(page);
                 true
             }
@@ -111,7 +131,9 @@ mod tests {
     use super::*;
 
     fn err() -> EcrError {
-        EcrError::Throttled { operation: "X".into() }
+        EcrError::Throttled {
+            operation: "X".into(),
+        }
     }
 
     #[test]
@@ -119,7 +141,11 @@ mod tests {
         let mut r: Requested<Vec<u32>> = Requested::Idle;
         r.start(1);
         assert!(r.add_page(1, [1, 2]));
-        assert_eq!(r.shown(), Some(&vec![1, 2]), "first load shows pages as they come");
+        assert_eq!(
+            r.shown(),
+            Some(&vec![1, 2]),
+            "first load shows pages as they come"
+        );
         assert!(r.finish_partial(1));
         r.start(2);
         assert!(r.add_page(2, [9]));
@@ -147,6 +173,10 @@ mod tests {
         assert_eq!(r.shown(), Some(&vec![1]));
         assert!(r.error().is_some());
         r.start(6);
-        assert_eq!(r.shown(), Some(&vec![1]), "retry after failure still shows the old value");
+        assert_eq!(
+            r.shown(),
+            Some(&vec![1]),
+            "retry after failure still shows the old value"
+        );
     }
 }

@@ -35,7 +35,11 @@ impl FormErrors {
 
 impl AddRegistryForm {
     /// Checks every field; `profiles` are the known profile names.
-    pub fn check(&self, profiles: &[String], existing: &[RegistryKey]) -> Result<RegistrySpec, FormErrors> {
+    pub fn check(
+        &self,
+        profiles: &[String],
+        existing: &[RegistryKey],
+    ) -> Result<RegistrySpec, FormErrors> {
         let mut e = FormErrors::default();
         let profile = self.profile.trim();
         if !profile.is_empty() && !profiles.iter().any(|p| p == profile) {
@@ -61,7 +65,13 @@ impl AddRegistryForm {
             source: RegistrySource::Added,
         };
         let same_as_existing = existing.iter().any(|k| {
-            *k == spec.key() || *k == RegistrySpec { source: RegistrySource::Profile, ..spec.clone() }.key()
+            *k == spec.key()
+                || *k
+                    == RegistrySpec {
+                        source: RegistrySource::Profile,
+                        ..spec.clone()
+                    }
+                    .key()
         });
         if same_as_existing {
             e.duplicate = Some("This registry is already in the list.".into());
@@ -79,7 +89,12 @@ pub enum DialogOutcome {
 }
 
 /// Draws the dialog; returns what the user chose.
-pub fn add_registry_ui(ctx: &egui::Context, form: &mut AddRegistryForm, profiles: &[String], existing: &[RegistryKey]) -> DialogOutcome {
+pub fn add_registry_ui(
+    ctx: &egui::Context,
+    form: &mut AddRegistryForm,
+    profiles: &[String],
+    existing: &[RegistryKey],
+) -> DialogOutcome {
     let mut outcome = DialogOutcome::Open;
     let checked = form.check(profiles, existing);
     let errors = checked.as_ref().err().cloned().unwrap_or_default();
@@ -143,7 +158,12 @@ pub fn add_registry_ui(ctx: &egui::Context, form: &mut AddRegistryForm, profiles
 }
 
 fn text_field(ui: &mut Ui, value: &mut String, label: egui::Id, hint: &str) {
-    ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(260.0)).labelled_by(label);
+    ui.add(
+        egui::TextEdit::singleline(value)
+            .hint_text(hint)
+            .desired_width(260.0),
+    )
+    .labelled_by(label);
 }
 
 fn error_row(ui: &mut Ui, error: Option<&str>, color: egui::Color32) {
@@ -160,7 +180,9 @@ pub fn confirm_remove_ui(ctx: &egui::Context, label: &str) -> Option<bool> {
     let modal = egui::Modal::new(egui::Id::unique("confirm_remove")).show(ctx, |ui| {
         ui.set_width(380.0);
         ui.heading("Remove registry?");
-        ui.label(format!("{label} will be removed from the list. Nothing changes on the server."));
+        ui.label(format!(
+            "{label} will be removed from the list. Nothing changes on the server."
+        ));
         ui.horizontal(|ui| {
             if widgets::icon_button(ui, style::icon::TRASH, "Remove").clicked() {
                 answer = Some(true);
@@ -181,31 +203,47 @@ mod tests {
     use super::*;
 
     fn form(profile: &str, region: &str, endpoint: &str, id: &str) -> AddRegistryForm {
-        AddRegistryForm { profile: profile.into(), region: region.into(), endpoint: endpoint.into(), registry_id: id.into() }
+        AddRegistryForm {
+            profile: profile.into(),
+            region: region.into(),
+            endpoint: endpoint.into(),
+            registry_id: id.into(),
+        }
     }
 
     #[test]
     fn every_field_is_checked() {
         let profiles = vec!["dev".to_owned()];
-        let e = form("typo", "us-easst-1", "localhost:5000", "123").check(&profiles, &[]).expect_err("all bad");
+        let e = form("typo", "us-easst-1", "localhost:5000", "123")
+            .check(&profiles, &[])
+            .expect_err("all bad");
         assert!(e.profile.as_deref().is_some_and(|m| m.contains("'typo'")));
         assert!(e.region.as_deref().is_some_and(|m| m.contains("us-east-1")));
         assert!(e.endpoint.as_deref().is_some_and(|m| m.contains("http://")));
-        assert!(e.registry_id.as_deref().is_some_and(|m| m.contains("12-digit")));
+        assert!(
+            e.registry_id
+                .as_deref()
+                .is_some_and(|m| m.contains("12-digit"))
+        );
     }
 
     #[test]
     fn a_good_form_gives_a_spec() {
-        let spec = form("dev", "eu-west-1", "http://127.0.0.1:5000/", "123456789012").check(&["dev".into()], &[]).expect("valid");
+        let spec = form("dev", "eu-west-1", "http://127.0.0.1:5000/", "123456789012")
+            .check(&["dev".into()], &[])
+            .expect("valid");
         assert_eq!(spec.endpoint.as_deref(), Some("http://127.0.0.1:5000"));
         assert_eq!(spec.source, RegistrySource::Added);
-        let again = form("dev", "eu-west-1", "http://127.0.0.1:5000", "123456789012").check(&["dev".into()], &[spec.key()]);
+        let again = form("dev", "eu-west-1", "http://127.0.0.1:5000", "123456789012")
+            .check(&["dev".into()], &[spec.key()]);
         assert!(again.expect_err("duplicate").duplicate.is_some());
     }
 
     #[test]
     fn empty_profile_means_default_chain() {
-        let spec = form("", "us-east-1", "", "").check(&[], &[]).expect("valid");
+        let spec = form("", "us-east-1", "", "")
+            .check(&[], &[])
+            .expect("valid");
         assert_eq!(spec.profile, None);
     }
 }

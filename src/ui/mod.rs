@@ -41,7 +41,13 @@ pub struct ViewState {
 }
 
 /// The whole window.
-pub fn main_ui(ui: &mut Ui, state: &mut AppState, view: &mut ViewState, in_flight: u64, actions: &mut Vec<UiAction>) {
+pub fn main_ui(
+    ui: &mut Ui,
+    state: &mut AppState,
+    view: &mut ViewState,
+    in_flight: u64,
+    actions: &mut Vec<UiAction>,
+) {
     keyboard(ui, view, actions);
     egui::Panel::top("toolbar").show(ui, |ui| toolbar_ui(ui, state, view, actions));
     egui::Panel::bottom("status").show(ui, |ui| status_bar::status_bar_ui(ui, state, in_flight));
@@ -77,11 +83,20 @@ fn keyboard(ui: &Ui, view: &mut ViewState, actions: &mut Vec<UiAction>) {
 
 fn toolbar_ui(ui: &mut Ui, state: &AppState, view: &ViewState, actions: &mut Vec<UiAction>) {
     ui.horizontal(|ui| {
-        ui.label(RichText::new(format!("{} ecrscope", icon::CUBE)).strong().size(16.0));
+        ui.label(
+            RichText::new(format!("{} ecrscope", icon::CUBE))
+                .strong()
+                .size(16.0),
+        );
         ui.separator();
         // Breadcrumb: registry > repository.
         if let Some(reg) = state.selected_registry() {
-            let label = format!("{} {} ({})", icon::DATABASE, reg.spec.profile_label(), reg.spec.region);
+            let label = format!(
+                "{} {} ({})",
+                icon::DATABASE,
+                reg.spec.profile_label(),
+                reg.spec.region
+            );
             if ui.link(label).clicked() {
                 actions.push(UiAction::SelectRepository(None));
             }
@@ -99,7 +114,10 @@ fn toolbar_ui(ui: &mut Ui, state: &AppState, view: &ViewState, actions: &mut Vec
             if widgets::icon_only_button(ui, glyph, name).clicked() {
                 actions.push(UiAction::SetTheme(next));
             }
-            if widgets::icon_button(ui, icon::REFRESH, "Refresh").on_hover_text("Refresh (F5)").clicked() {
+            if widgets::icon_button(ui, icon::REFRESH, "Refresh")
+                .on_hover_text("Refresh (F5)")
+                .clicked()
+            {
                 actions.push(UiAction::Refresh);
             }
         });

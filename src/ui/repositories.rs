@@ -6,7 +6,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::style::{self, icon};
 use super::{UiAction, widgets};
-use crate::model::{TagMutability};
+use crate::model::TagMutability;
 use crate::state::{AppState, RegistryState, RepoColumn, repo_rows};
 
 /// What the table needs between frames (not persisted).
@@ -15,7 +15,12 @@ pub struct RepoTableView {
     pub focus_search: bool,
 }
 
-pub fn repositories_ui(ui: &mut Ui, state: &mut AppState, view: &mut RepoTableView, actions: &mut Vec<UiAction>) {
+pub fn repositories_ui(
+    ui: &mut Ui,
+    state: &mut AppState,
+    view: &mut RepoTableView,
+    actions: &mut Vec<UiAction>,
+) {
     let Some(key) = state.selected.clone() else {
         ui.centered_and_justified(|ui| ui.label("Select a registry on the left."));
         return;
@@ -27,7 +32,9 @@ pub fn repositories_ui(ui: &mut Ui, state: &mut AppState, view: &mut RepoTableVi
                 .hint_text(format!("{} Search repositories  ( / )", icon::SEARCH))
                 .desired_width(280.0),
         );
-        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Search repositories"));
+        r.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Search repositories")
+        });
         if view.focus_search {
             r.request_focus();
             view.focus_search = false;
@@ -40,10 +47,15 @@ pub fn repositories_ui(ui: &mut Ui, state: &mut AppState, view: &mut RepoTableVi
         ui.toggle_value(&mut f.mutable, format!("{} Mutable", icon::LOCK_OPEN));
         ui.toggle_value(&mut f.immutable, format!("{} Immutable", icon::LOCK));
         ui.toggle_value(&mut f.kms, format!("{} KMS", icon::KEY));
-        ui.toggle_value(&mut f.scan_on_push, format!("{} Scan on push", icon::SHIELD_CHECK));
+        ui.toggle_value(
+            &mut f.scan_on_push,
+            format!("{} Scan on push", icon::SHIELD_CHECK),
+        );
     });
     ui.add_space(4.0);
-    let Some(reg) = state.registry(&key) else { return };
+    let Some(reg) = state.registry(&key) else {
+        return;
+    };
     if let Some(e) = reg.repositories.error() {
         ui.horizontal_wrapped(|ui| {
             ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
@@ -63,8 +75,16 @@ pub fn repositories_ui(ui: &mut Ui, state: &mut AppState, view: &mut RepoTableVi
     };
     let rows = repo_rows(repos, &state.repo_filter, state.repo_sort);
     ui.horizontal(|ui| {
-        let loading = if reg.repositories.is_loading() { " · refreshing…" } else { "" };
-        let shown = if state.repo_filter.is_active() { format!("{} of {} repositories", rows.len(), repos.len()) } else { format!("{} repositories", repos.len()) };
+        let loading = if reg.repositories.is_loading() {
+            " · refreshing…"
+        } else {
+            ""
+        };
+        let shown = if state.repo_filter.is_active() {
+            format!("{} of {} repositories", rows.len(), repos.len())
+        } else {
+            format!("{} repositories", repos.len())
+        };
         ui.label(RichText::new(format!("{shown}{loading}")).color(palette.muted));
     });
     if repos.is_empty() && !reg.repositories.is_loading() {
@@ -76,8 +96,15 @@ pub fn repositories_ui(ui: &mut Ui, state: &mut AppState, view: &mut RepoTableVi
     let selected_repo = state.selected_repository.clone();
     let now = widgets::now_ms();
     let header = |ui: &mut Ui, label: &str, col: RepoColumn, actions: &mut Vec<UiAction>| {
-        let arrow = if sort.column == col { if sort.ascending { " ⏶" } else { " ⏷" } } else { "" };
-        if ui.add(egui::Button::new(RichText::new(format!("{label}{arrow}")).strong()).frame(false)).clicked() {
+        let arrow = if sort.column == col {
+            if sort.ascending { " ⏶" } else { " ⏷" }
+        } else {
+            ""
+        };
+        if ui
+            .add(egui::Button::new(RichText::new(format!("{label}{arrow}")).strong()).frame(false))
+            .clicked()
+        {
             actions.push(UiAction::SortRepositories(col));
         }
     };
@@ -108,15 +135,28 @@ pub fn repositories_ui(ui: &mut Ui, state: &mut AppState, view: &mut RepoTableVi
                 let r = &repos[rows[row.index()]];
                 row.set_selected(selected_repo.as_deref() == Some(r.name.as_str()));
                 row.col(|ui| {
-                    let (ns, name) = r.name.rsplit_once('/').map_or(("", r.name.as_str()), |(a, b)| (a, b));
+                    let (ns, name) = r
+                        .name
+                        .rsplit_once('/')
+                        .map_or(("", r.name.as_str()), |(a, b)| (a, b));
                     if ns.is_empty() {
                         ui.label(RichText::new(name).strong());
                     } else {
                         // One label, so the full name is its accessible name.
                         let mut job = egui::text::LayoutJob::default();
-                        let fmt = |c| egui::TextFormat { color: c, ..Default::default() };
+                        let fmt = |c| egui::TextFormat {
+                            color: c,
+                            ..Default::default()
+                        };
                         job.append(&format!("{ns}/"), 0.0, fmt(ui.visuals().weak_text_color()));
-                        job.append(name, 0.0, egui::TextFormat { color: ui.visuals().strong_text_color(), ..Default::default() });
+                        job.append(
+                            name,
+                            0.0,
+                            egui::TextFormat {
+                                color: ui.visuals().strong_text_color(),
+                                ..Default::default()
+                            },
+                        );
                         ui.label(job);
                     }
                 });
@@ -148,7 +188,10 @@ pub fn repositories_ui(ui: &mut Ui, state: &mut AppState, view: &mut RepoTableVi
         });
 }
 
-fn state_reg<'a>(state: &'a AppState, key: &crate::model::RegistryKey) -> Option<&'a RegistryState> {
+fn state_reg<'a>(
+    state: &'a AppState,
+    key: &crate::model::RegistryKey,
+) -> Option<&'a RegistryState> {
     state.registry(key)
 }
 
@@ -164,6 +207,9 @@ fn mutability_cell(ui: &mut Ui, r: &crate::model::Repository) {
     };
     let l = ui.label(format!("{glyph} {}", m.mode.label()));
     if !m.exclusion_filters.is_empty() {
-        l.on_hover_text(format!("Except tags matching: {}", m.exclusion_filters.join(", ")));
+        l.on_hover_text(format!(
+            "Except tags matching: {}",
+            m.exclusion_filters.join(", ")
+        ));
     }
 }

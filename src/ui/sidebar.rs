@@ -22,65 +22,80 @@ pub fn sidebar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
         ui.label(RichText::new(format!("{} Reading AWS profiles…", icon::SPINNER)).weak());
         return;
     }
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        // Group consecutive registries of the same profile under one heading.
-        let mut last_group: Option<String> = None;
-        for reg in &state.registries {
-            let group = reg.spec.profile_label().to_owned();
-            if last_group.as_ref() != Some(&group) {
-                ui.add_space(4.0);
-                let glyph = match reg.spec.source {
-                    RegistrySource::Demo => icon::FLASK,
-                    RegistrySource::Environment => icon::TERMINAL,
-                    _ => icon::USER,
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            // Group consecutive registries of the same profile under one heading.
+            let mut last_group: Option<String> = None;
+            for reg in &state.registries {
+                let group = reg.spec.profile_label().to_owned();
+                if last_group.as_ref() != Some(&group) {
+                    ui.add_space(4.0);
+                    let glyph = match reg.spec.source {
+                        RegistrySource::Demo => icon::FLASK,
+                        RegistrySource::Environment => icon::TERMINAL,
+                        _ => icon::USER,
+                    };
+                    ui.label(RichText::new(format!("{glyph} {group}")).strong());
+                    last_group = Some(group.clone());
+                }
+                let key = reg.spec.key();
+                let selected = state.selected.as_ref() == Some(&key);
+                let conn = reg.connection();
+                let (dot, color, status) = match conn {
+                    Connection::Connected => (icon::DOT, palette.ok, "connected"),
+                    Connection::Loading => (icon::SPINNER, palette.loading, "loading"),
+                    Connection::Error => (icon::ERROR, palette.error, "error"),
+                    Connection::Idle => (icon::DOT, palette.idle, "not loaded"),
                 };
-                ui.label(RichText::new(format!("{glyph} {group}")).strong());
-                last_group = Some(group.clone());
-            }
-            let key = reg.spec.key();
-            let selected = state.selected.as_ref() == Some(&key);
-            let conn = reg.connection();
-            let (dot, color, status) = match conn {
-                Connection::Connected => (icon::DOT, palette.ok, "connected"),
-                Connection::Loading => (icon::SPINNER, palette.loading, "loading"),
-                Connection::Error => (icon::ERROR, palette.error, "error"),
-                Connection::Idle => (icon::DOT, palette.idle, "not loaded"),
-            };
-            let mut detail = if reg.spec.region.is_empty() { "no region".to_owned() } else { reg.spec.region.clone() };
-            if let Some(id) = &reg.spec.registry_id {
-                detail.push_str(&format!(" · {id}"));
-            }
-            if let Some(ep) = &reg.spec.endpoint {
-                detail.push_str(&format!(" · {ep}"));
-            }
-            if let Some(n) = reg.repositories.shown().map(Vec::len) {
-                detail.push_str(&format!(" · {n} repos"));
-            }
-            let r = ui
-                .horizontal(|ui| {
-                    ui.add_space(12.0);
-                    ui.label(RichText::new(dot).color(color));
-                    ui.selectable_label(selected, detail.clone())
-                })
-                .inner;
-            let name = format!("Registry {} {}", reg.spec.profile_label(), reg.spec.region);
-            let status_text = status.to_owned();
-            r.widget_info(move || WidgetInfo::selected(Role::Button, true, selected, format!("{name} ({status_text})")));
-            let r = match reg.error() {
-                Some(e) => r.on_hover_text(RichText::new(e.to_string()).color(palette.error)),
-                None => r.on_hover_text(format!("{} · {status}", reg.spec.profile_label())),
-            };
-            if r.clicked() {
-                actions.push(UiAction::SelectRegistry(key.clone()));
-            }
-            r.context_menu(|ui| {
-                if ui.button(format!("{} Refresh", icon::REFRESH)).clicked() {
-                    actions.push(UiAction::RefreshRegistry(key.clone()));
+                let mut detail = if reg.spec.region.is_empty() {
+                    "no region".to_owned()
+                } else {
+                    reg.spec.region.clone()
+                };
+                if let Some(id) = &reg.spec.registry_id {
+                    detail.push_str(&format!(" · {id}"));
                 }
-                if reg.spec.source == RegistrySource::Added && ui.button(format!("{} Remove…", icon::TRASH)).clicked() {
-                    actions.push(UiAction::AskRemoveRegistry(key.clone()));
+                if let Some(ep) = &reg.spec.endpoint {
+                    detail.push_str(&format!(" · {ep}"));
                 }
-            });
-        }
-    });
+                if let Some(n) = reg.repositories.shown().map(Vec::len) {
+                    detail.push_str(&format!(" · {n} repos"));
+                }
+                let r = ui
+                    .horizontal(|ui| {
+                        ui.add_space(12.0);
+                        ui.label(RichText::new(dot).color(color));
+                        ui.selectable_label(selected, detail.clone())
+                    })
+                    .inner;
+                let name = format!("Registry {} {}", reg.spec.profile_label(), reg.spec.region);
+                let status_text = status.to_owned();
+                r.widget_info(move || {
+                    WidgetInfo::selected(
+                        Role::Button,
+                        true,
+                        selected,
+                        format!("{name} ({status_text})"),
+                    )
+                });
+                let r = match reg.error() {
+                    Some(e) => r.on_hover_text(RichText::new(e.to_string()).color(palette.error)),
+                    None => r.on_hover_text(format!("{} · {status}", reg.spec.profile_label())),
+                };
+                if r.clicked() {
+                    actions.push(UiAction::SelectRegistry(key.clone()));
+                }
+                r.context_menu(|ui| {
+                    if ui.button(format!("{} Refresh", icon::REFRESH)).clicked() {
+                        actions.push(UiAction::RefreshRegistry(key.clone()));
+                    }
+                    if reg.spec.source == RegistrySource::Added
+                        && ui.button(format!("{} Remove…", icon::TRASH)).clicked()
+                    {
+                        actions.push(UiAction::AskRemoveRegistry(key.clone()));
+                    }
+                });
+            }
+        });
 }

@@ -10,19 +10,29 @@ pub fn status_bar_ui(ui: &mut Ui, state: &AppState, in_flight: u64) {
     ui.horizontal(|ui| {
         if in_flight > 0 {
             ui.spinner();
-            ui.label(format!("{in_flight} request{} in flight", if in_flight == 1 { "" } else { "s" }));
+            ui.label(format!(
+                "{in_flight} request{} in flight",
+                if in_flight == 1 { "" } else { "s" }
+            ));
         } else {
             ui.label(RichText::new(format!("{} Idle", icon::OK)).color(palette.muted));
         }
         if let Some(reg) = state.selected_registry() {
             ui.separator();
             let info = reg.info.shown();
-            let account = info.map_or_else(|| "account …".to_owned(), |i| format!("account {}", i.registry_id));
-            ui.label(RichText::new(format!("{} {} · {}", icon::GLOBE, reg.spec.region, account)).color(palette.muted));
+            let account = info.map_or_else(
+                || "account …".to_owned(),
+                |i| format!("account {}", i.registry_id),
+            );
+            ui.label(
+                RichText::new(format!("{} {} · {}", icon::GLOBE, reg.spec.region, account))
+                    .color(palette.muted),
+            );
         }
         if let Some(e) = &state.last_error {
             ui.separator();
-            ui.label(RichText::new(format!("{} {e}", icon::ERROR)).color(palette.error)).on_hover_text(e);
+            ui.label(RichText::new(format!("{} {e}", icon::ERROR)).color(palette.error))
+                .on_hover_text(e);
         }
     });
 }

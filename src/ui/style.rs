@@ -61,7 +61,9 @@ const PHOSPHOR: &[u8] = include_bytes!("../../assets/fonts/Phosphor.ttf");
 /// Installs fonts and the base style once, at start-up.
 pub fn install(ctx: &egui::Context, theme: ThemePref) {
     let mut fonts = FontDefinitions::default();
-    fonts.font_data.insert("phosphor".into(), FontData::from_static(PHOSPHOR).into());
+    fonts
+        .font_data
+        .insert("phosphor".into(), FontData::from_static(PHOSPHOR).into());
     if let Some(list) = fonts.families.get_mut(&FontFamily::Proportional) {
         // After the text font, so it only supplies the icon codepoints.
         let at = list.len().min(1);
@@ -137,8 +139,12 @@ pub fn severity_color(sev: Severity, dark: bool) -> Color32 {
         (Severity::Medium, false) => Color32::from_rgb(0x85, 0x4d, 0x0e),
         (Severity::Low, true) => Color32::from_rgb(0x60, 0xa5, 0xfa),
         (Severity::Low, false) => Color32::from_rgb(0x1d, 0x4e, 0xd8),
-        (Severity::Informational | Severity::Undefined, true) => Color32::from_rgb(0xa1, 0xa1, 0xaa),
-        (Severity::Informational | Severity::Undefined, false) => Color32::from_rgb(0x52, 0x52, 0x5b),
+        (Severity::Informational | Severity::Undefined, true) => {
+            Color32::from_rgb(0xa1, 0xa1, 0xaa)
+        }
+        (Severity::Informational | Severity::Undefined, false) => {
+            Color32::from_rgb(0x52, 0x52, 0x5b)
+        }
     }
 }
 
@@ -147,7 +153,11 @@ pub fn contrast(a: Color32, b: Color32) -> f32 {
     fn lum(c: Color32) -> f32 {
         let ch = |v: u8| {
             let s = f32::from(v) / 255.0;
-            if s <= 0.039_28 { s / 12.92 } else { ((s + 0.055) / 1.055).powf(2.4) }
+            if s <= 0.039_28 {
+                s / 12.92
+            } else {
+                ((s + 0.055) / 1.055).powf(2.4)
+            }
         };
         0.2126 * ch(c.r()) + 0.7152 * ch(c.g()) + 0.0722 * ch(c.b())
     }
@@ -162,15 +172,33 @@ mod tests {
     #[test]
     fn severity_and_status_colours_pass_contrast_in_both_themes() {
         for dark in [false, true] {
-            let v = if dark { Visuals::dark() } else { Visuals::light() };
+            let v = if dark {
+                Visuals::dark()
+            } else {
+                Visuals::light()
+            };
             let bg = v.panel_fill;
             for s in Severity::ALL {
                 let c = severity_color(s, dark);
-                assert!(contrast(c, bg) >= 4.5, "{s:?} dark={dark}: {}", contrast(c, bg));
+                assert!(
+                    contrast(c, bg) >= 4.5,
+                    "{s:?} dark={dark}: {}",
+                    contrast(c, bg)
+                );
             }
             let p = palette(&v);
-            for (name, c) in [("ok", p.ok), ("error", p.error), ("warning", p.warning), ("loading", p.loading), ("muted", p.muted)] {
-                assert!(contrast(c, bg) >= 4.5, "{name} dark={dark}: {}", contrast(c, bg));
+            for (name, c) in [
+                ("ok", p.ok),
+                ("error", p.error),
+                ("warning", p.warning),
+                ("loading", p.loading),
+                ("muted", p.muted),
+            ] {
+                assert!(
+                    contrast(c, bg) >= 4.5,
+                    "{name} dark={dark}: {}",
+                    contrast(c, bg)
+                );
             }
         }
     }

@@ -17,7 +17,9 @@ pub fn icon_button(ui: &mut Ui, glyph: &str, label: &str) -> Response {
 
 /// An icon-only button with a tooltip; the tooltip text is its accessible name.
 pub fn icon_only_button(ui: &mut Ui, glyph: &str, label: &str) -> Response {
-    let r = ui.add(egui::Button::new(glyph).frame(false)).on_hover_text(label);
+    let r = ui
+        .add(egui::Button::new(glyph).frame(false))
+        .on_hover_text(label);
     let name = label.to_owned();
     r.widget_info(move || WidgetInfo::labeled(Role::Button, true, &name));
     r
@@ -50,7 +52,11 @@ pub fn relative_time(ms: EpochMillis, now_ms: EpochMillis) -> String {
         2_592_000..=31_535_999 => format!("{} months", d / 2_592_000),
         _ => format!("{} years", d / 31_536_000),
     };
-    if future { format!("in {text}") } else { format!("{text} ago") }
+    if future {
+        format!("in {text}")
+    } else {
+        format!("{text} ago")
+    }
 }
 
 pub fn now_ms() -> EpochMillis {
@@ -68,7 +74,11 @@ pub fn human_size(bytes: i64) -> String {
         v /= 1024.0;
         u += 1;
     }
-    if u == 0 { format!("{bytes} B") } else { format!("{v:.1} {}", UNITS[u]) }
+    if u == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
 }
 
 /// A time cell: relative, exact on hover; "—" when unknown.
@@ -101,7 +111,18 @@ mod tests {
 }
 
 /// A labelled single-line text field; the label is its accessible name.
-pub fn labelled_text(ui: &mut Ui, label: &str, value: &mut String, hint: &str, width: f32) -> Response {
+pub fn labelled_text(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    hint: &str,
+    width: f32,
+) -> Response {
     let l = ui.label(label);
-    ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(width)).labelled_by(l.id)
+    ui.add(
+        egui::TextEdit::singleline(value)
+            .hint_text(hint)
+            .desired_width(width),
+    )
+    .labelled_by(l.id)
 }
