@@ -99,7 +99,12 @@ pub fn add_registry_ui(
     let checked = form.check(profiles, existing);
     let errors = checked.as_ref().err().cloned().unwrap_or_default();
     let palette = style::palette(&ctx.global_style().visuals);
-    let modal = egui::Modal::new(egui::Id::unique("add_registry")).show(ctx, |ui| {
+    // Anchored at the top, not centred: when a message wraps to two lines the
+    // dialog grows downwards and the field being typed in stays put.
+    let id = egui::Id::unique("add_registry");
+    let area =
+        egui::Modal::default_area(id).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 120.0));
+    let modal = egui::Modal::new(id).area(area).show(ctx, |ui| {
         ui.set_width(460.0);
         ui.heading("Add registry");
         ui.label(RichText::new("Credentials come from the profile, resolved when the registry is opened; ecrscope never stores them.").weak());
@@ -107,7 +112,7 @@ pub fn add_registry_ui(
         egui::Grid::new("add_registry_grid").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
             let l = ui.label("Profile");
             ui.horizontal(|ui| {
-                text_field(ui, &mut form.profile, l.id, "default credentials");
+                text_field(ui, &mut form.profile, l.id, "Profile", "default credentials");
                 egui::ComboBox::from_id_salt("profile_pick")
                     .selected_text("Pick")
                     .show_ui(ui, |ui| {
@@ -117,30 +122,32 @@ pub fn add_registry_ui(
                     });
             });
             ui.end_row();
-            error_row(ui, errors.profile.as_deref(), palette.error);
+            help_row(ui, errors.profile.as_deref(), "A profile from ~/.aws/config, or empty for the default credential chain.", palette.error);
 
             let l = ui.label("Region");
-            text_field(ui, &mut form.region, l.id, "us-east-1");
+            text_field(ui, &mut form.region, l.id, "Region", "us-east-1");
             ui.end_row();
-            error_row(ui, errors.region.as_deref().filter(|_| !form.region.is_empty()), palette.error);
+            help_row(ui, errors.region.as_deref().filter(|_| !form.region.is_empty()), "The AWS region, e.g. us-east-1.", palette.error);
 
             let l = ui.label("Endpoint URL");
-            text_field(ui, &mut form.endpoint, l.id, "optional, e.g. http://127.0.0.1:5000");
+            text_field(ui, &mut form.endpoint, l.id, "Endpoint URL", "optional, e.g. http://127.0.0.1:5000");
             ui.end_row();
-            error_row(ui, errors.endpoint.as_deref(), palette.error);
+            help_row(ui, errors.endpoint.as_deref(), "Only for a non-AWS endpoint (moto, LocalStack, a proxy).", palette.error);
 
             let l = ui.label("Registry id");
-            text_field(ui, &mut form.registry_id, l.id, "optional: another account's 12 digits");
+            text_field(ui, &mut form.registry_id, l.id, "Registry id", "optional: another account's 12 digits");
             ui.end_row();
-            error_row(ui, errors.registry_id.as_deref(), palette.error);
+            help_row(ui, errors.registry_id.as_deref(), "Only for another account's registry: its 12-digit account id.", palette.error);
         });
-        if let Some(d) = &errors.duplicate {
-            ui.colored_label(palette.error, d);
-        }
+        // Reserved line, for the same reason as the help rows.
+        match &errors.duplicate {
+            Some(d) => ui.colored_label(palette.error, d),
+            None => ui.label(""),
+        };
         ui.add_space(style::GAP);
         ui.horizontal(|ui| {
             let ok = checked.is_ok();
-            let add = ui.add_enabled(ok, egui::Button::new("Add registry"));
+            let add = ui.add_enabled(ok, egui::Button::new("Add"));
             if add.clicked() {
                 if let Ok(spec) = &checked {
                     outcome = DialogOutcome::Add(spec.clone());
@@ -157,7 +164,7 @@ pub fn add_registry_ui(
     outcome
 }
 
-fn text_field(ui: &mut Ui, value: &mut String, label: egui::Id, hint: &str) {
+fn text_field(ui: &mut Ui, value: &mut String, label: egui::Id, name: &str, hint: &str) {
     ui.add(
         egui::TextEdit::singleline(value)
             .hint_text(hint)
@@ -166,12 +173,16 @@ fn text_field(ui: &mut Ui, value: &mut String, label: egui::Id, hint: &str) {
     .labelled_by(label);
 }
 
-fn error_row(ui: &mut Ui, error: Option<&str>, color: egui::Color32) {
-    if let Some(e) = error {
-        ui.label("");
-        ui.colored_label(color, format!("{} {e}", style::icon::WARNING));
-        ui.end_row();
-    }
+/// The line under a field: the rule in words, or the error in its place.
+/// Always present, so the dialog keeps its size (and position) while the
+/// user types.
+fn help_row(ui: &mut Ui, error: Option<&str>, help: &str, color: egui::Color32) {
+    ui.label("");
+    match error {
+        Some(e) => ui.colored_label(color, format!("{} {e}", style::icon::WARNING)),
+        None => ui.label(RichText::new(help).weak().small()),
+    };
+    ui.end_row();
 }
 
 /// Confirmation before removing an added registry.

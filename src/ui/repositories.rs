@@ -97,12 +97,16 @@ pub fn repositories_ui(
     let now = widgets::now_ms();
     let header = |ui: &mut Ui, label: &str, col: RepoColumn, actions: &mut Vec<UiAction>| {
         let arrow = if sort.column == col {
-            if sort.ascending { " ⏶" } else { " ⏷" }
+            if sort.ascending {
+                icon::CARET_UP
+            } else {
+                icon::CARET_DOWN
+            }
         } else {
             ""
         };
         if ui
-            .add(egui::Button::new(RichText::new(format!("{label}{arrow}")).strong()).frame(false))
+            .add(egui::Button::new(RichText::new(format!("{label} {arrow}")).strong()).frame(false))
             .clicked()
         {
             actions.push(UiAction::SortRepositories(col));

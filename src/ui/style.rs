@@ -13,6 +13,8 @@ pub mod icon {
     pub const BACK: &str = "\u{E058}";
     pub const FORWARD: &str = "\u{E06C}";
     pub const CARET_RIGHT: &str = "\u{E13A}";
+    pub const CARET_UP: &str = "\u{E13C}";
+    pub const CARET_DOWN: &str = "\u{E136}";
     pub const OK: &str = "\u{E184}";
     pub const DOT: &str = "\u{E18A}";
     pub const SPINNER: &str = "\u{EB44}";
