@@ -62,6 +62,8 @@ fn main() -> eframe::Result {
         repositories,
     }) = &flags.command
     {
+        // The CLI mode has no UI thread: blocking main here is the point.
+        #[allow(clippy::disallowed_methods)]
         let code = runtime.block_on(async {
             let d = ecrscope::profiles::discover().await;
             let lines = ecrscope::check::check(

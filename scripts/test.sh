@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs every test of ecrscope, installing what the tests need first:
+#   - Debian packages: Xvfb (the end-to-end run), Mesa's software renderers
+#     (llvmpipe / lavapipe) so the app draws without a GPU, ImageMagick for the
+#     screenshot, xdotool to find the window;
+#   - a Python venv (.venv) with the pinned test peers: moto (a third-party ECR
+#     implementation) and the aws CLI (an independent client).
+# Then: unit + integration + UI tests (cargo test), the release build, and the
+# end-to-end run of the release binary under Xvfb against moto.
+# Under CI=true nothing is skipped: a missing peer fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+log() { printf '\n==> %s\n' "$*"; }
+
+# --- system packages ---------------------------------------------------------
+pkgs=()
+command -v Xvfb >/dev/null || pkgs+=(xvfb xauth)
+command -v xvfb-run >/dev/null || pkgs+=(xvfb)
+command -v xdotool >/dev/null || pkgs+=(xdotool)
+command -v import >/dev/null && import -version >/dev/null 2>&1 || pkgs+=(imagemagick)
+dpkg -s mesa-vulkan-drivers >/dev/null 2>&1 || pkgs+=(mesa-vulkan-drivers libvulkan1)
+dpkg -s libgl1-mesa-dri >/dev/null 2>&1 || pkgs+=(libgl1-mesa-dri libegl1)
+dpkg -s libxkbcommon-x11-0 >/dev/null 2>&1 || pkgs+=(libxkbcommon-x11-0)
+python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || pkgs+=(python3-venv)
+if [ ${#pkgs[@]} -gt 0 ]; then
+  log "installing Debian packages: ${pkgs[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+fi
+
+# --- Python test peers -------------------------------------------------------
+if ! .venv/bin/python -c 'import moto, awscli' 2>/dev/null \
+   || ! .venv/bin/python -m pip freeze 2>/dev/null | grep -qx 'moto==5.2.5'; then
+  log "installing moto 5.2.5 and the aws CLI into .venv"
+  python3 -m venv .venv
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -r tests/requirements.txt
+fi
+export MOTO_SERVER="$ROOT/.venv/bin/moto_server"
+export AWS_CLI="$ROOT/.venv/bin/aws"
+"$MOTO_SERVER" --help >/dev/null
+"$AWS_CLI" --version
+
+# --- one moto server for the whole run ----------------------------------------
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$ROOT/target"
+"$MOTO_SERVER" -H 127.0.0.1 -p "$port" >"$ROOT/target/moto.log" 2>&1 &
+moto_pid=$!
+trap 'kill $moto_pid 2>/dev/null || true' EXIT
+export ECRSCOPE_MOTO_URL="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  sleep 0.1
+done
+(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "moto did not start (see target/moto.log)"; exit 1; }
+log "moto 5.2.5 listening at $ECRSCOPE_MOTO_URL"
+
+# No test may touch real AWS or the instance-metadata address.
+export AWS_EC2_METADATA_DISABLED=true
+unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_ECR
+
+# --- unit, integration (moto, demo endpoint, CLI) and UI (kittest) tests -----
+log "cargo test"
+cargo test --locked --all-targets 2>&1 | tee "$ROOT/target/cargo-test.log"
+
+# --- end to end: the release binary under Xvfb against moto ------------------
+log "release build"
+cargo build --locked --release
+log "end to end under Xvfb"
+bash scripts/e2e.sh "$ROOT/target/release/ecrscope"
