@@ -116,16 +116,15 @@ impl EcrscopeApp {
         let specs = merge_registries(d, &self.settings.added_registries, self.force_demo);
         let restoring = self.state.selected.is_none();
         self.state.set_registries(specs);
-        if restoring {
-            if let Some(saved) = self
+        if restoring
+            && let Some(saved) = self
                 .settings
                 .selected_registry
                 .clone()
                 .filter(|k| self.state.registry(k).is_some())
-            {
-                self.state.selected = Some(saved);
-                self.state.selected_repository = self.settings.selected_repository.clone();
-            }
+        {
+            self.state.selected = Some(saved);
+            self.state.selected_repository = self.settings.selected_repository.clone();
         }
         let idle: Vec<RegistryKey> = self
             .state
@@ -146,15 +145,14 @@ impl EcrscopeApp {
         };
         if let Some(id) = self.send(Command::LoadRegistryInfo {
             registry: spec.clone(),
-        }) {
-            if let Some(r) = self.state.registry_mut(key) {
-                r.info.start(id);
-            }
+        }) && let Some(r) = self.state.registry_mut(key)
+        {
+            r.info.start(id);
         }
-        if let Some(id) = self.send(Command::LoadRepositories { registry: spec }) {
-            if let Some(r) = self.state.registry_mut(key) {
-                r.repositories.start(id);
-            }
+        if let Some(id) = self.send(Command::LoadRepositories { registry: spec })
+            && let Some(r) = self.state.registry_mut(key)
+        {
+            r.repositories.start(id);
         }
     }
 
@@ -171,10 +169,9 @@ impl EcrscopeApp {
         if let Some(id) = self.send(Command::LoadScanning {
             registry: spec,
             repositories: names,
-        }) {
-            if let Some(r) = self.state.registry_mut(key) {
-                r.scanning.start(id);
-            }
+        }) && let Some(r) = self.state.registry_mut(key)
+        {
+            r.scanning.start(id);
         }
     }
 

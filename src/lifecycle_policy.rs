@@ -100,7 +100,7 @@ pub fn check(policy: &Policy) -> Result<(), String> {
                 "Rule priority {p} is used twice; priorities must be unique."
             ));
         }
-        if r.action.kind.to_ascii_lowercase() != "expire" {
+        if !r.action.kind.eq_ignore_ascii_case("expire") {
             return Err(format!("Rule {p}: the only action is \"expire\"."));
         }
         let s = &r.selection;

@@ -57,12 +57,12 @@ pub async fn discover_with(fs: &Fs, env: &Env) -> Discovery {
             .warnings
             .push(format!("Could not read the AWS config files: {e}")),
     }
-    if let Some(sel) = &d.selected_profile {
-        if !d.profiles.iter().any(|p| &p.name == sel) {
-            d.warnings.push(format!(
-                "AWS_PROFILE is '{sel}', but no such profile is in ~/.aws/config or ~/.aws/credentials."
-            ));
-        }
+    if let Some(sel) = &d.selected_profile
+        && !d.profiles.iter().any(|p| &p.name == sel)
+    {
+        d.warnings.push(format!(
+            "AWS_PROFILE is '{sel}', but no such profile is in ~/.aws/config or ~/.aws/credentials."
+        ));
     }
     d
 }
@@ -113,11 +113,11 @@ pub fn registries(d: &Discovery) -> Vec<RegistrySpec> {
             source: RegistrySource::Profile,
         })
         .collect();
-    if let Some(sel) = &d.selected_profile {
-        if let Some(i) = out.iter().position(|r| r.profile.as_deref() == Some(sel)) {
-            let first = out.remove(i);
-            out.insert(0, first);
-        }
+    if let Some(sel) = &d.selected_profile
+        && let Some(i) = out.iter().position(|r| r.profile.as_deref() == Some(sel))
+    {
+        let first = out.remove(i);
+        out.insert(0, first);
     }
     if out.is_empty() && (d.env_credentials || d.env_endpoint.is_some()) {
         out.push(RegistrySpec {
@@ -152,6 +152,7 @@ mod tests {
         (fs, Env::from_slice(&vars))
     }
 
+    #[allow(clippy::disallowed_methods)] // a test's own runtime, no UI thread
     fn run<F: std::future::Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
             .build()

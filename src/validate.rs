@@ -219,10 +219,10 @@ pub fn endpoint_url(u: &str) -> Result<(), String> {
     {
         return Err(format!("'{host}' is not a valid host name."));
     }
-    if let Some(p) = port {
-        if p.parse::<u16>().map_or(true, |n| n == 0) {
-            return Err(format!("'{p}' is not a valid port (1 to 65535)."));
-        }
+    if let Some(p) = port
+        && p.parse::<u16>().map_or(true, |n| n == 0)
+    {
+        return Err(format!("'{p}' is not a valid port (1 to 65535)."));
     }
     Ok(())
 }

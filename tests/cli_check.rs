@@ -13,7 +13,10 @@ use common::*;
 /// The binary with an empty home and no AWS variables from the outside.
 fn ecrscope(home: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ecrscope"));
-    c.arg("check").env_clear().env("HOME", home).env("PATH", std::env::var("PATH").unwrap_or_default())
+    c.arg("check")
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
         // Never probe instance metadata from tests.
         .env("AWS_EC2_METADATA_DISABLED", "true");
     c
@@ -22,7 +25,11 @@ fn ecrscope(home: &std::path::Path) -> Command {
 fn run(mut c: Command) -> (i32, String, Duration) {
     let start = Instant::now();
     let out = c.output().expect("run ecrscope");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), start.elapsed())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        start.elapsed(),
+    )
 }
 
 fn home_with(config: &str, credentials: &str) -> tempfile::TempDir {
@@ -37,9 +44,14 @@ fn home_with(config: &str, credentials: &str) -> tempfile::TempDir {
 fn endpoint_from_the_environment_lists_moto_repositories_seeded_by_the_cli() {
     let _g = moto_lock();
     let url = moto_url();
-    tokio::runtime::Runtime::new().unwrap().block_on(moto_reset(&url));
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(moto_reset(&url));
     for name in ["team/api", "team/web", "tools"] {
-        aws_json(&url, &["ecr", "create-repository", "--repository-name", name]);
+        aws_json(
+            &url,
+            &["ecr", "create-repository", "--repository-name", name],
+        );
     }
     let home = home_with("", "");
     let mut c = ecrscope(home.path());
@@ -50,7 +62,12 @@ fn endpoint_from_the_environment_lists_moto_repositories_seeded_by_the_cli() {
         .env("AWS_REGION", "us-east-1");
     let (code, out, _) = run(c);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains(&format!("OK   environment (us-east-1) {url}: 3 repositories")), "{out}");
+    assert!(
+        out.contains(&format!(
+            "OK   environment (us-east-1) {url}: 3 repositories"
+        )),
+        "{out}"
+    );
     for name in ["team/api", "team/web", "tools"] {
         assert!(out.contains(name), "{name} in {out}");
     }
@@ -60,8 +77,18 @@ fn endpoint_from_the_environment_lists_moto_repositories_seeded_by_the_cli() {
 fn profiles_with_their_regions_and_a_service_specific_endpoint() {
     let _g = moto_lock();
     let url = moto_url();
-    tokio::runtime::Runtime::new().unwrap().block_on(moto_reset(&url));
-    aws_json(&url, &["ecr", "create-repository", "--repository-name", "from-profile"]);
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(moto_reset(&url));
+    aws_json(
+        &url,
+        &[
+            "ecr",
+            "create-repository",
+            "--repository-name",
+            "from-profile",
+        ],
+    );
     let home = home_with(
         "[profile dev]\nregion = us-east-1\n",
         "[dev]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
@@ -80,7 +107,10 @@ fn missing_credentials_fail_fast_with_a_clear_message() {
     let (code, out, took) = run(ecrscope(home.path()));
     assert_eq!(code, 1);
     assert!(out.contains("FAIL nocreds (eu-west-1)"), "{out}");
-    assert!(out.contains("No credentials found for profile 'nocreds'"), "{out}");
+    assert!(
+        out.contains("No credentials found for profile 'nocreds'"),
+        "{out}"
+    );
     assert!(took < Duration::from_secs(3), "took {took:?}");
 }
 
@@ -97,7 +127,10 @@ fn sso_profile_says_which_login_to_run() {
 
 #[test]
 fn profile_without_region_and_unknown_aws_profile_are_explained() {
-    let home = home_with("[profile bare]\noutput = json\n", "[bare]\naws_access_key_id = a\naws_secret_access_key = b\n");
+    let home = home_with(
+        "[profile bare]\noutput = json\n",
+        "[bare]\naws_access_key_id = a\naws_secret_access_key = b\n",
+    );
     let mut c = ecrscope(home.path());
     c.env("AWS_PROFILE", "typo");
     let (code, out, _) = run(c);
@@ -111,5 +144,8 @@ fn nothing_configured_means_the_demo() {
     let home = tempfile::tempdir().unwrap();
     let (code, out, _) = run(ecrscope(home.path()));
     assert_eq!(code, 0);
-    assert!(out.contains("the app would open the demo registry"), "{out}");
+    assert!(
+        out.contains("the app would open the demo registry"),
+        "{out}"
+    );
 }

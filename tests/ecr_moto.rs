@@ -1,7 +1,11 @@
 //! The ECR layer against moto 5.2.5 in server mode over HTTP: every operation
 //! moto implements, seeded through the SDK (and, where noted, checked with
 //! the aws CLI as an independent client).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
+// #[tokio::test] blocks its own runtime: no UI thread here
+// The guard serialises tests sharing one moto server; each test has its own
+// single-threaded runtime, so holding it across awaits cannot deadlock.
+#![allow(clippy::await_holding_lock)]
 
 mod common;
 

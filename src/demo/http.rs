@@ -146,10 +146,10 @@ impl Knobs {
         if let Ok(mut c) = self.counts.lock() {
             *c.entry(op.to_owned()).or_default() += 1;
         }
-        if let Some(m) = body.get("maxResults").and_then(serde_json::Value::as_u64) {
-            if let Ok(mut p) = self.page_sizes.lock() {
-                p.entry(op.to_owned()).or_default().push(m);
-            }
+        if let Some(m) = body.get("maxResults").and_then(serde_json::Value::as_u64)
+            && let Ok(mut p) = self.page_sizes.lock()
+        {
+            p.entry(op.to_owned()).or_default().push(m);
         }
     }
 }

@@ -73,7 +73,7 @@ impl Rng {
     pub fn new(seed: u64) -> Self {
         Self(seed)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -81,7 +81,7 @@ impl Rng {
         z ^ (z >> 31)
     }
     pub fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { self.next() % n }
+        if n == 0 { 0 } else { self.next_u64() % n }
     }
     pub fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
@@ -413,22 +413,21 @@ fn decorate(store: &mut Store, catalog: &Arc<Catalog>, cfg: &SeedConfig, t0: f64
             img.archived = true;
         }
     }
-    if let Some(r) = store.repos.get_mut("sandbox/experiments") {
-        if let Some(img) = r.images.first_mut() {
-            img.tags = vec!["cve-zoo".into()];
-            img.basic_findings =
-                Arc::new((0..cfg.zoo_findings).map(|i| catalog.basic(i)).collect());
-            img.enhanced_findings = Arc::new(
-                (0..cfg.zoo_findings)
-                    .map(|i| catalog.enhanced(i, t0))
-                    .collect(),
-            );
-            img.scan = Some(ScanState {
-                started: t0 - 3.0 * DAY,
-                duration: 20.0,
-                fail: false,
-            });
-        }
+    if let Some(r) = store.repos.get_mut("sandbox/experiments")
+        && let Some(img) = r.images.first_mut()
+    {
+        img.tags = vec!["cve-zoo".into()];
+        img.basic_findings = Arc::new((0..cfg.zoo_findings).map(|i| catalog.basic(i)).collect());
+        img.enhanced_findings = Arc::new(
+            (0..cfg.zoo_findings)
+                .map(|i| catalog.enhanced(i, t0))
+                .collect(),
+        );
+        img.scan = Some(ScanState {
+            started: t0 - 3.0 * DAY,
+            duration: 20.0,
+            fail: false,
+        });
     }
     let cred = "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-Xy12Ab";
     store.rules = vec![
@@ -474,7 +473,7 @@ fn version_tag(rng: &mut Rng, i: usize, total: usize) -> Vec<String> {
         tags.push("latest".into());
     }
     if rng.chance(20) {
-        tags.push(format!("main-{:07x}", rng.next() & 0xFFF_FFFF));
+        tags.push(format!("main-{:07x}", rng.next_u64() & 0xFFF_FFFF));
     }
     tags
 }
@@ -511,7 +510,7 @@ fn fill_images(
         let enhanced: Vec<Value> = (0..findings_n)
             .map(|k| catalog.enhanced(seed + k, t0))
             .collect();
-        let scan = scanned.then(|| ScanState {
+        let scan = scanned.then_some(ScanState {
             started: pushed + 60.0,
             duration: 25.0,
             fail: false,
@@ -593,7 +592,7 @@ fn fill_bulk(repo: &mut DemoRepo, rng: &mut Rng, count: usize, t0: f64) {
     for i in 0..count {
         let manifest = format!(
             "{{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{{\"digest\":\"sha256:{:064x}\"}},\"n\":{i}}}",
-            rng.next()
+            rng.next_u64()
         );
         let tags = if rng.chance(80) {
             vec![format!("build-{i}")]
@@ -646,7 +645,7 @@ fn image_manifest(
             } else {
                 200_000 + rng.below(60_000_000) as i64
             };
-            (Digest::of_bytes(&rng.next().to_le_bytes()), size)
+            (Digest::of_bytes(&rng.next_u64().to_le_bytes()), size)
         })
         .collect();
     let config = config_json(rng, base, os, arch, variant, pushed, &layers);
@@ -718,7 +717,7 @@ fn config_json(
         "WorkingDir": if base == "alpine" { "/" } else { "/app" },
         "Labels": {
             "org.opencontainers.image.source": "https://github.com/example/ecrscope-demo",
-            "org.opencontainers.image.revision": format!("{:040x}", rng.next() as u128 * 7),
+            "org.opencontainers.image.revision": format!("{:040x}", rng.next_u64() as u128 * 7),
             "maintainer": "platform-team@example.com",
         },
     });
@@ -798,15 +797,18 @@ pub fn rfc3339(secs: f64) -> String {
 
 /// A fixed catalogue of vulnerabilities to draw findings from.
 struct Catalog {
-    entries: Vec<(
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static str,
-        Option<&'static str>,
-        &'static str,
-    )>,
+    entries: Vec<Vuln>,
 }
+
+/// (package, installed version, severity, title, fixed in, description)
+type Vuln = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+);
 
 impl Catalog {
     fn new() -> Self {

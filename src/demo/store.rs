@@ -562,19 +562,19 @@ impl Store {
     fn put_image(&mut self, v: &Value) -> Answer {
         let manifest = req_str(v, "imageManifest")?.to_owned();
         let tag = s(v, "imageTag").map(str::to_owned);
-        if let Some(t) = &tag {
-            if let Err(why) = validate::image_tag(t) {
-                return Err(invalid(why));
-            }
+        if let Some(t) = &tag
+            && let Err(why) = validate::image_tag(t)
+        {
+            return Err(invalid(why));
         }
         let digest = Digest::of_bytes(manifest.as_bytes());
-        if let Some(given) = s(v, "imageDigest") {
-            if Digest::parse(given) != Some(digest) {
-                return Err(err(
-                    "ImageDigestDoesNotMatchException",
-                    "The provided digest does not match the manifest",
-                ));
-            }
+        if let Some(given) = s(v, "imageDigest")
+            && Digest::parse(given) != Some(digest)
+        {
+            return Err(err(
+                "ImageDigestDoesNotMatchException",
+                "The provided digest does not match the manifest",
+            ));
         }
         let parsed: Value = serde_json::from_str(&manifest)
             .map_err(|e| invalid(format!("Invalid manifest: {e}")))?;
@@ -826,13 +826,13 @@ impl Store {
             ));
         }
         let now = now();
-        if let Some(prev) = &img.scan {
-            if now - prev.started < 86_400.0 {
-                return Err(err(
-                    "LimitExceededException",
-                    "The scan quota per image has been exceeded. Wait and try again.",
-                ));
-            }
+        if let Some(prev) = &img.scan
+            && now - prev.started < 86_400.0
+        {
+            return Err(err(
+                "LimitExceededException",
+                "The scan quota per image has been exceeded. Wait and try again.",
+            ));
         }
         img.scan = Some(ScanState {
             started: now,
@@ -960,13 +960,12 @@ impl Store {
                     .is_none_or(|w| w.contains(&r.prefix.as_str()))
             })
             .collect();
-        if let Some(w) = &wanted {
-            if let Some(missing) = w
+        if let Some(w) = &wanted
+            && let Some(missing) = w
                 .iter()
                 .find(|p| !self.rules.iter().any(|r| r.prefix == **p))
-            {
-                return Err(rule_not_found(missing));
-            }
+        {
+            return Err(rule_not_found(missing));
         }
         let (page, next) = paged(&rows, max, start);
         let out: Vec<Value> = page.into_iter().map(|r| self.rule_json(r)).collect();

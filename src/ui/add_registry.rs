@@ -148,11 +148,10 @@ pub fn add_registry_ui(
         ui.horizontal(|ui| {
             let ok = checked.is_ok();
             let add = ui.add_enabled(ok, egui::Button::new("Add"));
-            if add.clicked() {
-                if let Ok(spec) = &checked {
+            if add.clicked()
+                && let Ok(spec) = &checked {
                     outcome = DialogOutcome::Add(spec.clone());
                 }
-            }
             if ui.button("Cancel").clicked() {
                 outcome = DialogOutcome::Cancel;
             }
@@ -164,7 +163,7 @@ pub fn add_registry_ui(
     outcome
 }
 
-fn text_field(ui: &mut Ui, value: &mut String, label: egui::Id, name: &str, hint: &str) {
+fn text_field(ui: &mut Ui, value: &mut String, label: egui::Id, _name: &str, hint: &str) {
     ui.add(
         egui::TextEdit::singleline(value)
             .hint_text(hint)

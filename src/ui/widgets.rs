@@ -93,23 +93,6 @@ pub fn time_cell(ui: &mut Ui, ms: Option<EpochMillis>, now: EpochMillis) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats() {
-        assert_eq!(human_size(512), "512 B");
-        assert_eq!(human_size(1536), "1.5 KiB");
-        assert_eq!(human_size(3 * 1024 * 1024 * 1024), "3.0 GiB");
-        let now = 1_000_000_000_000;
-        assert_eq!(relative_time(now - 30_000, now), "just now");
-        assert_eq!(relative_time(now - 3 * 86_400_000, now), "3 days ago");
-        assert_eq!(relative_time(now + 2 * 3_600_000, now), "in 2 h");
-        assert_eq!(exact_time(1_700_000_000_000), "2023-11-14 22:13 UTC");
-    }
-}
-
 /// A labelled single-line text field; the label is its accessible name.
 pub fn labelled_text(
     ui: &mut Ui,
@@ -125,4 +108,21 @@ pub fn labelled_text(
             .desired_width(width),
     )
     .labelled_by(l.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(human_size(512), "512 B");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(3 * 1024 * 1024 * 1024), "3.0 GiB");
+        let now = 1_000_000_000_000;
+        assert_eq!(relative_time(now - 30_000, now), "just now");
+        assert_eq!(relative_time(now - 3 * 86_400_000, now), "3 days ago");
+        assert_eq!(relative_time(now + 2 * 3_600_000, now), "in 2 h");
+        assert_eq!(exact_time(1_700_000_000_000), "2023-11-14 22:13 UTC");
+    }
 }
