@@ -9,8 +9,9 @@ use tokio::sync::mpsc;
 
 use crate::model::{RegistryKey, RegistrySource};
 use crate::settings::{self, Loaded, Settings};
-use crate::state::{AppState, NoticeLevel, merge_registries};
+use crate::state::{AppState, History, Location, NoticeLevel, Requested, merge_registries};
 use crate::ui::add_registry::{self, AddRegistryForm, DialogOutcome};
+use crate::ui::push_commands::{PushTarget, Tool as PushTool};
 use crate::ui::{self, UiAction, ViewState, style};
 use crate::worker::{Command, Event, Notify, Payload, Worker, WorkerConfig};
 
@@ -32,6 +33,7 @@ pub struct EcrscopeApp {
     settings: Settings,
     toasts: egui_notify::Toasts,
     force_demo: bool,
+    history: History,
 }
 
 impl std::fmt::Debug for EcrscopeApp {
@@ -73,8 +75,10 @@ impl EcrscopeApp {
             settings,
             toasts: egui_notify::Toasts::default(),
             force_demo: opts.force_demo,
+            history: History::default(),
         };
         app.state.repo_sort = app.settings.repo_sort;
+        app.state.image_sort = app.settings.image_sort;
         if let Some(w) = warning {
             app.state.notices.push(crate::state::Notice {
                 level: NoticeLevel::Warning,
@@ -116,15 +120,23 @@ impl EcrscopeApp {
         let specs = merge_registries(d, &self.settings.added_registries, self.force_demo);
         let restoring = self.state.selected.is_none();
         self.state.set_registries(specs);
-        if restoring
-            && let Some(saved) = self
+        if restoring {
+            let saved = self
                 .settings
                 .selected_registry
                 .clone()
-                .filter(|k| self.state.registry(k).is_some())
-        {
-            self.state.selected = Some(saved);
-            self.state.selected_repository = self.settings.selected_repository.clone();
+                .filter(|k| self.state.registry(k).is_some());
+            if let Some(saved) = saved {
+                let loc = Location {
+                    registry: Some(saved),
+                    repository: self.settings.selected_repository.clone(),
+                    image: None,
+                };
+                self.go_to(loc.clone());
+                self.history.visit(loc);
+            } else {
+                self.history.visit(self.location());
+            }
         }
         let idle: Vec<RegistryKey> = self
             .state
@@ -187,6 +199,20 @@ impl EcrscopeApp {
                 .then(|| k.clone()),
             _ => None,
         };
+        let images_done = match (&ev.payload, &ev.registry) {
+            (
+                Payload::ImagesDone {
+                    repository,
+                    result: Ok(_),
+                },
+                Some(k),
+            ) => self
+                .state
+                .repo_images(k, repository)
+                .is_some_and(|ri| ri.list.is_current(ev.request))
+                .then(|| (k.clone(), repository.clone())),
+            _ => None,
+        };
         self.state.apply(ev);
         if discovered {
             self.rebuild_registries();
@@ -194,15 +220,185 @@ impl EcrscopeApp {
         if let Some(k) = repos_done {
             self.load_scanning(&k);
         }
+        if let Some((k, repo)) = images_done {
+            self.load_platforms(&k, &repo);
+        }
+    }
+
+    /// Where the user is now, for the history.
+    fn location(&self) -> Location {
+        Location {
+            registry: self.state.selected.clone(),
+            repository: self.state.selected_repository.clone(),
+            image: self.state.selected_image,
+        }
+    }
+
+    /// Goes to a location (from the history or a saved selection), loading
+    /// what it needs.
+    fn go_to(&mut self, loc: Location) {
+        if let Some(k) = &loc.registry {
+            if self.state.registry(k).is_none() {
+                return;
+            }
+        }
+        let repo_changed =
+            self.state.selected_repository != loc.repository || self.state.selected != loc.registry;
+        self.state.selected = loc.registry;
+        self.state.selected_repository = loc.repository;
+        self.state.selected_image = loc.image;
+        if repo_changed {
+            self.view.images.reset();
+        }
+        self.ensure_images();
+        if let Some(d) = loc.image {
+            self.ensure_detail(d);
+        }
+    }
+
+    /// Starts loading the open repository's images unless already loaded.
+    fn ensure_images(&mut self) {
+        let (Some(key), Some(repo)) = (
+            self.state.selected.clone(),
+            self.state.selected_repository.clone(),
+        ) else {
+            return;
+        };
+        let idle = self
+            .state
+            .repo_images(&key, &repo)
+            .is_none_or(|ri| matches!(ri.list, Requested::Idle));
+        if idle {
+            self.load_images(&key, &repo);
+        }
+    }
+
+    fn load_images(&mut self, key: &RegistryKey, repo: &str) {
+        let Some(spec) = self.state.registry(key).map(|r| r.spec.clone()) else {
+            return;
+        };
+        if let Some(id) = self.send(Command::LoadImages {
+            registry: spec,
+            repository: repo.to_owned(),
+        }) {
+            if let Some(ri) = self.state.repo_images_mut(Some(key), repo) {
+                ri.list.start(id);
+            }
+        }
+    }
+
+    fn ensure_detail(&mut self, digest: crate::model::Digest) {
+        let (Some(key), Some(repo)) = (
+            self.state.selected.clone(),
+            self.state.selected_repository.clone(),
+        ) else {
+            return;
+        };
+        let needed = self.state.repo_images(&key, &repo).is_none_or(|ri| {
+            ri.details
+                .get(&digest)
+                .is_none_or(|d| matches!(d, Requested::Idle | Requested::Failed { .. }))
+        });
+        if !needed {
+            return;
+        }
+        let Some(spec) = self.state.registry(&key).map(|r| r.spec.clone()) else {
+            return;
+        };
+        if let Some(id) = self.send(Command::LoadImageDetail {
+            registry: spec,
+            repository: repo.clone(),
+            digest,
+        }) {
+            if let Some(ri) = self.state.repo_images_mut(Some(&key), &repo) {
+                ri.details.entry(digest).or_default().start(id);
+            }
+        }
+    }
+
+    /// At most this many scan summaries are asked for per frame; the rest
+    /// follow on the next frames (the rows stay on screen).
+    const SCAN_SUMMARIES_PER_FRAME: usize = 32;
+
+    fn load_scan_summaries(&mut self, digests: Vec<crate::model::Digest>) {
+        let (Some(key), Some(repo)) = (
+            self.state.selected.clone(),
+            self.state.selected_repository.clone(),
+        ) else {
+            return;
+        };
+        let Some(spec) = self.state.registry(&key).map(|r| r.spec.clone()) else {
+            return;
+        };
+        let digests: Vec<_> = digests
+            .into_iter()
+            .take(Self::SCAN_SUMMARIES_PER_FRAME)
+            .collect();
+        if let Some(id) = self.send(Command::LoadScanSummaries {
+            registry: spec,
+            repository: repo.clone(),
+            digests: digests.clone(),
+        }) {
+            if let Some(ri) = self.state.repo_images_mut(Some(&key), &repo) {
+                for d in digests {
+                    ri.scans.entry(d).or_default().start(id);
+                }
+            }
+        }
+    }
+
+    /// After a listing: ask for the platforms of the index images.
+    fn load_platforms(&mut self, key: &RegistryKey, repo: &str) {
+        let Some(spec) = self.state.registry(key).map(|r| r.spec.clone()) else {
+            return;
+        };
+        let indexes: Vec<_> = self
+            .state
+            .repo_images(key, repo)
+            .and_then(|ri| ri.list.shown())
+            .map(|l| {
+                l.iter()
+                    .filter(|i| i.manifest.is_index())
+                    .map(|i| i.digest)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !indexes.is_empty() {
+            self.send(Command::LoadPlatforms {
+                registry: spec,
+                repository: repo.to_owned(),
+                indexes,
+            });
+        }
+    }
+
+    fn push_target(&self) -> Option<PushTarget> {
+        let reg = self.state.selected_registry()?;
+        let repo = self.state.selected_repository.clone()?;
+        let uri = reg
+            .repositories
+            .shown()?
+            .iter()
+            .find(|r| r.name == repo)
+            .map(|r| r.uri.clone())?;
+        let host = uri.split('/').next().unwrap_or_default().to_owned();
+        Some(PushTarget {
+            registry_host: host,
+            region: reg.spec.region.clone(),
+            profile: reg.spec.profile.clone(),
+            repository: repo,
+        })
     }
 
     /// Every user action, in one place.
     pub fn handle(&mut self, action: UiAction) {
+        let before = self.location();
         match action {
             UiAction::SelectRegistry(key) => {
                 if self.state.selected.as_ref() != Some(&key) {
                     self.state.selected = Some(key.clone());
                     self.state.selected_repository = None;
+                    self.state.selected_image = None;
                     let failed = self
                         .state
                         .registry(&key)
@@ -212,10 +408,45 @@ impl EcrscopeApp {
                     }
                 }
             }
-            UiAction::SelectRepository(repo) => self.state.selected_repository = repo,
+            UiAction::SelectRepository(repo) => {
+                if self.state.selected_repository != repo {
+                    self.view.images.reset();
+                }
+                self.state.selected_repository = repo;
+                self.state.selected_image = None;
+                self.ensure_images();
+            }
+            UiAction::SelectImage(d) => {
+                self.state.selected_image = d;
+                if let Some(d) = d {
+                    self.ensure_detail(d);
+                }
+            }
             UiAction::Refresh => {
-                if let Some(k) = self.state.selected.clone() {
-                    self.load_registry(&k);
+                let Some(k) = self.state.selected.clone() else {
+                    return;
+                };
+                match self.state.selected_repository.clone() {
+                    // Refresh what is on screen; the table keeps its rows,
+                    // selection and scroll until the new answer arrives.
+                    Some(repo) => {
+                        self.load_images(&k, &repo);
+                        let known: Vec<_> = self
+                            .state
+                            .repo_images(&k, &repo)
+                            .map(|ri| ri.scans.keys().copied().collect())
+                            .unwrap_or_default();
+                        if !known.is_empty() {
+                            self.load_scan_summaries(known);
+                        }
+                        if let Some(d) = self.state.selected_image {
+                            if let Some(ri) = self.state.repo_images_mut(Some(&k), &repo) {
+                                ri.details.remove(&d);
+                            }
+                            self.ensure_detail(d);
+                        }
+                    }
+                    None => self.load_registry(&k),
                 }
             }
             UiAction::RefreshRegistry(k) => self.load_registry(&k),
@@ -235,14 +466,50 @@ impl EcrscopeApp {
                 self.state.repo_sort = self.state.repo_sort.clicked(col);
                 self.settings.repo_sort = self.state.repo_sort;
             }
+            UiAction::SortImages(col) => {
+                self.state.image_sort = self.state.image_sort.clicked(col);
+                self.settings.image_sort = self.state.image_sort;
+            }
             UiAction::SetTheme(t) => {
                 self.view.theme = t;
                 self.settings.theme = t;
             }
+            UiAction::ToggleExpand(d) => {
+                if !self.view.images.expanded.remove(&d) {
+                    self.view.images.expanded.insert(d);
+                }
+            }
+            UiAction::NeedScanSummaries(ds) => self.load_scan_summaries(ds),
+            UiAction::OpenPushCommands => {
+                if let Some(t) = self.push_target() {
+                    self.view.push_commands = Some((PushTool::default(), t));
+                }
+            }
+            UiAction::Back => {
+                if let Some(loc) = self.history.back() {
+                    self.go_to(loc);
+                }
+                return;
+            }
+            UiAction::Forward => {
+                if let Some(loc) = self.history.forward() {
+                    self.go_to(loc);
+                }
+                return;
+            }
+        }
+        let after = self.location();
+        if after != before {
+            self.history.visit(after);
         }
     }
 
     fn dialogs(&mut self, ctx: &egui::Context) {
+        if let Some((tool, target)) = &mut self.view.push_commands {
+            if !crate::ui::push_commands::push_commands_ui(ctx, tool, target) {
+                self.view.push_commands = None;
+            }
+        }
         if let Some(form) = &mut self.view.add_registry {
             let profiles: Vec<String> = self
                 .state

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{RegistryKey, RegistrySpec};
-use crate::state::RepoSort;
+use crate::state::{ImageSort, RepoSort};
 
 /// eframe storage key.
 pub const KEY: &str = "ecrscope.settings";
@@ -25,6 +25,7 @@ pub struct Settings {
     pub selected_registry: Option<RegistryKey>,
     pub selected_repository: Option<String>,
     pub repo_sort: RepoSort,
+    pub image_sort: ImageSort,
     pub theme: ThemePref,
     /// Requests in flight per registry.
     pub max_in_flight: usize,
@@ -37,6 +38,7 @@ impl Default for Settings {
             selected_registry: None,
             selected_repository: None,
             repo_sort: RepoSort::default(),
+            image_sort: ImageSort::default(),
             theme: ThemePref::System,
             max_in_flight: 8,
         }

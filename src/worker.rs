@@ -14,10 +14,13 @@ use tokio::sync::{Mutex, OnceCell, mpsc};
 
 use crate::demo::{DEMO_REGION, DemoServer, SeedConfig};
 use crate::ecr::{self, ClientOptions, EcrClient, EcrError, StaticCredentials};
+use crate::model::manifest::{self, Manifest, Platform};
 use crate::model::{
-    RegistryInfo, RegistryKey, RegistryScanningConfig, RegistrySpec, RepoScanConfig, Repository,
+    Digest, Image, ImageId, RegistryInfo, RegistryKey, RegistryScanningConfig, RegistrySpec,
+    RepoScanConfig, Repository,
 };
 use crate::profiles::{self, Discovery};
+use crate::state::{ConfigDoc, ImageDetailDoc, ScanSummary};
 
 /// Identifies one request; events carry it back.
 pub type RequestId = u64;
@@ -36,6 +39,30 @@ pub enum Command {
     LoadScanning {
         registry: RegistrySpec,
         repositories: Vec<String>,
+    },
+    /// DescribeImages, all pages, streamed.
+    LoadImages {
+        registry: RegistrySpec,
+        repository: String,
+    },
+    /// The platforms of image indexes (BatchGetImage, 100 a call).
+    LoadPlatforms {
+        registry: RegistrySpec,
+        repository: String,
+        indexes: Vec<Digest>,
+    },
+    /// Scan status and counts of the images on screen, one
+    /// DescribeImageScanFindings each (ECR has no batch form).
+    LoadScanSummaries {
+        registry: RegistrySpec,
+        repository: String,
+        digests: Vec<Digest>,
+    },
+    /// Manifest, then the config blob through GetDownloadUrlForLayer.
+    LoadImageDetail {
+        registry: RegistrySpec,
+        repository: String,
+        digest: Digest,
     },
 }
 
@@ -56,6 +83,28 @@ pub enum Payload {
     /// Listing finished (with the total) or failed.
     RepositoriesDone(Result<usize, EcrError>),
     Scanning(Result<(RegistryScanningConfig, Vec<RepoScanConfig>), EcrError>),
+    ImagesPage {
+        repository: String,
+        images: Vec<Image>,
+    },
+    ImagesDone {
+        repository: String,
+        result: Result<usize, EcrError>,
+    },
+    Platforms {
+        repository: String,
+        platforms: Vec<(Digest, Vec<(Digest, Platform)>)>,
+    },
+    ScanSummary {
+        repository: String,
+        digest: Digest,
+        result: Result<ScanSummary, EcrError>,
+    },
+    ImageDetail {
+        repository: String,
+        digest: Digest,
+        result: Result<ImageDetailDoc, EcrError>,
+    },
 }
 
 /// Called after each event so the UI wakes up (egui's `request_repaint`).
@@ -313,6 +362,229 @@ impl Inner {
                 .await;
                 self.emit(id, key, Payload::Scanning(result)).await;
             }
+            Command::LoadImages {
+                registry,
+                repository,
+            } => {
+                let key = Some(registry.key());
+                let client = match self.client(&registry).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        return self
+                            .emit(
+                                id,
+                                key,
+                                Payload::ImagesDone {
+                                    repository,
+                                    result: Err(e),
+                                },
+                            )
+                            .await;
+                    }
+                };
+                // Pages of one repository are sequential; each goes to the UI
+                // as it arrives, so the table is usable after one round trip.
+                let mut token = None;
+                let mut total = 0;
+                let result = loop {
+                    match ecr::describe_images_page(&client, &repository, token).await {
+                        Ok((images, next)) => {
+                            total += images.len();
+                            self.emit(
+                                id,
+                                key.clone(),
+                                Payload::ImagesPage {
+                                    repository: repository.clone(),
+                                    images,
+                                },
+                            )
+                            .await;
+                            match next {
+                                Some(t) => token = Some(t),
+                                None => break Ok(total),
+                            }
+                        }
+                        Err(e) => break Err(e),
+                    }
+                };
+                self.emit(id, key, Payload::ImagesDone { repository, result })
+                    .await;
+            }
+            Command::LoadPlatforms {
+                registry,
+                repository,
+                indexes,
+            } => {
+                let key = Some(registry.key());
+                let Ok(client) = self.client(&registry).await else {
+                    return;
+                };
+                let ids: Vec<ImageId> = indexes.iter().map(|d| ImageId::Digest(*d)).collect();
+                // Platforms are extra detail: on failure the indexes simply
+                // show without children.
+                let Ok((docs, _)) = ecr::batch_get_manifests(&client, &repository, &ids).await
+                else {
+                    return;
+                };
+                let platforms = docs
+                    .iter()
+                    .filter_map(|doc| {
+                        let Ok(Manifest::Index { manifests }) =
+                            manifest::parse_manifest(&doc.manifest)
+                        else {
+                            return None;
+                        };
+                        let children = manifests
+                            .into_iter()
+                            .filter_map(|(d, p)| Some((d.digest?, p.unwrap_or_default())))
+                            .collect();
+                        Some((doc.digest?, children))
+                    })
+                    .collect();
+                self.emit(
+                    id,
+                    key,
+                    Payload::Platforms {
+                        repository,
+                        platforms,
+                    },
+                )
+                .await;
+            }
+            Command::LoadScanSummaries {
+                registry,
+                repository,
+                digests,
+            } => {
+                let key = Some(registry.key());
+                let client = match self.client(&registry).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        for digest in digests {
+                            self.emit(
+                                id,
+                                key.clone(),
+                                Payload::ScanSummary {
+                                    repository: repository.clone(),
+                                    digest,
+                                    result: Err(e.clone()),
+                                },
+                            )
+                            .await;
+                        }
+                        return;
+                    }
+                };
+                // Concurrent, within the client's in-flight limit.
+                let mut tasks = tokio::task::JoinSet::new();
+                for digest in digests {
+                    let (c, repo) = (client.clone(), repository.clone());
+                    tasks.spawn(async move { (digest, scan_summary(&c, &repo, &digest).await) });
+                }
+                while let Some(Ok((digest, result))) = tasks.join_next().await {
+                    self.emit(
+                        id,
+                        key.clone(),
+                        Payload::ScanSummary {
+                            repository: repository.clone(),
+                            digest,
+                            result,
+                        },
+                    )
+                    .await;
+                }
+            }
+            Command::LoadImageDetail {
+                registry,
+                repository,
+                digest,
+            } => {
+                let key = Some(registry.key());
+                let result = async {
+                    let c = self.client(&registry).await?;
+                    image_detail(&c, &repository, &digest).await
+                }
+                .await;
+                self.emit(
+                    id,
+                    key,
+                    Payload::ImageDetail {
+                        repository,
+                        digest,
+                        result,
+                    },
+                )
+                .await;
+            }
         }
     }
+}
+
+/// Status and severity counts of one image. "No scan yet" is an answer, not
+/// an error.
+async fn scan_summary(c: &EcrClient, repo: &str, digest: &Digest) -> Result<ScanSummary, EcrError> {
+    match ecr::describe_image_scan_findings_summary(c, repo, digest).await {
+        Ok((status, counts)) => Ok(ScanSummary {
+            status,
+            counts,
+            never_scanned: false,
+        }),
+        Err(EcrError::NotFound { what }) if what.starts_with("A scan") => Ok(ScanSummary {
+            never_scanned: true,
+            ..ScanSummary::default()
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+/// The manifest, and for a single image its config blob. A blob the endpoint
+/// cannot serve is reported in place, not as a failure of the whole detail.
+async fn image_detail(
+    c: &EcrClient,
+    repo: &str,
+    digest: &Digest,
+) -> Result<ImageDetailDoc, EcrError> {
+    let (docs, failures) = ecr::batch_get_manifests(c, repo, &[ImageId::Digest(*digest)]).await?;
+    let Some(doc) = docs.into_iter().next() else {
+        let why = failures
+            .first()
+            .map_or_else(|| "no manifest returned".to_owned(), |f| f.1.clone());
+        return Err(EcrError::NotFound {
+            what: format!("The image {} ({why})", digest.short()),
+        });
+    };
+    let parsed = manifest::parse_manifest(&doc.manifest);
+    let config = match &parsed {
+        Ok(Manifest::Image {
+            config: Some(cfg), ..
+        }) => match cfg.digest {
+            Some(cd) => Some(fetch_config(c, repo, &cd).await),
+            None => Some(Err("The manifest names no config digest.".to_owned())),
+        },
+        Ok(Manifest::Image { config: None, .. }) => {
+            Some(Err("The manifest has no config.".to_owned()))
+        }
+        Ok(Manifest::Index { .. }) | Err(_) => None,
+    };
+    Ok(ImageDetailDoc {
+        media_type: doc.media_type,
+        manifest_text: doc.manifest,
+        manifest: parsed,
+        config,
+    })
+}
+
+async fn fetch_config(c: &EcrClient, repo: &str, config: &Digest) -> Result<ConfigDoc, String> {
+    let url = ecr::get_download_url_for_layer(c, repo, config).await.map_err(|e| match e {
+        EcrError::NotSupported { .. } => "This endpoint cannot serve image blobs (GetDownloadUrlForLayer is not implemented), so the config, environment and history are not available here.".to_owned(),
+        other => format!("The config blob could not be fetched: {other}"),
+    })?;
+    let bytes = ecr::download_blob(&url, std::time::Duration::from_secs(20))
+        .await
+        .map_err(|e| format!("The config blob could not be downloaded: {e}"))?;
+    let raw = String::from_utf8_lossy(&bytes).into_owned();
+    Ok(ConfigDoc {
+        parsed: manifest::parse_config(&bytes),
+        raw,
+    })
 }

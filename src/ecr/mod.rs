@@ -3,6 +3,7 @@
 //! registry id for cross-account registries, and returns model types or an
 //! [`EcrError`].
 
+mod blobs;
 mod client;
 mod convert;
 mod error;
@@ -13,12 +14,13 @@ mod registry;
 mod repositories;
 mod scanning;
 
+pub use blobs::{MAX_BLOB, download_blob};
 pub use client::{ClientOptions, EcrClient, StaticCredentials};
 pub use error::{EcrError, ErrorContext, from_code};
 pub use images::{
     BatchDeleteResult, ImageDetail, ManifestDoc, batch_delete_images, batch_get_manifests,
-    describe_images, describe_images_by_id, get_download_url_for_layer, list_image_ids, put_image,
-    retag_image,
+    describe_images, describe_images_by_id, describe_images_page, get_download_url_for_layer,
+    list_image_ids, put_image, retag_image,
 };
 pub use lifecycle::{
     delete_lifecycle_policy, get_lifecycle_policy, get_lifecycle_policy_preview,
@@ -36,7 +38,8 @@ pub use repositories::{
 };
 pub use scanning::{
     batch_get_repository_scanning_configuration, describe_image_scan_findings,
-    get_registry_scanning_configuration, put_registry_scanning_configuration, start_image_scan,
+    describe_image_scan_findings_summary, get_registry_scanning_configuration,
+    put_registry_scanning_configuration, start_image_scan,
 };
 
 /// DescribeRepositories / DescribeImages / ListImages / basic findings /

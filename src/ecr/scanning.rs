@@ -180,3 +180,32 @@ pub async fn describe_image_scan_findings(
     }
     Ok(report)
 }
+
+/// Only the first page: status and the severity summary, for table rows.
+pub async fn describe_image_scan_findings_summary(
+    c: &EcrClient,
+    repo: &str,
+    digest: &Digest,
+) -> Result<(Option<ScanStatus>, crate::model::FindingSeverityCounts), EcrError> {
+    let req = c
+        .sdk
+        .describe_image_scan_findings()
+        .set_registry_id(c.registry_id.clone())
+        .repository_name(repo)
+        .image_id(
+            t::ImageIdentifier::builder()
+                .image_digest(digest.to_string())
+                .build(),
+        )
+        .max_results(1);
+    let out = c.run("DescribeImageScanFindings", req.send()).await?;
+    let status = out
+        .image_scan_status()
+        .and_then(|s| s.status())
+        .map(|s| ScanStatus::from_api(s.as_str()));
+    let counts = out
+        .image_scan_findings()
+        .and_then(|f| convert::severity_counts(f.finding_severity_counts()))
+        .unwrap_or_default();
+    Ok((status, counts))
+}

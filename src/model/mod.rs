@@ -3,6 +3,7 @@
 
 mod image;
 mod lifecycle;
+pub mod manifest;
 mod pull_through;
 mod registry;
 mod repository;

@@ -124,9 +124,13 @@ impl Encryption {
     }
 }
 
-/// `arn:aws:kms:r:a:key/1234...` -> `key/1234...`; aliases are kept whole.
-fn short_key(key: &str) -> &str {
-    key.rsplit_once(':').map_or(key, |(_, tail)| tail)
+/// `arn:aws:kms:r:a:key/7f0c2e5a-1b3d-...` -> `key/7f0c2e5a…`; aliases are kept whole.
+fn short_key(key: &str) -> String {
+    let tail = key.rsplit_once(':').map_or(key, |(_, tail)| tail);
+    match tail.strip_prefix("key/") {
+        Some(id) if id.len() > 8 => format!("key/{}…", &id[..8]),
+        _ => tail.to_owned(),
+    }
 }
 
 #[cfg(test)]

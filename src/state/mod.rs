@@ -2,9 +2,16 @@
 //! [`AppState::apply`] takes worker events; the `select_*`/`*_requested`
 //! functions record what the UI asked for.
 
+mod images;
+mod nav;
 mod repo_table;
 mod requested;
 
+pub use images::{
+    ConfigDoc, ImageColumn, ImageDetailDoc, ImageFilter, ImageRow, ImageSort, RepoImages,
+    ScanSummary, image_rows,
+};
+pub use nav::{History, Location};
 pub use repo_table::{RepoColumn, RepoFilter, RepoSort, repo_rows};
 pub use requested::Requested;
 
@@ -25,6 +32,8 @@ pub struct RegistryState {
     pub info: Requested<RegistryInfo>,
     pub repositories: Requested<Vec<Repository>>,
     pub scanning: Requested<(RegistryScanningConfig, Vec<RepoScanConfig>)>,
+    /// Images, by repository name (the ones opened so far).
+    pub images: HashMap<String, RepoImages>,
 }
 
 /// The status dot in the sidebar.
@@ -43,6 +52,7 @@ impl RegistryState {
             info: Requested::Idle,
             repositories: Requested::Idle,
             scanning: Requested::Idle,
+            images: HashMap::new(),
         }
     }
 
@@ -99,6 +109,10 @@ pub struct AppState {
     pub last_error: Option<String>,
     pub repo_filter: RepoFilter,
     pub repo_sort: RepoSort,
+    /// The image whose details are open.
+    pub selected_image: Option<crate::model::Digest>,
+    pub image_filter: ImageFilter,
+    pub image_sort: ImageSort,
 }
 
 impl AppState {
@@ -220,6 +234,89 @@ impl AppState {
                     }
                 }
             }
+            Payload::ImagesPage { repository, images } => {
+                if let Some(ri) = self.repo_images_mut(registry.as_ref(), &repository) {
+                    if ri.list.add_page(request, images) {
+                        ri.generation += 1;
+                    }
+                }
+            }
+            Payload::ImagesDone { repository, result } => {
+                let Some(ri) = self.repo_images_mut(registry.as_ref(), &repository) else {
+                    return;
+                };
+                match result {
+                    Ok(_) => {
+                        if ri.list.finish_partial(request) {
+                            ri.generation += 1;
+                        }
+                    }
+                    Err(e) => {
+                        if !ri.list.fail(request, e.clone()) {
+                            return;
+                        }
+                        ri.generation += 1;
+                        let open = self.selected.as_ref() == registry.as_ref()
+                            && self.selected_repository.as_deref() == Some(repository.as_str());
+                        if matches!(e, EcrError::NotFound { .. }) && open {
+                            // Deleted by someone else while open: back to the list.
+                            self.selected_repository = None;
+                            self.selected_image = None;
+                            self.notify(NoticeLevel::Warning, format!("Repository '{repository}' no longer exists; it may have been deleted."));
+                            if let Some(reg) = registry.as_ref().and_then(|k| self.registry_mut(k))
+                            {
+                                reg.images.remove(&repository);
+                                if let Some(list) = reg.repositories.shown_mut() {
+                                    list.retain(|r| r.name != repository);
+                                }
+                            }
+                        } else {
+                            self.notify(NoticeLevel::Error, format!("{repository}: {e}"));
+                        }
+                    }
+                }
+            }
+            Payload::Platforms {
+                repository,
+                platforms,
+            } => {
+                if let Some(ri) = self.repo_images_mut(registry.as_ref(), &repository) {
+                    for (index, children) in platforms {
+                        ri.set_platforms(index, children);
+                    }
+                }
+            }
+            Payload::ScanSummary {
+                repository,
+                digest,
+                result,
+            } => {
+                if let Some(ri) = self.repo_images_mut(registry.as_ref(), &repository) {
+                    if let Some(slot) = ri.scans.get_mut(&digest) {
+                        let changed = match result {
+                            Ok(v) => slot.finish(request, v),
+                            Err(e) => slot.fail(request, e),
+                        };
+                        if changed {
+                            ri.generation += 1;
+                        }
+                    }
+                }
+            }
+            Payload::ImageDetail {
+                repository,
+                digest,
+                result,
+            } => {
+                if let Some(ri) = self.repo_images_mut(registry.as_ref(), &repository) {
+                    if let Some(slot) = ri.details.get_mut(&digest) {
+                        match result {
+                            Ok(v) => slot.finish(request, v),
+                            Err(e) => slot.fail(request, e),
+                        };
+                    }
+                }
+            }
             Payload::Scanning(result) => {
                 let Some(reg) = registry.as_ref().and_then(|k| self.registry_mut(k)) else {
                     return;
@@ -236,6 +333,30 @@ impl AppState {
                 }
             }
         }
+    }
+}
+
+impl AppState {
+    /// The images of `repo` in a registry, if that registry still exists.
+    pub fn repo_images_mut(
+        &mut self,
+        registry: Option<&RegistryKey>,
+        repo: &str,
+    ) -> Option<&mut RepoImages> {
+        let reg = registry.and_then(|k| self.registry_mut(k))?;
+        Some(reg.images.entry(repo.to_owned()).or_default())
+    }
+
+    pub fn repo_images(&self, registry: &RegistryKey, repo: &str) -> Option<&RepoImages> {
+        self.registry(registry)?.images.get(repo)
+    }
+
+    /// The open repository's images.
+    pub fn open_images(&self) -> Option<&RepoImages> {
+        self.repo_images(
+            self.selected.as_ref()?,
+            self.selected_repository.as_deref()?,
+        )
     }
 }
 

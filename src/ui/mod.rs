@@ -2,6 +2,9 @@
 //! never touch the SDK, never block.
 
 pub mod add_registry;
+mod image_detail;
+pub mod images;
+pub mod push_commands;
 mod repositories;
 mod sidebar;
 mod status_bar;
@@ -12,9 +15,9 @@ pub use repositories::RepoTableView;
 
 use egui::{RichText, Ui};
 
-use crate::model::RegistryKey;
+use crate::model::{Digest, RegistryKey};
 use crate::settings::ThemePref;
-use crate::state::{AppState, RepoColumn};
+use crate::state::{AppState, ImageColumn, RepoColumn};
 use style::icon;
 
 /// What the user asked for; handled in one place, `App::handle`.
@@ -29,6 +32,15 @@ pub enum UiAction {
     AskRemoveRegistry(RegistryKey),
     SortRepositories(RepoColumn),
     SetTheme(ThemePref),
+    SelectImage(Option<Digest>),
+    ToggleExpand(Digest),
+    SortImages(ImageColumn),
+    /// Rows on screen whose scan summary is not known yet.
+    NeedScanSummaries(Vec<Digest>),
+    OpenPushCommands,
+    /// Alt+Left / Alt+Right.
+    Back,
+    Forward,
 }
 
 /// Ephemeral view state (dialogs, focus requests).
@@ -37,6 +49,8 @@ pub struct ViewState {
     pub add_registry: Option<add_registry::AddRegistryForm>,
     pub confirm_remove: Option<RegistryKey>,
     pub repo_table: RepoTableView,
+    pub images: images::ImagesView,
+    pub push_commands: Option<(push_commands::Tool, push_commands::PushTarget)>,
     pub theme: ThemePref,
 }
 
@@ -48,7 +62,7 @@ pub fn main_ui(
     in_flight: u64,
     actions: &mut Vec<UiAction>,
 ) {
-    keyboard(ui, view, actions);
+    keyboard(ui, state, view, actions);
     egui::Panel::top("toolbar").show(ui, |ui| toolbar_ui(ui, state, view, actions));
     egui::Panel::bottom("status").show(ui, |ui| status_bar::status_bar_ui(ui, state, in_flight));
     egui::Panel::left("sidebar")
@@ -56,28 +70,53 @@ pub fn main_ui(
         .default_size(style::SIDEBAR_WIDTH)
         .min_size(180.0)
         .show(ui, |ui| sidebar::sidebar_ui(ui, state, actions));
+    // Panels go before the central panel so it takes the space that is left.
+    if state.selected_repository.is_some() && state.selected_image.is_some() {
+        egui::Panel::right("image_detail")
+            .resizable(true)
+            .default_size(460.0)
+            .min_size(300.0)
+            .max_size(720.0)
+            .show(ui, |ui| image_detail::image_detail_ui(ui, state, actions));
+    }
     egui::CentralPanel::default().show(ui, |ui| {
         if state.selected_registry().is_some_and(|r| r.spec.is_demo()) {
             demo_banner_ui(ui);
         }
-        repositories::repositories_ui(ui, state, &mut view.repo_table, actions);
+        if state.selected_repository.is_some() {
+            images::images_ui(ui, state, &mut view.images, actions);
+        } else {
+            repositories::repositories_ui(ui, state, &mut view.repo_table, actions);
+        }
     });
 }
 
-fn keyboard(ui: &Ui, view: &mut ViewState, actions: &mut Vec<UiAction>) {
-    let (f5, slash, ctrl_f) = ui.input(|i| {
+fn keyboard(ui: &Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<UiAction>) {
+    let (f5, slash, ctrl_f, back, fwd) = ui.input(|i| {
         (
             i.key_pressed(egui::Key::F5),
             i.key_pressed(egui::Key::Slash) && !i.modifiers.any(),
             i.key_pressed(egui::Key::F) && i.modifiers.command,
+            i.key_pressed(egui::Key::ArrowLeft) && i.modifiers.alt,
+            i.key_pressed(egui::Key::ArrowRight) && i.modifiers.alt,
         )
     });
     let typing = ui.ctx().memory(|m| m.focused().is_some());
     if f5 {
         actions.push(UiAction::Refresh);
     }
+    if back {
+        actions.push(UiAction::Back);
+    }
+    if fwd {
+        actions.push(UiAction::Forward);
+    }
     if ctrl_f || (slash && !typing) {
-        view.repo_table.focus_search = true;
+        if state.selected_repository.is_some() {
+            view.images.focus_search = true;
+        } else {
+            view.repo_table.focus_search = true;
+        }
     }
 }
 
@@ -89,7 +128,13 @@ fn toolbar_ui(ui: &mut Ui, state: &AppState, view: &ViewState, actions: &mut Vec
                 .size(16.0),
         );
         ui.separator();
-        // Breadcrumb: registry > repository.
+        if widgets::icon_only_button(ui, icon::BACK, "Back (Alt+Left)").clicked() {
+            actions.push(UiAction::Back);
+        }
+        if widgets::icon_only_button(ui, icon::FORWARD, "Forward (Alt+Right)").clicked() {
+            actions.push(UiAction::Forward);
+        }
+        // Breadcrumb: registry > repository > image.
         if let Some(reg) = state.selected_registry() {
             let label = format!(
                 "{} {} ({})",
@@ -102,7 +147,19 @@ fn toolbar_ui(ui: &mut Ui, state: &AppState, view: &ViewState, actions: &mut Vec
             }
             if let Some(repo) = &state.selected_repository {
                 ui.label(icon::CARET_RIGHT);
-                ui.label(format!("{} {repo}", icon::PACKAGE));
+                if ui.link(format!("{} {repo}", icon::PACKAGE)).clicked() {
+                    actions.push(UiAction::SelectImage(None));
+                }
+                let image = state.selected_image.and_then(|d| {
+                    let list = state.open_images()?.list.shown()?;
+                    list.iter()
+                        .find(|i| i.digest == d)
+                        .map(|i| i.tags.first().cloned().unwrap_or_else(|| d.short()))
+                });
+                if let Some(img) = image {
+                    ui.label(icon::CARET_RIGHT);
+                    ui.label(format!("{} {img}", icon::TAG));
+                }
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

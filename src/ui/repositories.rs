@@ -112,6 +112,8 @@ pub fn repositories_ui(
             actions.push(UiAction::SortRepositories(col));
         }
     };
+    // Labels in rows must not take the click (text selection) from the row.
+    ui.style_mut().interaction.selectable_labels = false;
     TableBuilder::new(ui)
         .id_salt(("repos", &key.0))
         .striped(true)
@@ -119,10 +121,10 @@ pub fn repositories_ui(
         .sense(egui::Sense::click())
         .cell_layout(Layout::left_to_right(Align::Center))
         .column(Column::initial(260.0).at_least(120.0).clip(true))
-        .column(Column::initial(90.0).at_least(60.0))
-        .column(Column::initial(150.0).at_least(90.0))
-        .column(Column::initial(150.0).at_least(90.0))
-        .column(Column::initial(90.0).at_least(70.0))
+        .column(Column::initial(110.0).at_least(60.0).clip(true))
+        .column(Column::initial(170.0).at_least(90.0).clip(true))
+        .column(Column::initial(170.0).at_least(90.0).clip(true))
+        .column(Column::initial(90.0).at_least(70.0).clip(true))
         .column(Column::remainder().at_least(120.0).clip(true))
         .header(style::ROW_HEIGHT, |mut h| {
             h.col(|ui| header(ui, "Repository", RepoColumn::Name, actions));

@@ -65,7 +65,11 @@ pub fn sidebar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                 let r = ui
                     .horizontal(|ui| {
                         ui.add_space(12.0);
-                        ui.label(RichText::new(dot).color(color));
+                        if conn == Connection::Loading {
+                            ui.label(RichText::new(dot).color(color));
+                        } else {
+                            widgets::status_dot(ui, color);
+                        }
                         ui.selectable_label(selected, detail.clone())
                     })
                     .inner;

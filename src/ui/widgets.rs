@@ -44,14 +44,20 @@ pub fn exact_time(ms: EpochMillis) -> String {
 pub fn relative_time(ms: EpochMillis, now_ms: EpochMillis) -> String {
     let delta = (now_ms - ms) / 1000;
     let (future, d) = (delta < 0, delta.abs());
-    let text = match d {
+    let (n, unit) = match d {
         0..=59 => return "just now".to_owned(),
-        60..=3599 => format!("{} min", d / 60),
-        3600..=86_399 => format!("{} h", d / 3600),
-        86_400..=2_591_999 => format!("{} days", d / 86_400),
-        2_592_000..=31_535_999 => format!("{} months", d / 2_592_000),
-        _ => format!("{} years", d / 31_536_000),
+        60..=3599 => (d / 60, "min"),
+        3600..=86_399 => (d / 3600, "h"),
+        86_400..=2_591_999 => (d / 86_400, "day"),
+        2_592_000..=31_535_999 => (d / 2_592_000, "month"),
+        _ => (d / 31_536_000, "year"),
     };
+    let plural = if n != 1 && matches!(unit, "day" | "month" | "year") {
+        "s"
+    } else {
+        ""
+    };
+    let text = format!("{n} {unit}{plural}");
     if future {
         format!("in {text}")
     } else {
@@ -123,6 +129,15 @@ mod tests {
         assert_eq!(relative_time(now - 30_000, now), "just now");
         assert_eq!(relative_time(now - 3 * 86_400_000, now), "3 days ago");
         assert_eq!(relative_time(now + 2 * 3_600_000, now), "in 2 h");
+        assert_eq!(relative_time(now - 400 * 86_400_000, now), "1 year ago");
+        assert_eq!(relative_time(now - 86_400_000, now), "1 day ago");
         assert_eq!(exact_time(1_700_000_000_000), "2023-11-14 22:13 UTC");
     }
+}
+
+/// A filled status dot with an accessible description.
+pub fn status_dot(ui: &mut Ui, color: egui::Color32) {
+    let size = ui.spacing().interact_size.y;
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(size * 0.6, size), egui::Sense::hover());
+    ui.painter().circle_filled(rect.center(), 4.0, color);
 }

@@ -1,0 +1,428 @@
+//! Images of one repository: the streamed listing, multi-arch structure,
+//! per-image scan summaries and details, and the pure function that turns
+//! them into table rows.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::manifest::{ImageConfig, Manifest, Platform};
+use crate::model::{Digest, FindingSeverityCounts, Image, ImageStatus, ScanStatus, Severity};
+
+use super::Requested;
+
+/// Scan status and counts for one image (DescribeImageScanFindings summary).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ScanSummary {
+    pub status: Option<ScanStatus>,
+    pub counts: FindingSeverityCounts,
+    /// No scan exists yet (ScanNotFoundException).
+    pub never_scanned: bool,
+}
+
+/// A config blob as fetched: raw text kept so a parse error can show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigDoc {
+    pub raw: String,
+    pub parsed: Result<ImageConfig, String>,
+}
+
+/// Everything the details pane shows beyond the table row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageDetailDoc {
+    pub media_type: Option<String>,
+    pub manifest_text: String,
+    pub manifest: Result<Manifest, String>,
+    /// `None` for an index (no config); `Some(Err)` when the endpoint could
+    /// not serve the blob (moto cannot), said in place.
+    pub config: Option<Result<ConfigDoc, String>>,
+}
+
+/// One repository's images and what was learned about them.
+#[derive(Debug, Default)]
+pub struct RepoImages {
+    pub list: Requested<Vec<Image>>,
+    /// Index digest -> its children (digest, platform), from the index manifests.
+    pub platforms: HashMap<Digest, Vec<(Digest, Platform)>>,
+    /// Child digest -> the index that lists it.
+    pub child_of: HashMap<Digest, Digest>,
+    pub scans: HashMap<Digest, Requested<ScanSummary>>,
+    pub details: HashMap<Digest, Requested<ImageDetailDoc>>,
+    /// Bumped whenever rows may change; views cache their rows by it.
+    pub generation: u64,
+}
+
+impl RepoImages {
+    pub fn set_platforms(&mut self, index: Digest, children: Vec<(Digest, Platform)>) {
+        for (c, _) in &children {
+            self.child_of.insert(*c, index);
+        }
+        self.platforms.insert(index, children);
+        self.generation += 1;
+    }
+
+    /// Images the table can sum: top-level only (children are counted in
+    /// their index's layers, and an index's own size is just its manifest).
+    pub fn totals(&self) -> Option<(usize, i64)> {
+        let list = self.list.shown()?;
+        let size = list
+            .iter()
+            .filter(|i| !i.manifest.is_index())
+            .map(|i| i.size_bytes)
+            .sum();
+        Some((
+            list.iter()
+                .filter(|i| !self.child_of.contains_key(&i.digest))
+                .count(),
+            size,
+        ))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum ImageColumn {
+    Tags,
+    Digest,
+    Size,
+    #[default]
+    Pushed,
+    LastPull,
+    Type,
+    Status,
+    Critical,
+    High,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImageSort {
+    pub column: ImageColumn,
+    pub ascending: bool,
+}
+
+impl Default for ImageSort {
+    /// Newest first, as people look for the latest push.
+    fn default() -> Self {
+        Self {
+            column: ImageColumn::Pushed,
+            ascending: false,
+        }
+    }
+}
+
+impl ImageSort {
+    pub fn clicked(self, column: ImageColumn) -> Self {
+        if self.column == column {
+            Self {
+                column,
+                ascending: !self.ascending,
+            }
+        } else {
+            // Numbers and dates read best largest/newest first.
+            let ascending = matches!(
+                column,
+                ImageColumn::Tags | ImageColumn::Digest | ImageColumn::Type | ImageColumn::Status
+            );
+            Self { column, ascending }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageFilter {
+    /// Matches a tag substring or a digest prefix (with or without `sha256:`).
+    pub text: String,
+    pub show_untagged: bool,
+}
+
+impl Default for ImageFilter {
+    fn default() -> Self {
+        Self {
+            text: String::new(),
+            show_untagged: true,
+        }
+    }
+}
+
+impl ImageFilter {
+    fn matches(&self, img: &Image, needle: &str, hex_needle: &str) -> bool {
+        if !self.show_untagged && img.tags.is_empty() {
+            return false;
+        }
+        if needle.is_empty() {
+            return true;
+        }
+        img.tags
+            .iter()
+            .any(|t| t.to_ascii_lowercase().contains(needle))
+            || (!hex_needle.is_empty() && img.digest.hex().starts_with(hex_needle))
+    }
+}
+
+/// A table row: an image, possibly nested under its index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImageRow {
+    pub index: usize,
+    pub depth: u8,
+}
+
+/// Rows to show: top-level images filtered and sorted; each expanded index
+/// followed by its children (in the index's platform order).
+pub fn image_rows(
+    images: &[Image],
+    repo: &RepoImages,
+    filter: &ImageFilter,
+    sort: ImageSort,
+    expanded: &HashSet<Digest>,
+) -> Vec<ImageRow> {
+    let needle = filter.text.trim().to_ascii_lowercase();
+    let hex_needle = needle.strip_prefix("sha256:").unwrap_or(&needle);
+    let hex_needle = if hex_needle.chars().all(|c| c.is_ascii_hexdigit()) {
+        hex_needle
+    } else {
+        ""
+    };
+    let mut top: Vec<usize> = (0..images.len())
+        .filter(|&i| !repo.child_of.contains_key(&images[i].digest))
+        .filter(|&i| filter.matches(&images[i], &needle, hex_needle))
+        .collect();
+    let count = |i: usize, s: Severity| -> i64 {
+        let d = images[i].digest;
+        repo.scans
+            .get(&d)
+            .and_then(Requested::shown)
+            .map(|s2| i64::from(s2.counts.get(s)))
+            .or_else(|| images[i].severity_counts.map(|c| i64::from(c.get(s))))
+            .unwrap_or(-1)
+    };
+    match sort.column {
+        ImageColumn::Tags => {
+            top.sort_by_cached_key(|&i| images[i].tags.first().cloned().unwrap_or_default())
+        }
+        ImageColumn::Digest => top.sort_by_key(|&i| images[i].digest),
+        ImageColumn::Size => top.sort_by_key(|&i| images[i].size_bytes),
+        ImageColumn::Pushed => top.sort_by_key(|&i| images[i].pushed_at),
+        ImageColumn::LastPull => top.sort_by_key(|&i| images[i].last_pull),
+        ImageColumn::Type => top.sort_by_key(|&i| images[i].manifest.label()),
+        ImageColumn::Status => top.sort_by_key(|&i| status_rank(images[i].status)),
+        ImageColumn::Critical => {
+            top.sort_by_key(|&i| (count(i, Severity::Critical), count(i, Severity::High)))
+        }
+        ImageColumn::High => {
+            top.sort_by_key(|&i| (count(i, Severity::High), count(i, Severity::Critical)))
+        }
+    }
+    if !sort.ascending {
+        top.reverse();
+    }
+    let by_digest: HashMap<Digest, usize> = if expanded.is_empty() {
+        HashMap::new()
+    } else {
+        images
+            .iter()
+            .enumerate()
+            .map(|(i, img)| (img.digest, i))
+            .collect()
+    };
+    let mut rows = Vec::with_capacity(top.len());
+    for i in top {
+        rows.push(ImageRow { index: i, depth: 0 });
+        let d = images[i].digest;
+        if expanded.contains(&d) {
+            for (child, _) in repo
+                .platforms
+                .get(&d)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                if let Some(&ci) = by_digest.get(child) {
+                    rows.push(ImageRow {
+                        index: ci,
+                        depth: 1,
+                    });
+                }
+            }
+        }
+    }
+    rows
+}
+
+fn status_rank(s: ImageStatus) -> u8 {
+    match s {
+        ImageStatus::Active => 0,
+        ImageStatus::Activating => 1,
+        ImageStatus::Archived => 2,
+        ImageStatus::Other => 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ManifestKind;
+
+    fn img(n: u8, tags: &[&str], size: i64, pushed: i64, kind: ManifestKind) -> Image {
+        let mut d = [0u8; 32];
+        d[0] = n;
+        Image {
+            digest: Digest(d),
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            size_bytes: size,
+            pushed_at: Some(pushed),
+            last_pull: None,
+            manifest: kind,
+            artifact_media_type: None,
+            status: ImageStatus::Active,
+            scan_status: None,
+            severity_counts: None,
+        }
+    }
+
+    fn fixture() -> (Vec<Image>, RepoImages) {
+        let images = vec![
+            img(1, &["v1"], 100, 10, ManifestKind::OciManifest),
+            img(2, &["v2", "latest"], 300, 30, ManifestKind::OciIndex),
+            img(3, &[], 200, 30, ManifestKind::OciManifest), // child of 2
+            img(4, &[], 250, 30, ManifestKind::OciManifest), // child of 2
+            img(5, &[], 50, 5, ManifestKind::OciManifest),   // loose untagged
+        ];
+        let mut repo = RepoImages::default();
+        let p = |a: &str| Platform {
+            os: "linux".into(),
+            architecture: a.into(),
+            variant: None,
+        };
+        repo.set_platforms(
+            images[1].digest,
+            vec![
+                (images[3].digest, p("arm64")),
+                (images[2].digest, p("amd64")),
+            ],
+        );
+        (images, repo)
+    }
+
+    fn idx(rows: &[ImageRow]) -> Vec<(usize, u8)> {
+        rows.iter().map(|r| (r.index, r.depth)).collect()
+    }
+
+    #[test]
+    fn children_nest_under_their_index_not_as_loose_rows() {
+        let (images, repo) = fixture();
+        let rows = image_rows(
+            &images,
+            &repo,
+            &ImageFilter::default(),
+            ImageSort::default(),
+            &HashSet::new(),
+        );
+        assert_eq!(
+            idx(&rows),
+            [(1, 0), (0, 0), (4, 0)],
+            "newest first; children hidden while collapsed"
+        );
+        let expanded: HashSet<Digest> = [images[1].digest].into();
+        let rows = image_rows(
+            &images,
+            &repo,
+            &ImageFilter::default(),
+            ImageSort::default(),
+            &expanded,
+        );
+        assert_eq!(
+            idx(&rows),
+            [(1, 0), (3, 1), (2, 1), (0, 0), (4, 0)],
+            "children in the index's order"
+        );
+    }
+
+    #[test]
+    fn search_by_tag_or_digest_prefix_and_hide_untagged() {
+        let (images, repo) = fixture();
+        let f = ImageFilter {
+            text: "LATE".into(),
+            show_untagged: true,
+        };
+        assert_eq!(
+            idx(&image_rows(
+                &images,
+                &repo,
+                &f,
+                ImageSort::default(),
+                &HashSet::new()
+            )),
+            [(1, 0)]
+        );
+        let f = ImageFilter {
+            text: format!("sha256:{}", &images[4].digest.hex()[..6]),
+            show_untagged: true,
+        };
+        assert_eq!(
+            idx(&image_rows(
+                &images,
+                &repo,
+                &f,
+                ImageSort::default(),
+                &HashSet::new()
+            )),
+            [(4, 0)]
+        );
+        let f = ImageFilter {
+            text: String::new(),
+            show_untagged: false,
+        };
+        assert_eq!(
+            idx(&image_rows(
+                &images,
+                &repo,
+                &f,
+                ImageSort::default(),
+                &HashSet::new()
+            )),
+            [(1, 0), (0, 0)]
+        );
+    }
+
+    #[test]
+    fn sort_by_size_and_by_critical_count() {
+        let (images, mut repo) = fixture();
+        let by_size = ImageSort::default().clicked(ImageColumn::Size);
+        assert!(!by_size.ascending, "sizes sort largest first");
+        assert_eq!(
+            idx(&image_rows(
+                &images,
+                &repo,
+                &ImageFilter::default(),
+                by_size,
+                &HashSet::new()
+            )),
+            [(1, 0), (0, 0), (4, 0)]
+        );
+        let mut c = FindingSeverityCounts::default();
+        c.add(Severity::Critical, 2);
+        repo.scans.insert(
+            images[4].digest,
+            Requested::Ready(ScanSummary {
+                status: Some(ScanStatus::Complete),
+                counts: c,
+                never_scanned: false,
+            }),
+        );
+        let by_crit = ImageSort::default().clicked(ImageColumn::Critical);
+        assert_eq!(
+            image_rows(
+                &images,
+                &repo,
+                &ImageFilter::default(),
+                by_crit,
+                &HashSet::new()
+            )[0]
+            .index,
+            4
+        );
+    }
+
+    #[test]
+    fn totals_skip_children_and_index_sizes() {
+        let (images, mut repo) = fixture();
+        repo.list = Requested::Ready(images);
+        assert_eq!(repo.totals(), Some((3, 100 + 200 + 250 + 50)));
+    }
+}

@@ -1,0 +1,322 @@
+//! The selected image: tags, digest, pull URIs, size and dates, then the
+//! manifest's layers (with their share of the total), the config (from the
+//! config blob), the build history and the manifest itself.
+
+use egui::{RichText, Ui};
+
+use super::style::{self, icon};
+use super::{UiAction, widgets};
+use crate::model::manifest::{ImageConfig, Manifest};
+use crate::model::{Digest, Image};
+use crate::state::{AppState, ImageDetailDoc, Requested};
+
+pub fn image_detail_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
+    let (Some(key), Some(repo_name), Some(digest)) = (
+        state.selected.as_ref(),
+        state.selected_repository.as_deref(),
+        state.selected_image,
+    ) else {
+        return;
+    };
+    let palette = style::palette(ui.visuals());
+    let Some(ri) = state.repo_images(key, repo_name) else {
+        return;
+    };
+    let Some(img) = ri
+        .list
+        .shown()
+        .and_then(|l| l.iter().find(|i| i.digest == digest))
+    else {
+        ui.label("This image is no longer in the repository.");
+        return;
+    };
+    let repo_uri = state
+        .registry(key)
+        .and_then(|r| r.repositories.shown())
+        .and_then(|l| l.iter().find(|r| r.name == repo_name))
+        .map(|r| r.uri.clone())
+        .unwrap_or_else(|| repo_name.to_owned());
+    ui.horizontal(|ui| {
+        ui.heading(if img.tags.is_empty() {
+            "untagged image".to_owned()
+        } else {
+            img.tags.join(", ")
+        });
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if widgets::icon_only_button(ui, icon::X, "Close details").clicked() {
+                actions.push(UiAction::SelectImage(None));
+            }
+        });
+    });
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            summary_ui(ui, img, &repo_uri);
+            ui.add_space(style::GAP);
+            match ri.details.get(&digest) {
+                None | Some(Requested::Idle) => {}
+                Some(Requested::Loading { previous: None, .. }) => {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Reading the manifest and config…");
+                    });
+                }
+                Some(Requested::Failed {
+                    error,
+                    previous: None,
+                }) => {
+                    ui.colored_label(palette.error, format!("{} {error}", icon::ERROR));
+                }
+                Some(r) => {
+                    if let Some(doc) = r.shown() {
+                        doc_ui(ui, doc, ri, img);
+                    }
+                }
+            }
+        });
+}
+
+fn kv(ui: &mut Ui, k: &str, v: impl Into<egui::WidgetText>) {
+    ui.label(RichText::new(k).weak());
+    ui.label(v);
+    ui.end_row();
+}
+
+fn summary_ui(ui: &mut Ui, img: &Image, repo_uri: &str) {
+    let now = widgets::now_ms();
+    egui::Grid::new("image_summary")
+        .num_columns(2)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            ui.label(RichText::new("Digest").weak());
+            ui.horizontal(|ui| {
+                widgets::copy_button(ui, "full digest", &img.digest.to_string());
+                ui.label(RichText::new(img.digest.to_string()).monospace().small());
+            });
+            ui.end_row();
+            kv(
+                ui,
+                "Size",
+                format!("{} (compressed)", widgets::human_size(img.size_bytes)),
+            );
+            kv(
+                ui,
+                "Pushed",
+                img.pushed_at.map_or_else(
+                    || "—".to_owned(),
+                    |t| {
+                        format!(
+                            "{} ({})",
+                            widgets::relative_time(t, now),
+                            widgets::exact_time(t)
+                        )
+                    },
+                ),
+            );
+            kv(
+                ui,
+                "Last pull",
+                img.last_pull.map_or_else(
+                    || "—".to_owned(),
+                    |t| {
+                        format!(
+                            "{} ({})",
+                            widgets::relative_time(t, now),
+                            widgets::exact_time(t)
+                        )
+                    },
+                ),
+            );
+            kv(ui, "Type", img.manifest.label());
+            if let Some(a) = &img.artifact_media_type {
+                kv(ui, "Artifact type", a.as_str());
+            }
+        });
+    ui.add_space(4.0);
+    ui.label(RichText::new("Pull").strong());
+    let by_digest = format!("{repo_uri}@{}", img.digest);
+    for t in &img.tags {
+        let uri = format!("{repo_uri}:{t}");
+        ui.horizontal(|ui| {
+            widgets::copy_button(ui, &format!("pull URI {t}"), &uri);
+            ui.add(egui::Label::new(RichText::new(&uri).monospace().small()).truncate())
+                .on_hover_text(&uri);
+        });
+    }
+    ui.horizontal(|ui| {
+        widgets::copy_button(ui, "pull URI by digest", &by_digest);
+        ui.add(egui::Label::new(RichText::new(&by_digest).monospace().small()).truncate())
+            .on_hover_text(&by_digest);
+    });
+}
+
+fn doc_ui(ui: &mut Ui, doc: &ImageDetailDoc, ri: &crate::state::RepoImages, img: &Image) {
+    let palette = style::palette(ui.visuals());
+    match &doc.manifest {
+        Ok(Manifest::Index { manifests }) => {
+            egui::CollapsingHeader::new(format!("Platforms ({})", manifests.len()))
+                .default_open(true)
+                .show(ui, |ui| {
+                    for (d, p) in manifests {
+                        ui.horizontal(|ui| {
+                            ui.label(format!(
+                                "{} {}",
+                                icon::CUBE,
+                                p.as_ref()
+                                    .map_or_else(|| "unknown platform".to_owned(), |p| p.label())
+                            ));
+                            if let Some(dg) = d.digest {
+                                ui.label(
+                                    RichText::new(dg.short()).monospace().color(palette.muted),
+                                );
+                            }
+                            ui.label(widgets::human_size(d.size));
+                        });
+                    }
+                });
+        }
+        Ok(Manifest::Image { layers, config, .. }) => {
+            layers_ui(ui, layers, config.as_ref().map_or(0, |c| c.size));
+        }
+        Err(e) => {
+            ui.colored_label(palette.error, format!("{} {e}", icon::WARNING));
+        }
+    }
+    match &doc.config {
+        None => {}
+        Some(Err(why)) => {
+            ui.add_space(style::GAP);
+            ui.label(RichText::new("Config").strong());
+            ui.label(RichText::new(format!("{} {why}", icon::INFO)).color(palette.muted));
+        }
+        Some(Ok(cfg)) => match &cfg.parsed {
+            Ok(c) => config_ui(ui, c),
+            Err(e) => {
+                ui.colored_label(palette.error, format!("{} {e}", icon::WARNING));
+                egui::CollapsingHeader::new("Config (raw)").show(ui, |ui| {
+                    ui.label(RichText::new(&cfg.raw).monospace().small());
+                });
+            }
+        },
+    }
+    let _ = (ri, img);
+    egui::CollapsingHeader::new("Manifest")
+        .id_salt("manifest_json")
+        .show(ui, |ui| {
+            if let Some(mt) = &doc.media_type {
+                ui.label(RichText::new(mt).weak());
+            }
+            let text = crate::model::manifest::pretty_json(&doc.manifest_text);
+            widgets::copy_button(ui, "manifest", &text);
+            ui.label(RichText::new(text).monospace().small());
+        });
+}
+
+fn layers_ui(ui: &mut Ui, layers: &[crate::model::manifest::Descriptor], config_size: i64) {
+    let total: i64 = layers.iter().map(|l| l.size).sum::<i64>().max(1);
+    egui::CollapsingHeader::new(format!(
+        "Layers ({}, {})",
+        layers.len(),
+        widgets::human_size(total + config_size)
+    ))
+    .default_open(true)
+    .show(ui, |ui| {
+        egui::Grid::new("layers")
+            .num_columns(3)
+            .spacing([8.0, 3.0])
+            .striped(true)
+            .show(ui, |ui| {
+                for l in layers {
+                    let share = l.size as f32 / total as f32;
+                    ui.label(
+                        RichText::new(
+                            l.digest
+                                .as_ref()
+                                .map_or_else(|| "—".to_owned(), Digest::short),
+                        )
+                        .monospace(),
+                    )
+                    .on_hover_text(format!(
+                        "{}\n{}",
+                        l.digest.map(|d| d.to_string()).unwrap_or_default(),
+                        l.media_type
+                    ));
+                    ui.label(widgets::human_size(l.size));
+                    ui.add(
+                        egui::ProgressBar::new(share)
+                            .desired_width(120.0)
+                            .text(format!("{:.0}%", share * 100.0)),
+                    );
+                    ui.end_row();
+                }
+            });
+    });
+}
+
+fn list(v: &[String]) -> String {
+    if v.is_empty() {
+        "—".to_owned()
+    } else {
+        v.join(" ")
+    }
+}
+
+fn config_ui(ui: &mut Ui, c: &ImageConfig) {
+    egui::CollapsingHeader::new("Config")
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::Grid::new("config")
+                .num_columns(2)
+                .spacing([12.0, 4.0])
+                .show(ui, |ui| {
+                    let platform = match (&c.os, &c.architecture, &c.variant) {
+                        (Some(o), Some(a), Some(v)) => format!("{o}/{a}/{v}"),
+                        (Some(o), Some(a), None) => format!("{o}/{a}"),
+                        _ => "—".to_owned(),
+                    };
+                    kv(ui, "Platform", platform);
+                    kv(
+                        ui,
+                        "Created",
+                        c.created.clone().unwrap_or_else(|| "—".into()),
+                    );
+                    kv(
+                        ui,
+                        "Entrypoint",
+                        RichText::new(list(&c.entrypoint)).monospace(),
+                    );
+                    kv(ui, "Cmd", RichText::new(list(&c.cmd)).monospace());
+                    kv(
+                        ui,
+                        "Working dir",
+                        c.working_dir.clone().unwrap_or_else(|| "—".into()),
+                    );
+                    kv(ui, "User", c.user.clone().unwrap_or_else(|| "—".into()));
+                    kv(ui, "Exposed ports", list(&c.exposed_ports));
+                });
+            if !c.env.is_empty() {
+                ui.label(RichText::new("Environment").weak());
+                for e in &c.env {
+                    ui.label(RichText::new(e).monospace().small());
+                }
+            }
+            if !c.labels.is_empty() {
+                ui.label(RichText::new("Labels").weak());
+                for (k, v) in &c.labels {
+                    ui.label(RichText::new(format!("{k} = {v}")).monospace().small());
+                }
+            }
+        });
+    egui::CollapsingHeader::new(format!("History ({} steps)", c.history.len())).show(ui, |ui| {
+        for (i, h) in c.history.iter().enumerate() {
+            let by = h.created_by.clone().unwrap_or_else(|| "—".into());
+            let marker = if h.empty_layer { " " } else { icon::STACK };
+            ui.label(
+                RichText::new(format!("{marker} {:>2}. {by}", i + 1))
+                    .monospace()
+                    .small(),
+            )
+            .on_hover_text(h.created.clone().unwrap_or_default());
+        }
+    });
+}

@@ -1,0 +1,524 @@
+//! The open repository's images: search, untagged toggle, sortable
+//! virtualised table with multi-arch children nested under their index,
+//! severity counts fetched for the rows on screen only, multi-select.
+
+use std::collections::{BTreeSet, HashSet};
+
+use egui::{Align, Layout, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::style::{self, icon};
+use super::{UiAction, widgets};
+use crate::model::{Digest, Image, ImageStatus, Severity};
+use crate::state::{
+    AppState, ImageColumn, ImageFilter, ImageRow, ImageSort, Requested, image_rows,
+};
+
+/// Between frames: expansion, selection, the row cache, focus requests.
+#[derive(Debug, Default)]
+pub struct ImagesView {
+    pub expanded: HashSet<Digest>,
+    /// Multi-selection (Ctrl/Shift click) for batch actions.
+    pub selection: BTreeSet<Digest>,
+    anchor: Option<usize>,
+    pub focus_search: bool,
+    cache: Option<(RowsKey, std::sync::Arc<[ImageRow]>)>,
+    scroll_to: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct RowsKey {
+    repo: String,
+    generation: u64,
+    len: usize,
+    filter: ImageFilter,
+    sort: ImageSort,
+    expanded: Vec<Digest>,
+}
+
+impl ImagesView {
+    /// Forget per-repository view state when another repository opens.
+    pub fn reset(&mut self) {
+        *self = Self {
+            focus_search: self.focus_search,
+            ..Self::default()
+        };
+    }
+}
+
+pub fn images_ui(
+    ui: &mut Ui,
+    state: &mut AppState,
+    view: &mut ImagesView,
+    actions: &mut Vec<UiAction>,
+) {
+    let (Some(key), Some(repo_name)) = (state.selected.clone(), state.selected_repository.clone())
+    else {
+        return;
+    };
+    let palette = style::palette(ui.visuals());
+    let repo = state
+        .registry(&key)
+        .and_then(|r| r.repositories.shown())
+        .and_then(|l| l.iter().find(|r| r.name == repo_name))
+        .cloned();
+
+    // Header: name, URI, push commands.
+    ui.horizontal(|ui| {
+        if widgets::icon_only_button(ui, icon::BACK, "Back to repositories").clicked() {
+            actions.push(UiAction::SelectRepository(None));
+        }
+        ui.heading(RichText::new(&repo_name).strong());
+        if let Some(r) = &repo {
+            widgets::copy_button(ui, "repository URI", &r.uri);
+            ui.label(RichText::new(&r.uri).monospace().color(palette.muted));
+        }
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if widgets::icon_button(ui, icon::TERMINAL, "Push commands").clicked() {
+                actions.push(UiAction::OpenPushCommands);
+            }
+        });
+    });
+
+    // Search and toggles.
+    ui.horizontal(|ui| {
+        let r = ui.add(
+            egui::TextEdit::singleline(&mut state.image_filter.text)
+                .id_salt("image_search")
+                .hint_text(format!("{} Tag or digest prefix  ( / )", icon::SEARCH))
+                .desired_width(260.0),
+        );
+        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Search images"));
+        if view.focus_search {
+            r.request_focus();
+            view.focus_search = false;
+        }
+        if r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            state.image_filter.text.clear();
+        }
+        ui.checkbox(&mut state.image_filter.show_untagged, "Show untagged");
+        if !view.selection.is_empty() {
+            ui.separator();
+            ui.label(format!("{} selected", view.selection.len()));
+            if ui.small_button("Clear").clicked() {
+                view.selection.clear();
+            }
+        }
+    });
+
+    let Some(ri) = state.open_images() else {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Loading images…");
+        });
+        return;
+    };
+    if let Some(e) = ri.list.error() {
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
+            if widgets::icon_button(ui, icon::REFRESH, "Retry").clicked() {
+                actions.push(UiAction::Refresh);
+            }
+        });
+    }
+    let Some(images) = ri.list.shown() else {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Loading images…");
+        });
+        return;
+    };
+
+    // Rows, recomputed only when something that shapes them changed.
+    let rows_key = RowsKey {
+        repo: repo_name.clone(),
+        generation: ri.generation,
+        len: images.len(),
+        filter: state.image_filter.clone(),
+        sort: state.image_sort,
+        expanded: view
+            .expanded
+            .iter()
+            .copied()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+    };
+    if view.cache.as_ref().is_none_or(|(k, _)| *k != rows_key) {
+        let rows = image_rows(
+            images,
+            ri,
+            &state.image_filter,
+            state.image_sort,
+            &view.expanded,
+        );
+        view.cache = Some((rows_key, rows.into()));
+    }
+    let rows_arc: std::sync::Arc<[ImageRow]> = view
+        .cache
+        .as_ref()
+        .map_or_else(|| std::sync::Arc::from(Vec::new()), |(_, r)| r.clone());
+    let rows: &[ImageRow] = &rows_arc;
+
+    // Progress and totals.
+    ui.horizontal(|ui| {
+        let text = match (&ri.list, ri.totals()) {
+            (Requested::Loading { previous: None, .. }, _) => {
+                format!("Loading… {} images so far", images.len())
+            }
+            (Requested::Loading { .. }, Some((n, size))) => {
+                format!("{n} images · {} · refreshing…", widgets::human_size(size))
+            }
+            (_, Some((n, size))) => {
+                let shown = if rows.len() == n {
+                    String::new()
+                } else {
+                    format!("{} shown of ", rows.len())
+                };
+                format!("{shown}{n} images · {} stored", widgets::human_size(size))
+            }
+            _ => String::new(),
+        };
+        if ri.list.is_loading() {
+            ui.spinner();
+        }
+        ui.label(RichText::new(text).color(palette.muted));
+    });
+
+    keyboard_ui(ui, state, view, rows, images, actions);
+
+    let selected_image = state.selected_image;
+    let sort = state.image_sort;
+    let now = widgets::now_ms();
+    let mut visible: Vec<Digest> = Vec::new();
+    let mut clicked: Option<(usize, egui::Modifiers)> = None;
+    let header = |ui: &mut Ui, label: &str, col: ImageColumn, actions: &mut Vec<UiAction>| {
+        let arrow = if sort.column == col {
+            if sort.ascending {
+                icon::CARET_UP
+            } else {
+                icon::CARET_DOWN
+            }
+        } else {
+            ""
+        };
+        let r = ui.add(
+            egui::Button::new(RichText::new(format!("{label} {arrow}")).strong()).frame(false),
+        );
+        let name = format!("Sort by {label}");
+        r.widget_info(move || egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+        if r.clicked() {
+            actions.push(UiAction::SortImages(col));
+        }
+    };
+    // Labels in rows must not take the click (text selection) from the row.
+    ui.style_mut().interaction.selectable_labels = false;
+    let mut table = TableBuilder::new(ui)
+        .id_salt(("images", &key.0, &repo_name))
+        .striped(true)
+        .resizable(true)
+        .sense(egui::Sense::click())
+        .cell_layout(Layout::left_to_right(Align::Center))
+        .column(Column::initial(240.0).at_least(120.0).clip(true))
+        .column(Column::initial(120.0).at_least(90.0).clip(true))
+        .column(Column::initial(80.0).at_least(60.0))
+        .column(Column::initial(100.0).at_least(70.0).clip(true))
+        .column(Column::initial(100.0).at_least(70.0).clip(true))
+        .column(Column::initial(120.0).at_least(80.0).clip(true))
+        .column(Column::initial(70.0).at_least(50.0).clip(true))
+        .column(Column::remainder().at_least(140.0).clip(true));
+    if let Some(pos) = view.scroll_to.take() {
+        table = table.scroll_to_row(pos, None);
+    }
+    table
+        .header(style::ROW_HEIGHT, |mut h| {
+            h.col(|ui| header(ui, "Tags", ImageColumn::Tags, actions));
+            h.col(|ui| header(ui, "Digest", ImageColumn::Digest, actions));
+            h.col(|ui| header(ui, "Size", ImageColumn::Size, actions));
+            h.col(|ui| header(ui, "Pushed", ImageColumn::Pushed, actions));
+            h.col(|ui| header(ui, "Last pull", ImageColumn::LastPull, actions));
+            h.col(|ui| header(ui, "Type", ImageColumn::Type, actions));
+            h.col(|ui| header(ui, "Status", ImageColumn::Status, actions));
+            h.col(|ui| {
+                header(ui, "Critical", ImageColumn::Critical, actions);
+                header(ui, "High", ImageColumn::High, actions);
+            });
+        })
+        .body(|body| {
+            body.rows(style::ROW_HEIGHT, rows.len(), |mut row| {
+                let pos = row.index();
+                let r = rows[pos];
+                let img = &images[r.index];
+                visible.push(img.digest);
+                let is_selected =
+                    selected_image == Some(img.digest) || view.selection.contains(&img.digest);
+                row.set_selected(is_selected);
+                row.col(|ui| tags_cell(ui, img, r.depth, ri, &view.expanded, actions));
+                row.col(|ui| {
+                    widgets::copy_button(
+                        ui,
+                        &format!("digest {}", img.digest.short()),
+                        &img.digest.to_string(),
+                    );
+                    ui.label(RichText::new(img.digest.short()).monospace())
+                        .on_hover_text(img.digest.to_string());
+                });
+                row.col(|ui| {
+                    ui.label(widgets::human_size(img.size_bytes));
+                });
+                row.col(|ui| widgets::time_cell(ui, img.pushed_at, now));
+                row.col(|ui| widgets::time_cell(ui, img.last_pull, now));
+                row.col(|ui| {
+                    let l = ui.label(img.manifest.label());
+                    if let Some(a) = &img.artifact_media_type {
+                        l.on_hover_text(a);
+                    }
+                });
+                row.col(|ui| {
+                    let (text, color) = match img.status {
+                        ImageStatus::Active => ("active", palette.muted),
+                        ImageStatus::Archived => ("archived", palette.warning),
+                        ImageStatus::Activating => ("restoring", palette.loading),
+                        ImageStatus::Other => ("—", palette.muted),
+                    };
+                    ui.label(RichText::new(text).color(color));
+                });
+                row.col(|ui| scan_cell(ui, img, ri.scans.get(&img.digest)));
+                if row.response().clicked() {
+                    clicked = Some((pos, ui_modifiers(&row.response())));
+                }
+            });
+        });
+
+    if let Some((pos, mods)) = clicked {
+        click_row(state, view, rows, images, pos, mods, actions);
+    }
+    // Scan summaries for what is on screen and not yet known (index rows
+    // have no scan of their own; their children do).
+    let wanted: Vec<Digest> = visible
+        .into_iter()
+        .filter(|d| !ri.scans.contains_key(d))
+        .filter(|d| {
+            images
+                .iter()
+                .find(|i| i.digest == *d)
+                .is_some_and(|i| !i.manifest.is_index() && i.severity_counts.is_none())
+        })
+        .collect();
+    if !wanted.is_empty() {
+        actions.push(UiAction::NeedScanSummaries(wanted));
+    }
+}
+
+fn ui_modifiers(r: &egui::Response) -> egui::Modifiers {
+    r.ctx.input(|i| i.modifiers)
+}
+
+/// Plain click: select and open; Ctrl: toggle in the selection; Shift: range.
+fn click_row(
+    state: &AppState,
+    view: &mut ImagesView,
+    rows: &[ImageRow],
+    images: &[Image],
+    pos: usize,
+    mods: egui::Modifiers,
+    actions: &mut Vec<UiAction>,
+) {
+    let d = images[rows[pos].index].digest;
+    if mods.shift {
+        let from = view.anchor.unwrap_or(pos);
+        let (a, b) = (from.min(pos), from.max(pos));
+        view.selection = rows[a..=b].iter().map(|r| images[r.index].digest).collect();
+    } else if mods.command {
+        if !view.selection.insert(d) {
+            view.selection.remove(&d);
+        }
+        view.anchor = Some(pos);
+    } else {
+        view.selection.clear();
+        view.anchor = Some(pos);
+        if state.selected_image != Some(d) {
+            actions.push(UiAction::SelectImage(Some(d)));
+        }
+    }
+}
+
+fn keyboard_ui(
+    ui: &Ui,
+    state: &AppState,
+    view: &mut ImagesView,
+    rows: &[ImageRow],
+    images: &[Image],
+    actions: &mut Vec<UiAction>,
+) {
+    if rows.is_empty() || ui.ctx().memory(|m| m.focused().is_some()) {
+        return;
+    }
+    let current = state
+        .selected_image
+        .and_then(|d| rows.iter().position(|r| images[r.index].digest == d));
+    let page = 20;
+    let last = rows.len() - 1;
+    let target = ui.input(|i| {
+        let c = current.unwrap_or(0);
+        if i.key_pressed(egui::Key::ArrowDown) {
+            Some(current.map_or(0, |c| (c + 1).min(last)))
+        } else if i.key_pressed(egui::Key::ArrowUp) {
+            Some(c.saturating_sub(1))
+        } else if i.key_pressed(egui::Key::PageDown) {
+            Some((c + page).min(last))
+        } else if i.key_pressed(egui::Key::PageUp) {
+            Some(c.saturating_sub(page))
+        } else if i.key_pressed(egui::Key::Home) {
+            Some(0)
+        } else if i.key_pressed(egui::Key::End) {
+            Some(last)
+        } else {
+            None
+        }
+    });
+    if let Some(t) = target {
+        view.anchor = Some(t);
+        view.scroll_to = Some(t);
+        actions.push(UiAction::SelectImage(Some(images[rows[t].index].digest)));
+    }
+    if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+        if let Some(c) = current {
+            let img = &images[rows[c].index];
+            if img.manifest.is_index() {
+                actions.push(UiAction::ToggleExpand(img.digest));
+            }
+        }
+    }
+}
+
+fn tags_cell(
+    ui: &mut Ui,
+    img: &Image,
+    depth: u8,
+    ri: &crate::state::RepoImages,
+    expanded: &HashSet<Digest>,
+    actions: &mut Vec<UiAction>,
+) {
+    let palette = style::palette(ui.visuals());
+    if depth > 0 {
+        ui.add_space(18.0);
+        // A child of an index: its platform instead of tags.
+        let platform = ri
+            .child_of
+            .get(&img.digest)
+            .and_then(|parent| ri.platforms.get(parent))
+            .and_then(|children| children.iter().find(|(d, _)| *d == img.digest))
+            .map_or_else(|| "platform".to_owned(), |(_, p)| p.label());
+        ui.label(RichText::new(format!("{} {platform}", icon::CUBE)).color(palette.muted));
+        return;
+    }
+    if img.manifest.is_index() {
+        let open = expanded.contains(&img.digest);
+        let n = ri.platforms.get(&img.digest).map_or(0, Vec::len);
+        let glyph = if open {
+            icon::CARET_DOWN
+        } else {
+            icon::CARET_RIGHT
+        };
+        let label = if open {
+            "Collapse platforms"
+        } else {
+            "Expand platforms"
+        };
+        if widgets::icon_only_button(ui, glyph, label).clicked() {
+            actions.push(UiAction::ToggleExpand(img.digest));
+        }
+        if n > 0 {
+            ui.label(
+                RichText::new(format!("{n} platforms"))
+                    .small()
+                    .color(palette.muted),
+            );
+        }
+    }
+    if img.tags.is_empty() {
+        ui.label(RichText::new("untagged").italics().color(palette.muted));
+        return;
+    }
+    const SHOWN: usize = 3;
+    for t in img.tags.iter().take(SHOWN) {
+        tag_chip(ui, t);
+    }
+    if img.tags.len() > SHOWN {
+        ui.label(RichText::new(format!("+{}", img.tags.len() - SHOWN)).small())
+            .on_hover_text(img.tags.join(", "));
+    }
+}
+
+fn tag_chip(ui: &mut Ui, tag: &str) {
+    egui::Frame::new()
+        .fill(ui.visuals().faint_bg_color)
+        .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
+        .corner_radius(8.0)
+        .inner_margin(egui::Margin::symmetric(6, 1))
+        .show(ui, |ui| {
+            ui.label(RichText::new(tag).small());
+        });
+}
+
+fn scan_cell(ui: &mut Ui, img: &Image, scan: Option<&Requested<crate::state::ScanSummary>>) {
+    let palette = style::palette(ui.visuals());
+    let dark = ui.visuals().dark_mode;
+    if img.manifest.is_index() {
+        ui.label(RichText::new("see platforms").small().color(palette.muted));
+        return;
+    }
+    let summary = scan.and_then(Requested::shown).cloned().or_else(|| {
+        img.severity_counts.map(|counts| crate::state::ScanSummary {
+            status: img.scan_status.clone(),
+            counts,
+            never_scanned: false,
+        })
+    });
+    match (summary, scan) {
+        (Some(s), _) if s.never_scanned => {
+            ui.label(RichText::new("not scanned").color(palette.muted));
+        }
+        (Some(s), _) => {
+            if let Some(st) = s.status.as_ref().filter(|st| {
+                **st != crate::model::ScanStatus::Complete
+                    && **st != crate::model::ScanStatus::Active
+            }) {
+                ui.label(st.label());
+            }
+            if s.counts.total() == 0 && s.status.as_ref().is_some_and(|st| !st.is_running()) {
+                ui.label(
+                    RichText::new(format!("{} no findings", icon::SHIELD_CHECK)).color(palette.ok),
+                );
+            }
+            for sev in [
+                Severity::Critical,
+                Severity::High,
+                Severity::Medium,
+                Severity::Low,
+            ] {
+                let n = s.counts.get(sev);
+                if n > 0 {
+                    let letter = &sev.as_api()[..1];
+                    ui.label(
+                        RichText::new(format!("{letter} {n}"))
+                            .color(style::severity_color(sev, dark))
+                            .strong(),
+                    )
+                    .on_hover_text(format!("{n} {}", sev.as_api().to_ascii_lowercase()));
+                }
+            }
+        }
+        (None, Some(Requested::Failed { error, .. })) => {
+            ui.label(RichText::new("—").color(palette.muted))
+                .on_hover_text(error.to_string());
+        }
+        (None, Some(_)) => {
+            ui.spinner();
+        }
+        (None, None) => {
+            ui.label(RichText::new("—").color(palette.muted));
+        }
+    }
+}
