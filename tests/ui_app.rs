@@ -141,3 +141,231 @@ fn add_registry_refuses_bad_input_next_to_the_field() {
         "the add button stays disabled while input is invalid"
     );
 }
+
+/// Opens a repository by clicking its name and waits for its images.
+/// Searches for it first, as a person would (the table is virtualised: rows
+/// off screen are not drawn).
+fn open_repo(h: &mut Harness<'_, EcrscopeApp>, name: &str, images: &str) {
+    step_until(h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    h.get_by_label("Search repositories").click();
+    h.step();
+    h.get_by_label("Search repositories").type_text(name);
+    step_until(h, 10, "the repository row", |h| {
+        h.query_by_label(name).is_some()
+    });
+    h.get_by_label(name).click();
+    step_until(h, 30, "images", |h| {
+        h.query_all_by_label_contains(images).next().is_some()
+            && h.state()
+                .state
+                .open_images()
+                .is_some_and(|ri| !ri.list.is_loading())
+    });
+}
+
+#[test]
+fn open_an_image_and_see_its_layers_and_config() {
+    let rt = runtime();
+    let mut h = app_harness(&rt);
+    open_repo(&mut h, "platform/api-gateway", "42 images");
+    assert_eq!(
+        h.state().state.selected_repository.as_deref(),
+        Some("platform/api-gateway")
+    );
+    // Newest first: the first row carries "latest".
+    h.get_by_label("latest").click();
+    step_until(&mut h, 30, "layers and config", |h| {
+        h.query_by_label_contains("Layers (").is_some()
+            && h.query_by_label("docker-entrypoint.sh").is_some()
+    });
+    assert!(
+        h.query_by_label("node server.js").is_some(),
+        "the config's Cmd, read from the config blob"
+    );
+    assert!(h.query_by_label_contains("History (").is_some());
+    assert!(h.query_by_label("Copy pull URI latest").is_some());
+    // Severity counts arrive for the rows on screen.
+    step_until(&mut h, 30, "scan counts", |h| {
+        h.state()
+            .state
+            .open_images()
+            .is_some_and(|ri| ri.scans.values().any(|s| s.shown().is_some()))
+    });
+}
+
+#[test]
+fn a_multi_arch_index_nests_its_platforms() {
+    let rt = runtime();
+    let mut h = app_harness(&rt);
+    open_repo(&mut h, "base/python", "images");
+    step_until(&mut h, 30, "platforms of the indexes", |h| {
+        h.query_all_by_label_contains(" platforms").next().is_some()
+    });
+    // Children are not loose untagged rows.
+    assert!(
+        h.query_by_label("untagged").is_none(),
+        "index children must not show as untagged rows"
+    );
+    h.get_all_by_label("Expand platforms")
+        .next()
+        .expect("an index row")
+        .click();
+    step_until(&mut h, 10, "child rows", |h| {
+        h.query_by_label_contains("linux/amd64").is_some()
+    });
+    assert!(h.query_by_label_contains("linux/arm64/v8").is_some());
+}
+
+#[test]
+fn push_commands_carry_the_account_and_region() {
+    let rt = runtime();
+    let mut h = app_harness(&rt);
+    open_repo(&mut h, "payments/ledger", "36 images");
+    h.get_by_label("Push commands").click();
+    step_until(&mut h, 5, "dialog", |h| {
+        h.query_by_label_contains("Push commands for payments/ledger")
+            .is_some()
+    });
+    let login = "aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com";
+    assert!(h.query_by_label(login).is_some());
+    assert!(
+        h.query_by_label(
+            "docker push 123456789012.dkr.ecr.us-east-1.amazonaws.com/payments/ledger:latest"
+        )
+        .is_some()
+    );
+    h.get_by_label("podman").click();
+    step_until(&mut h, 5, "podman variant", |h| {
+        h.query_by_label(
+            "podman push 123456789012.dkr.ecr.us-east-1.amazonaws.com/payments/ledger:latest",
+        )
+        .is_some()
+    });
+    assert!(h.query_by_label("Copy all").is_some());
+}
+
+#[test]
+fn keyboard_moves_in_the_table_and_back_returns() {
+    let rt = runtime();
+    let mut h = app_harness(&rt);
+    open_repo(&mut h, "web/frontend", "55 images");
+    h.key_press(egui::Key::ArrowDown);
+    step_until(&mut h, 5, "first image selected", |h| {
+        h.state().state.selected_image.is_some()
+    });
+    let first = h.state().state.selected_image;
+    h.key_press(egui::Key::ArrowDown);
+    step_until(&mut h, 5, "second image", |h| {
+        h.state().state.selected_image != first
+    });
+    let second = h.state().state.selected_image;
+    h.key_press(egui::Key::End);
+    step_until(&mut h, 5, "last image", |h| {
+        h.state().state.selected_image != second
+    });
+    // Newest first, so End is the oldest image.
+    {
+        let st = &h.state().state;
+        let list = st
+            .open_images()
+            .and_then(|ri| ri.list.shown())
+            .expect("images");
+        let oldest = list.iter().min_by_key(|i| i.pushed_at).expect("some");
+        let selected = list
+            .iter()
+            .find(|i| Some(i.digest) == st.selected_image)
+            .expect("selected");
+        assert_eq!(selected.pushed_at, oldest.pushed_at);
+    }
+    h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowLeft);
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowLeft);
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowLeft);
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowLeft);
+    step_until(&mut h, 5, "back at the repository list", |h| {
+        h.state().state.selected_repository.is_none()
+    });
+    h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowRight);
+    step_until(&mut h, 5, "forward into the repository", |h| {
+        h.state().state.selected_repository.as_deref() == Some("web/frontend")
+    });
+}
+
+#[test]
+fn refresh_keeps_the_selection_and_the_rows() {
+    let rt = runtime();
+    let mut h = app_harness(&rt);
+    open_repo(&mut h, "ml/training", "images");
+    h.key_press(egui::Key::ArrowDown);
+    step_until(&mut h, 5, "selected", |h| {
+        h.state().state.selected_image.is_some()
+    });
+    let selected = h.state().state.selected_image;
+    let requests_before = h
+        .state()
+        .worker()
+        .demo()
+        .map(|d| d.knobs.count("DescribeImages"))
+        .unwrap_or(0);
+    h.key_press(egui::Key::F5);
+    h.step();
+    // While reloading, the rows stay.
+    assert!(
+        h.state()
+            .state
+            .open_images()
+            .and_then(|ri| ri.list.shown())
+            .is_some_and(|l| !l.is_empty())
+    );
+    step_until(&mut h, 30, "reloaded", |h| {
+        h.state()
+            .state
+            .open_images()
+            .is_some_and(|ri| !ri.list.is_loading())
+    });
+    let requests_after = h
+        .state()
+        .worker()
+        .demo()
+        .map(|d| d.knobs.count("DescribeImages"))
+        .unwrap_or(0);
+    assert!(
+        requests_after > requests_before,
+        "F5 asked the server again"
+    );
+    assert_eq!(h.state().state.selected_image, selected);
+    assert_eq!(
+        h.state().state.selected_repository.as_deref(),
+        Some("ml/training")
+    );
+}
+
+#[test]
+fn sorting_by_size_puts_the_largest_first() {
+    let rt = runtime();
+    let mut h = app_harness(&rt);
+    open_repo(&mut h, "data/etl-runner", "images");
+    h.get_by_label("Sort by Size").click();
+    step_until(&mut h, 5, "sorted", |h| {
+        h.state().state.image_sort.column == ecrscope::state::ImageColumn::Size
+    });
+    h.key_press(egui::Key::Home);
+    step_until(&mut h, 5, "first row selected", |h| {
+        h.state().state.selected_image.is_some()
+    });
+    let st = &h.state().state;
+    let list = st
+        .open_images()
+        .and_then(|ri| ri.list.shown())
+        .expect("images");
+    let max = list.iter().map(|i| i.size_bytes).max().expect("some");
+    let first = list
+        .iter()
+        .find(|i| Some(i.digest) == st.selected_image)
+        .expect("selected");
+    assert_eq!(first.size_bytes, max);
+}
