@@ -485,6 +485,13 @@ impl EcrscopeApp {
                     self.view.push_commands = Some((PushTool::default(), t));
                 }
             }
+            UiAction::OpenPalette => {
+                self.view.palette = Some(crate::ui::palette::PaletteView::default())
+            }
+            UiAction::GoTo(loc) => {
+                self.go_to(loc);
+                self.view.repo_table.cursor = None;
+            }
             UiAction::Back => {
                 if let Some(loc) = self.history.back() {
                     self.go_to(loc);
@@ -505,6 +512,14 @@ impl EcrscopeApp {
     }
 
     fn dialogs(&mut self, ctx: &egui::Context) {
+        if let Some(p) = &mut self.view.palette {
+            if let Some(outcome) = crate::ui::palette::palette_ui(ctx, p, &self.state) {
+                self.view.palette = None;
+                if let Some(action) = outcome {
+                    self.handle(action);
+                }
+            }
+        }
         if let Some((tool, target)) = &mut self.view.push_commands {
             if !crate::ui::push_commands::push_commands_ui(ctx, tool, target) {
                 self.view.push_commands = None;

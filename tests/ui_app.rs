@@ -369,3 +369,44 @@ fn sorting_by_size_puts_the_largest_first() {
         .expect("selected");
     assert_eq!(first.size_bytes, max);
 }
+
+#[test]
+fn command_palette_jumps_to_a_repository() {
+    let rt = runtime();
+    let mut h = app_harness(&rt);
+    step_until(&mut h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    step_until(&mut h, 5, "palette", |h| {
+        h.query_by_label("Command palette").is_some()
+    });
+    h.get_by_label("Command palette").type_text("ledger");
+    h.step();
+    h.step();
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, 10, "jumped", |h| {
+        h.state().state.selected_repository.as_deref() == Some("payments/ledger")
+    });
+    step_until(&mut h, 30, "its images", |h| {
+        h.query_all_by_label_contains("36 images").next().is_some()
+    });
+}
+
+#[test]
+fn keyboard_opens_a_repository_from_the_list() {
+    let rt = runtime();
+    let mut h = app_harness(&rt);
+    step_until(&mut h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    h.key_press(egui::Key::ArrowDown);
+    h.step();
+    h.key_press(egui::Key::ArrowDown);
+    h.step();
+    h.key_press(egui::Key::Enter);
+    // Sorted by name: analytics/dashboard, then base/distroless.
+    step_until(&mut h, 10, "second repository open", |h| {
+        h.state().state.selected_repository.as_deref() == Some("base/distroless")
+    });
+}

@@ -4,6 +4,7 @@
 pub mod add_registry;
 mod image_detail;
 pub mod images;
+pub mod palette;
 pub mod push_commands;
 mod repositories;
 mod sidebar;
@@ -41,6 +42,10 @@ pub enum UiAction {
     /// Alt+Left / Alt+Right.
     Back,
     Forward,
+    /// Ctrl+K.
+    OpenPalette,
+    /// Jump to a place (from the palette).
+    GoTo(crate::state::Location),
 }
 
 /// Ephemeral view state (dialogs, focus requests).
@@ -51,6 +56,7 @@ pub struct ViewState {
     pub repo_table: RepoTableView,
     pub images: images::ImagesView,
     pub push_commands: Option<(push_commands::Tool, push_commands::PushTarget)>,
+    pub palette: Option<palette::PaletteView>,
     pub theme: ThemePref,
 }
 
@@ -101,6 +107,9 @@ fn keyboard(ui: &Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<U
             i.key_pressed(egui::Key::ArrowRight) && i.modifiers.alt,
         )
     });
+    if ui.input(|i| i.key_pressed(egui::Key::K) && i.modifiers.command) {
+        actions.push(UiAction::OpenPalette);
+    }
     let typing = ui.ctx().memory(|m| m.focused().is_some());
     if f5 {
         actions.push(UiAction::Refresh);

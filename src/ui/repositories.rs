@@ -13,6 +13,9 @@ use crate::state::{AppState, RegistryState, RepoColumn, repo_rows};
 #[derive(Debug, Default)]
 pub struct RepoTableView {
     pub focus_search: bool,
+    /// Keyboard cursor (row position); Enter opens it.
+    pub cursor: Option<usize>,
+    scroll_to: Option<usize>,
 }
 
 pub fn repositories_ui(
@@ -112,9 +115,47 @@ pub fn repositories_ui(
             actions.push(UiAction::SortRepositories(col));
         }
     };
+    // Keyboard: arrows/Page/Home/End move the cursor, Enter opens.
+    if !rows.is_empty() && !ui.ctx().memory(|m| m.focused().is_some()) {
+        let last = rows.len() - 1;
+        let c = view.cursor.unwrap_or(0).min(last);
+        let moved = ui.input(|i| {
+            if i.key_pressed(egui::Key::ArrowDown) {
+                Some(view.cursor.map_or(0, |c| (c + 1).min(last)))
+            } else if i.key_pressed(egui::Key::ArrowUp) {
+                Some(c.saturating_sub(1))
+            } else if i.key_pressed(egui::Key::PageDown) {
+                Some((c + 20).min(last))
+            } else if i.key_pressed(egui::Key::PageUp) {
+                Some(c.saturating_sub(20))
+            } else if i.key_pressed(egui::Key::Home) {
+                Some(0)
+            } else if i.key_pressed(egui::Key::End) {
+                Some(last)
+            } else {
+                None
+            }
+        });
+        if let Some(m) = moved {
+            view.cursor = Some(m);
+            view.scroll_to = Some(m);
+        }
+        if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            if let Some(c) = view.cursor.filter(|c| *c <= last) {
+                actions.push(UiAction::SelectRepository(Some(
+                    repos[rows[c]].name.clone(),
+                )));
+            }
+        }
+    }
+    let cursor = view.cursor;
     // Labels in rows must not take the click (text selection) from the row.
     ui.style_mut().interaction.selectable_labels = false;
-    TableBuilder::new(ui)
+    let mut table = TableBuilder::new(ui);
+    if let Some(pos) = view.scroll_to.take() {
+        table = table.scroll_to_row(pos, None);
+    }
+    table
         .id_salt(("repos", &key.0))
         .striped(true)
         .resizable(true)
@@ -125,6 +166,7 @@ pub fn repositories_ui(
         .column(Column::initial(170.0).at_least(90.0).clip(true))
         .column(Column::initial(170.0).at_least(90.0).clip(true))
         .column(Column::initial(90.0).at_least(70.0).clip(true))
+        .column(Column::initial(120.0).at_least(80.0).clip(true))
         .column(Column::remainder().at_least(120.0).clip(true))
         .header(style::ROW_HEIGHT, |mut h| {
             h.col(|ui| header(ui, "Repository", RepoColumn::Name, actions));
@@ -133,13 +175,19 @@ pub fn repositories_ui(
             h.col(|ui| header(ui, "Encryption", RepoColumn::Encryption, actions));
             h.col(|ui| header(ui, "Scanning", RepoColumn::ScanOnPush, actions));
             h.col(|ui| {
+                ui.label(RichText::new("Images").strong());
+            });
+            h.col(|ui| {
                 ui.label(RichText::new("URI").strong());
             });
         })
         .body(|body| {
             body.rows(style::ROW_HEIGHT, rows.len(), |mut row| {
                 let r = &repos[rows[row.index()]];
-                row.set_selected(selected_repo.as_deref() == Some(r.name.as_str()));
+                row.set_selected(
+                    selected_repo.as_deref() == Some(r.name.as_str())
+                        || cursor == Some(row.index()),
+                );
                 row.col(|ui| {
                     let (ns, name) = r
                         .name
@@ -182,6 +230,17 @@ pub fn repositories_ui(
                         (None, false) => "Manual".to_owned(),
                     };
                     ui.label(text);
+                });
+                row.col(|ui| {
+                    // Known once the repository has been opened.
+                    match reg
+                        .images
+                        .get(&r.name)
+                        .and_then(crate::state::RepoImages::totals)
+                    {
+                        Some((n, size)) => ui.label(format!("{n} · {}", widgets::human_size(size))),
+                        None => ui.label(RichText::new("—").weak()),
+                    };
                 });
                 row.col(|ui| {
                     widgets::copy_button(ui, &format!("URI of {}", r.name), &r.uri);
