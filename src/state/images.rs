@@ -142,7 +142,7 @@ impl Default for ImageFilter {
 }
 
 impl ImageFilter {
-    fn matches(&self, img: &Image, needle: &str, hex_needle: &str) -> bool {
+    fn matches(&self, img: &Image, needle: &str, hex_needle: Option<&HexPrefix>) -> bool {
         if !self.show_untagged && img.tags.is_empty() {
             return false;
         }
@@ -151,8 +151,40 @@ impl ImageFilter {
         }
         img.tags
             .iter()
-            .any(|t| t.to_ascii_lowercase().contains(needle))
-            || (!hex_needle.is_empty() && img.digest.hex().starts_with(hex_needle))
+            .any(|t| contains_ignore_ascii_case(t, needle))
+            || hex_needle.is_some_and(|h| h.matches(&img.digest))
+    }
+}
+
+/// Case-insensitive substring test without allocating (`needle` is already
+/// lowercase): a keystroke over 100,000 images must not allocate per image.
+fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.len() <= h.len()
+        && h.windows(n.len())
+            .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
+}
+
+/// A digest prefix as nibbles, compared against the 32 digest bytes directly.
+struct HexPrefix(Vec<u8>);
+
+impl HexPrefix {
+    fn parse(s: &str) -> Option<Self> {
+        if s.is_empty() || s.len() > 64 {
+            return None;
+        }
+        s.chars()
+            .map(|c| c.to_digit(16).map(|d| d as u8))
+            .collect::<Option<Vec<u8>>>()
+            .map(Self)
+    }
+
+    fn matches(&self, d: &Digest) -> bool {
+        self.0.iter().enumerate().all(|(i, nib)| {
+            let byte = d.0[i / 2];
+            let have = if i % 2 == 0 { byte >> 4 } else { byte & 0x0f };
+            have == *nib
+        })
     }
 }
 
@@ -173,12 +205,8 @@ pub fn image_rows(
     expanded: &HashSet<Digest>,
 ) -> Vec<ImageRow> {
     let needle = filter.text.trim().to_ascii_lowercase();
-    let hex_needle = needle.strip_prefix("sha256:").unwrap_or(&needle);
-    let hex_needle = if hex_needle.chars().all(|c| c.is_ascii_hexdigit()) {
-        hex_needle
-    } else {
-        ""
-    };
+    let hex_needle = HexPrefix::parse(needle.strip_prefix("sha256:").unwrap_or(&needle));
+    let hex_needle = hex_needle.as_ref();
     let mut top: Vec<usize> = (0..images.len())
         .filter(|&i| !repo.child_of.contains_key(&images[i].digest))
         .filter(|&i| filter.matches(&images[i], &needle, hex_needle))
@@ -194,7 +222,7 @@ pub fn image_rows(
     };
     match sort.column {
         ImageColumn::Tags => {
-            top.sort_by_cached_key(|&i| images[i].tags.first().cloned().unwrap_or_default())
+            top.sort_by(|&a, &b| images[a].tags.first().cmp(&images[b].tags.first()))
         }
         ImageColumn::Digest => top.sort_by_key(|&i| images[i].digest),
         ImageColumn::Size => top.sort_by_key(|&i| images[i].size_bytes),
@@ -417,6 +445,19 @@ mod tests {
             .index,
             4
         );
+    }
+
+    #[test]
+    fn matching_helpers() {
+        assert!(contains_ignore_ascii_case("Release-V2", "v2"));
+        assert!(!contains_ignore_ascii_case("v1", "v12"));
+        let d = Digest::parse(
+            "sha256:ab12000000000000000000000000000000000000000000000000000000000000",
+        )
+        .expect("digest");
+        assert!(HexPrefix::parse("ab1").is_some_and(|h| h.matches(&d)));
+        assert!(!HexPrefix::parse("ab2").is_some_and(|h| h.matches(&d)));
+        assert!(HexPrefix::parse("xyz").is_none());
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub struct ImagesView {
     pub selection: BTreeSet<Digest>,
     anchor: Option<usize>,
     pub focus_search: bool,
-    cache: Option<(RowsKey, std::sync::Arc<[ImageRow]>)>,
+    cache: Option<(RowsKey, std::sync::Arc<[ImageRow]>, Option<(usize, i64)>)>,
     scroll_to: Option<usize>,
 }
 
@@ -144,7 +144,7 @@ pub fn images_ui(
             .into_iter()
             .collect(),
     };
-    if view.cache.as_ref().is_none_or(|(k, _)| *k != rows_key) {
+    if view.cache.as_ref().is_none_or(|(k, _, _)| *k != rows_key) {
         let rows = image_rows(
             images,
             ri,
@@ -152,17 +152,19 @@ pub fn images_ui(
             state.image_sort,
             &view.expanded,
         );
-        view.cache = Some((rows_key, rows.into()));
+        // Totals walk every image: once per change, not once per frame.
+        view.cache = Some((rows_key, rows.into(), ri.totals()));
     }
     let rows_arc: std::sync::Arc<[ImageRow]> = view
         .cache
         .as_ref()
-        .map_or_else(|| std::sync::Arc::from(Vec::new()), |(_, r)| r.clone());
+        .map_or_else(|| std::sync::Arc::from(Vec::new()), |(_, r, _)| r.clone());
+    let totals = view.cache.as_ref().and_then(|(_, _, t)| *t);
     let rows: &[ImageRow] = &rows_arc;
 
     // Progress and totals.
     ui.horizontal(|ui| {
-        let text = match (&ri.list, ri.totals()) {
+        let text = match (&ri.list, totals) {
             (Requested::Loading { previous: None, .. }, _) => {
                 format!("Loading… {} images so far", images.len())
             }
@@ -249,7 +251,14 @@ pub fn images_ui(
                 let pos = row.index();
                 let r = rows[pos];
                 let img = &images[r.index];
-                visible.push(img.digest);
+                // Index rows have no scan of their own; counts already in
+                // DescribeImages need no extra call.
+                if !img.manifest.is_index()
+                    && img.severity_counts.is_none()
+                    && !ri.scans.contains_key(&img.digest)
+                {
+                    visible.push(img.digest);
+                }
                 let is_selected =
                     selected_image == Some(img.digest) || view.selection.contains(&img.digest);
                 row.set_selected(is_selected);
@@ -295,18 +304,8 @@ pub fn images_ui(
     }
     // Scan summaries for what is on screen and not yet known (index rows
     // have no scan of their own; their children do).
-    let wanted: Vec<Digest> = visible
-        .into_iter()
-        .filter(|d| !ri.scans.contains_key(d))
-        .filter(|d| {
-            images
-                .iter()
-                .find(|i| i.digest == *d)
-                .is_some_and(|i| !i.manifest.is_index() && i.severity_counts.is_none())
-        })
-        .collect();
-    if !wanted.is_empty() {
-        actions.push(UiAction::NeedScanSummaries(wanted));
+    if !visible.is_empty() {
+        actions.push(UiAction::NeedScanSummaries(visible));
     }
 }
 
@@ -352,6 +351,19 @@ fn keyboard_ui(
     actions: &mut Vec<UiAction>,
 ) {
     if rows.is_empty() || ui.ctx().memory(|m| m.focused().is_some()) {
+        return;
+    }
+    // Finding the current row walks the rows: only when a key asks for it.
+    let nav_keys = [
+        egui::Key::ArrowDown,
+        egui::Key::ArrowUp,
+        egui::Key::PageDown,
+        egui::Key::PageUp,
+        egui::Key::Home,
+        egui::Key::End,
+        egui::Key::Enter,
+    ];
+    if !ui.input(|i| nav_keys.iter().any(|k| i.key_pressed(*k))) {
         return;
     }
     let current = state

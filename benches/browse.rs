@@ -1,0 +1,258 @@
+//! Browse benchmarks: frame CPU time of the real views over a 100,000-image
+//! repository (idle, wheel scroll, jump scroll), and search/sort times of the
+//! row function at 100,000 and 1,000,000 images.
+//!
+//! Frames run the app's own `ui::main_ui` on an `egui::Context` with
+//! tessellation (everything but the GPU upload), no network: the state is
+//! filled with synthetic images. Run: `cargo bench --bench browse`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::disallowed_methods
+)]
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use ecrscope::model::{
+    Digest, Image, ImageStatus, ManifestKind, RegistrySource, RegistrySpec, Repository,
+};
+use ecrscope::state::{
+    AppState, ImageColumn, ImageFilter, ImageSort, RepoImages, Requested, image_rows,
+};
+use ecrscope::ui::{self, ViewState};
+
+fn image(i: usize) -> Image {
+    let mut d = [0u8; 32];
+    d[..8].copy_from_slice(&(i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).to_le_bytes());
+    d[8..16].copy_from_slice(&(i as u64).to_le_bytes());
+    Image {
+        digest: Digest(d),
+        tags: if i % 5 == 0 {
+            Vec::new()
+        } else {
+            vec![
+                format!("build-{i}"),
+                format!("v{}.{}.{}", i / 1000, i / 100 % 10, i % 100),
+            ]
+        },
+        size_bytes: 20_000_000 + (i as i64 * 7919) % 300_000_000,
+        pushed_at: Some(1_700_000_000_000 + i as i64 * 60_000),
+        last_pull: (i % 3 == 0).then_some(1_760_000_000_000 + i as i64),
+        manifest: ManifestKind::OciManifest,
+        artifact_media_type: None,
+        status: ImageStatus::Active,
+        scan_status: None,
+        severity_counts: None,
+    }
+}
+
+fn state_with(n: usize) -> AppState {
+    let spec = RegistrySpec {
+        profile: None,
+        region: "us-east-1".into(),
+        endpoint: None,
+        registry_id: None,
+        source: RegistrySource::Demo,
+    };
+    let key = spec.key();
+    let mut st = AppState::default();
+    st.set_registries(vec![spec]);
+    let reg = st.registry_mut(&key).unwrap();
+    reg.repositories = Requested::Ready(vec![Repository {
+        name: "bench/big".into(),
+        arn: String::new(),
+        registry_id: "123456789012".into(),
+        uri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/bench/big".into(),
+        created_at: Some(1_700_000_000_000),
+        tag_mutability: Default::default(),
+        encryption: Default::default(),
+        scan_on_push: false,
+    }]);
+    let ri = reg
+        .images
+        .entry("bench/big".into())
+        .or_insert_with(RepoImages::default);
+    ri.list = Requested::Ready((0..n).map(image).collect());
+    // Scan summaries known for the first rows, so count cells draw.
+    st.selected = Some(key);
+    st.selected_repository = Some("bench/big".into());
+    st
+}
+
+struct Stats {
+    p50: Duration,
+    p95: Duration,
+    max: Duration,
+}
+
+fn stats(mut v: Vec<Duration>) -> Stats {
+    v.sort();
+    let at = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
+    Stats {
+        p50: at(0.5),
+        p95: at(0.95),
+        max: *v.last().unwrap(),
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1000.0)
+}
+
+/// Runs `frames` frames, feeding `events(i)` each time; returns each frame's CPU time.
+fn frames(
+    st: &mut AppState,
+    view: &mut ViewState,
+    n: usize,
+    mut events: impl FnMut(usize) -> Vec<egui::Event>,
+) -> Vec<Duration> {
+    let ctx = egui::Context::default();
+    ui::style::install(&ctx, ecrscope::settings::ThemePref::Dark);
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
+    let mut out = Vec::with_capacity(n);
+    let mut t = 0.0;
+    for i in 0..n + 10 {
+        t += 1.0 / 60.0;
+        let input = egui::RawInput {
+            screen_rect: Some(screen),
+            time: Some(t),
+            events: events(i),
+            ..Default::default()
+        };
+        let start = Instant::now();
+        let full = ctx.run_ui(input, |ui| {
+            let mut actions = Vec::new();
+            ui::main_ui(ui, st, view, 0, &mut actions);
+        });
+        let _prims = ctx.tessellate(full.shapes, full.pixels_per_point);
+        let took = start.elapsed();
+        // The first frames lay out fonts and caches: warm-up, not counted.
+        if i >= 10 {
+            out.push(took);
+        }
+    }
+    out
+}
+
+fn main() {
+    let n = 100_000;
+    println!(
+        "ecrscope browse benchmarks ({} cores)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!();
+    println!("| measure | p50 ms | p95 ms | max ms |");
+    println!("|---|---|---|---|");
+
+    let mut st = state_with(n);
+    let mut view = ViewState::default();
+    let idle = stats(frames(&mut st, &mut view, 300, |_| Vec::new()));
+    println!(
+        "| idle frame, {n} images | {} | {} | {} |",
+        ms(idle.p50),
+        ms(idle.p95),
+        ms(idle.max)
+    );
+
+    let pos = egui::pos2(700.0, 500.0);
+    let wheel = stats(frames(&mut st, &mut view, 300, |_| {
+        vec![
+            egui::Event::PointerMoved(pos),
+            egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: egui::vec2(0.0, -120.0),
+                phase: egui::TouchPhase::Move,
+                modifiers: egui::Modifiers::NONE,
+                source: egui::MouseWheelSource::Wheel,
+            },
+        ]
+    }));
+    println!(
+        "| wheel-scroll frame | {} | {} | {} |",
+        ms(wheel.p50),
+        ms(wheel.p95),
+        ms(wheel.max)
+    );
+
+    // Jump: Home / End alternately, so every row on screen is new.
+    let key = |k: egui::Key| egui::Event::Key {
+        key: k,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::NONE,
+    };
+    let jump = stats(frames(&mut st, &mut view, 200, |i| {
+        vec![key(if i % 2 == 0 {
+            egui::Key::End
+        } else {
+            egui::Key::Home
+        })]
+    }));
+    println!(
+        "| jump-scroll frame (Home/End) | {} | {} | {} |",
+        ms(jump.p50),
+        ms(jump.p95),
+        ms(jump.max)
+    );
+
+    // Search and sort over the row function (what a keystroke or a header click costs).
+    for count in [100_000usize, 1_000_000] {
+        let images: Vec<Image> = (0..count).map(image).collect();
+        let ri = RepoImages::default();
+        let none = HashSet::new();
+        let mut keystroke = Vec::new();
+        let query = "build-12345";
+        for len in 1..=query.len() {
+            let f = ImageFilter {
+                text: query[..len].to_owned(),
+                show_untagged: true,
+            };
+            let start = Instant::now();
+            let rows = image_rows(&images, &ri, &f, ImageSort::default(), &none);
+            keystroke.push(start.elapsed());
+            std::hint::black_box(rows);
+        }
+        let k = stats(keystroke);
+        println!(
+            "| search keystroke, {count} images | {} | {} | {} |",
+            ms(k.p50),
+            ms(k.p95),
+            ms(k.max)
+        );
+        let mut sorts = Vec::new();
+        for col in [
+            ImageColumn::Pushed,
+            ImageColumn::Size,
+            ImageColumn::Tags,
+            ImageColumn::Digest,
+            ImageColumn::LastPull,
+            ImageColumn::Critical,
+        ] {
+            for asc in [true, false] {
+                let start = Instant::now();
+                let rows = image_rows(
+                    &images,
+                    &ri,
+                    &ImageFilter::default(),
+                    ImageSort {
+                        column: col,
+                        ascending: asc,
+                    },
+                    &none,
+                );
+                sorts.push(start.elapsed());
+                std::hint::black_box(rows);
+            }
+        }
+        let s = stats(sorts);
+        println!(
+            "| sort (6 columns x 2 orders), {count} images | {} | {} | {} |",
+            ms(s.p50),
+            ms(s.p95),
+            ms(s.max)
+        );
+    }
+}
