@@ -237,10 +237,10 @@ impl EcrscopeApp {
     /// Goes to a location (from the history or a saved selection), loading
     /// what it needs.
     fn go_to(&mut self, loc: Location) {
-        if let Some(k) = &loc.registry {
-            if self.state.registry(k).is_none() {
-                return;
-            }
+        if let Some(k) = &loc.registry
+            && self.state.registry(k).is_none()
+        {
+            return;
         }
         let repo_changed =
             self.state.selected_repository != loc.repository || self.state.selected != loc.registry;
@@ -280,10 +280,9 @@ impl EcrscopeApp {
         if let Some(id) = self.send(Command::LoadImages {
             registry: spec,
             repository: repo.to_owned(),
-        }) {
-            if let Some(ri) = self.state.repo_images_mut(Some(key), repo) {
-                ri.list.start(id);
-            }
+        }) && let Some(ri) = self.state.repo_images_mut(Some(key), repo)
+        {
+            ri.list.start(id);
         }
     }
 
@@ -309,10 +308,9 @@ impl EcrscopeApp {
             registry: spec,
             repository: repo.clone(),
             digest,
-        }) {
-            if let Some(ri) = self.state.repo_images_mut(Some(&key), &repo) {
-                ri.details.entry(digest).or_default().start(id);
-            }
+        }) && let Some(ri) = self.state.repo_images_mut(Some(&key), &repo)
+        {
+            ri.details.entry(digest).or_default().start(id);
         }
     }
 
@@ -338,11 +336,10 @@ impl EcrscopeApp {
             registry: spec,
             repository: repo.clone(),
             digests: digests.clone(),
-        }) {
-            if let Some(ri) = self.state.repo_images_mut(Some(&key), &repo) {
-                for d in digests {
-                    ri.scans.entry(d).or_default().start(id);
-                }
+        }) && let Some(ri) = self.state.repo_images_mut(Some(&key), &repo)
+        {
+            for d in digests {
+                ri.scans.entry(d).or_default().start(id);
             }
         }
     }
@@ -512,18 +509,18 @@ impl EcrscopeApp {
     }
 
     fn dialogs(&mut self, ctx: &egui::Context) {
-        if let Some(p) = &mut self.view.palette {
-            if let Some(outcome) = crate::ui::palette::palette_ui(ctx, p, &self.state) {
-                self.view.palette = None;
-                if let Some(action) = outcome {
-                    self.handle(action);
-                }
+        if let Some(p) = &mut self.view.palette
+            && let Some(outcome) = crate::ui::palette::palette_ui(ctx, p, &self.state)
+        {
+            self.view.palette = None;
+            if let Some(action) = outcome {
+                self.handle(action);
             }
         }
-        if let Some((tool, target)) = &mut self.view.push_commands {
-            if !crate::ui::push_commands::push_commands_ui(ctx, tool, target) {
-                self.view.push_commands = None;
-            }
+        if let Some((tool, target)) = &mut self.view.push_commands
+            && !crate::ui::push_commands::push_commands_ui(ctx, tool, target)
+        {
+            self.view.push_commands = None;
         }
         if let Some(form) = &mut self.view.add_registry {
             let profiles: Vec<String> = self

@@ -235,10 +235,10 @@ impl AppState {
                 }
             }
             Payload::ImagesPage { repository, images } => {
-                if let Some(ri) = self.repo_images_mut(registry.as_ref(), &repository) {
-                    if ri.list.add_page(request, images) {
-                        ri.generation += 1;
-                    }
+                if let Some(ri) = self.repo_images_mut(registry.as_ref(), &repository)
+                    && ri.list.add_page(request, images)
+                {
+                    ri.generation += 1;
                 }
             }
             Payload::ImagesDone { repository, result } => {
@@ -291,15 +291,15 @@ impl AppState {
                 digest,
                 result,
             } => {
-                if let Some(ri) = self.repo_images_mut(registry.as_ref(), &repository) {
-                    if let Some(slot) = ri.scans.get_mut(&digest) {
-                        let changed = match result {
-                            Ok(v) => slot.finish(request, v),
-                            Err(e) => slot.fail(request, e),
-                        };
-                        if changed {
-                            ri.generation += 1;
-                        }
+                if let Some(ri) = self.repo_images_mut(registry.as_ref(), &repository)
+                    && let Some(slot) = ri.scans.get_mut(&digest)
+                {
+                    let changed = match result {
+                        Ok(v) => slot.finish(request, v),
+                        Err(e) => slot.fail(request, e),
+                    };
+                    if changed {
+                        ri.generation += 1;
                     }
                 }
             }
@@ -308,13 +308,13 @@ impl AppState {
                 digest,
                 result,
             } => {
-                if let Some(ri) = self.repo_images_mut(registry.as_ref(), &repository) {
-                    if let Some(slot) = ri.details.get_mut(&digest) {
-                        match result {
-                            Ok(v) => slot.finish(request, v),
-                            Err(e) => slot.fail(request, e),
-                        };
-                    }
+                if let Some(ri) = self.repo_images_mut(registry.as_ref(), &repository)
+                    && let Some(slot) = ri.details.get_mut(&digest)
+                {
+                    match result {
+                        Ok(v) => slot.finish(request, v),
+                        Err(e) => slot.fail(request, e),
+                    };
                 }
             }
             Payload::Scanning(result) => {

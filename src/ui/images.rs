@@ -22,9 +22,12 @@ pub struct ImagesView {
     pub selection: BTreeSet<Digest>,
     anchor: Option<usize>,
     pub focus_search: bool,
-    cache: Option<(RowsKey, std::sync::Arc<[ImageRow]>, Option<(usize, i64)>)>,
+    cache: Option<RowsCache>,
     scroll_to: Option<usize>,
 }
+
+/// The rows for a key, and the totals line computed with them.
+type RowsCache = (RowsKey, std::sync::Arc<[ImageRow]>, Option<(usize, i64)>);
 
 #[derive(Clone, Debug, PartialEq)]
 struct RowsKey {
@@ -394,12 +397,12 @@ fn keyboard_ui(
         view.scroll_to = Some(t);
         actions.push(UiAction::SelectImage(Some(images[rows[t].index].digest)));
     }
-    if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-        if let Some(c) = current {
-            let img = &images[rows[c].index];
-            if img.manifest.is_index() {
-                actions.push(UiAction::ToggleExpand(img.digest));
-            }
+    if ui.input(|i| i.key_pressed(egui::Key::Enter))
+        && let Some(c) = current
+    {
+        let img = &images[rows[c].index];
+        if img.manifest.is_index() {
+            actions.push(UiAction::ToggleExpand(img.digest));
         }
     }
 }

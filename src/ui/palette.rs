@@ -123,7 +123,7 @@ pub fn matches(entries: &[Entry], query: &str, limit: usize) -> Vec<Entry> {
         .iter()
         .filter_map(|e| fuzzy_score(query, &e.label).map(|s| (s, e)))
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
     scored
         .into_iter()
         .take(limit)

@@ -140,12 +140,12 @@ pub fn repositories_ui(
             view.cursor = Some(m);
             view.scroll_to = Some(m);
         }
-        if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-            if let Some(c) = view.cursor.filter(|c| *c <= last) {
-                actions.push(UiAction::SelectRepository(Some(
-                    repos[rows[c]].name.clone(),
-                )));
-            }
+        if ui.input(|i| i.key_pressed(egui::Key::Enter))
+            && let Some(c) = view.cursor.filter(|c| *c <= last)
+        {
+            actions.push(UiAction::SelectRepository(Some(
+                repos[rows[c]].name.clone(),
+            )));
         }
     }
     let cursor = view.cursor;

@@ -116,6 +116,13 @@ pub fn labelled_text(
     .labelled_by(l.id)
 }
 
+/// A filled status dot with an accessible description.
+pub fn status_dot(ui: &mut Ui, color: egui::Color32) {
+    let size = ui.spacing().interact_size.y;
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(size * 0.6, size), egui::Sense::hover());
+    ui.painter().circle_filled(rect.center(), 4.0, color);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,11 +140,4 @@ mod tests {
         assert_eq!(relative_time(now - 86_400_000, now), "1 day ago");
         assert_eq!(exact_time(1_700_000_000_000), "2023-11-14 22:13 UTC");
     }
-}
-
-/// A filled status dot with an accessible description.
-pub fn status_dot(ui: &mut Ui, color: egui::Color32) {
-    let size = ui.spacing().interact_size.y;
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(size * 0.6, size), egui::Sense::hover());
-    ui.painter().circle_filled(rect.center(), 4.0, color);
 }
