@@ -34,6 +34,8 @@ pub struct EcrscopeApp {
     toasts: egui_notify::Toasts,
     force_demo: bool,
     history: History,
+    /// When each registry was last (re)loaded, for auto-refresh.
+    last_refresh: std::collections::HashMap<RegistryKey, std::time::Instant>,
 }
 
 impl std::fmt::Debug for EcrscopeApp {
@@ -76,9 +78,11 @@ impl EcrscopeApp {
             toasts: egui_notify::Toasts::default(),
             force_demo: opts.force_demo,
             history: History::default(),
+            last_refresh: std::collections::HashMap::new(),
         };
         app.state.repo_sort = app.settings.repo_sort;
         app.state.image_sort = app.settings.image_sort;
+        app.state.auto_refresh = app.settings.auto_refresh.clone();
         if let Some(w) = warning {
             app.state.notices.push(crate::state::Notice {
                 level: NoticeLevel::Warning,
@@ -152,6 +156,8 @@ impl EcrscopeApp {
 
     /// DescribeRegistry + DescribeRepositories for one registry.
     fn load_registry(&mut self, key: &RegistryKey) {
+        self.last_refresh
+            .insert(key.clone(), std::time::Instant::now());
         let Some(spec) = self.state.registry(key).map(|r| r.spec.clone()) else {
             return;
         };
@@ -482,6 +488,14 @@ impl EcrscopeApp {
                     self.view.push_commands = Some((PushTool::default(), t));
                 }
             }
+            UiAction::SetAutoRefresh(key, secs) => {
+                if secs == 0 {
+                    self.state.auto_refresh.remove(&key.0);
+                } else {
+                    self.state.auto_refresh.insert(key.0.clone(), secs);
+                }
+                self.settings.auto_refresh = self.state.auto_refresh.clone();
+            }
             UiAction::OpenPalette => {
                 self.view.palette = Some(crate::ui::palette::PaletteView::default())
             }
@@ -577,6 +591,41 @@ impl EcrscopeApp {
         }
     }
 
+    /// Refreshes registries whose auto-refresh interval has passed, and
+    /// schedules a repaint for the next one so an idle window still fires.
+    fn auto_refresh(&mut self, ctx: &egui::Context) {
+        let now = std::time::Instant::now();
+        let mut next: Option<f64> = None;
+        let mut due = Vec::new();
+        for (key_text, secs) in &self.state.auto_refresh {
+            let key = RegistryKey(key_text.clone());
+            let Some(reg) = self.state.registry(&key) else {
+                continue;
+            };
+            let since = self
+                .last_refresh
+                .get(&key)
+                .map_or(f64::MAX, |t| now.duration_since(*t).as_secs_f64());
+            match crate::state::auto_refresh::due_in(*secs, since, reg.repositories.is_loading()) {
+                Some(wait) if wait <= 0.0 => due.push(key),
+                Some(wait) => next = Some(next.map_or(wait, |n: f64| n.min(wait))),
+                None => {}
+            }
+        }
+        for key in due {
+            self.load_registry(&key);
+            // The open repository of that registry refreshes with it.
+            if self.state.selected.as_ref() == Some(&key)
+                && let Some(repo) = self.state.selected_repository.clone()
+            {
+                self.load_images(&key, &repo);
+            }
+        }
+        if let Some(wait) = next {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait.max(0.5)));
+        }
+    }
+
     fn sync_settings(&mut self) {
         self.settings.selected_registry = self.state.selected.clone();
         self.settings.selected_repository = self.state.selected_repository.clone();
@@ -600,6 +649,7 @@ impl eframe::App for EcrscopeApp {
             ctx.request_repaint();
         }
         style::apply_theme(ctx, self.view.theme);
+        self.auto_refresh(ctx);
         self.show_notices();
     }
 

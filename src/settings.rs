@@ -26,6 +26,8 @@ pub struct Settings {
     pub selected_repository: Option<String>,
     pub repo_sort: RepoSort,
     pub image_sort: ImageSort,
+    /// Auto-refresh interval in seconds, by registry key (absent = off).
+    pub auto_refresh: std::collections::BTreeMap<String, u64>,
     pub theme: ThemePref,
     /// Requests in flight per registry.
     pub max_in_flight: usize,
@@ -39,6 +41,7 @@ impl Default for Settings {
             selected_repository: None,
             repo_sort: RepoSort::default(),
             image_sort: ImageSort::default(),
+            auto_refresh: std::collections::BTreeMap::new(),
             theme: ThemePref::System,
             max_in_flight: 8,
         }

@@ -410,3 +410,40 @@ fn keyboard_opens_a_repository_from_the_list() {
         h.state().state.selected_repository.as_deref() == Some("base/distroless")
     });
 }
+
+#[test]
+fn auto_refresh_reloads_the_registry_on_its_own() {
+    let rt = runtime();
+    let mut h = app_harness(&rt);
+    step_until(&mut h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    let key = h
+        .state()
+        .state
+        .selected
+        .clone()
+        .expect("the demo registry is selected");
+    let before = h
+        .state()
+        .worker()
+        .demo()
+        .map(|d| d.knobs.count("DescribeRepositories"))
+        .unwrap_or(0);
+    // The menu offers minutes; the action takes any interval, so the test
+    // uses one second instead of waiting a minute.
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::SetAutoRefresh(key, 1));
+    step_until(&mut h, 10, "a refresh nobody asked for by hand", |h| {
+        h.state()
+            .worker()
+            .demo()
+            .map(|d| d.knobs.count("DescribeRepositories"))
+            .unwrap_or(0)
+            > before
+    });
+    assert!(
+        h.query_by_label_contains("25 repositories").is_some(),
+        "the table stayed"
+    );
+}

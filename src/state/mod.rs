@@ -2,6 +2,7 @@
 //! [`AppState::apply`] takes worker events; the `select_*`/`*_requested`
 //! functions record what the UI asked for.
 
+pub mod auto_refresh;
 mod images;
 mod nav;
 mod repo_table;
@@ -113,6 +114,8 @@ pub struct AppState {
     pub selected_image: Option<crate::model::Digest>,
     pub image_filter: ImageFilter,
     pub image_sort: ImageSort,
+    /// Auto-refresh interval in seconds, by registry key (absent = off).
+    pub auto_refresh: std::collections::BTreeMap<String, u64>,
 }
 
 impl AppState {

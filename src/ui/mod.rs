@@ -42,6 +42,8 @@ pub enum UiAction {
     /// Alt+Left / Alt+Right.
     Back,
     Forward,
+    /// Auto-refresh interval for a registry, in seconds (0 = off).
+    SetAutoRefresh(RegistryKey, u64),
     /// Ctrl+K.
     OpenPalette,
     /// Jump to a place (from the palette).

@@ -5,7 +5,7 @@ use egui::{RichText, Role, Ui, WidgetInfo};
 use super::style::{self, icon};
 use super::{UiAction, widgets};
 use crate::model::RegistrySource;
-use crate::state::{AppState, Connection};
+use crate::state::{AppState, Connection, auto_refresh};
 
 pub fn sidebar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
     let palette = style::palette(ui.visuals());
@@ -70,7 +70,17 @@ pub fn sidebar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                         } else {
                             widgets::status_dot(ui, color);
                         }
-                        ui.selectable_label(selected, detail.clone())
+                        let auto = state
+                            .auto_refresh
+                            .get(&reg.spec.key().0)
+                            .copied()
+                            .unwrap_or(0);
+                        let r = ui.selectable_label(selected, detail.clone());
+                        if auto > 0 {
+                            ui.label(RichText::new(icon::CLOCK).small())
+                                .on_hover_text(auto_refresh::label(auto));
+                        }
+                        r
                     })
                     .inner;
                 let name = format!("Registry {} {}", reg.spec.profile_label(), reg.spec.region);
@@ -94,6 +104,22 @@ pub fn sidebar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                     if ui.button(format!("{} Refresh", icon::REFRESH)).clicked() {
                         actions.push(UiAction::RefreshRegistry(key.clone()));
                     }
+                    let current = state.auto_refresh.get(&key.0).copied().unwrap_or(0);
+                    ui.menu_button(
+                        format!(
+                            "{} Auto-refresh: {}",
+                            icon::CLOCK,
+                            auto_refresh::label(current)
+                        ),
+                        |ui| {
+                            for (secs, label) in auto_refresh::CHOICES {
+                                if ui.radio(current == secs, label).clicked() {
+                                    actions.push(UiAction::SetAutoRefresh(key.clone(), secs));
+                                    ui.close();
+                                }
+                            }
+                        },
+                    );
                     if reg.spec.source == RegistrySource::Added
                         && ui.button(format!("{} Remove…", icon::TRASH)).clicked()
                     {
