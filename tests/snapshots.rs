@@ -1,0 +1,153 @@
+//! PNG snapshots of the main views, rendered by wgpu on the CPU (Mesa's
+//! lavapipe), compared with tests/snapshots/*.png. Only views whose text does
+//! not depend on the time of day are snapshotted (relative times would drift).
+//! Update with `UPDATE_SNAPSHOTS=1 cargo test --test snapshots`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use ecrscope::app::{AppOptions, EcrscopeApp};
+use ecrscope::profiles::Discovery;
+use ecrscope::worker::WorkerConfig;
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::{Harness, SnapshotOptions};
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn harness(rt: &tokio::runtime::Runtime, theme: egui::Theme) -> Harness<'static, EcrscopeApp> {
+    let handle = rt.handle().clone();
+    let opts = AppOptions {
+        force_demo: false,
+        reset_settings: true,
+        worker: WorkerConfig {
+            fixed_discovery: Some(Discovery::default()),
+            ..WorkerConfig::default()
+        },
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_theme(theme)
+        .wgpu()
+        .build_eframe(move |cc| EcrscopeApp::new(cc, &handle, opts));
+    let pref = match theme {
+        egui::Theme::Dark => ecrscope::settings::ThemePref::Dark,
+        egui::Theme::Light => ecrscope::settings::ThemePref::Light,
+    };
+    h.state_mut().handle(ecrscope::ui::UiAction::SetTheme(pref));
+    h
+}
+
+/// Steps until the demo registry is loaded (repositories and scanning
+/// configuration) and nothing is in flight, so the picture is stable.
+fn settle(h: &mut Harness<'_, EcrscopeApp>) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        h.step();
+        let st = &h.state().state;
+        let ready = st.selected_registry().is_some_and(|r| {
+            r.repositories.shown().is_some_and(|l| l.len() == 25)
+                && r.scanning.shown().is_some()
+                && r.info.shown().is_some()
+        });
+        if ready && h.state().worker().in_flight() == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the demo registry did not settle"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Let toasts, hovers and animations end.
+    for _ in 0..30 {
+        h.step();
+    }
+}
+
+fn opts() -> SnapshotOptions {
+    // Text anti-aliasing may differ by a few pixels between Mesa versions.
+    SnapshotOptions::new().threshold(0.6).max_failed_pixels(400)
+}
+
+fn repositories(theme: egui::Theme, name: &str) {
+    let rt = runtime();
+    let mut h = harness(&rt, theme);
+    settle(&mut h);
+    h.snapshot_options(name, &opts());
+}
+
+#[test]
+fn repositories_dark() {
+    repositories(egui::Theme::Dark, "repositories_dark");
+}
+
+#[test]
+fn repositories_light() {
+    repositories(egui::Theme::Light, "repositories_light");
+}
+
+#[test]
+fn push_commands_dialog() {
+    let rt = runtime();
+    let mut h = harness(&rt, egui::Theme::Dark);
+    settle(&mut h);
+    let registry = h.state().state.selected.clone();
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
+            registry,
+            repository: Some("payments/ledger".into()),
+            image: None,
+        }));
+    // Pushed-at times under the dialog would drift with the clock: filter the
+    // table down to no rows before taking the picture.
+    h.state_mut().state.image_filter.text = "no-such-tag".into();
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::OpenPushCommands);
+    for _ in 0..60 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        h.query_by_label_contains("Push commands for payments/ledger")
+            .is_some()
+    );
+    h.snapshot_options("push_commands", &opts());
+}
+
+#[test]
+fn add_registry_with_errors() {
+    let rt = runtime();
+    let mut h = harness(&rt, egui::Theme::Light);
+    settle(&mut h);
+    h.get_by_label("Add registry").click();
+    for _ in 0..5 {
+        h.step();
+    }
+    h.get_by_role_and_label(Role::TextInput, "Region").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Region")
+        .type_text("eu-wset-1");
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Registry id")
+        .click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Registry id")
+        .type_text("1234");
+    for _ in 0..30 {
+        h.step();
+    }
+    assert!(
+        h.query_by_label_contains("Did you mean eu-west-1?")
+            .is_some()
+    );
+    h.snapshot_options("add_registry_errors", &opts());
+}
