@@ -583,6 +583,69 @@ mod tests {
     }
 
     #[test]
+    fn repository_deleted_while_open_returns_to_the_list() {
+        let mut st = AppState::default();
+        st.set_registries(vec![spec("a")]);
+        let key = spec("a").key();
+        st.registry_mut(&key).expect("a").repositories =
+            Requested::Ready(vec![repo("gone"), repo("stays")]);
+        st.selected_repository = Some("gone".into());
+        st.repo_images_mut(Some(&key), "gone")
+            .expect("images")
+            .list
+            .start(7);
+        let nf = EcrError::NotFound {
+            what: "The repository 'gone'".into(),
+        };
+        st.apply(ev(
+            7,
+            &key,
+            Payload::ImagesDone {
+                repository: "gone".into(),
+                result: Err(nf),
+            },
+        ));
+        assert_eq!(st.selected_repository, None, "back to the list");
+        assert!(
+            st.notices
+                .iter()
+                .any(|n| n.text.contains("'gone' no longer exists"))
+        );
+        let names: Vec<_> = st
+            .registry(&key)
+            .and_then(|r| r.repositories.shown())
+            .expect("list")
+            .iter()
+            .map(|r| r.name.clone())
+            .collect();
+        assert_eq!(names, ["stays"]);
+    }
+
+    #[test]
+    fn other_image_errors_keep_the_repository_open() {
+        let mut st = AppState::default();
+        st.set_registries(vec![spec("a")]);
+        let key = spec("a").key();
+        st.selected_repository = Some("r".into());
+        st.repo_images_mut(Some(&key), "r")
+            .expect("images")
+            .list
+            .start(1);
+        st.apply(ev(
+            1,
+            &key,
+            Payload::ImagesDone {
+                repository: "r".into(),
+                result: Err(EcrError::Throttled {
+                    operation: "DescribeImages".into(),
+                }),
+            },
+        ));
+        assert_eq!(st.selected_repository.as_deref(), Some("r"));
+        assert!(st.open_images().is_some_and(|ri| ri.list.error().is_some()));
+    }
+
+    #[test]
     fn set_registries_keeps_selection_and_data() {
         let mut st = AppState::default();
         st.set_registries(vec![spec("a"), spec("b")]);

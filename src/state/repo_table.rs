@@ -11,6 +11,8 @@ pub enum RepoColumn {
     Mutability,
     Encryption,
     ScanOnPush,
+    /// Image count, known for repositories opened so far.
+    Images,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -91,7 +93,13 @@ impl RepoFilter {
 }
 
 /// Indices into `repos` of the rows to show, in order.
-pub fn repo_rows(repos: &[Repository], filter: &RepoFilter, sort: RepoSort) -> Vec<usize> {
+/// `image_count` gives the count of repositories whose images are loaded.
+pub fn repo_rows(
+    repos: &[Repository],
+    filter: &RepoFilter,
+    sort: RepoSort,
+    image_count: impl Fn(&str) -> Option<usize>,
+) -> Vec<usize> {
     let mut rows: Vec<usize> = (0..repos.len())
         .filter(|&i| filter.matches(&repos[i]))
         .collect();
@@ -105,6 +113,7 @@ pub fn repo_rows(repos: &[Repository], filter: &RepoFilter, sort: RepoSort) -> V
             }
             RepoColumn::Encryption => ra.encryption.label().cmp(&rb.encryption.label()),
             RepoColumn::ScanOnPush => ra.scan_on_push.cmp(&rb.scan_on_push),
+            RepoColumn::Images => image_count(&ra.name).cmp(&image_count(&rb.name)),
         }
         .then_with(|| ra.name.cmp(&rb.name));
         if sort.ascending { ord } else { ord.reverse() }
@@ -156,35 +165,61 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            names(&repos, &repo_rows(&repos, &f, RepoSort::default())),
+            names(
+                &repos,
+                &repo_rows(&repos, &f, RepoSort::default(), |_| None)
+            ),
             ["other/api", "team/api"]
         );
         let f = RepoFilter {
             immutable: true,
             ..Default::default()
         };
-        assert_eq!(repo_rows(&repos, &f, RepoSort::default()).len(), 2);
+        assert_eq!(
+            repo_rows(&repos, &f, RepoSort::default(), |_| None).len(),
+            2
+        );
         let f = RepoFilter {
             kms: true,
             ..Default::default()
         };
         assert_eq!(
-            names(&repos, &repo_rows(&repos, &f, RepoSort::default())),
+            names(
+                &repos,
+                &repo_rows(&repos, &f, RepoSort::default(), |_| None)
+            ),
             ["team/api"]
         );
         let by_created = RepoSort::default().clicked(RepoColumn::Created);
         assert_eq!(
             names(
                 &repos,
-                &repo_rows(&repos, &RepoFilter::default(), by_created)
+                &repo_rows(&repos, &RepoFilter::default(), by_created, |_| None)
             ),
             ["team/web", "other/api", "team/api"]
         );
         let desc = by_created.clicked(RepoColumn::Created);
         assert!(!desc.ascending);
         assert_eq!(
-            names(&repos, &repo_rows(&repos, &RepoFilter::default(), desc))[0],
+            names(
+                &repos,
+                &repo_rows(&repos, &RepoFilter::default(), desc, |_| None)
+            )[0],
             "team/api"
+        );
+        // Image counts: known only for opened repositories; unknown sort first.
+        let by_images = RepoSort::default().clicked(RepoColumn::Images);
+        let counts = |n: &str| match n {
+            "team/web" => Some(9),
+            "team/api" => Some(2),
+            _ => None,
+        };
+        assert_eq!(
+            names(
+                &repos,
+                &repo_rows(&repos, &RepoFilter::default(), by_images, counts)
+            ),
+            ["other/api", "team/api", "team/web"]
         );
     }
 }

@@ -76,7 +76,12 @@ pub fn repositories_ui(
         }
         return;
     };
-    let rows = repo_rows(repos, &state.repo_filter, state.repo_sort);
+    let rows = repo_rows(repos, &state.repo_filter, state.repo_sort, |name| {
+        reg.images
+            .get(name)
+            .and_then(crate::state::RepoImages::totals)
+            .map(|(n, _)| n)
+    });
     ui.horizontal(|ui| {
         let loading = if reg.repositories.is_loading() {
             " · refreshing…"
@@ -174,9 +179,7 @@ pub fn repositories_ui(
             h.col(|ui| header(ui, "Tag mutability", RepoColumn::Mutability, actions));
             h.col(|ui| header(ui, "Encryption", RepoColumn::Encryption, actions));
             h.col(|ui| header(ui, "Scanning", RepoColumn::ScanOnPush, actions));
-            h.col(|ui| {
-                ui.label(RichText::new("Images").strong());
-            });
+            h.col(|ui| header(ui, "Images", RepoColumn::Images, actions));
             h.col(|ui| {
                 ui.label(RichText::new("URI").strong());
             });
