@@ -11,8 +11,10 @@ use crate::model::{RegistryKey, RegistrySource};
 use crate::settings::{self, Loaded, Settings};
 use crate::state::{AppState, History, Location, NoticeLevel, Requested, merge_registries};
 use crate::ui::add_registry::{self, AddRegistryForm, DialogOutcome};
+use crate::ui::create_repository::{CreateRepoForm, DeleteRepoForm};
 use crate::ui::push_commands::{PushTarget, Tool as PushTool};
 use crate::ui::{self, UiAction, ViewState, style};
+use crate::worker::RepoChange;
 use crate::worker::{Command, Event, Notify, Payload, Worker, WorkerConfig};
 
 /// How the app starts.
@@ -219,7 +221,43 @@ impl EcrscopeApp {
                 .then(|| (k.clone(), repository.clone())),
             _ => None,
         };
+        let created = match &ev.payload {
+            Payload::RepositoryCreated(r)
+                if self
+                    .view
+                    .create_repo
+                    .as_ref()
+                    .is_some_and(|f| f.submitting == Some(ev.request)) =>
+            {
+                Some(
+                    r.as_ref()
+                        .map(|r| r.name.clone())
+                        .map_err(ToString::to_string),
+                )
+            }
+            _ => None,
+        };
         self.state.apply(ev);
+        match created {
+            Some(Ok(name)) => {
+                // The created repository appears selected.
+                self.view.create_repo = None;
+                let loc = Location {
+                    registry: self.state.selected.clone(),
+                    repository: Some(name),
+                    image: None,
+                };
+                self.go_to(loc.clone());
+                self.history.visit(loc);
+            }
+            Some(Err(e)) => {
+                if let Some(f) = &mut self.view.create_repo {
+                    f.submitting = None;
+                    f.error = Some(e);
+                }
+            }
+            None => {}
+        }
         if discovered {
             self.rebuild_registries();
         }
@@ -393,6 +431,44 @@ impl EcrscopeApp {
         })
     }
 
+    fn find_repo(&self, name: &str) -> Option<crate::model::Repository> {
+        self.state
+            .selected_registry()?
+            .repositories
+            .shown()?
+            .iter()
+            .find(|r| r.name == name)
+            .cloned()
+    }
+
+    /// Sends one settings change; the control shows it as pending until the
+    /// answer (and the re-read) arrives. One change per repository at a time,
+    /// so a double click sends one request.
+    fn change_repository(&mut self, repo: &str, change: RepoChange) {
+        let Some(key) = self.state.selected.clone() else {
+            return;
+        };
+        let Some(spec) = self.state.registry(&key).map(|r| r.spec.clone()) else {
+            return;
+        };
+        if self
+            .state
+            .registry(&key)
+            .is_some_and(|r| r.pending.contains_key(repo))
+        {
+            return;
+        }
+        if let Some(id) = self.send(Command::ChangeRepository {
+            registry: spec,
+            repository: repo.to_owned(),
+            change,
+        }) {
+            if let Some(r) = self.state.registry_mut(&key) {
+                r.pending.insert(repo.to_owned(), id);
+            }
+        }
+    }
+
     /// Every user action, in one place.
     pub fn handle(&mut self, action: UiAction) {
         let before = self.location();
@@ -496,6 +572,72 @@ impl EcrscopeApp {
                 }
                 self.settings.auto_refresh = self.state.auto_refresh.clone();
             }
+            UiAction::OpenRepoSettings(name) => {
+                if let Some(r) = self.find_repo(&name) {
+                    self.view.repo_settings =
+                        Some(crate::ui::repo_settings::RepoSettingsForm::from_repo(&r));
+                }
+            }
+            UiAction::ApplyTagMutability(repo, setting) => {
+                self.change_repository(&repo, RepoChange::TagMutability(setting))
+            }
+            UiAction::SetScanOnPush(repo, on) => {
+                self.change_repository(&repo, RepoChange::ScanOnPush(on))
+            }
+            UiAction::OpenCreateRepository(like) => {
+                let region = self
+                    .state
+                    .selected_registry()
+                    .map(|r| r.spec.region.clone())
+                    .unwrap_or_default();
+                let form = match like.and_then(|n| self.find_repo(&n)) {
+                    Some(r) => CreateRepoForm::like(&r, &region),
+                    None => CreateRepoForm::new(&region),
+                };
+                self.view.create_repo = Some(form);
+            }
+            UiAction::CreateRepository(new) => {
+                let already = self
+                    .view
+                    .create_repo
+                    .as_ref()
+                    .is_some_and(|f| f.submitting.is_some());
+                let spec = self.state.selected_registry().map(|r| r.spec.clone());
+                if let (false, Some(spec)) = (already, spec) {
+                    let id = self.send(Command::CreateRepository {
+                        registry: spec,
+                        new,
+                    });
+                    if let Some(f) = &mut self.view.create_repo {
+                        f.submitting = id;
+                        f.error = None;
+                    }
+                }
+            }
+            UiAction::OpenDeleteRepository(name) => {
+                let images = self
+                    .state
+                    .selected
+                    .as_ref()
+                    .and_then(|k| self.state.repo_images(k, &name))
+                    .and_then(|ri| ri.totals())
+                    .map(|(n, _)| n);
+                self.view.delete_repo = Some(DeleteRepoForm {
+                    repository: name,
+                    typed: String::new(),
+                    images,
+                });
+            }
+            UiAction::DeleteRepository(name) => {
+                if let Some(spec) = self.state.selected_registry().map(|r| r.spec.clone()) {
+                    // The confirmation named the images that go with it: force.
+                    self.send(Command::DeleteRepository {
+                        registry: spec,
+                        repository: name,
+                        force: true,
+                    });
+                }
+            }
             UiAction::OpenPalette => {
                 self.view.palette = Some(crate::ui::palette::PaletteView::default())
             }
@@ -523,6 +665,47 @@ impl EcrscopeApp {
     }
 
     fn dialogs(&mut self, ctx: &egui::Context) {
+        let mut actions = Vec::new();
+        if let Some(form) = &mut self.view.repo_settings {
+            let key = self.state.selected.clone();
+            let reg = key.as_ref().and_then(|k| self.state.registry(k));
+            let repo = reg
+                .and_then(|r| r.repositories.shown())
+                .and_then(|l| l.iter().find(|r| r.name == form.repository))
+                .cloned();
+            match (reg, repo) {
+                (Some(reg), Some(repo)) => {
+                    let cx = crate::ui::repo_settings::SettingsContext {
+                        pending: reg.pending.contains_key(&repo.name),
+                        error: reg.change_errors.get(&repo.name).map(String::as_str),
+                        effective_scan: reg.scan_frequency(&repo.name),
+                        image_count: reg
+                            .images
+                            .get(&repo.name)
+                            .and_then(crate::state::RepoImages::totals)
+                            .map(|(n, _)| n),
+                        repo: &repo,
+                    };
+                    if !crate::ui::repo_settings::repo_settings_ui(ctx, form, &cx, &mut actions) {
+                        self.view.repo_settings = None;
+                    }
+                }
+                _ => self.view.repo_settings = None,
+            }
+        }
+        if let Some(form) = &mut self.view.create_repo {
+            if !crate::ui::create_repository::create_repository_ui(ctx, form, &mut actions) {
+                self.view.create_repo = None;
+            }
+        }
+        if let Some(form) = &mut self.view.delete_repo {
+            if !crate::ui::create_repository::delete_repository_ui(ctx, form, &mut actions) {
+                self.view.delete_repo = None;
+            }
+        }
+        for a in actions {
+            self.handle(a);
+        }
         if let Some(p) = &mut self.view.palette
             && let Some(outcome) = crate::ui::palette::palette_ui(ctx, p, &self.state)
         {
@@ -578,16 +761,29 @@ impl EcrscopeApp {
         }
     }
 
-    fn show_notices(&mut self) {
+    /// Notices become toasts with icons from the app's icon font (egui-notify's
+    /// defaults are emoji, which the bundled fonts lack) and theme colours.
+    fn show_notices(&mut self, ctx: &egui::Context) {
+        if self.state.notices.is_empty() {
+            return;
+        }
+        let p = style::palette(&ctx.global_style().visuals);
         for n in self.state.notices.drain(..) {
-            let t = match n.level {
-                NoticeLevel::Info => self.toasts.info(n.text),
-                NoticeLevel::Success => self.toasts.success(n.text),
-                NoticeLevel::Warning => self.toasts.warning(n.text),
-                NoticeLevel::Error => self.toasts.error(n.text),
+            let (glyph, color) = match n.level {
+                NoticeLevel::Info => (style::icon::INFO, p.loading),
+                NoticeLevel::Success => (style::icon::OK, p.ok),
+                NoticeLevel::Warning => (style::icon::WARNING, p.warning),
+                NoticeLevel::Error => (style::icon::ERROR, p.error),
             };
-            t.duration(Some(std::time::Duration::from_secs(6)))
-                .closable(true);
+            self.toasts
+                .custom(n.text, glyph.to_owned(), color)
+                .duration(Some(std::time::Duration::from_secs(
+                    if n.level == NoticeLevel::Error { 10 } else { 5 },
+                )))
+                // Not closable: egui-notify draws its close cross as an emoji
+                // too. Toasts go by themselves; errors also stay in the status
+                // bar and next to their control.
+                .closable(false);
         }
     }
 
@@ -650,7 +846,7 @@ impl eframe::App for EcrscopeApp {
         }
         style::apply_theme(ctx, self.view.theme);
         self.auto_refresh(ctx);
-        self.show_notices();
+        self.show_notices(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -667,7 +863,7 @@ impl eframe::App for EcrscopeApp {
         }
         let ctx = ui.ctx().clone();
         self.dialogs(&ctx);
-        self.show_notices();
+        self.show_notices(&ctx);
         self.toasts.show(&ctx);
     }
 

@@ -13,7 +13,9 @@ use tokio::runtime::Handle;
 use tokio::sync::{Mutex, OnceCell, mpsc};
 
 use crate::demo::{DEMO_REGION, DemoServer, SeedConfig};
+use crate::ecr::NewRepository;
 use crate::ecr::{self, ClientOptions, EcrClient, EcrError, StaticCredentials};
+use crate::model::TagMutabilitySetting;
 use crate::model::manifest::{self, Manifest, Platform};
 use crate::model::{
     Digest, Image, ImageId, RegistryInfo, RegistryKey, RegistryScanningConfig, RegistrySpec,
@@ -64,6 +66,28 @@ pub enum Command {
         repository: String,
         digest: Digest,
     },
+    /// A change to one repository's settings, then a re-read of it.
+    ChangeRepository {
+        registry: RegistrySpec,
+        repository: String,
+        change: RepoChange,
+    },
+    CreateRepository {
+        registry: RegistrySpec,
+        new: NewRepository,
+    },
+    DeleteRepository {
+        registry: RegistrySpec,
+        repository: String,
+        force: bool,
+    },
+}
+
+/// Settings changes ECR allows on an existing repository.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RepoChange {
+    TagMutability(TagMutabilitySetting),
+    ScanOnPush(bool),
 }
 
 /// What comes back.
@@ -104,6 +128,18 @@ pub enum Payload {
         repository: String,
         digest: Digest,
         result: Result<ImageDetailDoc, EcrError>,
+    },
+    /// The outcome of a change, and the repository as re-read afterwards
+    /// (also after a failure, so the screen shows what the server holds).
+    RepositoryChanged {
+        repository: String,
+        result: Result<(), EcrError>,
+        reread: Option<Repository>,
+    },
+    RepositoryCreated(Result<Repository, EcrError>),
+    RepositoryDeleted {
+        repository: String,
+        result: Result<(), EcrError>,
     },
 }
 
@@ -493,6 +529,66 @@ impl Inner {
                     )
                     .await;
                 }
+            }
+            Command::ChangeRepository {
+                registry,
+                repository,
+                change,
+            } => {
+                let key = Some(registry.key());
+                let (result, reread) = match self.client(&registry).await {
+                    Err(e) => (Err(e), None),
+                    Ok(c) => {
+                        let result = match &change {
+                            RepoChange::TagMutability(s) => {
+                                ecr::put_image_tag_mutability(&c, &repository, s)
+                                    .await
+                                    .map(|_| ())
+                            }
+                            RepoChange::ScanOnPush(on) => {
+                                ecr::put_image_scanning_configuration(&c, &repository, *on)
+                                    .await
+                                    .map(|_| ())
+                            }
+                        };
+                        (result, ecr::describe_repository(&c, &repository).await.ok())
+                    }
+                };
+                self.emit(
+                    id,
+                    key,
+                    Payload::RepositoryChanged {
+                        repository,
+                        result,
+                        reread,
+                    },
+                )
+                .await;
+            }
+            Command::CreateRepository { registry, new } => {
+                let key = Some(registry.key());
+                let result = async {
+                    let c = self.client(&registry).await?;
+                    ecr::create_repository(&c, &new).await?;
+                    // Re-read rather than trust the create answer's echo.
+                    ecr::describe_repository(&c, &new.name).await
+                }
+                .await;
+                self.emit(id, key, Payload::RepositoryCreated(result)).await;
+            }
+            Command::DeleteRepository {
+                registry,
+                repository,
+                force,
+            } => {
+                let key = Some(registry.key());
+                let result = async {
+                    let c = self.client(&registry).await?;
+                    ecr::delete_repository(&c, &repository, force).await
+                }
+                .await;
+                self.emit(id, key, Payload::RepositoryDeleted { repository, result })
+                    .await;
             }
             Command::LoadImageDetail {
                 registry,

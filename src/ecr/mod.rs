@@ -34,7 +34,8 @@ pub use pull_through::{
 pub use registry::{describe_registry, get_authorization_token, get_repository_policy};
 pub use repositories::{
     NewRepository, create_repository, delete_repository, describe_repositories,
-    describe_repositories_page, put_image_scanning_configuration, put_image_tag_mutability,
+    describe_repositories_page, describe_repository, put_image_scanning_configuration,
+    put_image_tag_mutability,
 };
 pub use scanning::{
     batch_get_repository_scanning_configuration, describe_image_scan_findings,

@@ -168,3 +168,20 @@ pub async fn put_image_scanning_configuration(
         .image_scanning_configuration()
         .map_or(scan_on_push, |s| s.scan_on_push()))
 }
+
+/// One repository by name (DescribeRepositories with `repositoryNames`): the
+/// re-read after every change, so the screen shows what the server holds.
+pub async fn describe_repository(c: &EcrClient, name: &str) -> Result<Repository, EcrError> {
+    let req = c
+        .sdk
+        .describe_repositories()
+        .set_registry_id(c.registry_id.clone())
+        .repository_names(name);
+    let out = c.run("DescribeRepositories", req.send()).await?;
+    out.repositories()
+        .first()
+        .map(convert::repository)
+        .ok_or_else(|| EcrError::NotFound {
+            what: format!("The repository '{name}'"),
+        })
+}

@@ -35,6 +35,10 @@ pub struct RegistryState {
     pub scanning: Requested<(RegistryScanningConfig, Vec<RepoScanConfig>)>,
     /// Images, by repository name (the ones opened so far).
     pub images: HashMap<String, RepoImages>,
+    /// Settings changes sent and not answered yet, by repository.
+    pub pending: HashMap<String, RequestId>,
+    /// The last failed change per repository, shown next to its control.
+    pub change_errors: HashMap<String, String>,
 }
 
 /// The status dot in the sidebar.
@@ -54,6 +58,8 @@ impl RegistryState {
             repositories: Requested::Idle,
             scanning: Requested::Idle,
             images: HashMap::new(),
+            pending: HashMap::new(),
+            change_errors: HashMap::new(),
         }
     }
 
@@ -320,6 +326,76 @@ impl AppState {
                     };
                 }
             }
+            Payload::RepositoryChanged {
+                repository,
+                result,
+                reread,
+            } => {
+                let Some(reg) = registry.as_ref().and_then(|k| self.registry_mut(k)) else {
+                    return;
+                };
+                if reg.pending.get(&repository) != Some(&request) {
+                    return;
+                }
+                reg.pending.remove(&repository);
+                // Whatever happened, show what the server holds now.
+                if let (Some(fresh), Some(list)) = (reread, reg.repositories.shown_mut()) {
+                    if let Some(slot) = list.iter_mut().find(|r| r.name == repository) {
+                        *slot = fresh;
+                    }
+                }
+                match result {
+                    Ok(()) => {
+                        reg.change_errors.remove(&repository);
+                        self.notify(NoticeLevel::Success, format!("{repository}: saved."));
+                    }
+                    Err(e) => {
+                        reg.change_errors.insert(repository.clone(), e.to_string());
+                        self.notify(NoticeLevel::Error, format!("{repository}: {e}"));
+                    }
+                }
+            }
+            Payload::RepositoryCreated(result) => match result {
+                Ok(repo) => {
+                    let name = repo.name.clone();
+                    if let Some(list) = registry
+                        .as_ref()
+                        .and_then(|k| self.registry_mut(k))
+                        .and_then(|r| r.repositories.shown_mut())
+                    {
+                        list.retain(|r| r.name != name);
+                        list.push(repo);
+                        list.sort_by(|a, b| a.name.cmp(&b.name));
+                    }
+                    self.notify(NoticeLevel::Success, format!("Created repository {name}."));
+                }
+                Err(e) => self.notify(
+                    NoticeLevel::Error,
+                    format!("Could not create the repository: {e}"),
+                ),
+            },
+            Payload::RepositoryDeleted { repository, result } => match result {
+                Ok(()) => {
+                    if let Some(reg) = registry.as_ref().and_then(|k| self.registry_mut(k)) {
+                        reg.images.remove(&repository);
+                        if let Some(list) = reg.repositories.shown_mut() {
+                            list.retain(|r| r.name != repository);
+                        }
+                    }
+                    if self.selected_repository.as_deref() == Some(repository.as_str()) {
+                        self.selected_repository = None;
+                        self.selected_image = None;
+                    }
+                    self.notify(
+                        NoticeLevel::Success,
+                        format!("Deleted repository {repository}."),
+                    );
+                }
+                Err(e) => self.notify(
+                    NoticeLevel::Error,
+                    format!("Could not delete {repository}: {e}"),
+                ),
+            },
             Payload::Scanning(result) => {
                 let Some(reg) = registry.as_ref().and_then(|k| self.registry_mut(k)) else {
                     return;
@@ -643,6 +719,56 @@ mod tests {
         ));
         assert_eq!(st.selected_repository.as_deref(), Some("r"));
         assert!(st.open_images().is_some_and(|ri| ri.list.error().is_some()));
+    }
+
+    #[test]
+    fn a_failed_change_shows_the_server_value_and_the_error() {
+        let mut st = AppState::default();
+        st.set_registries(vec![spec("a")]);
+        let key = spec("a").key();
+        st.registry_mut(&key).expect("a").repositories = Requested::Ready(vec![repo("r")]);
+        st.registry_mut(&key)
+            .expect("a")
+            .pending
+            .insert("r".into(), 4);
+        let mut server = repo("r");
+        server.scan_on_push = true;
+        let denied = EcrError::AccessDenied {
+            operation: "PutImageTagMutability".into(),
+            who: "x".into(),
+            detail: String::new(),
+        };
+        // A stale answer (another request id) changes nothing.
+        st.apply(ev(
+            3,
+            &key,
+            Payload::RepositoryChanged {
+                repository: "r".into(),
+                result: Err(denied.clone()),
+                reread: Some(server.clone()),
+            },
+        ));
+        assert!(st.registry(&key).expect("a").pending.contains_key("r"));
+        st.apply(ev(
+            4,
+            &key,
+            Payload::RepositoryChanged {
+                repository: "r".into(),
+                result: Err(denied),
+                reread: Some(server),
+            },
+        ));
+        let reg = st.registry(&key).expect("a");
+        assert!(reg.pending.is_empty());
+        assert!(
+            reg.change_errors
+                .get("r")
+                .is_some_and(|e| e.contains("Access denied"))
+        );
+        assert!(
+            reg.repositories.shown().expect("list")[0].scan_on_push,
+            "the row shows the re-read value"
+        );
     }
 
     #[test]

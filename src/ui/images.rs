@@ -80,6 +80,9 @@ pub fn images_ui(
             if widgets::icon_button(ui, icon::TERMINAL, "Push commands").clicked() {
                 actions.push(UiAction::OpenPushCommands);
             }
+            if widgets::icon_button(ui, icon::GEAR, "Settings").clicked() {
+                actions.push(UiAction::OpenRepoSettings(repo_name.clone()));
+            }
         });
     });
 

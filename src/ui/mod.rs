@@ -2,10 +2,12 @@
 //! never touch the SDK, never block.
 
 pub mod add_registry;
+pub mod create_repository;
 mod image_detail;
 pub mod images;
 pub mod palette;
 pub mod push_commands;
+pub mod repo_settings;
 mod repositories;
 mod sidebar;
 mod status_bar;
@@ -44,6 +46,14 @@ pub enum UiAction {
     Forward,
     /// Auto-refresh interval for a registry, in seconds (0 = off).
     SetAutoRefresh(RegistryKey, u64),
+    OpenRepoSettings(String),
+    ApplyTagMutability(String, crate::model::TagMutabilitySetting),
+    SetScanOnPush(String, bool),
+    /// Optionally prefilled from an existing repository.
+    OpenCreateRepository(Option<String>),
+    CreateRepository(crate::ecr::NewRepository),
+    OpenDeleteRepository(String),
+    DeleteRepository(String),
     /// Ctrl+K.
     OpenPalette,
     /// Jump to a place (from the palette).
@@ -59,6 +69,9 @@ pub struct ViewState {
     pub images: images::ImagesView,
     pub push_commands: Option<(push_commands::Tool, push_commands::PushTarget)>,
     pub palette: Option<palette::PaletteView>,
+    pub repo_settings: Option<repo_settings::RepoSettingsForm>,
+    pub create_repo: Option<create_repository::CreateRepoForm>,
+    pub delete_repo: Option<create_repository::DeleteRepoForm>,
     pub theme: ThemePref,
 }
 

@@ -54,6 +54,11 @@ pub fn repositories_ui(
             &mut f.scan_on_push,
             format!("{} Scan on push", icon::SHIELD_CHECK),
         );
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if widgets::icon_button(ui, icon::PLUS, "New repository").clicked() {
+                actions.push(UiAction::OpenCreateRepository(None));
+            }
+        });
     });
     ui.add_space(4.0);
     let Some(reg) = state.registry(&key) else {
@@ -218,7 +223,15 @@ pub fn repositories_ui(
                     }
                 });
                 row.col(|ui| widgets::time_cell(ui, r.created_at, now));
-                row.col(|ui| mutability_cell(ui, r));
+                row.col(|ui| {
+                    let pending = reg.pending.contains_key(&r.name);
+                    if pending {
+                        ui.spinner();
+                    }
+                    if mutability_cell(ui, r, reg.change_errors.get(&r.name)).clicked() {
+                        actions.push(UiAction::OpenRepoSettings(r.name.clone()));
+                    }
+                });
                 row.col(|ui| {
                     let l = ui.label(r.encryption.label());
                     if let Some(k) = &r.encryption.kms_key {
@@ -252,6 +265,23 @@ pub fn repositories_ui(
                 if row.response().clicked() {
                     actions.push(UiAction::SelectRepository(Some(r.name.clone())));
                 }
+                row.response().context_menu(|ui| {
+                    if ui.button(format!("{} Open", icon::PACKAGE)).clicked() {
+                        actions.push(UiAction::SelectRepository(Some(r.name.clone())));
+                    }
+                    if ui.button(format!("{} Settings…", icon::GEAR)).clicked() {
+                        actions.push(UiAction::OpenRepoSettings(r.name.clone()));
+                    }
+                    if ui
+                        .button(format!("{} Create one like it…", icon::PLUS))
+                        .clicked()
+                    {
+                        actions.push(UiAction::OpenCreateRepository(Some(r.name.clone())));
+                    }
+                    if ui.button(format!("{} Delete…", icon::TRASH)).clicked() {
+                        actions.push(UiAction::OpenDeleteRepository(r.name.clone()));
+                    }
+                });
             });
         });
 }
@@ -267,17 +297,35 @@ fn reg_frequency(reg: Option<&RegistryState>, repo: &str) -> Option<crate::model
     reg.and_then(|r| r.scan_frequency(repo))
 }
 
-fn mutability_cell(ui: &mut Ui, r: &crate::model::Repository) {
+/// The mode as a button that opens the settings; the last failed change
+/// (if any) is shown next to it.
+fn mutability_cell(
+    ui: &mut Ui,
+    r: &crate::model::Repository,
+    error: Option<&String>,
+) -> egui::Response {
     let m = &r.tag_mutability;
     let glyph = match m.mode {
         TagMutability::Immutable | TagMutability::ImmutableWithExclusion => icon::LOCK,
         _ => icon::LOCK_OPEN,
     };
-    let l = ui.label(format!("{glyph} {}", m.mode.label()));
-    if !m.exclusion_filters.is_empty() {
-        l.on_hover_text(format!(
-            "Except tags matching: {}",
+    let text = format!("{glyph} {}", m.mode.label());
+    let b = ui.add(egui::Button::new(text).frame(false));
+    let name = format!("Tag mutability of {}: {}", r.name, m.mode.label());
+    b.widget_info(move || egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+    let hover = if m.exclusion_filters.is_empty() {
+        "Change tag immutability".to_owned()
+    } else {
+        format!(
+            "Except tags matching: {}. Click to change.",
             m.exclusion_filters.join(", ")
-        ));
+        )
+    };
+    let b = b.on_hover_text(hover);
+    if let Some(e) = error {
+        let color = style::palette(ui.visuals()).error;
+        ui.label(egui::RichText::new(icon::WARNING).color(color))
+            .on_hover_text(e);
     }
+    b
 }

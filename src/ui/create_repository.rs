@@ -1,0 +1,353 @@
+//! Create repository: name (as ECR validates it), tag mutability + filters,
+//! encryption (AES256 or KMS with an optional key in the same region), scan on
+//! push, resource tags. Nothing is sent until every field is valid.
+
+use egui::{RichText, Ui};
+
+use super::UiAction;
+use super::repo_settings::{self, RepoSettingsForm};
+use super::style::{self, icon};
+use crate::ecr::NewRepository;
+use crate::model::{Encryption, EncryptionType, Repository, TagMutability};
+use crate::validate;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateRepoForm {
+    pub name: String,
+    pub mutability: RepoSettingsForm,
+    pub kms: bool,
+    pub kms_key: String,
+    pub scan_on_push: bool,
+    /// `key=value` per line.
+    pub tags: String,
+    /// The region the key must be in.
+    pub region: String,
+    /// Request id while the create is in flight (a second click sends nothing).
+    pub submitting: Option<u64>,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CreateErrors {
+    pub name: Option<String>,
+    pub filters: Option<String>,
+    pub kms_key: Option<String>,
+    pub tags: Option<String>,
+}
+
+impl CreateRepoForm {
+    pub fn new(region: &str) -> Self {
+        Self {
+            name: String::new(),
+            mutability: RepoSettingsForm {
+                repository: String::new(),
+                mode: TagMutability::Immutable,
+                filters: vec![String::new()],
+            },
+            kms: false,
+            kms_key: String::new(),
+            scan_on_push: true,
+            tags: String::new(),
+            region: region.to_owned(),
+            submitting: None,
+            error: None,
+        }
+    }
+
+    /// Prefilled from an existing repository ("create a new repository with
+    /// these settings").
+    pub fn like(r: &Repository, region: &str) -> Self {
+        let mut f = Self::new(region);
+        f.name = format!("{}-new", r.name);
+        f.mutability = RepoSettingsForm::from_repo(r);
+        f.kms = r.encryption.kind != EncryptionType::Aes256;
+        f.kms_key = r.encryption.kms_key.clone().unwrap_or_default();
+        f.scan_on_push = r.scan_on_push;
+        f
+    }
+
+    pub fn check(&self) -> Result<NewRepository, CreateErrors> {
+        let mut e = CreateErrors {
+            name: validate::repository_name(self.name.trim()).err(),
+            ..CreateErrors::default()
+        };
+        let mutability = match self.mutability.check() {
+            Ok(m) => Some(m),
+            Err((per, overall)) => {
+                e.filters = overall.or_else(|| per.into_iter().flatten().next());
+                None
+            }
+        };
+        let key = self.kms_key.trim();
+        if self.kms && !key.is_empty() {
+            e.kms_key = validate::kms_key(key, &self.region).err();
+        }
+        let mut tags = Vec::new();
+        for (i, line) in self
+            .tags
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            match line.split_once('=') {
+                Some((k, v))
+                    if !k.trim().is_empty() && k.trim().len() <= 128 && v.trim().len() <= 256 =>
+                {
+                    tags.push((k.trim().to_owned(), v.trim().to_owned()))
+                }
+                _ => {
+                    e.tags = Some(format!(
+                        "Line {}: write tags as key=value (key 1 to 128 characters, value up to 256).",
+                        i + 1
+                    ));
+                    break;
+                }
+            }
+        }
+        if tags.len() > 50 {
+            e.tags = Some("At most 50 tags.".into());
+        }
+        match (e == CreateErrors::default(), mutability) {
+            (true, Some(m)) => Ok(NewRepository {
+                name: self.name.trim().to_owned(),
+                tag_mutability: m,
+                encryption: if self.kms {
+                    Encryption {
+                        kind: EncryptionType::Kms,
+                        kms_key: (!key.is_empty()).then(|| key.to_owned()),
+                    }
+                } else {
+                    Encryption::default()
+                },
+                scan_on_push: self.scan_on_push,
+                tags,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// Draws the dialog; returns false when it should close.
+pub fn create_repository_ui(
+    ctx: &egui::Context,
+    form: &mut CreateRepoForm,
+    actions: &mut Vec<UiAction>,
+) -> bool {
+    let mut open = true;
+    let checked = form.check();
+    let errors = checked.as_ref().err().cloned().unwrap_or_default();
+    let id = egui::Id::unique("create_repository");
+    let area =
+        egui::Modal::default_area(id).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 60.0));
+    let modal = egui::Modal::new(id).area(area).show(ctx, |ui: &mut Ui| {
+        ui.set_width(560.0);
+        let palette = style::palette(ui.visuals());
+        let err = |ui: &mut Ui, e: &Option<String>, help: &str| match e {
+            Some(m) => {
+                ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
+            }
+            None => {
+                ui.label(RichText::new(help).small().weak());
+            }
+        };
+        ui.heading("Create repository");
+        let l = ui.label("Name");
+        ui.add(
+            egui::TextEdit::singleline(&mut form.name)
+                .id_salt("create_name")
+                .hint_text("team/service")
+                .desired_width(400.0),
+        )
+        .labelled_by(l.id);
+        err(
+            ui,
+            &errors.name.clone().filter(|_| !form.name.is_empty()),
+            "Lowercase letters, digits, . _ - and / for namespaces; 2 to 256 characters.",
+        );
+        ui.add_space(4.0);
+        ui.label(RichText::new("Tag immutability").strong());
+        ui.horizontal_wrapped(|ui| {
+            for mode in TagMutability::ALL {
+                ui.radio_value(&mut form.mutability.mode, mode, mode.label())
+                    .on_hover_text(repo_settings::explain(mode));
+            }
+        });
+        if form.mutability.mode.needs_filters() {
+            ui.horizontal(|ui| {
+                let l = ui.label("Exclusion filters");
+                let mut joined = form.mutability.filters.join(", ");
+                if ui
+                    .add(
+                        egui::TextEdit::singleline(&mut joined)
+                            .id_salt("create_filters")
+                            .hint_text("latest, dev-*")
+                            .desired_width(300.0),
+                    )
+                    .labelled_by(l.id)
+                    .changed()
+                {
+                    form.mutability.filters =
+                        joined.split(',').map(|s| s.trim().to_owned()).collect();
+                }
+            });
+            err(ui, &errors.filters, "Up to 5, separated by commas.");
+        }
+        ui.add_space(4.0);
+        ui.label(RichText::new("Encryption (fixed once created)").strong());
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut form.kms, false, "AES256 (Amazon S3-managed keys)");
+            ui.radio_value(&mut form.kms, true, "KMS");
+        });
+        if form.kms {
+            let l = ui.label("KMS key");
+            ui.add(
+                egui::TextEdit::singleline(&mut form.kms_key)
+                    .id_salt("create_kms")
+                    .hint_text("empty for aws/ecr, or a key ARN / alias in this region")
+                    .desired_width(480.0),
+            )
+            .labelled_by(l.id);
+            err(
+                ui,
+                &errors.kms_key,
+                &format!("The key must be in {}.", form.region),
+            );
+        }
+        ui.checkbox(&mut form.scan_on_push, "Scan on push");
+        let l = ui.label("Tags (key=value, one per line)");
+        ui.add(
+            egui::TextEdit::multiline(&mut form.tags)
+                .id_salt("create_tags")
+                .desired_rows(2)
+                .desired_width(480.0),
+        )
+        .labelled_by(l.id);
+        err(ui, &errors.tags, "Optional.");
+        if let Some(e) = &form.error {
+            ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
+        }
+        ui.add_space(style::GAP);
+        ui.horizontal(|ui| {
+            let can = checked.is_ok() && form.submitting.is_none();
+            if ui.add_enabled(can, egui::Button::new("Create")).clicked() {
+                if let Ok(new) = &checked {
+                    actions.push(UiAction::CreateRepository(new.clone()));
+                }
+            }
+            if form.submitting.is_some() {
+                ui.spinner();
+                ui.label("Creating…");
+            }
+            if ui.button("Cancel").clicked() {
+                open = false;
+            }
+        });
+    });
+    if modal.should_close() {
+        open = false;
+    }
+    open
+}
+
+/// Delete confirmation: the user types the repository's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeleteRepoForm {
+    pub repository: String,
+    pub typed: String,
+    /// Known image count (force delete takes them along).
+    pub images: Option<usize>,
+}
+
+pub fn delete_repository_ui(
+    ctx: &egui::Context,
+    form: &mut DeleteRepoForm,
+    actions: &mut Vec<UiAction>,
+) -> bool {
+    let mut open = true;
+    let modal = egui::Modal::new(egui::Id::unique("delete_repository")).show(ctx, |ui: &mut Ui| {
+        ui.set_width(480.0);
+        let palette = style::palette(ui.visuals());
+        ui.heading(format!("Delete {}?", form.repository));
+        let images = match form.images {
+            Some(0) => "It holds no images.".to_owned(),
+            Some(n) => format!("Its {n} images are deleted with it."),
+            None => "Any images it holds are deleted with it.".to_owned(),
+        };
+        ui.colored_label(
+            palette.error,
+            format!("{} This cannot be undone. {images}", icon::WARNING),
+        );
+        let l = ui.label(format!("Type {} to confirm", form.repository));
+        ui.add(
+            egui::TextEdit::singleline(&mut form.typed)
+                .id_salt("delete_confirm")
+                .desired_width(400.0),
+        )
+        .labelled_by(l.id);
+        ui.horizontal(|ui| {
+            let ok = form.typed.trim() == form.repository;
+            if ui
+                .add_enabled(
+                    ok,
+                    egui::Button::new(format!("{} Delete repository", icon::TRASH)),
+                )
+                .clicked()
+            {
+                actions.push(UiAction::DeleteRepository(form.repository.clone()));
+                open = false;
+            }
+            if ui.button("Cancel").clicked() {
+                open = false;
+            }
+        });
+    });
+    if modal.should_close() {
+        open = false;
+    }
+    open
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_is_checked() {
+        let mut f = CreateRepoForm::new("us-east-1");
+        f.name = "Bad Name".into();
+        f.kms = true;
+        f.kms_key = "arn:aws:kms:eu-west-1:123456789012:key/abc".into();
+        f.tags = "novalue".into();
+        f.mutability.mode = TagMutability::ImmutableWithExclusion;
+        f.mutability.filters = vec![String::new()];
+        let e = f.check().expect_err("invalid");
+        assert!(e.name.is_some_and(|m| m.contains("lowercase")));
+        assert!(e.kms_key.is_some_and(|m| m.contains("same region")));
+        assert!(e.tags.is_some_and(|m| m.contains("key=value")));
+        assert!(e.filters.is_some_and(|m| m.contains("at least one")));
+    }
+
+    #[test]
+    fn a_valid_form_builds_the_request() {
+        let mut f = CreateRepoForm::new("us-east-1");
+        f.name = "team/new-svc".into();
+        f.kms = true;
+        f.tags = "team=platform\n\ncost-center = 42".into();
+        let n = f.check().expect("valid");
+        assert_eq!(
+            n.encryption,
+            Encryption {
+                kind: EncryptionType::Kms,
+                kms_key: None
+            }
+        );
+        assert_eq!(
+            n.tags,
+            [
+                ("team".to_owned(), "platform".to_owned()),
+                ("cost-center".to_owned(), "42".to_owned())
+            ]
+        );
+        assert_eq!(n.tag_mutability.mode, TagMutability::Immutable);
+    }
+}

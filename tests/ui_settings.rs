@@ -1,0 +1,247 @@
+//! Repository settings under egui_kittest, against the demo endpoint: what
+//! the server holds is checked in the endpoint's own store.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use ecrscope::app::{AppOptions, EcrscopeApp};
+use ecrscope::demo::{Fault, FaultKind};
+use ecrscope::profiles::Discovery;
+use ecrscope::worker::WorkerConfig;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn app(rt: &tokio::runtime::Runtime) -> Harness<'static, EcrscopeApp> {
+    let handle = rt.handle().clone();
+    let opts = AppOptions {
+        force_demo: false,
+        reset_settings: true,
+        worker: WorkerConfig {
+            fixed_discovery: Some(Discovery::default()),
+            ..WorkerConfig::default()
+        },
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .build_eframe(move |cc| EcrscopeApp::new(cc, &handle, opts));
+    step_until(&mut h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    h
+}
+
+fn step_until(
+    h: &mut Harness<'_, EcrscopeApp>,
+    secs: u64,
+    what: &str,
+    done: impl Fn(&Harness<'_, EcrscopeApp>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        h.step();
+        if done(h) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The demo server's mutability of a repository.
+fn server_mutability(h: &Harness<'_, EcrscopeApp>, repo: &str) -> String {
+    h.state()
+        .worker()
+        .demo()
+        .and_then(|d| d.with_store(|s| s.repos.get(repo).map(|r| r.mutability.clone())))
+        .flatten()
+        .unwrap_or_default()
+}
+
+fn open_settings(h: &mut Harness<'_, EcrscopeApp>, repo: &str, current: &str) {
+    h.get_by_label(&format!("Tag mutability of {repo}: {current}"))
+        .click();
+    step_until(h, 5, "settings dialog", |h| {
+        h.query_by_label_contains(&format!("Settings of {repo}"))
+            .is_some()
+    });
+}
+
+#[test]
+fn make_a_repository_immutable() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    assert_eq!(server_mutability(&h, "hello-world"), "MUTABLE");
+    open_settings(&mut h, "hello-world", "Mutable");
+    h.get_by_role_and_label(Role::RadioButton, "Immutable")
+        .click();
+    h.step();
+    h.get_by_label("Apply tag immutability").click();
+    // Pending, then the value re-read from the server.
+    step_until(&mut h, 10, "saved", |h| {
+        h.query_by_label_contains("On the server now: Immutable")
+            .is_some()
+    });
+    assert_eq!(server_mutability(&h, "hello-world"), "IMMUTABLE");
+    let row = h
+        .state()
+        .state
+        .selected_registry()
+        .and_then(|r| r.repositories.shown())
+        .and_then(|l| l.iter().find(|r| r.name == "hello-world").cloned())
+        .expect("row");
+    assert_eq!(
+        row.tag_mutability.mode,
+        ecrscope::model::TagMutability::Immutable
+    );
+}
+
+#[test]
+fn access_denied_keeps_the_server_value_and_says_why() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    let demo = h.state().worker().demo().expect("demo endpoint");
+    demo.knobs.inject(Fault {
+        operation: Some("PutImageTagMutability".into()),
+        kind: FaultKind::AccessDenied,
+        count: 1,
+    });
+    open_settings(&mut h, "hello-world", "Mutable");
+    h.get_by_role_and_label(Role::RadioButton, "Immutable")
+        .click();
+    h.step();
+    h.get_by_label("Apply tag immutability").click();
+    step_until(&mut h, 10, "the error next to the control", |h| {
+        h.query_all_by_label_contains("Access denied (PutImageTagMutability)")
+            .next()
+            .is_some()
+    });
+    assert_eq!(server_mutability(&h, "hello-world"), "MUTABLE");
+    assert!(
+        h.query_by_label_contains("On the server now: Mutable")
+            .is_some(),
+        "the screen shows what the server holds"
+    );
+}
+
+#[test]
+fn bad_exclusion_filters_are_refused_before_any_call() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    let demo = h.state().worker().demo().expect("demo endpoint");
+    let before = demo.knobs.count("PutImageTagMutability");
+    open_settings(&mut h, "hello-world", "Mutable");
+    h.get_by_role_and_label(Role::RadioButton, "Immutable, with exclusions")
+        .click();
+    step_until(&mut h, 5, "filter field", |h| {
+        h.query_by_label("Exclusion filter 1").is_some()
+    });
+    assert!(
+        h.query_by_label_contains("needs at least one exclusion filter")
+            .is_some()
+    );
+    h.get_by_label("Exclusion filter 1").click();
+    h.step();
+    h.get_by_label("Exclusion filter 1").type_text("a*b*c*");
+    step_until(&mut h, 5, "message", |h| {
+        h.query_by_label_contains("at most two '*'").is_some()
+    });
+    assert!(
+        h.get_by_label("Apply tag immutability")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert_eq!(
+        demo.knobs.count("PutImageTagMutability"),
+        before,
+        "no API call"
+    );
+}
+
+#[test]
+fn create_a_repository_and_it_appears_selected() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    h.get_by_label("New repository").click();
+    step_until(&mut h, 5, "dialog", |h| {
+        h.query_by_role_and_label(Role::TextInput, "Name").is_some()
+    });
+    h.get_by_role_and_label(Role::TextInput, "Name").click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Name")
+        .type_text("Team/New");
+    step_until(&mut h, 5, "name rule", |h| {
+        h.query_by_label_contains("Use lowercase letters only.")
+            .is_some()
+    });
+    assert!(h.get_by_label("Create").accesskit_node().is_disabled());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Name")
+        .type_text("team/created");
+    h.step();
+    h.get_by_role_and_label(Role::RadioButton, "KMS").click();
+    h.step();
+    h.step();
+    h.get_by_label("Create").click();
+    step_until(&mut h, 10, "created and selected", |h| {
+        h.state().state.selected_repository.as_deref() == Some("team/created")
+    });
+    let server = h
+        .state()
+        .worker()
+        .demo()
+        .and_then(|d| {
+            d.with_store(|s| {
+                s.repos
+                    .get("team/created")
+                    .map(|r| (r.mutability.clone(), r.encryption.clone(), r.scan_on_push))
+            })
+        })
+        .flatten();
+    assert_eq!(server, Some(("IMMUTABLE".into(), "KMS".into(), true)));
+}
+
+#[test]
+fn delete_needs_the_typed_name() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::OpenDeleteRepository(
+            "ml/training".into(),
+        ));
+    step_until(&mut h, 5, "dialog", |h| {
+        h.query_by_label_contains("Delete ml/training?").is_some()
+    });
+    assert!(
+        h.get_by_label_contains("Delete repository")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.get_by_role_and_label(Role::TextInput, "Type ml/training to confirm")
+        .click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Type ml/training to confirm")
+        .type_text("ml/training");
+    h.step();
+    h.step();
+    h.get_by_label_contains("Delete repository").click();
+    step_until(&mut h, 10, "deleted", |h| {
+        h.state()
+            .worker()
+            .demo()
+            .and_then(|d| d.with_store(|s| s.repos.contains_key("ml/training")))
+            == Some(false)
+    });
+    step_until(&mut h, 5, "gone from the list", |h| {
+        h.query_by_label_contains("24 repositories").is_some()
+    });
+}
