@@ -462,10 +462,9 @@ impl EcrscopeApp {
             registry: spec,
             repository: repo.to_owned(),
             change,
-        }) {
-            if let Some(r) = self.state.registry_mut(&key) {
-                r.pending.insert(repo.to_owned(), id);
-            }
+        }) && let Some(r) = self.state.registry_mut(&key)
+        {
+            r.pending.insert(repo.to_owned(), id);
         }
     }
 
@@ -693,15 +692,15 @@ impl EcrscopeApp {
                 _ => self.view.repo_settings = None,
             }
         }
-        if let Some(form) = &mut self.view.create_repo {
-            if !crate::ui::create_repository::create_repository_ui(ctx, form, &mut actions) {
-                self.view.create_repo = None;
-            }
+        if let Some(form) = &mut self.view.create_repo
+            && !crate::ui::create_repository::create_repository_ui(ctx, form, &mut actions)
+        {
+            self.view.create_repo = None;
         }
-        if let Some(form) = &mut self.view.delete_repo {
-            if !crate::ui::create_repository::delete_repository_ui(ctx, form, &mut actions) {
-                self.view.delete_repo = None;
-            }
+        if let Some(form) = &mut self.view.delete_repo
+            && !crate::ui::create_repository::delete_repository_ui(ctx, form, &mut actions)
+        {
+            self.view.delete_repo = None;
         }
         for a in actions {
             self.handle(a);

@@ -339,10 +339,10 @@ impl AppState {
                 }
                 reg.pending.remove(&repository);
                 // Whatever happened, show what the server holds now.
-                if let (Some(fresh), Some(list)) = (reread, reg.repositories.shown_mut()) {
-                    if let Some(slot) = list.iter_mut().find(|r| r.name == repository) {
-                        *slot = fresh;
-                    }
+                if let (Some(fresh), Some(list)) = (reread, reg.repositories.shown_mut())
+                    && let Some(slot) = list.iter_mut().find(|r| r.name == repository)
+                {
+                    *slot = fresh;
                 }
                 match result {
                     Ok(()) => {

@@ -229,10 +229,10 @@ pub fn create_repository_ui(
         ui.add_space(style::GAP);
         ui.horizontal(|ui| {
             let can = checked.is_ok() && form.submitting.is_none();
-            if ui.add_enabled(can, egui::Button::new("Create")).clicked() {
-                if let Ok(new) = &checked {
-                    actions.push(UiAction::CreateRepository(new.clone()));
-                }
+            if ui.add_enabled(can, egui::Button::new("Create")).clicked()
+                && let Ok(new) = &checked
+            {
+                actions.push(UiAction::CreateRepository(new.clone()));
             }
             if form.submitting.is_some() {
                 ui.spinner();

@@ -152,11 +152,10 @@ pub fn repo_settings_ui(
         ui.horizontal(|ui| {
             let unchanged = checked.as_ref().is_ok_and(|s| *s == cx.repo.tag_mutability);
             let can_apply = checked.is_ok() && !unchanged && !cx.pending;
-            if ui.add_enabled(can_apply, egui::Button::new("Apply tag immutability")).clicked() {
-                if let Ok(s) = &checked {
+            if ui.add_enabled(can_apply, egui::Button::new("Apply tag immutability")).clicked()
+                && let Ok(s) = &checked {
                     actions.push(UiAction::ApplyTagMutability(cx.repo.name.clone(), s.clone()));
                 }
-            }
             if cx.pending {
                 ui.spinner();
                 ui.label("Saving…");
