@@ -151,3 +151,16 @@ fn add_registry_with_errors() {
     );
     h.snapshot_options("add_registry_errors", &opts());
 }
+
+#[test]
+fn repository_settings_dialog() {
+    let rt = runtime();
+    let mut h = harness(&rt, egui::Theme::Dark);
+    settle(&mut h);
+    h.state_mut().handle(ecrscope::ui::UiAction::OpenRepoSettings("platform/config-server".into()));
+    for _ in 0..20 {
+        h.step();
+    }
+    assert!(h.query_by_label_contains("Settings of platform/config-server").is_some());
+    h.snapshot_options("repository_settings", &opts());
+}
