@@ -221,6 +221,12 @@ impl EcrscopeApp {
                 .then(|| (k.clone(), repository.clone())),
             _ => None,
         };
+        let images_changed = match (&ev.payload, &ev.registry) {
+            (Payload::ImagesChanged { repository, .. }, Some(k)) => {
+                Some((k.clone(), repository.clone()))
+            }
+            _ => None,
+        };
         let created = match &ev.payload {
             Payload::RepositoryCreated(r)
                 if self
@@ -238,6 +244,17 @@ impl EcrscopeApp {
             _ => None,
         };
         self.state.apply(ev);
+        if let Some((k, repo)) = images_changed {
+            // Show what the server holds now: the list, and the open image's
+            // details (its tags may have changed).
+            self.load_images(&k, &repo);
+            if let Some(ri) = self.state.repo_images_mut(Some(&k), &repo) {
+                ri.details.clear();
+            }
+            if let Some(d) = self.state.selected_image {
+                self.ensure_detail(d);
+            }
+        }
         match created {
             Some(Ok(name)) => {
                 // The created repository appears selected.
@@ -571,6 +588,40 @@ impl EcrscopeApp {
                 }
                 self.settings.auto_refresh = self.state.auto_refresh.clone();
             }
+            UiAction::RetagImage(digest, tag) => {
+                if let (Some(spec), Some(repo)) = (
+                    self.state.selected_registry().map(|r| r.spec.clone()),
+                    self.state.selected_repository.clone(),
+                ) {
+                    self.send(Command::RetagImage {
+                        registry: spec,
+                        repository: repo,
+                        digest,
+                        tag,
+                    });
+                }
+            }
+            UiAction::Confirm {
+                title,
+                body,
+                action,
+            } => {
+                self.view.confirm = Some((title, body, *action));
+                self.view.confirm_shown = false;
+            }
+            UiAction::DeleteImages(ids) => {
+                if let (Some(spec), Some(repo)) = (
+                    self.state.selected_registry().map(|r| r.spec.clone()),
+                    self.state.selected_repository.clone(),
+                ) {
+                    self.view.images.selection.clear();
+                    self.send(Command::DeleteImages {
+                        registry: spec,
+                        repository: repo,
+                        ids,
+                    });
+                }
+            }
             UiAction::OpenRepoSettings(name) => {
                 if let Some(r) = self.find_repo(&name) {
                     self.view.repo_settings =
@@ -690,6 +741,17 @@ impl EcrscopeApp {
                     }
                 }
                 _ => self.view.repo_settings = None,
+            }
+        }
+        if let Some((title, body, action)) = self.view.confirm.clone() {
+            let just_opened = !std::mem::replace(&mut self.view.confirm_shown, true);
+            match crate::ui::widgets::confirm_ui(ctx, &title, &body, just_opened) {
+                Some(true) => {
+                    self.view.confirm = None;
+                    actions.push(action);
+                }
+                Some(false) => self.view.confirm = None,
+                None => {}
             }
         }
         if let Some(form) = &mut self.view.create_repo

@@ -72,6 +72,19 @@ pub enum Command {
         repository: String,
         change: RepoChange,
     },
+    /// PutImage with the existing manifest under a new tag.
+    RetagImage {
+        registry: RegistrySpec,
+        repository: String,
+        digest: Digest,
+        tag: String,
+    },
+    /// BatchDeleteImage, 100 ids a call (by tag: removes just that tag).
+    DeleteImages {
+        registry: RegistrySpec,
+        repository: String,
+        ids: Vec<ImageId>,
+    },
     CreateRepository {
         registry: RegistrySpec,
         new: NewRepository,
@@ -137,6 +150,12 @@ pub enum Payload {
         reread: Option<Repository>,
     },
     RepositoryCreated(Result<Repository, EcrError>),
+    /// An image operation finished: what to tell the user, and what failed.
+    ImagesChanged {
+        repository: String,
+        result: Result<ecr::BatchDeleteResult, EcrError>,
+        what: String,
+    },
     RepositoryDeleted {
         repository: String,
         result: Result<(), EcrError>,
@@ -561,6 +580,59 @@ impl Inner {
                         repository,
                         result,
                         reread,
+                    },
+                )
+                .await;
+            }
+            Command::RetagImage {
+                registry,
+                repository,
+                digest,
+                tag,
+            } => {
+                let key = Some(registry.key());
+                let result = async {
+                    let c = self.client(&registry).await?;
+                    ecr::retag_image(&c, &repository, &digest, &tag).await
+                }
+                .await
+                .map(|()| ecr::BatchDeleteResult::default());
+                let what = format!("Tagged {} as {tag}", digest.short());
+                self.emit(
+                    id,
+                    key,
+                    Payload::ImagesChanged {
+                        repository,
+                        result,
+                        what,
+                    },
+                )
+                .await;
+            }
+            Command::DeleteImages {
+                registry,
+                repository,
+                ids,
+            } => {
+                let key = Some(registry.key());
+                let n = ids.len();
+                let result = async {
+                    let c = self.client(&registry).await?;
+                    ecr::batch_delete_images(&c, &repository, &ids).await
+                }
+                .await;
+                let what = if n == 1 {
+                    "Deleted 1 item".to_owned()
+                } else {
+                    format!("Deleted {n} items")
+                };
+                self.emit(
+                    id,
+                    key,
+                    Payload::ImagesChanged {
+                        repository,
+                        result,
+                        what,
                     },
                 )
                 .await;

@@ -157,10 +157,16 @@ fn repository_settings_dialog() {
     let rt = runtime();
     let mut h = harness(&rt, egui::Theme::Dark);
     settle(&mut h);
-    h.state_mut().handle(ecrscope::ui::UiAction::OpenRepoSettings("platform/config-server".into()));
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::OpenRepoSettings(
+            "platform/config-server".into(),
+        ));
     for _ in 0..20 {
         h.step();
     }
-    assert!(h.query_by_label_contains("Settings of platform/config-server").is_some());
+    assert!(
+        h.query_by_label_contains("Settings of platform/config-server")
+            .is_some()
+    );
     h.snapshot_options("repository_settings", &opts());
 }

@@ -245,3 +245,154 @@ fn delete_needs_the_typed_name() {
         h.query_by_label_contains("24 repositories").is_some()
     });
 }
+
+/// Opens a repository through the palette-free path and selects its newest image.
+fn open_newest_image(h: &mut Harness<'_, EcrscopeApp>, repo: &str) -> ecrscope::model::Digest {
+    let registry = h.state().state.selected.clone();
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
+            registry,
+            repository: Some(repo.into()),
+            image: None,
+        }));
+    step_until(h, 30, "images", |h| {
+        h.state()
+            .state
+            .open_images()
+            .is_some_and(|ri| ri.list.shown().is_some() && !ri.list.is_loading())
+    });
+    h.key_press(egui::Key::Home);
+    step_until(h, 5, "selected", |h| {
+        h.state().state.selected_image.is_some()
+    });
+    step_until(h, 30, "details", |h| {
+        h.query_by_role_and_label(Role::TextInput, "New tag")
+            .is_some()
+    });
+    h.state().state.selected_image.expect("selected")
+}
+
+fn server_tags(
+    h: &Harness<'_, EcrscopeApp>,
+    repo: &str,
+    digest: ecrscope::model::Digest,
+) -> Option<Vec<String>> {
+    h.state()
+        .worker()
+        .demo()
+        .and_then(|d| {
+            d.with_store(|s| {
+                s.repos
+                    .get(repo)
+                    .and_then(|r| r.images.iter().find(|i| i.digest == digest))
+                    .map(|i| i.tags.clone())
+            })
+        })
+        .flatten()
+}
+
+#[test]
+fn retag_an_image_and_refuse_a_bad_tag() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    let d = open_newest_image(&mut h, "hello-world");
+    let demo = h.state().worker().demo().expect("demo");
+    let puts = demo.knobs.count("PutImage");
+    h.get_by_role_and_label(Role::TextInput, "New tag").click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "New tag")
+        .type_text(".bad");
+    step_until(&mut h, 5, "tag rule", |h| {
+        h.query_by_label_contains("A tag starts with a letter, a digit or '_'.")
+            .is_some()
+    });
+    assert!(
+        h.get_by_label_contains("Add tag")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert_eq!(demo.knobs.count("PutImage"), puts, "no call for a bad tag");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "New tag")
+        .type_text("v9.9.9");
+    h.step();
+    h.step();
+    h.get_by_label_contains("Add tag").click();
+    step_until(&mut h, 10, "tag on the server", |h| {
+        server_tags(h, "hello-world", d).is_some_and(|t| t.contains(&"v9.9.9".to_owned()))
+    });
+    // The table shows it after the re-read.
+    step_until(&mut h, 10, "tag in the table", |h| {
+        h.query_all_by_label("v9.9.9").next().is_some()
+    });
+}
+
+#[test]
+fn remove_one_tag_keeps_the_image() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    let d = open_newest_image(&mut h, "hello-world");
+    let tags = server_tags(&h, "hello-world", d).expect("image");
+    assert!(
+        tags.contains(&"latest".to_owned()) && tags.len() >= 2,
+        "{tags:?}"
+    );
+    h.get_by_label("Remove tag latest").click();
+    step_until(&mut h, 5, "confirmation", |h| {
+        h.query_by_label("Remove tag latest?").is_some()
+    });
+    h.get_by_label("Confirm").click();
+    step_until(&mut h, 10, "tag gone", |h| {
+        server_tags(h, "hello-world", d).is_some_and(|t| !t.contains(&"latest".to_owned()))
+    });
+    assert!(
+        server_tags(&h, "hello-world", d).is_some(),
+        "the image stays"
+    );
+}
+
+#[test]
+fn delete_selected_images() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    open_newest_image(&mut h, "analytics/dashboard");
+    let count = |h: &Harness<'_, EcrscopeApp>| {
+        h.state()
+            .worker()
+            .demo()
+            .and_then(|d| d.with_store(|s| s.repos["analytics/dashboard"].images.len()))
+            .unwrap_or(0)
+    };
+    let before = count(&h);
+    // Ctrl-click two rows by their short digests.
+    let digests: Vec<String> = h
+        .state()
+        .state
+        .open_images()
+        .and_then(|ri| ri.list.shown())
+        .expect("images")
+        .iter()
+        .take(2)
+        .map(|i| i.digest.short())
+        .collect();
+    for d in &digests {
+        h.get_by_label(d).click_modifiers(egui::Modifiers::COMMAND);
+        h.step();
+    }
+    step_until(&mut h, 5, "selection", |h| {
+        h.query_by_label("Delete 2 selected").is_some()
+    });
+    // Past the double-click window, as a person's next click would be.
+    for _ in 0..40 {
+        h.step();
+    }
+    h.get_by_label("Delete 2 selected").click();
+    step_until(&mut h, 5, "confirmation", |h| {
+        h.query_by_label("Delete 2 images?").is_some()
+    });
+    h.get_by_label("Confirm").click();
+    step_until(&mut h, 10, "deleted on the server", |h| {
+        count(h) == before - 2
+    });
+}

@@ -355,6 +355,33 @@ impl AppState {
                     }
                 }
             }
+            Payload::ImagesChanged {
+                repository,
+                result,
+                what,
+            } => match result {
+                Ok(r) if r.failures.is_empty() => {
+                    self.notify(NoticeLevel::Success, format!("{repository}: {what}."))
+                }
+                Ok(r) => {
+                    let first: Vec<String> = r
+                        .failures
+                        .iter()
+                        .take(5)
+                        .map(|(id, why)| format!("{id}: {why}"))
+                        .collect();
+                    self.notify(
+                        NoticeLevel::Warning,
+                        format!(
+                            "{repository}: {} deleted, {} failed ({}).",
+                            r.deleted.len(),
+                            r.failures.len(),
+                            first.join("; ")
+                        ),
+                    );
+                }
+                Err(e) => self.notify(NoticeLevel::Error, format!("{repository}: {e}")),
+            },
             Payload::RepositoryCreated(result) => match result {
                 Ok(repo) => {
                     let name = repo.name.clone();

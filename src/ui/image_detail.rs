@@ -10,7 +10,12 @@ use crate::model::manifest::{ImageConfig, Manifest};
 use crate::model::{Digest, Image};
 use crate::state::{AppState, ImageDetailDoc, Requested};
 
-pub fn image_detail_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
+pub fn image_detail_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    retag: &mut String,
+    actions: &mut Vec<UiAction>,
+) {
     let (Some(key), Some(repo_name), Some(digest)) = (
         state.selected.as_ref(),
         state.selected_repository.as_deref(),
@@ -52,6 +57,8 @@ pub fn image_detail_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction
         .auto_shrink([false, false])
         .show(ui, |ui| {
             summary_ui(ui, img, &repo_uri);
+            ui.add_space(4.0);
+            actions_ui(ui, img, retag, actions);
             ui.add_space(style::GAP);
             match ri.details.get(&digest) {
                 None | Some(Requested::Idle) => {}
@@ -317,6 +324,77 @@ fn config_ui(ui: &mut Ui, c: &ImageConfig) {
                     .small(),
             )
             .on_hover_text(h.created.clone().unwrap_or_default());
+        }
+    });
+}
+
+/// Add a tag (PutImage with this manifest), remove one, delete the image.
+fn actions_ui(ui: &mut Ui, img: &Image, retag: &mut String, actions: &mut Vec<UiAction>) {
+    use crate::model::ImageId;
+    let palette = style::palette(ui.visuals());
+    let check = crate::validate::image_tag(retag.trim());
+    ui.horizontal(|ui| {
+        let l = ui.label("New tag");
+        ui.add(
+            egui::TextEdit::singleline(retag)
+                .id_salt("retag")
+                .hint_text("e.g. v1.2.3")
+                .desired_width(160.0),
+        )
+        .labelled_by(l.id);
+        if ui
+            .add_enabled(
+                check.is_ok(),
+                egui::Button::new(format!("{} Add tag", icon::TAG)),
+            )
+            .clicked()
+        {
+            actions.push(UiAction::RetagImage(img.digest, retag.trim().to_owned()));
+            retag.clear();
+        }
+    });
+    if let (Err(e), false) = (&check, retag.is_empty()) {
+        ui.colored_label(palette.error, format!("{} {e}", icon::WARNING));
+    }
+    ui.horizontal_wrapped(|ui| {
+        for t in &img.tags {
+            let name = format!("Remove tag {t}");
+            if widgets::icon_button(ui, icon::X, &name).clicked() {
+                let last = img.tags.len() == 1;
+                let body = if last {
+                    format!("'{t}' is this image's only tag: ECR deletes the image with it.")
+                } else {
+                    format!(
+                        "The image keeps its other tags ({}).",
+                        img.tags
+                            .iter()
+                            .filter(|x| *x != t)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                actions.push(UiAction::Confirm {
+                    title: format!("Remove tag {t}?"),
+                    body,
+                    action: Box::new(UiAction::DeleteImages(vec![ImageId::Tag(t.clone())])),
+                });
+            }
+        }
+        if widgets::icon_button(ui, icon::TRASH, "Delete image").clicked() {
+            let tags = if img.tags.is_empty() {
+                "untagged".to_owned()
+            } else {
+                img.tags.join(", ")
+            };
+            actions.push(UiAction::Confirm {
+                title: format!("Delete image {}?", img.digest.short()),
+                body: format!(
+                    "The image ({tags}, {}) is deleted with all its tags. This cannot be undone.",
+                    widgets::human_size(img.size_bytes)
+                ),
+                action: Box::new(UiAction::DeleteImages(vec![ImageId::Digest(img.digest)])),
+            });
         }
     });
 }

@@ -66,16 +66,13 @@ pub fn images_ui(
         .and_then(|l| l.iter().find(|r| r.name == repo_name))
         .cloned();
 
-    // Header: name, URI, push commands.
+    // Header: name and actions; the URI on its own line, truncated, so no
+    // row grows wider than the space left by the details pane.
     ui.horizontal(|ui| {
         if widgets::icon_only_button(ui, icon::BACK, "Back to repositories").clicked() {
             actions.push(UiAction::SelectRepository(None));
         }
-        ui.heading(RichText::new(&repo_name).strong());
-        if let Some(r) = &repo {
-            widgets::copy_button(ui, "repository URI", &r.uri);
-            ui.label(RichText::new(&r.uri).monospace().color(palette.muted));
-        }
+        ui.add(egui::Label::new(RichText::new(&repo_name).heading().strong()).truncate());
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if widgets::icon_button(ui, icon::TERMINAL, "Push commands").clicked() {
                 actions.push(UiAction::OpenPushCommands);
@@ -85,9 +82,19 @@ pub fn images_ui(
             }
         });
     });
+    if let Some(r) = &repo {
+        ui.horizontal(|ui| {
+            widgets::copy_button(ui, "repository URI", &r.uri);
+            ui.add(
+                egui::Label::new(RichText::new(&r.uri).monospace().color(palette.muted)).truncate(),
+            )
+            .on_hover_text(&r.uri);
+        });
+    }
 
     // Search and toggles.
-    ui.horizontal(|ui| {
+    // Wraps rather than running under the details pane when space is short.
+    ui.horizontal_wrapped(|ui| {
         let r = ui.add(
             egui::TextEdit::singleline(&mut state.image_filter.text)
                 .id_salt("image_search")
@@ -108,6 +115,15 @@ pub fn images_ui(
             ui.label(format!("{} selected", view.selection.len()));
             if ui.small_button("Clear").clicked() {
                 view.selection.clear();
+            }
+            let n = view.selection.len();
+            if widgets::icon_button(ui, icon::TRASH, &format!("Delete {n} selected")).clicked() {
+                let ids: Vec<crate::model::ImageId> = view.selection.iter().map(|d| crate::model::ImageId::Digest(*d)).collect();
+                actions.push(UiAction::Confirm {
+                    title: format!("Delete {n} images?"),
+                    body: format!("The {n} selected images are deleted with all their tags (in batches of 100). This cannot be undone."),
+                    action: Box::new(UiAction::DeleteImages(ids)),
+                });
             }
         }
     });

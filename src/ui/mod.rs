@@ -46,6 +46,15 @@ pub enum UiAction {
     Forward,
     /// Auto-refresh interval for a registry, in seconds (0 = off).
     SetAutoRefresh(RegistryKey, u64),
+    /// Put the open image's manifest under a new tag.
+    RetagImage(Digest, String),
+    /// Ask for confirmation, then run the action.
+    Confirm {
+        title: String,
+        body: String,
+        action: Box<UiAction>,
+    },
+    DeleteImages(Vec<crate::model::ImageId>),
     OpenRepoSettings(String),
     ApplyTagMutability(String, crate::model::TagMutabilitySetting),
     SetScanOnPush(String, bool),
@@ -70,6 +79,12 @@ pub struct ViewState {
     pub push_commands: Option<(push_commands::Tool, push_commands::PushTarget)>,
     pub palette: Option<palette::PaletteView>,
     pub repo_settings: Option<repo_settings::RepoSettingsForm>,
+    /// A pending confirmation: title, text, and what runs on yes.
+    pub confirm: Option<(String, String, UiAction)>,
+    /// Whether the confirmation has been drawn at least once.
+    pub confirm_shown: bool,
+    /// The new-tag field of the image details.
+    pub retag: String,
     pub create_repo: Option<create_repository::CreateRepoForm>,
     pub delete_repo: Option<create_repository::DeleteRepoForm>,
     pub theme: ThemePref,
@@ -98,7 +113,9 @@ pub fn main_ui(
             .default_size(460.0)
             .min_size(300.0)
             .max_size(720.0)
-            .show(ui, |ui| image_detail::image_detail_ui(ui, state, actions));
+            .show(ui, |ui| {
+                image_detail::image_detail_ui(ui, state, &mut view.retag, actions)
+            });
     }
     egui::CentralPanel::default().show(ui, |ui| {
         if state.selected_registry().is_some_and(|r| r.spec.is_demo()) {

@@ -123,6 +123,32 @@ pub fn status_dot(ui: &mut Ui, color: egui::Color32) {
     ui.painter().circle_filled(rect.center(), 4.0, color);
 }
 
+/// A yes/no confirmation. `Some(true)` to go ahead, `Some(false)` to cancel.
+///
+/// `just_opened`: the click that opened the dialog may have landed outside it,
+/// on what is now the backdrop; in that first frame it must not close it.
+pub fn confirm_ui(ctx: &egui::Context, title: &str, body: &str, just_opened: bool) -> Option<bool> {
+    let mut answer = None;
+    let modal = egui::Modal::new(egui::Id::unique("confirm")).show(ctx, |ui| {
+        ui.set_width(420.0);
+        ui.heading(title);
+        ui.label(body);
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Confirm").clicked() {
+                answer = Some(true);
+            }
+            if ui.button("Cancel").clicked() {
+                answer = Some(false);
+            }
+        });
+    });
+    if !just_opened && modal.should_close() && answer.is_none() {
+        answer = Some(false);
+    }
+    answer
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
