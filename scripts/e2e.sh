@@ -40,6 +40,13 @@ xdotool search --name '^ecrscope$' >/dev/null 2>&1 || { echo "FAIL: no ecrscope 
 sleep 4
 kill -0 \$app 2>/dev/null || { echo "FAIL: ecrscope exited"; cat "$OUT/app.log"; exit 1; }
 import -window root "$OUT/moto.png"
+# Flip tag immutability with clicks, as a user would (1280x800 window, no
+# demo banner): the first row's mutability cell (payments/checkout) opens its
+# settings; pick "Immutable"; apply.
+xdotool mousemove 690 137 click 1; sleep 1.5
+xdotool mousemove 347 178 click 1; sleep 0.7
+xdotool mousemove 413 310 click 1; sleep 3
+import -window root "$OUT/moto-immutable.png"
 kill \$app; wait \$app 2>/dev/null
 exit 0
 RUN
@@ -51,4 +58,8 @@ requests_after=$(grep -c 'POST / ' target/moto.log 2>/dev/null || echo 0)
 sd=$(convert "$OUT/moto.png" -colorspace Gray -format '%[fx:standard_deviation]' info:)
 python3 -c "import sys; sys.exit(0 if float('$sd') > 0.05 else 1)" || { echo "FAIL: screenshot is blank (sd=$sd)"; exit 1; }
 echo "e2e: window up, $((requests_after - requests_before)) requests to moto, screenshot $OUT/moto.png"
-echo "1 passed, 0 failed"
+# The independent client says what the server holds now.
+mode=$(aws_ ecr describe-repositories --repository-names payments/checkout --query 'repositories[0].imageTagMutability' --output text)
+[ "$mode" = "IMMUTABLE" ] || { echo "FAIL: payments/checkout is $mode after the clicks (see $OUT/moto-immutable.png)"; exit 1; }
+echo "e2e: immutability flipped in the GUI, aws ecr describe-repositories says $mode"
+echo "2 passed, 0 failed"

@@ -77,7 +77,10 @@ impl EcrscopeApp {
             worker,
             events,
             settings,
-            toasts: egui_notify::Toasts::default(),
+            // Bottom right: clear of the toolbar and the table headers.
+            toasts: egui_notify::Toasts::default()
+                .with_anchor(egui_notify::Anchor::BottomRight)
+                .with_margin(egui::vec2(12.0, 36.0)),
             force_demo: opts.force_demo,
             history: History::default(),
             last_refresh: std::collections::HashMap::new(),
@@ -622,6 +625,37 @@ impl EcrscopeApp {
                     });
                 }
             }
+            UiAction::OpenScanning => {
+                if let Some(cfg) = self
+                    .state
+                    .selected_registry()
+                    .and_then(|r| r.scanning.shown())
+                    .map(|(c, _)| c.clone())
+                {
+                    self.view.scanning =
+                        Some(crate::ui::scanning_config::ScanningForm::from_config(&cfg));
+                }
+            }
+            UiAction::ApplyScanning(config) => {
+                if let Some(key) = self.state.selected.clone() {
+                    let reg = self.state.registry(&key);
+                    let busy = reg.is_none_or(|r| r.scanning.is_loading());
+                    let spec = reg.map(|r| r.spec.clone());
+                    let names: Vec<String> = reg
+                        .and_then(|r| r.repositories.shown())
+                        .map(|l| l.iter().map(|r| r.name.clone()).collect())
+                        .unwrap_or_default();
+                    if let (false, Some(spec)) = (busy, spec)
+                        && let Some(id) = self.send(Command::PutScanning {
+                            registry: spec,
+                            config,
+                            repositories: names,
+                        })
+                            && let Some(r) = self.state.registry_mut(&key) {
+                                r.scanning.start(id);
+                            }
+                }
+            }
             UiAction::OpenRepoSettings(name) => {
                 if let Some(r) = self.find_repo(&name) {
                     self.view.repo_settings =
@@ -741,6 +775,26 @@ impl EcrscopeApp {
                     }
                 }
                 _ => self.view.repo_settings = None,
+            }
+        }
+        if let Some(form) = &mut self.view.scanning {
+            let reg = self.state.selected_registry();
+            let pending = reg.is_some_and(|r| r.scanning.is_loading());
+            let error = reg
+                .and_then(|r| r.scanning.error())
+                .map(ToString::to_string);
+            // After a save, the form follows what the server holds.
+            if let Some((cfg, _)) = reg.and_then(|r| r.scanning.shown()) {
+                form.server_type = cfg.scan_type;
+            }
+            if !crate::ui::scanning_config::scanning_ui(
+                ctx,
+                form,
+                pending,
+                error.as_deref(),
+                &mut actions,
+            ) {
+                self.view.scanning = None;
             }
         }
         if let Some((title, body, action)) = self.view.confirm.clone() {

@@ -72,6 +72,13 @@ pub enum Command {
         repository: String,
         change: RepoChange,
     },
+    /// PutRegistryScanningConfiguration, then the re-read of the registry
+    /// and per-repository configuration.
+    PutScanning {
+        registry: RegistrySpec,
+        config: RegistryScanningConfig,
+        repositories: Vec<String>,
+    },
     /// PutImage with the existing manifest under a new tag.
     RetagImage {
         registry: RegistrySpec,
@@ -150,6 +157,8 @@ pub enum Payload {
         reread: Option<Repository>,
     },
     RepositoryCreated(Result<Repository, EcrError>),
+    /// The outcome of a scanning change, with the configuration re-read.
+    ScanningSaved(Result<(RegistryScanningConfig, Vec<RepoScanConfig>), EcrError>),
     /// An image operation finished: what to tell the user, and what failed.
     ImagesChanged {
         repository: String,
@@ -636,6 +645,25 @@ impl Inner {
                     },
                 )
                 .await;
+            }
+            Command::PutScanning {
+                registry,
+                config,
+                repositories,
+            } => {
+                let key = Some(registry.key());
+                let result = async {
+                    let c = self.client(&registry).await?;
+                    let cfg = ecr::put_registry_scanning_configuration(&c, &config).await?;
+                    let per = if repositories.is_empty() {
+                        Vec::new()
+                    } else {
+                        ecr::batch_get_repository_scanning_configuration(&c, &repositories).await?
+                    };
+                    Ok((cfg, per))
+                }
+                .await;
+                self.emit(id, key, Payload::ScanningSaved(result)).await;
             }
             Command::CreateRepository { registry, new } => {
                 let key = Some(registry.key());

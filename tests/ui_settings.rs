@@ -396,3 +396,38 @@ fn delete_selected_images() {
         count(h) == before - 2
     });
 }
+
+#[test]
+fn switching_scan_type_warns_then_applies() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    step_until(&mut h, 10, "scanning loaded", |h| {
+        h.state()
+            .state
+            .selected_registry()
+            .is_some_and(|r| r.scanning.shown().is_some())
+    });
+    h.state_mut().handle(ecrscope::ui::UiAction::OpenScanning);
+    step_until(&mut h, 5, "dialog", |h| {
+        h.query_by_label("Registry scanning").is_some()
+    });
+    h.get_by_role_and_label(Role::RadioButton, "Enhanced (Amazon Inspector, continuous)")
+        .click();
+    step_until(&mut h, 5, "warning", |h| {
+        h.query_by_label_contains("hides the earlier scan results until you switch back")
+            .is_some()
+    });
+    h.get_by_label("Apply scanning configuration").click();
+    step_until(&mut h, 10, "saved on the server", |h| {
+        h.state()
+            .worker()
+            .demo()
+            .and_then(|d| d.with_store(|s| s.scan_type.clone()))
+            .as_deref()
+            == Some("ENHANCED")
+    });
+    step_until(&mut h, 10, "warning gone once the server agrees", |h| {
+        h.query_by_label_contains("hides the earlier scan results")
+            .is_none()
+    });
+}

@@ -382,6 +382,32 @@ impl AppState {
                 }
                 Err(e) => self.notify(NoticeLevel::Error, format!("{repository}: {e}")),
             },
+            Payload::ScanningSaved(result) => {
+                let Some(reg) = registry.as_ref().and_then(|k| self.registry_mut(k)) else {
+                    return;
+                };
+                let ok = result.is_ok();
+                let changed = match result {
+                    Ok(v) => reg.scanning.finish(request, v),
+                    Err(e) => reg.scanning.fail(request, e),
+                };
+                if changed {
+                    let msg = match (ok, reg.scanning.error()) {
+                        (true, _) => (
+                            NoticeLevel::Success,
+                            "Scanning configuration saved.".to_owned(),
+                        ),
+                        (false, Some(e)) => {
+                            (NoticeLevel::Error, format!("Scanning configuration: {e}"))
+                        }
+                        (false, None) => (
+                            NoticeLevel::Error,
+                            "Scanning configuration was not saved.".to_owned(),
+                        ),
+                    };
+                    self.notify(msg.0, msg.1);
+                }
+            }
             Payload::RepositoryCreated(result) => match result {
                 Ok(repo) => {
                     let name = repo.name.clone();

@@ -9,6 +9,7 @@ pub mod palette;
 pub mod push_commands;
 pub mod repo_settings;
 mod repositories;
+pub mod scanning_config;
 mod sidebar;
 mod status_bar;
 pub mod style;
@@ -55,6 +56,8 @@ pub enum UiAction {
         action: Box<UiAction>,
     },
     DeleteImages(Vec<crate::model::ImageId>),
+    OpenScanning,
+    ApplyScanning(crate::model::RegistryScanningConfig),
     OpenRepoSettings(String),
     ApplyTagMutability(String, crate::model::TagMutabilitySetting),
     SetScanOnPush(String, bool),
@@ -79,6 +82,7 @@ pub struct ViewState {
     pub push_commands: Option<(push_commands::Tool, push_commands::PushTarget)>,
     pub palette: Option<palette::PaletteView>,
     pub repo_settings: Option<repo_settings::RepoSettingsForm>,
+    pub scanning: Option<scanning_config::ScanningForm>,
     /// A pending confirmation: title, text, and what runs on yes.
     pub confirm: Option<(String, String, UiAction)>,
     /// Whether the confirmation has been drawn at least once.

@@ -50,6 +50,16 @@ pub fn entries(state: &AppState) -> Vec<Entry> {
             action: UiAction::SetTheme(ThemePref::System),
         },
     ];
+    out.push(Entry {
+        label: "Scanning configuration".into(),
+        kind: "action",
+        action: UiAction::OpenScanning,
+    });
+    out.push(Entry {
+        label: "New repository".into(),
+        kind: "action",
+        action: UiAction::OpenCreateRepository(None),
+    });
     if state.selected_repository.is_some() {
         out.push(Entry {
             label: "Push commands".into(),

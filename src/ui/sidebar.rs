@@ -104,6 +104,13 @@ pub fn sidebar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                     if ui.button(format!("{} Refresh", icon::REFRESH)).clicked() {
                         actions.push(UiAction::RefreshRegistry(key.clone()));
                     }
+                    if ui
+                        .button(format!("{} Scanning configuration…", icon::SHIELD_CHECK))
+                        .clicked()
+                    {
+                        actions.push(UiAction::SelectRegistry(key.clone()));
+                        actions.push(UiAction::OpenScanning);
+                    }
                     let current = state.auto_refresh.get(&key.0).copied().unwrap_or(0);
                     ui.menu_button(
                         format!(
