@@ -651,9 +651,27 @@ impl EcrscopeApp {
                             config,
                             repositories: names,
                         })
-                            && let Some(r) = self.state.registry_mut(&key) {
-                                r.scanning.start(id);
-                            }
+                        && let Some(r) = self.state.registry_mut(&key)
+                    {
+                        r.scanning.start(id);
+                    }
+                }
+            }
+            UiAction::OpenBulk(names) => {
+                self.view.bulk = Some(crate::ui::bulk::BulkForm::new(names))
+            }
+            UiAction::ApplyBulk(names, change) => {
+                for n in names {
+                    // A fresh start: old errors would read as this run's.
+                    if let Some(r) = self
+                        .state
+                        .selected
+                        .clone()
+                        .and_then(|k| self.state.registry_mut(&k))
+                    {
+                        r.change_errors.remove(&n);
+                    }
+                    self.change_repository(&n, change.clone());
                 }
             }
             UiAction::OpenRepoSettings(name) => {
@@ -795,6 +813,15 @@ impl EcrscopeApp {
                 &mut actions,
             ) {
                 self.view.scanning = None;
+            }
+        }
+        if let Some(form) = &mut self.view.bulk {
+            let keep = match self.state.selected_registry() {
+                Some(reg) => crate::ui::bulk::bulk_ui(ctx, form, reg, &mut actions),
+                None => false,
+            };
+            if !keep {
+                self.view.bulk = None;
             }
         }
         if let Some((title, body, action)) = self.view.confirm.clone() {

@@ -431,3 +431,45 @@ fn switching_scan_type_warns_then_applies() {
             .is_none()
     });
 }
+
+#[test]
+fn bulk_settings_preview_then_results_per_repository() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    for name in ["data/etl-runner", "data/spark-jobs"] {
+        h.get_by_label(name)
+            .click_modifiers(egui::Modifiers::COMMAND);
+        for _ in 0..30 {
+            h.step();
+        }
+    }
+    step_until(&mut h, 5, "bulk button", |h| {
+        h.query_by_label("Bulk settings for 2").is_some()
+    });
+    h.get_by_label("Bulk settings for 2").click();
+    step_until(&mut h, 5, "dialog", |h| {
+        h.query_by_label("Bulk settings for 2 repositories")
+            .is_some()
+    });
+    // The preview: both are mutable now, immutable after.
+    assert!(h.query_all_by_label("Mutable").count() >= 2);
+    let demo = h.state().worker().demo().expect("demo");
+    demo.knobs.inject(Fault {
+        operation: Some("PutImageTagMutability".into()),
+        kind: FaultKind::AccessDenied,
+        count: 1,
+    });
+    h.get_by_label("Apply to 2 repositories").click();
+    step_until(&mut h, 10, "results", |h| {
+        h.query_all_by_label_contains(" done").next().is_some()
+            && h.query_all_by_label_contains(" failed").next().is_some()
+    });
+    let modes: Vec<String> = ["data/etl-runner", "data/spark-jobs"]
+        .iter()
+        .map(|r| server_mutability(&h, r))
+        .collect();
+    assert!(
+        modes.contains(&"IMMUTABLE".to_owned()) && modes.contains(&"MUTABLE".to_owned()),
+        "one applied, one refused: {modes:?}"
+    );
+}

@@ -2,6 +2,7 @@
 //! never touch the SDK, never block.
 
 pub mod add_registry;
+pub mod bulk;
 pub mod create_repository;
 mod image_detail;
 pub mod images;
@@ -58,6 +59,8 @@ pub enum UiAction {
     DeleteImages(Vec<crate::model::ImageId>),
     OpenScanning,
     ApplyScanning(crate::model::RegistryScanningConfig),
+    OpenBulk(Vec<String>),
+    ApplyBulk(Vec<String>, crate::worker::RepoChange),
     OpenRepoSettings(String),
     ApplyTagMutability(String, crate::model::TagMutabilitySetting),
     SetScanOnPush(String, bool),
@@ -82,6 +85,7 @@ pub struct ViewState {
     pub push_commands: Option<(push_commands::Tool, push_commands::PushTarget)>,
     pub palette: Option<palette::PaletteView>,
     pub repo_settings: Option<repo_settings::RepoSettingsForm>,
+    pub bulk: Option<bulk::BulkForm>,
     pub scanning: Option<scanning_config::ScanningForm>,
     /// A pending confirmation: title, text, and what runs on yes.
     pub confirm: Option<(String, String, UiAction)>,

@@ -13,6 +13,9 @@ use crate::state::{AppState, RegistryState, RepoColumn, repo_rows};
 #[derive(Debug, Default)]
 pub struct RepoTableView {
     pub focus_search: bool,
+    /// Ctrl/Shift-click selection, for bulk settings.
+    pub selection: std::collections::BTreeSet<String>,
+    anchor: Option<usize>,
     /// Keyboard cursor (row position); Enter opens it.
     pub cursor: Option<usize>,
     scroll_to: Option<usize>,
@@ -57,6 +60,16 @@ pub fn repositories_ui(
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if widgets::icon_button(ui, icon::PLUS, "New repository").clicked() {
                 actions.push(UiAction::OpenCreateRepository(None));
+            }
+            if !view.selection.is_empty() {
+                let n = view.selection.len();
+                if widgets::icon_button(ui, icon::GEAR, &format!("Bulk settings for {n}")).clicked()
+                {
+                    actions.push(UiAction::OpenBulk(view.selection.iter().cloned().collect()));
+                }
+                if ui.small_button("Clear selection").clicked() {
+                    view.selection.clear();
+                }
             }
         });
     });
@@ -194,7 +207,8 @@ pub fn repositories_ui(
                 let r = &repos[rows[row.index()]];
                 row.set_selected(
                     selected_repo.as_deref() == Some(r.name.as_str())
-                        || cursor == Some(row.index()),
+                        || cursor == Some(row.index())
+                        || view.selection.contains(&r.name),
                 );
                 row.col(|ui| {
                     let (ns, name) = r
@@ -263,7 +277,21 @@ pub fn repositories_ui(
                     ui.label(RichText::new(&r.uri).monospace().color(palette.muted));
                 });
                 if row.response().clicked() {
-                    actions.push(UiAction::SelectRepository(Some(r.name.clone())));
+                    let mods = row.response().ctx.input(|i| i.modifiers);
+                    let pos = row.index();
+                    if mods.command {
+                        if !view.selection.remove(&r.name) {
+                            view.selection.insert(r.name.clone());
+                        }
+                        view.anchor = Some(pos);
+                    } else if mods.shift {
+                        let from = view.anchor.unwrap_or(pos);
+                        let (a, b) = (from.min(pos), from.max(pos));
+                        view.selection =
+                            rows[a..=b].iter().map(|&i| repos[i].name.clone()).collect();
+                    } else {
+                        actions.push(UiAction::SelectRepository(Some(r.name.clone())));
+                    }
                 }
                 row.response().context_menu(|ui| {
                     if ui.button(format!("{} Open", icon::PACKAGE)).clicked() {

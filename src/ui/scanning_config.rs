@@ -42,9 +42,6 @@ impl ScanningForm {
     /// The configuration to send, or one message per rule (and overall).
     pub fn check(&self) -> Result<RegistryScanningConfig, Vec<Option<String>>> {
         let mut errors = vec![None; self.rules.len().max(1)];
-        if self.rules.len() > 2 {
-            errors[0] = Some("At most 2 scanning rules.".into());
-        }
         let mut rules = Vec::new();
         for (i, (freq, text)) in self.rules.iter().enumerate() {
             let filters: Vec<String> = text
@@ -77,6 +74,10 @@ impl ScanningForm {
                 frequency: *freq,
                 filters,
             });
+        }
+        // After the per-rule checks, so they cannot overwrite it.
+        if self.rules.len() > 2 {
+            errors[0] = Some("At most 2 scanning rules.".into());
         }
         if errors.iter().any(Option::is_some) {
             return Err(errors);

@@ -1,0 +1,245 @@
+//! Bulk settings: apply tag mutability (with filters) or scan on push to
+//! several repositories, after a preview of each one's current and new value;
+//! afterwards, a result per repository.
+
+use egui::{RichText, Ui};
+
+use super::UiAction;
+use super::repo_settings::{self, RepoSettingsForm};
+use super::style::{self, icon};
+use crate::model::{Repository, TagMutability};
+use crate::state::RegistryState;
+use crate::worker::RepoChange;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BulkWhat {
+    Mutability,
+    ScanOnPush,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BulkForm {
+    pub repositories: Vec<String>,
+    pub what: BulkWhat,
+    pub mutability: RepoSettingsForm,
+    pub scan_on_push: bool,
+    /// Set once applied: the dialog then shows results.
+    pub applied: bool,
+}
+
+impl BulkForm {
+    pub fn new(repositories: Vec<String>) -> Self {
+        Self {
+            repositories,
+            what: BulkWhat::Mutability,
+            mutability: RepoSettingsForm {
+                repository: String::new(),
+                mode: TagMutability::Immutable,
+                filters: vec![String::new()],
+            },
+            scan_on_push: true,
+            applied: false,
+        }
+    }
+
+    /// The change to send, if the form is valid.
+    pub fn change(&self) -> Option<RepoChange> {
+        match self.what {
+            BulkWhat::Mutability => self.mutability.check().ok().map(RepoChange::TagMutability),
+            BulkWhat::ScanOnPush => Some(RepoChange::ScanOnPush(self.scan_on_push)),
+        }
+    }
+
+    /// (repository, current value, new value) for the preview.
+    pub fn preview(&self, repos: &[Repository]) -> Vec<(String, String, String)> {
+        let new = match self.change() {
+            Some(RepoChange::TagMutability(s)) => label(&s),
+            Some(RepoChange::ScanOnPush(on)) => on_off(on).to_owned(),
+            None => "—".to_owned(),
+        };
+        self.repositories
+            .iter()
+            .map(|name| {
+                let current = repos.iter().find(|r| &r.name == name).map_or_else(
+                    || "unknown".to_owned(),
+                    |r| match self.what {
+                        BulkWhat::Mutability => label(&r.tag_mutability),
+                        BulkWhat::ScanOnPush => on_off(r.scan_on_push).to_owned(),
+                    },
+                );
+                (name.clone(), current, new.clone())
+            })
+            .collect()
+    }
+}
+
+fn label(s: &crate::model::TagMutabilitySetting) -> String {
+    if s.exclusion_filters.is_empty() {
+        s.mode.label().to_owned()
+    } else {
+        format!("{} ({})", s.mode.label(), s.exclusion_filters.join(", "))
+    }
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b { "scan on push" } else { "no scan on push" }
+}
+
+pub fn bulk_ui(
+    ctx: &egui::Context,
+    form: &mut BulkForm,
+    reg: &RegistryState,
+    actions: &mut Vec<UiAction>,
+) -> bool {
+    let mut open = true;
+    let repos = reg
+        .repositories
+        .shown()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let id = egui::Id::unique("bulk_settings");
+    let area =
+        egui::Modal::default_area(id).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 60.0));
+    let modal = egui::Modal::new(id).area(area).show(ctx, |ui: &mut Ui| {
+        ui.set_width(620.0);
+        let palette = style::palette(ui.visuals());
+        ui.heading(format!(
+            "Bulk settings for {} repositories",
+            form.repositories.len()
+        ));
+        ui.add_enabled_ui(!form.applied, |ui| {
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut form.what, BulkWhat::Mutability, "Tag immutability");
+                ui.radio_value(&mut form.what, BulkWhat::ScanOnPush, "Scan on push");
+            });
+            match form.what {
+                BulkWhat::Mutability => {
+                    ui.horizontal_wrapped(|ui| {
+                        for mode in TagMutability::ALL {
+                            ui.radio_value(&mut form.mutability.mode, mode, mode.label())
+                                .on_hover_text(repo_settings::explain(mode));
+                        }
+                    });
+                    if form.mutability.mode.needs_filters() {
+                        let mut joined = form.mutability.filters.join(", ");
+                        let l = ui.label("Exclusion filters (comma-separated)");
+                        if ui
+                            .add(
+                                egui::TextEdit::singleline(&mut joined)
+                                    .id_salt("bulk_filters")
+                                    .desired_width(360.0),
+                            )
+                            .labelled_by(l.id)
+                            .changed()
+                        {
+                            form.mutability.filters =
+                                joined.split(',').map(|s| s.trim().to_owned()).collect();
+                        }
+                        if let Err((per, overall)) = form.mutability.check()
+                            && let Some(m) = overall.or_else(|| per.into_iter().flatten().next()) {
+                                ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
+                            }
+                    }
+                }
+                BulkWhat::ScanOnPush => {
+                    ui.checkbox(&mut form.scan_on_push, "Scan on push");
+                }
+            }
+        });
+        ui.separator();
+        egui::Grid::new("bulk_preview")
+            .num_columns(4)
+            .striped(true)
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                ui.label(RichText::new("Repository").strong());
+                ui.label(RichText::new("Now").strong());
+                ui.label(RichText::new("New").strong());
+                ui.label(RichText::new(if form.applied { "Result" } else { "" }).strong());
+                ui.end_row();
+                for (name, current, new) in form.preview(repos) {
+                    ui.label(&name);
+                    ui.label(current);
+                    ui.label(new);
+                    if form.applied {
+                        if reg.pending.contains_key(&name) {
+                            ui.spinner();
+                        } else if let Some(e) = reg.change_errors.get(&name) {
+                            ui.colored_label(palette.error, format!("{} failed", icon::ERROR))
+                                .on_hover_text(e);
+                        } else {
+                            ui.colored_label(palette.ok, format!("{} done", icon::OK));
+                        }
+                    } else {
+                        ui.label("");
+                    }
+                    ui.end_row();
+                }
+            });
+        ui.add_space(style::GAP);
+        ui.horizontal(|ui| {
+            let change = form.change();
+            if !form.applied
+                && ui
+                    .add_enabled(
+                        change.is_some(),
+                        egui::Button::new(format!(
+                            "Apply to {} repositories",
+                            form.repositories.len()
+                        )),
+                    )
+                    .clicked()
+                && let Some(c) = change {
+                    actions.push(UiAction::ApplyBulk(form.repositories.clone(), c));
+                    form.applied = true;
+                }
+            if ui.button("Close").clicked() {
+                open = false;
+            }
+        });
+    });
+    if modal.should_close() {
+        open = false;
+    }
+    open
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_lists_current_and_new() {
+        let mut r = Repository {
+            name: "a".into(),
+            arn: String::new(),
+            registry_id: String::new(),
+            uri: String::new(),
+            created_at: None,
+            tag_mutability: Default::default(),
+            encryption: Default::default(),
+            scan_on_push: false,
+        };
+        let b = Repository {
+            name: "b".into(),
+            scan_on_push: true,
+            ..r.clone()
+        };
+        r.tag_mutability.mode = TagMutability::Immutable;
+        let mut f = BulkForm::new(vec!["a".into(), "b".into(), "gone".into()]);
+        let p = f.preview(&[r.clone(), b.clone()]);
+        assert_eq!(p[0], ("a".into(), "Immutable".into(), "Immutable".into()));
+        assert_eq!(p[1].1, "Mutable");
+        assert_eq!(p[2].1, "unknown");
+        f.what = BulkWhat::ScanOnPush;
+        f.scan_on_push = false;
+        let p = f.preview(&[r, b]);
+        assert_eq!(
+            p[1],
+            ("b".into(), "scan on push".into(), "no scan on push".into())
+        );
+        f.what = BulkWhat::Mutability;
+        f.mutability.mode = TagMutability::MutableWithExclusion;
+        assert_eq!(f.change(), None, "exclusion modes need filters");
+    }
+}
