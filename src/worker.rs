@@ -329,6 +329,30 @@ impl Inner {
             })
     }
 
+    /// Follows `nextToken` page by page, sending each page as an event as
+    /// soon as it arrives; returns how many items came.
+    async fn stream_pages<T, Fut>(
+        &self,
+        id: RequestId,
+        key: &Option<RegistryKey>,
+        mut fetch: impl FnMut(Option<String>) -> Fut,
+        page_event: impl Fn(Vec<T>) -> Payload,
+    ) -> Result<usize, EcrError>
+    where
+        Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), EcrError>>,
+    {
+        let (mut token, mut total) = (None, 0);
+        loop {
+            let (page, next) = fetch(token).await?;
+            total += page.len();
+            self.emit(id, key.clone(), page_event(page)).await;
+            match next {
+                Some(t) => token = Some(t),
+                None => return Ok(total),
+            }
+        }
+    }
+
     /// The client for a registry, made on first use.
     async fn client(&self, spec: &RegistrySpec) -> Result<EcrClient, EcrError> {
         if spec.region.is_empty() {
@@ -390,22 +414,14 @@ impl Inner {
                     Err(e) => return self.emit(id, key, Payload::RepositoriesDone(Err(e))).await,
                 };
                 // Each page goes to the UI as it arrives.
-                let mut token = None;
-                let mut total = 0;
-                let result = loop {
-                    match ecr::describe_repositories_page(&client, token).await {
-                        Ok((page, next)) => {
-                            total += page.len();
-                            self.emit(id, key.clone(), Payload::RepositoriesPage(page))
-                                .await;
-                            match next {
-                                Some(t) => token = Some(t),
-                                None => break Ok(total),
-                            }
-                        }
-                        Err(e) => break Err(e),
-                    }
-                };
+                let result = self
+                    .stream_pages(
+                        id,
+                        &key,
+                        |token| ecr::describe_repositories_page(&client, token),
+                        Payload::RepositoriesPage,
+                    )
+                    .await;
                 self.emit(id, key, Payload::RepositoriesDone(result)).await;
             }
             Command::LoadScanning {
@@ -448,29 +464,17 @@ impl Inner {
                 };
                 // Pages of one repository are sequential; each goes to the UI
                 // as it arrives, so the table is usable after one round trip.
-                let mut token = None;
-                let mut total = 0;
-                let result = loop {
-                    match ecr::describe_images_page(&client, &repository, token).await {
-                        Ok((images, next)) => {
-                            total += images.len();
-                            self.emit(
-                                id,
-                                key.clone(),
-                                Payload::ImagesPage {
-                                    repository: repository.clone(),
-                                    images,
-                                },
-                            )
-                            .await;
-                            match next {
-                                Some(t) => token = Some(t),
-                                None => break Ok(total),
-                            }
-                        }
-                        Err(e) => break Err(e),
-                    }
-                };
+                let result = self
+                    .stream_pages(
+                        id,
+                        &key,
+                        |token| ecr::describe_images_page(&client, &repository, token),
+                        |images| Payload::ImagesPage {
+                            repository: repository.clone(),
+                            images,
+                        },
+                    )
+                    .await;
                 self.emit(id, key, Payload::ImagesDone { repository, result })
                     .await;
             }

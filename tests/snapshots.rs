@@ -6,36 +6,20 @@
 
 use std::time::{Duration, Instant};
 
-use ecrscope::app::{AppOptions, EcrscopeApp};
-use ecrscope::profiles::Discovery;
-use ecrscope::worker::WorkerConfig;
+mod common;
+
+use common::ui::{demo_app, runtime};
+use ecrscope::app::EcrscopeApp;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
 fn harness(rt: &tokio::runtime::Runtime, theme: egui::Theme) -> Harness<'static, EcrscopeApp> {
-    let handle = rt.handle().clone();
-    let opts = AppOptions {
-        force_demo: false,
-        reset_settings: true,
-        worker: WorkerConfig {
-            fixed_discovery: Some(Discovery::default()),
-            ..WorkerConfig::default()
-        },
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_theme(theme)
-        .wgpu()
-        .build_eframe(move |cc| EcrscopeApp::new(cc, &handle, opts));
+    let mut h = demo_app(rt, |b| {
+        b.with_size(egui::vec2(1280.0, 800.0))
+            .with_theme(theme)
+            .wgpu()
+    });
     let pref = match theme {
         egui::Theme::Dark => ecrscope::settings::ThemePref::Dark,
         egui::Theme::Light => ecrscope::settings::ThemePref::Light,

@@ -2,56 +2,17 @@
 //! driven by accessible names.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+mod common;
 
-use ecrscope::app::{AppOptions, EcrscopeApp};
-use ecrscope::profiles::Discovery;
-use ecrscope::worker::WorkerConfig;
+use common::ui::{demo_app, runtime, step_until};
+use ecrscope::app::EcrscopeApp;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-/// A runtime owned by the test, as `main` owns the app's.
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
-/// The app with no AWS profiles (a fixed, empty discovery): it opens the demo registry.
+/// The app with no AWS profiles: it opens the demo registry.
 fn app_harness(rt: &tokio::runtime::Runtime) -> Harness<'static, EcrscopeApp> {
-    let handle = rt.handle().clone();
-    let opts = AppOptions {
-        force_demo: false,
-        reset_settings: true,
-        worker: WorkerConfig {
-            fixed_discovery: Some(Discovery::default()),
-            ..WorkerConfig::default()
-        },
-    };
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |cc| EcrscopeApp::new(cc, &handle, opts))
-}
-
-/// Steps frames until `done` holds, or fails after `secs`.
-fn step_until(
-    h: &mut Harness<'_, EcrscopeApp>,
-    secs: u64,
-    what: &str,
-    done: impl Fn(&Harness<'_, EcrscopeApp>) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        h.step();
-        if done(h) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    demo_app(rt, |b| b.with_size(egui::vec2(1280.0, 800.0)))
 }
 
 #[test]

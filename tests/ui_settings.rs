@@ -2,58 +2,21 @@
 //! the server holds is checked in the endpoint's own store.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+mod common;
 
-use ecrscope::app::{AppOptions, EcrscopeApp};
+use common::ui::{demo_app, runtime, step_until};
+use ecrscope::app::EcrscopeApp;
 use ecrscope::demo::{Fault, FaultKind};
-use ecrscope::profiles::Discovery;
-use ecrscope::worker::WorkerConfig;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
 fn app(rt: &tokio::runtime::Runtime) -> Harness<'static, EcrscopeApp> {
-    let handle = rt.handle().clone();
-    let opts = AppOptions {
-        force_demo: false,
-        reset_settings: true,
-        worker: WorkerConfig {
-            fixed_discovery: Some(Discovery::default()),
-            ..WorkerConfig::default()
-        },
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .build_eframe(move |cc| EcrscopeApp::new(cc, &handle, opts));
+    let mut h = demo_app(rt, |b| b.with_size(egui::vec2(1280.0, 900.0)));
     step_until(&mut h, 30, "repositories", |h| {
         h.query_by_label_contains("25 repositories").is_some()
     });
     h
-}
-
-fn step_until(
-    h: &mut Harness<'_, EcrscopeApp>,
-    secs: u64,
-    what: &str,
-    done: impl Fn(&Harness<'_, EcrscopeApp>) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        h.step();
-        if done(h) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// The demo server's mutability of a repository.

@@ -492,23 +492,6 @@ impl AppState {
     }
 }
 
-impl<T> Requested<T> {
-    /// Mutable access to the shown value (for in-place sorting).
-    pub fn shown_mut(&mut self) -> Option<&mut T> {
-        match self {
-            Self::Ready(v) => Some(v),
-            Self::Loading {
-                previous: Some(v), ..
-            }
-            | Self::Failed {
-                previous: Some(v), ..
-            } => Some(v),
-            Self::Loading { partial, .. } => partial.as_mut(),
-            _ => None,
-        }
-    }
-}
-
 /// The registries to show: discovered ones, then those the user added, then
 /// the demo registry when asked for or when there is nothing else.
 pub fn merge_registries(

@@ -59,6 +59,21 @@ impl<T> Requested<T> {
         }
     }
 
+    /// Mutable access to the shown value (for in-place sorting).
+    pub fn shown_mut(&mut self) -> Option<&mut T> {
+        match self {
+            Self::Ready(v) => Some(v),
+            Self::Loading {
+                previous: Some(v), ..
+            }
+            | Self::Failed {
+                previous: Some(v), ..
+            } => Some(v),
+            Self::Loading { partial, .. } => partial.as_mut(),
+            _ => None,
+        }
+    }
+
     pub fn is_loading(&self) -> bool {
         matches!(self, Self::Loading { .. })
     }

@@ -136,9 +136,10 @@ pub fn bulk_ui(
                                 joined.split(',').map(|s| s.trim().to_owned()).collect();
                         }
                         if let Err((per, overall)) = form.mutability.check()
-                            && let Some(m) = overall.or_else(|| per.into_iter().flatten().next()) {
-                                ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
-                            }
+                            && let Some(m) = overall.or_else(|| per.into_iter().flatten().next())
+                        {
+                            ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
+                        }
                     }
                 }
                 BulkWhat::ScanOnPush => {
@@ -189,10 +190,11 @@ pub fn bulk_ui(
                         )),
                     )
                     .clicked()
-                && let Some(c) = change {
-                    actions.push(UiAction::ApplyBulk(form.repositories.clone(), c));
-                    form.applied = true;
-                }
+                && let Some(c) = change
+            {
+                actions.push(UiAction::ApplyBulk(form.repositories.clone(), c));
+                form.applied = true;
+            }
             if ui.button("Close").clicked() {
                 open = false;
             }

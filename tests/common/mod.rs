@@ -8,6 +8,8 @@
     clippy::print_stderr
 )]
 
+pub mod ui;
+
 use std::net::TcpListener;
 use std::process::Command;
 use std::sync::{Mutex, MutexGuard, OnceLock};
