@@ -36,6 +36,11 @@ pub struct EcrscopeApp {
     toasts: egui_notify::Toasts,
     force_demo: bool,
     history: History,
+    /// Scans being followed: when to poll next (None: waiting) and how many polls so far.
+    scan_polls: std::collections::HashMap<
+        (RegistryKey, String, crate::model::Digest),
+        (Option<std::time::Instant>, u32),
+    >,
     /// When each registry was last (re)loaded, for auto-refresh.
     last_refresh: std::collections::HashMap<RegistryKey, std::time::Instant>,
 }
@@ -83,6 +88,7 @@ impl EcrscopeApp {
                 .with_margin(egui::vec2(12.0, 36.0)),
             force_demo: opts.force_demo,
             history: History::default(),
+            scan_polls: std::collections::HashMap::new(),
             last_refresh: std::collections::HashMap::new(),
         };
         app.state.repo_sort = app.settings.repo_sort;
@@ -230,6 +236,32 @@ impl EcrscopeApp {
             }
             _ => None,
         };
+        let scan_follow = match (&ev.payload, &ev.registry) {
+            (
+                Payload::ScanStarted {
+                    repository,
+                    digest,
+                    result: Ok(_),
+                },
+                Some(k),
+            ) => Some(((k.clone(), repository.clone(), *digest), true)),
+            (
+                Payload::Findings {
+                    repository,
+                    digest,
+                    result,
+                },
+                Some(k),
+            ) => {
+                let running = result.as_ref().is_ok_and(|r| {
+                    r.status
+                        .as_ref()
+                        .is_some_and(crate::model::ScanStatus::is_running)
+                });
+                Some(((k.clone(), repository.clone(), *digest), running))
+            }
+            _ => None,
+        };
         let created = match &ev.payload {
             Payload::RepositoryCreated(r)
                 if self
@@ -256,6 +288,13 @@ impl EcrscopeApp {
             }
             if let Some(d) = self.state.selected_image {
                 self.ensure_detail(d);
+            }
+        }
+        if let Some((k, running)) = scan_follow {
+            if running {
+                self.schedule_poll(k);
+            } else {
+                self.scan_polls.remove(&k);
             }
         }
         match created {
@@ -488,6 +527,124 @@ impl EcrscopeApp {
         }
     }
 
+    fn open_repo_images(&self) -> Option<&crate::state::RepoImages> {
+        self.state.open_images()
+    }
+
+    /// Starts basic scans, after the checks ECR would make: no manual scans
+    /// under enhanced scanning, none of archived images.
+    fn start_scans(&mut self, digests: Vec<crate::model::Digest>) {
+        let (Some(key), Some(repo)) = (
+            self.state.selected.clone(),
+            self.state.selected_repository.clone(),
+        ) else {
+            return;
+        };
+        let Some(reg) = self.state.registry(&key) else {
+            return;
+        };
+        let spec = reg.spec.clone();
+        if reg
+            .scanning
+            .shown()
+            .is_some_and(|(c, _)| c.scan_type == crate::model::ScanType::Enhanced)
+        {
+            self.state.notices.push(crate::state::Notice {
+                level: NoticeLevel::Warning,
+                text: "This registry uses enhanced scanning: Amazon Inspector scans images continuously or on push, so scans cannot be started by hand.".into(),
+            });
+            return;
+        }
+        let archived: Vec<_> = self
+            .open_repo_images()
+            .and_then(|ri| ri.list.shown())
+            .map(|l| {
+                l.iter()
+                    .filter(|i| {
+                        digests.contains(&i.digest)
+                            && i.status == crate::model::ImageStatus::Archived
+                    })
+                    .map(|i| i.digest)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !archived.is_empty() {
+            self.state.notices.push(crate::state::Notice {
+                level: NoticeLevel::Warning,
+                text: format!("{} archived image(s) skipped: archived images cannot be scanned; restore them first.", archived.len()),
+            });
+        }
+        let digests: Vec<_> = digests
+            .into_iter()
+            .filter(|d| !archived.contains(d))
+            .collect();
+        if digests.is_empty() {
+            return;
+        }
+        self.send(Command::StartScans {
+            registry: spec,
+            repository: repo,
+            digests,
+        });
+    }
+
+    fn load_findings(&mut self, digest: crate::model::Digest) {
+        let (Some(key), Some(repo)) = (
+            self.state.selected.clone(),
+            self.state.selected_repository.clone(),
+        ) else {
+            return;
+        };
+        self.load_findings_in(&key, &repo, digest);
+    }
+
+    fn load_findings_in(&mut self, key: &RegistryKey, repo: &str, digest: crate::model::Digest) {
+        let Some(spec) = self.state.registry(key).map(|r| r.spec.clone()) else {
+            return;
+        };
+        if let Some(id) = self.send(Command::LoadFindings {
+            registry: spec,
+            repository: repo.to_owned(),
+            digest,
+        })
+            && let Some(ri) = self.state.repo_images_mut(Some(key), repo) {
+                ri.findings.entry(digest).or_default().start(id);
+            }
+    }
+
+    /// Polls running scans with backoff until they leave IN_PROGRESS/PENDING.
+    fn poll_scans(&mut self, ctx: &egui::Context) {
+        let now = std::time::Instant::now();
+        let due: Vec<_> = self
+            .scan_polls
+            .iter()
+            .filter(|(_, (at, _))| at.is_some_and(|t| t <= now))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in due {
+            if let Some(p) = self.scan_polls.get_mut(&k) {
+                p.0 = None; // waiting for the answer
+            }
+            self.load_findings_in(&k.0, &k.1, k.2);
+        }
+        if let Some(next) = self.scan_polls.values().filter_map(|(at, _)| *at).min() {
+            ctx.request_repaint_after(next.saturating_duration_since(now));
+        }
+    }
+
+    /// Schedules the next poll of a scan, with backoff.
+    fn schedule_poll(&mut self, k: (RegistryKey, String, crate::model::Digest)) {
+        let attempt = self.scan_polls.get(&k).map_or(0, |p| p.1 + 1);
+        let secs = (2.0 * 1.5f64.powi(attempt as i32)).min(30.0);
+        self.scan_polls.insert(
+            k,
+            (
+                Some(std::time::Instant::now() + std::time::Duration::from_secs_f64(secs)),
+                attempt,
+            ),
+        );
+    }
+
     /// Every user action, in one place.
     pub fn handle(&mut self, action: UiAction) {
         let before = self.location();
@@ -674,6 +831,27 @@ impl EcrscopeApp {
                     self.change_repository(&n, change.clone());
                 }
             }
+            UiAction::StartScan(digests) => self.start_scans(digests),
+            UiAction::OpenFindings => {
+                self.state.findings_open = true;
+                self.state.selected_finding = None;
+                if let Some(d) = self.state.selected_image {
+                    let loaded = self.open_repo_images().is_some_and(|ri| {
+                        ri.findings
+                            .get(&d)
+                            .is_some_and(|f| f.shown().is_some() || f.is_loading())
+                    });
+                    if !loaded {
+                        self.load_findings(d);
+                    }
+                }
+            }
+            UiAction::CloseFindings => {
+                self.state.findings_open = false;
+                self.state.selected_finding = None;
+            }
+            UiAction::SortFindings(col) => self.state.findings_filter.clicked(col),
+            UiAction::SelectFinding(i) => self.state.selected_finding = i,
             UiAction::OpenRepoSettings(name) => {
                 if let Some(r) = self.find_repo(&name) {
                     self.view.repo_settings =
@@ -988,6 +1166,7 @@ impl eframe::App for EcrscopeApp {
         }
         style::apply_theme(ctx, self.view.theme);
         self.auto_refresh(ctx);
+        self.poll_scans(ctx);
         self.show_notices(ctx);
     }
 

@@ -79,6 +79,18 @@ pub enum Command {
         config: RegistryScanningConfig,
         repositories: Vec<String>,
     },
+    /// StartImageScan for each image (basic scanning only).
+    StartScans {
+        registry: RegistrySpec,
+        repository: String,
+        digests: Vec<Digest>,
+    },
+    /// DescribeImageScanFindings, every page (basic 1000, enhanced 100).
+    LoadFindings {
+        registry: RegistrySpec,
+        repository: String,
+        digest: Digest,
+    },
     /// PutImage with the existing manifest under a new tag.
     RetagImage {
         registry: RegistrySpec,
@@ -157,6 +169,16 @@ pub enum Payload {
         reread: Option<Repository>,
     },
     RepositoryCreated(Result<Repository, EcrError>),
+    ScanStarted {
+        repository: String,
+        digest: Digest,
+        result: Result<Option<crate::model::ScanStatus>, EcrError>,
+    },
+    Findings {
+        repository: String,
+        digest: Digest,
+        result: Result<crate::model::ScanReport, EcrError>,
+    },
     /// The outcome of a scanning change, with the configuration re-read.
     ScanningSaved(Result<(RegistryScanningConfig, Vec<RepoScanConfig>), EcrError>),
     /// An image operation finished: what to tell the user, and what failed.
@@ -668,6 +690,52 @@ impl Inner {
                 }
                 .await;
                 self.emit(id, key, Payload::ScanningSaved(result)).await;
+            }
+            Command::StartScans {
+                registry,
+                repository,
+                digests,
+            } => {
+                let key = Some(registry.key());
+                let client = self.client(&registry).await;
+                for digest in digests {
+                    let result = match &client {
+                        Ok(c) => ecr::start_image_scan(c, &repository, &digest).await,
+                        Err(e) => Err(e.clone()),
+                    };
+                    self.emit(
+                        id,
+                        key.clone(),
+                        Payload::ScanStarted {
+                            repository: repository.clone(),
+                            digest,
+                            result,
+                        },
+                    )
+                    .await;
+                }
+            }
+            Command::LoadFindings {
+                registry,
+                repository,
+                digest,
+            } => {
+                let key = Some(registry.key());
+                let result = async {
+                    let c = self.client(&registry).await?;
+                    ecr::describe_image_scan_findings(&c, &repository, &digest).await
+                }
+                .await;
+                self.emit(
+                    id,
+                    key,
+                    Payload::Findings {
+                        repository,
+                        digest,
+                        result,
+                    },
+                )
+                .await;
             }
             Command::CreateRepository { registry, new } => {
                 let key = Some(registry.key());

@@ -113,6 +113,14 @@ pub async fn start_image_scan(
             t::ImageIdentifier::builder()
                 .image_digest(digest.to_string())
                 .build(),
+        )
+        // The SDK counts LimitExceededException as throttling and would retry
+        // it with backoff for many seconds; the scan quota (one scan per image
+        // per 24 h) does not change by retrying, so the user hears at once.
+        .customize()
+        .config_override(
+            aws_sdk_ecr::config::Builder::default()
+                .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1)),
         );
     let out = c.run("StartImageScan", req.send()).await?;
     Ok(out

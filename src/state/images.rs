@@ -46,6 +46,8 @@ pub struct RepoImages {
     pub child_of: HashMap<Digest, Digest>,
     pub scans: HashMap<Digest, Requested<ScanSummary>>,
     pub details: HashMap<Digest, Requested<ImageDetailDoc>>,
+    /// Full scan reports (all findings), by image.
+    pub findings: HashMap<Digest, Requested<crate::model::ScanReport>>,
     /// Bumped whenever rows may change; views cache their rows by it.
     pub generation: u64,
 }

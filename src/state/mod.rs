@@ -3,11 +3,13 @@
 //! functions record what the UI asked for.
 
 pub mod auto_refresh;
+mod findings;
 mod images;
 mod nav;
 mod repo_table;
 mod requested;
 
+pub use findings::{FindingColumn, FindingsFilter, finding_rows, severity_index};
 pub use images::{
     ConfigDoc, ImageColumn, ImageDetailDoc, ImageFilter, ImageRow, ImageSort, RepoImages,
     ScanSummary, image_rows,
@@ -122,6 +124,11 @@ pub struct AppState {
     pub image_sort: ImageSort,
     /// Auto-refresh interval in seconds, by registry key (absent = off).
     pub auto_refresh: std::collections::BTreeMap<String, u64>,
+    /// The findings view of the selected image is open.
+    pub findings_open: bool,
+    pub findings_filter: FindingsFilter,
+    /// The finding whose details are shown (index into the report).
+    pub selected_finding: Option<usize>,
 }
 
 impl AppState {
@@ -408,6 +415,66 @@ impl AppState {
                     self.notify(msg.0, msg.1);
                 }
             }
+            Payload::ScanStarted {
+                repository,
+                digest,
+                result,
+            } => match result {
+                Ok(status) => {
+                    if let Some(ri) = self.repo_images_mut(registry.as_ref(), &repository) {
+                        // The row shows the scan running until the poll says otherwise.
+                        let summary = ScanSummary {
+                            status: status.or(Some(crate::model::ScanStatus::InProgress)),
+                            ..ScanSummary::default()
+                        };
+                        ri.scans.insert(digest, Requested::Ready(summary));
+                        ri.generation += 1;
+                    }
+                    self.notify(
+                        NoticeLevel::Info,
+                        format!("Scan started for {}.", digest.short()),
+                    );
+                }
+                Err(e) => self.notify(
+                    NoticeLevel::Error,
+                    format!("{}: {}", digest.short(), scan_refusal(&e)),
+                ),
+            },
+            Payload::Findings {
+                repository,
+                digest,
+                result,
+            } => {
+                if let Some(ri) = self.repo_images_mut(registry.as_ref(), &repository)
+                    && let Some(slot) = ri.findings.get_mut(&digest) {
+                        let changed = match result {
+                            Ok(report) => {
+                                // The summary in the table follows the full report.
+                                let summary = ScanSummary {
+                                    status: report.status.clone(),
+                                    counts: report.counts,
+                                    never_scanned: false,
+                                };
+                                ri.scans.insert(digest, Requested::Ready(summary));
+                                slot.finish(request, report)
+                            }
+                            Err(EcrError::NotFound { .. }) => {
+                                ri.scans.insert(
+                                    digest,
+                                    Requested::Ready(ScanSummary {
+                                        never_scanned: true,
+                                        ..ScanSummary::default()
+                                    }),
+                                );
+                                slot.finish(request, crate::model::ScanReport::default())
+                            }
+                            Err(e) => slot.fail(request, e),
+                        };
+                        if changed {
+                            ri.generation += 1;
+                        }
+                    }
+            }
             Payload::RepositoryCreated(result) => match result {
                 Ok(repo) => {
                     let name = repo.name.clone();
@@ -489,6 +556,19 @@ impl AppState {
             self.selected.as_ref()?,
             self.selected_repository.as_deref()?,
         )
+    }
+}
+
+/// Why a scan could not start, in words: the quota says when, archives and
+/// enhanced scanning say why not.
+pub fn scan_refusal(e: &EcrError) -> String {
+    match e {
+        EcrError::ScanQuota { .. } => format!("{e} The next scan is possible 24 hours after the last one (including a scan on push)."),
+        EcrError::InvalidInput { detail } if detail.contains("archived") => "Archived images cannot be scanned; restore the image first.".to_owned(),
+        EcrError::InvalidInput { detail } if detail.contains("enhanced") || detail.contains("manually") => {
+            "This registry uses enhanced scanning: Amazon Inspector scans continuously or on push, and scans cannot be started by hand.".to_owned()
+        }
+        other => other.to_string(),
     }
 }
 

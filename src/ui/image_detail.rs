@@ -381,6 +381,14 @@ fn actions_ui(ui: &mut Ui, img: &Image, retag: &mut String, actions: &mut Vec<Ui
                 });
             }
         }
+        if widgets::icon_button(ui, icon::SHIELD_WARNING, "Findings").clicked() {
+            actions.push(UiAction::OpenFindings);
+        }
+        if !img.manifest.is_index()
+            && widgets::icon_button(ui, icon::SHIELD_CHECK, "Scan").clicked()
+        {
+            actions.push(UiAction::StartScan(vec![img.digest]));
+        }
         if widgets::icon_button(ui, icon::TRASH, "Delete image").clicked() {
             let tags = if img.tags.is_empty() {
                 "untagged".to_owned()

@@ -4,6 +4,7 @@
 pub mod add_registry;
 pub mod bulk;
 pub mod create_repository;
+pub mod findings;
 mod image_detail;
 pub mod images;
 pub mod palette;
@@ -61,6 +62,12 @@ pub enum UiAction {
     ApplyScanning(crate::model::RegistryScanningConfig),
     OpenBulk(Vec<String>),
     ApplyBulk(Vec<String>, crate::worker::RepoChange),
+    /// Start basic scans of these images.
+    StartScan(Vec<Digest>),
+    OpenFindings,
+    CloseFindings,
+    SortFindings(crate::state::FindingColumn),
+    SelectFinding(Option<usize>),
     OpenRepoSettings(String),
     ApplyTagMutability(String, crate::model::TagMutabilitySetting),
     SetScanOnPush(String, bool),
@@ -129,7 +136,12 @@ pub fn main_ui(
         if state.selected_registry().is_some_and(|r| r.spec.is_demo()) {
             demo_banner_ui(ui);
         }
-        if state.selected_repository.is_some() {
+        if state.selected_repository.is_some()
+            && state.selected_image.is_some()
+            && state.findings_open
+        {
+            findings::findings_ui(ui, state, actions);
+        } else if state.selected_repository.is_some() {
             images::images_ui(ui, state, &mut view.images, actions);
         } else {
             repositories::repositories_ui(ui, state, &mut view.repo_table, actions);

@@ -1,0 +1,322 @@
+//! Findings of the selected image: summary bars per severity, severity chips,
+//! search, a sortable virtualised table, and the selected finding's details
+//! (description, CVSS, package path, references, remediation). Missing
+//! fields show as "—".
+
+use egui::{Align, Layout, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::style::{self, icon};
+use super::{UiAction, widgets};
+use crate::model::{Finding, ScanReport, Severity};
+use crate::state::{AppState, FindingColumn, Requested, finding_rows, severity_index};
+
+fn dash(o: Option<&str>) -> String {
+    o.filter(|s| !s.is_empty()).unwrap_or("—").to_owned()
+}
+
+fn yes_no(o: Option<bool>) -> &'static str {
+    match o {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "—",
+    }
+}
+
+pub fn findings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<UiAction>) {
+    let (Some(key), Some(repo), Some(digest)) = (
+        state.selected.clone(),
+        state.selected_repository.clone(),
+        state.selected_image,
+    ) else {
+        return;
+    };
+    let palette = style::palette(ui.visuals());
+    let dark = ui.visuals().dark_mode;
+    let Some(ri) = state.repo_images(&key, &repo) else {
+        return;
+    };
+    let img = ri
+        .list
+        .shown()
+        .and_then(|l| l.iter().find(|i| i.digest == digest))
+        .cloned();
+    let name = img
+        .as_ref()
+        .and_then(|i| i.tags.first().cloned())
+        .unwrap_or_else(|| digest.short());
+    ui.horizontal(|ui| {
+        if widgets::icon_only_button(ui, icon::BACK, "Back to images").clicked() {
+            actions.push(UiAction::CloseFindings);
+        }
+        ui.heading(format!("Findings of {repo}:{name}"));
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if widgets::icon_button(ui, icon::SHIELD_CHECK, "Scan now").clicked() {
+                actions.push(UiAction::StartScan(vec![digest]));
+            }
+        });
+    });
+    let report: Option<ScanReport> = match ri.findings.get(&digest) {
+        Some(r) => {
+            if let Some(e) = r.error() {
+                ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
+            }
+            r.shown().cloned()
+        }
+        None => None,
+    };
+    let loading = ri.findings.get(&digest).is_some_and(Requested::is_loading);
+    let Some(report) = report else {
+        ui.horizontal(|ui| {
+            if loading {
+                ui.spinner();
+            }
+            ui.label("Reading the scan findings…");
+        });
+        return;
+    };
+    // Status line.
+    ui.horizontal_wrapped(|ui| {
+        match &report.status {
+            Some(s) if s.is_running() => {
+                ui.spinner();
+                ui.label(format!(
+                    "{} — the findings appear when it finishes.",
+                    s.label()
+                ));
+            }
+            Some(s) => {
+                ui.label(RichText::new(s.label()).strong());
+            }
+            None if report.findings.is_empty() => {
+                ui.label("This image has not been scanned yet.");
+            }
+            None => {}
+        }
+        if let Some(d) = &report.status_description {
+            ui.label(RichText::new(d).color(palette.muted));
+        }
+        if let Some(t) = report.completed_at {
+            ui.label(
+                RichText::new(format!("scanned {}", widgets::exact_time(t))).color(palette.muted),
+            );
+        }
+        if let Some(t) = report.vulnerability_db_updated_at {
+            ui.label(
+                RichText::new(format!("vulnerability data {}", widgets::exact_time(t)))
+                    .color(palette.muted),
+            );
+        }
+        ui.label(
+            RichText::new(if report.enhanced {
+                "enhanced (Inspector)"
+            } else {
+                "basic"
+            })
+            .small()
+            .color(palette.muted),
+        );
+    });
+    // Summary bars and chips in one: click a severity to show or hide it.
+    let total = report.counts.total().max(1) as f32;
+    ui.horizontal_wrapped(|ui| {
+        for sev in Severity::ALL {
+            let n = report.counts.get(sev);
+            let i = severity_index(sev);
+            let color = style::severity_color(sev, dark);
+            let on = state.findings_filter.severities[i];
+            let text = RichText::new(format!("{} {n}", sev.as_api()))
+                .color(if on { color } else { palette.muted })
+                .strong();
+            let r = ui.add(egui::Button::new(text).selected(on));
+            let chip = format!("Show {}", sev.as_api());
+            r.widget_info(move || egui::WidgetInfo::selected(egui::Role::Button, true, on, &chip));
+            if r.clicked() {
+                state.findings_filter.severities[i] = !on;
+            }
+            ui.add(
+                egui::ProgressBar::new(n as f32 / total)
+                    .desired_width(50.0)
+                    .fill(color),
+            );
+        }
+    });
+    ui.horizontal(|ui| {
+        let r = ui.add(
+            egui::TextEdit::singleline(&mut state.findings_filter.text)
+                .id_salt("findings_search")
+                .hint_text(format!("{} CVE, package or title", icon::SEARCH))
+                .desired_width(280.0),
+        );
+        r.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Search findings")
+        });
+    });
+    let rows = finding_rows(&report.findings, &state.findings_filter);
+    ui.label(
+        RichText::new(format!(
+            "{} of {} findings",
+            rows.len(),
+            report.findings.len()
+        ))
+        .color(palette.muted),
+    );
+
+    // The selected finding's details below the table.
+    let detail_height = if state.selected_finding.is_some() {
+        220.0
+    } else {
+        0.0
+    };
+    let table_height = (ui.available_height() - detail_height).max(120.0);
+    let f = state.findings_filter.clone();
+    let mut clicked = None;
+    ui.style_mut().interaction.selectable_labels = false;
+    let header = |ui: &mut Ui, label: &str, col: FindingColumn, actions: &mut Vec<UiAction>| {
+        let arrow = if f.sort == col {
+            if f.ascending {
+                icon::CARET_UP
+            } else {
+                icon::CARET_DOWN
+            }
+        } else {
+            ""
+        };
+        let r = ui.add(
+            egui::Button::new(RichText::new(format!("{label} {arrow}")).strong()).frame(false),
+        );
+        let name = format!("Sort findings by {label}");
+        r.widget_info(move || egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+        if r.clicked() {
+            actions.push(UiAction::SortFindings(col));
+        }
+    };
+    ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
+        TableBuilder::new(ui)
+            .id_salt(("findings", digest))
+            .striped(true)
+            .resizable(true)
+            .sense(egui::Sense::click())
+            .max_scroll_height(table_height)
+            .cell_layout(Layout::left_to_right(Align::Center))
+            .column(Column::initial(150.0).at_least(90.0).clip(true))
+            .column(Column::initial(95.0).at_least(70.0))
+            .column(Column::initial(55.0).at_least(45.0))
+            .column(Column::initial(110.0).at_least(70.0).clip(true))
+            .column(Column::initial(120.0).at_least(70.0).clip(true))
+            .column(Column::initial(120.0).at_least(70.0).clip(true))
+            .column(Column::initial(45.0).at_least(40.0))
+            .column(Column::initial(60.0).at_least(40.0))
+            .column(Column::remainder().at_least(120.0).clip(true))
+            .header(style::ROW_HEIGHT, |mut h| {
+                h.col(|ui| header(ui, "ID", FindingColumn::Id, actions));
+                h.col(|ui| header(ui, "Severity", FindingColumn::Severity, actions));
+                h.col(|ui| header(ui, "Score", FindingColumn::Score, actions));
+                h.col(|ui| header(ui, "Package", FindingColumn::Package, actions));
+                h.col(|ui| header(ui, "Installed", FindingColumn::Installed, actions));
+                h.col(|ui| header(ui, "Fixed in", FindingColumn::FixedIn, actions));
+                h.col(|ui| header(ui, "Fix", FindingColumn::Fix, actions));
+                h.col(|ui| header(ui, "Exploit", FindingColumn::Exploit, actions));
+                h.col(|ui| header(ui, "Title", FindingColumn::Title, actions));
+            })
+            .body(|body| {
+                body.rows(style::ROW_HEIGHT, rows.len(), |mut row| {
+                    let i = rows[row.index()];
+                    let x: &Finding = &report.findings[i];
+                    row.set_selected(state.selected_finding == Some(i));
+                    row.col(|ui| {
+                        ui.label(RichText::new(&x.id).monospace());
+                    });
+                    row.col(|ui| {
+                        ui.label(
+                            RichText::new(x.severity.as_api())
+                                .color(style::severity_color(x.severity, dark))
+                                .strong(),
+                        );
+                    });
+                    row.col(|ui| {
+                        ui.label(
+                            x.score
+                                .map_or_else(|| "—".to_owned(), |s| format!("{s:.1}")),
+                        );
+                    });
+                    row.col(|ui| {
+                        ui.label(dash(x.package.as_deref()));
+                    });
+                    row.col(|ui| {
+                        ui.label(dash(x.installed_version.as_deref()));
+                    });
+                    row.col(|ui| {
+                        ui.label(dash(x.fixed_in.as_deref()));
+                    });
+                    row.col(|ui| {
+                        ui.label(yes_no(x.fix_available));
+                    });
+                    row.col(|ui| {
+                        ui.label(yes_no(x.exploit_available));
+                    });
+                    row.col(|ui| {
+                        ui.label(dash(x.title.as_deref()));
+                    });
+                    if row.response().clicked() {
+                        clicked = Some(i);
+                    }
+                });
+            });
+    });
+    if let Some(i) = clicked {
+        actions.push(UiAction::SelectFinding(Some(i)));
+    }
+    if let Some(x) = state.selected_finding.and_then(|i| report.findings.get(i)) {
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .id_salt("finding_detail")
+            .show(ui, |ui| finding_detail_ui(ui, x, dark));
+    }
+}
+
+fn finding_detail_ui(ui: &mut Ui, x: &Finding, dark: bool) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(&x.id).strong().monospace());
+        ui.label(
+            RichText::new(x.severity.as_api())
+                .color(style::severity_color(x.severity, dark))
+                .strong(),
+        );
+        if let Some(s) = x.score {
+            ui.label(format!("score {s:.1}"));
+        }
+    });
+    if let Some(t) = &x.title {
+        ui.label(RichText::new(t).strong());
+    }
+    ui.label(dash(x.description.as_deref()));
+    egui::Grid::new("finding_kv")
+        .num_columns(2)
+        .spacing([12.0, 3.0])
+        .show(ui, |ui| {
+            for (k, v) in [
+                ("CVSS vector", dash(x.cvss_vector.as_deref())),
+                ("Package", dash(x.package.as_deref())),
+                ("Installed", dash(x.installed_version.as_deref())),
+                ("Fixed in", dash(x.fixed_in.as_deref())),
+                ("Package path", dash(x.package_path.as_deref())),
+                ("Remediation", dash(x.remediation.as_deref())),
+            ] {
+                ui.label(RichText::new(k).weak());
+                ui.label(v);
+                ui.end_row();
+            }
+            for (k, v) in &x.attributes {
+                ui.label(RichText::new(k).weak());
+                ui.label(if v.is_empty() { "—" } else { v });
+                ui.end_row();
+            }
+        });
+    if let Some(u) = &x.uri {
+        ui.hyperlink_to(format!("{} {u}", icon::GLOBE), u);
+    }
+    for r in &x.references {
+        ui.hyperlink_to(r, r);
+    }
+}

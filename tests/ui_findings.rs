@@ -1,0 +1,127 @@
+//! Scans and findings under egui_kittest, against the demo endpoint.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::ui::{demo_app, runtime, step_until};
+use ecrscope::model::{ScanStatus, Severity};
+use egui_kittest::kittest::Queryable;
+
+#[test]
+fn launch_a_scan_follow_it_filter_and_open_a_finding() {
+    let rt = runtime();
+    let mut h = demo_app(&rt, |b| b.with_size(egui::vec2(1400.0, 900.0)));
+    step_until(&mut h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    let demo = h.state().worker().demo().expect("demo");
+    // Scans take a second here, and no image of this repository was scanned
+    // in the last 24 hours.
+    demo.with_store(|s| {
+        s.scan_seconds = 1.0;
+        if let Some(r) = s.repos.get_mut("web/frontend") {
+            r.images.iter_mut().for_each(|i| i.scan = None);
+        }
+    });
+    let registry = h.state().state.selected.clone();
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
+            registry,
+            repository: Some("web/frontend".into()),
+            image: None,
+        }));
+    step_until(&mut h, 30, "images", |h| {
+        h.state()
+            .state
+            .open_images()
+            .is_some_and(|ri| ri.list.shown().is_some() && !ri.list.is_loading())
+    });
+    // The newest image with findings in the seed.
+    let target = demo
+        .with_store(|s| {
+            s.repos["web/frontend"]
+                .images
+                .iter()
+                .filter(|i| {
+                    !i.tags.is_empty()
+                        && i.basic_findings.iter().any(|f| f["severity"] == "CRITICAL")
+                })
+                .max_by(|a, b| a.pushed_at.total_cmp(&b.pushed_at))
+                .map(|i| i.digest)
+        })
+        .flatten()
+        .expect("an image with critical findings");
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::SelectImage(Some(target)));
+    step_until(&mut h, 10, "details", |h| {
+        h.query_by_label("Scan").is_some()
+    });
+    h.get_by_label("Scan").click();
+    step_until(&mut h, 10, "scan started", |_h| {
+        demo.knobs.count("StartImageScan") == 1
+    });
+    h.get_by_label("Findings").click();
+    // No manual refresh: the poll brings the findings once the scan completes.
+    step_until(&mut h, 20, "scan complete with findings", |h| {
+        h.state()
+            .state
+            .open_images()
+            .and_then(|ri| ri.findings.get(&target))
+            .and_then(|r| r.shown())
+            .is_some_and(|r| r.status == Some(ScanStatus::Complete) && !r.findings.is_empty())
+    });
+    step_until(&mut h, 5, "table", |h| {
+        h.query_all_by_label_contains(" findings").next().is_some()
+    });
+    // Only CRITICAL: turn the other severities off.
+    for s in ["HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"] {
+        h.get_by_label(&format!("Show {s}")).click();
+        h.step();
+    }
+    h.step();
+    let report = h
+        .state()
+        .state
+        .open_images()
+        .and_then(|ri| ri.findings.get(&target))
+        .and_then(|r| r.shown())
+        .cloned()
+        .expect("report");
+    let critical = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Critical)
+        .count();
+    step_until(&mut h, 5, "filtered", |h| {
+        h.query_by_label_contains(&format!("{critical} of {} findings", report.findings.len()))
+            .is_some()
+    });
+    // Open the first finding: its description and reference show.
+    let first = report
+        .findings
+        .iter()
+        .find(|f| f.severity == Severity::Critical)
+        .expect("a critical finding");
+    h.get_all_by_label(&first.id).next().expect("row").click();
+    step_until(&mut h, 5, "detail", |h| {
+        h.query_by_label(first.description.as_deref().unwrap_or("—"))
+            .is_some()
+    });
+    // A second scan the same day: refused, and the message says when.
+    for _ in 0..40 {
+        h.step();
+    }
+    h.get_by_label("Scan now").click();
+    for _ in 0..20 {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    eprintln!(
+        "SCANS {} LAST {:?}",
+        demo.knobs.count("StartImageScan"),
+        h.state().state.last_error
+    );
+    step_until(&mut h, 10, "quota message", |h| {
+        h.query_all_by_label_contains("24 hours").next().is_some()
+    });
+}
