@@ -606,10 +606,10 @@ impl EcrscopeApp {
             registry: spec,
             repository: repo.to_owned(),
             digest,
-        })
-            && let Some(ri) = self.state.repo_images_mut(Some(key), repo) {
-                ri.findings.entry(digest).or_default().start(id);
-            }
+        }) && let Some(ri) = self.state.repo_images_mut(Some(key), repo)
+        {
+            ri.findings.entry(digest).or_default().start(id);
+        }
     }
 
     /// Polls running scans with backoff until they leave IN_PROGRESS/PENDING.
@@ -852,6 +852,32 @@ impl EcrscopeApp {
             }
             UiAction::SortFindings(col) => self.state.findings_filter.clicked(col),
             UiAction::SelectFinding(i) => self.state.selected_finding = i,
+            UiAction::Export(digests, format) => {
+                let (Some(spec), Some(repo)) = (
+                    self.state.selected_registry().map(|r| r.spec.clone()),
+                    self.state.selected_repository.clone(),
+                ) else {
+                    return;
+                };
+                let list = self.open_repo_images().and_then(|ri| ri.list.shown());
+                let images: Vec<_> = digests
+                    .iter()
+                    .map(|d| {
+                        (
+                            *d,
+                            list.and_then(|l| l.iter().find(|i| i.digest == *d))
+                                .map(|i| i.tags.clone())
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                self.send(Command::ExportFindings {
+                    registry: spec,
+                    repository: repo,
+                    images,
+                    format,
+                });
+            }
             UiAction::OpenRepoSettings(name) => {
                 if let Some(r) = self.find_repo(&name) {
                     self.view.repo_settings =

@@ -91,6 +91,13 @@ pub enum Command {
         repository: String,
         digest: Digest,
     },
+    /// Asks for a path, fetches every report (all pages), writes the export.
+    ExportFindings {
+        registry: RegistrySpec,
+        repository: String,
+        images: Vec<(Digest, Vec<String>)>,
+        format: crate::export::Format,
+    },
     /// PutImage with the existing manifest under a new tag.
     RetagImage {
         registry: RegistrySpec,
@@ -169,6 +176,8 @@ pub enum Payload {
         reread: Option<Repository>,
     },
     RepositoryCreated(Result<Repository, EcrError>),
+    /// `Ok(None)`: cancelled; `Ok(Some((path, findings)))`: written.
+    Exported(Result<Option<(std::path::PathBuf, usize)>, String>),
     ScanStarted {
         repository: String,
         digest: Digest,
@@ -209,6 +218,8 @@ pub struct WorkerConfig {
     /// Use this instead of reading the real AWS files and environment
     /// (hermetic tests, `--no-profiles`).
     pub fixed_discovery: Option<Discovery>,
+    /// Asks where to save exports.
+    pub picker: crate::save_dialog::Picker,
 }
 
 impl Default for WorkerConfig {
@@ -219,6 +230,7 @@ impl Default for WorkerConfig {
             demo_latency_ms: 0,
             queue: 256,
             fixed_discovery: None,
+            picker: crate::save_dialog::Picker::default(),
         }
     }
 }
@@ -373,6 +385,53 @@ impl Inner {
                 None => return Ok(total),
             }
         }
+    }
+
+    async fn export(
+        &self,
+        registry: &RegistrySpec,
+        repository: &str,
+        images: Vec<(Digest, Vec<String>)>,
+        format: crate::export::Format,
+    ) -> Result<Option<(std::path::PathBuf, usize)>, String> {
+        let name = format!(
+            "{}-findings.{}",
+            repository.replace('/', "_"),
+            format.extension()
+        );
+        let Some(path) = self.config.picker.0.pick(name).await else {
+            return Ok(None);
+        };
+        let c = self.client(registry).await.map_err(|e| e.to_string())?;
+        let mut reports = Vec::with_capacity(images.len());
+        for (digest, tags) in images {
+            let report = match ecr::describe_image_scan_findings(&c, repository, &digest).await {
+                Ok(r) => r,
+                // Never scanned: an empty report, not a failed export.
+                Err(EcrError::NotFound { .. }) => crate::model::ScanReport::default(),
+                Err(e) => return Err(format!("{}: {e}", digest.short())),
+            };
+            reports.push(crate::export::ImageReport {
+                repository: repository.to_owned(),
+                digest,
+                tags,
+                report,
+            });
+        }
+        let count = reports.iter().map(|r| r.report.findings.len()).sum();
+        let text = crate::export::render(format, &reports);
+        let target = path.clone();
+        // File writing is blocking I/O: off the async threads too.
+        tokio::task::spawn_blocking(move || std::fs::write(&target, text))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| {
+                format!(
+                    "Could not write {}: {e}. Choose another location; nothing was lost.",
+                    path.display()
+                )
+            })?;
+        Ok(Some((path, count)))
     }
 
     /// The client for a registry, made on first use.
@@ -736,6 +795,16 @@ impl Inner {
                     },
                 )
                 .await;
+            }
+            Command::ExportFindings {
+                registry,
+                repository,
+                images,
+                format,
+            } => {
+                let key = Some(registry.key());
+                let result = self.export(&registry, &repository, images, format).await;
+                self.emit(id, key, Payload::Exported(result)).await;
             }
             Command::CreateRepository { registry, new } => {
                 let key = Some(registry.key());

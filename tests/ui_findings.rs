@@ -125,3 +125,106 @@ fn launch_a_scan_follow_it_filter_and_open_a_finding() {
         h.query_all_by_label_contains("24 hours").next().is_some()
     });
 }
+
+/// The app with a save dialog that always answers `target`, opened on the
+/// findings zoo (300 findings here).
+fn export_app(
+    rt: &tokio::runtime::Runtime,
+    target: std::path::PathBuf,
+) -> (
+    egui_kittest::Harness<'static, ecrscope::app::EcrscopeApp>,
+    ecrscope::model::Digest,
+) {
+    let handle = rt.handle().clone();
+    let picker = ecrscope::save_dialog::Picker(std::sync::Arc::new(
+        ecrscope::save_dialog::FixedPath(target),
+    ));
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| {
+            ecrscope::app::EcrscopeApp::new(
+                cc,
+                &handle,
+                ecrscope::app::AppOptions {
+                    force_demo: false,
+                    reset_settings: true,
+                    worker: ecrscope::worker::WorkerConfig {
+                        fixed_discovery: Some(ecrscope::profiles::Discovery::default()),
+                        picker,
+                        demo_seed: ecrscope::demo::SeedConfig {
+                            zoo_findings: 300,
+                            ..ecrscope::demo::SeedConfig::default()
+                        },
+                        ..Default::default()
+                    },
+                },
+            )
+        });
+    step_until(&mut h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    let registry = h.state().state.selected.clone();
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
+            registry,
+            repository: Some("sandbox/experiments".into()),
+            image: None,
+        }));
+    step_until(&mut h, 30, "images", |h| {
+        h.state()
+            .state
+            .open_images()
+            .is_some_and(|ri| ri.list.shown().is_some() && !ri.list.is_loading())
+    });
+    let zoo = h
+        .state()
+        .state
+        .open_images()
+        .and_then(|ri| ri.list.shown())
+        .and_then(|l| {
+            l.iter()
+                .find(|i| i.tags.contains(&"cve-zoo".to_owned()))
+                .map(|i| i.digest)
+        })
+        .expect("zoo");
+    (h, zoo)
+}
+
+#[test]
+fn export_sarif_with_every_finding() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("zoo.sarif");
+    let (mut h, zoo) = export_app(&rt, target.clone());
+    h.state_mut().handle(ecrscope::ui::UiAction::Export(
+        vec![zoo],
+        ecrscope::export::Format::Sarif,
+    ));
+    step_until(&mut h, 20, "file written", |_| target.exists());
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).expect("read")).expect("valid JSON");
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(
+        v["runs"][0]["results"].as_array().map(Vec::len),
+        Some(300),
+        "every finding, all pages"
+    );
+}
+
+#[test]
+fn an_unwritable_path_is_reported() {
+    let rt = runtime();
+    let target = std::path::PathBuf::from("/nonexistent-ecrscope-dir/out.csv");
+    let (mut h, zoo) = export_app(&rt, target);
+    h.state_mut().handle(ecrscope::ui::UiAction::Export(
+        vec![zoo],
+        ecrscope::export::Format::Csv,
+    ));
+    step_until(&mut h, 20, "error in words", |h| {
+        h.state()
+            .state
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("Could not write /nonexistent-ecrscope-dir/out.csv"))
+    });
+}

@@ -446,35 +446,44 @@ impl AppState {
                 result,
             } => {
                 if let Some(ri) = self.repo_images_mut(registry.as_ref(), &repository)
-                    && let Some(slot) = ri.findings.get_mut(&digest) {
-                        let changed = match result {
-                            Ok(report) => {
-                                // The summary in the table follows the full report.
-                                let summary = ScanSummary {
-                                    status: report.status.clone(),
-                                    counts: report.counts,
-                                    never_scanned: false,
-                                };
-                                ri.scans.insert(digest, Requested::Ready(summary));
-                                slot.finish(request, report)
-                            }
-                            Err(EcrError::NotFound { .. }) => {
-                                ri.scans.insert(
-                                    digest,
-                                    Requested::Ready(ScanSummary {
-                                        never_scanned: true,
-                                        ..ScanSummary::default()
-                                    }),
-                                );
-                                slot.finish(request, crate::model::ScanReport::default())
-                            }
-                            Err(e) => slot.fail(request, e),
-                        };
-                        if changed {
-                            ri.generation += 1;
+                    && let Some(slot) = ri.findings.get_mut(&digest)
+                {
+                    let changed = match result {
+                        Ok(report) => {
+                            // The summary in the table follows the full report.
+                            let summary = ScanSummary {
+                                status: report.status.clone(),
+                                counts: report.counts,
+                                never_scanned: false,
+                            };
+                            ri.scans.insert(digest, Requested::Ready(summary));
+                            slot.finish(request, report)
                         }
+                        Err(EcrError::NotFound { .. }) => {
+                            ri.scans.insert(
+                                digest,
+                                Requested::Ready(ScanSummary {
+                                    never_scanned: true,
+                                    ..ScanSummary::default()
+                                }),
+                            );
+                            slot.finish(request, crate::model::ScanReport::default())
+                        }
+                        Err(e) => slot.fail(request, e),
+                    };
+                    if changed {
+                        ri.generation += 1;
                     }
+                }
             }
+            Payload::Exported(result) => match result {
+                Ok(Some((path, n))) => self.notify(
+                    NoticeLevel::Success,
+                    format!("Exported {n} findings to {}.", path.display()),
+                ),
+                Ok(None) => {}
+                Err(e) => self.notify(NoticeLevel::Error, format!("Export failed: {e}")),
+            },
             Payload::RepositoryCreated(result) => match result {
                 Ok(repo) => {
                     let name = repo.name.clone();

@@ -54,6 +54,14 @@ pub fn findings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<UiAction
             if widgets::icon_button(ui, icon::SHIELD_CHECK, "Scan now").clicked() {
                 actions.push(UiAction::StartScan(vec![digest]));
             }
+            ui.menu_button(format!("{} Export", icon::EXPORT), |ui| {
+                for f in crate::export::Format::ALL {
+                    if ui.button(f.label()).clicked() {
+                        actions.push(UiAction::Export(vec![digest], f));
+                        ui.close();
+                    }
+                }
+            });
         });
     });
     let report: Option<ScanReport> = match ri.findings.get(&digest) {

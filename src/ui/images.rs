@@ -117,6 +117,17 @@ pub fn images_ui(
                 view.selection.clear();
             }
             let n = view.selection.len();
+            ui.menu_button(format!("{} Export findings of {n}", icon::EXPORT), |ui| {
+                for f in crate::export::Format::ALL {
+                    if ui.button(f.label()).clicked() {
+                        actions.push(UiAction::Export(view.selection.iter().copied().collect(), f));
+                        ui.close();
+                    }
+                }
+            });
+            if ui.button(format!("{} Scan {n}", icon::SHIELD_CHECK)).clicked() {
+                actions.push(UiAction::StartScan(view.selection.iter().copied().collect()));
+            }
             if widgets::icon_button(ui, icon::TRASH, &format!("Delete {n} selected")).clicked() {
                 let ids: Vec<crate::model::ImageId> = view.selection.iter().map(|d| crate::model::ImageId::Digest(*d)).collect();
                 actions.push(UiAction::Confirm {

@@ -68,6 +68,8 @@ pub enum UiAction {
     CloseFindings,
     SortFindings(crate::state::FindingColumn),
     SelectFinding(Option<usize>),
+    /// Export the findings of these images.
+    Export(Vec<Digest>, crate::export::Format),
     OpenRepoSettings(String),
     ApplyTagMutability(String, crate::model::TagMutabilitySetting),
     SetScanOnPush(String, bool),
