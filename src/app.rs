@@ -1193,6 +1193,7 @@ impl eframe::App for EcrscopeApp {
         style::apply_theme(ctx, self.view.theme);
         self.auto_refresh(ctx);
         self.poll_scans(ctx);
+        self.view.scans_followed = self.scan_polls.len();
         self.show_notices(ctx);
     }
 

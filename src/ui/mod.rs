@@ -105,6 +105,8 @@ pub struct ViewState {
     pub create_repo: Option<create_repository::CreateRepoForm>,
     pub delete_repo: Option<create_repository::DeleteRepoForm>,
     pub theme: ThemePref,
+    /// Scans being followed, for the status bar.
+    pub scans_followed: usize,
 }
 
 /// The whole window.
@@ -117,7 +119,10 @@ pub fn main_ui(
 ) {
     keyboard(ui, state, view, actions);
     egui::Panel::top("toolbar").show(ui, |ui| toolbar_ui(ui, state, view, actions));
-    egui::Panel::bottom("status").show(ui, |ui| status_bar::status_bar_ui(ui, state, in_flight));
+    let scanning = view.scans_followed;
+    egui::Panel::bottom("status").show(ui, |ui| {
+        status_bar::status_bar_ui(ui, state, in_flight, scanning)
+    });
     egui::Panel::left("sidebar")
         .resizable(true)
         .default_size(style::SIDEBAR_WIDTH)

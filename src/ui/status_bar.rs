@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use super::style::{self, icon};
 use crate::state::AppState;
 
-pub fn status_bar_ui(ui: &mut Ui, state: &AppState, in_flight: u64) {
+pub fn status_bar_ui(ui: &mut Ui, state: &AppState, in_flight: u64, scanning: usize) {
     let palette = style::palette(ui.visuals());
     ui.horizontal(|ui| {
         if in_flight > 0 {
@@ -16,6 +16,13 @@ pub fn status_bar_ui(ui: &mut Ui, state: &AppState, in_flight: u64) {
             ));
         } else {
             ui.label(RichText::new(format!("{} Idle", icon::OK)).color(palette.muted));
+        }
+        if scanning > 0 {
+            ui.separator();
+            ui.label(
+                RichText::new(format!("{} {scanning} scanning", icon::SHIELD_CHECK))
+                    .color(palette.loading),
+            );
         }
         if let Some(reg) = state.selected_registry() {
             ui.separator();
