@@ -142,11 +142,7 @@ pub fn findings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<UiAction
             if r.clicked() {
                 state.findings_filter.severities[i] = !on;
             }
-            ui.add(
-                egui::ProgressBar::new(n as f32 / total)
-                    .desired_width(50.0)
-                    .fill(color),
-            );
+            widgets::share_bar(ui, n as f32 / total, color);
         }
     });
     ui.horizontal(|ui| {

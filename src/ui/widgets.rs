@@ -167,3 +167,13 @@ mod tests {
         assert_eq!(exact_time(1_700_000_000_000), "2023-11-14 22:13 UTC");
     }
 }
+
+/// A thin horizontal bar showing `share` (0..1) in `color` over a faint track.
+pub fn share_bar(ui: &mut Ui, share: f32, color: egui::Color32) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(56.0, 8.0), egui::Sense::hover());
+    let painter = ui.painter();
+    painter.rect_filled(rect, 2.0, ui.visuals().faint_bg_color);
+    let mut filled = rect;
+    filled.set_width(rect.width() * share.clamp(0.0, 1.0));
+    painter.rect_filled(filled, 2.0, color);
+}
