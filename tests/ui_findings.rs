@@ -112,15 +112,6 @@ fn launch_a_scan_follow_it_filter_and_open_a_finding() {
         h.step();
     }
     h.get_by_label("Scan now").click();
-    for _ in 0..20 {
-        h.step();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    eprintln!(
-        "SCANS {} LAST {:?}",
-        demo.knobs.count("StartImageScan"),
-        h.state().state.last_error
-    );
     step_until(&mut h, 10, "quota message", |h| {
         h.query_all_by_label_contains("24 hours").next().is_some()
     });
