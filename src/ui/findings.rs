@@ -177,21 +177,8 @@ pub fn findings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<UiAction
     let mut clicked = None;
     ui.style_mut().interaction.selectable_labels = false;
     let header = |ui: &mut Ui, label: &str, col: FindingColumn, actions: &mut Vec<UiAction>| {
-        let arrow = if f.sort == col {
-            if f.ascending {
-                icon::CARET_UP
-            } else {
-                icon::CARET_DOWN
-            }
-        } else {
-            ""
-        };
-        let r = ui.add(
-            egui::Button::new(RichText::new(format!("{label} {arrow}")).strong()).frame(false),
-        );
-        let name = format!("Sort findings by {label}");
-        r.widget_info(move || egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
-        if r.clicked() {
+        let sorted = (f.sort == col).then_some(f.ascending);
+        if widgets::sort_header(ui, label, sorted, &format!("Sort findings by {label}")) {
             actions.push(UiAction::SortFindings(col));
         }
     };

@@ -228,21 +228,8 @@ pub fn images_ui(
     let mut visible: Vec<Digest> = Vec::new();
     let mut clicked: Option<(usize, egui::Modifiers)> = None;
     let header = |ui: &mut Ui, label: &str, col: ImageColumn, actions: &mut Vec<UiAction>| {
-        let arrow = if sort.column == col {
-            if sort.ascending {
-                icon::CARET_UP
-            } else {
-                icon::CARET_DOWN
-            }
-        } else {
-            ""
-        };
-        let r = ui.add(
-            egui::Button::new(RichText::new(format!("{label} {arrow}")).strong()).frame(false),
-        );
-        let name = format!("Sort by {label}");
-        r.widget_info(move || egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
-        if r.clicked() {
+        let sorted = (sort.column == col).then_some(sort.ascending);
+        if widgets::sort_header(ui, label, sorted, &format!("Sort by {label}")) {
             actions.push(UiAction::SortImages(col));
         }
     };

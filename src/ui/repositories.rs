@@ -122,19 +122,8 @@ pub fn repositories_ui(
     let selected_repo = state.selected_repository.clone();
     let now = widgets::now_ms();
     let header = |ui: &mut Ui, label: &str, col: RepoColumn, actions: &mut Vec<UiAction>| {
-        let arrow = if sort.column == col {
-            if sort.ascending {
-                icon::CARET_UP
-            } else {
-                icon::CARET_DOWN
-            }
-        } else {
-            ""
-        };
-        if ui
-            .add(egui::Button::new(RichText::new(format!("{label} {arrow}")).strong()).frame(false))
-            .clicked()
-        {
+        let sorted = (sort.column == col).then_some(sort.ascending);
+        if widgets::sort_header(ui, label, sorted, &format!("Sort repositories by {label}")) {
             actions.push(UiAction::SortRepositories(col));
         }
     };

@@ -149,6 +149,32 @@ pub fn confirm_ui(ctx: &egui::Context, title: &str, body: &str, just_opened: boo
     answer
 }
 
+/// A thin horizontal bar showing `share` (0..1) in `color` over a faint track.
+pub fn share_bar(ui: &mut Ui, share: f32, color: egui::Color32) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(56.0, 8.0), egui::Sense::hover());
+    let painter = ui.painter();
+    painter.rect_filled(rect, 2.0, ui.visuals().faint_bg_color);
+    let mut filled = rect;
+    filled.set_width(rect.width() * share.clamp(0.0, 1.0));
+    painter.rect_filled(filled, 2.0, color);
+}
+
+/// A table header that sorts: the label, a caret when this column is the
+/// sort column (`Some(ascending)`), and the accessible name `name`.
+/// Returns whether it was clicked.
+pub fn sort_header(ui: &mut Ui, label: &str, sorted: Option<bool>, name: &str) -> bool {
+    let arrow = match sorted {
+        Some(true) => icon::CARET_UP,
+        Some(false) => icon::CARET_DOWN,
+        None => "",
+    };
+    let r =
+        ui.add(egui::Button::new(RichText::new(format!("{label} {arrow}")).strong()).frame(false));
+    let name = name.to_owned();
+    r.widget_info(move || WidgetInfo::labeled(Role::Button, true, &name));
+    r.clicked()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,14 +192,4 @@ mod tests {
         assert_eq!(relative_time(now - 86_400_000, now), "1 day ago");
         assert_eq!(exact_time(1_700_000_000_000), "2023-11-14 22:13 UTC");
     }
-}
-
-/// A thin horizontal bar showing `share` (0..1) in `color` over a faint track.
-pub fn share_bar(ui: &mut Ui, share: f32, color: egui::Color32) {
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(56.0, 8.0), egui::Sense::hover());
-    let painter = ui.painter();
-    painter.rect_filled(rect, 2.0, ui.visuals().faint_bg_color);
-    let mut filled = rect;
-    filled.set_width(rect.width() * share.clamp(0.0, 1.0));
-    painter.rect_filled(filled, 2.0, color);
 }
