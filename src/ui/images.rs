@@ -389,26 +389,7 @@ fn keyboard_ui(
     let current = state
         .selected_image
         .and_then(|d| rows.iter().position(|r| images[r.index].digest == d));
-    let page = 20;
-    let last = rows.len() - 1;
-    let target = ui.input(|i| {
-        let c = current.unwrap_or(0);
-        if i.key_pressed(egui::Key::ArrowDown) {
-            Some(current.map_or(0, |c| (c + 1).min(last)))
-        } else if i.key_pressed(egui::Key::ArrowUp) {
-            Some(c.saturating_sub(1))
-        } else if i.key_pressed(egui::Key::PageDown) {
-            Some((c + page).min(last))
-        } else if i.key_pressed(egui::Key::PageUp) {
-            Some(c.saturating_sub(page))
-        } else if i.key_pressed(egui::Key::Home) {
-            Some(0)
-        } else if i.key_pressed(egui::Key::End) {
-            Some(last)
-        } else {
-            None
-        }
-    });
+    let target = widgets::table_nav_target(ui, current, rows.len() - 1);
     if let Some(t) = target {
         view.anchor = Some(t);
         view.scroll_to = Some(t);

@@ -130,24 +130,7 @@ pub fn repositories_ui(
     // Keyboard: arrows/Page/Home/End move the cursor, Enter opens.
     if !rows.is_empty() && !ui.ctx().memory(|m| m.focused().is_some()) {
         let last = rows.len() - 1;
-        let c = view.cursor.unwrap_or(0).min(last);
-        let moved = ui.input(|i| {
-            if i.key_pressed(egui::Key::ArrowDown) {
-                Some(view.cursor.map_or(0, |c| (c + 1).min(last)))
-            } else if i.key_pressed(egui::Key::ArrowUp) {
-                Some(c.saturating_sub(1))
-            } else if i.key_pressed(egui::Key::PageDown) {
-                Some((c + 20).min(last))
-            } else if i.key_pressed(egui::Key::PageUp) {
-                Some(c.saturating_sub(20))
-            } else if i.key_pressed(egui::Key::Home) {
-                Some(0)
-            } else if i.key_pressed(egui::Key::End) {
-                Some(last)
-            } else {
-                None
-            }
-        });
+        let moved = widgets::table_nav_target(ui, view.cursor, last);
         if let Some(m) = moved {
             view.cursor = Some(m);
             view.scroll_to = Some(m);

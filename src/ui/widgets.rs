@@ -175,6 +175,30 @@ pub fn sort_header(ui: &mut Ui, label: &str, sorted: Option<bool>, name: &str) -
     r.clicked()
 }
 
+/// Where arrows, PageUp/PageDown and Home/End move a table cursor at
+/// `current` (None: nothing selected yet) in rows `0..=last`.
+pub fn table_nav_target(ui: &Ui, current: Option<usize>, last: usize) -> Option<usize> {
+    const PAGE: usize = 20;
+    let c = current.unwrap_or(0).min(last);
+    ui.input(|i| {
+        if i.key_pressed(egui::Key::ArrowDown) {
+            Some(current.map_or(0, |c| (c + 1).min(last)))
+        } else if i.key_pressed(egui::Key::ArrowUp) {
+            Some(c.saturating_sub(1))
+        } else if i.key_pressed(egui::Key::PageDown) {
+            Some((c + PAGE).min(last))
+        } else if i.key_pressed(egui::Key::PageUp) {
+            Some(c.saturating_sub(PAGE))
+        } else if i.key_pressed(egui::Key::Home) {
+            Some(0)
+        } else if i.key_pressed(egui::Key::End) {
+            Some(last)
+        } else {
+            None
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
