@@ -2,6 +2,8 @@
 //! draws and collects [`UiAction`]s, which [`EcrscopeApp::handle`] turns into
 //! state changes and worker commands, all in one place.
 
+mod docs;
+
 use std::sync::Arc;
 
 use tokio::runtime::Handle;
@@ -681,6 +683,7 @@ impl EcrscopeApp {
                 let Some(k) = self.state.selected.clone() else {
                     return;
                 };
+                self.ensure_tab_data(true);
                 match self.state.selected_repository.clone() {
                     // Refresh what is on screen; the table keeps its rows,
                     // selection and scroll until the new answer arrives.
@@ -852,6 +855,20 @@ impl EcrscopeApp {
             }
             UiAction::SortFindings(col) => self.state.findings_filter.clicked(col),
             UiAction::SelectFinding(i) => self.state.selected_finding = i,
+            UiAction::CompareWith(other) => {
+                self.state.selected_finding = None;
+                self.state.compare = self.state.selected_image.zip(other);
+                if let Some(o) = other {
+                    let loaded = self.open_repo_images().is_some_and(|ri| {
+                        ri.findings
+                            .get(&o)
+                            .is_some_and(|f| f.shown().is_some() || f.is_loading())
+                    });
+                    if !loaded {
+                        self.load_findings(o);
+                    }
+                }
+            }
             UiAction::Export(digests, format) => {
                 let (Some(spec), Some(repo)) = (
                     self.state.selected_registry().map(|r| r.spec.clone()),
@@ -944,6 +961,17 @@ impl EcrscopeApp {
                     });
                 }
             }
+            a @ (UiAction::SetRegistryTab(_)
+            | UiAction::SetRepoTab(_)
+            | UiAction::CheckAllFindings
+            | UiAction::GetLoginToken
+            | UiAction::CopyLoginPassword
+            | UiAction::OpenPullThroughForm(_)
+            | UiAction::ChangePullThrough(_)
+            | UiAction::ValidatePullThrough(_)
+            | UiAction::SaveLifecycle(_)
+            | UiAction::DeleteLifecycle
+            | UiAction::PreviewLifecycle(_)) => self.handle_docs(a),
             UiAction::OpenPalette => {
                 self.view.palette = Some(crate::ui::palette::PaletteView::default())
             }
@@ -1017,6 +1045,15 @@ impl EcrscopeApp {
                 &mut actions,
             ) {
                 self.view.scanning = None;
+            }
+        }
+        if let Some(form) = &mut self.view.pull_through_form {
+            let pending = self
+                .state
+                .selected_registry()
+                .is_some_and(|r| r.docs.pull_through.is_loading());
+            if !crate::ui::pull_through::rule_form_ui(ctx, form, pending, &mut actions) {
+                self.view.pull_through_form = None;
             }
         }
         if let Some(form) = &mut self.view.bulk {
@@ -1193,6 +1230,8 @@ impl eframe::App for EcrscopeApp {
         style::apply_theme(ctx, self.view.theme);
         self.auto_refresh(ctx);
         self.poll_scans(ctx);
+        self.ensure_tab_data(false);
+        self.advance_sweep();
         self.view.scans_followed = self.scan_polls.len();
         self.show_notices(ctx);
     }
@@ -1210,6 +1249,9 @@ impl eframe::App for EcrscopeApp {
             self.handle(a);
         }
         let ctx = ui.ctx().clone();
+        if let Some(text) = self.view.clipboard.take() {
+            ctx.copy_text(text);
+        }
         self.dialogs(&ctx);
         self.show_notices(&ctx);
         self.toasts.show(&ctx);

@@ -120,6 +120,55 @@ pub enum Command {
         repository: String,
         force: bool,
     },
+    /// DescribePullThroughCacheRules, every page.
+    LoadPullThrough { registry: RegistrySpec },
+    /// Create, update or delete a rule, then the rules are re-read.
+    ChangePullThrough {
+        registry: RegistrySpec,
+        change: PullThroughChange,
+    },
+    ValidatePullThrough {
+        registry: RegistrySpec,
+        prefix: String,
+    },
+    /// GetAuthorizationToken.
+    LoginToken { registry: RegistrySpec },
+    /// GetLifecyclePolicy.
+    LoadLifecycle {
+        registry: RegistrySpec,
+        repository: String,
+    },
+    /// Put (Some) or delete (None) the lifecycle policy, then re-read it.
+    ChangeLifecycle {
+        registry: RegistrySpec,
+        repository: String,
+        text: Option<String>,
+    },
+    /// StartLifecyclePolicyPreview with a draft, then GetLifecyclePolicyPreview
+    /// until it leaves IN_PROGRESS.
+    PreviewLifecycle {
+        registry: RegistrySpec,
+        repository: String,
+        text: String,
+    },
+    /// GetRepositoryPolicy.
+    LoadRepoPolicy {
+        registry: RegistrySpec,
+        repository: String,
+    },
+}
+
+/// Pull-through cache rule changes ECR allows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PullThroughChange {
+    Create(ecr::NewPullThroughRule),
+    /// Only the credential and the custom role can change in place.
+    Update {
+        prefix: String,
+        credential_arn: Option<String>,
+        custom_role_arn: Option<String>,
+    },
+    Delete(String),
 }
 
 /// Settings changes ECR allows on an existing repository.
@@ -199,6 +248,34 @@ pub enum Payload {
     RepositoryDeleted {
         repository: String,
         result: Result<(), EcrError>,
+    },
+    PullThroughRules(Result<Vec<crate::model::PullThroughRule>, EcrError>),
+    /// A rule change finished (the rules are re-read after it either way).
+    PullThroughChanged {
+        what: String,
+        result: Result<(), EcrError>,
+    },
+    PullThroughValidated {
+        prefix: String,
+        result: Result<ecr::PullThroughValidation, EcrError>,
+    },
+    LoginToken(Result<crate::model::AuthToken, EcrError>),
+    Lifecycle {
+        repository: String,
+        result: Result<Option<crate::model::LifecyclePolicy>, EcrError>,
+    },
+    LifecycleChanged {
+        repository: String,
+        what: String,
+        result: Result<(), EcrError>,
+    },
+    LifecyclePreview {
+        repository: String,
+        result: Result<crate::model::LifecyclePreview, EcrError>,
+    },
+    RepoPolicy {
+        repository: String,
+        result: Result<Option<String>, EcrError>,
     },
 }
 
@@ -479,6 +556,175 @@ impl Inner {
                     None => profiles::discover().await,
                 };
                 self.emit(id, None, Payload::Discovered(d)).await;
+            }
+            Command::LoadPullThrough { registry } => {
+                let key = Some(registry.key());
+                let result = async {
+                    let c = self.client(&registry).await?;
+                    ecr::describe_pull_through_cache_rules(&c).await
+                }
+                .await;
+                self.emit(id, key, Payload::PullThroughRules(result)).await;
+            }
+            Command::ChangePullThrough { registry, change } => {
+                let key = Some(registry.key());
+                let (what, result) = match self.client(&registry).await {
+                    Err(e) => (String::new(), Err(e)),
+                    Ok(c) => match &change {
+                        PullThroughChange::Create(new) => (
+                            format!("Created the rule {}", new.ecr_repository_prefix),
+                            ecr::create_pull_through_cache_rule(&c, new)
+                                .await
+                                .map(|_| ()),
+                        ),
+                        PullThroughChange::Update {
+                            prefix,
+                            credential_arn,
+                            custom_role_arn,
+                        } => (
+                            format!("Updated the rule {prefix}"),
+                            ecr::update_pull_through_cache_rule(
+                                &c,
+                                prefix,
+                                credential_arn.as_deref(),
+                                custom_role_arn.as_deref(),
+                            )
+                            .await,
+                        ),
+                        PullThroughChange::Delete(prefix) => (
+                            format!("Deleted the rule {prefix}"),
+                            ecr::delete_pull_through_cache_rule(&c, prefix).await,
+                        ),
+                    },
+                };
+                self.emit(
+                    id,
+                    key.clone(),
+                    Payload::PullThroughChanged { what, result },
+                )
+                .await;
+                // Re-read, so the list shows what the server holds.
+                let rules = async {
+                    let c = self.client(&registry).await?;
+                    ecr::describe_pull_through_cache_rules(&c).await
+                }
+                .await;
+                self.emit(id, key, Payload::PullThroughRules(rules)).await;
+            }
+            Command::ValidatePullThrough { registry, prefix } => {
+                let key = Some(registry.key());
+                let result = async {
+                    let c = self.client(&registry).await?;
+                    ecr::validate_pull_through_cache_rule(&c, &prefix).await
+                }
+                .await;
+                self.emit(id, key, Payload::PullThroughValidated { prefix, result })
+                    .await;
+            }
+            Command::LoginToken { registry } => {
+                let key = Some(registry.key());
+                let result = async {
+                    let c = self.client(&registry).await?;
+                    ecr::get_authorization_token(&c).await
+                }
+                .await;
+                self.emit(id, key, Payload::LoginToken(result)).await;
+            }
+            Command::LoadLifecycle {
+                registry,
+                repository,
+            } => {
+                let key = Some(registry.key());
+                let result = async {
+                    let c = self.client(&registry).await?;
+                    ecr::get_lifecycle_policy(&c, &repository).await
+                }
+                .await;
+                self.emit(id, key, Payload::Lifecycle { repository, result })
+                    .await;
+            }
+            Command::ChangeLifecycle {
+                registry,
+                repository,
+                text,
+            } => {
+                let key = Some(registry.key());
+                let what = if text.is_some() {
+                    format!("Saved the lifecycle policy of {repository}")
+                } else {
+                    format!("Deleted the lifecycle policy of {repository}")
+                };
+                let client = self.client(&registry).await;
+                let result = match (&client, &text) {
+                    (Err(e), _) => Err(e.clone()),
+                    (Ok(c), Some(t)) => ecr::put_lifecycle_policy(c, &repository, t).await,
+                    (Ok(c), None) => ecr::delete_lifecycle_policy(c, &repository).await,
+                };
+                self.emit(
+                    id,
+                    key.clone(),
+                    Payload::LifecycleChanged {
+                        repository: repository.clone(),
+                        what,
+                        result,
+                    },
+                )
+                .await;
+                let reread = match &client {
+                    Ok(c) => ecr::get_lifecycle_policy(c, &repository).await,
+                    Err(e) => Err(e.clone()),
+                };
+                self.emit(
+                    id,
+                    key,
+                    Payload::Lifecycle {
+                        repository,
+                        result: reread,
+                    },
+                )
+                .await;
+            }
+            Command::PreviewLifecycle {
+                registry,
+                repository,
+                text,
+            } => {
+                let key = Some(registry.key());
+                let result = async {
+                    let c = self.client(&registry).await?;
+                    ecr::start_lifecycle_policy_preview(&c, &repository, Some(&text)).await?;
+                    // ECR evaluates in the background; ask again with backoff
+                    // (1 s, x1.5, at most 5 s) for up to two minutes.
+                    let deadline =
+                        tokio::time::Instant::now() + std::time::Duration::from_secs(120);
+                    let mut wait = std::time::Duration::from_millis(250);
+                    loop {
+                        let p = ecr::get_lifecycle_policy_preview(&c, &repository).await?;
+                        if p.status != crate::model::PreviewStatus::InProgress
+                            || tokio::time::Instant::now() > deadline
+                        {
+                            return Ok(p);
+                        }
+                        tokio::time::sleep(wait).await;
+                        wait = (wait.mul_f64(1.5)).min(std::time::Duration::from_secs(5));
+                    }
+                }
+                .await;
+                self.emit(id, key, Payload::LifecyclePreview { repository, result })
+                    .await;
+            }
+            Command::LoadRepoPolicy {
+                registry,
+                repository,
+            } => {
+                let key = Some(registry.key());
+                let result = async {
+                    let c = self.client(&registry).await?;
+                    ecr::get_repository_policy(&c, &repository).await
+                }
+                .await;
+                self.emit(id, key, Payload::RepoPolicy { repository, result })
+                    .await;
             }
             Command::LoadRegistryInfo { registry } => {
                 let key = Some(registry.key());

@@ -98,6 +98,72 @@ pub fn finding_rows(findings: &[Finding], f: &FindingsFilter) -> Vec<usize> {
     rows
 }
 
+/// Where a finding stands when one image is compared with another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Change {
+    /// In this image, not in the other one.
+    New,
+    /// In the other image, gone from this one.
+    Fixed,
+    /// In both.
+    Unchanged,
+}
+
+impl Change {
+    pub const ALL: [Change; 3] = [Change::New, Change::Fixed, Change::Unchanged];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Change::New => "new",
+            Change::Fixed => "fixed",
+            Change::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// This image's findings against another's, for the question asked before
+/// promoting an image: what does it add, what does it fix.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Comparison {
+    /// This image's findings (new or unchanged), then the other's that are
+    /// gone (fixed), so the same table shows all three.
+    pub findings: Vec<Finding>,
+    pub changes: Vec<Change>,
+}
+
+impl Comparison {
+    /// A finding is the same one in both images when its vulnerability id and
+    /// package match; an upgraded package that is still vulnerable stays
+    /// "unchanged", which is what a reviewer wants to know.
+    pub fn new(this: &[Finding], other: &[Finding]) -> Self {
+        use std::collections::HashSet;
+        let key = |f: &Finding| (f.id.clone(), f.package.clone().unwrap_or_default());
+        let theirs: HashSet<_> = other.iter().map(key).collect();
+        let ours: HashSet<_> = this.iter().map(key).collect();
+        let mut out = Self::default();
+        for f in this {
+            let c = if theirs.contains(&key(f)) {
+                Change::Unchanged
+            } else {
+                Change::New
+            };
+            out.findings.push(f.clone());
+            out.changes.push(c);
+        }
+        for f in other {
+            if !ours.contains(&key(f)) {
+                out.findings.push(f.clone());
+                out.changes.push(Change::Fixed);
+            }
+        }
+        out
+    }
+
+    pub fn count(&self, c: Change) -> usize {
+        self.changes.iter().filter(|x| **x == c).count()
+    }
+}
+
 /// Index of a severity in the chips.
 pub fn severity_index(s: Severity) -> usize {
     s as usize
@@ -146,5 +212,60 @@ mod tests {
             [3, 1, 0, 2],
             "missing packages last"
         );
+    }
+
+    #[test]
+    fn comparison_sorts_findings_into_new_fixed_and_unchanged() {
+        let old = vec![
+            f("CVE-1", Severity::High, None, Some("openssl")),
+            f("CVE-2", Severity::Low, None, Some("zlib")),
+            f("CVE-5", Severity::Low, None, Some("zlib")),
+        ];
+        let new = vec![
+            f("CVE-1", Severity::High, None, Some("openssl")),
+            f("CVE-3", Severity::Critical, None, Some("glibc")),
+            // Same CVE, another package: a different finding.
+            f("CVE-5", Severity::Low, None, Some("busybox")),
+        ];
+        let c = Comparison::new(&new, &old);
+        let by_id: Vec<(&str, Change)> = c
+            .findings
+            .iter()
+            .zip(&c.changes)
+            .map(|(f, ch)| (f.id.as_str(), *ch))
+            .collect();
+        assert_eq!(
+            by_id,
+            [
+                ("CVE-1", Change::Unchanged),
+                ("CVE-3", Change::New),
+                ("CVE-5", Change::New),
+                ("CVE-2", Change::Fixed),
+                ("CVE-5", Change::Fixed),
+            ]
+        );
+        assert_eq!(
+            (
+                c.count(Change::New),
+                c.count(Change::Fixed),
+                c.count(Change::Unchanged)
+            ),
+            (2, 2, 1)
+        );
+        let same = Comparison::new(&new, &new);
+        assert_eq!(same.count(Change::Unchanged), 3);
+        assert_eq!(same.findings.len(), 3);
+    }
+
+    #[test]
+    fn comparison_with_nothing() {
+        let one = vec![f("CVE-1", Severity::High, None, None)];
+        assert_eq!(Comparison::new(&one, &[]).changes, [Change::New]);
+        assert_eq!(Comparison::new(&[], &one).changes, [Change::Fixed]);
+    }
+
+    #[test]
+    fn no_findings_no_rows() {
+        assert!(finding_rows(&[], &FindingsFilter::default()).is_empty());
     }
 }

@@ -6,17 +6,25 @@ pub mod auto_refresh;
 mod findings;
 mod images;
 mod nav;
+mod registry_level;
 mod repo_table;
 mod requested;
+mod security;
 
-pub use findings::{FindingColumn, FindingsFilter, finding_rows, severity_index};
+pub use findings::{
+    Change, Comparison, FindingColumn, FindingsFilter, finding_rows, severity_index,
+};
 pub use images::{
     ConfigDoc, ImageColumn, ImageDetailDoc, ImageFilter, ImageRow, ImageSort, RepoImages,
     ScanSummary, image_rows,
 };
 pub use nav::{History, Location};
+pub use registry_level::{Login, RegistryDocs};
 pub use repo_table::{RepoColumn, RepoFilter, RepoSort, repo_rows};
 pub use requested::Requested;
+pub use security::{
+    Flagged, RegistrySecurity, RepoSecurity, registry_security, repo_security, summarised,
+};
 
 use std::collections::HashMap;
 
@@ -41,6 +49,8 @@ pub struct RegistryState {
     pub pending: HashMap<String, RequestId>,
     /// The last failed change per repository, shown next to its control.
     pub change_errors: HashMap<String, String>,
+    /// Pull-through rules, login token, lifecycle and repository policies.
+    pub docs: RegistryDocs,
 }
 
 /// The status dot in the sidebar.
@@ -62,6 +72,7 @@ impl RegistryState {
             images: HashMap::new(),
             pending: HashMap::new(),
             change_errors: HashMap::new(),
+            docs: RegistryDocs::default(),
         }
     }
 
@@ -127,8 +138,36 @@ pub struct AppState {
     /// The findings view of the selected image is open.
     pub findings_open: bool,
     pub findings_filter: FindingsFilter,
-    /// The finding whose details are shown (index into the report).
+    /// The finding whose details are shown (index into the report, or into
+    /// the comparison's list when comparing).
     pub selected_finding: Option<usize>,
+    /// Findings of (this image) compared with (that one); ignored once
+    /// another image is open.
+    pub compare: Option<(crate::model::Digest, crate::model::Digest)>,
+    /// Comparison rows hidden, in `Change::ALL` order.
+    pub compare_hidden: [bool; 3],
+    /// The registry view's tab (no repository open).
+    pub registry_tab: RegistryTab,
+    /// The repository view's tab.
+    pub repo_tab: RepoTab,
+    /// The registry whose tagged images' findings are being checked.
+    pub sweeping: Option<RegistryKey>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RegistryTab {
+    #[default]
+    Repositories,
+    Overview,
+    PullThrough,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RepoTab {
+    #[default]
+    Images,
+    Lifecycle,
+    Policy,
 }
 
 impl AppState {
@@ -142,6 +181,11 @@ impl AppState {
 
     pub fn selected_registry(&self) -> Option<&RegistryState> {
         self.selected.as_ref().and_then(|k| self.registry(k))
+    }
+
+    pub fn selected_registry_mut(&mut self) -> Option<&mut RegistryState> {
+        let k = self.selected.clone()?;
+        self.registry_mut(&k)
     }
 
     /// Whether the demo registry is among those shown.
@@ -191,6 +235,22 @@ impl AppState {
             payload,
         } = ev;
         match payload {
+            p @ (Payload::PullThroughRules(_)
+            | Payload::PullThroughChanged { .. }
+            | Payload::PullThroughValidated { .. }
+            | Payload::LoginToken(_)
+            | Payload::Lifecycle { .. }
+            | Payload::LifecycleChanged { .. }
+            | Payload::LifecyclePreview { .. }
+            | Payload::RepoPolicy { .. }) => {
+                let notice = registry
+                    .as_ref()
+                    .and_then(|k| self.registry_mut(k))
+                    .and_then(|reg| reg.apply_docs(request, p));
+                if let Some(n) = notice {
+                    self.notify(n.level, n.text);
+                }
+            }
             Payload::Discovered(d) => {
                 if self.discovery_request == Some(request) {
                     for w in &d.warnings {

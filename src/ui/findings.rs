@@ -8,8 +8,38 @@ use egui_extras::{Column, TableBuilder};
 
 use super::style::{self, icon};
 use super::{UiAction, widgets};
-use crate::model::{Finding, ScanReport, Severity};
-use crate::state::{AppState, FindingColumn, Requested, finding_rows, severity_index};
+use std::sync::Arc;
+
+use crate::model::{Digest, Finding, ScanReport, Severity};
+use crate::state::{
+    AppState, Change, Comparison, FindingColumn, FindingsFilter, Requested, finding_rows,
+    severity_index,
+};
+
+/// Between frames: the rows and the comparison, rebuilt only when what
+/// shapes them changes (a 5,000-finding sort per frame would eat the budget).
+#[derive(Debug, Default)]
+pub struct FindingsView {
+    rows: Option<(RowsKey, Arc<[usize]>)>,
+    comparison: Option<(CompareKey, Arc<Comparison>)>,
+}
+
+/// Identifies one version of a report without hashing its findings.
+type ReportStamp = (Digest, usize, Option<i64>, Option<crate::model::ScanStatus>);
+
+fn stamp(d: Digest, r: &ScanReport) -> ReportStamp {
+    (d, r.findings.len(), r.completed_at, r.status.clone())
+}
+
+type CompareKey = (ReportStamp, ReportStamp);
+
+#[derive(Clone, Debug, PartialEq)]
+struct RowsKey {
+    this: ReportStamp,
+    other: Option<ReportStamp>,
+    filter: FindingsFilter,
+    hidden: [bool; 3],
+}
 
 fn dash(o: Option<&str>) -> String {
     o.filter(|s| !s.is_empty()).unwrap_or("—").to_owned()
@@ -23,7 +53,29 @@ fn yes_no(o: Option<bool>) -> &'static str {
     }
 }
 
-pub fn findings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<UiAction>) {
+pub fn findings_ui(
+    ui: &mut Ui,
+    state: &mut AppState,
+    view: &mut FindingsView,
+    actions: &mut Vec<UiAction>,
+) {
+    // The view reads the report in place (no per-frame copy of thousands of
+    // findings) while the chips and search edit these two.
+    let mut filter = std::mem::take(&mut state.findings_filter);
+    let mut hidden = state.compare_hidden;
+    findings_inner(ui, state, &mut filter, &mut hidden, view, actions);
+    state.findings_filter = filter;
+    state.compare_hidden = hidden;
+}
+
+fn findings_inner(
+    ui: &mut Ui,
+    state: &AppState,
+    filter: &mut FindingsFilter,
+    hidden: &mut [bool; 3],
+    view: &mut FindingsView,
+    actions: &mut Vec<UiAction>,
+) {
     let (Some(key), Some(repo), Some(digest)) = (
         state.selected.clone(),
         state.selected_repository.clone(),
@@ -64,12 +116,12 @@ pub fn findings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<UiAction
             });
         });
     });
-    let report: Option<ScanReport> = match ri.findings.get(&digest) {
+    let report: Option<&ScanReport> = match ri.findings.get(&digest) {
         Some(r) => {
             if let Some(e) = r.error() {
                 ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
             }
-            r.shown().cloned()
+            r.shown()
         }
         None => None,
     };
@@ -132,7 +184,7 @@ pub fn findings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<UiAction
             let n = report.counts.get(sev);
             let i = severity_index(sev);
             let color = style::severity_color(sev, dark);
-            let on = state.findings_filter.severities[i];
+            let on = filter.severities[i];
             let text = RichText::new(format!("{} {n}", sev.as_api()))
                 .color(if on { color } else { palette.muted })
                 .strong();
@@ -140,14 +192,14 @@ pub fn findings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<UiAction
             let chip = format!("Show {}", sev.as_api());
             r.widget_info(move || egui::WidgetInfo::selected(egui::Role::Button, true, on, &chip));
             if r.clicked() {
-                state.findings_filter.severities[i] = !on;
+                filter.severities[i] = !on;
             }
             widgets::share_bar(ui, n as f32 / total, color);
         }
     });
     ui.horizontal(|ui| {
         let r = ui.add(
-            egui::TextEdit::singleline(&mut state.findings_filter.text)
+            egui::TextEdit::singleline(&mut filter.text)
                 .id_salt("findings_search")
                 .hint_text(format!("{} CVE, package or title", icon::SEARCH))
                 .desired_width(280.0),
@@ -156,14 +208,73 @@ pub fn findings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<UiAction
             egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Search findings")
         });
     });
-    let rows = finding_rows(&report.findings, &state.findings_filter);
+    // Compare with another image of the repository.
+    let compare_to = state
+        .compare
+        .filter(|(this, _)| *this == digest)
+        .map(|(_, other)| other);
+    let other_report = compare_to.and_then(|o| ri.findings.get(&o));
+    compare_bar_ui(ui, ri, digest, compare_to, other_report, actions);
+    let other_ready = compare_to.zip(other_report.and_then(Requested::shown));
+    let comparison: Option<Arc<Comparison>> = other_ready.map(|(o, other)| {
+        let key = (stamp(digest, report), stamp(o, other));
+        if view.comparison.as_ref().is_none_or(|(k, _)| *k != key) {
+            let c = Comparison::new(&report.findings, &other.findings);
+            view.comparison = Some((key, Arc::new(c)));
+        }
+        view.comparison
+            .as_ref()
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default()
+    });
+    if let Some(c) = &comparison {
+        ui.horizontal_wrapped(|ui| {
+            for (i, ch) in Change::ALL.into_iter().enumerate() {
+                let on = !hidden[i];
+                let n = c.count(ch);
+                let color = match ch {
+                    Change::New => palette.error,
+                    Change::Fixed => palette.ok,
+                    Change::Unchanged => palette.muted,
+                };
+                let text = RichText::new(format!("{n} {}", ch.label()))
+                    .color(if on { color } else { palette.muted })
+                    .strong();
+                let r = ui.add(egui::Button::new(text).selected(on));
+                let chip = format!("Show {}", ch.label());
+                r.widget_info(move || {
+                    egui::WidgetInfo::selected(egui::Role::Button, true, on, &chip)
+                });
+                if r.clicked() {
+                    hidden[i] = on;
+                }
+            }
+        });
+    }
+    let (list, changes): (&[Finding], Option<&[Change]>) = match &comparison {
+        Some(c) => (&c.findings, Some(&c.changes)),
+        None => (&report.findings, None),
+    };
+    let key = RowsKey {
+        this: stamp(digest, report),
+        other: other_ready.map(|(o, r)| stamp(o, r)),
+        filter: filter.clone(),
+        hidden: *hidden,
+    };
+    if view.rows.as_ref().is_none_or(|(k, _)| *k != key) {
+        let mut rows = finding_rows(list, &filter);
+        if let Some(ch) = changes {
+            let hidden = hidden;
+            rows.retain(|&i| !hidden[change_index(ch[i])]);
+        }
+        view.rows = Some((key, rows.into()));
+    }
+    let rows: Arc<[usize]> = view
+        .rows
+        .as_ref()
+        .map_or_else(|| Arc::from(Vec::new()), |(_, r)| r.clone());
     ui.label(
-        RichText::new(format!(
-            "{} of {} findings",
-            rows.len(),
-            report.findings.len()
-        ))
-        .color(palette.muted),
+        RichText::new(format!("{} of {} findings", rows.len(), list.len())).color(palette.muted),
     );
 
     // The selected finding's details below the table.
@@ -173,7 +284,7 @@ pub fn findings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<UiAction
         0.0
     };
     let table_height = (ui.available_height() - detail_height).max(120.0);
-    let f = state.findings_filter.clone();
+    let f = filter.clone();
     let mut clicked = None;
     ui.style_mut().interaction.selectable_labels = false;
     let header = |ui: &mut Ui, label: &str, col: FindingColumn, actions: &mut Vec<UiAction>| {
@@ -190,6 +301,10 @@ pub fn findings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<UiAction
             .sense(egui::Sense::click())
             .max_scroll_height(table_height)
             .cell_layout(Layout::left_to_right(Align::Center))
+            .columns(
+                Column::initial(80.0).at_least(60.0),
+                usize::from(changes.is_some()),
+            )
             .column(Column::initial(150.0).at_least(90.0).clip(true))
             .column(Column::initial(95.0).at_least(70.0))
             .column(Column::initial(55.0).at_least(45.0))
@@ -200,6 +315,11 @@ pub fn findings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<UiAction
             .column(Column::initial(60.0).at_least(40.0))
             .column(Column::remainder().at_least(120.0).clip(true))
             .header(style::ROW_HEIGHT, |mut h| {
+                if changes.is_some() {
+                    h.col(|ui| {
+                        ui.strong("Change");
+                    });
+                }
                 h.col(|ui| header(ui, "ID", FindingColumn::Id, actions));
                 h.col(|ui| header(ui, "Severity", FindingColumn::Severity, actions));
                 h.col(|ui| header(ui, "Score", FindingColumn::Score, actions));
@@ -213,8 +333,19 @@ pub fn findings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<UiAction
             .body(|body| {
                 body.rows(style::ROW_HEIGHT, rows.len(), |mut row| {
                     let i = rows[row.index()];
-                    let x: &Finding = &report.findings[i];
+                    let x: &Finding = &list[i];
                     row.set_selected(state.selected_finding == Some(i));
+                    if let Some(ch) = changes {
+                        let c = ch[i];
+                        let color = match c {
+                            Change::New => palette.error,
+                            Change::Fixed => palette.ok,
+                            Change::Unchanged => palette.muted,
+                        };
+                        row.col(|ui| {
+                            ui.label(RichText::new(c.label()).color(color).strong());
+                        });
+                    }
                     row.col(|ui| {
                         ui.label(RichText::new(&x.id).monospace());
                     });
@@ -258,12 +389,77 @@ pub fn findings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<UiAction
     if let Some(i) = clicked {
         actions.push(UiAction::SelectFinding(Some(i)));
     }
-    if let Some(x) = state.selected_finding.and_then(|i| report.findings.get(i)) {
+    if let Some(x) = state.selected_finding.and_then(|i| list.get(i)) {
         ui.separator();
         egui::ScrollArea::vertical()
             .id_salt("finding_detail")
             .show(ui, |ui| finding_detail_ui(ui, x, dark));
     }
+}
+
+fn change_index(c: Change) -> usize {
+    Change::ALL.iter().position(|x| *x == c).unwrap_or(0)
+}
+
+/// "Compare with" picker: the other tagged images of the repository, newest
+/// first, and the state of the other image's findings.
+fn compare_bar_ui(
+    ui: &mut Ui,
+    ri: &crate::state::RepoImages,
+    this: Digest,
+    other: Option<Digest>,
+    other_report: Option<&Requested<ScanReport>>,
+    actions: &mut Vec<UiAction>,
+) {
+    let Some(list) = ri.list.shown() else {
+        return;
+    };
+    let label_of = |d: Digest| {
+        list.iter()
+            .find(|i| i.digest == d)
+            .and_then(|i| i.tags.first().cloned())
+            .unwrap_or_else(|| d.short())
+    };
+    ui.horizontal(|ui| {
+        ui.label(format!("{} Compare with", icon::ARROWS_LEFT_RIGHT));
+        let current = other.map_or_else(|| "another image…".to_owned(), label_of);
+        egui::ComboBox::from_id_salt("compare_with")
+            .selected_text(current)
+            .height(360.0)
+            .show_ui(ui, |ui| {
+                let mut tagged: Vec<&crate::model::Image> = list
+                    .iter()
+                    .filter(|i| i.digest != this && !i.tags.is_empty() && !i.manifest.is_index())
+                    .collect();
+                tagged.sort_by(|a, b| b.pushed_at.cmp(&a.pushed_at));
+                for i in tagged {
+                    let text = format!("{}  ({})", i.tags.join(", "), i.digest.short());
+                    if ui.selectable_label(other == Some(i.digest), text).clicked() {
+                        actions.push(UiAction::CompareWith(Some(i.digest)));
+                    }
+                }
+            });
+        if other.is_some() {
+            if widgets::icon_only_button(ui, icon::X, "Stop comparing").clicked() {
+                actions.push(UiAction::CompareWith(None));
+            }
+            match other_report {
+                Some(r) if r.is_loading() && r.shown().is_none() => {
+                    ui.spinner();
+                    ui.label("Reading the other image's findings…");
+                }
+                Some(r) => {
+                    if let Some(e) = r.error() {
+                        ui.colored_label(
+                            style::palette(ui.visuals()).error,
+                            format!("{} {e}", icon::ERROR),
+                        );
+                    }
+                }
+                None => {}
+            }
+        }
+    });
 }
 
 fn finding_detail_ui(ui: &mut Ui, x: &Finding, dark: bool) {

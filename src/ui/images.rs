@@ -313,9 +313,13 @@ pub fn images_ui(
                     ui.label(RichText::new(text).color(color));
                 });
                 row.col(|ui| scan_cell(ui, img, ri.scans.get(&img.digest)));
-                if row.response().clicked() {
-                    clicked = Some((pos, ui_modifiers(&row.response())));
+                let resp = row.response();
+                if resp.clicked() {
+                    clicked = Some((pos, ui_modifiers(&resp)));
                 }
+                resp.context_menu(|ui| {
+                    row_menu_ui(ui, img, selected_image, &view.selection, actions);
+                });
             });
         });
 
@@ -326,6 +330,97 @@ pub fn images_ui(
     // have no scan of their own; their children do).
     if !visible.is_empty() {
         actions.push(UiAction::NeedScanSummaries(visible));
+    }
+}
+
+/// Right click on a row: the same actions as the buttons, on the selection
+/// when the row is part of it, else on the row.
+fn row_menu_ui(
+    ui: &mut Ui,
+    img: &Image,
+    open: Option<Digest>,
+    selection: &BTreeSet<Digest>,
+    actions: &mut Vec<UiAction>,
+) {
+    let targets: Vec<Digest> = if selection.contains(&img.digest) {
+        selection.iter().copied().collect()
+    } else {
+        vec![img.digest]
+    };
+    let n = targets.len();
+    let many = if n > 1 {
+        format!(" {n} images")
+    } else {
+        String::new()
+    };
+    if ui
+        .button(format!("{} Findings", icon::SHIELD_WARNING))
+        .clicked()
+    {
+        actions.push(UiAction::SelectImage(Some(img.digest)));
+        actions.push(UiAction::OpenFindings);
+        ui.close();
+    }
+    if ui
+        .button(format!("{} Scan{many}  (S)", icon::SHIELD_CHECK))
+        .clicked()
+    {
+        actions.push(UiAction::StartScan(targets.clone()));
+        ui.close();
+    }
+    ui.menu_button(format!("{} Export findings{many}", icon::EXPORT), |ui| {
+        for f in crate::export::Format::ALL {
+            if ui.button(f.label()).clicked() {
+                actions.push(UiAction::Export(targets.clone(), f));
+                ui.close();
+            }
+        }
+    });
+    if let Some(o) = open.filter(|o| *o != img.digest && !img.manifest.is_index()) {
+        if ui
+            .button(format!(
+                "{} Compare findings with the open image",
+                icon::ARROWS_LEFT_RIGHT
+            ))
+            .clicked()
+        {
+            actions.push(UiAction::SelectImage(Some(o)));
+            actions.push(UiAction::OpenFindings);
+            actions.push(UiAction::CompareWith(Some(img.digest)));
+            ui.close();
+        }
+    }
+    ui.separator();
+    if ui.button(format!("{} Copy digest", icon::COPY)).clicked() {
+        ui.ctx().copy_text(img.digest.to_string());
+        ui.close();
+    }
+    if ui
+        .button(format!("{} Delete{many}…", icon::TRASH))
+        .clicked()
+    {
+        let ids: Vec<crate::model::ImageId> = targets
+            .iter()
+            .map(|d| crate::model::ImageId::Digest(*d))
+            .collect();
+        actions.push(UiAction::Confirm {
+            title: if n > 1 {
+                format!("Delete {n} images?")
+            } else {
+                "Delete this image?".to_owned()
+            },
+            body: format!(
+                "{} deleted with all {} tags. This cannot be undone.",
+                if n > 1 {
+                    "The selected images are"
+                } else {
+                    "The image is"
+                },
+                if n > 1 { "their" } else { "its" }
+            ),
+            action: Box::new(UiAction::DeleteImages(ids)),
+        });
+        ui.close();
     }
 }
 

@@ -7,14 +7,20 @@ pub mod create_repository;
 pub mod findings;
 mod image_detail;
 pub mod images;
+pub mod json_view;
+pub mod lifecycle;
+mod overview;
 pub mod palette;
+pub mod pull_through;
 pub mod push_commands;
+mod repo_policy;
 pub mod repo_settings;
 mod repositories;
 pub mod scanning_config;
 mod sidebar;
 mod status_bar;
 pub mod style;
+mod tabs;
 pub mod widgets;
 
 pub use repositories::RepoTableView;
@@ -23,7 +29,7 @@ use egui::{RichText, Ui};
 
 use crate::model::{Digest, RegistryKey};
 use crate::settings::ThemePref;
-use crate::state::{AppState, ImageColumn, RepoColumn};
+use crate::state::{AppState, ImageColumn, RegistryTab, RepoColumn, RepoTab};
 use style::icon;
 
 /// What the user asked for; handled in one place, `App::handle`.
@@ -68,6 +74,8 @@ pub enum UiAction {
     CloseFindings,
     SortFindings(crate::state::FindingColumn),
     SelectFinding(Option<usize>),
+    /// Compare the open image's findings with another image's (None: stop).
+    CompareWith(Option<Digest>),
     /// Export the findings of these images.
     Export(Vec<Digest>, crate::export::Format),
     OpenRepoSettings(String),
@@ -78,6 +86,23 @@ pub enum UiAction {
     CreateRepository(crate::ecr::NewRepository),
     OpenDeleteRepository(String),
     DeleteRepository(String),
+    SetRegistryTab(crate::state::RegistryTab),
+    SetRepoTab(crate::state::RepoTab),
+    /// Load every repository's images and the scan summary of every tagged
+    /// image, for the registry's findings dashboard.
+    CheckAllFindings,
+    /// GetAuthorizationToken for the selected registry.
+    GetLoginToken,
+    /// Put the token's password on the clipboard, then forget it.
+    CopyLoginPassword,
+    /// Open the rule form: `None` to create, `Some(prefix)` to edit.
+    OpenPullThroughForm(Option<String>),
+    ChangePullThrough(crate::worker::PullThroughChange),
+    ValidatePullThrough(String),
+    /// Put this lifecycle policy on the open repository.
+    SaveLifecycle(String),
+    DeleteLifecycle,
+    PreviewLifecycle(String),
     /// Ctrl+K.
     OpenPalette,
     /// Jump to a place (from the palette).
@@ -91,6 +116,11 @@ pub struct ViewState {
     pub confirm_remove: Option<RegistryKey>,
     pub repo_table: RepoTableView,
     pub images: images::ImagesView,
+    pub findings: findings::FindingsView,
+    pub lifecycle: lifecycle::LifecycleView,
+    pub pull_through_form: Option<pull_through::RuleForm>,
+    /// Text to put on the clipboard this frame (then dropped).
+    pub clipboard: Option<String>,
     pub push_commands: Option<(push_commands::Tool, push_commands::PushTarget)>,
     pub palette: Option<palette::PaletteView>,
     pub repo_settings: Option<repo_settings::RepoSettingsForm>,
@@ -147,11 +177,27 @@ pub fn main_ui(
             && state.selected_image.is_some()
             && state.findings_open
         {
-            findings::findings_ui(ui, state, actions);
+            findings::findings_ui(ui, state, &mut view.findings, actions);
         } else if state.selected_repository.is_some() {
-            images::images_ui(ui, state, &mut view.images, actions);
+            tabs::repo_tabs_ui(ui, state, actions);
+            match state.repo_tab {
+                RepoTab::Images => images::images_ui(ui, state, &mut view.images, actions),
+                RepoTab::Lifecycle => {
+                    lifecycle::lifecycle_ui(ui, state, &mut view.lifecycle, actions);
+                }
+                RepoTab::Policy => repo_policy::repo_policy_ui(ui, state, actions),
+            }
         } else {
-            repositories::repositories_ui(ui, state, &mut view.repo_table, actions);
+            if state.selected.is_some() {
+                tabs::registry_tabs_ui(ui, state, actions);
+            }
+            match state.registry_tab {
+                RegistryTab::Repositories => {
+                    repositories::repositories_ui(ui, state, &mut view.repo_table, actions);
+                }
+                RegistryTab::Overview => overview::overview_ui(ui, state, actions),
+                RegistryTab::PullThrough => pull_through::rules_ui(ui, state, actions),
+            }
         }
     });
 }
@@ -178,6 +224,18 @@ fn keyboard(ui: &Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<U
     }
     if fwd {
         actions.push(UiAction::Forward);
+    }
+    // S: scan the selection, or the open image.
+    let s_key = ui.input(|i| i.key_pressed(egui::Key::S) && !i.modifiers.any());
+    if s_key && !typing && state.selected_repository.is_some() {
+        let targets: Vec<Digest> = if view.images.selection.is_empty() {
+            state.selected_image.into_iter().collect()
+        } else {
+            view.images.selection.iter().copied().collect()
+        };
+        if !targets.is_empty() {
+            actions.push(UiAction::StartScan(targets));
+        }
     }
     if ctrl_f || (slash && !typing) {
         if state.selected_repository.is_some() {

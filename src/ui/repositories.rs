@@ -235,14 +235,31 @@ pub fn repositories_ui(
                 });
                 row.col(|ui| {
                     // Known once the repository has been opened.
-                    match reg
-                        .images
-                        .get(&r.name)
-                        .and_then(crate::state::RepoImages::totals)
-                    {
+                    let ri = reg.images.get(&r.name);
+                    match ri.and_then(crate::state::RepoImages::totals) {
                         Some((n, size)) => ui.label(format!("{n} · {}", widgets::human_size(size))),
                         None => ui.label(RichText::new("—").weak()),
                     };
+                    // The worst severity of its tagged images, once known.
+                    if let Some((worst, complete)) = ri.and_then(super::overview::worst_label) {
+                        let dark = ui.visuals().dark_mode;
+                        let (text, color) = match worst {
+                            Some(s) => (s.as_api().to_owned(), style::severity_color(s, dark)),
+                            None => ("clean".to_owned(), palette.ok),
+                        };
+                        let suffix = if complete { "" } else { "+" };
+                        ui.label(
+                            RichText::new(format!("{text}{suffix}"))
+                                .small()
+                                .strong()
+                                .color(color),
+                        )
+                        .on_hover_text(if complete {
+                            "Worst severity among its tagged images"
+                        } else {
+                            "Worst severity among the tagged images checked so far (not all yet)"
+                        });
+                    }
                 });
                 row.col(|ui| {
                     widgets::copy_button(ui, &format!("URI of {}", r.name), &r.uri);

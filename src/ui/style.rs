@@ -12,6 +12,17 @@ use crate::settings::ThemePref;
 /// Phosphor icon codepoints used by the app (regular weight).
 pub mod icon {
     pub const REFRESH: &str = "\u{E036}";
+    pub const ARROWS_LEFT_RIGHT: &str = "\u{E0A0}";
+    pub const CHART_BAR: &str = "\u{E150}";
+    pub const CHECKS: &str = "\u{E53A}";
+    pub const CLIPBOARD_TEXT: &str = "\u{E198}";
+    pub const CLOUD_ARROW_DOWN: &str = "\u{E1AC}";
+    pub const EYE: &str = "\u{E220}";
+    pub const FILE_CODE: &str = "\u{E914}";
+    pub const HOURGLASS: &str = "\u{E2B2}";
+    pub const LINK: &str = "\u{E2E2}";
+    pub const PENCIL: &str = "\u{E3B4}";
+    pub const PLAY: &str = "\u{E3D0}";
     pub const BACK: &str = "\u{E058}";
     pub const FORWARD: &str = "\u{E06C}";
     pub const CARET_RIGHT: &str = "\u{E13A}";
@@ -133,6 +144,33 @@ pub fn palette(visuals: &Visuals) -> Palette {
 }
 
 /// Severity colours; each passes 4.5:1 against its theme's panel background.
+/// Colours of JSON tokens (keys, strings, numbers, true/false/null).
+#[derive(Clone, Copy, Debug)]
+pub struct JsonColors {
+    pub key: Color32,
+    pub string: Color32,
+    pub number: Color32,
+    pub literal: Color32,
+}
+
+pub fn json_colors(dark: bool) -> JsonColors {
+    if dark {
+        JsonColors {
+            key: Color32::from_rgb(0x93, 0xc5, 0xfd),
+            string: Color32::from_rgb(0x86, 0xef, 0xac),
+            number: Color32::from_rgb(0xfd, 0xba, 0x74),
+            literal: Color32::from_rgb(0xc4, 0xb5, 0xfd),
+        }
+    } else {
+        JsonColors {
+            key: Color32::from_rgb(0x1e, 0x40, 0xaf),
+            string: Color32::from_rgb(0x16, 0x65, 0x34),
+            number: Color32::from_rgb(0x9a, 0x34, 0x12),
+            literal: Color32::from_rgb(0x6b, 0x21, 0xa8),
+        }
+    }
+}
+
 pub fn severity_color(sev: Severity, dark: bool) -> Color32 {
     match (sev, dark) {
         (Severity::Critical, true) => Color32::from_rgb(0xff, 0x6b, 0x81),

@@ -15,6 +15,15 @@ pub fn icon_button(ui: &mut Ui, glyph: &str, label: &str) -> Response {
     r
 }
 
+/// A button showing an icon and short text, with a longer accessible name
+/// (e.g. "Validate" named "Validate rule docker-hub").
+pub fn named_button(ui: &mut Ui, glyph: &str, text: &str, name: &str) -> Response {
+    let r = ui.button(format!("{glyph} {text}"));
+    let name = name.to_owned();
+    r.widget_info(move || WidgetInfo::labeled(Role::Button, true, &name));
+    r
+}
+
 /// An icon-only button with a tooltip; the tooltip text is its accessible name.
 pub fn icon_only_button(ui: &mut Ui, glyph: &str, label: &str) -> Response {
     let r = ui

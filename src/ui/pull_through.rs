@@ -1,0 +1,689 @@
+//! Pull-through cache rules: every rule with its pull URI and the
+//! repositories it has created; create (with upstream presets), edit what ECR
+//! lets change (credential, custom role), validate, delete.
+
+use egui::{Grid, RichText, Ui};
+
+use super::style::{self, icon};
+use super::{UiAction, widgets};
+use crate::ecr::NewPullThroughRule;
+use crate::model::PullThroughRule;
+use crate::state::AppState;
+use crate::validate::{self, UpstreamKind};
+use crate::worker::PullThroughChange;
+
+/// The create / edit dialog.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleForm {
+    /// The prefix of the rule being edited; `None` when creating.
+    pub editing: Option<String>,
+    pub kind: UpstreamKind,
+    pub prefix: String,
+    pub url: String,
+    pub credential: String,
+    pub role: String,
+    pub upstream_prefix: String,
+    /// The registry's region and account, which a credential must match.
+    pub region: String,
+    pub account: String,
+    /// Create was pressed: show every error, empty fields included.
+    pub attempted: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleErrors {
+    pub prefix: Option<String>,
+    pub url: Option<String>,
+    pub credential: Option<String>,
+    pub role: Option<String>,
+    pub upstream_prefix: Option<String>,
+}
+
+impl RuleErrors {
+    fn any(&self) -> bool {
+        self.prefix.is_some()
+            || self.url.is_some()
+            || self.credential.is_some()
+            || self.role.is_some()
+            || self.upstream_prefix.is_some()
+    }
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+/// `arn:aws:iam::<account>:role/<name>` (any partition).
+fn role_arn(arn: &str) -> Result<(), String> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let ok = parts.len() == 6
+        && parts[0] == "arn"
+        && parts[2] == "iam"
+        && parts[3].is_empty()
+        && parts[4].len() == 12
+        && parts[4].chars().all(|c| c.is_ascii_digit())
+        && parts[5]
+            .strip_prefix("role/")
+            .is_some_and(|n| !n.is_empty());
+    if ok {
+        Ok(())
+    } else {
+        Err("A role ARN looks like arn:aws:iam::123456789012:role/name.".into())
+    }
+}
+
+impl RuleForm {
+    pub fn new(existing: Option<&PullThroughRule>, region: String, account: String) -> Self {
+        match existing {
+            Some(r) => Self {
+                editing: Some(r.ecr_repository_prefix.clone()),
+                kind: r
+                    .upstream_registry
+                    .as_deref()
+                    .and_then(validate::upstream_kind)
+                    .or_else(|| validate::upstream_kind_for_url(&r.upstream_registry_url))
+                    .unwrap_or(UpstreamKind::EcrPublic),
+                prefix: r.ecr_repository_prefix.clone(),
+                url: r.upstream_registry_url.clone(),
+                credential: r.credential_arn.clone().unwrap_or_default(),
+                role: r.custom_role_arn.clone().unwrap_or_default(),
+                upstream_prefix: r.upstream_repository_prefix.clone().unwrap_or_default(),
+                region,
+                account,
+                attempted: false,
+            },
+            None => {
+                let mut f = Self {
+                    editing: None,
+                    kind: UpstreamKind::EcrPublic,
+                    prefix: String::new(),
+                    url: String::new(),
+                    credential: String::new(),
+                    role: String::new(),
+                    upstream_prefix: String::new(),
+                    region,
+                    account,
+                    attempted: false,
+                };
+                f.preset(UpstreamKind::EcrPublic);
+                f
+            }
+        }
+    }
+
+    /// Picks an upstream: fills in its URL and a prefix named after it.
+    pub fn preset(&mut self, kind: UpstreamKind) {
+        self.kind = kind;
+        self.url = kind.default_url().unwrap_or_default().to_owned();
+        let suggested = match kind {
+            UpstreamKind::EcrPublic => "ecr-public",
+            UpstreamKind::Ecr => "ecr",
+            UpstreamKind::DockerHub => "docker-hub",
+            UpstreamKind::Quay => "quay",
+            UpstreamKind::K8s => "k8s",
+            UpstreamKind::GitHub => "ghcr",
+            UpstreamKind::GitLab => "gitlab",
+            UpstreamKind::Azure => "azure",
+            UpstreamKind::Chainguard => "chainguard",
+        };
+        self.prefix = suggested.to_owned();
+    }
+
+    /// Checks every field as ECR would; on success, the change to send.
+    pub fn check(&self) -> Result<PullThroughChange, RuleErrors> {
+        let mut e = RuleErrors::default();
+        let credential = opt(&self.credential);
+        let role = opt(&self.role);
+        if let Some(c) = &credential {
+            // The account is known once DescribeRegistry has answered.
+            let account = if self.account.is_empty() {
+                c.split(':').nth(4).unwrap_or_default()
+            } else {
+                &self.account
+            };
+            e.credential = validate::credential_arn(c, &self.region, account).err();
+        }
+        if let Some(r) = &role {
+            e.role = role_arn(r).err();
+        }
+        if let Some(prefix) = &self.editing {
+            return if e.any() {
+                Err(e)
+            } else {
+                Ok(PullThroughChange::Update {
+                    prefix: prefix.clone(),
+                    credential_arn: credential,
+                    custom_role_arn: role,
+                })
+            };
+        }
+        e.prefix = validate::pull_through_prefix(self.prefix.trim()).err();
+        let url = self.url.trim();
+        if !self.kind.url_matches(url) {
+            e.url = Some(match self.kind.default_url() {
+                Some(u) => format!("{} rules use the URL {u}.", self.kind.label()),
+                None if self.kind == UpstreamKind::Azure => {
+                    "Azure rules use <registry>.azurecr.io.".into()
+                }
+                None => "ECR rules use <account>.dkr.ecr.<region>.amazonaws.com.".into(),
+            });
+        }
+        if credential.is_none() && self.kind.needs_credential() {
+            e.credential = Some(format!(
+                "{} needs a credential: the ARN of a Secrets Manager secret named \
+                 ecr-pullthroughcache/… holding the upstream user name and access token.",
+                self.kind.label()
+            ));
+        }
+        let upstream_prefix = opt(&self.upstream_prefix);
+        if let Some(p) = &upstream_prefix {
+            if !matches!(self.kind, UpstreamKind::Ecr | UpstreamKind::EcrPublic) {
+                e.upstream_prefix =
+                    Some("Only ECR and ECR Public upstreams take an upstream prefix.".into());
+            } else if let Err(m) = validate::pull_through_prefix(p) {
+                e.upstream_prefix = Some(m.replace("A prefix", "An upstream prefix"));
+            }
+        }
+        if e.any() {
+            return Err(e);
+        }
+        Ok(PullThroughChange::Create(NewPullThroughRule {
+            ecr_repository_prefix: self.prefix.trim().to_owned(),
+            upstream_registry_url: url.to_owned(),
+            upstream_registry: Some(self.kind.api_name().to_owned()),
+            credential_arn: credential,
+            custom_role_arn: role,
+            upstream_repository_prefix: upstream_prefix,
+        }))
+    }
+}
+
+/// `<host>/<prefix>/` (or `<host>/` for ROOT), the start of every pull URI.
+pub fn pull_base(host: &str, prefix: &str) -> String {
+    if prefix == "ROOT" {
+        format!("{host}/")
+    } else {
+        format!("{host}/{prefix}/")
+    }
+}
+
+/// A repository the upstream is likely to hold, to make the URI concrete.
+fn example_repository(rule: &PullThroughRule) -> &'static str {
+    match rule.upstream_registry.as_deref() {
+        Some("docker-hub") => "library/alpine:latest",
+        Some("ecr-public") => "docker/library/alpine:latest",
+        Some("quay") => "prometheus/node-exporter:latest",
+        Some("k8s") => "pause:3.10",
+        Some("github-container-registry") => "<owner>/<image>:latest",
+        _ => "<repository>:latest",
+    }
+}
+
+pub fn rules_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
+    let Some(reg) = state.selected_registry() else {
+        return;
+    };
+    let palette = style::palette(ui.visuals());
+    let docs = &reg.docs;
+    let host = reg.info.shown().map_or_else(
+        || format!("<account>.dkr.ecr.{}.amazonaws.com", reg.spec.region),
+        crate::model::RegistryInfo::host,
+    );
+    let rules = docs.pull_through.shown();
+    ui.horizontal(|ui| {
+        ui.heading("Pull-through cache rules");
+        if docs.pull_through.is_loading() {
+            ui.spinner();
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let full = rules.is_some_and(|r| r.len() >= 50);
+            let b = ui.add_enabled(!full, egui::Button::new(format!("{} New rule", icon::PLUS)));
+            let b = if full {
+                b.on_disabled_hover_text("A registry holds at most 50 rules.")
+            } else {
+                b
+            };
+            if b.clicked() {
+                actions.push(UiAction::OpenPullThroughForm(None));
+            }
+        });
+    });
+    ui.label(
+        RichText::new(
+            "Pulling <prefix>/<upstream repository> from this registry fetches it from the \
+             upstream once and caches it in a repository ECR creates.",
+        )
+        .color(palette.muted),
+    );
+    if let Some(e) = docs.pull_through.error() {
+        ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
+    }
+    if let Some(e) = &docs.pull_through_error {
+        ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
+    }
+    let Some(rules) = rules else {
+        if docs.pull_through.is_loading() {
+            ui.label("Reading the rules…");
+        }
+        return;
+    };
+    if rules.is_empty() {
+        ui.add_space(style::GAP);
+        ui.label("No rules yet. A rule for ECR Public needs no credential; try it first.");
+        return;
+    }
+    let repos = reg.repositories.shown();
+    egui::ScrollArea::vertical()
+        .id_salt("rules")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for rule in rules {
+                ui.add_space(style::GAP);
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    rule_card(ui, rule, &host, repos.map(Vec::as_slice), reg, actions);
+                });
+            }
+        });
+}
+
+fn rule_card(
+    ui: &mut Ui,
+    rule: &PullThroughRule,
+    host: &str,
+    repos: Option<&[crate::model::Repository]>,
+    reg: &crate::state::RegistryState,
+    actions: &mut Vec<UiAction>,
+) {
+    let palette = style::palette(ui.visuals());
+    let prefix = &rule.ecr_repository_prefix;
+    let kind = rule
+        .upstream_registry
+        .as_deref()
+        .and_then(validate::upstream_kind)
+        .map_or_else(
+            || rule.upstream_registry.clone().unwrap_or_else(|| "—".into()),
+            |k| k.label().to_owned(),
+        );
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(prefix).heading().strong().monospace());
+        ui.label(format!("{} {kind}", icon::ARROWS_LEFT_RIGHT));
+        ui.label(RichText::new(&rule.upstream_registry_url).monospace());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if widgets::named_button(ui, icon::TRASH, "Delete", &format!("Delete rule {prefix}"))
+                .clicked()
+            {
+                actions.push(UiAction::Confirm {
+                    title: format!("Delete the rule {prefix}?"),
+                    body: "Images already cached stay in their repositories; new pulls through \
+                           this prefix stop working."
+                        .into(),
+                    action: Box::new(UiAction::ChangePullThrough(PullThroughChange::Delete(
+                        prefix.clone(),
+                    ))),
+                });
+            }
+            if widgets::named_button(ui, icon::PENCIL, "Edit", &format!("Edit rule {prefix}"))
+                .clicked()
+            {
+                actions.push(UiAction::OpenPullThroughForm(Some(prefix.clone())));
+            }
+            if widgets::named_button(
+                ui,
+                icon::CHECKS,
+                "Validate",
+                &format!("Validate rule {prefix}"),
+            )
+            .clicked()
+            {
+                actions.push(UiAction::ValidatePullThrough(prefix.clone()));
+            }
+        });
+    });
+    match reg.docs.validations.get(prefix) {
+        Some(Ok(v)) if v.is_valid => {
+            ui.colored_label(
+                palette.ok,
+                format!(
+                    "{} Valid: ECR reached the upstream with this rule.",
+                    icon::OK
+                ),
+            );
+        }
+        Some(Ok(v)) => {
+            ui.colored_label(
+                palette.error,
+                format!(
+                    "{} Not valid: {}",
+                    icon::WARNING,
+                    v.failure.as_deref().unwrap_or("ECR gave no reason.")
+                ),
+            );
+        }
+        Some(Err(e)) => {
+            ui.colored_label(
+                palette.error,
+                format!("{} Could not validate: {e}", icon::ERROR),
+            );
+        }
+        None => {}
+    }
+    let base = pull_base(host, prefix);
+    let template = format!("{base}<upstream repository>:<tag>");
+    let example = format!("{base}{}", example_repository(rule));
+    Grid::new(("rule", prefix))
+        .num_columns(2)
+        .spacing([12.0, 3.0])
+        .show(ui, |ui| {
+            let muted = |t: &str| RichText::new(t.to_owned()).color(palette.muted);
+            ui.label(muted("Pull URI"));
+            ui.horizontal(|ui| {
+                widgets::copy_button(ui, &format!("pull URI of {prefix}"), &template);
+                ui.label(RichText::new(&template).monospace());
+            });
+            ui.end_row();
+            ui.label(muted("For example"));
+            ui.horizontal(|ui| {
+                widgets::copy_button(ui, &format!("example pull URI of {prefix}"), &example);
+                ui.label(RichText::new(&example).monospace());
+            });
+            ui.end_row();
+            let dash = |o: &Option<String>| o.clone().unwrap_or_else(|| "—".into());
+            for (k, v) in [
+                ("Credential", dash(&rule.credential_arn)),
+                ("Custom role", dash(&rule.custom_role_arn)),
+                ("Upstream prefix", dash(&rule.upstream_repository_prefix)),
+                (
+                    "Created",
+                    rule.created_at.map_or("—".into(), widgets::exact_time),
+                ),
+                (
+                    "Updated",
+                    rule.updated_at.map_or("—".into(), widgets::exact_time),
+                ),
+            ] {
+                ui.label(muted(k));
+                ui.label(v);
+                ui.end_row();
+            }
+            ui.label(muted("Repositories"));
+            let made: Vec<&str> = repos
+                .into_iter()
+                .flatten()
+                .map(|r| r.name.as_str())
+                .filter(|n| prefix == "ROOT" || n.starts_with(&format!("{prefix}/")))
+                .collect();
+            if made.is_empty() {
+                ui.label(muted("none yet: the first pull creates one"));
+            } else {
+                ui.horizontal_wrapped(|ui| {
+                    for n in made.iter().take(12) {
+                        if ui.link(*n).clicked() {
+                            actions.push(UiAction::SelectRepository(Some((*n).to_owned())));
+                        }
+                    }
+                    if made.len() > 12 {
+                        ui.label(muted(&format!("and {} more", made.len() - 12)));
+                    }
+                });
+            }
+            ui.end_row();
+        });
+}
+
+/// The create / edit dialog; returns false when it should close.
+pub fn rule_form_ui(
+    ctx: &egui::Context,
+    form: &mut RuleForm,
+    pending: bool,
+    actions: &mut Vec<UiAction>,
+) -> bool {
+    let mut open = true;
+    let checked = form.check();
+    let errors = checked.as_ref().err().cloned().unwrap_or_default();
+    let id = egui::Id::unique("pull_through_form");
+    let area =
+        egui::Modal::default_area(id).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 60.0));
+    let modal = egui::Modal::new(id).area(area).show(ctx, |ui: &mut Ui| {
+        ui.set_width(600.0);
+        let palette = style::palette(ui.visuals());
+        let show_all = form.attempted;
+        let err = |ui: &mut Ui, e: &Option<String>, filled: bool, help: &str| match e {
+            Some(m) if filled || show_all => {
+                ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
+            }
+            _ => {
+                ui.label(RichText::new(help).small().weak());
+            }
+        };
+        let editing = form.editing.is_some();
+        ui.heading(if editing {
+            "Edit pull-through cache rule"
+        } else {
+            "New pull-through cache rule"
+        });
+        if editing {
+            ui.label(
+                RichText::new(
+                    "ECR changes only the credential and the custom role of a rule. To change \
+                     the prefix or the upstream, delete the rule and create a new one.",
+                )
+                .color(palette.muted),
+            );
+        }
+        ui.add_enabled_ui(!editing, |ui| {
+            ui.label(RichText::new("Upstream").strong());
+            ui.horizontal_wrapped(|ui| {
+                for k in UpstreamKind::ALL {
+                    let r = ui.selectable_label(form.kind == k, k.label());
+                    let r = r.on_hover_text(if k.needs_credential() {
+                        "Needs a Secrets Manager credential"
+                    } else {
+                        "No credential needed"
+                    });
+                    if r.clicked() && form.kind != k {
+                        form.preset(k);
+                    }
+                }
+            });
+            let l = ui.label("Upstream URL");
+            ui.add(
+                egui::TextEdit::singleline(&mut form.url)
+                    .id_salt("ptc_url")
+                    .desired_width(420.0),
+            )
+            .labelled_by(l.id);
+            err(
+                ui,
+                &errors.url,
+                !form.url.is_empty(),
+                "Filled in by the preset.",
+            );
+            let l = ui.label("Repository prefix");
+            ui.add(
+                egui::TextEdit::singleline(&mut form.prefix)
+                    .id_salt("ptc_prefix")
+                    .desired_width(240.0),
+            )
+            .labelled_by(l.id);
+            err(
+                ui,
+                &errors.prefix,
+                !form.prefix.is_empty(),
+                "2 to 30 characters: a-z, 0-9, . _ - /; or ROOT.",
+            );
+        });
+        let needs = form.kind.needs_credential();
+        let l = ui.label(if needs {
+            "Credential ARN (required)"
+        } else {
+            "Credential ARN (optional)"
+        });
+        ui.add(
+            egui::TextEdit::singleline(&mut form.credential)
+                .id_salt("ptc_credential")
+                .hint_text(format!(
+                    "arn:aws:secretsmanager:{}:{}:secret:ecr-pullthroughcache/…",
+                    form.region,
+                    if form.account.is_empty() {
+                        "<account>"
+                    } else {
+                        &form.account
+                    }
+                ))
+                .desired_width(560.0),
+        )
+        .labelled_by(l.id);
+        err(
+            ui,
+            &errors.credential,
+            !form.credential.is_empty(),
+            "A Secrets Manager secret in this region named ecr-pullthroughcache/….",
+        );
+        let l = ui.label("Custom role ARN (optional)");
+        ui.add(
+            egui::TextEdit::singleline(&mut form.role)
+                .id_salt("ptc_role")
+                .hint_text("arn:aws:iam::123456789012:role/name")
+                .desired_width(560.0),
+        )
+        .labelled_by(l.id);
+        err(
+            ui,
+            &errors.role,
+            !form.role.is_empty(),
+            "For ECR upstreams in another account.",
+        );
+        if matches!(form.kind, UpstreamKind::Ecr | UpstreamKind::EcrPublic) {
+            ui.add_enabled_ui(!editing, |ui| {
+                let l = ui.label("Upstream repository prefix (optional)");
+                ui.add(
+                    egui::TextEdit::singleline(&mut form.upstream_prefix)
+                        .id_salt("ptc_upstream_prefix")
+                        .desired_width(240.0),
+                )
+                .labelled_by(l.id);
+                err(
+                    ui,
+                    &errors.upstream_prefix,
+                    !form.upstream_prefix.is_empty(),
+                    "Maps this prefix to another one upstream.",
+                );
+            });
+        }
+        ui.add_space(style::GAP);
+        ui.horizontal(|ui| {
+            let label = if editing { "Save" } else { "Create" };
+            if ui.add_enabled(!pending, egui::Button::new(label)).clicked() {
+                match &checked {
+                    Ok(change) => actions.push(UiAction::ChangePullThrough(change.clone())),
+                    // Refused here, with the reasons next to the fields; no call.
+                    Err(_) => form.attempted = true,
+                }
+            }
+            if pending {
+                ui.spinner();
+            }
+            if ui.button("Cancel").clicked() {
+                open = false;
+            }
+        });
+    });
+    if modal.should_close() {
+        open = false;
+    }
+    open
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(kind: UpstreamKind) -> RuleForm {
+        let mut f = RuleForm::new(None, "us-east-1".into(), "123456789012".into());
+        f.preset(kind);
+        f
+    }
+
+    #[test]
+    fn presets_fill_url_and_prefix() {
+        let f = form(UpstreamKind::Quay);
+        assert_eq!((f.url.as_str(), f.prefix.as_str()), ("quay.io", "quay"));
+        assert!(matches!(f.check(), Ok(PullThroughChange::Create(_))));
+    }
+
+    #[test]
+    fn docker_hub_needs_a_credential_in_this_region_and_account() {
+        let mut f = form(UpstreamKind::DockerHub);
+        let e = f.check().expect_err("no credential");
+        assert!(
+            e.credential
+                .as_deref()
+                .is_some_and(|m| m.contains("needs a credential"))
+        );
+        f.credential =
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/hub".into();
+        let e = f.check().expect_err("other region");
+        assert!(
+            e.credential
+                .as_deref()
+                .is_some_and(|m| m.contains("same region"))
+        );
+        f.credential =
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/hub".into();
+        let Ok(PullThroughChange::Create(new)) = f.check() else {
+            panic!("valid rule refused");
+        };
+        assert_eq!(new.upstream_registry.as_deref(), Some("docker-hub"));
+        assert_eq!(new.upstream_registry_url, "registry-1.docker.io");
+    }
+
+    #[test]
+    fn bad_prefix_url_and_role_are_refused() {
+        let mut f = form(UpstreamKind::EcrPublic);
+        f.prefix = "A".into();
+        f.url = "docker.io".into();
+        f.role = "role/x".into();
+        let e = f.check().expect_err("bad");
+        assert!(e.prefix.is_some() && e.url.is_some() && e.role.is_some());
+        f.prefix = "x".repeat(31);
+        assert!(f.check().expect_err("long").prefix.is_some());
+        f.prefix = "ROOT".into();
+        f.url = "public.ecr.aws".into();
+        f.role = "arn:aws:iam::123456789012:role/puller".into();
+        assert!(f.check().is_ok());
+    }
+
+    #[test]
+    fn editing_changes_only_credential_and_role() {
+        let rule = PullThroughRule {
+            ecr_repository_prefix: "hub".into(),
+            upstream_registry_url: "registry-1.docker.io".into(),
+            upstream_registry: Some("docker-hub".into()),
+            credential_arn: Some(
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/a"
+                    .into(),
+            ),
+            ..PullThroughRule::default()
+        };
+        let mut f = RuleForm::new(Some(&rule), "us-east-1".into(), "123456789012".into());
+        assert_eq!(f.kind, UpstreamKind::DockerHub);
+        f.credential =
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/b".into();
+        assert_eq!(
+            f.check(),
+            Ok(PullThroughChange::Update {
+                prefix: "hub".into(),
+                credential_arn: Some(f.credential.clone()),
+                custom_role_arn: None,
+            })
+        );
+    }
+
+    #[test]
+    fn pull_uri_base() {
+        assert_eq!(pull_base("h", "ROOT"), "h/");
+        assert_eq!(pull_base("h", "hub"), "h/hub/");
+    }
+}
