@@ -266,8 +266,9 @@ pub fn lifecycle_ui(
         widgets::copy_button(ui, "policy JSON", &view.raw);
         ui.label(
             RichText::new(format!(
-                "{} rules · {} of {} characters",
+                "{} rule{} · {} of {} characters",
                 view.rules.len(),
+                if view.rules.len() == 1 { "" } else { "s" },
                 view.raw.len(),
                 lp::MAX_TEXT
             ))
