@@ -371,6 +371,13 @@ async fn injected_enhanced_findings_are_read() {
                     "referenceUrls": ["https://ref.example/1"]},
                  "scoreDetails": {"cvss": {"score": 9.8, "scoringVector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "version": "3.1", "scoreSource": "NVD"}},
                  "remediation": {"recommendation": {"text": "Upgrade openssl"}}},
+                {"title": "CVE-2023-0002 - zlib inflate", "severity": "HIGH", "score": 7.5,
+                 "fixAvailable": "PARTIAL", "exploitAvailable": "YES",
+                 "packageVulnerabilityDetails": {"vulnerabilityId": "CVE-2023-0002",
+                    "vulnerablePackages": [{"name": "zlib", "version": "1.2.11", "fixedInVersion": "1.2.13"}]}},
+                {"title": "CVE-2022-0003, \"quoted\" title", "severity": "LOW", "score": 3.1,
+                 "packageVulnerabilityDetails": {"vulnerabilityId": "CVE-2022-0003",
+                    "vulnerablePackages": [{"name": "busybox", "version": "1.36"}]}},
                 {"title": "odd one", "severity": "WEIRD"}
             ]
         }
@@ -409,6 +416,101 @@ async fn injected_enhanced_findings_are_read() {
         "unknown severities map to UNDEFINED"
     );
     assert_eq!(odd.package, None);
+
+    // Shown: the findings view's rows, worst first; CRITICAL only with the chip.
+    let mut filter = ecrscope::state::FindingsFilter::default();
+    let order: Vec<&str> = ecrscope::state::finding_rows(&report.findings, &filter)
+        .into_iter()
+        .map(|i| report.findings[i].id.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        ["CVE-2024-0001", "CVE-2023-0002", "CVE-2022-0003", "odd one"]
+    );
+    filter.severities = [true, false, false, false, false, false];
+    assert_eq!(
+        ecrscope::state::finding_rows(&report.findings, &filter).len(),
+        1
+    );
+
+    // Exported: parsed back in each format.
+    let reports = [ecrscope::export::ImageReport {
+        repository: "enh".into(),
+        digest: d,
+        tags: vec!["v1".into()],
+        report: report.clone(),
+    }];
+    let csv = ecrscope::export::render(ecrscope::export::Format::Csv, &reports);
+    let mut rd = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = rd
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header.join(","), ecrscope::export::CSV_HEADER);
+    let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 4, "one row per finding");
+    let col = |name: &str| header.iter().position(|h| h == name).expect("column");
+    let crit = rows
+        .iter()
+        .find(|r| &r[col("finding_id")] == "CVE-2024-0001")
+        .expect("critical row");
+    assert_eq!(&crit[col("severity")], "CRITICAL");
+    assert_eq!(&crit[col("score")], "9.8");
+    assert_eq!(&crit[col("fixed_in_version")], "3.0.15");
+    assert_eq!(&crit[col("fix_available")], "yes");
+    assert_eq!(&crit[col("exploit_available")], "no");
+    let quoted = rows
+        .iter()
+        .find(|r| &r[col("finding_id")] == "CVE-2022-0003")
+        .expect("quoted row");
+    assert_eq!(&quoted[col("title")], "CVE-2022-0003, \"quoted\" title");
+    let json: serde_json::Value = serde_json::from_str(&ecrscope::export::render(
+        ecrscope::export::Format::Json,
+        &reports,
+    ))
+    .expect("JSON");
+    let findings = json[0]["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 4);
+    let high = findings
+        .iter()
+        .find(|f| f["id"] == "CVE-2023-0002")
+        .expect("high");
+    assert_eq!(high["score"], 7.5);
+    assert_eq!(high["fixedInVersion"], "1.2.13");
+    assert_eq!(high["exploitAvailable"], true);
+    let sarif: serde_json::Value = serde_json::from_str(&ecrscope::export::render(
+        ecrscope::export::Format::Sarif,
+        &reports,
+    ))
+    .expect("SARIF");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(
+        sarif["$schema"]
+            .as_str()
+            .is_some_and(|s| s.contains("sarif-2.1.0"))
+    );
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "ecrscope");
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 4);
+    let levels: Vec<&str> = results.iter().filter_map(|r| r["level"].as_str()).collect();
+    assert_eq!(levels.iter().filter(|l| **l == "error").count(), 2);
+    for r in results {
+        assert!(r["ruleId"].is_string() && r["message"]["text"].is_string());
+        assert!(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("enh@sha256:"))
+        );
+    }
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["id"] == "CVE-2024-0001" && r["properties"]["security-severity"] == "9.8")
+    );
 }
 
 #[tokio::test]

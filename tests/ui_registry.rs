@@ -198,7 +198,11 @@ fn lifecycle_form_edits_the_json_preview_lists_images_and_apply_saves() {
     step_until(&mut h, 5, "refusal", |h| {
         h.query_by_label_contains("at least one rule").is_some()
     });
-    assert!(h.get_by_label_contains("Apply").accesskit_node().is_disabled());
+    assert!(
+        h.get_by_label_contains("Apply")
+            .accesskit_node()
+            .is_disabled()
+    );
     h.state_mut().view.lifecycle.form_edited();
     h.step();
     h.get_by_label_contains("Apply").click();
@@ -226,8 +230,7 @@ fn overview_sweep_lists_critical_images_and_login_copies_once() {
     h.get_by_label_contains("Overview").click();
     step_until(&mut h, 10, "overview", |h| {
         h.query_by_label("Check every tagged image").is_some()
-            && h
-                .query_all_by_label_contains("dkr.ecr.us-east-1.amazonaws.com")
+            && h.query_all_by_label_contains("dkr.ecr.us-east-1.amazonaws.com")
                 .next()
                 .is_some()
     });
@@ -244,8 +247,7 @@ fn overview_sweep_lists_critical_images_and_login_copies_once() {
                 .flat_map(|r| r.images.iter())
                 .filter(|i| {
                     !i.tags.is_empty()
-                        && !ecrscope::model::ManifestKind::from_media_type(&i.media_type)
-                            .is_index()
+                        && !ecrscope::model::ManifestKind::from_media_type(&i.media_type).is_index()
                 })
                 .count() as u64
         })
@@ -253,7 +255,10 @@ fn overview_sweep_lists_critical_images_and_login_copies_once() {
     assert_eq!(demo.knobs.count("DescribeImageScanFindings"), tagged);
     let shown = format!("{tagged} of {tagged} tagged images known");
     assert!(h.query_by_label_contains(&shown).is_some(), "{shown}");
-    assert!(h.query_by_label("sandbox/experiments").is_some(), "worst repository listed");
+    assert!(
+        h.query_by_label("sandbox/experiments").is_some(),
+        "worst repository listed"
+    );
     // Login: the password is copied once, never shown.
     h.get_by_label("Get a login token").click();
     step_until(&mut h, 10, "token", |h| {

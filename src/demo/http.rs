@@ -259,6 +259,10 @@ async fn serve(s: &Shared, op: &str, req: &serde_json::Value) -> Response {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
     if !s.knobs.admit() {
+        // Counted as an operation of its own, for the benchmarks.
+        if let Ok(mut c) = s.knobs.counts.lock() {
+            *c.entry("throttled".to_owned()).or_default() += 1;
+        }
         return api_error(&ApiError {
             status: 400,
             code: "ThrottlingException".into(),
