@@ -16,7 +16,8 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use ecrscope::model::{
-    Digest, Image, ImageStatus, ManifestKind, RegistrySource, RegistrySpec, Repository,
+    Digest, Finding, FindingSeverityCounts, Image, ImageStatus, ManifestKind, RegistrySource,
+    RegistrySpec, Repository, ScanReport, ScanStatus, Severity,
 };
 use ecrscope::state::{
     AppState, ImageColumn, ImageFilter, ImageSort, RepoImages, Requested, image_rows,
@@ -81,6 +82,89 @@ fn state_with(n: usize) -> AppState {
     st
 }
 
+/// A finding as the enhanced scanner reports them, varied enough that search
+/// and sort do real work.
+fn finding(i: usize) -> Finding {
+    let sev = Severity::ALL[i % 6];
+    Finding {
+        id: format!("CVE-{}-{:05}", 2015 + i % 10, i),
+        severity: sev,
+        score: (i % 7 != 0).then_some((i % 100) as f64 / 10.0),
+        package: Some(format!("pkg-{}", i % 350)),
+        installed_version: Some(format!("1.{}.{}", i % 13, i % 7)),
+        fixed_in: (i % 3 != 0).then(|| format!("1.{}.{}", i % 13 + 1, 0)),
+        fix_available: Some(i % 3 != 0),
+        exploit_available: Some(i % 11 == 0),
+        title: Some(format!(
+            "CVE-{} in pkg-{}: buffer overflow in parser {i}",
+            2015 + i % 10,
+            i % 350
+        )),
+        description: Some("A crafted input overflows a buffer.".into()),
+        ..Finding::default()
+    }
+}
+
+/// The findings view of one image with 5,000 findings: idle, wheel scroll,
+/// and a search keystroke (filter + sort of every finding) per frame.
+fn findings_frames(st: &mut AppState, frame_count: usize) {
+    let d = image(1).digest;
+    let findings: Vec<Finding> = (0..5_000).map(finding).collect();
+    let mut counts = FindingSeverityCounts::default();
+    for f in &findings {
+        counts.add(f.severity, 1);
+    }
+    let report = ScanReport {
+        status: Some(ScanStatus::Complete),
+        counts,
+        findings,
+        enhanced: true,
+        ..ScanReport::default()
+    };
+    let key = st.selected.clone().unwrap();
+    st.registry_mut(&key)
+        .unwrap()
+        .images
+        .get_mut("bench/big")
+        .unwrap()
+        .findings
+        .insert(d, Requested::Ready(report));
+    st.selected_image = Some(d);
+    st.findings_open = true;
+    let mut view = ViewState::default();
+    let idle = stats(frames(st, &mut view, frame_count, |_, _| Vec::new()));
+    let pos = egui::pos2(700.0, 500.0);
+    let wheel = stats(frames(st, &mut view, frame_count, |_, _| {
+        vec![
+            egui::Event::PointerMoved(pos),
+            egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: egui::vec2(0.0, -120.0),
+                phase: egui::TouchPhase::Move,
+                modifiers: egui::Modifiers::NONE,
+                source: egui::MouseWheelSource::Wheel,
+            },
+        ]
+    }));
+    // Each frame a different search text, as when typing.
+    let queries = [
+        "p", "pk", "pkg", "pkg-", "pkg-1", "pkg-12", "CVE-2019", "overflow", "",
+    ];
+    let typing = stats(frames(st, &mut view, frame_count, |i, st| {
+        st.findings_filter.text = queries[i % queries.len()].to_owned();
+        Vec::new()
+    }));
+    for (name, s) in [
+        ("findings view idle frame, 5,000 findings", idle),
+        ("findings view wheel-scroll frame", wheel),
+        ("findings view search keystroke frame", typing),
+    ] {
+        println!("| {name} | {} | {} | {} |", ms(s.p50), ms(s.p95), ms(s.max));
+    }
+    st.findings_open = false;
+    st.selected_image = None;
+}
+
 struct Stats {
     p50: Duration,
     p95: Duration,
@@ -106,7 +190,7 @@ fn frames(
     st: &mut AppState,
     view: &mut ViewState,
     n: usize,
-    mut events: impl FnMut(usize) -> Vec<egui::Event>,
+    mut events: impl FnMut(usize, &mut AppState) -> Vec<egui::Event>,
 ) -> Vec<Duration> {
     let ctx = egui::Context::default();
     ui::style::install(&ctx, ecrscope::settings::ThemePref::Dark);
@@ -118,7 +202,7 @@ fn frames(
         let input = egui::RawInput {
             screen_rect: Some(screen),
             time: Some(t),
-            events: events(i),
+            events: events(i, st),
             ..Default::default()
         };
         let start = Instant::now();
@@ -155,7 +239,7 @@ fn main() {
 
     let mut st = state_with(n);
     let mut view = ViewState::default();
-    let idle = stats(frames(&mut st, &mut view, frame_count, |_| Vec::new()));
+    let idle = stats(frames(&mut st, &mut view, frame_count, |_, _| Vec::new()));
     println!(
         "| idle frame, {n} images | {} | {} | {} |",
         ms(idle.p50),
@@ -164,7 +248,7 @@ fn main() {
     );
 
     let pos = egui::pos2(700.0, 500.0);
-    let wheel = stats(frames(&mut st, &mut view, frame_count, |_| {
+    let wheel = stats(frames(&mut st, &mut view, frame_count, |_, _| {
         vec![
             egui::Event::PointerMoved(pos),
             egui::Event::MouseWheel {
@@ -191,7 +275,7 @@ fn main() {
         repeat: false,
         modifiers: egui::Modifiers::NONE,
     };
-    let jump = stats(frames(&mut st, &mut view, frame_count, |i| {
+    let jump = stats(frames(&mut st, &mut view, frame_count, |i, _| {
         vec![key(if i % 2 == 0 {
             egui::Key::End
         } else {
@@ -204,6 +288,8 @@ fn main() {
         ms(jump.p95),
         ms(jump.max)
     );
+
+    findings_frames(&mut st, frame_count);
 
     // Search and sort over the row function (what a keystroke or a header click costs).
     let sizes: &[usize] = if full {

@@ -27,6 +27,9 @@ pub struct AppOptions {
     pub worker: WorkerConfig,
     /// Ignore saved settings (`--reset-settings`).
     pub reset_settings: bool,
+    /// `--startup-probe`: when the process started; the app prints the time
+    /// to its first frame and first repository row, then closes.
+    pub startup_probe: Option<std::time::Instant>,
 }
 
 pub struct EcrscopeApp {
@@ -45,6 +48,8 @@ pub struct EcrscopeApp {
     >,
     /// When each registry was last (re)loaded, for auto-refresh.
     last_refresh: std::collections::HashMap<RegistryKey, std::time::Instant>,
+    /// Start-up probe: process start, and whether the first frame was seen.
+    probe: Option<(std::time::Instant, bool)>,
 }
 
 impl std::fmt::Debug for EcrscopeApp {
@@ -92,6 +97,7 @@ impl EcrscopeApp {
             history: History::default(),
             scan_polls: std::collections::HashMap::new(),
             last_refresh: std::collections::HashMap::new(),
+            probe: opts.startup_probe.map(|t| (t, false)),
         };
         app.state.repo_sort = app.settings.repo_sort;
         app.state.image_sort = app.settings.image_sort;
@@ -1216,6 +1222,32 @@ impl EcrscopeApp {
     }
 }
 
+impl EcrscopeApp {
+    /// `--startup-probe`: the benchmark reads these lines from stdout.
+    #[allow(clippy::print_stdout)]
+    fn startup_probe(&mut self, ctx: &egui::Context) {
+        let Some((t0, seen_frame)) = &mut self.probe else {
+            return;
+        };
+        if !*seen_frame {
+            *seen_frame = true;
+            println!("first-frame-ms {:.1}", t0.elapsed().as_secs_f64() * 1000.0);
+        }
+        let has_row = self
+            .state
+            .selected_registry()
+            .and_then(|r| r.repositories.shown())
+            .is_some_and(|l| !l.is_empty());
+        if has_row {
+            println!("first-row-ms {:.1}", t0.elapsed().as_secs_f64() * 1000.0);
+            self.probe = None;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        } else {
+            ctx.request_repaint();
+        }
+    }
+}
+
 impl eframe::App for EcrscopeApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         for _ in 0..EVENTS_PER_FRAME {
@@ -1249,6 +1281,7 @@ impl eframe::App for EcrscopeApp {
             self.handle(a);
         }
         let ctx = ui.ctx().clone();
+        self.startup_probe(&ctx);
         if let Some(text) = self.view.clipboard.take() {
             ctx.copy_text(text);
         }

@@ -17,6 +17,10 @@ struct Flags {
     /// Start with default settings, ignoring (not deleting) the saved ones.
     #[arg(long)]
     reset_settings: bool,
+    /// For the start-up benchmark: print the milliseconds from process start
+    /// to the first frame and to the first repository row, then quit.
+    #[arg(long, hide = true)]
+    startup_probe: bool,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -36,6 +40,7 @@ enum Cmd {
 }
 
 fn main() -> eframe::Result {
+    let started = std::time::Instant::now();
     let flags = Flags::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -83,6 +88,7 @@ fn main() -> eframe::Result {
             ..WorkerConfig::default()
         },
         reset_settings: flags.reset_settings,
+        startup_probe: flags.startup_probe.then_some(started),
     };
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

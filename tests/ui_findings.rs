@@ -148,6 +148,7 @@ fn export_app(
                         },
                         ..Default::default()
                     },
+                    startup_probe: None,
                 },
             )
         });

@@ -30,6 +30,7 @@ pub fn demo_app(
             fixed_discovery: Some(Discovery::default()),
             ..WorkerConfig::default()
         },
+        startup_probe: None,
     };
     customize(Harness::builder()).build_eframe(move |cc| EcrscopeApp::new(cc, &handle, opts))
 }
