@@ -89,12 +89,12 @@ fn finding(i: usize) -> Finding {
     Finding {
         id: format!("CVE-{}-{:05}", 2015 + i % 10, i),
         severity: sev,
-        score: (i % 7 != 0).then_some((i % 100) as f64 / 10.0),
+        score: (!i.is_multiple_of(7)).then_some((i % 100) as f64 / 10.0),
         package: Some(format!("pkg-{}", i % 350)),
         installed_version: Some(format!("1.{}.{}", i % 13, i % 7)),
-        fixed_in: (i % 3 != 0).then(|| format!("1.{}.{}", i % 13 + 1, 0)),
-        fix_available: Some(i % 3 != 0),
-        exploit_available: Some(i % 11 == 0),
+        fixed_in: (!i.is_multiple_of(3)).then(|| format!("1.{}.{}", i % 13 + 1, 0)),
+        fix_available: Some(!i.is_multiple_of(3)),
+        exploit_available: Some(i.is_multiple_of(11)),
         title: Some(format!(
             "CVE-{} in pkg-{}: buffer overflow in parser {i}",
             2015 + i % 10,

@@ -43,7 +43,7 @@ import -window root "$OUT/moto.png"
 # Flip tag immutability with clicks, as a user would (1280x800 window, no
 # demo banner): the first row's mutability cell (payments/checkout) opens its
 # settings; pick "Immutable"; apply.
-xdotool mousemove 690 137 click 1; sleep 1.5
+xdotool mousemove 690 177 click 1; sleep 1.5
 xdotool mousemove 347 178 click 1; sleep 0.7
 xdotool mousemove 413 310 click 1; sleep 3
 import -window root "$OUT/moto-immutable.png"

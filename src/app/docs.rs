@@ -162,24 +162,26 @@ impl EcrscopeApp {
                     self.state.registry_tab,
                     RegistryTab::Overview | RegistryTab::PullThrough
                 );
-                if want_rules && needs(rules_idle) && !reg.docs.pull_through.is_loading() {
-                    if let Some(id) = self.send(Command::LoadPullThrough {
+                if want_rules
+                    && needs(rules_idle)
+                    && !reg.docs.pull_through.is_loading()
+                    && let Some(id) = self.send(Command::LoadPullThrough {
                         registry: spec.clone(),
-                    }) && let Some(r) = self.state.selected_registry_mut()
-                    {
-                        r.docs.pull_through.start(id);
-                    }
+                    })
+                    && let Some(r) = self.state.selected_registry_mut()
+                {
+                    r.docs.pull_through.start(id);
                 }
                 let info_idle = self
                     .state
                     .selected_registry()
                     .is_some_and(|r| matches!(r.info, Requested::Idle));
-                if self.state.registry_tab != RegistryTab::Repositories && needs(info_idle) {
-                    if let Some(id) = self.send(Command::LoadRegistryInfo { registry: spec })
-                        && let Some(r) = self.state.selected_registry_mut()
-                    {
-                        r.info.start(id);
-                    }
+                if self.state.registry_tab != RegistryTab::Repositories
+                    && needs(info_idle)
+                    && let Some(id) = self.send(Command::LoadRegistryInfo { registry: spec })
+                    && let Some(r) = self.state.selected_registry_mut()
+                {
+                    r.info.start(id);
                 }
             }
             Some(repo) => {

@@ -262,9 +262,8 @@ fn findings_inner(
         hidden: *hidden,
     };
     if view.rows.as_ref().is_none_or(|(k, _)| *k != key) {
-        let mut rows = finding_rows(list, &filter);
+        let mut rows = finding_rows(list, filter);
         if let Some(ch) = changes {
-            let hidden = hidden;
             rows.retain(|&i| !hidden[change_index(ch[i])]);
         }
         view.rows = Some((key, rows.into()));
@@ -431,7 +430,7 @@ fn compare_bar_ui(
                     .iter()
                     .filter(|i| i.digest != this && !i.tags.is_empty() && !i.manifest.is_index())
                     .collect();
-                tagged.sort_by(|a, b| b.pushed_at.cmp(&a.pushed_at));
+                tagged.sort_by_key(|i| std::cmp::Reverse(i.pushed_at));
                 for i in tagged {
                     let text = format!("{}  ({})", i.tags.join(", "), i.digest.short());
                     if ui.selectable_label(other == Some(i.digest), text).clicked() {

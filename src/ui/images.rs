@@ -376,13 +376,14 @@ fn row_menu_ui(
             }
         }
     });
-    if let Some(o) = open.filter(|o| *o != img.digest && !img.manifest.is_index()) {
-        if ui
+    if let Some(o) = open.filter(|o| *o != img.digest && !img.manifest.is_index())
+        && ui
             .button(format!(
                 "{} Compare findings with the open image",
                 icon::ARROWS_LEFT_RIGHT
             ))
             .clicked()
+    {
         {
             actions.push(UiAction::SelectImage(Some(o)));
             actions.push(UiAction::OpenFindings);
