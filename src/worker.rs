@@ -225,6 +225,12 @@ pub enum Payload {
         reread: Option<Repository>,
     },
     RepositoryCreated(Result<Repository, EcrError>),
+    /// An export has the reports of `done` of `total` images.
+    ExportProgress {
+        done: usize,
+        total: usize,
+        findings: usize,
+    },
     /// `Ok(None)`: cancelled; `Ok(Some((path, findings)))`: written.
     Exported(Result<Option<(std::path::PathBuf, usize)>, String>),
     ScanStarted {
@@ -466,6 +472,7 @@ impl Inner {
 
     async fn export(
         &self,
+        request: RequestId,
         registry: &RegistrySpec,
         repository: &str,
         images: Vec<(Digest, Vec<String>)>,
@@ -480,21 +487,47 @@ impl Inner {
             return Ok(None);
         };
         let c = self.client(registry).await.map_err(|e| e.to_string())?;
-        let mut reports = Vec::with_capacity(images.len());
-        for (digest, tags) in images {
-            let report = match ecr::describe_image_scan_findings(&c, repository, &digest).await {
-                Ok(r) => r,
-                // Never scanned: an empty report, not a failed export.
-                Err(EcrError::NotFound { .. }) => crate::model::ScanReport::default(),
-                Err(e) => return Err(format!("{}: {e}", digest.short())),
-            };
-            reports.push(crate::export::ImageReport {
+        // Every image's report at once, within the client's in-flight limit;
+        // progress goes out as each one lands.
+        let total = images.len();
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, (digest, tags)) in images.into_iter().enumerate() {
+            let (c, repo) = (c.clone(), repository.to_owned());
+            tasks.spawn(async move {
+                let report = match ecr::describe_image_scan_findings(&c, &repo, &digest).await {
+                    Ok(r) => Ok(r),
+                    // Never scanned: an empty report, not a failed export.
+                    Err(EcrError::NotFound { .. }) => Ok(crate::model::ScanReport::default()),
+                    Err(e) => Err(format!("{}: {e}", digest.short())),
+                };
+                (i, digest, tags, report)
+            });
+        }
+        let mut slots: Vec<Option<crate::export::ImageReport>> = vec![None; total];
+        let (mut done, mut findings) = (0, 0);
+        while let Some(joined) = tasks.join_next().await {
+            let (i, digest, tags, report) = joined.map_err(|e| e.to_string())?;
+            let report = report?;
+            done += 1;
+            findings += report.findings.len();
+            slots[i] = Some(crate::export::ImageReport {
                 repository: repository.to_owned(),
                 digest,
                 tags,
                 report,
             });
+            self.emit(
+                request,
+                Some(registry.key()),
+                Payload::ExportProgress {
+                    done,
+                    total,
+                    findings,
+                },
+            )
+            .await;
         }
+        let reports: Vec<crate::export::ImageReport> = slots.into_iter().flatten().collect();
         let count = reports.iter().map(|r| r.report.findings.len()).sum();
         let text = crate::export::render(format, &reports);
         let target = path.clone();
@@ -1049,7 +1082,9 @@ impl Inner {
                 format,
             } => {
                 let key = Some(registry.key());
-                let result = self.export(&registry, &repository, images, format).await;
+                let result = self
+                    .export(id, &registry, &repository, images, format)
+                    .await;
                 self.emit(id, key, Payload::Exported(result)).await;
             }
             Command::CreateRepository { registry, new } => {

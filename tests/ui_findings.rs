@@ -220,3 +220,141 @@ fn an_unwritable_path_is_reported() {
             .is_some_and(|e| e.contains("Could not write /nonexistent-ecrscope-dir/out.csv"))
     });
 }
+
+/// Opens `web/frontend` and waits for its images.
+fn open_frontend(h: &mut egui_kittest::Harness<'static, ecrscope::app::EcrscopeApp>) {
+    step_until(h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    let registry = h.state().state.selected.clone();
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
+            registry,
+            repository: Some("web/frontend".into()),
+            image: None,
+        }));
+    step_until(h, 30, "images", |h| {
+        h.state()
+            .state
+            .open_images()
+            .is_some_and(|ri| ri.list.shown().is_some() && !ri.list.is_loading())
+    });
+}
+
+#[test]
+fn compare_two_tags_new_fixed_unchanged() {
+    let rt = runtime();
+    let mut h = demo_app(&rt, |b| b.with_size(egui::vec2(1400.0, 900.0)));
+    open_frontend(&mut h);
+    let demo = h.state().worker().demo().expect("demo");
+    // The two newest scanned tagged images, and their findings keyed the way
+    // a reviewer would: vulnerability id + package.
+    let (newer, older, expect) = demo
+        .with_store(|s| {
+            let mut scanned: Vec<_> = s.repos["web/frontend"]
+                .images
+                .iter()
+                .filter(|i| !i.tags.is_empty() && i.scan.is_some() && !i.basic_findings.is_empty())
+                .collect();
+            scanned.sort_by(|a, b| b.pushed_at.total_cmp(&a.pushed_at));
+            let keys = |i: &&ecrscope::demo::DemoImage| {
+                i.basic_findings
+                    .iter()
+                    .map(|f| {
+                        let pkg = f["attributes"]
+                            .as_array()
+                            .and_then(|a| a.iter().find(|x| x["key"] == "package_name"))
+                            .and_then(|x| x["value"].as_str())
+                            .unwrap_or("")
+                            .to_owned();
+                        (f["name"].as_str().unwrap_or("").to_owned(), pkg)
+                    })
+                    .collect::<std::collections::HashSet<_>>()
+            };
+            let (a, b) = (keys(&scanned[0]), keys(&scanned[1]));
+            let new = a.difference(&b).count();
+            let fixed = b.difference(&a).count();
+            let same = a.intersection(&b).count();
+            (scanned[0].digest, scanned[1].digest, (new, fixed, same))
+        })
+        .expect("store");
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::SelectImage(Some(newer)));
+    h.state_mut().handle(ecrscope::ui::UiAction::OpenFindings);
+    step_until(&mut h, 10, "findings", |h| {
+        h.query_all_by_label_contains(" findings").next().is_some()
+    });
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::CompareWith(Some(older)));
+    let (new, fixed, same) = expect;
+    step_until(&mut h, 10, "comparison chips", |h| {
+        h.query_by_label_contains("Show new (").is_some()
+    });
+    for (n, what) in [(new, "new"), (fixed, "fixed"), (same, "unchanged")] {
+        assert!(
+            h.query_by_label(&format!("Show {what} ({n})")).is_some(),
+            "{n} {what}"
+        );
+    }
+    assert!(new + fixed > 0, "the two images differ");
+    // Only the fixed ones: the table shows exactly those.
+    h.get_by_label(&format!("Show new ({new})")).click();
+    for _ in 0..40 {
+        h.step();
+    }
+    h.get_by_label(&format!("Show unchanged ({same})")).click();
+    step_until(&mut h, 5, "fixed only", |h| {
+        h.query_by_label_contains(&format!("{fixed} of {} findings", new + fixed + same))
+            .is_some()
+    });
+}
+
+#[test]
+fn s_scans_the_open_image_and_the_context_menu_offers_the_actions() {
+    let rt = runtime();
+    let mut h = demo_app(&rt, |b| b.with_size(egui::vec2(1400.0, 900.0)));
+    open_frontend(&mut h);
+    let demo = h.state().worker().demo().expect("demo");
+    demo.with_store(|s| {
+        s.scan_seconds = 1.0;
+        if let Some(r) = s.repos.get_mut("web/frontend") {
+            r.images.iter_mut().for_each(|i| i.scan = None);
+        }
+    });
+    let target = h
+        .state()
+        .state
+        .open_images()
+        .and_then(|ri| ri.list.shown())
+        .and_then(|l| {
+            l.iter()
+                .filter(|i| !i.tags.is_empty() && !i.manifest.is_index())
+                .max_by_key(|i| i.pushed_at)
+                .map(|i| (i.digest, i.tags[0].clone()))
+        })
+        .expect("a tagged image");
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::SelectImage(Some(target.0)));
+    for _ in 0..5 {
+        h.step();
+    }
+    h.key_press(egui::Key::S);
+    step_until(&mut h, 10, "scan started by S", |_| {
+        demo.knobs.count("StartImageScan") == 1
+    });
+    // Right click on the row: its menu holds the findings, scan, export and
+    // compare actions.
+    h.get_all_by_label(&target.1)
+        .next()
+        .expect("row")
+        .click_secondary();
+    step_until(&mut h, 5, "menu", |h| {
+        h.query_by_label_contains("Scan  (S)").is_some()
+    });
+    assert!(
+        h.query_all_by_label_contains("Export findings")
+            .next()
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("Delete…").is_some());
+}

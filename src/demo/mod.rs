@@ -14,7 +14,7 @@ mod store;
 
 pub use http::{DemoServer, Fault, FaultKind, Knobs};
 pub use seed::SeedConfig;
-pub use store::{Store, wildcard_match};
+pub use store::{DemoImage, Store, wildcard_match};
 
 /// The demo registry's account id and region.
 pub const DEMO_ACCOUNT: &str = "123456789012";

@@ -152,6 +152,8 @@ pub struct AppState {
     pub repo_tab: RepoTab,
     /// The registry whose tagged images' findings are being checked.
     pub sweeping: Option<RegistryKey>,
+    /// A running export: images read, of how many, findings so far.
+    pub export_progress: Option<(usize, usize, usize)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -536,14 +538,22 @@ impl AppState {
                     }
                 }
             }
-            Payload::Exported(result) => match result {
-                Ok(Some((path, n))) => self.notify(
-                    NoticeLevel::Success,
-                    format!("Exported {n} findings to {}.", path.display()),
-                ),
-                Ok(None) => {}
-                Err(e) => self.notify(NoticeLevel::Error, format!("Export failed: {e}")),
-            },
+            Payload::ExportProgress {
+                done,
+                total,
+                findings,
+            } => self.export_progress = Some((done, total, findings)),
+            Payload::Exported(result) => {
+                self.export_progress = None;
+                match result {
+                    Ok(Some((path, n))) => self.notify(
+                        NoticeLevel::Success,
+                        format!("Exported {n} findings to {}.", path.display()),
+                    ),
+                    Ok(None) => {}
+                    Err(e) => self.notify(NoticeLevel::Error, format!("Export failed: {e}")),
+                }
+            }
             Payload::RepositoryCreated(result) => match result {
                 Ok(repo) => {
                     let name = repo.name.clone();
@@ -705,6 +715,28 @@ mod tests {
             registry: Some(key.clone()),
             payload,
         }
+    }
+
+    #[test]
+    fn export_progress_shows_until_the_export_ends() {
+        let mut st = AppState::default();
+        st.set_registries(vec![spec("a")]);
+        let key = spec("a").key();
+        let progress = |done| Payload::ExportProgress {
+            done,
+            total: 3,
+            findings: done * 10,
+        };
+        st.apply(ev(4, &key, progress(1)));
+        st.apply(ev(4, &key, progress(2)));
+        assert_eq!(st.export_progress, Some((2, 3, 20)));
+        st.apply(ev(
+            4,
+            &key,
+            Payload::Exported(Err("Could not write /x: denied".into())),
+        ));
+        assert_eq!(st.export_progress, None);
+        assert!(st.last_error.as_deref().is_some_and(|e| e.contains("/x")));
     }
 
     #[test]

@@ -241,7 +241,8 @@ fn findings_inner(
                     .color(if on { color } else { palette.muted })
                     .strong();
                 let r = ui.add(egui::Button::new(text).selected(on));
-                let chip = format!("Show {}", ch.label());
+                // The count is in the name, so tests and screen readers hear it.
+                let chip = format!("Show {} ({n})", ch.label());
                 r.widget_info(move || {
                     egui::WidgetInfo::selected(egui::Role::Button, true, on, &chip)
                 });

@@ -24,6 +24,18 @@ pub fn status_bar_ui(ui: &mut Ui, state: &AppState, in_flight: u64, scanning: us
                     .color(palette.loading),
             );
         }
+        if let Some((done, total, findings)) = state.export_progress {
+            ui.separator();
+            ui.label(format!(
+                "{} Exporting: {done} of {total} images read, {findings} findings",
+                icon::EXPORT
+            ));
+            ui.add(
+                egui::ProgressBar::new(done as f32 / total.max(1) as f32)
+                    .desired_width(120.0)
+                    .desired_height(6.0),
+            );
+        }
         if let Some(reg) = state.selected_registry() {
             ui.separator();
             let info = reg.info.shown();
