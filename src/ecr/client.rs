@@ -9,6 +9,7 @@ use tokio::sync::Semaphore;
 
 use super::EcrError;
 use super::error::{ErrorContext, HttpStatus, classify};
+use super::rate_gate::{RateGate, ThrottleSignal};
 use crate::model::RegistrySpec;
 
 /// Limits and timeouts for one registry's client.
@@ -59,6 +60,8 @@ pub struct EcrClient {
     pub(crate) registry_id: Option<String>,
     pub(crate) cx: ErrorContext,
     permits: Arc<Semaphore>,
+    /// The send rate learned from throttling (see `rate_gate`).
+    gate: Arc<RateGate>,
     region: String,
 }
 
@@ -107,8 +110,19 @@ impl EcrClient {
             },
             endpoint,
         };
-        let sdk = aws_sdk_ecr::Client::new(&sdk_config);
-        Self::from_parts(sdk, spec.registry_id.clone(), cx, opts, spec.region.clone())
+        let gate = Arc::new(RateGate::default());
+        let conf = aws_sdk_ecr::config::Builder::from(&sdk_config)
+            .interceptor(ThrottleSignal(gate.clone()))
+            .build();
+        let sdk = aws_sdk_ecr::Client::from_conf(conf);
+        Self::from_parts(
+            sdk,
+            gate,
+            spec.registry_id.clone(),
+            cx,
+            opts,
+            spec.region.clone(),
+        )
     }
 
     /// A client for a known endpoint with fixed credentials: the demo endpoint,
@@ -127,7 +141,9 @@ impl EcrClient {
             None,
             "ecrscope-static",
         );
+        let gate = Arc::new(RateGate::default());
         let conf = aws_sdk_ecr::Config::builder()
+            .interceptor(ThrottleSignal(gate.clone()))
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.to_owned()))
             .endpoint_url(endpoint)
@@ -142,6 +158,7 @@ impl EcrClient {
         };
         Self::from_parts(
             aws_sdk_ecr::Client::from_conf(conf),
+            gate,
             registry_id,
             cx,
             opts,
@@ -151,6 +168,7 @@ impl EcrClient {
 
     fn from_parts(
         sdk: aws_sdk_ecr::Client,
+        gate: Arc<RateGate>,
         registry_id: Option<String>,
         cx: ErrorContext,
         opts: &ClientOptions,
@@ -161,6 +179,7 @@ impl EcrClient {
             registry_id,
             cx,
             permits: Arc::new(Semaphore::new(opts.max_in_flight.max(1))),
+            gate,
             region,
         }
     }
@@ -179,6 +198,11 @@ impl EcrClient {
         self.permits.available_permits()
     }
 
+    /// The send rate learned from throttling, if any (None: unlimited).
+    pub fn learned_rate(&self) -> Option<f64> {
+        self.gate.rate()
+    }
+
     /// Runs one SDK request under this registry's in-flight limit and turns
     /// its error into an `EcrError`. The SDK future is lazy, so nothing is
     /// sent before the permit is held.
@@ -195,6 +219,7 @@ impl EcrClient {
             operation: operation.to_owned(),
             detail: "the client was shut down".into(),
         })?;
+        self.gate.wait().await;
         request.await.map_err(|e| classify(operation, e, &self.cx))
     }
 }

@@ -10,6 +10,7 @@ mod error;
 mod images;
 mod lifecycle;
 mod pull_through;
+mod rate_gate;
 mod registry;
 mod repositories;
 mod scanning;

@@ -1,0 +1,196 @@
+//! A per-registry send-rate gate that learns the server's throttling rate.
+//!
+//! The SDK's adaptive retry slows down after a throttle but recovers along a
+//! cubic curve that keeps it well under the cap for most of a long listing
+//! (measured: 1.22x the lower bound with it alone). This gate is simpler and
+//! closer to the physics: until the first throttle it does nothing; on a
+//! throttle it sets the rate to what the server admitted over the last
+//! second, a little below (never under 5/s: a lone throttle after a quiet
+//! spell says little about the cap); every quiet second it probes 5% higher,
+//! and after ten quiet seconds the limit is dropped.
+//! An interceptor reports each attempt's outcome; [`RateGate::wait`] runs
+//! before each request is sent.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aws_sdk_ecr::config::interceptors::BeforeDeserializationInterceptorContextRef;
+use aws_sdk_ecr::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_ecr::error::BoxError;
+
+/// Below the measured rate after a throttle, so the next second is quiet.
+const BACKOFF: f64 = 0.95;
+/// Growth of the rate per second without a throttle (at least +1/s).
+const PROBE: f64 = 1.05;
+const FLOOR: f64 = 5.0;
+/// Quiet time after which the gate is open again.
+const FORGET: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Default)]
+struct Inner {
+    /// Requests per second; `None` until the first throttle.
+    rate: Option<f64>,
+    /// When the next request may go.
+    next_at: Option<Instant>,
+    last_throttle: Option<Instant>,
+    last_probe: Option<Instant>,
+    /// Successful attempts in the last second.
+    admitted: VecDeque<Instant>,
+}
+
+#[derive(Debug, Default)]
+pub struct RateGate {
+    inner: Mutex<Inner>,
+}
+
+impl RateGate {
+    /// The current limit (None: unlimited), for tests and the benchmark.
+    pub fn rate(&self) -> Option<f64> {
+        self.inner.lock().ok().and_then(|i| i.rate)
+    }
+
+    /// How long the caller must wait before sending, reserving its slot.
+    pub fn reserve(&self, now: Instant) -> Duration {
+        let Ok(mut i) = self.inner.lock() else {
+            return Duration::ZERO;
+        };
+        if i.last_throttle
+            .is_some_and(|t| now.duration_since(t) >= FORGET)
+        {
+            *i = Inner {
+                admitted: std::mem::take(&mut i.admitted),
+                ..Inner::default()
+            };
+        }
+        // Probe upwards while quiet.
+        if let (Some(rate), Some(probe)) = (i.rate, i.last_probe)
+            && now.duration_since(probe) >= Duration::from_secs(1)
+        {
+            i.rate = Some((rate * PROBE).max(rate + 1.0));
+            i.last_probe = Some(now);
+        }
+        let Some(rate) = i.rate else {
+            return Duration::ZERO;
+        };
+        let slot = i.next_at.map_or(now, |t| t.max(now));
+        i.next_at = Some(slot + Duration::from_secs_f64(1.0 / rate));
+        slot.saturating_duration_since(now)
+    }
+
+    /// Waits for this request's slot.
+    pub async fn wait(&self) {
+        let d = self.reserve(Instant::now());
+        if !d.is_zero() {
+            tokio::time::sleep(d).await;
+        }
+    }
+
+    pub fn admitted(&self, now: Instant) {
+        if let Ok(mut i) = self.inner.lock() {
+            i.admitted.push_back(now);
+            while i
+                .admitted
+                .front()
+                .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(1))
+            {
+                i.admitted.pop_front();
+            }
+        }
+    }
+
+    pub fn throttled(&self, now: Instant) {
+        let Ok(mut i) = self.inner.lock() else {
+            return;
+        };
+        // Several requests in flight see the same throttle: one cut per
+        // 200 ms.
+        if i.last_throttle
+            .is_some_and(|t| now.duration_since(t) < Duration::from_millis(200))
+        {
+            return;
+        }
+        let seen = i
+            .admitted
+            .iter()
+            .filter(|t| now.duration_since(**t) <= Duration::from_secs(1))
+            .count() as f64;
+        let new = (seen * BACKOFF).max(FLOOR);
+        i.rate = Some(match i.rate {
+            Some(r) => new.min(r),
+            None => new,
+        });
+        i.last_throttle = Some(now);
+        i.last_probe = Some(now);
+    }
+}
+
+/// Tells the gate how each attempt went (SDK retries included).
+#[derive(Debug)]
+pub struct ThrottleSignal(pub Arc<RateGate>);
+
+impl Intercept for ThrottleSignal {
+    fn name(&self) -> &'static str {
+        "ecrscope-throttle-signal"
+    }
+
+    fn read_before_deserialization(
+        &self,
+        context: &BeforeDeserializationInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let r = context.response();
+        let status = r.status().as_u16();
+        let kind = r.headers().get("x-amzn-errortype").unwrap_or_default();
+        let now = Instant::now();
+        if status == 429 || (status == 400 && kind.contains("Throttl")) {
+            self.0.throttled(now);
+        } else if status < 400 {
+            self.0.admitted(now);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unlimited_until_a_throttle_then_the_admitted_rate() {
+        let g = RateGate::default();
+        let t0 = Instant::now();
+        assert_eq!(g.reserve(t0), Duration::ZERO);
+        for k in 0..50 {
+            g.admitted(t0 + Duration::from_millis(k * 20));
+        }
+        g.throttled(t0 + Duration::from_millis(1000));
+        assert_eq!(g.rate(), Some(50.0 * BACKOFF));
+        // Slots are spaced by 1/rate.
+        let now = t0 + Duration::from_millis(1000);
+        let a = g.reserve(now);
+        let b = g.reserve(now);
+        assert_eq!(a, Duration::ZERO);
+        assert!((b.as_secs_f64() - 1.0 / (50.0 * BACKOFF)).abs() < 1e-6);
+        // A second throttle right after (another in-flight request) is the
+        // same event.
+        g.throttled(now + Duration::from_millis(10));
+        assert_eq!(g.rate(), Some(50.0 * BACKOFF));
+    }
+
+    #[test]
+    fn quiet_seconds_probe_upwards_then_the_limit_goes() {
+        let g = RateGate::default();
+        let t0 = Instant::now();
+        g.admitted(t0);
+        g.throttled(t0);
+        assert_eq!(g.rate(), Some(FLOOR), "a lone throttle: the floor");
+        g.reserve(t0 + Duration::from_millis(1500));
+        assert_eq!(g.rate(), Some(FLOOR + 1.0));
+        g.reserve(t0 + Duration::from_millis(2600));
+        assert_eq!(g.rate(), Some(FLOOR + 2.0));
+        assert_eq!(g.reserve(t0 + Duration::from_secs(11)), Duration::ZERO);
+        assert_eq!(g.rate(), None, "ten quiet seconds: unlimited again");
+    }
+}
