@@ -276,10 +276,11 @@ fn cli_run(url: &str, repos: usize, page_size: Option<u32>) -> Option<(Duration,
             );
             return None;
         }
+        // The CLI applies --query to each page it fetches: one count per page.
         images += String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse::<usize>()
-            .unwrap_or(0);
+            .split_whitespace()
+            .filter_map(|n| n.parse::<usize>().ok())
+            .sum::<usize>();
     }
     Some((t0.elapsed(), images))
 }

@@ -65,13 +65,15 @@ fn registry_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction
             );
             row("Region", reg.spec.region.clone());
             row("Profile", reg.spec.profile_label().to_owned());
-            row(
-                "Endpoint",
+            let endpoint = if reg.spec.is_demo() {
+                "built into ecrscope, on 127.0.0.1 (sample data)".to_owned()
+            } else {
                 reg.spec
                     .endpoint
                     .clone()
-                    .unwrap_or_else(|| "AWS (standard resolution)".into()),
-            );
+                    .unwrap_or_else(|| "AWS (standard resolution)".into())
+            };
+            row("Endpoint", endpoint);
             if let Some(i) = info {
                 row("Docker host", i.host());
             }
