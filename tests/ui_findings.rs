@@ -307,6 +307,26 @@ fn compare_two_tags_new_fixed_unchanged() {
         h.query_by_label_contains(&format!("{fixed} of {} findings", new + fixed + same))
             .is_some()
     });
+    // An image never scanned is not "clean": no comparison, and it says why.
+    let unscanned = demo
+        .with_store(|s| {
+            s.repos["web/frontend"]
+                .images
+                .iter()
+                .find(|i| {
+                    !i.tags.is_empty() && i.scan.is_none() && i.media_type.contains("manifest.v1")
+                })
+                .map(|i| i.digest)
+        })
+        .flatten()
+        .expect("an unscanned tagged image");
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::CompareWith(Some(unscanned)));
+    step_until(&mut h, 10, "refusal", |h| {
+        h.query_by_label_contains("has no finished scan (never scanned)")
+            .is_some()
+    });
+    assert!(h.query_by_label_contains("Show new (").is_none());
 }
 
 #[test]

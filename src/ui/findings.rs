@@ -215,7 +215,41 @@ fn findings_inner(
         .map(|(_, other)| other);
     let other_report = compare_to.and_then(|o| ri.findings.get(&o));
     compare_bar_ui(ui, ri, digest, compare_to, other_report, actions);
-    let other_ready = compare_to.zip(other_report.and_then(Requested::shown));
+    // Only finished scans compare: an image never scanned has no findings
+    // because nobody looked, not because it is clean.
+    let finished = |r: &ScanReport| {
+        matches!(
+            r.status,
+            Some(crate::model::ScanStatus::Complete | crate::model::ScanStatus::Active)
+        )
+    };
+    let other_shown = compare_to.zip(other_report.and_then(Requested::shown));
+    if let Some((o, other)) = other_shown {
+        let name = |d: Digest| {
+            ri.list
+                .shown()
+                .and_then(|l| l.iter().find(|i| i.digest == d))
+                .and_then(|i| i.tags.first().cloned())
+                .unwrap_or_else(|| d.short())
+        };
+        for (d, r) in [(digest, report), (o, other)] {
+            if !finished(r) {
+                ui.colored_label(
+                    palette.warning,
+                    format!(
+                        "{} {} has no finished scan ({}): scan it first, then compare.",
+                        icon::WARNING,
+                        name(d),
+                        r.status
+                            .as_ref()
+                            .map_or("never scanned", |s| s.label())
+                            .to_lowercase()
+                    ),
+                );
+            }
+        }
+    }
+    let other_ready = other_shown.filter(|(_, other)| finished(report) && finished(other));
     let comparison: Option<Arc<Comparison>> = other_ready.map(|(o, other)| {
         let key = (stamp(digest, report), stamp(o, other));
         if view.comparison.as_ref().is_none_or(|(k, _)| *k != key) {

@@ -159,7 +159,9 @@ pub fn main_ui(
         .min_size(180.0)
         .show(ui, |ui| sidebar::sidebar_ui(ui, state, actions));
     // Panels go before the central panel so it takes the space that is left.
-    if state.selected_repository.is_some() && state.selected_image.is_some() {
+    // The findings view takes the whole width: its table has nine columns.
+    if state.selected_repository.is_some() && state.selected_image.is_some() && !state.findings_open
+    {
         egui::Panel::right("image_detail")
             .resizable(true)
             .default_size(460.0)
