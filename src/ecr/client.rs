@@ -17,7 +17,8 @@ use crate::model::RegistrySpec;
 pub struct ClientOptions {
     /// Requests in flight at once for this registry.
     pub max_in_flight: usize,
-    /// Attempts per request (adaptive retry mode backs off on throttling).
+    /// Attempts per request (standard retry with backoff; the send rate is
+    /// the rate gate's business, see `rate_gate`).
     pub max_attempts: u32,
     pub connect_timeout: Duration,
     /// One HTTP attempt.
@@ -72,7 +73,7 @@ impl EcrClient {
     pub async fn connect(spec: &RegistrySpec, opts: &ClientOptions) -> Self {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(spec.region.clone()))
-            .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts))
+            .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts))
             .timeout_config(timeouts(opts));
         if let Some(p) = &spec.profile {
             loader = loader.profile_name(p);
@@ -148,7 +149,7 @@ impl EcrClient {
             .region(Region::new(region.to_owned()))
             .endpoint_url(endpoint)
             .credentials_provider(credentials)
-            .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts))
+            .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts))
             .timeout_config(timeouts(opts))
             .build();
         let cx = ErrorContext {

@@ -2,12 +2,14 @@
 //!
 //! The SDK's adaptive retry slows down after a throttle but recovers along a
 //! cubic curve that keeps it well under the cap for most of a long listing
-//! (measured: 1.22x the lower bound with it alone). This gate is simpler and
-//! closer to the physics: until the first throttle it does nothing; on a
+//! (measured by `cargo bench --bench listing`: 1.22x the lower bound with it
+//! alone, 1.46x with both it and this gate, 1.02x with this gate and the
+//! SDK's standard retry, which is what the clients use). This gate is
+//! simpler and closer to the physics: until the first throttle it does nothing; on a
 //! throttle it sets the rate to what the server admitted over the last
 //! second, a little below (never under 5/s: a lone throttle after a quiet
-//! spell says little about the cap); every quiet second it probes 5% higher,
-//! and after ten quiet seconds the limit is dropped.
+//! spell says little about the cap); every quiet second it probes one
+//! request/s higher, and after ten quiet seconds the limit is dropped.
 //! An interceptor reports each attempt's outcome; [`RateGate::wait`] runs
 //! before each request is sent.
 
@@ -21,8 +23,8 @@ use aws_sdk_ecr::error::BoxError;
 
 /// Below the measured rate after a throttle, so the next second is quiet.
 const BACKOFF: f64 = 0.95;
-/// Growth of the rate per second without a throttle (at least +1/s).
-const PROBE: f64 = 1.05;
+/// Growth of the rate per second without a throttle.
+const PROBE: f64 = 1.0;
 const FLOOR: f64 = 5.0;
 /// Quiet time after which the gate is open again.
 const FORGET: Duration = Duration::from_secs(10);
@@ -67,7 +69,7 @@ impl RateGate {
         if let (Some(rate), Some(probe)) = (i.rate, i.last_probe)
             && now.duration_since(probe) >= Duration::from_secs(1)
         {
-            i.rate = Some((rate * PROBE).max(rate + 1.0));
+            i.rate = Some(rate + PROBE);
             i.last_probe = Some(now);
         }
         let Some(rate) = i.rate else {
