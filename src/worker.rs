@@ -544,6 +544,16 @@ impl Inner {
         Ok(Some((path, count)))
     }
 
+    /// One call on a registry's client: the client's own error (no region,
+    /// no credentials) and the call's share one `Result`.
+    async fn call<T, F, Fut>(&self, registry: &RegistrySpec, f: F) -> Result<T, EcrError>
+    where
+        F: FnOnce(EcrClient) -> Fut,
+        Fut: std::future::Future<Output = Result<T, EcrError>>,
+    {
+        f(self.client(registry).await?).await
+    }
+
     /// The client for a registry, made on first use.
     async fn client(&self, spec: &RegistrySpec) -> Result<EcrClient, EcrError> {
         if spec.region.is_empty() {
@@ -592,11 +602,11 @@ impl Inner {
             }
             Command::LoadPullThrough { registry } => {
                 let key = Some(registry.key());
-                let result = async {
-                    let c = self.client(&registry).await?;
-                    ecr::describe_pull_through_cache_rules(&c).await
-                }
-                .await;
+                let result = self
+                    .call(&registry, |c| async move {
+                        ecr::describe_pull_through_cache_rules(&c).await
+                    })
+                    .await;
                 self.emit(id, key, Payload::PullThroughRules(result)).await;
             }
             Command::ChangePullThrough { registry, change } => {
@@ -637,30 +647,31 @@ impl Inner {
                 )
                 .await;
                 // Re-read, so the list shows what the server holds.
-                let rules = async {
-                    let c = self.client(&registry).await?;
-                    ecr::describe_pull_through_cache_rules(&c).await
-                }
-                .await;
+                let rules = self
+                    .call(&registry, |c| async move {
+                        ecr::describe_pull_through_cache_rules(&c).await
+                    })
+                    .await;
                 self.emit(id, key, Payload::PullThroughRules(rules)).await;
             }
             Command::ValidatePullThrough { registry, prefix } => {
                 let key = Some(registry.key());
-                let result = async {
-                    let c = self.client(&registry).await?;
-                    ecr::validate_pull_through_cache_rule(&c, &prefix).await
-                }
-                .await;
+                let p = prefix.clone();
+                let result = self
+                    .call(&registry, |c| async move {
+                        ecr::validate_pull_through_cache_rule(&c, &p).await
+                    })
+                    .await;
                 self.emit(id, key, Payload::PullThroughValidated { prefix, result })
                     .await;
             }
             Command::LoginToken { registry } => {
                 let key = Some(registry.key());
-                let result = async {
-                    let c = self.client(&registry).await?;
-                    ecr::get_authorization_token(&c).await
-                }
-                .await;
+                let result = self
+                    .call(&registry, |c| async move {
+                        ecr::get_authorization_token(&c).await
+                    })
+                    .await;
                 self.emit(id, key, Payload::LoginToken(result)).await;
             }
             Command::LoadLifecycle {
@@ -668,11 +679,12 @@ impl Inner {
                 repository,
             } => {
                 let key = Some(registry.key());
-                let result = async {
-                    let c = self.client(&registry).await?;
-                    ecr::get_lifecycle_policy(&c, &repository).await
-                }
-                .await;
+                let r = repository.clone();
+                let result = self
+                    .call(&registry, |c| async move {
+                        ecr::get_lifecycle_policy(&c, &r).await
+                    })
+                    .await;
                 self.emit(id, key, Payload::Lifecycle { repository, result })
                     .await;
             }
@@ -751,11 +763,12 @@ impl Inner {
                 repository,
             } => {
                 let key = Some(registry.key());
-                let result = async {
-                    let c = self.client(&registry).await?;
-                    ecr::get_repository_policy(&c, &repository).await
-                }
-                .await;
+                let r = repository.clone();
+                let result = self
+                    .call(&registry, |c| async move {
+                        ecr::get_repository_policy(&c, &r).await
+                    })
+                    .await;
                 self.emit(id, key, Payload::RepoPolicy { repository, result })
                     .await;
             }

@@ -281,6 +281,28 @@ fn overview_sweep_lists_critical_images_and_login_copies_once() {
 }
 
 #[test]
+fn a_refused_token_says_why() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    let demo = h.state().worker().demo().expect("demo");
+    demo.knobs.inject(ecrscope::demo::Fault {
+        operation: Some("GetAuthorizationToken".into()),
+        kind: ecrscope::demo::FaultKind::AccessDenied,
+        count: 1,
+    });
+    h.get_by_label_contains("Overview").click();
+    step_until(&mut h, 10, "overview", |h| {
+        h.query_by_label("Get a login token").is_some()
+    });
+    h.get_by_label("Get a login token").click();
+    step_until(&mut h, 10, "error in words", |h| {
+        h.query_by_label_contains("Access denied").is_some()
+            && h.query_by_label_contains("IAM policy").is_some()
+    });
+    assert!(h.query_by_label("Copy password").is_none());
+}
+
+#[test]
 fn permissions_tab_shows_the_policy_or_says_there_is_none() {
     let rt = runtime();
     let mut h = app(&rt);

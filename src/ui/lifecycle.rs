@@ -561,6 +561,26 @@ mod tests {
     }
 
     #[test]
+    fn over_ecr_limits_is_refused_before_any_call() {
+        let mut v = LifecycleView::default();
+        v.load("web", None);
+        v.rules = (1..=51)
+            .map(|p| RuleDraft {
+                priority: p,
+                ..RuleDraft::new_after(0)
+            })
+            .collect();
+        v.form_edited();
+        assert!(v.verdict().is_err_and(|e| e.contains("at most 50 rules")));
+        v.raw = format!(
+            "{{\"rules\": [], \"pad\": \"{}\"}}",
+            "x".repeat(lp::MAX_TEXT)
+        );
+        v.raw_edited();
+        assert!(v.verdict().is_err_and(|e| e.contains("30720")));
+    }
+
+    #[test]
     fn server_policy_loads_into_the_form() {
         let text = r#"{"rules":[{"rulePriority":3,"selection":{"tagStatus":"tagged","tagPrefixList":["v"],"countType":"imageCountMoreThan","countNumber":5},"action":{"type":"expire"}}]}"#;
         let mut v = LifecycleView::default();
