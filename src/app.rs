@@ -48,6 +48,8 @@ pub struct EcrscopeApp {
     >,
     /// When each registry was last (re)loaded, for auto-refresh.
     last_refresh: std::collections::HashMap<RegistryKey, std::time::Instant>,
+    /// Repositories the findings sweep has finished with.
+    sweep_done: std::collections::HashSet<String>,
     /// Start-up probe: process start, and whether the first frame was seen.
     probe: Option<(std::time::Instant, bool)>,
 }
@@ -97,6 +99,7 @@ impl EcrscopeApp {
             history: History::default(),
             scan_polls: std::collections::HashMap::new(),
             last_refresh: std::collections::HashMap::new(),
+            sweep_done: std::collections::HashSet::new(),
             probe: opts.startup_probe.map(|t| (t, false)),
         };
         app.state.repo_sort = app.settings.repo_sort;

@@ -31,6 +31,7 @@ impl EcrscopeApp {
             }
             UiAction::CheckAllFindings => {
                 self.state.sweeping = self.state.selected.clone();
+                self.sweep_done.clear();
                 self.advance_sweep();
             }
             UiAction::GetLoginToken => {
@@ -248,7 +249,9 @@ impl EcrscopeApp {
         let mut to_list: Vec<String> = Vec::new();
         let mut to_scan: Vec<(String, Vec<Digest>)> = Vec::new();
         let mut scans_pending = false;
-        for r in repos {
+        let mut finished: Vec<String> = Vec::new();
+        // Repositories already swept are skipped: this runs every frame.
+        for r in repos.iter().filter(|r| !self.sweep_done.contains(&r.name)) {
             match reg.images.get(&r.name) {
                 None => to_list.push(r.name.clone()),
                 Some(ri) => match &ri.list {
@@ -256,9 +259,10 @@ impl EcrscopeApp {
                     Requested::Loading { .. } => loading += 1,
                     // A failed listing is reported in the repository; the
                     // sweep goes on without it.
-                    Requested::Failed { .. } => {}
+                    Requested::Failed { .. } => finished.push(r.name.clone()),
                     Requested::Ready(list) => {
-                        scans_pending |= ri.scans.values().any(Requested::is_loading);
+                        let pending = ri.scans.values().any(Requested::is_loading);
+                        scans_pending |= pending;
                         let missing: Vec<Digest> = list
                             .iter()
                             .filter(|i| {
@@ -271,11 +275,14 @@ impl EcrscopeApp {
                             .collect();
                         if !missing.is_empty() {
                             to_scan.push((r.name.clone(), missing));
+                        } else if !pending {
+                            finished.push(r.name.clone());
                         }
                     }
                 },
             }
         }
+        self.sweep_done.extend(finished);
         let room = SWEEP_LOADS.saturating_sub(loading);
         let starting = to_list.len().min(room);
         for name in to_list.iter().take(room) {

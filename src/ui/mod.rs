@@ -118,6 +118,7 @@ pub struct ViewState {
     pub images: images::ImagesView,
     pub findings: findings::FindingsView,
     pub lifecycle: lifecycle::LifecycleView,
+    pub overview: overview::OverviewView,
     pub pull_through_form: Option<pull_through::RuleForm>,
     /// Text to put on the clipboard this frame (then dropped).
     pub clipboard: Option<String>,
@@ -197,7 +198,9 @@ pub fn main_ui(
                 RegistryTab::Repositories => {
                     repositories::repositories_ui(ui, state, &mut view.repo_table, actions);
                 }
-                RegistryTab::Overview => overview::overview_ui(ui, state, actions),
+                RegistryTab::Overview => {
+                    overview::overview_ui(ui, state, &mut view.overview, actions);
+                }
                 RegistryTab::PullThrough => pull_through::rules_ui(ui, state, actions),
             }
         }

@@ -9,10 +9,51 @@ use super::{UiAction, widgets};
 use crate::model::Severity;
 use crate::state::{AppState, Location, RegistryState, RegistryTab, registry_security};
 
-pub fn overview_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
+/// The dashboard, rebuilt only when a repository's images or scan
+/// summaries change (it walks every image of every loaded repository).
+#[derive(Debug, Default)]
+pub struct OverviewView {
+    security: Option<(SecurityKey, std::sync::Arc<crate::state::RegistrySecurity>)>,
+}
+
+/// Registry, and per loaded repository its generation and image count.
+type SecurityKey = (String, Vec<(u64, usize)>);
+
+fn security_key(reg: &RegistryState) -> SecurityKey {
+    let mut v: Vec<(u64, usize)> = reg
+        .images
+        .iter()
+        .map(|(name, ri)| {
+            // Names keep the sum from colliding across repositories.
+            let h = name.len() as u64;
+            (
+                ri.generation.wrapping_mul(31).wrapping_add(h),
+                ri.list.shown().map_or(0, Vec::len) + usize::from(ri.list.is_loading()),
+            )
+        })
+        .collect();
+    v.sort_unstable();
+    (reg.spec.key().0, v)
+}
+
+pub fn overview_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    view: &mut OverviewView,
+    actions: &mut Vec<UiAction>,
+) {
     let Some(reg) = state.selected_registry() else {
         return;
     };
+    let key = security_key(reg);
+    if view.security.as_ref().is_none_or(|(k, _)| *k != key) {
+        view.security = Some((key, std::sync::Arc::new(registry_security(reg))));
+    }
+    let sec = view
+        .security
+        .as_ref()
+        .map(|(_, s)| s.clone())
+        .unwrap_or_default();
     egui::ScrollArea::vertical()
         .id_salt("overview")
         .auto_shrink([false, false])
@@ -21,7 +62,7 @@ pub fn overview_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
             ui.add_space(style::GAP * 2.0);
             login_section(ui, reg, actions);
             ui.add_space(style::GAP * 2.0);
-            findings_section(ui, state, reg, actions);
+            findings_section(ui, state, reg, &sec, actions);
         });
 }
 
@@ -229,6 +270,7 @@ fn findings_section(
     ui: &mut Ui,
     state: &AppState,
     reg: &RegistryState,
+    sec: &crate::state::RegistrySecurity,
     actions: &mut Vec<UiAction>,
 ) {
     let palette = style::palette(ui.visuals());
@@ -238,7 +280,6 @@ fn findings_section(
         icon::SHIELD_WARNING,
         "Images with CRITICAL or HIGH findings",
     );
-    let sec = registry_security(reg);
     let sweeping = state.sweeping.as_ref() == Some(&reg.spec.key());
     ui.horizontal_wrapped(|ui| {
         if sweeping {
