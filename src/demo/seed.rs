@@ -490,8 +490,16 @@ fn fill_images(
     t0: f64,
 ) {
     for i in 0..count {
-        // Newest first; spread over about a year, denser recently.
-        let age_days = (i as f64).powf(1.3) * 1.7 + rng.below(20) as f64 / 24.0;
+        // Newest first; spread over about a year, denser recently; the long
+        // tail of a big repository flattens out (about 2.5 years at 2,400
+        // images) instead of reaching back decades.
+        let raw = (i as f64).powf(1.3) * 1.7;
+        let spread = if raw <= 700.0 {
+            raw
+        } else {
+            700.0 + (raw - 700.0).sqrt()
+        };
+        let age_days = spread + rng.below(20) as f64 / 24.0;
         let pushed = t0 - age_days * DAY - 3600.0;
         let untagged = i > 2 && rng.chance(18);
         let tags = if untagged {
