@@ -207,7 +207,7 @@ fn load(url: &str) {
     let images: usize = reg
         .images
         .values()
-        .map(|ri| ri.list.shown().map_or(0, Vec::len))
+        .map(|ri| ri.list.shown().map_or(0, |l| l.len()))
         .sum();
     let after = rss();
     println!(

@@ -39,7 +39,9 @@ pub struct ImageDetailDoc {
 /// One repository's images and what was learned about them.
 #[derive(Debug, Default)]
 pub struct RepoImages {
-    pub list: Requested<Vec<Image>>,
+    /// Shared, so a background job can sort a very large list while the
+    /// table keeps drawing (see `ui::images`).
+    pub list: Requested<std::sync::Arc<Vec<Image>>>,
     /// Index digest -> its children (digest, platform), from the index manifests.
     pub platforms: HashMap<Digest, Vec<(Digest, Platform)>>,
     /// Child digest -> the index that lists it.
@@ -465,7 +467,7 @@ mod tests {
     #[test]
     fn totals_skip_children_and_index_sizes() {
         let (images, mut repo) = fixture();
-        repo.list = Requested::Ready(images);
+        repo.list = Requested::Ready(images.into());
         assert_eq!(repo.totals(), Some((3, 100 + 200 + 250 + 50)));
     }
 }

@@ -124,6 +124,24 @@ impl<T> Requested<T> {
     }
 }
 
+impl<E: Clone> Requested<std::sync::Arc<Vec<E>>> {
+    /// Adds a streamed page to `request`'s partial value (in place unless a
+    /// background job still holds the list: then it is copied once).
+    pub fn add_page(&mut self, request: RequestId, page: impl IntoIterator<Item = E>) -> bool {
+        match self {
+            Self::Loading {
+                request: r,
+                partial,
+                ..
+            } if *r == request => {
+                std::sync::Arc::make_mut(partial.get_or_insert_with(Default::default)).extend(page);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 impl<E> Requested<Vec<E>> {
     /// Adds a streamed page to `request`'s partial value.
     pub fn add_page(&mut self, request: RequestId, page: impl IntoIterator<Item = E>) -> bool {

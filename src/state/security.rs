@@ -67,7 +67,7 @@ pub fn repo_security(ri: &RepoImages) -> RepoSecurity {
         .list
         .shown()
         .into_iter()
-        .flatten()
+        .flat_map(|l| l.iter())
         .filter(|i| summarised(i))
     {
         out.tagged += 1;
@@ -154,7 +154,7 @@ mod tests {
 
     fn repo(images: Vec<Image>, scans: &[(u8, ScanSummary)]) -> RepoImages {
         let mut ri = RepoImages {
-            list: Requested::Ready(images),
+            list: Requested::Ready(images.into()),
             ..RepoImages::default()
         };
         for (n, s) in scans {

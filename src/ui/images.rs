@@ -23,7 +23,52 @@ pub struct ImagesView {
     anchor: Option<usize>,
     pub focus_search: bool,
     cache: Option<RowsCache>,
+    /// Rows being computed off the UI thread (very large repositories).
+    job: Option<RowsJob>,
     scroll_to: Option<usize>,
+}
+
+/// From this many images on, filtering and sorting run on a thread of their
+/// own: at 1,000,000 a sort takes hundreds of milliseconds, which the table
+/// must not wait for. Below it they take a few milliseconds on the UI thread.
+pub const OFFLOAD_ROWS: usize = 200_000;
+
+#[derive(Debug)]
+struct RowsJob {
+    key: RowsKey,
+    rx: std::sync::mpsc::Receiver<(Vec<ImageRow>, Option<(usize, i64)>)>,
+}
+
+/// Starts computing rows for `key` on a named thread over a snapshot (the
+/// image list is shared, the small maps are copied).
+fn spawn_rows_job(
+    ctx: &egui::Context,
+    key: RowsKey,
+    images: &std::sync::Arc<Vec<Image>>,
+    ri: &crate::state::RepoImages,
+    filter: &ImageFilter,
+    expanded: &HashSet<Digest>,
+) -> Option<RowsJob> {
+    let snapshot = crate::state::RepoImages {
+        list: Requested::Ready(images.clone()),
+        platforms: ri.platforms.clone(),
+        child_of: ri.child_of.clone(),
+        scans: ri.scans.clone(),
+        generation: ri.generation,
+        ..Default::default()
+    };
+    let (filter, sort, expanded) = (filter.clone(), key.sort, expanded.clone());
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let ctx = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("ecrscope-rows".into())
+        .spawn(move || {
+            let list = snapshot.list.shown().cloned().unwrap_or_default();
+            let rows = image_rows(&list, &snapshot, &filter, sort, &expanded);
+            let _ = tx.send((rows, snapshot.totals()));
+            ctx.request_repaint();
+        });
+    spawned.ok().map(|_| RowsJob { key, rx })
 }
 
 /// The rows for a key, and the totals line computed with them.
@@ -40,6 +85,24 @@ struct RowsKey {
 }
 
 impl ImagesView {
+    /// Whether rows are being computed off the UI thread.
+    pub fn is_sorting(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// The rows on screen (for tests).
+    pub fn rows_shown(&self) -> std::sync::Arc<[ImageRow]> {
+        self.cache
+            .as_ref()
+            .map_or_else(|| std::sync::Arc::from(Vec::new()), |(_, r, _)| r.clone())
+    }
+
+    /// The order of the rows on screen (for the benchmark's check that a
+    /// sort has landed).
+    pub fn shown_sort(&self) -> Option<ImageSort> {
+        self.cache.as_ref().map(|(k, _, _)| k.sort)
+    }
+
     /// Forget per-repository view state when another repository opens.
     pub fn reset(&mut self) {
         *self = Self {
@@ -177,7 +240,19 @@ pub fn images_ui(
             .into_iter()
             .collect(),
     };
-    if view.cache.as_ref().is_none_or(|(k, _, _)| *k != rows_key) {
+    // A finished background job lands first.
+    if let Some(job) = &view.job {
+        match job.rx.try_recv() {
+            Ok((rows, totals)) => {
+                view.cache = Some((job.key.clone(), rows.into(), totals));
+                view.job = None;
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => view.job = None,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+        }
+    }
+    let stale = view.cache.as_ref().is_none_or(|(k, _, _)| *k != rows_key);
+    if stale && images.len() < OFFLOAD_ROWS {
         let rows = image_rows(
             images,
             ri,
@@ -187,11 +262,39 @@ pub fn images_ui(
         );
         // Totals walk every image: once per change, not once per frame.
         view.cache = Some((rows_key, rows.into(), ri.totals()));
+    } else if stale && view.job.is_none() {
+        // One job at a time: keystrokes and pages that arrive meanwhile are
+        // folded into the next one.
+        view.job = spawn_rows_job(
+            ui.ctx(),
+            rows_key,
+            images,
+            ri,
+            &state.image_filter,
+            &view.expanded,
+        );
     }
+    let sorting = view.job.is_some();
     let rows_arc: std::sync::Arc<[ImageRow]> = view
         .cache
         .as_ref()
         .map_or_else(|| std::sync::Arc::from(Vec::new()), |(_, r, _)| r.clone());
+    // Rows of an older, longer list while the new ones are computed: keep
+    // only those that still point into the list.
+    let shrunk = view
+        .cache
+        .as_ref()
+        .is_some_and(|(k, _, _)| k.len > images.len());
+    let rows_arc: std::sync::Arc<[ImageRow]> = if shrunk {
+        rows_arc
+            .iter()
+            .filter(|r| r.index < images.len())
+            .copied()
+            .collect::<Vec<_>>()
+            .into()
+    } else {
+        rows_arc
+    };
     let totals = view.cache.as_ref().and_then(|(_, _, t)| *t);
     let rows: &[ImageRow] = &rows_arc;
 
@@ -214,10 +317,15 @@ pub fn images_ui(
             }
             _ => String::new(),
         };
-        if ri.list.is_loading() {
+        if ri.list.is_loading() || sorting {
             ui.spinner();
         }
         ui.label(RichText::new(text).color(palette.muted));
+        if sorting {
+            ui.label(
+                RichText::new(format!("sorting {} images…", images.len())).color(palette.loading),
+            );
+        }
     });
 
     keyboard_ui(ui, state, view, rows, images, actions);

@@ -28,7 +28,7 @@ fn security_key(reg: &RegistryState) -> SecurityKey {
             let h = name.len() as u64;
             (
                 ri.generation.wrapping_mul(31).wrapping_add(h),
-                ri.list.shown().map_or(0, Vec::len) + usize::from(ri.list.is_loading()),
+                ri.list.shown().map_or(0, |l| l.len()) + usize::from(ri.list.is_loading()),
             )
         })
         .collect();
