@@ -33,10 +33,13 @@ pub struct ImagesView {
 /// must not wait for. Below it they take a few milliseconds on the UI thread.
 pub const OFFLOAD_ROWS: usize = 200_000;
 
+/// What a rows job sends back: the rows and the totals line.
+type RowsResult = (Vec<ImageRow>, Option<(usize, i64)>);
+
 #[derive(Debug)]
 struct RowsJob {
     key: RowsKey,
-    rx: std::sync::mpsc::Receiver<(Vec<ImageRow>, Option<(usize, i64)>)>,
+    rx: std::sync::mpsc::Receiver<RowsResult>,
 }
 
 /// Starts computing rows for `key` on a named thread over a snapshot (the
