@@ -259,6 +259,38 @@ fn overview_sweep_lists_critical_images_and_login_copies_once() {
         h.query_by_label("sandbox/experiments").is_some(),
         "worst repository listed"
     );
+    // The repositories table now carries web/frontend's worst severity,
+    // counted here from the store.
+    let worst = demo
+        .with_store(|s| {
+            let order = [
+                "CRITICAL",
+                "HIGH",
+                "MEDIUM",
+                "LOW",
+                "INFORMATIONAL",
+                "UNDEFINED",
+            ];
+            s.repos["web/frontend"]
+                .images
+                .iter()
+                .filter(|i| !i.tags.is_empty() && i.scan.is_some())
+                .flat_map(|i| i.basic_findings.iter())
+                .filter_map(|f| f["severity"].as_str())
+                .filter_map(|sev| order.iter().position(|o| *o == sev))
+                .min()
+                .map(|p| order[p])
+        })
+        .flatten()
+        .expect("findings in web/frontend");
+    h.get_by_label("\u{E390} Repositories").click();
+    step_until(&mut h, 10, "worst column", |h| {
+        h.query_all_by_label(worst).next().is_some()
+    });
+    h.get_by_label("\u{E150} Overview").click();
+    step_until(&mut h, 10, "overview again", |h| {
+        h.query_by_label("Get a login token").is_some()
+    });
     // Login: the password is copied once, never shown.
     h.get_by_label("Get a login token").click();
     step_until(&mut h, 10, "token", |h| {
