@@ -489,6 +489,9 @@ fn fill_images(
     base: &str,
     t0: f64,
 ) {
+    let repo_base = repo.name.bytes().fold(0usize, |h, b| {
+        h.wrapping_mul(31).wrapping_add(usize::from(b))
+    }) % 100_000;
     for i in 0..count {
         // Newest first; spread over about a year, denser recently; the long
         // tail of a big repository flattens out (about 2.5 years at 2,400
@@ -513,10 +516,16 @@ fn fill_images(
         } else {
             0
         };
-        let seed = rng.below(1_000_000) as usize;
-        let basic: Vec<Value> = (0..findings_n).map(|k| catalog.basic(seed + k)).collect();
+        // Consecutive versions share most of their vulnerabilities, as real
+        // images do: each image's window into the catalogue starts two
+        // entries after the next older one's (so comparing two tags shows a
+        // few new, a few fixed, most unchanged). The draw is kept so every
+        // other random value stays where it was.
+        let _ = rng.below(1_000_000);
+        let start = repo_base + (count - 1 - i) * 2;
+        let basic: Vec<Value> = (0..findings_n).map(|k| catalog.basic(start + k)).collect();
         let enhanced: Vec<Value> = (0..findings_n)
-            .map(|k| catalog.enhanced(seed + k, t0))
+            .map(|k| catalog.enhanced(start + k, t0))
             .collect();
         let scan = scanned.then_some(ScanState {
             started: pushed + 60.0,
