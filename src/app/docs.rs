@@ -1,6 +1,8 @@
 //! Actions of the registry tabs (overview, findings sweep, docker login,
 //! pull-through cache) and the repository tabs (lifecycle, permissions).
 
+use std::collections::HashMap;
+
 use crate::model::{Digest, RegistryKey, RegistrySpec};
 use crate::state::{RegistryTab, RepoTab, Requested, summarised};
 use crate::ui::UiAction;
@@ -185,46 +187,54 @@ impl EcrscopeApp {
                     r.info.start(id);
                 }
             }
-            Some(repo) => {
-                let Some(reg) = self.state.selected_registry() else {
-                    return;
-                };
-                match self.state.repo_tab {
-                    RepoTab::Images => {}
-                    RepoTab::Lifecycle => {
-                        let idle = reg
-                            .docs
-                            .lifecycle
-                            .get(&repo)
-                            .is_none_or(|r| matches!(r, Requested::Idle));
-                        if needs(idle)
-                            && let Some(id) = self.send(Command::LoadLifecycle {
-                                registry: spec,
-                                repository: repo.clone(),
-                            })
-                            && let Some(r) = self.state.selected_registry_mut()
-                        {
-                            r.docs.lifecycle.entry(repo).or_default().start(id);
-                        }
-                    }
-                    RepoTab::Policy => {
-                        let idle = reg
-                            .docs
-                            .repo_policy
-                            .get(&repo)
-                            .is_none_or(|r| matches!(r, Requested::Idle));
-                        if needs(idle)
-                            && let Some(id) = self.send(Command::LoadRepoPolicy {
-                                registry: spec,
-                                repository: repo.clone(),
-                            })
-                            && let Some(r) = self.state.selected_registry_mut()
-                        {
-                            r.docs.repo_policy.entry(repo).or_default().start(id);
-                        }
-                    }
-                }
-            }
+            Some(repo) => match self.state.repo_tab {
+                RepoTab::Images => {}
+                RepoTab::Lifecycle => self.load_repo_doc(
+                    refresh,
+                    &repo,
+                    |d| &mut d.lifecycle,
+                    || Command::LoadLifecycle {
+                        registry: spec,
+                        repository: repo.clone(),
+                    },
+                ),
+                RepoTab::Policy => self.load_repo_doc(
+                    refresh,
+                    &repo,
+                    |d| &mut d.repo_policy,
+                    || Command::LoadRepoPolicy {
+                        registry: spec,
+                        repository: repo.clone(),
+                    },
+                ),
+            },
+        }
+    }
+
+    /// Loads one of the open repository's documents (lifecycle, policy)
+    /// unless it is loaded already, or again with `refresh`.
+    fn load_repo_doc<T>(
+        &mut self,
+        refresh: bool,
+        repo: &str,
+        slot: fn(&mut crate::state::RegistryDocs) -> &mut HashMap<String, Requested<T>>,
+        command: impl FnOnce() -> Command,
+    ) {
+        let idle = self.state.selected_registry_mut().is_some_and(|r| {
+            slot(&mut r.docs)
+                .get(repo)
+                .is_none_or(|d| matches!(d, Requested::Idle))
+        });
+        if !(refresh || idle) {
+            return;
+        }
+        if let Some(id) = self.send(command())
+            && let Some(r) = self.state.selected_registry_mut()
+        {
+            slot(&mut r.docs)
+                .entry(repo.to_owned())
+                .or_default()
+                .start(id);
         }
     }
 

@@ -161,6 +161,14 @@ pub struct ScanReport {
     pub enhanced: bool,
 }
 
+impl ScanReport {
+    /// A scan that has finished (or scans continuously): its findings say
+    /// something. An image never scanned has none because nobody looked.
+    pub fn is_finished(&self) -> bool {
+        matches!(self.status, Some(ScanStatus::Complete | ScanStatus::Active))
+    }
+}
+
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
 )]

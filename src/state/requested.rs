@@ -124,34 +124,38 @@ impl<T> Requested<T> {
     }
 }
 
-impl<E: Clone> Requested<std::sync::Arc<Vec<E>>> {
-    /// Adds a streamed page to `request`'s partial value (in place unless a
-    /// background job still holds the list: then it is copied once).
-    pub fn add_page(&mut self, request: RequestId, page: impl IntoIterator<Item = E>) -> bool {
-        match self {
-            Self::Loading {
-                request: r,
-                partial,
-                ..
-            } if *r == request => {
-                std::sync::Arc::make_mut(partial.get_or_insert_with(Default::default)).extend(page);
-                true
-            }
-            _ => false,
-        }
+/// A value that streamed pages are added to.
+pub trait Pages<E>: Default {
+    fn add(&mut self, page: impl IntoIterator<Item = E>);
+}
+
+impl<E> Pages<E> for Vec<E> {
+    fn add(&mut self, page: impl IntoIterator<Item = E>) {
+        self.extend(page);
     }
 }
 
-impl<E> Requested<Vec<E>> {
+/// Shared lists (see `RepoImages::list`): in place, unless a background job
+/// still holds the list; then it is copied once.
+impl<E: Clone> Pages<E> for std::sync::Arc<Vec<E>> {
+    fn add(&mut self, page: impl IntoIterator<Item = E>) {
+        std::sync::Arc::make_mut(self).extend(page);
+    }
+}
+
+impl<T> Requested<T> {
     /// Adds a streamed page to `request`'s partial value.
-    pub fn add_page(&mut self, request: RequestId, page: impl IntoIterator<Item = E>) -> bool {
+    pub fn add_page<E>(&mut self, request: RequestId, page: impl IntoIterator<Item = E>) -> bool
+    where
+        T: Pages<E>,
+    {
         match self {
             Self::Loading {
                 request: r,
                 partial,
                 ..
             } if *r == request => {
-                partial.get_or_insert_with(Vec::new).extend(page);
+                partial.get_or_insert_with(T::default).add(page);
                 true
             }
             _ => false,

@@ -217,12 +217,6 @@ fn findings_inner(
     compare_bar_ui(ui, ri, digest, compare_to, other_report, actions);
     // Only finished scans compare: an image never scanned has no findings
     // because nobody looked, not because it is clean.
-    let finished = |r: &ScanReport| {
-        matches!(
-            r.status,
-            Some(crate::model::ScanStatus::Complete | crate::model::ScanStatus::Active)
-        )
-    };
     let other_shown = compare_to.zip(other_report.and_then(Requested::shown));
     if let Some((o, other)) = other_shown {
         let name = |d: Digest| {
@@ -233,7 +227,7 @@ fn findings_inner(
                 .unwrap_or_else(|| d.short())
         };
         for (d, r) in [(digest, report), (o, other)] {
-            if !finished(r) {
+            if !r.is_finished() {
                 ui.colored_label(
                     palette.warning,
                     format!(
@@ -249,7 +243,7 @@ fn findings_inner(
             }
         }
     }
-    let other_ready = other_shown.filter(|(_, other)| finished(report) && finished(other));
+    let other_ready = other_shown.filter(|(_, other)| report.is_finished() && other.is_finished());
     let comparison: Option<Arc<Comparison>> = other_ready.map(|(o, other)| {
         let key = (stamp(digest, report), stamp(o, other));
         if view.comparison.as_ref().is_none_or(|(k, _)| *k != key) {
@@ -266,11 +260,7 @@ fn findings_inner(
             for (i, ch) in Change::ALL.into_iter().enumerate() {
                 let on = !hidden[i];
                 let n = c.count(ch);
-                let color = match ch {
-                    Change::New => palette.error,
-                    Change::Fixed => palette.ok,
-                    Change::Unchanged => palette.muted,
-                };
+                let color = change_color(&palette, ch);
                 let text = RichText::new(format!("{n} {}", ch.label()))
                     .color(if on { color } else { palette.muted })
                     .strong();
@@ -371,11 +361,7 @@ fn findings_inner(
                     row.set_selected(state.selected_finding == Some(i));
                     if let Some(ch) = changes {
                         let c = ch[i];
-                        let color = match c {
-                            Change::New => palette.error,
-                            Change::Fixed => palette.ok,
-                            Change::Unchanged => palette.muted,
-                        };
+                        let color = change_color(&palette, c);
                         row.col(|ui| {
                             ui.label(RichText::new(c.label()).color(color).strong());
                         });
@@ -428,6 +414,14 @@ fn findings_inner(
         egui::ScrollArea::vertical()
             .id_salt("finding_detail")
             .show(ui, |ui| finding_detail_ui(ui, x, dark));
+    }
+}
+
+fn change_color(palette: &style::Palette, c: Change) -> egui::Color32 {
+    match c {
+        Change::New => palette.error,
+        Change::Fixed => palette.ok,
+        Change::Unchanged => palette.muted,
     }
 }
 

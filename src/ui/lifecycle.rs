@@ -93,12 +93,18 @@ pub struct LifecycleView {
     pub raw: String,
     /// Why the raw JSON could not be read into the form.
     raw_error: Option<String>,
+    /// The server's text as the editor shows it, for "changed?".
+    server_pretty: Option<String>,
+    /// ECR's verdict on the text it was computed for: a 30 KB policy is
+    /// parsed once per edit, not once per frame.
+    verdict: Option<(String, Result<(), String>)>,
 }
 
 impl LifecycleView {
     /// Starts over from the server's policy (or a starter rule when none).
     pub fn load(&mut self, repo: &str, server: Option<&str>) {
         self.source = Some((repo.to_owned(), server.map(str::to_owned)));
+        self.server_pretty = server.map(json_view::pretty);
         let policy = server.and_then(|t| serde_json::from_str::<Policy>(t).ok());
         match policy {
             Some(p) => {
@@ -144,16 +150,20 @@ impl LifecycleView {
     }
 
     /// ECR's verdict on the draft, checked here before any call.
-    pub fn verdict(&self) -> Result<Policy, String> {
-        lp::parse(&self.raw)
+    pub fn verdict(&mut self) -> Result<(), String> {
+        if self
+            .verdict
+            .as_ref()
+            .is_none_or(|(text, _)| *text != self.raw)
+        {
+            let v = lp::parse(&self.raw).map(|_| ());
+            self.verdict = Some((self.raw.clone(), v));
+        }
+        self.verdict.as_ref().map_or(Ok(()), |(_, v)| v.clone())
     }
 
     fn dirty(&self) -> bool {
-        let server = self.source.as_ref().and_then(|(_, t)| t.as_deref());
-        match server {
-            Some(t) => json_view::pretty(t) != self.raw,
-            None => true,
-        }
+        self.server_pretty.as_ref() != Some(&self.raw)
     }
 }
 

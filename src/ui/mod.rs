@@ -119,6 +119,7 @@ pub struct ViewState {
     pub findings: findings::FindingsView,
     pub lifecycle: lifecycle::LifecycleView,
     pub overview: overview::OverviewView,
+    pub repo_policy: repo_policy::RepoPolicyView,
     pub pull_through_form: Option<pull_through::RuleForm>,
     /// Text to put on the clipboard this frame (then dropped).
     pub clipboard: Option<String>,
@@ -188,7 +189,9 @@ pub fn main_ui(
                 RepoTab::Lifecycle => {
                     lifecycle::lifecycle_ui(ui, state, &mut view.lifecycle, actions);
                 }
-                RepoTab::Policy => repo_policy::repo_policy_ui(ui, state, actions),
+                RepoTab::Policy => {
+                    repo_policy::repo_policy_ui(ui, state, &mut view.repo_policy, actions);
+                }
             }
         } else {
             if state.selected.is_some() {

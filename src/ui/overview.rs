@@ -16,24 +16,23 @@ pub struct OverviewView {
     security: Option<(SecurityKey, std::sync::Arc<crate::state::RegistrySecurity>)>,
 }
 
-/// Registry, and per loaded repository its generation and image count.
-type SecurityKey = (String, Vec<(u64, usize)>);
+/// Registry, and per loaded repository its generation (bumped whenever its
+/// rows or scan summaries change), image count and whether it is loading.
+type SecurityKey = (String, Vec<(u64, usize, bool)>);
 
 fn security_key(reg: &RegistryState) -> SecurityKey {
-    let mut v: Vec<(u64, usize)> = reg
+    let per_repo = reg
         .images
-        .iter()
-        .map(|(name, ri)| {
-            // Names keep the sum from colliding across repositories.
-            let h = name.len() as u64;
+        .values()
+        .map(|ri| {
             (
-                ri.generation.wrapping_mul(31).wrapping_add(h),
-                ri.list.shown().map_or(0, |l| l.len()) + usize::from(ri.list.is_loading()),
+                ri.generation,
+                ri.list.shown().map_or(0, |l| l.len()),
+                ri.list.is_loading(),
             )
         })
         .collect();
-    v.sort_unstable();
-    (reg.spec.key().0, v)
+    (reg.spec.key().0, per_repo)
 }
 
 pub fn overview_ui(

@@ -6,7 +6,27 @@ use super::style::{self, icon};
 use super::{UiAction, json_view, widgets};
 use crate::state::{AppState, Requested};
 
-pub fn repo_policy_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
+/// The policy as shown (pretty-printed once per new text, not per frame).
+#[derive(Debug, Default)]
+pub struct RepoPolicyView {
+    shown: Option<(String, String)>,
+}
+
+impl RepoPolicyView {
+    fn pretty(&mut self, text: &str) -> &str {
+        if self.shown.as_ref().is_none_or(|(raw, _)| raw != text) {
+            self.shown = Some((text.to_owned(), json_view::pretty(text)));
+        }
+        self.shown.as_ref().map_or("", |(_, p)| p.as_str())
+    }
+}
+
+pub fn repo_policy_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    view: &mut RepoPolicyView,
+    actions: &mut Vec<UiAction>,
+) {
     let (Some(reg), Some(repo)) = (state.selected_registry(), &state.selected_repository) else {
         return;
     };
@@ -48,15 +68,15 @@ pub fn repo_policy_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>
             ));
         }
         Some(Some(text)) => {
-            let pretty = json_view::pretty(text);
+            let pretty = view.pretty(text);
             ui.horizontal(|ui| {
-                widgets::copy_button(ui, "policy JSON", &pretty);
+                widgets::copy_button(ui, "policy JSON", pretty);
                 ui.label(RichText::new(format!("{} characters", text.len())).color(palette.muted));
             });
             egui::ScrollArea::both()
                 .id_salt("repo_policy")
                 .auto_shrink([false, false])
-                .show(ui, |ui| json_view::json_view_ui(ui, &pretty));
+                .show(ui, |ui| json_view::json_view_ui(ui, pretty));
         }
     }
 }
