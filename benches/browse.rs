@@ -19,9 +19,8 @@ use ecrscope::model::{
     Digest, Finding, FindingSeverityCounts, Image, ImageStatus, ManifestKind, RegistrySource,
     RegistrySpec, Repository, ScanReport, ScanStatus, Severity,
 };
-use ecrscope::state::{
-    AppState, ImageColumn, ImageFilter, ImageSort, RepoImages, Requested, image_rows,
-};
+use ecrscope::settings::{ImageColumn, ImageSort};
+use ecrscope::state::{AppState, ImageFilter, RepoImages, Requested, image_rows};
 use ecrscope::ui::{self, ViewState};
 
 fn image(i: usize) -> Image {
@@ -77,8 +76,8 @@ fn state_with(n: usize) -> AppState {
         .or_insert_with(RepoImages::default);
     ri.list = Requested::Ready(std::sync::Arc::new((0..n).map(image).collect()));
     // Scan summaries known for the first rows, so count cells draw.
-    st.selected = Some(key);
-    st.selected_repository = Some("bench/big".into());
+    st.location.registry = Some(key);
+    st.location.repository = Some("bench/big".into());
     st
 }
 
@@ -121,7 +120,7 @@ fn findings_frames(st: &mut AppState, frame_count: usize) {
         enhanced: true,
         ..ScanReport::default()
     };
-    let key = st.selected.clone().unwrap();
+    let key = st.location.registry.clone().unwrap();
     st.registry_mut(&key)
         .unwrap()
         .images
@@ -129,12 +128,12 @@ fn findings_frames(st: &mut AppState, frame_count: usize) {
         .unwrap()
         .findings
         .insert(d, Requested::Ready(report));
-    st.selected_image = Some(d);
+    st.location.image = Some(d);
     st.findings_open = true;
     let mut view = ViewState::default();
-    let idle = stats(frames(st, &mut view, frame_count, |_, _| Vec::new()));
+    let idle = stats(frames(st, &mut view, frame_count, |_, _, _| Vec::new()));
     let pos = egui::pos2(700.0, 500.0);
-    let wheel = stats(frames(st, &mut view, frame_count, |_, _| {
+    let wheel = stats(frames(st, &mut view, frame_count, |_, _, _| {
         vec![
             egui::Event::PointerMoved(pos),
             egui::Event::MouseWheel {
@@ -150,8 +149,8 @@ fn findings_frames(st: &mut AppState, frame_count: usize) {
     let queries = [
         "p", "pk", "pkg", "pkg-", "pkg-1", "pkg-12", "CVE-2019", "overflow", "",
     ];
-    let typing = stats(frames(st, &mut view, frame_count, |i, st| {
-        st.findings_filter.text = queries[i % queries.len()].to_owned();
+    let typing = stats(frames(st, &mut view, frame_count, |i, _, view| {
+        view.findings.filter.text = queries[i % queries.len()].to_owned();
         Vec::new()
     }));
     for (name, s) in [
@@ -162,7 +161,7 @@ fn findings_frames(st: &mut AppState, frame_count: usize) {
         println!("| {name} | {} | {} | {} |", ms(s.p50), ms(s.p95), ms(s.max));
     }
     st.findings_open = false;
-    st.selected_image = None;
+    st.location.image = None;
 }
 
 /// 1,000,000 images: a header click sorts on a thread of its own; the frames
@@ -171,7 +170,7 @@ fn huge_sort_frames() {
     let mut st = state_with(1_000_000);
     let mut view = ViewState::default();
     // Warm up: the first rows (computed off the UI thread too).
-    let _ = frames(&mut st, &mut view, 60, |_, _| {
+    let _ = frames(&mut st, &mut view, 60, |_, _, _| {
         std::thread::sleep(Duration::from_millis(10));
         Vec::new()
     });
@@ -184,7 +183,7 @@ fn huge_sort_frames() {
         ImageColumn::LastPull,
         ImageColumn::Pushed,
     ] {
-        st.image_sort = ImageSort {
+        st.settings.image_sort = ImageSort {
             column: col,
             ascending: true,
         };
@@ -192,9 +191,10 @@ fn huge_sort_frames() {
         // Frames at 60 Hz until the table shows the new order.
         let mut done_after = None;
         for _ in 0..600 {
-            let t = frames(&mut st, &mut view, 1, |_, _| Vec::new());
+            let t = frames(&mut st, &mut view, 1, |_, _, _| Vec::new());
             frame_times.extend(t);
-            if !view.images.is_sorting() && view.images.shown_sort() == Some(st.image_sort) {
+            if !view.images.is_sorting() && view.images.shown_sort() == Some(st.settings.image_sort)
+            {
                 done_after = Some(start.elapsed());
                 break;
             }
@@ -243,7 +243,7 @@ fn frames(
     st: &mut AppState,
     view: &mut ViewState,
     n: usize,
-    mut events: impl FnMut(usize, &mut AppState) -> Vec<egui::Event>,
+    mut events: impl FnMut(usize, &mut AppState, &mut ViewState) -> Vec<egui::Event>,
 ) -> Vec<Duration> {
     let ctx = egui::Context::default();
     ui::style::install(&ctx, ecrscope::settings::ThemePref::Dark);
@@ -255,7 +255,7 @@ fn frames(
         let input = egui::RawInput {
             screen_rect: Some(screen),
             time: Some(t),
-            events: events(i, st),
+            events: events(i, st, view),
             ..Default::default()
         };
         let start = Instant::now();
@@ -292,7 +292,9 @@ fn main() {
 
     let mut st = state_with(n);
     let mut view = ViewState::default();
-    let idle = stats(frames(&mut st, &mut view, frame_count, |_, _| Vec::new()));
+    let idle = stats(frames(&mut st, &mut view, frame_count, |_, _, _| {
+        Vec::new()
+    }));
     println!(
         "| idle frame, {n} images | {} | {} | {} |",
         ms(idle.p50),
@@ -301,7 +303,7 @@ fn main() {
     );
 
     let pos = egui::pos2(700.0, 500.0);
-    let wheel = stats(frames(&mut st, &mut view, frame_count, |_, _| {
+    let wheel = stats(frames(&mut st, &mut view, frame_count, |_, _, _| {
         vec![
             egui::Event::PointerMoved(pos),
             egui::Event::MouseWheel {
@@ -328,7 +330,7 @@ fn main() {
         repeat: false,
         modifiers: egui::Modifiers::NONE,
     };
-    let jump = stats(frames(&mut st, &mut view, frame_count, |i, _| {
+    let jump = stats(frames(&mut st, &mut view, frame_count, |i, _, _| {
         vec![key(if i % 2 == 0 {
             egui::Key::End
         } else {

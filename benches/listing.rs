@@ -25,9 +25,11 @@ use std::process::{Command as Proc, Stdio};
 use std::time::{Duration, Instant};
 
 use ecrscope::demo::{DemoServer, SeedConfig};
+use ecrscope::message::Command;
+use ecrscope::model::RepoRef;
 use ecrscope::model::{RegistrySource, RegistrySpec};
 use ecrscope::state::{AppState, Requested};
-use ecrscope::worker::{Command, Worker, WorkerConfig};
+use ecrscope::worker::{Worker, WorkerConfig};
 
 const LATENCY_MS: u64 = 50;
 const RATE: u64 = 50;
@@ -131,12 +133,9 @@ fn load(url: &str) {
     st.set_registries(vec![spec.clone()]);
     // Warm up: the client, its credentials and connection pool exist before
     // the clock starts, as they would once the app is open.
-    let id = worker
-        .send(Command::LoadRegistryInfo {
-            registry: spec.clone(),
-        })
-        .unwrap();
-    st.registry_mut(&key).unwrap().info.start(id);
+    let cmd = Command::LoadRegistryInfo(spec.clone());
+    let id = worker.send(cmd.clone()).unwrap();
+    st.started(id, &cmd);
     rt.block_on(async {
         while st.registry(&key).unwrap().info.is_loading() {
             let ev = events.recv().await.unwrap();
@@ -146,12 +145,9 @@ fn load(url: &str) {
     std::thread::sleep(Duration::from_millis(1_100)); // let the rate bucket refill
     let baseline = rss();
     let t0 = Instant::now();
-    let id = worker
-        .send(Command::LoadRepositories {
-            registry: spec.clone(),
-        })
-        .unwrap();
-    st.registry_mut(&key).unwrap().repositories.start(id);
+    let cmd = Command::LoadRepositories(spec.clone());
+    let id = worker.send(cmd.clone()).unwrap();
+    st.started(id, &cmd);
     let mut repos_at = None;
     let mut first_rows_at = None;
     rt.block_on(async {
@@ -169,13 +165,9 @@ fn load(url: &str) {
                     .map(|r| r.name.clone())
                     .collect();
                 for n in names {
-                    let id = worker
-                        .send(Command::LoadImages {
-                            registry: spec.clone(),
-                            repository: n.clone(),
-                        })
-                        .unwrap();
-                    st.repo_images_mut(Some(&key), &n).unwrap().list.start(id);
+                    let cmd = Command::LoadImages(RepoRef::new(&spec, &n));
+                    let id = worker.send(cmd.clone()).unwrap();
+                    st.started(id, &cmd);
                 }
                 continue;
             }

@@ -1,5 +1,6 @@
 //! Findings exports: CSV, JSON and SARIF 2.1.0. Pure functions from reports to
-//! text; the worker writes the file off the UI thread.
+//! text; the worker writes the file off the UI thread, replacing it (see
+//! [`crate::files`]).
 //!
 //! CSV columns: repository, image_digest, image_tags (space-separated),
 //! finding_id, severity, score, package, installed_version, fixed_in_version,
@@ -9,30 +10,7 @@ use serde_json::{Value, json};
 
 use crate::model::{Digest, Finding, ScanReport, Severity};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Csv,
-    Json,
-    Sarif,
-}
-
-impl Format {
-    pub const ALL: [Self; 3] = [Self::Csv, Self::Json, Self::Sarif];
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Csv => "csv",
-            Self::Json => "json",
-            Self::Sarif => "sarif",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Json => "JSON",
-            Self::Sarif => "SARIF 2.1.0",
-        }
-    }
-}
+pub use crate::model::ExportFormat as Format;
 
 /// One image's report, with what names it.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,7 +23,19 @@ pub struct ImageReport {
 
 pub const CSV_HEADER: &str = "repository,image_digest,image_tags,finding_id,severity,score,package,installed_version,fixed_in_version,fix_available,exploit_available,title,uri";
 
+pub use crate::files::write_replacing;
+
+/// One CSV cell. Text from a scanner is untrusted: a cell that a spreadsheet
+/// would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a
+/// leading `'`, so it shows as text.
 fn csv_field(s: &str) -> String {
+    let neutral;
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        neutral = format!("'{s}");
+        neutral.as_str()
+    } else {
+        s
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -232,6 +222,28 @@ mod tests {
             lines[1]
         );
         assert_eq!(lines[2].split(',').count(), 13, "missing fields stay empty");
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        let mut r = reports();
+        r[0].report.findings[0].title = Some("=HYPERLINK(\"http://x\",\"y\")".into());
+        r[0].report.findings[0].package = Some("@evil".into());
+        r[0].report.findings[1].title = Some("\t+1".into());
+        let csv = to_csv(&r);
+        let mut rd = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+        let rows: Vec<csv::StringRecord> = rd.records().map(|x| x.expect("row")).collect();
+        assert_eq!(&rows[0][11], "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(&rows[0][6], "'@evil");
+        assert_eq!(&rows[1][11], "'\t+1");
+        for row in &rows {
+            for cell in row {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{cell}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,20 +1,29 @@
 //! ecrscope: a native desktop app for Amazon ECR.
 //!
-//! The data path runs one way: `ui` draws [`state`] and emits
-//! [`worker::Command`]s; the [`worker`] runs them on tokio through [`ecr`]
-//! (the only module that names `aws_sdk_ecr`) and sends [`worker::Event`]s
-//! back, which [`state`] applies as plain transitions.
+//! The data path runs one way: `ui` draws the [`state`] and pushes
+//! [`ui::UiAction`]s; the [`app`]'s one handler turns them into state
+//! transitions and [`message::Command`]s; the [`worker`] runs those on tokio
+//! through [`ecr`] (the only module that names `aws_sdk_ecr`) and sends
+//! [`message::Event`]s back, which the state applies as plain transitions
+//! that say what should follow.
+//!
+//! Layers, each importing only those below it: `model` (plain data) <
+//! `message` (the vocabulary) < `ecr`, `state` < `worker`, `ui` < `app`.
+//! `demo` (the embedded endpoint) is handed to the worker from outside.
 
 pub mod app;
 pub mod check;
 pub mod demo;
 pub mod ecr;
 pub mod export;
+pub mod files;
 pub mod lifecycle_policy;
+pub mod message;
 pub mod model;
 pub mod profiles;
 pub mod save_dialog;
 pub mod settings;
+pub mod shell;
 pub mod state;
 pub mod ui;
 pub mod validate;

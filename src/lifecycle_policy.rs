@@ -154,6 +154,30 @@ pub fn check(policy: &Policy) -> Result<(), String> {
     Ok(())
 }
 
+/// ECR's wildcard: `*` matches any run of characters.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let mut rest = text;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            match rest.strip_prefix(part) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else if let Some(pos) = rest.find(part) {
+            rest = &rest[pos + part.len()..];
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
 /// What the evaluator needs to know of an image.
 pub trait Candidate {
     fn tags(&self) -> &[String];
@@ -199,9 +223,7 @@ fn selects(s: &Selection, tags: &[String]) -> bool {
         TagStatus::Untagged => tags.is_empty(),
         TagStatus::Tagged => tags.iter().any(|t| {
             s.tag_prefix_list.iter().any(|p| t.starts_with(p.as_str()))
-                || s.tag_pattern_list
-                    .iter()
-                    .any(|p| crate::demo::wildcard_match(p, t))
+                || s.tag_pattern_list.iter().any(|p| wildcard_match(p, t))
         }),
     }
 }
@@ -265,6 +287,16 @@ mod tests {
         }
         let big = format!("{{\"rules\":[],\"x\":\"{}\"}}", "a".repeat(MAX_TEXT));
         assert!(parse(&big).expect_err("too long").contains("30720"));
+    }
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_match("release-*", "release-1.2"));
+        assert!(!wildcard_match("release-*", "dev-1"));
+        assert!(wildcard_match("*-rc*", "v1-rc2"));
+        assert!(wildcard_match("latest", "latest"));
+        assert!(!wildcard_match("latest", "latest2"));
+        assert!(wildcard_match("*", "anything"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use ecrscope::app::{AppOptions, EcrscopeApp};
+use ecrscope::demo::{LazyDemo, SeedConfig};
 use ecrscope::worker::WorkerConfig;
 
 /// A native desktop app for Amazon ECR.
@@ -81,14 +82,20 @@ fn main() -> eframe::Result {
         });
         std::process::exit(code);
     }
+    let demo = LazyDemo::new(
+        SeedConfig::default(),
+        std::time::Duration::from_millis(flags.demo_latency_ms),
+    );
     let opts = AppOptions {
         force_demo: flags.demo,
         worker: WorkerConfig {
-            demo_latency_ms: flags.demo_latency_ms,
+            demo: Some(demo),
             ..WorkerConfig::default()
         },
+        settings_path: ecrscope::settings::default_path(),
         reset_settings: flags.reset_settings,
         startup_probe: flags.startup_probe.then_some(started),
+        ..AppOptions::default()
     };
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

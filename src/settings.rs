@@ -1,13 +1,17 @@
-//! The one persisted settings struct. Registries the user added, layout and
-//! preferences; never credentials, tokens or secrets (profile names only).
+//! The one persisted settings struct, held once (in the state) and written
+//! to a file of its own: registries the user added, the last place, sort
+//! orders, theme, preferences. Never credentials, tokens or secrets (profile
+//! names only).
+
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{RegistryKey, RegistrySpec};
-use crate::state::{ImageSort, RepoSort};
 
-/// eframe storage key.
-pub const KEY: &str = "ecrscope.settings";
+/// The key under which earlier versions kept the settings in eframe's
+/// storage (read once, when no settings file exists yet).
+pub const LEGACY_KEY: &str = "ecrscope.settings";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum ThemePref {
@@ -15,6 +19,99 @@ pub enum ThemePref {
     System,
     Light,
     Dark,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum RepoColumn {
+    #[default]
+    Name,
+    Created,
+    Mutability,
+    Encryption,
+    ScanOnPush,
+    /// Image count, known for repositories opened so far.
+    Images,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RepoSort {
+    pub column: RepoColumn,
+    pub ascending: bool,
+}
+
+impl Default for RepoSort {
+    fn default() -> Self {
+        Self {
+            column: RepoColumn::Name,
+            ascending: true,
+        }
+    }
+}
+
+impl RepoSort {
+    /// Clicking a header: same column flips the order, another column sorts
+    /// ascending by it.
+    pub fn clicked(self, column: RepoColumn) -> Self {
+        if self.column == column {
+            Self {
+                column,
+                ascending: !self.ascending,
+            }
+        } else {
+            Self {
+                column,
+                ascending: true,
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum ImageColumn {
+    Tags,
+    Digest,
+    Size,
+    #[default]
+    Pushed,
+    LastPull,
+    Type,
+    Status,
+    Critical,
+    High,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImageSort {
+    pub column: ImageColumn,
+    pub ascending: bool,
+}
+
+impl Default for ImageSort {
+    /// Newest first, as people look for the latest push.
+    fn default() -> Self {
+        Self {
+            column: ImageColumn::Pushed,
+            ascending: false,
+        }
+    }
+}
+
+impl ImageSort {
+    pub fn clicked(self, column: ImageColumn) -> Self {
+        if self.column == column {
+            Self {
+                column,
+                ascending: !self.ascending,
+            }
+        } else {
+            // Numbers and dates read best largest/newest first.
+            let ascending = matches!(
+                column,
+                ImageColumn::Tags | ImageColumn::Digest | ImageColumn::Type | ImageColumn::Status
+            );
+            Self { column, ascending }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,8 +155,8 @@ pub enum Loaded {
 }
 
 impl Settings {
-    /// Parses stored settings text (RON, as eframe stores it). A file that
-    /// does not parse gives defaults and a message, never a failed start.
+    /// Parses stored settings text (RON). A file that does not parse gives
+    /// defaults and a message, never a failed start.
     pub fn from_stored(text: Option<&str>) -> Loaded {
         match text {
             None => Loaded::Fresh(Self::default()),
@@ -76,7 +173,7 @@ impl Settings {
     }
 
     pub fn to_stored(&self) -> String {
-        ron::to_string(self).unwrap_or_default()
+        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).unwrap_or_default()
     }
 
     /// Drops entries that would break the next start.
@@ -92,6 +189,98 @@ impl Settings {
         });
         self.max_in_flight = self.max_in_flight.clamp(1, 64);
         self
+    }
+}
+
+/// Where the settings live on disk, and what was last written there.
+#[derive(Debug)]
+pub struct SettingsFile {
+    path: PathBuf,
+    /// The text last read or written: unchanged settings are not written
+    /// again (eframe asks to save every 30 s).
+    last: Option<String>,
+}
+
+/// The settings file of this user: `~/.config/ecrscope/settings.ron` on
+/// Linux (`XDG_CONFIG_HOME` honoured), the platform's config folder
+/// elsewhere.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "ecrscope").map(|d| d.config_dir().join("settings.ron"))
+}
+
+impl SettingsFile {
+    pub fn new(path: PathBuf) -> Self {
+        Self { path, last: None }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads the file. One that cannot be parsed is kept: renamed with a
+    /// suffix beside the original (never overwritten), and the message says
+    /// where it went.
+    pub fn load(&mut self) -> Loaded {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Loaded::Fresh(Settings::default());
+            }
+            Err(e) => {
+                return Loaded::Corrupt(
+                    Settings::default(),
+                    format!(
+                        "The settings file {} could not be read ({e}); ecrscope started with defaults and will not change it.",
+                        self.path.display()
+                    ),
+                );
+            }
+        };
+        match Settings::from_stored(Some(&text)) {
+            Loaded::Corrupt(defaults, why) => {
+                let kept = self.keep_unreadable();
+                let msg = match kept {
+                    Ok(to) => format!("{why} The unreadable file was kept as {}.", to.display()),
+                    Err(e) => format!("{why} (It could not be set aside: {e}.)"),
+                };
+                Loaded::Corrupt(defaults, msg)
+            }
+            other => {
+                self.last = Some(text);
+                other
+            }
+        }
+    }
+
+    /// Renames the unreadable file to `settings.ron.unreadable-<secs>`.
+    fn keep_unreadable(&self) -> std::io::Result<PathBuf> {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let name = self.path.file_name().map_or_else(
+            || "settings.ron".into(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let to = self
+            .path
+            .with_file_name(format!("{name}.unreadable-{secs}"));
+        std::fs::rename(&self.path, &to)?;
+        Ok(to)
+    }
+
+    /// Writes the settings if they changed since the last read or write,
+    /// replacing the file (a failed write leaves the old one intact).
+    pub fn save(&mut self, settings: &Settings) -> std::io::Result<()> {
+        let text = settings.to_stored();
+        if self.last.as_deref() == Some(text.as_str()) {
+            return Ok(());
+        }
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        crate::files::write_replacing(&self.path, text.as_bytes())?;
+        self.last = Some(text);
+        Ok(())
     }
 }
 
@@ -134,6 +323,31 @@ mod tests {
         };
         assert!(back.added_registries.is_empty());
         assert_eq!(back.max_in_flight, 1);
+    }
+
+    #[test]
+    fn an_unreadable_file_is_kept_and_never_overwritten_by_defaults() {
+        let dir = tempfile::tempdir().expect("dir");
+        let p = dir.path().join("settings.ron");
+        std::fs::write(&p, "{{{ not ron").expect("seed");
+        let mut f = SettingsFile::new(p.clone());
+        let Loaded::Corrupt(_, msg) = f.load() else {
+            panic!("corrupt")
+        };
+        assert!(msg.contains("unreadable-"), "{msg}");
+        let kept: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(kept.len(), 1);
+        assert!(kept[0].starts_with("settings.ron.unreadable-"));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(&kept[0])).expect("read"),
+            "{{{ not ron"
+        );
+        // Saving now writes a fresh file beside the kept one.
+        f.save(&Settings::default()).expect("save");
+        assert!(matches!(SettingsFile::new(p).load(), Loaded::Restored(_)));
     }
 
     #[test]

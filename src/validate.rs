@@ -620,3 +620,29 @@ mod tests {
         assert!(UpstreamKind::Ecr.url_matches("123456789012.dkr.ecr.us-west-2.amazonaws.com"));
     }
 }
+
+/// A link from a server (a finding's URI, a reference) that may be opened:
+/// `http://` or `https://` only, with no spaces or control characters.
+pub fn web_link(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && url.len() > 8
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+#[cfg(test)]
+mod web_link_tests {
+    use super::web_link;
+
+    #[test]
+    fn only_http_links_open() {
+        assert!(web_link("https://nvd.nist.gov/vuln/detail/CVE-2024-1"));
+        assert!(web_link("HTTP://example.com/x"));
+        assert!(!web_link("javascript:alert(1)"));
+        assert!(!web_link("file:///etc/passwd"));
+        assert!(!web_link("https://exa mple.com"));
+        assert!(!web_link("ssh://host"));
+        assert!(!web_link("https://"));
+        assert!(!web_link("hé"));
+    }
+}

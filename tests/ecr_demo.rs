@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use ecrscope::demo::{DemoServer, Fault, FaultKind, SeedConfig};
-use ecrscope::ecr::{self, ClientOptions, EcrClient, EcrError, NewPullThroughRule};
+use ecrscope::ecr::{self, ClientOptions, EcrClient, EcrError};
+use ecrscope::model::NewPullThroughRule;
 use ecrscope::model::{Digest, PreviewStatus, ScanStatus};
 
 async fn demo(cfg: SeedConfig) -> (DemoServer, EcrClient) {

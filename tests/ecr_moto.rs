@@ -10,7 +10,8 @@
 mod common;
 
 use common::*;
-use ecrscope::ecr::{self, EcrError, NewRepository};
+use ecrscope::ecr::{self, EcrError};
+use ecrscope::model::NewRepository;
 use ecrscope::model::{
     Digest, Encryption, EncryptionType, ImageId, RegistryScanRule, RegistryScanningConfig,
     ScanFrequency, ScanStatus, ScanType, Severity, TagMutability, TagMutabilitySetting,

@@ -82,7 +82,7 @@ fn push_commands_dialog() {
     let rt = runtime();
     let mut h = harness(&rt, egui::Theme::Dark);
     settle(&mut h);
-    let registry = h.state().state.selected.clone();
+    let registry = h.state().state.location.registry.clone();
     h.state_mut()
         .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
             registry,
@@ -91,9 +91,10 @@ fn push_commands_dialog() {
         }));
     // Pushed-at times under the dialog would drift with the clock: filter the
     // table down to no rows before taking the picture.
-    h.state_mut().state.image_filter.text = "no-such-tag".into();
+    h.state_mut().view.images.filter.text = "no-such-tag".into();
+    let repo = common::ui::repo_ref(&h, "payments/ledger");
     h.state_mut()
-        .handle(ecrscope::ui::UiAction::OpenPushCommands);
+        .handle(ecrscope::ui::UiAction::OpenPushCommands(repo));
     for _ in 0..60 {
         h.step();
         std::thread::sleep(Duration::from_millis(10));
@@ -141,10 +142,9 @@ fn repository_settings_dialog() {
     let rt = runtime();
     let mut h = harness(&rt, egui::Theme::Dark);
     settle(&mut h);
+    let repo = common::ui::repo_ref(&h, "platform/config-server");
     h.state_mut()
-        .handle(ecrscope::ui::UiAction::OpenRepoSettings(
-            "platform/config-server".into(),
-        ));
+        .handle(ecrscope::ui::UiAction::OpenRepoSettings(repo));
     for _ in 0..20 {
         h.step();
     }

@@ -132,7 +132,7 @@ fn open_an_image_and_see_its_layers_and_config() {
     let mut h = app_harness(&rt);
     open_repo(&mut h, "platform/api-gateway", "42 images");
     assert_eq!(
-        h.state().state.selected_repository.as_deref(),
+        h.state().state.location.repository.as_deref(),
         Some("platform/api-gateway")
     );
     // Newest first: the first row carries "latest".
@@ -214,17 +214,17 @@ fn keyboard_moves_in_the_table_and_back_returns() {
     open_repo(&mut h, "web/frontend", "55 images");
     h.key_press(egui::Key::ArrowDown);
     step_until(&mut h, 5, "first image selected", |h| {
-        h.state().state.selected_image.is_some()
+        h.state().state.location.image.is_some()
     });
-    let first = h.state().state.selected_image;
+    let first = h.state().state.location.image;
     h.key_press(egui::Key::ArrowDown);
     step_until(&mut h, 5, "second image", |h| {
-        h.state().state.selected_image != first
+        h.state().state.location.image != first
     });
-    let second = h.state().state.selected_image;
+    let second = h.state().state.location.image;
     h.key_press(egui::Key::End);
     step_until(&mut h, 5, "last image", |h| {
-        h.state().state.selected_image != second
+        h.state().state.location.image != second
     });
     // Newest first, so End is the oldest image.
     {
@@ -236,7 +236,7 @@ fn keyboard_moves_in_the_table_and_back_returns() {
         let oldest = list.iter().min_by_key(|i| i.pushed_at).expect("some");
         let selected = list
             .iter()
-            .find(|i| Some(i.digest) == st.selected_image)
+            .find(|i| Some(i.digest) == st.location.image)
             .expect("selected");
         assert_eq!(selected.pushed_at, oldest.pushed_at);
     }
@@ -248,11 +248,11 @@ fn keyboard_moves_in_the_table_and_back_returns() {
     h.step();
     h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowLeft);
     step_until(&mut h, 5, "back at the repository list", |h| {
-        h.state().state.selected_repository.is_none()
+        h.state().state.location.repository.is_none()
     });
     h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowRight);
     step_until(&mut h, 5, "forward into the repository", |h| {
-        h.state().state.selected_repository.as_deref() == Some("web/frontend")
+        h.state().state.location.repository.as_deref() == Some("web/frontend")
     });
 }
 
@@ -263,13 +263,10 @@ fn refresh_keeps_the_selection_and_the_rows() {
     open_repo(&mut h, "ml/training", "images");
     h.key_press(egui::Key::ArrowDown);
     step_until(&mut h, 5, "selected", |h| {
-        h.state().state.selected_image.is_some()
+        h.state().state.location.image.is_some()
     });
-    let selected = h.state().state.selected_image;
-    let requests_before = h
-        .state()
-        .worker()
-        .demo()
+    let selected = h.state().state.location.image;
+    let requests_before = Some(common::ui::demo_of(&h))
         .map(|d| d.knobs.count("DescribeImages"))
         .unwrap_or(0);
     h.key_press(egui::Key::F5);
@@ -288,19 +285,16 @@ fn refresh_keeps_the_selection_and_the_rows() {
             .open_images()
             .is_some_and(|ri| !ri.list.is_loading())
     });
-    let requests_after = h
-        .state()
-        .worker()
-        .demo()
+    let requests_after = Some(common::ui::demo_of(&h))
         .map(|d| d.knobs.count("DescribeImages"))
         .unwrap_or(0);
     assert!(
         requests_after > requests_before,
         "F5 asked the server again"
     );
-    assert_eq!(h.state().state.selected_image, selected);
+    assert_eq!(h.state().state.location.image, selected);
     assert_eq!(
-        h.state().state.selected_repository.as_deref(),
+        h.state().state.location.repository.as_deref(),
         Some("ml/training")
     );
 }
@@ -312,11 +306,11 @@ fn sorting_by_size_puts_the_largest_first() {
     open_repo(&mut h, "data/etl-runner", "images");
     h.get_by_label("Sort by Size").click();
     step_until(&mut h, 5, "sorted", |h| {
-        h.state().state.image_sort.column == ecrscope::state::ImageColumn::Size
+        h.state().state.settings.image_sort.column == ecrscope::settings::ImageColumn::Size
     });
     h.key_press(egui::Key::Home);
     step_until(&mut h, 5, "first row selected", |h| {
-        h.state().state.selected_image.is_some()
+        h.state().state.location.image.is_some()
     });
     let st = &h.state().state;
     let list = st
@@ -326,7 +320,7 @@ fn sorting_by_size_puts_the_largest_first() {
     let max = list.iter().map(|i| i.size_bytes).max().expect("some");
     let first = list
         .iter()
-        .find(|i| Some(i.digest) == st.selected_image)
+        .find(|i| Some(i.digest) == st.location.image)
         .expect("selected");
     assert_eq!(first.size_bytes, max);
 }
@@ -347,7 +341,7 @@ fn command_palette_jumps_to_a_repository() {
     h.step();
     h.key_press(egui::Key::Enter);
     step_until(&mut h, 10, "jumped", |h| {
-        h.state().state.selected_repository.as_deref() == Some("payments/ledger")
+        h.state().state.location.repository.as_deref() == Some("payments/ledger")
     });
     step_until(&mut h, 30, "its images", |h| {
         h.query_all_by_label_contains("36 images").next().is_some()
@@ -368,7 +362,7 @@ fn keyboard_opens_a_repository_from_the_list() {
     h.key_press(egui::Key::Enter);
     // Sorted by name: analytics/dashboard, then base/distroless.
     step_until(&mut h, 10, "second repository open", |h| {
-        h.state().state.selected_repository.as_deref() == Some("base/distroless")
+        h.state().state.location.repository.as_deref() == Some("base/distroless")
     });
 }
 
@@ -382,13 +376,11 @@ fn auto_refresh_reloads_the_registry_on_its_own() {
     let key = h
         .state()
         .state
-        .selected
+        .location
+        .registry
         .clone()
         .expect("the demo registry is selected");
-    let before = h
-        .state()
-        .worker()
-        .demo()
+    let before = Some(common::ui::demo_of(&h))
         .map(|d| d.knobs.count("DescribeRepositories"))
         .unwrap_or(0);
     // The menu offers minutes; the action takes any interval, so the test
@@ -396,9 +388,7 @@ fn auto_refresh_reloads_the_registry_on_its_own() {
     h.state_mut()
         .handle(ecrscope::ui::UiAction::SetAutoRefresh(key, 1));
     step_until(&mut h, 10, "a refresh nobody asked for by hand", |h| {
-        h.state()
-            .worker()
-            .demo()
+        Some(common::ui::demo_of(h))
             .map(|d| d.knobs.count("DescribeRepositories"))
             .unwrap_or(0)
             > before

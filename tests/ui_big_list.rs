@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use ecrscope::model::{
     Digest, Image, ImageStatus, ManifestKind, RegistrySource, RegistrySpec, Repository,
 };
-use ecrscope::state::{AppState, ImageColumn, ImageSort, Requested};
+use ecrscope::settings::{ImageColumn, ImageSort};
+use ecrscope::state::{AppState, Requested};
 use ecrscope::ui::{self, ViewState, images::OFFLOAD_ROWS};
 
 fn image(i: usize) -> Image {
@@ -69,8 +70,8 @@ fn sorting_a_huge_list_happens_off_the_ui_thread() {
     }]);
     reg.images.entry("big".into()).or_default().list =
         Requested::Ready(std::sync::Arc::new((0..n).map(image).collect()));
-    st.selected = Some(key);
-    st.selected_repository = Some("big".into());
+    st.location.registry = Some(key);
+    st.location.repository = Some("big".into());
     let ctx = egui::Context::default();
     let mut view = ViewState::default();
     let wait_sorted = |st: &mut AppState, view: &mut ViewState| {
@@ -80,7 +81,7 @@ fn sorting_a_huge_list_happens_off_the_ui_thread() {
             frame(&ctx, st, view);
             if view.images.is_sorting() {
                 frames_while_sorting += 1;
-            } else if view.images.shown_sort() == Some(st.image_sort) {
+            } else if view.images.shown_sort() == Some(st.settings.image_sort) {
                 return frames_while_sorting;
             }
             assert!(Instant::now() < deadline, "rows never landed");
@@ -88,20 +89,23 @@ fn sorting_a_huge_list_happens_off_the_ui_thread() {
         }
     };
     wait_sorted(&mut st, &mut view);
-    st.image_sort = ImageSort {
+    st.settings.image_sort = ImageSort {
         column: ImageColumn::Size,
         ascending: true,
     };
     let during = wait_sorted(&mut st, &mut view);
     assert!(during > 0, "frames were drawn while the sort ran elsewhere");
     // The rows that landed are in size order.
-    let images = st.registry(st.selected.as_ref().unwrap()).unwrap().images["big"]
+    let images = st
+        .registry(st.location.registry.as_ref().unwrap())
+        .unwrap()
+        .images["big"]
         .list
         .shown()
         .unwrap()
         .clone();
     let shown = view.images.shown_sort();
-    assert_eq!(shown, Some(st.image_sort));
+    assert_eq!(shown, Some(st.settings.image_sort));
     let sizes: Vec<i64> = view
         .images
         .rows_shown()

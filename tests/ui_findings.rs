@@ -14,7 +14,7 @@ fn launch_a_scan_follow_it_filter_and_open_a_finding() {
     step_until(&mut h, 30, "repositories", |h| {
         h.query_by_label_contains("25 repositories").is_some()
     });
-    let demo = h.state().worker().demo().expect("demo");
+    let demo = common::ui::demo_of(&h);
     // Scans take a second here, and no image of this repository was scanned
     // in the last 24 hours.
     demo.with_store(|s| {
@@ -23,7 +23,7 @@ fn launch_a_scan_follow_it_filter_and_open_a_finding() {
             r.images.iter_mut().for_each(|i| i.scan = None);
         }
     });
-    let registry = h.state().state.selected.clone();
+    let registry = h.state().state.location.registry.clone();
     h.state_mut()
         .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
             registry,
@@ -126,36 +126,21 @@ fn export_app(
     egui_kittest::Harness<'static, ecrscope::app::EcrscopeApp>,
     ecrscope::model::Digest,
 ) {
-    let handle = rt.handle().clone();
     let picker = ecrscope::save_dialog::Picker(std::sync::Arc::new(
         ecrscope::save_dialog::FixedPath(target),
     ));
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| {
-            ecrscope::app::EcrscopeApp::new(
-                cc,
-                &handle,
-                ecrscope::app::AppOptions {
-                    force_demo: false,
-                    reset_settings: true,
-                    worker: ecrscope::worker::WorkerConfig {
-                        fixed_discovery: Some(ecrscope::profiles::Discovery::default()),
-                        picker,
-                        demo_seed: ecrscope::demo::SeedConfig {
-                            zoo_findings: 300,
-                            ..ecrscope::demo::SeedConfig::default()
-                        },
-                        ..Default::default()
-                    },
-                    startup_probe: None,
-                },
-            )
-        });
+    let opts = ecrscope::app::AppOptions {
+        picker,
+        ..common::ui::demo_options(ecrscope::demo::SeedConfig {
+            zoo_findings: 300,
+            ..ecrscope::demo::SeedConfig::default()
+        })
+    };
+    let mut h = common::ui::demo_app_with(rt, opts, |b| b.with_size(egui::vec2(1400.0, 900.0)));
     step_until(&mut h, 30, "repositories", |h| {
         h.query_by_label_contains("25 repositories").is_some()
     });
-    let registry = h.state().state.selected.clone();
+    let registry = h.state().state.location.registry.clone();
     h.state_mut()
         .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
             registry,
@@ -188,7 +173,9 @@ fn export_sarif_with_every_finding() {
     let dir = tempfile::tempdir().expect("tempdir");
     let target = dir.path().join("zoo.sarif");
     let (mut h, zoo) = export_app(&rt, target.clone());
+    let zoo_repo = common::ui::repo_ref(&h, "sandbox/experiments");
     h.state_mut().handle(ecrscope::ui::UiAction::Export(
+        zoo_repo.clone(),
         vec![zoo],
         ecrscope::export::Format::Sarif,
     ));
@@ -208,7 +195,9 @@ fn an_unwritable_path_is_reported() {
     let rt = runtime();
     let target = std::path::PathBuf::from("/nonexistent-ecrscope-dir/out.csv");
     let (mut h, zoo) = export_app(&rt, target);
+    let zoo_repo = common::ui::repo_ref(&h, "sandbox/experiments");
     h.state_mut().handle(ecrscope::ui::UiAction::Export(
+        zoo_repo.clone(),
         vec![zoo],
         ecrscope::export::Format::Csv,
     ));
@@ -226,7 +215,7 @@ fn open_frontend(h: &mut egui_kittest::Harness<'static, ecrscope::app::EcrscopeA
     step_until(h, 30, "repositories", |h| {
         h.query_by_label_contains("25 repositories").is_some()
     });
-    let registry = h.state().state.selected.clone();
+    let registry = h.state().state.location.registry.clone();
     h.state_mut()
         .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
             registry,
@@ -246,7 +235,7 @@ fn compare_two_tags_new_fixed_unchanged() {
     let rt = runtime();
     let mut h = demo_app(&rt, |b| b.with_size(egui::vec2(1400.0, 900.0)));
     open_frontend(&mut h);
-    let demo = h.state().worker().demo().expect("demo");
+    let demo = common::ui::demo_of(&h);
     // The two newest scanned tagged images, and their findings keyed the way
     // a reviewer would: vulnerability id + package.
     let (newer, older, expect) = demo
@@ -334,7 +323,7 @@ fn s_scans_the_open_image_and_the_context_menu_offers_the_actions() {
     let rt = runtime();
     let mut h = demo_app(&rt, |b| b.with_size(egui::vec2(1400.0, 900.0)));
     open_frontend(&mut h);
-    let demo = h.state().worker().demo().expect("demo");
+    let demo = common::ui::demo_of(&h);
     demo.with_store(|s| {
         s.scan_seconds = 1.0;
         if let Some(r) = s.repos.get_mut("web/frontend") {

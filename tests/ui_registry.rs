@@ -47,7 +47,7 @@ fn retype(h: &mut Harness<'_, EcrscopeApp>, label: &str, text: &str) {
 fn docker_hub_rule_refused_without_credential_then_created_validated_and_copied() {
     let rt = runtime();
     let mut h = app(&rt);
-    let demo = h.state().worker().demo().expect("demo");
+    let demo = common::ui::demo_of(&h);
     h.get_by_label_contains("Pull-through cache").click();
     step_until(&mut h, 10, "rules", |h| {
         h.query_by_label("Validate rule docker-hub").is_some()
@@ -119,7 +119,7 @@ fn docker_hub_rule_refused_without_credential_then_created_validated_and_copied(
 fn editing_a_rule_changes_only_its_credential() {
     let rt = runtime();
     let mut h = app(&rt);
-    let demo = h.state().worker().demo().expect("demo");
+    let demo = common::ui::demo_of(&h);
     h.get_by_label_contains("Pull-through cache").click();
     step_until(&mut h, 10, "rules", |h| {
         h.query_by_label("Edit rule docker-hub").is_some()
@@ -148,7 +148,7 @@ fn editing_a_rule_changes_only_its_credential() {
 fn lifecycle_form_edits_the_json_preview_lists_images_and_apply_saves() {
     let rt = runtime();
     let mut h = app(&rt);
-    let demo = h.state().worker().demo().expect("demo");
+    let demo = common::ui::demo_of(&h);
     h.state_mut()
         .handle(ecrscope::ui::UiAction::SelectRepository(Some(
             "analytics/dashboard".into(),
@@ -226,7 +226,7 @@ fn lifecycle_form_edits_the_json_preview_lists_images_and_apply_saves() {
 fn overview_sweep_lists_critical_images_and_login_copies_once() {
     let rt = runtime();
     let mut h = app(&rt);
-    let demo = h.state().worker().demo().expect("demo");
+    let demo = common::ui::demo_of(&h);
     h.get_by_label_contains("Overview").click();
     step_until(&mut h, 10, "overview", |h| {
         h.query_by_label("Check every tagged image").is_some()
@@ -316,7 +316,7 @@ fn overview_sweep_lists_critical_images_and_login_copies_once() {
 fn a_refused_token_says_why() {
     let rt = runtime();
     let mut h = app(&rt);
-    let demo = h.state().worker().demo().expect("demo");
+    let demo = common::ui::demo_of(&h);
     demo.knobs.inject(ecrscope::demo::Fault {
         operation: Some("GetAuthorizationToken".into()),
         kind: ecrscope::demo::FaultKind::AccessDenied,

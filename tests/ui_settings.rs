@@ -21,9 +21,7 @@ fn app(rt: &tokio::runtime::Runtime) -> Harness<'static, EcrscopeApp> {
 
 /// The demo server's mutability of a repository.
 fn server_mutability(h: &Harness<'_, EcrscopeApp>, repo: &str) -> String {
-    h.state()
-        .worker()
-        .demo()
+    Some(common::ui::demo_of(h))
         .and_then(|d| d.with_store(|s| s.repos.get(repo).map(|r| r.mutability.clone())))
         .flatten()
         .unwrap_or_default()
@@ -71,7 +69,7 @@ fn make_a_repository_immutable() {
 fn access_denied_keeps_the_server_value_and_says_why() {
     let rt = runtime();
     let mut h = app(&rt);
-    let demo = h.state().worker().demo().expect("demo endpoint");
+    let demo = common::ui::demo_of(&h);
     demo.knobs.inject(Fault {
         operation: Some("PutImageTagMutability".into()),
         kind: FaultKind::AccessDenied,
@@ -99,7 +97,7 @@ fn access_denied_keeps_the_server_value_and_says_why() {
 fn bad_exclusion_filters_are_refused_before_any_call() {
     let rt = runtime();
     let mut h = app(&rt);
-    let demo = h.state().worker().demo().expect("demo endpoint");
+    let demo = common::ui::demo_of(&h);
     let before = demo.knobs.count("PutImageTagMutability");
     open_settings(&mut h, "hello-world", "Mutable");
     h.get_by_role_and_label(Role::RadioButton, "Immutable, with exclusions")
@@ -156,12 +154,9 @@ fn create_a_repository_and_it_appears_selected() {
     h.step();
     h.get_by_label("Create").click();
     step_until(&mut h, 10, "created and selected", |h| {
-        h.state().state.selected_repository.as_deref() == Some("team/created")
+        h.state().state.location.repository.as_deref() == Some("team/created")
     });
-    let server = h
-        .state()
-        .worker()
-        .demo()
+    let server = Some(common::ui::demo_of(&h))
         .and_then(|d| {
             d.with_store(|s| {
                 s.repos
@@ -177,10 +172,9 @@ fn create_a_repository_and_it_appears_selected() {
 fn delete_needs_the_typed_name() {
     let rt = runtime();
     let mut h = app(&rt);
+    let repo = common::ui::repo_ref(&h, "ml/training");
     h.state_mut()
-        .handle(ecrscope::ui::UiAction::OpenDeleteRepository(
-            "ml/training".into(),
-        ));
+        .handle(ecrscope::ui::UiAction::OpenDeleteRepository(repo));
     step_until(&mut h, 5, "dialog", |h| {
         h.query_by_label_contains("Delete ml/training?").is_some()
     });
@@ -198,9 +192,7 @@ fn delete_needs_the_typed_name() {
     h.step();
     h.get_by_label_contains("Delete repository").click();
     step_until(&mut h, 10, "deleted", |h| {
-        h.state()
-            .worker()
-            .demo()
+        Some(common::ui::demo_of(h))
             .and_then(|d| d.with_store(|s| s.repos.contains_key("ml/training")))
             == Some(false)
     });
@@ -211,7 +203,7 @@ fn delete_needs_the_typed_name() {
 
 /// Opens a repository through the palette-free path and selects its newest image.
 fn open_newest_image(h: &mut Harness<'_, EcrscopeApp>, repo: &str) -> ecrscope::model::Digest {
-    let registry = h.state().state.selected.clone();
+    let registry = h.state().state.location.registry.clone();
     h.state_mut()
         .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
             registry,
@@ -226,13 +218,13 @@ fn open_newest_image(h: &mut Harness<'_, EcrscopeApp>, repo: &str) -> ecrscope::
     });
     h.key_press(egui::Key::Home);
     step_until(h, 5, "selected", |h| {
-        h.state().state.selected_image.is_some()
+        h.state().state.location.image.is_some()
     });
     step_until(h, 30, "details", |h| {
         h.query_by_role_and_label(Role::TextInput, "New tag")
             .is_some()
     });
-    h.state().state.selected_image.expect("selected")
+    h.state().state.location.image.expect("selected")
 }
 
 fn server_tags(
@@ -240,9 +232,7 @@ fn server_tags(
     repo: &str,
     digest: ecrscope::model::Digest,
 ) -> Option<Vec<String>> {
-    h.state()
-        .worker()
-        .demo()
+    Some(common::ui::demo_of(h))
         .and_then(|d| {
             d.with_store(|s| {
                 s.repos
@@ -259,7 +249,7 @@ fn retag_an_image_and_refuse_a_bad_tag() {
     let rt = runtime();
     let mut h = app(&rt);
     let d = open_newest_image(&mut h, "hello-world");
-    let demo = h.state().worker().demo().expect("demo");
+    let demo = common::ui::demo_of(&h);
     let puts = demo.knobs.count("PutImage");
     h.get_by_role_and_label(Role::TextInput, "New tag").click();
     h.step();
@@ -321,9 +311,7 @@ fn delete_selected_images() {
     let mut h = app(&rt);
     open_newest_image(&mut h, "analytics/dashboard");
     let count = |h: &Harness<'_, EcrscopeApp>| {
-        h.state()
-            .worker()
-            .demo()
+        Some(common::ui::demo_of(h))
             .and_then(|d| d.with_store(|s| s.repos["analytics/dashboard"].images.len()))
             .unwrap_or(0)
     };
@@ -370,7 +358,9 @@ fn switching_scan_type_warns_then_applies() {
             .selected_registry()
             .is_some_and(|r| r.scanning.shown().is_some())
     });
-    h.state_mut().handle(ecrscope::ui::UiAction::OpenScanning);
+    let key = common::ui::selected_key(&h);
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::OpenScanning(key));
     step_until(&mut h, 5, "dialog", |h| {
         h.query_by_label("Registry scanning").is_some()
     });
@@ -382,9 +372,7 @@ fn switching_scan_type_warns_then_applies() {
     });
     h.get_by_label("Apply scanning configuration").click();
     step_until(&mut h, 10, "saved on the server", |h| {
-        h.state()
-            .worker()
-            .demo()
+        Some(common::ui::demo_of(h))
             .and_then(|d| d.with_store(|s| s.scan_type.clone()))
             .as_deref()
             == Some("ENHANCED")
@@ -416,7 +404,7 @@ fn bulk_settings_preview_then_results_per_repository() {
     });
     // The preview: both are mutable now, immutable after.
     assert!(h.query_all_by_label("Mutable").count() >= 2);
-    let demo = h.state().worker().demo().expect("demo");
+    let demo = common::ui::demo_of(&h);
     demo.knobs.inject(Fault {
         operation: Some("PutImageTagMutability".into()),
         kind: FaultKind::AccessDenied,

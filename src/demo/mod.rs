@@ -9,13 +9,13 @@
 //! [`Knobs`] for latency, a request-rate cap (throttling) and injected faults.
 
 mod http;
+mod lazy;
 pub mod seed;
 mod store;
 
 pub use http::{DemoServer, Fault, FaultKind, Knobs};
+pub use lazy::{LazyDemo, server_of};
 pub use seed::SeedConfig;
-pub use store::{DemoImage, Store, wildcard_match};
+pub use store::{DemoImage, Store};
 
-/// The demo registry's account id and region.
-pub const DEMO_ACCOUNT: &str = "123456789012";
-pub const DEMO_REGION: &str = "us-east-1";
+pub use crate::model::{DEMO_ACCOUNT, DEMO_REGION};

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 
-use crate::lifecycle_policy as lifecycle_eval;
+use crate::lifecycle_policy::{self as lifecycle_eval, wildcard_match};
 use crate::model::Digest;
 use crate::validate;
 
@@ -159,30 +159,6 @@ fn with_token(mut v: Value, next: Option<String>) -> Value {
         obj.insert("nextToken".into(), Value::String(t));
     }
     v
-}
-
-/// ECR's wildcard: `*` matches any run of characters.
-pub fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let mut rest = text;
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            match rest.strip_prefix(part) {
-                Some(r) => rest = r,
-                None => return false,
-            }
-        } else if i == parts.len() - 1 {
-            return rest.ends_with(part);
-        } else if let Some(pos) = rest.find(part) {
-            rest = &rest[pos + part.len()..];
-        } else {
-            return false;
-        }
-    }
-    true
 }
 
 impl Store {
@@ -1302,16 +1278,6 @@ fn severity_counts(findings: &[Value], key: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wildcards() {
-        assert!(wildcard_match("release-*", "release-1.2"));
-        assert!(!wildcard_match("release-*", "dev-1"));
-        assert!(wildcard_match("*-rc*", "v1-rc2"));
-        assert!(wildcard_match("latest", "latest"));
-        assert!(!wildcard_match("latest", "latest2"));
-        assert!(wildcard_match("*", "anything"));
-    }
 
     #[test]
     fn immutability_with_exclusions() {

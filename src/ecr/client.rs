@@ -64,6 +64,9 @@ pub struct EcrClient {
     /// The send rate learned from throttling (see `rate_gate`).
     gate: Arc<RateGate>,
     region: String,
+    /// A call failed on its credentials: the owner should make a new client
+    /// (which reads the AWS files again) rather than reuse this one.
+    credentials_failed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl EcrClient {
@@ -182,7 +185,14 @@ impl EcrClient {
             permits: Arc::new(Semaphore::new(opts.max_in_flight.max(1))),
             gate,
             region,
+            credentials_failed: Arc::default(),
         }
+    }
+
+    /// Whether a call of this client failed on its credentials.
+    pub fn credentials_failed(&self) -> bool {
+        self.credentials_failed
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn region(&self) -> &str {
@@ -221,7 +231,14 @@ impl EcrClient {
             detail: "the client was shut down".into(),
         })?;
         self.gate.wait().await;
-        request.await.map_err(|e| classify(operation, e, &self.cx))
+        request.await.map_err(|e| {
+            let e = classify(operation, e, &self.cx);
+            if e.is_credentials() {
+                self.credentials_failed
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            e
+        })
     }
 }
 

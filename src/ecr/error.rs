@@ -1,4 +1,5 @@
-//! One error type for every ECR call, with a message a person can act on.
+//! SDK errors become one [`EcrError`] (a model type) with a message a person
+//! can act on.
 //!
 //! SDK errors are classified once, here, from their error code, HTTP status and
 //! source chain. The UI only ever shows `EcrError`'s `Display`; the raw SDK
@@ -8,113 +9,7 @@
 use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_types::error::display::DisplayErrorContext;
 
-/// What went wrong, in words that say what to do next.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum EcrError {
-    #[error("Access denied{}. Check that the IAM policy of {who} allows this action.", op_suffix(.operation))]
-    AccessDenied {
-        operation: String,
-        who: String,
-        detail: String,
-    },
-
-    #[error(
-        "The SSO session of profile '{profile}' has expired or was never started. Run: aws sso login --profile {profile}"
-    )]
-    SsoExpired { profile: String },
-
-    #[error(
-        "The credentials of {who} have expired. Refresh them (e.g. run your credential helper again) and retry."
-    )]
-    CredentialsExpired { who: String },
-
-    #[error(
-        "No credentials found for {who}. Add them to ~/.aws/credentials, set AWS_PROFILE, or run 'aws configure'."
-    )]
-    NoCredentials { who: String },
-
-    #[error("Throttled by ECR after retries{}. Wait a moment and retry; fewer parallel requests help.", op_suffix(.operation))]
-    Throttled { operation: String },
-
-    #[error(
-        "{what} was not found. It may have been deleted, or it is in another region or account."
-    )]
-    NotFound { what: String },
-
-    #[error("Tag already exists{}: this repository's tags are immutable, so a tag cannot be moved to another image.", tag_suffix(.tag))]
-    TagAlreadyExists { tag: Option<String> },
-
-    #[error("Scan quota reached: {detail} ECR allows one basic scan per image every 24 hours.")]
-    ScanQuota { detail: String },
-
-    #[error(
-        "This endpoint does not support {operation} (it answered HTTP {status} without an ECR error). Local emulators such as moto lack some ECR calls."
-    )]
-    NotSupported { operation: String, status: u16 },
-
-    #[error(
-        "Cannot reach {endpoint}: {detail}. Check the network, VPN or proxy, and the endpoint URL."
-    )]
-    Network { endpoint: String, detail: String },
-
-    #[error(
-        "{operation} timed out talking to {endpoint}. The endpoint may be slow or unreachable; retry later."
-    )]
-    Timeout { operation: String, endpoint: String },
-
-    #[error("Invalid input: {detail}")]
-    InvalidInput { detail: String },
-
-    #[error("{operation} would exceed an ECR limit: {detail}")]
-    LimitExceeded { operation: String, detail: String },
-
-    #[error("{operation} failed: {detail}")]
-    Other { operation: String, detail: String },
-}
-
-fn op_suffix(op: &str) -> String {
-    if op.is_empty() {
-        String::new()
-    } else {
-        format!(" ({op})")
-    }
-}
-
-fn tag_suffix(tag: &Option<String>) -> String {
-    tag.as_deref()
-        .map(|t| format!(" ('{t}')"))
-        .unwrap_or_default()
-}
-
-impl EcrError {
-    /// The short name of the error kind, for the status bar and tests.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::AccessDenied { .. } => "access denied",
-            Self::SsoExpired { .. } => "sso expired",
-            Self::CredentialsExpired { .. } => "credentials expired",
-            Self::NoCredentials { .. } => "no credentials",
-            Self::Throttled { .. } => "throttled",
-            Self::NotFound { .. } => "not found",
-            Self::TagAlreadyExists { .. } => "tag exists",
-            Self::ScanQuota { .. } => "scan quota",
-            Self::NotSupported { .. } => "not supported",
-            Self::Network { .. } => "network",
-            Self::Timeout { .. } => "timeout",
-            Self::InvalidInput { .. } => "invalid input",
-            Self::LimitExceeded { .. } => "limit exceeded",
-            Self::Other { .. } => "error",
-        }
-    }
-
-    /// Errors worth a retry button (as opposed to fixing something first).
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            Self::Throttled { .. } | Self::Network { .. } | Self::Timeout { .. }
-        )
-    }
-}
+pub use crate::model::EcrError;
 
 /// Who the request ran as and where it went; makes messages specific.
 #[derive(Clone, Debug, Default)]

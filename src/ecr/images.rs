@@ -1,7 +1,7 @@
 use aws_sdk_ecr::types as t;
 
 use super::{EcrClient, EcrError, MAX_BATCH, MAX_PAGE, convert};
-use crate::model::{Digest, Image, ImageId};
+use crate::model::{BatchDeleteResult, Digest, Image, ImageId, ManifestDoc};
 
 /// DescribeImages' full record plus the repository it came from.
 pub type ImageDetail = Image;
@@ -19,10 +19,11 @@ fn identifier(id: &ImageId) -> t::ImageIdentifier {
 pub async fn describe_images(c: &EcrClient, repo: &str) -> Result<Vec<Image>, EcrError> {
     let mut all = Vec::new();
     let mut token = None;
+    let mut paging = super::Paging::new("DescribeImages");
     loop {
         let (page, next) = describe_images_page(c, repo, token).await?;
         all.extend(page);
-        match next {
+        match paging.next(next.as_deref())? {
             Some(t) => token = Some(t),
             None => return Ok(all),
         }
@@ -87,6 +88,7 @@ pub async fn list_image_ids(
 ) -> Result<Vec<(Digest, Option<String>)>, EcrError> {
     let mut token: Option<String> = None;
     let mut all = Vec::new();
+    let mut paging = super::Paging::new("ListImages");
     loop {
         let req = c
             .sdk
@@ -101,20 +103,11 @@ pub async fn list_image_ids(
                 all.push((d, id.image_tag().map(str::to_owned)));
             }
         }
-        match out.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-            _ => return Ok(all),
+        match paging.next(out.next_token())? {
+            Some(t) => token = Some(t),
+            None => return Ok(all),
         }
     }
-}
-
-/// A manifest as BatchGetImage returns it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ManifestDoc {
-    pub digest: Option<Digest>,
-    pub tag: Option<String>,
-    pub media_type: Option<String>,
-    pub manifest: String,
 }
 
 /// BatchGetImage in batches of 100. Ids that failed are returned with their
@@ -162,21 +155,18 @@ fn failure(f: &t::ImageFailure) -> (String, String) {
         .image_id()
         .map(|i| i.image_tag().or(i.image_digest()).unwrap_or("?").to_owned())
         .unwrap_or_else(|| "?".into());
-    let reason = f
-        .failure_reason()
-        .map(str::to_owned)
-        .or_else(|| f.failure_code().map(|c| c.as_str().to_owned()))
-        .unwrap_or_else(|| "unknown reason".into());
+    let code = f.failure_code().map(|c| c.as_str().to_owned());
+    // The code says more than the prose when a tag moved meanwhile; the
+    // state words it.
+    let reason = match code.as_deref() {
+        Some(c @ "ImageTagDoesNotMatchDigest") => c.to_owned(),
+        _ => f
+            .failure_reason()
+            .map(str::to_owned)
+            .or(code)
+            .unwrap_or_else(|| "unknown reason".into()),
+    };
     (id, reason)
-}
-
-/// What BatchDeleteImage did, per id.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BatchDeleteResult {
-    /// Digest or tag of each deleted image id.
-    pub deleted: Vec<String>,
-    /// (id, reason) for each refusal.
-    pub failures: Vec<(String, String)>,
 }
 
 /// Deletes images (or single tags, when given by tag) in batches of 100.

@@ -70,6 +70,7 @@ pub async fn get_lifecycle_policy_preview(
 ) -> Result<LifecyclePreview, EcrError> {
     let mut preview = LifecyclePreview::default();
     let mut token: Option<String> = None;
+    let mut paging = super::Paging::new("GetLifecyclePolicyPreview");
     loop {
         let req = c
             .sdk
@@ -86,11 +87,12 @@ pub async fn get_lifecycle_policy_preview(
         preview
             .results
             .extend(out.preview_results().iter().map(preview_result));
-        match out.next_token() {
-            Some(t) if !t.is_empty() && preview.status == PreviewStatus::Complete => {
-                token = Some(t.to_owned())
-            }
-            _ => return Ok(preview),
+        if preview.status != PreviewStatus::Complete {
+            return Ok(preview);
+        }
+        match paging.next(out.next_token())? {
+            Some(t) => token = Some(t),
+            None => return Ok(preview),
         }
     }
 }

@@ -9,6 +9,7 @@ mod convert;
 mod error;
 mod images;
 mod lifecycle;
+mod paging;
 mod pull_through;
 mod rate_gate;
 mod registry;
@@ -19,24 +20,23 @@ pub use blobs::{MAX_BLOB, download_blob};
 pub use client::{ClientOptions, EcrClient, StaticCredentials};
 pub use error::{EcrError, ErrorContext, from_code};
 pub use images::{
-    BatchDeleteResult, ImageDetail, ManifestDoc, batch_delete_images, batch_get_manifests,
-    describe_images, describe_images_by_id, describe_images_page, get_download_url_for_layer,
-    list_image_ids, put_image, retag_image,
+    ImageDetail, batch_delete_images, batch_get_manifests, describe_images, describe_images_by_id,
+    describe_images_page, get_download_url_for_layer, list_image_ids, put_image, retag_image,
 };
 pub use lifecycle::{
     delete_lifecycle_policy, get_lifecycle_policy, get_lifecycle_policy_preview,
     put_lifecycle_policy, start_lifecycle_policy_preview,
 };
+pub use paging::{MAX_PAGES, Paging};
 pub use pull_through::{
-    NewPullThroughRule, PullThroughValidation, create_pull_through_cache_rule,
-    delete_pull_through_cache_rule, describe_pull_through_cache_rules,
-    update_pull_through_cache_rule, validate_pull_through_cache_rule,
+    create_pull_through_cache_rule, delete_pull_through_cache_rule,
+    describe_pull_through_cache_rules, update_pull_through_cache_rule,
+    validate_pull_through_cache_rule,
 };
 pub use registry::{describe_registry, get_authorization_token, get_repository_policy};
 pub use repositories::{
-    NewRepository, create_repository, delete_repository, describe_repositories,
-    describe_repositories_page, describe_repository, put_image_scanning_configuration,
-    put_image_tag_mutability,
+    create_repository, delete_repository, describe_repositories, describe_repositories_page,
+    describe_repository, put_image_scanning_configuration, put_image_tag_mutability,
 };
 pub use scanning::{
     batch_get_repository_scanning_configuration, describe_image_scan_findings,

@@ -1,13 +1,14 @@
 use aws_sdk_ecr::types as t;
 
 use super::{EcrClient, EcrError, MAX_PAGE, convert};
-use crate::model::PullThroughRule;
+use crate::model::{NewPullThroughRule, PullThroughRule, PullThroughValidation};
 
 pub async fn describe_pull_through_cache_rules(
     c: &EcrClient,
 ) -> Result<Vec<PullThroughRule>, EcrError> {
     let mut token: Option<String> = None;
     let mut all = Vec::new();
+    let mut paging = super::Paging::new("DescribePullThroughCacheRules");
     loop {
         let req = c
             .sdk
@@ -21,23 +22,11 @@ pub async fn describe_pull_through_cache_rules(
                 .iter()
                 .map(convert::pull_through_rule),
         );
-        match out.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-            _ => return Ok(all),
+        match paging.next(out.next_token())? {
+            Some(t) => token = Some(t),
+            None => return Ok(all),
         }
     }
-}
-
-/// What CreatePullThroughCacheRule takes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NewPullThroughRule {
-    pub ecr_repository_prefix: String,
-    pub upstream_registry_url: String,
-    /// API name of the upstream kind (`docker-hub`, `ecr-public`, ...).
-    pub upstream_registry: Option<String>,
-    pub credential_arn: Option<String>,
-    pub custom_role_arn: Option<String>,
-    pub upstream_repository_prefix: Option<String>,
 }
 
 pub async fn create_pull_through_cache_rule(
@@ -101,13 +90,6 @@ pub async fn delete_pull_through_cache_rule(c: &EcrClient, prefix: &str) -> Resu
     c.run("DeletePullThroughCacheRule", req.send())
         .await
         .map(|_| ())
-}
-
-/// ValidatePullThroughCacheRule's verdict.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PullThroughValidation {
-    pub is_valid: bool,
-    pub failure: Option<String>,
 }
 
 pub async fn validate_pull_through_cache_rule(

@@ -1,16 +1,17 @@
 use aws_sdk_ecr::types as t;
 
 use super::{EcrClient, EcrError, MAX_PAGE, convert};
-use crate::model::{Encryption, EncryptionType, Repository, TagMutabilitySetting};
+use crate::model::{EncryptionType, NewRepository, Repository, TagMutabilitySetting};
 
 /// Every repository in the registry, all pages.
 pub async fn describe_repositories(c: &EcrClient) -> Result<Vec<Repository>, EcrError> {
     let mut all = Vec::new();
     let mut token = None;
+    let mut paging = super::Paging::new("DescribeRepositories");
     loop {
         let (page, next) = describe_repositories_page(c, token).await?;
         all.extend(page);
-        match next {
+        match paging.next(next.as_deref())? {
             Some(t) => token = Some(t),
             None => return Ok(all),
         }
@@ -37,16 +38,6 @@ pub async fn describe_repositories_page(
             .filter(|t| !t.is_empty())
             .map(str::to_owned),
     ))
-}
-
-/// Everything CreateRepository takes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NewRepository {
-    pub name: String,
-    pub tag_mutability: TagMutabilitySetting,
-    pub encryption: Encryption,
-    pub scan_on_push: bool,
-    pub tags: Vec<(String, String)>,
 }
 
 pub async fn create_repository(c: &EcrClient, new: &NewRepository) -> Result<Repository, EcrError> {

@@ -139,6 +139,7 @@ pub async fn describe_image_scan_findings(
     let mut report = ScanReport::default();
     let mut token: Option<String> = None;
     let mut page_size = MAX_PAGE;
+    let mut paging = super::Paging::new("DescribeImageScanFindings");
     loop {
         let req = c
             .sdk
@@ -175,9 +176,9 @@ pub async fn describe_image_scan_findings(
                     .extend(f.enhanced_findings().iter().map(convert::enhanced_finding));
             }
         }
-        match out.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-            _ => break,
+        match paging.next(out.next_token())? {
+            Some(t) => token = Some(t),
+            None => break,
         }
     }
     // Some endpoints leave the summary out; count what we have then.

@@ -60,6 +60,15 @@ pub enum ImageId {
     Tag(String),
 }
 
+impl std::fmt::Display for ImageId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Digest(d) => write!(f, "{}", d.short()),
+            Self::Tag(t) => f.write_str(t),
+        }
+    }
+}
+
 /// The manifest's kind, from its media type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum ManifestKind {

@@ -1,6 +1,10 @@
 //! The project's own data types. No SDK, no egui: everything above the `ecr`
 //! module speaks these, so state and UI can be tested without a network.
 
+mod changes;
+mod discovery;
+mod docs;
+mod error;
 mod image;
 mod lifecycle;
 pub mod manifest;
@@ -8,12 +12,21 @@ mod pull_through;
 mod registry;
 mod repository;
 mod scan;
+pub mod time;
 
+pub use changes::{
+    BatchDeleteResult, ExportFormat, ManifestDoc, NewPullThroughRule, NewRepository,
+    PullThroughValidation,
+};
+pub use discovery::{DiscoveredProfile, Discovery, registries};
+pub use docs::{BlobProblem, ConfigDoc, ImageDetailDoc, ScanSummary};
+pub use error::EcrError;
 pub use image::{Digest, Image, ImageId, ImageStatus, ManifestKind, PlatformChild};
 pub use lifecycle::{LifecyclePolicy, LifecyclePreview, LifecyclePreviewResult, PreviewStatus};
 pub use pull_through::PullThroughRule;
 pub use registry::{
-    AuthToken, RegistryInfo, RegistryKey, RegistrySource, RegistrySpec, ReplicationRule,
+    AuthToken, DEMO_ACCOUNT, DEMO_REGION, RegistryInfo, RegistryKey, RegistrySource, RegistrySpec,
+    ReplicationRule, RepoRef,
 };
 pub use repository::{Encryption, EncryptionType, Repository, TagMutability, TagMutabilitySetting};
 pub use scan::{

@@ -1,5 +1,10 @@
 use serde::{Deserialize, Serialize};
 
+/// The demo registry's account id and region (the endpoint itself lives in
+/// `demo`; these are here so the rest of the app can name it).
+pub const DEMO_ACCOUNT: &str = "123456789012";
+pub const DEMO_REGION: &str = "us-east-1";
+
 /// What the user chose to look at: a profile in a region, optionally at another
 /// endpoint or for another account's registry. Persisted (never credentials).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -55,6 +60,28 @@ impl RegistrySpec {
 
     pub fn is_demo(&self) -> bool {
         self.source == RegistrySource::Demo
+    }
+}
+
+/// A repository of a registry: the whole target a request that names a
+/// repository carries, captured when the user asked (never read back from
+/// the selection later).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RepoRef {
+    pub registry: RegistrySpec,
+    pub name: String,
+}
+
+impl RepoRef {
+    pub fn new(registry: &RegistrySpec, name: &str) -> Self {
+        Self {
+            registry: registry.clone(),
+            name: name.to_owned(),
+        }
+    }
+
+    pub fn key(&self) -> RegistryKey {
+        self.registry.key()
     }
 }
 

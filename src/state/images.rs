@@ -4,37 +4,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::manifest::{ImageConfig, Manifest, Platform};
-use crate::model::{Digest, FindingSeverityCounts, Image, ImageStatus, ScanStatus, Severity};
+use crate::model::manifest::Platform;
+use crate::model::{Digest, Image, ImageDetailDoc, ImageStatus, ScanSummary, Severity};
+use crate::settings::{ImageColumn, ImageSort};
 
 use super::Requested;
-
-/// Scan status and counts for one image (DescribeImageScanFindings summary).
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ScanSummary {
-    pub status: Option<ScanStatus>,
-    pub counts: FindingSeverityCounts,
-    /// No scan exists yet (ScanNotFoundException).
-    pub never_scanned: bool,
-}
-
-/// A config blob as fetched: raw text kept so a parse error can show it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ConfigDoc {
-    pub raw: String,
-    pub parsed: Result<ImageConfig, String>,
-}
-
-/// Everything the details pane shows beyond the table row.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ImageDetailDoc {
-    pub media_type: Option<String>,
-    pub manifest_text: String,
-    pub manifest: Result<Manifest, String>,
-    /// `None` for an index (no config); `Some(Err)` when the endpoint could
-    /// not serve the blob (moto cannot), said in place.
-    pub config: Option<Result<ConfigDoc, String>>,
-}
 
 /// One repository's images and what was learned about them.
 #[derive(Debug, Default)]
@@ -46,6 +20,9 @@ pub struct RepoImages {
     pub platforms: HashMap<Digest, Vec<(Digest, Platform)>>,
     /// Child digest -> the index that lists it.
     pub child_of: HashMap<Digest, Digest>,
+    /// Indexes whose platforms were asked for (BatchGetImage), so they are
+    /// read once.
+    pub platforms_asked: HashSet<Digest>,
     pub scans: HashMap<Digest, Requested<ScanSummary>>,
     pub details: HashMap<Digest, Requested<ImageDetailDoc>>,
     /// Full scan reports (all findings), by image.
@@ -57,7 +34,11 @@ pub struct RepoImages {
 impl RepoImages {
     pub fn set_platforms(&mut self, index: Digest, children: Vec<(Digest, Platform)>) {
         for (c, _) in &children {
-            self.child_of.insert(*c, index);
+            // An index listed as a child of itself (or of one of its own
+            // children) would hide or nest forever: ignore such entries.
+            if *c != index && self.child_of.get(&index) != Some(c) {
+                self.child_of.insert(*c, index);
+            }
         }
         self.platforms.insert(index, children);
         self.generation += 1;
@@ -78,54 +59,6 @@ impl RepoImages {
                 .count(),
             size,
         ))
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum ImageColumn {
-    Tags,
-    Digest,
-    Size,
-    #[default]
-    Pushed,
-    LastPull,
-    Type,
-    Status,
-    Critical,
-    High,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ImageSort {
-    pub column: ImageColumn,
-    pub ascending: bool,
-}
-
-impl Default for ImageSort {
-    /// Newest first, as people look for the latest push.
-    fn default() -> Self {
-        Self {
-            column: ImageColumn::Pushed,
-            ascending: false,
-        }
-    }
-}
-
-impl ImageSort {
-    pub fn clicked(self, column: ImageColumn) -> Self {
-        if self.column == column {
-            Self {
-                column,
-                ascending: !self.ascending,
-            }
-        } else {
-            // Numbers and dates read best largest/newest first.
-            let ascending = matches!(
-                column,
-                ImageColumn::Tags | ImageColumn::Digest | ImageColumn::Type | ImageColumn::Status
-            );
-            Self { column, ascending }
-        }
     }
 }
 
@@ -288,7 +221,7 @@ fn status_rank(s: ImageStatus) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ManifestKind;
+    use crate::model::{FindingSeverityCounts, ManifestKind, ScanStatus};
 
     fn img(n: u8, tags: &[&str], size: i64, pushed: i64, kind: ManifestKind) -> Image {
         let mut d = [0u8; 32];

@@ -4,11 +4,14 @@
 
 use std::collections::HashMap;
 
-use crate::ecr::{EcrError, PullThroughValidation};
-use crate::model::{AuthToken, EpochMillis, LifecyclePolicy, LifecyclePreview, PullThroughRule};
-use crate::worker::{Payload, RequestId};
+use crate::message::{Payload, RequestId};
+use crate::model::{
+    AuthToken, EpochMillis, LifecyclePolicy, LifecyclePreview, PullThroughRule,
+    PullThroughValidation, RegistryKey,
+};
 
-use super::{Notice, NoticeLevel, RegistryState, Requested};
+use super::apply::settle;
+use super::{AppState, FollowUp, Notice, NoticeLevel, RegistryState, Requested, wording};
 
 /// A docker login token while it is wanted: the expiry stays for the
 /// countdown, the token itself is dropped (and zeroed) once it has been
@@ -36,28 +39,58 @@ pub struct RegistryDocs {
     pub repo_policy: HashMap<String, Requested<Option<String>>>,
 }
 
-fn settle<T>(r: &mut Requested<T>, request: RequestId, result: Result<T, EcrError>) -> bool {
-    match result {
-        Ok(v) => r.finish(request, v),
-        Err(e) => r.fail(request, e),
+impl AppState {
+    /// An event of a registry's documents; a repository that turns out to
+    /// be gone takes the user back to the list.
+    pub(super) fn apply_docs_event(
+        &mut self,
+        request: RequestId,
+        key: Option<&RegistryKey>,
+        payload: Payload,
+    ) -> Vec<FollowUp> {
+        let gone = match &payload {
+            Payload::Lifecycle {
+                repository,
+                result: Err(e),
+            }
+            | Payload::RepoPolicy {
+                repository,
+                result: Err(e),
+            }
+            | Payload::LifecyclePreview {
+                repository,
+                result: Err(e),
+            } if e.is_repository_gone() => Some(repository.clone()),
+            _ => None,
+        };
+        let notice = key
+            .and_then(|k| self.registry_mut(k))
+            .and_then(|reg| reg.apply_docs(request, payload));
+        if let Some(n) = notice {
+            self.notify(n.level, n.text);
+        }
+        match gone {
+            Some(repo) => self.repository_vanished(key, &repo),
+            None => Vec::new(),
+        }
     }
 }
 
 impl RegistryState {
     /// Applies an event of this module's kinds; returns a notice to show.
-    pub(super) fn apply_docs(&mut self, request: RequestId, payload: Payload) -> Option<Notice> {
+    pub(crate) fn apply_docs(&mut self, request: RequestId, payload: Payload) -> Option<Notice> {
         let docs = &mut self.docs;
         match payload {
             Payload::PullThroughRules(result) => {
                 settle(&mut docs.pull_through, request, result);
                 None
             }
-            Payload::PullThroughChanged { what, result } => match result {
+            Payload::PullThroughChanged { change, result } => match result {
                 Ok(()) => {
                     docs.pull_through_error = None;
                     Some(Notice {
                         level: NoticeLevel::Success,
-                        text: what,
+                        text: wording::pull_through_changed(&change),
                     })
                 }
                 Err(e) => {
@@ -92,7 +125,7 @@ impl RegistryState {
             }
             Payload::LifecycleChanged {
                 repository,
-                what,
+                deleted,
                 result,
             } => match result {
                 Ok(()) => {
@@ -100,7 +133,7 @@ impl RegistryState {
                     docs.preview.remove(&repository);
                     Some(Notice {
                         level: NoticeLevel::Success,
-                        text: what,
+                        text: wording::lifecycle_changed(&repository, deleted),
                     })
                 }
                 Err(e) => {
@@ -137,6 +170,7 @@ impl RegistryState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::EcrError;
     use crate::state::demo_spec;
 
     #[test]
@@ -147,7 +181,7 @@ mod tests {
             7,
             Payload::LifecycleChanged {
                 repository: "web".into(),
-                what: "Saved".into(),
+                deleted: false,
                 result: Err(EcrError::Other {
                     operation: "PutLifecyclePolicy".into(),
                     detail: "bad".into(),

@@ -2,51 +2,7 @@
 //! list, the search text, the filter chips and the sort column.
 
 use crate::model::{EncryptionType, Repository, TagMutability};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum RepoColumn {
-    #[default]
-    Name,
-    Created,
-    Mutability,
-    Encryption,
-    ScanOnPush,
-    /// Image count, known for repositories opened so far.
-    Images,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct RepoSort {
-    pub column: RepoColumn,
-    pub ascending: bool,
-}
-
-impl Default for RepoSort {
-    fn default() -> Self {
-        Self {
-            column: RepoColumn::Name,
-            ascending: true,
-        }
-    }
-}
-
-impl RepoSort {
-    /// Clicking a header: same column flips the order, another column sorts
-    /// ascending by it.
-    pub fn clicked(self, column: RepoColumn) -> Self {
-        if self.column == column {
-            Self {
-                column,
-                ascending: !self.ascending,
-            }
-        } else {
-            Self {
-                column,
-                ascending: true,
-            }
-        }
-    }
-}
+use crate::settings::{RepoColumn, RepoSort};
 
 /// Search text and filter chips. Chips of one kind (mutable/immutable) are
 /// alternatives; different kinds must all hold.

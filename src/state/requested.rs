@@ -1,8 +1,8 @@
 //! The life of one piece of remote data. A refresh keeps what was shown until
 //! the new answer arrives, so tables never blank; a failure keeps it too.
 
-use crate::ecr::EcrError;
-use crate::worker::RequestId;
+use crate::message::RequestId;
+use crate::model::EcrError;
 
 #[derive(Clone, Debug, Default)]
 pub enum Requested<T> {

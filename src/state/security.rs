@@ -126,8 +126,8 @@ pub fn registry_security(reg: &RegistryState) -> RegistrySecurity {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ScanSummary;
     use crate::model::{Image, ImageStatus, ManifestKind};
-    use crate::state::ScanSummary;
 
     fn img(n: u8, tags: &[&str]) -> Image {
         Image {

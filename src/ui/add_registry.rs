@@ -3,8 +3,8 @@
 
 use egui::{RichText, Ui};
 
+use super::modal::{self, Footer, Frame, Outcome};
 use super::style;
-use super::widgets;
 use crate::model::{RegistryKey, RegistrySource, RegistrySpec};
 use crate::validate;
 
@@ -81,86 +81,127 @@ impl AddRegistryForm {
 }
 
 /// What the dialog asks the app to do.
-#[derive(Debug, PartialEq)]
-pub enum DialogOutcome {
-    Open,
-    Cancel,
-    Add(RegistrySpec),
-}
-
-/// Draws the dialog; returns what the user chose.
+/// Draws the dialog; returns false when it should close. A valid form
+/// confirmed pushes `AddRegistry`.
 pub fn add_registry_ui(
     ctx: &egui::Context,
+    first_frame: bool,
     form: &mut AddRegistryForm,
     profiles: &[String],
     existing: &[RegistryKey],
-) -> DialogOutcome {
-    let mut outcome = DialogOutcome::Open;
+    actions: &mut Vec<super::UiAction>,
+) -> bool {
     let checked = form.check(profiles, existing);
     let errors = checked.as_ref().err().cloned().unwrap_or_default();
     let palette = style::palette(&ctx.global_style().visuals);
     // Anchored at the top, not centred: when a message wraps to two lines the
     // dialog grows downwards and the field being typed in stays put.
-    let id = egui::Id::unique("add_registry");
-    let area =
-        egui::Modal::default_area(id).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 120.0));
-    let modal = egui::Modal::new(id).area(area).show(ctx, |ui| {
-        ui.set_width(460.0);
-        ui.heading("Add registry");
-        ui.label(RichText::new("Credentials come from the profile, resolved when the registry is opened; ecrscope never stores them.").weak());
-        ui.add_space(style::GAP);
-        egui::Grid::new("add_registry_grid").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-            let l = ui.label("Profile");
-            ui.horizontal(|ui| {
-                text_field(ui, &mut form.profile, l.id, "Profile", "default credentials");
-                egui::ComboBox::from_id_salt("profile_pick")
-                    .selected_text("Pick")
-                    .show_ui(ui, |ui| {
-                        for p in profiles {
-                            ui.selectable_value(&mut form.profile, p.clone(), p);
-                        }
+    let outcome = modal::modal_ui(
+        ctx,
+        first_frame,
+        Frame {
+            id: "add_registry",
+            title: "Add registry",
+            target: None,
+            width: 460.0,
+            top: Some(120.0),
+        },
+        Footer {
+            confirm: Some(("", "Add", checked.is_ok())),
+            dismiss: "Cancel",
+        },
+        |ui| {
+            ui.label(RichText::new("Credentials come from the profile, resolved when the registry is opened; ecrscope never stores them.").weak());
+            ui.add_space(style::GAP);
+            egui::Grid::new("add_registry_grid")
+                .num_columns(2)
+                .spacing([12.0, 6.0])
+                .show(ui, |ui| {
+                    let l = ui.label("Profile");
+                    ui.horizontal(|ui| {
+                        text_field(
+                            ui,
+                            &mut form.profile,
+                            l.id,
+                            "Profile",
+                            "default credentials",
+                        );
+                        egui::ComboBox::from_id_salt("profile_pick")
+                            .selected_text("Pick")
+                            .show_ui(ui, |ui| {
+                                for p in profiles {
+                                    ui.selectable_value(&mut form.profile, p.clone(), p);
+                                }
+                            });
                     });
-            });
-            ui.end_row();
-            help_row(ui, errors.profile.as_deref(), "A profile from ~/.aws/config, or empty for the default credential chain.", palette.error);
+                    ui.end_row();
+                    help_row(
+                        ui,
+                        errors.profile.as_deref(),
+                        "A profile from ~/.aws/config, or empty for the default credential chain.",
+                        palette.error,
+                    );
 
-            let l = ui.label("Region");
-            text_field(ui, &mut form.region, l.id, "Region", "us-east-1");
-            ui.end_row();
-            help_row(ui, errors.region.as_deref().filter(|_| !form.region.is_empty()), "The AWS region, e.g. us-east-1.", palette.error);
+                    let l = ui.label("Region");
+                    text_field(ui, &mut form.region, l.id, "Region", "us-east-1");
+                    ui.end_row();
+                    help_row(
+                        ui,
+                        errors.region.as_deref().filter(|_| !form.region.is_empty()),
+                        "The AWS region, e.g. us-east-1.",
+                        palette.error,
+                    );
 
-            let l = ui.label("Endpoint URL");
-            text_field(ui, &mut form.endpoint, l.id, "Endpoint URL", "optional, e.g. http://127.0.0.1:5000");
-            ui.end_row();
-            help_row(ui, errors.endpoint.as_deref(), "Only for a non-AWS endpoint (moto, LocalStack, a proxy).", palette.error);
+                    let l = ui.label("Endpoint URL");
+                    text_field(
+                        ui,
+                        &mut form.endpoint,
+                        l.id,
+                        "Endpoint URL",
+                        "optional, e.g. http://127.0.0.1:5000",
+                    );
+                    ui.end_row();
+                    help_row(
+                        ui,
+                        errors.endpoint.as_deref(),
+                        "Only for a non-AWS endpoint (moto, LocalStack, a proxy).",
+                        palette.error,
+                    );
 
-            let l = ui.label("Registry id");
-            text_field(ui, &mut form.registry_id, l.id, "Registry id", "optional: another account's 12 digits");
-            ui.end_row();
-            help_row(ui, errors.registry_id.as_deref(), "Only for another account's registry: its 12-digit account id.", palette.error);
-        });
-        // Reserved line, for the same reason as the help rows.
-        match &errors.duplicate {
-            Some(d) => ui.colored_label(palette.error, d),
-            None => ui.label(""),
-        };
-        ui.add_space(style::GAP);
-        ui.horizontal(|ui| {
-            let ok = checked.is_ok();
-            let add = ui.add_enabled(ok, egui::Button::new("Add"));
-            if add.clicked()
-                && let Ok(spec) = &checked {
-                    outcome = DialogOutcome::Add(spec.clone());
-                }
-            if ui.button("Cancel").clicked() {
-                outcome = DialogOutcome::Cancel;
+                    let l = ui.label("Registry id");
+                    text_field(
+                        ui,
+                        &mut form.registry_id,
+                        l.id,
+                        "Registry id",
+                        "optional: another account's 12 digits",
+                    );
+                    ui.end_row();
+                    help_row(
+                        ui,
+                        errors.registry_id.as_deref(),
+                        "Only for another account's registry: its 12-digit account id.",
+                        palette.error,
+                    );
+                });
+            // Reserved line, for the same reason as the help rows.
+            match &errors.duplicate {
+                Some(d) => ui.colored_label(palette.error, d),
+                None => ui.label(""),
+            };
+        },
+    );
+    match outcome {
+        Outcome::Confirmed => match checked {
+            Ok(spec) => {
+                actions.push(super::UiAction::AddRegistry(spec));
+                false
             }
-        });
-    });
-    if modal.should_close() && outcome == DialogOutcome::Open {
-        outcome = DialogOutcome::Cancel;
+            Err(_) => true,
+        },
+        Outcome::Dismissed => false,
+        Outcome::Open => true,
     }
-    outcome
 }
 
 fn text_field(ui: &mut Ui, value: &mut String, label: egui::Id, _name: &str, hint: &str) {
@@ -179,33 +220,48 @@ fn help_row(ui: &mut Ui, error: Option<&str>, help: &str, color: egui::Color32) 
     ui.label("");
     match error {
         Some(e) => ui.colored_label(color, format!("{} {e}", style::icon::WARNING)),
-        None => ui.label(RichText::new(help).weak().small()),
+        None => ui.label(RichText::new(help).weak()),
     };
     ui.end_row();
 }
 
-/// Confirmation before removing an added registry.
-pub fn confirm_remove_ui(ctx: &egui::Context, label: &str) -> Option<bool> {
-    let mut answer = None;
-    let modal = egui::Modal::new(egui::Id::unique("confirm_remove")).show(ctx, |ui| {
-        ui.set_width(380.0);
-        ui.heading("Remove registry?");
-        ui.label(format!(
-            "{label} will be removed from the list. Nothing changes on the server."
-        ));
-        ui.horizontal(|ui| {
-            if widgets::icon_button(ui, style::icon::TRASH, "Remove").clicked() {
-                answer = Some(true);
-            }
-            if ui.button("Cancel").clicked() {
-                answer = Some(false);
-            }
-        });
-    });
-    if modal.should_close() && answer.is_none() {
-        answer = Some(false);
+/// Confirmation before removing an added registry; returns false when it
+/// should close.
+pub fn confirm_remove_ui(
+    ctx: &egui::Context,
+    first_frame: bool,
+    key: &RegistryKey,
+    label: &str,
+    actions: &mut Vec<super::UiAction>,
+) -> bool {
+    let outcome = modal::modal_ui(
+        ctx,
+        first_frame,
+        Frame {
+            id: "confirm_remove",
+            title: "Remove registry?",
+            target: Some(label),
+            width: 380.0,
+            top: None,
+        },
+        Footer {
+            confirm: Some((style::icon::TRASH, "Remove", true)),
+            dismiss: "Cancel",
+        },
+        |ui| {
+            ui.label(format!(
+                "{label} will be removed from the list. Nothing changes on the server."
+            ));
+        },
+    );
+    match outcome {
+        Outcome::Confirmed => {
+            actions.push(super::UiAction::RemoveRegistry(key.clone()));
+            false
+        }
+        Outcome::Dismissed => false,
+        Outcome::Open => true,
     }
-    answer
 }
 
 #[cfg(test)]

@@ -5,11 +5,12 @@
 use egui::{RichText, Ui};
 
 use super::UiAction;
-use super::repo_settings::{self, RepoSettingsForm};
+use super::modal::{self, Footer, Frame, Outcome};
+use super::repo_settings::{self, MutabilityForm};
 use super::style::{self, icon};
-use crate::model::{Repository, TagMutability};
+use crate::message::RepoChange;
+use crate::model::{RegistrySpec, Repository, TagMutability};
 use crate::state::RegistryState;
-use crate::worker::RepoChange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BulkWhat {
@@ -19,24 +20,26 @@ pub enum BulkWhat {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BulkForm {
+    /// The registry, pinned when the dialog opened.
+    pub registry: RegistrySpec,
+    /// Profile · account · region.
+    pub target: String,
     pub repositories: Vec<String>,
     pub what: BulkWhat,
-    pub mutability: RepoSettingsForm,
+    pub mutability: MutabilityForm,
     pub scan_on_push: bool,
     /// Set once applied: the dialog then shows results.
     pub applied: bool,
 }
 
 impl BulkForm {
-    pub fn new(repositories: Vec<String>) -> Self {
+    pub fn new(registry: &RegistrySpec, target: String, repositories: Vec<String>) -> Self {
         Self {
+            registry: registry.clone(),
+            target,
             repositories,
             what: BulkWhat::Mutability,
-            mutability: RepoSettingsForm {
-                repository: String::new(),
-                mode: TagMutability::Immutable,
-                filters: vec![String::new()],
-            },
+            mutability: MutabilityForm::new(TagMutability::Immutable),
             scan_on_push: true,
             applied: false,
         }
@@ -87,123 +90,134 @@ fn on_off(b: bool) -> &'static str {
 
 pub fn bulk_ui(
     ctx: &egui::Context,
+    first_frame: bool,
     form: &mut BulkForm,
     reg: &RegistryState,
     actions: &mut Vec<UiAction>,
 ) -> bool {
-    let mut open = true;
     let repos = reg
         .repositories
         .shown()
         .map(Vec::as_slice)
         .unwrap_or_default();
-    let id = egui::Id::unique("bulk_settings");
-    let area =
-        egui::Modal::default_area(id).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 60.0));
-    let modal = egui::Modal::new(id).area(area).show(ctx, |ui: &mut Ui| {
-        ui.set_width(620.0);
-        let palette = style::palette(ui.visuals());
-        ui.heading(format!(
-            "Bulk settings for {} repositories",
-            form.repositories.len()
-        ));
-        ui.add_enabled_ui(!form.applied, |ui| {
-            ui.horizontal(|ui| {
-                ui.radio_value(&mut form.what, BulkWhat::Mutability, "Tag immutability");
-                ui.radio_value(&mut form.what, BulkWhat::ScanOnPush, "Scan on push");
-            });
-            match form.what {
-                BulkWhat::Mutability => {
-                    ui.horizontal_wrapped(|ui| {
-                        for mode in TagMutability::ALL {
-                            ui.radio_value(&mut form.mutability.mode, mode, mode.label())
-                                .on_hover_text(repo_settings::explain(mode));
-                        }
-                    });
-                    if form.mutability.mode.needs_filters() {
-                        let mut joined = form.mutability.filters.join(", ");
-                        let l = ui.label("Exclusion filters (comma-separated)");
-                        if ui
-                            .add(
-                                egui::TextEdit::singleline(&mut joined)
-                                    .id_salt("bulk_filters")
-                                    .desired_width(360.0),
-                            )
-                            .labelled_by(l.id)
-                            .changed()
-                        {
-                            form.mutability.filters =
-                                joined.split(',').map(|s| s.trim().to_owned()).collect();
-                        }
-                        if let Err((per, overall)) = form.mutability.check()
-                            && let Some(m) = overall.or_else(|| per.into_iter().flatten().next())
-                        {
-                            ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
-                        }
-                    }
-                }
-                BulkWhat::ScanOnPush => {
-                    ui.checkbox(&mut form.scan_on_push, "Scan on push");
-                }
-            }
-        });
-        ui.separator();
-        egui::Grid::new("bulk_preview")
-            .num_columns(4)
-            .striped(true)
-            .spacing([12.0, 4.0])
-            .show(ui, |ui| {
-                ui.label(RichText::new("Repository").strong());
-                ui.label(RichText::new("Now").strong());
-                ui.label(RichText::new("New").strong());
-                ui.label(RichText::new(if form.applied { "Result" } else { "" }).strong());
-                ui.end_row();
-                for (name, current, new) in form.preview(repos) {
-                    ui.label(&name);
-                    ui.label(current);
-                    ui.label(new);
-                    if form.applied {
-                        if reg.pending.contains_key(&name) {
-                            ui.spinner();
-                        } else if let Some(e) = reg.change_errors.get(&name) {
-                            ui.colored_label(palette.error, format!("{} failed", icon::ERROR))
-                                .on_hover_text(e);
-                        } else {
-                            ui.colored_label(palette.ok, format!("{} done", icon::OK));
-                        }
-                    } else {
-                        ui.label("");
-                    }
-                    ui.end_row();
-                }
-            });
-        ui.add_space(style::GAP);
-        ui.horizontal(|ui| {
-            let change = form.change();
-            if !form.applied
-                && ui
-                    .add_enabled(
-                        change.is_some(),
-                        egui::Button::new(format!(
-                            "Apply to {} repositories",
-                            form.repositories.len()
-                        )),
-                    )
-                    .clicked()
-                && let Some(c) = change
-            {
-                actions.push(UiAction::ApplyBulk(form.repositories.clone(), c));
+    let title = format!("Bulk settings for {} repositories", form.repositories.len());
+    let apply = format!("Apply to {} repositories", form.repositories.len());
+    let change = form.change();
+    let target = form.target.clone();
+    let outcome = modal::modal_ui(
+        ctx,
+        first_frame,
+        Frame {
+            id: "bulk_settings",
+            title: &title,
+            target: Some(&target),
+            width: 620.0,
+            top: Some(60.0),
+        },
+        Footer {
+            confirm: (!form.applied).then_some(("", apply.as_str(), change.is_some())),
+            dismiss: "Close",
+        },
+        |ui| bulk_body_ui(ui, form, reg, repos),
+    );
+    match outcome {
+        Outcome::Confirmed => {
+            if let Some(c) = change {
+                actions.push(UiAction::ApplyBulk(
+                    form.registry.clone(),
+                    form.repositories.clone(),
+                    c,
+                ));
                 form.applied = true;
             }
-            if ui.button("Close").clicked() {
-                open = false;
+            true
+        }
+        Outcome::Dismissed => false,
+        Outcome::Open => true,
+    }
+}
+
+fn bulk_body_ui(ui: &mut Ui, form: &mut BulkForm, reg: &RegistryState, repos: &[Repository]) {
+    let palette = style::palette(ui.visuals());
+    ui.add_enabled_ui(!form.applied, |ui| {
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut form.what, BulkWhat::Mutability, "Tag immutability");
+            ui.radio_value(&mut form.what, BulkWhat::ScanOnPush, "Scan on push");
+        });
+        match form.what {
+            BulkWhat::Mutability => {
+                ui.horizontal_wrapped(|ui| {
+                    for mode in TagMutability::ALL {
+                        ui.radio_value(&mut form.mutability.mode, mode, mode.label())
+                            .on_hover_text(repo_settings::explain(mode));
+                    }
+                });
+                if form.mutability.mode.needs_filters() {
+                    let mut joined = form.mutability.filters.join(", ");
+                    let l = ui.label("Exclusion filters (comma-separated)");
+                    if ui
+                        .add(
+                            egui::TextEdit::singleline(&mut joined)
+                                .id_salt("bulk_filters")
+                                .desired_width(360.0),
+                        )
+                        .labelled_by(l.id)
+                        .changed()
+                    {
+                        form.mutability.filters =
+                            joined.split(',').map(|s| s.trim().to_owned()).collect();
+                    }
+                    if let Err((per, overall)) = form.mutability.check()
+                        && let Some(m) = overall.or_else(|| per.into_iter().flatten().next())
+                    {
+                        ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
+                    }
+                }
+            }
+            BulkWhat::ScanOnPush => {
+                ui.checkbox(&mut form.scan_on_push, "Scan on push");
+            }
+        }
+    });
+    ui.separator();
+    egui::Grid::new("bulk_preview")
+        .num_columns(4)
+        .striped(true)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            ui.label(RichText::new("Repository").strong());
+            ui.label(RichText::new("Now").strong());
+            ui.label(RichText::new("New").strong());
+            ui.label(RichText::new(if form.applied { "Result" } else { "" }).strong());
+            ui.end_row();
+            for (name, current, new) in form.preview(repos) {
+                ui.label(&name);
+                ui.label(current);
+                ui.label(new);
+                if form.applied {
+                    result_ui(ui, reg, &name);
+                } else {
+                    ui.label("");
+                }
+                ui.end_row();
             }
         });
-    });
-    if modal.should_close() {
-        open = false;
+}
+
+/// "done" only for a change the server confirmed; a change not answered yet
+/// waits, a refused one says why on hover.
+fn result_ui(ui: &mut Ui, reg: &RegistryState, name: &str) {
+    let palette = style::palette(ui.visuals());
+    if reg.pending.contains_key(name) {
+        ui.spinner();
+    } else if let Some(e) = reg.change_errors.get(name) {
+        ui.colored_label(palette.error, format!("{} failed", icon::ERROR))
+            .on_hover_text(e);
+    } else if reg.change_ok.contains(name) {
+        ui.colored_label(palette.ok, format!("{} done", icon::OK));
+    } else {
+        ui.colored_label(palette.muted, "not applied");
     }
-    open
 }
 
 #[cfg(test)]
@@ -228,7 +242,11 @@ mod tests {
             ..r.clone()
         };
         r.tag_mutability.mode = TagMutability::Immutable;
-        let mut f = BulkForm::new(vec!["a".into(), "b".into(), "gone".into()]);
+        let mut f = BulkForm::new(
+            &crate::state::demo_spec(),
+            String::new(),
+            vec!["a".into(), "b".into(), "gone".into()],
+        );
         let p = f.preview(&[r.clone(), b.clone()]);
         assert_eq!(p[0], ("a".into(), "Immutable".into(), "Immutable".into()));
         assert_eq!(p[1].1, "Mutable");

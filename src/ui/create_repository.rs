@@ -5,16 +5,22 @@
 use egui::{RichText, Ui};
 
 use super::UiAction;
-use super::repo_settings::{self, RepoSettingsForm};
+use super::modal::{self, Footer, Frame, Outcome};
+use super::repo_settings::{self, MutabilityForm};
 use super::style::{self, icon};
-use crate::ecr::NewRepository;
-use crate::model::{Encryption, EncryptionType, Repository, TagMutability};
+use crate::model::{
+    Encryption, EncryptionType, NewRepository, RegistrySpec, RepoRef, Repository, TagMutability,
+};
 use crate::validate;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CreateRepoForm {
+    /// Where the repository is created, pinned when the dialog opened.
+    pub registry: RegistrySpec,
+    /// Profile · account · region, for the dialog's target line.
+    pub target: String,
     pub name: String,
-    pub mutability: RepoSettingsForm,
+    pub mutability: MutabilityForm,
     pub kms: bool,
     pub kms_key: String,
     pub scan_on_push: bool,
@@ -22,9 +28,6 @@ pub struct CreateRepoForm {
     pub tags: String,
     /// The region the key must be in.
     pub region: String,
-    /// Request id while the create is in flight (a second click sends nothing).
-    pub submitting: Option<u64>,
-    pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -36,30 +39,26 @@ pub struct CreateErrors {
 }
 
 impl CreateRepoForm {
-    pub fn new(region: &str) -> Self {
+    pub fn new(registry: &RegistrySpec, target: String) -> Self {
         Self {
+            registry: registry.clone(),
+            target,
             name: String::new(),
-            mutability: RepoSettingsForm {
-                repository: String::new(),
-                mode: TagMutability::Immutable,
-                filters: vec![String::new()],
-            },
+            mutability: MutabilityForm::new(TagMutability::Immutable),
             kms: false,
             kms_key: String::new(),
             scan_on_push: true,
             tags: String::new(),
-            region: region.to_owned(),
-            submitting: None,
-            error: None,
+            region: registry.region.clone(),
         }
     }
 
     /// Prefilled from an existing repository ("create a new repository with
     /// these settings").
-    pub fn like(r: &Repository, region: &str) -> Self {
-        let mut f = Self::new(region);
+    pub fn like(r: &Repository, registry: &RegistrySpec, target: String) -> Self {
+        let mut f = Self::new(registry, target);
         f.name = format!("{}-new", r.name);
-        f.mutability = RepoSettingsForm::from_repo(r);
+        f.mutability = MutabilityForm::from_repo(r);
         f.kms = r.encryption.kind != EncryptionType::Aes256;
         f.kms_key = r.encryption.kms_key.clone().unwrap_or_default();
         f.scan_on_push = r.scan_on_push;
@@ -127,132 +126,153 @@ impl CreateRepoForm {
     }
 }
 
-/// Draws the dialog; returns false when it should close.
+/// Draws the dialog; returns false when it should close. `submitting`: a
+/// create is in flight (a second click sends nothing); `error`: the last
+/// create's failure.
 pub fn create_repository_ui(
     ctx: &egui::Context,
+    first_frame: bool,
     form: &mut CreateRepoForm,
+    submitting: bool,
+    error: Option<&str>,
     actions: &mut Vec<UiAction>,
 ) -> bool {
-    let mut open = true;
     let checked = form.check();
     let errors = checked.as_ref().err().cloned().unwrap_or_default();
-    let id = egui::Id::unique("create_repository");
-    let area =
-        egui::Modal::default_area(id).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 60.0));
-    let modal = egui::Modal::new(id).area(area).show(ctx, |ui: &mut Ui| {
-        ui.set_width(560.0);
-        let palette = style::palette(ui.visuals());
-        let err = |ui: &mut Ui, e: &Option<String>, help: &str| match e {
-            Some(m) => {
-                ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
+    let target = form.target.clone();
+    let outcome = modal::modal_ui(
+        ctx,
+        first_frame,
+        Frame {
+            id: "create_repository",
+            title: "Create repository",
+            target: Some(&target),
+            width: 560.0,
+            top: Some(60.0),
+        },
+        Footer {
+            confirm: Some((icon::PLUS, "Create", checked.is_ok() && !submitting)),
+            dismiss: "Cancel",
+        },
+        |ui| create_body_ui(ui, form, &errors, submitting, error),
+    );
+    match outcome {
+        Outcome::Confirmed => {
+            if let Ok(new) = checked {
+                actions.push(UiAction::CreateRepository(form.registry.clone(), new));
             }
-            None => {
-                ui.label(RichText::new(help).small().weak());
+            true
+        }
+        Outcome::Dismissed => false,
+        Outcome::Open => true,
+    }
+}
+
+fn create_body_ui(
+    ui: &mut Ui,
+    form: &mut CreateRepoForm,
+    errors: &CreateErrors,
+    submitting: bool,
+    error: Option<&str>,
+) {
+    let palette = style::palette(ui.visuals());
+    let err = |ui: &mut Ui, e: &Option<String>, help: &str| match e {
+        Some(m) => {
+            ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
+        }
+        None => {
+            ui.label(RichText::new(help).weak());
+        }
+    };
+    let l = ui.label("Name");
+    ui.add(
+        egui::TextEdit::singleline(&mut form.name)
+            .id_salt("create_name")
+            .hint_text("team/service")
+            .desired_width(400.0),
+    )
+    .labelled_by(l.id);
+    err(
+        ui,
+        &errors.name.clone().filter(|_| !form.name.is_empty()),
+        "Lowercase letters, digits, . _ - and / for namespaces; 2 to 256 characters.",
+    );
+    ui.add_space(4.0);
+    ui.label(RichText::new("Tag immutability").strong());
+    ui.horizontal_wrapped(|ui| {
+        for mode in TagMutability::ALL {
+            ui.radio_value(&mut form.mutability.mode, mode, mode.label())
+                .on_hover_text(repo_settings::explain(mode));
+        }
+    });
+    if form.mutability.mode.needs_filters() {
+        ui.horizontal(|ui| {
+            let l = ui.label("Exclusion filters");
+            let mut joined = form.mutability.filters.join(", ");
+            if ui
+                .add(
+                    egui::TextEdit::singleline(&mut joined)
+                        .id_salt("create_filters")
+                        .hint_text("latest, dev-*")
+                        .desired_width(300.0),
+                )
+                .labelled_by(l.id)
+                .changed()
+            {
+                form.mutability.filters = joined.split(',').map(|s| s.trim().to_owned()).collect();
             }
-        };
-        ui.heading("Create repository");
-        let l = ui.label("Name");
+        });
+        err(ui, &errors.filters, "Up to 5, separated by commas.");
+    }
+    ui.add_space(4.0);
+    ui.label(RichText::new("Encryption (fixed once created)").strong());
+    ui.horizontal(|ui| {
+        ui.radio_value(&mut form.kms, false, "AES256 (Amazon S3-managed keys)");
+        ui.radio_value(&mut form.kms, true, "KMS");
+    });
+    if form.kms {
+        let l = ui.label("KMS key");
         ui.add(
-            egui::TextEdit::singleline(&mut form.name)
-                .id_salt("create_name")
-                .hint_text("team/service")
-                .desired_width(400.0),
+            egui::TextEdit::singleline(&mut form.kms_key)
+                .id_salt("create_kms")
+                .hint_text("empty for aws/ecr, or a key ARN / alias in this region")
+                .desired_width(480.0),
         )
         .labelled_by(l.id);
         err(
             ui,
-            &errors.name.clone().filter(|_| !form.name.is_empty()),
-            "Lowercase letters, digits, . _ - and / for namespaces; 2 to 256 characters.",
+            &errors.kms_key,
+            &format!("The key must be in {}.", form.region),
         );
-        ui.add_space(4.0);
-        ui.label(RichText::new("Tag immutability").strong());
-        ui.horizontal_wrapped(|ui| {
-            for mode in TagMutability::ALL {
-                ui.radio_value(&mut form.mutability.mode, mode, mode.label())
-                    .on_hover_text(repo_settings::explain(mode));
-            }
-        });
-        if form.mutability.mode.needs_filters() {
-            ui.horizontal(|ui| {
-                let l = ui.label("Exclusion filters");
-                let mut joined = form.mutability.filters.join(", ");
-                if ui
-                    .add(
-                        egui::TextEdit::singleline(&mut joined)
-                            .id_salt("create_filters")
-                            .hint_text("latest, dev-*")
-                            .desired_width(300.0),
-                    )
-                    .labelled_by(l.id)
-                    .changed()
-                {
-                    form.mutability.filters =
-                        joined.split(',').map(|s| s.trim().to_owned()).collect();
-                }
-            });
-            err(ui, &errors.filters, "Up to 5, separated by commas.");
-        }
-        ui.add_space(4.0);
-        ui.label(RichText::new("Encryption (fixed once created)").strong());
-        ui.horizontal(|ui| {
-            ui.radio_value(&mut form.kms, false, "AES256 (Amazon S3-managed keys)");
-            ui.radio_value(&mut form.kms, true, "KMS");
-        });
-        if form.kms {
-            let l = ui.label("KMS key");
-            ui.add(
-                egui::TextEdit::singleline(&mut form.kms_key)
-                    .id_salt("create_kms")
-                    .hint_text("empty for aws/ecr, or a key ARN / alias in this region")
-                    .desired_width(480.0),
-            )
-            .labelled_by(l.id);
-            err(
-                ui,
-                &errors.kms_key,
-                &format!("The key must be in {}.", form.region),
-            );
-        }
-        ui.checkbox(&mut form.scan_on_push, "Scan on push");
-        let l = ui.label("Tags (key=value, one per line)");
-        ui.add(
-            egui::TextEdit::multiline(&mut form.tags)
-                .id_salt("create_tags")
-                .desired_rows(2)
-                .desired_width(480.0),
-        )
-        .labelled_by(l.id);
-        err(ui, &errors.tags, "Optional.");
-        if let Some(e) = &form.error {
-            ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
-        }
-        ui.add_space(style::GAP);
-        ui.horizontal(|ui| {
-            let can = checked.is_ok() && form.submitting.is_none();
-            if ui.add_enabled(can, egui::Button::new("Create")).clicked()
-                && let Ok(new) = &checked
-            {
-                actions.push(UiAction::CreateRepository(new.clone()));
-            }
-            if form.submitting.is_some() {
-                ui.spinner();
-                ui.label("Creating…");
-            }
-            if ui.button("Cancel").clicked() {
-                open = false;
-            }
-        });
-    });
-    if modal.should_close() {
-        open = false;
     }
-    open
+    ui.checkbox(&mut form.scan_on_push, "Scan on push");
+    let l = ui.label("Tags (key=value, one per line)");
+    ui.add(
+        egui::TextEdit::multiline(&mut form.tags)
+            .id_salt("create_tags")
+            .desired_rows(2)
+            .desired_width(480.0),
+    )
+    .labelled_by(l.id);
+    err(ui, &errors.tags, "Optional.");
+    if let Some(e) = error {
+        ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
+    }
+    if submitting {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Creating…");
+        });
+    }
 }
 
-/// Delete confirmation: the user types the repository's name.
+/// Delete confirmation: the user types the repository's name. The target
+/// is pinned when the dialog opens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeleteRepoForm {
-    pub repository: String,
+    pub repo: RepoRef,
+    /// Profile · account · region.
+    pub target: String,
     pub typed: String,
     /// Known image count (force delete takes them along).
     pub images: Option<usize>,
@@ -260,51 +280,59 @@ pub struct DeleteRepoForm {
 
 pub fn delete_repository_ui(
     ctx: &egui::Context,
+    first_frame: bool,
     form: &mut DeleteRepoForm,
     actions: &mut Vec<UiAction>,
 ) -> bool {
-    let mut open = true;
-    let modal = egui::Modal::new(egui::Id::unique("delete_repository")).show(ctx, |ui: &mut Ui| {
-        ui.set_width(480.0);
-        let palette = style::palette(ui.visuals());
-        ui.heading(format!("Delete {}?", form.repository));
-        let images = match form.images {
-            Some(0) => "It holds no images.".to_owned(),
-            Some(n) => format!("Its {n} images are deleted with it."),
-            None => "Any images it holds are deleted with it.".to_owned(),
-        };
-        ui.colored_label(
-            palette.error,
-            format!("{} This cannot be undone. {images}", icon::WARNING),
-        );
-        let l = ui.label(format!("Type {} to confirm", form.repository));
-        ui.add(
-            egui::TextEdit::singleline(&mut form.typed)
-                .id_salt("delete_confirm")
-                .desired_width(400.0),
-        )
-        .labelled_by(l.id);
-        ui.horizontal(|ui| {
-            let ok = form.typed.trim() == form.repository;
-            if ui
-                .add_enabled(
-                    ok,
-                    egui::Button::new(format!("{} Delete repository", icon::TRASH)),
-                )
-                .clicked()
-            {
-                actions.push(UiAction::DeleteRepository(form.repository.clone()));
-                open = false;
-            }
-            if ui.button("Cancel").clicked() {
-                open = false;
-            }
-        });
-    });
-    if modal.should_close() {
-        open = false;
+    let name = form.repo.name.clone();
+    let ok = form.typed.trim() == name;
+    let title = format!("Delete {name}?");
+    let target = form.target.clone();
+    let outcome = modal::modal_ui(
+        ctx,
+        first_frame,
+        Frame {
+            id: "delete_repository",
+            title: &title,
+            target: Some(&target),
+            width: 480.0,
+            top: None,
+        },
+        Footer {
+            confirm: Some((icon::TRASH, "Delete repository", ok)),
+            dismiss: "Cancel",
+        },
+        |ui| {
+            let palette = style::palette(ui.visuals());
+            let images = match form.images {
+                Some(0) => "It holds no images.".to_owned(),
+                Some(n) => format!("Its {n} images are deleted with it."),
+                None => "Any images it holds are deleted with it.".to_owned(),
+            };
+            ui.colored_label(
+                palette.error,
+                format!(
+                    "{} The repository {name} is deleted from this registry. This cannot be undone. {images}",
+                    icon::WARNING
+                ),
+            );
+            let l = ui.label(format!("Type {name} to confirm"));
+            ui.add(
+                egui::TextEdit::singleline(&mut form.typed)
+                    .id_salt("delete_confirm")
+                    .desired_width(400.0),
+            )
+            .labelled_by(l.id);
+        },
+    );
+    match outcome {
+        Outcome::Confirmed if ok => {
+            actions.push(UiAction::DeleteRepository(form.repo.clone()));
+            false
+        }
+        Outcome::Dismissed => false,
+        _ => true,
     }
-    open
 }
 
 #[cfg(test)]
@@ -313,7 +341,7 @@ mod tests {
 
     #[test]
     fn every_field_is_checked() {
-        let mut f = CreateRepoForm::new("us-east-1");
+        let mut f = CreateRepoForm::new(&crate::state::demo_spec(), String::new());
         f.name = "Bad Name".into();
         f.kms = true;
         f.kms_key = "arn:aws:kms:eu-west-1:123456789012:key/abc".into();
@@ -329,7 +357,7 @@ mod tests {
 
     #[test]
     fn a_valid_form_builds_the_request() {
-        let mut f = CreateRepoForm::new("us-east-1");
+        let mut f = CreateRepoForm::new(&crate::state::demo_spec(), String::new());
         f.name = "team/new-svc".into();
         f.kms = true;
         f.tags = "team=platform\n\ncost-center = 42".into();

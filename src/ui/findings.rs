@@ -16,10 +16,19 @@ use crate::state::{
     severity_index,
 };
 
-/// Between frames: the rows and the comparison, rebuilt only when what
-/// shapes them changes (a 5,000-finding sort per frame would eat the budget).
+/// Between frames: search, chips and sort; the selected finding; the rows
+/// and the comparison, rebuilt only when what shapes them changes (a
+/// 5,000-finding sort per frame would eat the budget).
 #[derive(Debug, Default)]
 pub struct FindingsView {
+    pub filter: FindingsFilter,
+    /// Comparison rows hidden, in `Change::ALL` order.
+    pub hidden: [bool; 3],
+    /// The finding whose details are shown (index into the report, or into
+    /// the comparison's list when comparing).
+    pub selected: Option<usize>,
+    /// The image (and comparison) the selection belongs to.
+    opened: Option<(Digest, Option<(Digest, Digest)>)>,
     rows: Option<(RowsKey, Arc<[usize]>)>,
     comparison: Option<(CompareKey, Arc<Comparison>)>,
 }
@@ -55,17 +64,45 @@ fn yes_no(o: Option<bool>) -> &'static str {
 
 pub fn findings_ui(
     ui: &mut Ui,
-    state: &mut AppState,
+    state: &AppState,
     view: &mut FindingsView,
     actions: &mut Vec<UiAction>,
 ) {
+    // A newly opened image (or comparison) starts with no finding selected.
+    let opened = state.location.image.map(|d| (d, state.compare));
+    if view.opened != opened {
+        view.opened = opened;
+        view.selected = None;
+    }
     // The view reads the report in place (no per-frame copy of thousands of
-    // findings) while the chips and search edit these two.
-    let mut filter = std::mem::take(&mut state.findings_filter);
-    let mut hidden = state.compare_hidden;
-    findings_inner(ui, state, &mut filter, &mut hidden, view, actions);
-    state.findings_filter = filter;
-    state.compare_hidden = hidden;
+    // findings) while the chips, search and sort edit these.
+    let mut filter = std::mem::take(&mut view.filter);
+    let mut hidden = view.hidden;
+    let mut pick = Picked {
+        selected: view.selected,
+        sorts: Vec::new(),
+    };
+    findings_inner(
+        ui,
+        state,
+        &mut filter,
+        &mut hidden,
+        &mut pick,
+        view,
+        actions,
+    );
+    for col in pick.sorts {
+        filter.clicked(col);
+    }
+    view.filter = filter;
+    view.hidden = hidden;
+    view.selected = pick.selected;
+}
+
+/// What the table's clicks picked this frame.
+struct Picked {
+    selected: Option<usize>,
+    sorts: Vec<FindingColumn>,
 }
 
 fn findings_inner(
@@ -73,16 +110,14 @@ fn findings_inner(
     state: &AppState,
     filter: &mut FindingsFilter,
     hidden: &mut [bool; 3],
+    pick: &mut Picked,
     view: &mut FindingsView,
     actions: &mut Vec<UiAction>,
 ) {
-    let (Some(key), Some(repo), Some(digest)) = (
-        state.selected.clone(),
-        state.selected_repository.clone(),
-        state.selected_image,
-    ) else {
+    let (Some(target), Some(digest)) = (state.open_repo(), state.location.image) else {
         return;
     };
+    let (key, repo) = (target.key(), target.name.clone());
     let palette = style::palette(ui.visuals());
     let dark = ui.visuals().dark_mode;
     let Some(ri) = state.repo_images(&key, &repo) else {
@@ -104,12 +139,12 @@ fn findings_inner(
         ui.heading(format!("Findings of {repo}:{name}"));
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if widgets::icon_button(ui, icon::SHIELD_CHECK, "Scan now").clicked() {
-                actions.push(UiAction::StartScan(vec![digest]));
+                actions.push(UiAction::StartScan(target.clone(), vec![digest]));
             }
             ui.menu_button(format!("{} Export", icon::EXPORT), |ui| {
                 for f in crate::export::Format::ALL {
                     if ui.button(f.label()).clicked() {
-                        actions.push(UiAction::Export(vec![digest], f));
+                        actions.push(UiAction::Export(target.clone(), vec![digest], f));
                         ui.close();
                     }
                 }
@@ -302,21 +337,19 @@ fn findings_inner(
     );
 
     // The selected finding's details below the table.
-    let detail_height = if state.selected_finding.is_some() {
-        220.0
-    } else {
-        0.0
-    };
+    let detail_height = if pick.selected.is_some() { 220.0 } else { 0.0 };
     let table_height = (ui.available_height() - detail_height).max(120.0);
     let f = filter.clone();
     let mut clicked = None;
     ui.style_mut().interaction.selectable_labels = false;
-    let header = |ui: &mut Ui, label: &str, col: FindingColumn, actions: &mut Vec<UiAction>| {
+    let header = |ui: &mut Ui, label: &str, col: FindingColumn, sorts: &mut Vec<FindingColumn>| {
         let sorted = (f.sort == col).then_some(f.ascending);
         if widgets::sort_header(ui, label, sorted, &format!("Sort findings by {label}")) {
-            actions.push(UiAction::SortFindings(col));
+            sorts.push(col);
         }
     };
+    let sorts = &mut pick.sorts;
+    let selected = pick.selected;
     ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
         TableBuilder::new(ui)
             .id_salt(("findings", digest))
@@ -344,21 +377,21 @@ fn findings_inner(
                         ui.strong("Change");
                     });
                 }
-                h.col(|ui| header(ui, "ID", FindingColumn::Id, actions));
-                h.col(|ui| header(ui, "Severity", FindingColumn::Severity, actions));
-                h.col(|ui| header(ui, "Score", FindingColumn::Score, actions));
-                h.col(|ui| header(ui, "Package", FindingColumn::Package, actions));
-                h.col(|ui| header(ui, "Installed", FindingColumn::Installed, actions));
-                h.col(|ui| header(ui, "Fixed in", FindingColumn::FixedIn, actions));
-                h.col(|ui| header(ui, "Fix", FindingColumn::Fix, actions));
-                h.col(|ui| header(ui, "Exploit", FindingColumn::Exploit, actions));
-                h.col(|ui| header(ui, "Title", FindingColumn::Title, actions));
+                h.col(|ui| header(ui, "ID", FindingColumn::Id, sorts));
+                h.col(|ui| header(ui, "Severity", FindingColumn::Severity, sorts));
+                h.col(|ui| header(ui, "Score", FindingColumn::Score, sorts));
+                h.col(|ui| header(ui, "Package", FindingColumn::Package, sorts));
+                h.col(|ui| header(ui, "Installed", FindingColumn::Installed, sorts));
+                h.col(|ui| header(ui, "Fixed in", FindingColumn::FixedIn, sorts));
+                h.col(|ui| header(ui, "Fix", FindingColumn::Fix, sorts));
+                h.col(|ui| header(ui, "Exploit", FindingColumn::Exploit, sorts));
+                h.col(|ui| header(ui, "Title", FindingColumn::Title, sorts));
             })
             .body(|body| {
                 body.rows(style::ROW_HEIGHT, rows.len(), |mut row| {
                     let i = rows[row.index()];
                     let x: &Finding = &list[i];
-                    row.set_selected(state.selected_finding == Some(i));
+                    row.set_selected(selected == Some(i));
                     if let Some(ch) = changes {
                         let c = ch[i];
                         let color = change_color(&palette, c);
@@ -407,9 +440,9 @@ fn findings_inner(
             });
     });
     if let Some(i) = clicked {
-        actions.push(UiAction::SelectFinding(Some(i)));
+        pick.selected = Some(i);
     }
-    if let Some(x) = state.selected_finding.and_then(|i| list.get(i)) {
+    if let Some(x) = pick.selected.and_then(|i| list.get(i)) {
         ui.separator();
         egui::ScrollArea::vertical()
             .id_salt("finding_detail")
@@ -529,9 +562,20 @@ fn finding_detail_ui(ui: &mut Ui, x: &Finding, dark: bool) {
             }
         });
     if let Some(u) = &x.uri {
-        ui.hyperlink_to(format!("{} {u}", icon::GLOBE), u);
+        link_ui(ui, &format!("{} {u}", icon::GLOBE), u);
     }
     for r in &x.references {
-        ui.hyperlink_to(r, r);
+        link_ui(ui, r, r);
+    }
+}
+
+/// A link from a scanner's report: opened only when it is http(s); any other
+/// scheme (file:, javascript:, a custom handler) shows as plain text.
+fn link_ui(ui: &mut Ui, text: &str, url: &str) {
+    if crate::validate::web_link(url) {
+        ui.hyperlink_to(text, url);
+    } else {
+        ui.label(text)
+            .on_hover_text("Not an http(s) link: not opened");
     }
 }

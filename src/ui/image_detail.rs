@@ -6,9 +6,10 @@ use egui::{RichText, Ui};
 
 use super::style::{self, icon};
 use super::{UiAction, widgets};
+use crate::message::ImageChange;
 use crate::model::manifest::{ImageConfig, Manifest};
-use crate::model::{Digest, Image};
-use crate::state::{AppState, ImageDetailDoc, Requested};
+use crate::model::{Digest, Image, ImageDetailDoc, RepoRef};
+use crate::state::{AppState, Requested, wording};
 
 pub fn image_detail_ui(
     ui: &mut Ui,
@@ -16,15 +17,12 @@ pub fn image_detail_ui(
     retag: &mut String,
     actions: &mut Vec<UiAction>,
 ) {
-    let (Some(key), Some(repo_name), Some(digest)) = (
-        state.selected.as_ref(),
-        state.selected_repository.as_deref(),
-        state.selected_image,
-    ) else {
+    let (Some(target), Some(digest)) = (state.open_repo(), state.location.image) else {
         return;
     };
+    let (key, repo_name) = (target.key(), target.name.as_str());
     let palette = style::palette(ui.visuals());
-    let Some(ri) = state.repo_images(key, repo_name) else {
+    let Some(ri) = state.repo_images(&key, repo_name) else {
         return;
     };
     let Some(img) = ri
@@ -36,7 +34,7 @@ pub fn image_detail_ui(
         return;
     };
     let repo_uri = state
-        .registry(key)
+        .registry(&key)
         .and_then(|r| r.repositories.shown())
         .and_then(|l| l.iter().find(|r| r.name == repo_name))
         .map(|r| r.uri.clone())
@@ -58,7 +56,7 @@ pub fn image_detail_ui(
         .show(ui, |ui| {
             summary_ui(ui, img, &repo_uri);
             ui.add_space(4.0);
-            actions_ui(ui, img, retag, actions);
+            actions_ui(ui, state, &target, img, retag, actions);
             ui.add_space(style::GAP);
             match ri.details.get(&digest) {
                 None | Some(Requested::Idle) => {}
@@ -194,7 +192,10 @@ fn doc_ui(ui: &mut Ui, doc: &ImageDetailDoc, ri: &crate::state::RepoImages, img:
         Some(Err(why)) => {
             ui.add_space(style::GAP);
             ui.label(RichText::new("Config").strong());
-            ui.label(RichText::new(format!("{} {why}", icon::INFO)).color(palette.muted));
+            ui.label(
+                RichText::new(format!("{} {}", icon::INFO, wording::blob_problem(why)))
+                    .color(palette.muted),
+            );
         }
         Some(Ok(cfg)) => match &cfg.parsed {
             Ok(c) => config_ui(ui, c),
@@ -329,9 +330,20 @@ fn config_ui(ui: &mut Ui, c: &ImageConfig) {
 }
 
 /// Add a tag (PutImage with this manifest), remove one, delete the image.
-fn actions_ui(ui: &mut Ui, img: &Image, retag: &mut String, actions: &mut Vec<UiAction>) {
-    use crate::model::ImageId;
+/// Each action is pinned to this repository and this image's digest.
+fn actions_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    repo: &RepoRef,
+    img: &Image,
+    retag: &mut String,
+    actions: &mut Vec<UiAction>,
+) {
     let palette = style::palette(ui.visuals());
+    let target = state
+        .registry(&repo.key())
+        .map(crate::state::RegistryState::target_line)
+        .unwrap_or_default();
     let check = crate::validate::image_tag(retag.trim());
     ui.horizontal(|ui| {
         let l = ui.label("New tag");
@@ -349,7 +361,13 @@ fn actions_ui(ui: &mut Ui, img: &Image, retag: &mut String, actions: &mut Vec<Ui
             )
             .clicked()
         {
-            actions.push(UiAction::RetagImage(img.digest, retag.trim().to_owned()));
+            actions.push(UiAction::ChangeImages(
+                repo.clone(),
+                ImageChange::Retag {
+                    digest: img.digest,
+                    tag: retag.trim().to_owned(),
+                },
+            ));
             retag.clear();
         }
     });
@@ -376,8 +394,19 @@ fn actions_ui(ui: &mut Ui, img: &Image, retag: &mut String, actions: &mut Vec<Ui
                 };
                 actions.push(UiAction::Confirm {
                     title: format!("Remove tag {t}?"),
-                    body,
-                    action: Box::new(UiAction::DeleteImages(vec![ImageId::Tag(t.clone())])),
+                    body: format!(
+                        "The tag {t} is removed from image {} of {} (only if it still names that image). {body}",
+                        img.digest.short(),
+                        repo.name
+                    ),
+                    target: target.clone(),
+                    action: Box::new(UiAction::ChangeImages(
+                        repo.clone(),
+                        ImageChange::RemoveTag {
+                            digest: img.digest,
+                            tag: t.clone(),
+                        },
+                    )),
                 });
             }
         }
@@ -387,7 +416,7 @@ fn actions_ui(ui: &mut Ui, img: &Image, retag: &mut String, actions: &mut Vec<Ui
         if !img.manifest.is_index()
             && widgets::icon_button(ui, icon::SHIELD_CHECK, "Scan").clicked()
         {
-            actions.push(UiAction::StartScan(vec![img.digest]));
+            actions.push(UiAction::StartScan(repo.clone(), vec![img.digest]));
         }
         if widgets::icon_button(ui, icon::TRASH, "Delete image").clicked() {
             let tags = if img.tags.is_empty() {
@@ -398,10 +427,16 @@ fn actions_ui(ui: &mut Ui, img: &Image, retag: &mut String, actions: &mut Vec<Ui
             actions.push(UiAction::Confirm {
                 title: format!("Delete image {}?", img.digest.short()),
                 body: format!(
-                    "The image ({tags}, {}) is deleted with all its tags. This cannot be undone.",
+                    "The image {} of {} ({tags}, {}) is deleted with all its tags. This cannot be undone.",
+                    img.digest.short(),
+                    repo.name,
                     widgets::human_size(img.size_bytes)
                 ),
-                action: Box::new(UiAction::DeleteImages(vec![ImageId::Digest(img.digest)])),
+                target: target.clone(),
+                action: Box::new(UiAction::ChangeImages(
+                    repo.clone(),
+                    ImageChange::Delete(vec![img.digest]),
+                )),
             });
         }
     });

@@ -9,19 +9,26 @@ use egui_extras::{Column, TableBuilder};
 
 use super::style::{self, icon};
 use super::{UiAction, widgets};
-use crate::model::{Digest, Image, ImageStatus, Severity};
-use crate::state::{
-    AppState, ImageColumn, ImageFilter, ImageRow, ImageSort, Requested, image_rows,
-};
+use crate::message::ImageChange;
+use crate::model::{Digest, Image, ImageStatus, RepoRef, Severity};
+use crate::settings::{ImageColumn, ImageSort};
+use crate::state::{AppState, ImageFilter, ImageRow, Requested, image_rows};
 
-/// Between frames: expansion, selection, the row cache, focus requests.
+/// Between frames: search and toggles, expansion, selection, the row cache,
+/// focus requests.
 #[derive(Debug, Default)]
 pub struct ImagesView {
+    pub filter: ImageFilter,
     pub expanded: HashSet<Digest>,
     /// Multi-selection (Ctrl/Shift click) for batch actions.
     pub selection: BTreeSet<Digest>,
-    anchor: Option<usize>,
+    /// Where a Shift-click range starts: a digest, looked up again in the
+    /// rows of the moment (a search or a refresh changes them).
+    anchor: Option<Digest>,
     pub focus_search: bool,
+    /// Table keys act (no dialog open, no text field focused); set by the
+    /// window each frame.
+    pub keys_free: bool,
     cache: Option<RowsCache>,
     /// Rows being computed off the UI thread (very large repositories).
     job: Option<RowsJob>,
@@ -79,6 +86,7 @@ type RowsCache = (RowsKey, std::sync::Arc<[ImageRow]>, Option<(usize, i64)>);
 
 #[derive(Clone, Debug, PartialEq)]
 struct RowsKey {
+    registry: crate::model::RegistryKey,
     repo: String,
     generation: u64,
     len: usize,
@@ -106,10 +114,13 @@ impl ImagesView {
         self.cache.as_ref().map(|(k, _, _)| k.sort)
     }
 
-    /// Forget per-repository view state when another repository opens.
+    /// Forget per-repository view state when another repository opens (the
+    /// search and toggles stay: people look for the same tag elsewhere).
     pub fn reset(&mut self) {
         *self = Self {
             focus_search: self.focus_search,
+            filter: std::mem::take(&mut self.filter),
+            keys_free: self.keys_free,
             ..Self::default()
         };
     }
@@ -117,14 +128,24 @@ impl ImagesView {
 
 pub fn images_ui(
     ui: &mut Ui,
-    state: &mut AppState,
+    state: &AppState,
     view: &mut ImagesView,
     actions: &mut Vec<UiAction>,
 ) {
-    let (Some(key), Some(repo_name)) = (state.selected.clone(), state.selected_repository.clone())
-    else {
+    let Some(target) = state.open_repo() else {
         return;
     };
+    let key = target.key();
+    let repo_name = target.name.clone();
+    // A view cache of another repository (opened from the palette, the
+    // history, a link) is dropped here, where the rows are drawn.
+    if view
+        .cache
+        .as_ref()
+        .is_some_and(|(k, _, _)| k.repo != repo_name || k.registry != key)
+    {
+        view.reset();
+    }
     let palette = style::palette(ui.visuals());
     let repo = state
         .registry(&key)
@@ -141,10 +162,10 @@ pub fn images_ui(
         ui.add(egui::Label::new(RichText::new(&repo_name).heading().strong()).truncate());
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if widgets::icon_button(ui, icon::TERMINAL, "Push commands").clicked() {
-                actions.push(UiAction::OpenPushCommands);
+                actions.push(UiAction::OpenPushCommands(target.clone()));
             }
             if widgets::icon_button(ui, icon::GEAR, "Settings").clicked() {
-                actions.push(UiAction::OpenRepoSettings(repo_name.clone()));
+                actions.push(UiAction::OpenRepoSettings(target.clone()));
             }
         });
     });
@@ -162,7 +183,7 @@ pub fn images_ui(
     // Wraps rather than running under the details pane when space is short.
     ui.horizontal_wrapped(|ui| {
         let r = ui.add(
-            egui::TextEdit::singleline(&mut state.image_filter.text)
+            egui::TextEdit::singleline(&mut view.filter.text)
                 .id_salt("image_search")
                 .hint_text(format!("{} Tag or digest prefix  ( / )", icon::SEARCH))
                 .desired_width(260.0),
@@ -173,9 +194,9 @@ pub fn images_ui(
             view.focus_search = false;
         }
         if r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-            state.image_filter.text.clear();
+            view.filter.text.clear();
         }
-        ui.checkbox(&mut state.image_filter.show_untagged, "Show untagged");
+        ui.checkbox(&mut view.filter.show_untagged, "Show untagged");
         if !view.selection.is_empty() {
             ui.separator();
             ui.label(format!("{} selected", view.selection.len()));
@@ -186,21 +207,27 @@ pub fn images_ui(
             ui.menu_button(format!("{} Export findings of {n}", icon::EXPORT), |ui| {
                 for f in crate::export::Format::ALL {
                     if ui.button(f.label()).clicked() {
-                        actions.push(UiAction::Export(view.selection.iter().copied().collect(), f));
+                        actions.push(UiAction::Export(
+                            target.clone(),
+                            view.selection.iter().copied().collect(),
+                            f,
+                        ));
                         ui.close();
                     }
                 }
             });
-            if ui.button(format!("{} Scan {n}", icon::SHIELD_CHECK)).clicked() {
-                actions.push(UiAction::StartScan(view.selection.iter().copied().collect()));
+            if ui
+                .button(format!("{} Scan {n}", icon::SHIELD_CHECK))
+                .clicked()
+            {
+                actions.push(UiAction::StartScan(
+                    target.clone(),
+                    view.selection.iter().copied().collect(),
+                ));
             }
             if widgets::icon_button(ui, icon::TRASH, &format!("Delete {n} selected")).clicked() {
-                let ids: Vec<crate::model::ImageId> = view.selection.iter().map(|d| crate::model::ImageId::Digest(*d)).collect();
-                actions.push(UiAction::Confirm {
-                    title: format!("Delete {n} images?"),
-                    body: format!("The {n} selected images are deleted with all their tags (in batches of 100). This cannot be undone."),
-                    action: Box::new(UiAction::DeleteImages(ids)),
-                });
+                let digests: Vec<Digest> = view.selection.iter().copied().collect();
+                actions.push(delete_images_confirm(state, &target, digests));
             }
         }
     });
@@ -233,8 +260,9 @@ pub fn images_ui(
         repo: repo_name.clone(),
         generation: ri.generation,
         len: images.len(),
-        filter: state.image_filter.clone(),
-        sort: state.image_sort,
+        registry: key.clone(),
+        filter: view.filter.clone(),
+        sort: state.settings.image_sort,
         expanded: view
             .expanded
             .iter()
@@ -259,8 +287,8 @@ pub fn images_ui(
         let rows = image_rows(
             images,
             ri,
-            &state.image_filter,
-            state.image_sort,
+            &view.filter,
+            state.settings.image_sort,
             &view.expanded,
         );
         // Totals walk every image: once per change, not once per frame.
@@ -268,14 +296,7 @@ pub fn images_ui(
     } else if stale && view.job.is_none() {
         // One job at a time: keystrokes and pages that arrive meanwhile are
         // folded into the next one.
-        view.job = spawn_rows_job(
-            ui.ctx(),
-            rows_key,
-            images,
-            ri,
-            &state.image_filter,
-            &view.expanded,
-        );
+        view.job = spawn_rows_job(ui.ctx(), rows_key, images, ri, &view.filter, &view.expanded);
     }
     let sorting = view.job.is_some();
     let rows_arc: std::sync::Arc<[ImageRow]> = view
@@ -331,10 +352,10 @@ pub fn images_ui(
         }
     });
 
-    keyboard_ui(ui, state, view, rows, images, actions);
+    keyboard_ui(ui, state, &target, view, rows, images, actions);
 
-    let selected_image = state.selected_image;
-    let sort = state.image_sort;
+    let selected_image = state.location.image;
+    let sort = state.settings.image_sort;
     let now = widgets::now_ms();
     let mut visible: Vec<Digest> = Vec::new();
     let mut clicked: Option<(usize, egui::Modifiers)> = None;
@@ -393,7 +414,7 @@ pub fn images_ui(
                 let is_selected =
                     selected_image == Some(img.digest) || view.selection.contains(&img.digest);
                 row.set_selected(is_selected);
-                row.col(|ui| tags_cell(ui, img, r.depth, ri, &view.expanded, actions));
+                row.col(|ui| tags_cell(ui, &target, img, r.depth, ri, &view.expanded, actions));
                 row.col(|ui| {
                     widgets::copy_button(
                         ui,
@@ -429,7 +450,15 @@ pub fn images_ui(
                     clicked = Some((pos, ui_modifiers(&resp)));
                 }
                 resp.context_menu(|ui| {
-                    row_menu_ui(ui, img, selected_image, &view.selection, actions);
+                    row_menu_ui(
+                        ui,
+                        state,
+                        &target,
+                        img,
+                        selected_image,
+                        &view.selection,
+                        actions,
+                    );
                 });
             });
         });
@@ -440,7 +469,7 @@ pub fn images_ui(
     // Scan summaries for what is on screen and not yet known (index rows
     // have no scan of their own; their children do).
     if !visible.is_empty() {
-        actions.push(UiAction::NeedScanSummaries(visible));
+        actions.push(UiAction::NeedScanSummaries(target, visible));
     }
 }
 
@@ -448,6 +477,8 @@ pub fn images_ui(
 /// when the row is part of it, else on the row.
 fn row_menu_ui(
     ui: &mut Ui,
+    state: &AppState,
+    target: &RepoRef,
     img: &Image,
     open: Option<Digest>,
     selection: &BTreeSet<Digest>,
@@ -476,13 +507,13 @@ fn row_menu_ui(
         .button(format!("{} Scan{many}  (S)", icon::SHIELD_CHECK))
         .clicked()
     {
-        actions.push(UiAction::StartScan(targets.clone()));
+        actions.push(UiAction::StartScan(target.clone(), targets.clone()));
         ui.close();
     }
     ui.menu_button(format!("{} Export findings{many}", icon::EXPORT), |ui| {
         for f in crate::export::Format::ALL {
             if ui.button(f.label()).clicked() {
-                actions.push(UiAction::Export(targets.clone(), f));
+                actions.push(UiAction::Export(target.clone(), targets.clone(), f));
                 ui.close();
             }
         }
@@ -511,28 +542,57 @@ fn row_menu_ui(
         .button(format!("{} Delete{many}…", icon::TRASH))
         .clicked()
     {
-        let ids: Vec<crate::model::ImageId> = targets
-            .iter()
-            .map(|d| crate::model::ImageId::Digest(*d))
-            .collect();
-        actions.push(UiAction::Confirm {
-            title: if n > 1 {
-                format!("Delete {n} images?")
-            } else {
-                "Delete this image?".to_owned()
-            },
-            body: format!(
-                "{} deleted with all {} tags. This cannot be undone.",
-                if n > 1 {
-                    "The selected images are"
-                } else {
-                    "The image is"
-                },
-                if n > 1 { "their" } else { "its" }
-            ),
-            action: Box::new(UiAction::DeleteImages(ids)),
-        });
+        actions.push(delete_images_confirm(state, target, targets));
         ui.close();
+    }
+}
+
+/// The confirmation for deleting images, with its target pinned now: the
+/// registry, the repository, and each image by digest (with the tags it
+/// showed, so the dialog says what goes).
+fn delete_images_confirm(state: &AppState, repo: &RepoRef, digests: Vec<Digest>) -> UiAction {
+    let n = digests.len();
+    let tags: Vec<String> = state
+        .repo_images(&repo.key(), &repo.name)
+        .and_then(|ri| ri.list.shown())
+        .map(|l| {
+            l.iter()
+                .filter(|i| digests.contains(&i.digest))
+                .map(|i| i.tags.first().cloned().unwrap_or_else(|| i.digest.short()))
+                .take(5)
+                .collect()
+        })
+        .unwrap_or_default();
+    let names = if n > tags.len() {
+        format!("{} and {} more", tags.join(", "), n - tags.len())
+    } else {
+        tags.join(", ")
+    };
+    let target = state
+        .registry(&repo.key())
+        .map(crate::state::RegistryState::target_line)
+        .unwrap_or_default();
+    UiAction::Confirm {
+        title: if n > 1 {
+            format!("Delete {n} images?")
+        } else {
+            "Delete this image?".to_owned()
+        },
+        body: format!(
+            "From {}: {names}. {} deleted with all {} tags (in batches of 100). This cannot be undone.",
+            repo.name,
+            if n > 1 {
+                "The images are"
+            } else {
+                "The image is"
+            },
+            if n > 1 { "their" } else { "its" }
+        ),
+        target,
+        action: Box::new(UiAction::ChangeImages(
+            repo.clone(),
+            ImageChange::Delete(digests),
+        )),
     }
 }
 
@@ -540,7 +600,8 @@ fn ui_modifiers(r: &egui::Response) -> egui::Modifiers {
     r.ctx.input(|i| i.modifiers)
 }
 
-/// Plain click: select and open; Ctrl: toggle in the selection; Shift: range.
+/// Plain click: select and open; Ctrl: toggle in the selection; Shift: range
+/// from the anchor (a digest found again in the rows of now).
 fn click_row(
     state: &AppState,
     view: &mut ImagesView,
@@ -550,34 +611,59 @@ fn click_row(
     mods: egui::Modifiers,
     actions: &mut Vec<UiAction>,
 ) {
-    let d = images[rows[pos].index].digest;
+    let Some(d) = rows
+        .get(pos)
+        .and_then(|r| images.get(r.index))
+        .map(|i| i.digest)
+    else {
+        return;
+    };
     if mods.shift {
-        let from = view.anchor.unwrap_or(pos);
-        let (a, b) = (from.min(pos), from.max(pos));
-        view.selection = rows[a..=b].iter().map(|r| images[r.index].digest).collect();
+        let digests: Vec<Digest> = rows
+            .iter()
+            .filter_map(|r| images.get(r.index).map(|i| i.digest))
+            .collect();
+        view.selection = shift_range(&digests, view.anchor, pos)
+            .into_iter()
+            .collect();
     } else if mods.command {
         if !view.selection.insert(d) {
             view.selection.remove(&d);
         }
-        view.anchor = Some(pos);
+        view.anchor = Some(d);
     } else {
         view.selection.clear();
-        view.anchor = Some(pos);
-        if state.selected_image != Some(d) {
+        view.anchor = Some(d);
+        if state.location.image != Some(d) {
             actions.push(UiAction::SelectImage(Some(d)));
         }
     }
 }
 
+/// The rows a Shift-click selects: from the anchor (looked up in the rows
+/// of now) to the clicked row; an anchor that is gone gives the clicked row.
+pub fn shift_range(rows: &[Digest], anchor: Option<Digest>, clicked: usize) -> Vec<Digest> {
+    let Some(&clicked_digest) = rows.get(clicked) else {
+        return Vec::new();
+    };
+    let from = anchor
+        .and_then(|a| rows.iter().position(|d| *d == a))
+        .unwrap_or(clicked);
+    let (a, b) = (from.min(clicked), from.max(clicked));
+    rows.get(a..=b)
+        .map_or_else(|| vec![clicked_digest], <[Digest]>::to_vec)
+}
+
 fn keyboard_ui(
     ui: &Ui,
     state: &AppState,
+    target: &RepoRef,
     view: &mut ImagesView,
     rows: &[ImageRow],
     images: &[Image],
     actions: &mut Vec<UiAction>,
 ) {
-    if rows.is_empty() || ui.ctx().memory(|m| m.focused().is_some()) {
+    if rows.is_empty() || !view.keys_free {
         return;
     }
     // Finding the current row walks the rows: only when a key asks for it.
@@ -593,27 +679,28 @@ fn keyboard_ui(
     if !ui.input(|i| nav_keys.iter().any(|k| i.key_pressed(*k))) {
         return;
     }
-    let current = state
-        .selected_image
-        .and_then(|d| rows.iter().position(|r| images[r.index].digest == d));
-    let target = widgets::table_nav_target(ui, current, rows.len() - 1);
-    if let Some(t) = target {
-        view.anchor = Some(t);
-        view.scroll_to = Some(t);
-        actions.push(UiAction::SelectImage(Some(images[rows[t].index].digest)));
+    let digest_at = |pos: usize| rows.get(pos).and_then(|r| images.get(r.index));
+    let current = state.location.image.and_then(|d| {
+        rows.iter()
+            .position(|r| images.get(r.index).is_some_and(|i| i.digest == d))
+    });
+    let to = widgets::table_nav_target(ui, current, rows.len() - 1);
+    if let Some(img) = to.and_then(digest_at) {
+        view.anchor = Some(img.digest);
+        view.scroll_to = to;
+        actions.push(UiAction::SelectImage(Some(img.digest)));
     }
     if ui.input(|i| i.key_pressed(egui::Key::Enter))
-        && let Some(c) = current
+        && let Some(img) = current.and_then(digest_at)
+        && img.manifest.is_index()
     {
-        let img = &images[rows[c].index];
-        if img.manifest.is_index() {
-            actions.push(UiAction::ToggleExpand(img.digest));
-        }
+        actions.push(UiAction::ToggleExpand(target.clone(), img.digest));
     }
 }
 
 fn tags_cell(
     ui: &mut Ui,
+    target: &RepoRef,
     img: &Image,
     depth: u8,
     ri: &crate::state::RepoImages,
@@ -647,7 +734,7 @@ fn tags_cell(
             "Expand platforms"
         };
         if widgets::icon_only_button(ui, glyph, label).clicked() {
-            actions.push(UiAction::ToggleExpand(img.digest));
+            actions.push(UiAction::ToggleExpand(target.clone(), img.digest));
         }
         if n > 0 {
             ui.label(
@@ -682,7 +769,7 @@ fn tag_chip(ui: &mut Ui, tag: &str) {
         });
 }
 
-fn scan_cell(ui: &mut Ui, img: &Image, scan: Option<&Requested<crate::state::ScanSummary>>) {
+fn scan_cell(ui: &mut Ui, img: &Image, scan: Option<&Requested<crate::model::ScanSummary>>) {
     let palette = style::palette(ui.visuals());
     let dark = ui.visuals().dark_mode;
     if img.manifest.is_index() {
@@ -690,7 +777,7 @@ fn scan_cell(ui: &mut Ui, img: &Image, scan: Option<&Requested<crate::state::Sca
         return;
     }
     let summary = scan.and_then(Requested::shown).cloned().or_else(|| {
-        img.severity_counts.map(|counts| crate::state::ScanSummary {
+        img.severity_counts.map(|counts| crate::model::ScanSummary {
             status: img.scan_status.clone(),
             counts,
             never_scanned: false,

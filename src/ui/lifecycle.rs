@@ -173,10 +173,10 @@ pub fn lifecycle_ui(
     view: &mut LifecycleView,
     actions: &mut Vec<UiAction>,
 ) {
-    let (Some(reg), Some(repo)) = (state.selected_registry(), state.selected_repository.clone())
-    else {
+    let (Some(reg), Some(target)) = (state.selected_registry(), state.open_repo()) else {
         return;
     };
+    let repo = target.name.clone();
     let palette = style::palette(ui.visuals());
     let doc = reg.docs.lifecycle.get(&repo);
     let server: Option<Option<&str>> = doc
@@ -242,7 +242,7 @@ pub fn lifecycle_ui(
             .on_hover_text("Ask ECR which images this draft would expire (nothing is deleted)")
             .clicked()
         {
-            actions.push(UiAction::PreviewLifecycle(view.raw.clone()));
+            actions.push(UiAction::PreviewLifecycle(target.clone(), view.raw.clone()));
         }
         if ui
             .add_enabled(
@@ -253,10 +253,13 @@ pub fn lifecycle_ui(
         {
             actions.push(UiAction::Confirm {
                 title: format!("Apply this lifecycle policy to {repo}?"),
-                body: "ECR evaluates it within 24 hours and then expires (deletes) the images it \
-                       selects. Preview it first to see which."
-                    .into(),
-                action: Box::new(UiAction::SaveLifecycle(view.raw.clone())),
+                body: format!(
+                    "The policy of {repo} is replaced by this one. ECR evaluates it within 24 hours \
+                     and then expires (deletes) or archives the images it selects. Preview it \
+                     first to see which."
+                ),
+                target: reg.target_line(),
+                action: Box::new(UiAction::SaveLifecycle(target.clone(), view.raw.clone())),
             });
         }
         if ui
@@ -269,8 +272,12 @@ pub fn lifecycle_ui(
         if server.is_some() && widgets::icon_button(ui, icon::TRASH, "Delete policy").clicked() {
             actions.push(UiAction::Confirm {
                 title: format!("Delete the lifecycle policy of {repo}?"),
-                body: "Images stop being expired by it. This does not delete any image.".into(),
-                action: Box::new(UiAction::DeleteLifecycle),
+                body: format!(
+                    "The lifecycle policy of {repo} is deleted: images stop being expired by it. \
+                     This does not delete any image."
+                ),
+                target: reg.target_line(),
+                action: Box::new(UiAction::DeleteLifecycle(target.clone())),
             });
         }
         widgets::copy_button(ui, "policy JSON", &view.raw);

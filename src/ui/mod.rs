@@ -1,14 +1,17 @@
 //! Drawing. Views read [`AppState`] and push [`UiAction`]s; they never await,
 //! never touch the SDK, never block.
 
+pub mod action;
 pub mod add_registry;
 pub mod bulk;
 pub mod create_repository;
+pub mod dialogs;
 pub mod findings;
 mod image_detail;
 pub mod images;
 pub mod json_view;
 pub mod lifecycle;
+pub mod modal;
 mod overview;
 pub mod palette;
 pub mod pull_through;
@@ -23,147 +26,73 @@ pub mod style;
 mod tabs;
 pub mod widgets;
 
+pub use action::UiAction;
 pub use repositories::RepoTableView;
 
 use egui::{RichText, Ui};
 
-use crate::model::{Digest, RegistryKey};
+use crate::model::Digest;
 use crate::settings::ThemePref;
-use crate::state::{AppState, ImageColumn, RegistryTab, RepoColumn, RepoTab};
+use crate::state::{AppState, RegistryTab, RepoTab};
 use style::icon;
 
-/// What the user asked for; handled in one place, `App::handle`.
-#[derive(Clone, Debug, PartialEq)]
-pub enum UiAction {
-    SelectRegistry(RegistryKey),
-    SelectRepository(Option<String>),
-    /// F5: refresh what is on screen.
-    Refresh,
-    RefreshRegistry(RegistryKey),
-    OpenAddRegistry,
-    AskRemoveRegistry(RegistryKey),
-    SortRepositories(RepoColumn),
-    SetTheme(ThemePref),
-    SelectImage(Option<Digest>),
-    ToggleExpand(Digest),
-    SortImages(ImageColumn),
-    /// Rows on screen whose scan summary is not known yet.
-    NeedScanSummaries(Vec<Digest>),
-    OpenPushCommands,
-    /// Alt+Left / Alt+Right.
-    Back,
-    Forward,
-    /// Auto-refresh interval for a registry, in seconds (0 = off).
-    SetAutoRefresh(RegistryKey, u64),
-    /// Put the open image's manifest under a new tag.
-    RetagImage(Digest, String),
-    /// Ask for confirmation, then run the action.
-    Confirm {
-        title: String,
-        body: String,
-        action: Box<UiAction>,
-    },
-    DeleteImages(Vec<crate::model::ImageId>),
-    OpenScanning,
-    ApplyScanning(crate::model::RegistryScanningConfig),
-    OpenBulk(Vec<String>),
-    ApplyBulk(Vec<String>, crate::worker::RepoChange),
-    /// Start basic scans of these images.
-    StartScan(Vec<Digest>),
-    OpenFindings,
-    CloseFindings,
-    SortFindings(crate::state::FindingColumn),
-    SelectFinding(Option<usize>),
-    /// Compare the open image's findings with another image's (None: stop).
-    CompareWith(Option<Digest>),
-    /// Export the findings of these images.
-    Export(Vec<Digest>, crate::export::Format),
-    OpenRepoSettings(String),
-    ApplyTagMutability(String, crate::model::TagMutabilitySetting),
-    SetScanOnPush(String, bool),
-    /// Optionally prefilled from an existing repository.
-    OpenCreateRepository(Option<String>),
-    CreateRepository(crate::ecr::NewRepository),
-    OpenDeleteRepository(String),
-    DeleteRepository(String),
-    SetRegistryTab(crate::state::RegistryTab),
-    SetRepoTab(crate::state::RepoTab),
-    /// Load every repository's images and the scan summary of every tagged
-    /// image, for the registry's findings dashboard.
-    CheckAllFindings,
-    /// GetAuthorizationToken for the selected registry.
-    GetLoginToken,
-    /// Put the token's password on the clipboard, then forget it.
-    CopyLoginPassword,
-    /// Open the rule form: `None` to create, `Some(prefix)` to edit.
-    OpenPullThroughForm(Option<String>),
-    ChangePullThrough(crate::worker::PullThroughChange),
-    ValidatePullThrough(String),
-    /// Put this lifecycle policy on the open repository.
-    SaveLifecycle(String),
-    DeleteLifecycle,
-    PreviewLifecycle(String),
-    /// Ctrl+K.
-    OpenPalette,
-    /// Jump to a place (from the palette).
-    GoTo(crate::state::Location),
-}
-
-/// Ephemeral view state (dialogs, focus requests).
+/// What the views keep between frames: their caches, selections, filters,
+/// and the one open dialog. Not persisted.
 #[derive(Debug, Default)]
 pub struct ViewState {
-    pub add_registry: Option<add_registry::AddRegistryForm>,
-    pub confirm_remove: Option<RegistryKey>,
+    /// The open dialog, if any (at most one).
+    pub modal: Option<modal::OpenModal>,
     pub repo_table: RepoTableView,
     pub images: images::ImagesView,
     pub findings: findings::FindingsView,
     pub lifecycle: lifecycle::LifecycleView,
     pub overview: overview::OverviewView,
     pub repo_policy: repo_policy::RepoPolicyView,
-    pub pull_through_form: Option<pull_through::RuleForm>,
     /// Text to put on the clipboard this frame (then dropped).
     pub clipboard: Option<String>,
-    pub push_commands: Option<(push_commands::Tool, push_commands::PushTarget)>,
-    pub palette: Option<palette::PaletteView>,
-    pub repo_settings: Option<repo_settings::RepoSettingsForm>,
-    pub bulk: Option<bulk::BulkForm>,
-    pub scanning: Option<scanning_config::ScanningForm>,
-    /// A pending confirmation: title, text, and what runs on yes.
-    pub confirm: Option<(String, String, UiAction)>,
-    /// Whether the confirmation has been drawn at least once.
-    pub confirm_shown: bool,
     /// The new-tag field of the image details.
     pub retag: String,
-    pub create_repo: Option<create_repository::CreateRepoForm>,
-    pub delete_repo: Option<create_repository::DeleteRepoForm>,
-    pub theme: ThemePref,
-    /// Scans being followed, for the status bar.
-    pub scans_followed: usize,
+}
+
+impl ViewState {
+    /// Opens a dialog (replacing any other).
+    pub fn open(&mut self, m: modal::Modal) {
+        self.modal = Some(modal::OpenModal::new(m));
+    }
+
+    pub fn modal(&self) -> Option<&modal::Modal> {
+        self.modal.as_ref().map(|m| &m.modal)
+    }
 }
 
 /// The whole window.
 pub fn main_ui(
     ui: &mut Ui,
-    state: &mut AppState,
+    state: &AppState,
     view: &mut ViewState,
     in_flight: u64,
     actions: &mut Vec<UiAction>,
 ) {
-    keyboard(ui, state, view, actions);
-    egui::Panel::top("toolbar").show(ui, |ui| toolbar_ui(ui, state, view, actions));
-    let scanning = view.scans_followed;
-    egui::Panel::bottom("status").show(ui, |ui| {
-        status_bar::status_bar_ui(ui, state, in_flight, scanning)
-    });
+    // Shortcuts and table keys act only when no dialog is open and no text
+    // field has the keyboard: a key typed into a field (Alt+Left is "word
+    // left" on macOS) must never navigate behind a dialog.
+    let keys_free = view.modal.is_none() && !ui.ctx().egui_wants_keyboard_input();
+    view.repo_table.keys_free = keys_free;
+    view.images.keys_free = keys_free;
+    if keys_free {
+        keyboard(ui, state, view, actions);
+    }
+    egui::Panel::top("toolbar").show(ui, |ui| toolbar_ui(ui, state, actions));
+    egui::Panel::bottom("status").show(ui, |ui| status_bar::status_bar_ui(ui, state, in_flight));
     egui::Panel::left("sidebar")
         .resizable(true)
         .default_size(style::SIDEBAR_WIDTH)
         .min_size(180.0)
         .show(ui, |ui| sidebar::sidebar_ui(ui, state, actions));
+    let loc = &state.location;
     // Panels go before the central panel so it takes the space that is left.
     // The findings view takes the whole width: its table has nine columns.
-    if state.selected_repository.is_some() && state.selected_image.is_some() && !state.findings_open
-    {
+    if loc.repository.is_some() && loc.image.is_some() && !state.findings_open {
         egui::Panel::right("image_detail")
             .resizable(true)
             .default_size(460.0)
@@ -177,12 +106,9 @@ pub fn main_ui(
         if state.selected_registry().is_some_and(|r| r.spec.is_demo()) {
             demo_banner_ui(ui);
         }
-        if state.selected_repository.is_some()
-            && state.selected_image.is_some()
-            && state.findings_open
-        {
+        if loc.repository.is_some() && loc.image.is_some() && state.findings_open {
             findings::findings_ui(ui, state, &mut view.findings, actions);
-        } else if state.selected_repository.is_some() {
+        } else if loc.repository.is_some() {
             tabs::repo_tabs_ui(ui, state, actions);
             match state.repo_tab {
                 RepoTab::Images => images::images_ui(ui, state, &mut view.images, actions),
@@ -194,7 +120,7 @@ pub fn main_ui(
                 }
             }
         } else {
-            if state.selected.is_some() {
+            if loc.registry.is_some() {
                 tabs::registry_tabs_ui(ui, state, actions);
             }
             match state.registry_tab {
@@ -210,20 +136,23 @@ pub fn main_ui(
     });
 }
 
+/// The window's shortcuts (only called when no dialog is open and no text
+/// field has the keyboard).
 fn keyboard(ui: &Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<UiAction>) {
-    let (f5, slash, ctrl_f, back, fwd) = ui.input(|i| {
+    let (f5, slash, ctrl_f, back, fwd, palette, s_key) = ui.input(|i| {
         (
             i.key_pressed(egui::Key::F5),
             i.key_pressed(egui::Key::Slash) && !i.modifiers.any(),
             i.key_pressed(egui::Key::F) && i.modifiers.command,
             i.key_pressed(egui::Key::ArrowLeft) && i.modifiers.alt,
             i.key_pressed(egui::Key::ArrowRight) && i.modifiers.alt,
+            i.key_pressed(egui::Key::K) && i.modifiers.command,
+            i.key_pressed(egui::Key::S) && !i.modifiers.any(),
         )
     });
-    if ui.input(|i| i.key_pressed(egui::Key::K) && i.modifiers.command) {
+    if palette {
         actions.push(UiAction::OpenPalette);
     }
-    let typing = ui.ctx().memory(|m| m.focused().is_some());
     if f5 {
         actions.push(UiAction::Refresh);
     }
@@ -234,19 +163,18 @@ fn keyboard(ui: &Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<U
         actions.push(UiAction::Forward);
     }
     // S: scan the selection, or the open image.
-    let s_key = ui.input(|i| i.key_pressed(egui::Key::S) && !i.modifiers.any());
-    if s_key && !typing && state.selected_repository.is_some() {
+    if s_key && let Some(repo) = state.open_repo() {
         let targets: Vec<Digest> = if view.images.selection.is_empty() {
-            state.selected_image.into_iter().collect()
+            state.location.image.into_iter().collect()
         } else {
             view.images.selection.iter().copied().collect()
         };
         if !targets.is_empty() {
-            actions.push(UiAction::StartScan(targets));
+            actions.push(UiAction::StartScan(repo, targets));
         }
     }
-    if ctrl_f || (slash && !typing) {
-        if state.selected_repository.is_some() {
+    if ctrl_f || slash {
+        if state.location.repository.is_some() {
             view.images.focus_search = true;
         } else {
             view.repo_table.focus_search = true;
@@ -254,7 +182,7 @@ fn keyboard(ui: &Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<U
     }
 }
 
-fn toolbar_ui(ui: &mut Ui, state: &AppState, view: &ViewState, actions: &mut Vec<UiAction>) {
+fn toolbar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
     ui.horizontal(|ui| {
         ui.label(
             RichText::new(format!("{} ecrscope", icon::CUBE))
@@ -279,12 +207,12 @@ fn toolbar_ui(ui: &mut Ui, state: &AppState, view: &ViewState, actions: &mut Vec
             if ui.link(label).clicked() {
                 actions.push(UiAction::SelectRepository(None));
             }
-            if let Some(repo) = &state.selected_repository {
+            if let Some(repo) = &state.location.repository {
                 ui.label(icon::CARET_RIGHT);
                 if ui.link(format!("{} {repo}", icon::PACKAGE)).clicked() {
                     actions.push(UiAction::SelectImage(None));
                 }
-                let image = state.selected_image.and_then(|d| {
+                let image = state.location.image.and_then(|d| {
                     let list = state.open_images()?.list.shown()?;
                     list.iter()
                         .find(|i| i.digest == d)
@@ -297,7 +225,7 @@ fn toolbar_ui(ui: &mut Ui, state: &AppState, view: &ViewState, actions: &mut Vec
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let (glyph, next, name) = match view.theme {
+            let (glyph, next, name) = match state.settings.theme {
                 ThemePref::System => (icon::MONITOR, ThemePref::Light, "Theme: follow system"),
                 ThemePref::Light => (icon::SUN, ThemePref::Dark, "Theme: light"),
                 ThemePref::Dark => (icon::MOON, ThemePref::System, "Theme: dark"),

@@ -65,6 +65,10 @@ pub fn overview_ui(
         });
 }
 
+/// Said where a cross-account registry would otherwise show the caller's
+/// own account: ECR's calls for these take no registry id.
+const OWN_ACCOUNT_ONLY: &str = "not shown: ECR reads this only for the account you sign in with, not for another account's registry";
+
 fn section(ui: &mut Ui, glyph: &str, title: &str) {
     ui.label(RichText::new(format!("{glyph} {title}")).heading().strong());
     ui.add_space(4.0);
@@ -82,8 +86,8 @@ fn registry_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction
     let (mut images, mut bytes, mut loaded) = (0usize, 0i64, 0usize);
     for ri in reg.images.values() {
         if let Some((n, size)) = ri.totals() {
-            images += n;
-            bytes += size;
+            images = images.saturating_add(n);
+            bytes = bytes.saturating_add(size);
             loaded += 1;
         }
     }
@@ -96,12 +100,10 @@ fn registry_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction
                 ui.label(v);
                 ui.end_row();
             };
+            let cross = reg.is_cross_account();
             row(
                 "Registry id",
-                info.map_or_else(
-                    || reg.spec.registry_id.clone().unwrap_or_else(|| "…".into()),
-                    |i| i.registry_id.clone(),
-                ),
+                reg.account().map_or_else(|| "…".into(), str::to_owned),
             );
             row("Region", reg.spec.region.clone());
             row("Profile", reg.spec.profile_label().to_owned());
@@ -114,8 +116,16 @@ fn registry_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction
                     .unwrap_or_else(|| "AWS (standard resolution)".into())
             };
             row("Endpoint", endpoint);
-            if let Some(i) = info {
-                row("Docker host", i.host());
+            if let Some(account) = reg.account() {
+                row(
+                    "Docker host",
+                    crate::model::RegistryInfo {
+                        registry_id: account.to_owned(),
+                        region: reg.spec.region.clone(),
+                        ..Default::default()
+                    }
+                    .host(),
+                );
             }
             row(
                 "Repositories",
@@ -131,8 +141,10 @@ fn registry_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction
             };
             row("Images", images_text);
             let scanning = match reg.scanning.shown() {
+                None if cross => OWN_ACCOUNT_ONLY.to_owned(),
                 None => "…".to_owned(),
-                Some((cfg, _)) => {
+                Some(s) => {
+                    let cfg = &s.registry;
                     let rules: Vec<String> = cfg
                         .rules
                         .iter()
@@ -151,6 +163,7 @@ fn registry_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction
             };
             row("Scanning", scanning);
             let replication = match info {
+                _ if cross => OWN_ACCOUNT_ONLY.to_owned(),
                 None => "…".to_owned(),
                 Some(i) if i.replication_rules.is_empty() => "none".to_owned(),
                 Some(i) => i
@@ -192,21 +205,11 @@ fn registry_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction
 fn login_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction>) {
     let palette = style::palette(ui.visuals());
     section(ui, icon::LOGIN, "Docker login");
-    let host = reg
-        .info
-        .shown()
-        .map(crate::model::RegistryInfo::host)
-        .unwrap_or_else(|| "<account>.dkr.ecr.<region>.amazonaws.com".into());
-    let mut cmd = format!("aws ecr get-login-password --region {}", reg.spec.region);
-    if let Some(p) = &reg.spec.profile {
-        cmd.push_str(&format!(" --profile {p}"));
-    }
-    if let Some(e) = &reg.spec.endpoint {
-        cmd.push_str(&format!(" --endpoint-url {e}"));
-    }
-    cmd.push_str(&format!(
-        " | docker login --username AWS --password-stdin {host}"
-    ));
+    let host = reg.account().map_or_else(
+        || "<account>.dkr.ecr.<region>.amazonaws.com".to_owned(),
+        |a| format!("{a}.dkr.ecr.{}.amazonaws.com", reg.spec.region),
+    );
+    let cmd = login_command(&reg.spec, &host);
     ui.label(
         RichText::new("Log docker in with a token valid for 12 hours. The pipeline asks AWS for the password itself:")
             .color(palette.muted),
@@ -221,7 +224,7 @@ fn login_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction>) 
             ui.spinner();
         }
         if widgets::icon_button(ui, icon::KEY, "Get a login token").clicked() {
-            actions.push(UiAction::GetLoginToken);
+            actions.push(UiAction::GetLoginToken(reg.spec.clone()));
         }
         if let Some(e) = login.error() {
             ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
@@ -229,7 +232,7 @@ fn login_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction>) 
         if let Some(l) = login.shown() {
             let left = l
                 .expires_at
-                .map(|t| (t - widgets::now_ms()) / 1000)
+                .map(|t| t.saturating_sub(widgets::now_ms()) / 1000)
                 .unwrap_or(0);
             let countdown = if left > 0 {
                 format!(
@@ -256,13 +259,34 @@ fn login_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction>) 
                     )
                     .clicked()
                 {
-                    actions.push(UiAction::CopyLoginPassword);
+                    actions.push(UiAction::CopyLoginPassword(reg.spec.key()));
                 }
             } else if left > 0 {
                 ui.label(RichText::new("password copied and forgotten").color(palette.muted));
             }
         }
     });
+}
+
+/// The docker login pipeline, every value shell-quoted (profile names and
+/// endpoints come from files the user may not have written).
+pub fn login_command(spec: &crate::model::RegistrySpec, host: &str) -> String {
+    use crate::shell::quote;
+    let mut cmd = format!(
+        "aws ecr get-login-password --region {}",
+        quote(&spec.region)
+    );
+    if let Some(p) = &spec.profile {
+        cmd.push_str(&format!(" --profile {}", quote(p)));
+    }
+    if let Some(e) = &spec.endpoint {
+        cmd.push_str(&format!(" --endpoint-url {}", quote(e)));
+    }
+    cmd.push_str(&format!(
+        " | docker login --username AWS --password-stdin {}",
+        quote(host)
+    ));
+    cmd
 }
 
 fn findings_section(
@@ -381,4 +405,24 @@ pub fn worst_label(ri: &crate::state::RepoImages) -> Option<(Option<Severity>, b
     ri.list.shown()?;
     let s = crate::state::repo_security(ri);
     (s.checked > 0).then_some((s.worst, s.complete()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_login_command_quotes_what_it_did_not_write() {
+        let spec = crate::model::RegistrySpec {
+            profile: Some("dev $(id)".into()),
+            region: "us-east-1".into(),
+            endpoint: Some("http://127.0.0.1:5000".into()),
+            registry_id: None,
+            source: crate::model::RegistrySource::Added,
+        };
+        assert_eq!(
+            login_command(&spec, "1.dkr.ecr.us-east-1.amazonaws.com"),
+            "aws ecr get-login-password --region us-east-1 --profile 'dev $(id)' --endpoint-url http://127.0.0.1:5000 | docker login --username AWS --password-stdin 1.dkr.ecr.us-east-1.amazonaws.com"
+        );
+    }
 }

@@ -50,21 +50,23 @@ pub fn entries(state: &AppState) -> Vec<Entry> {
             action: UiAction::SetTheme(ThemePref::System),
         },
     ];
-    out.push(Entry {
-        label: "Scanning configuration".into(),
-        kind: "action",
-        action: UiAction::OpenScanning,
-    });
-    out.push(Entry {
-        label: "New repository".into(),
-        kind: "action",
-        action: UiAction::OpenCreateRepository(None),
-    });
-    if state.selected_repository.is_some() {
+    if let Some(reg) = state.selected_registry() {
+        out.push(Entry {
+            label: "Scanning configuration".into(),
+            kind: "action",
+            action: UiAction::OpenScanning(reg.spec.key()),
+        });
+        out.push(Entry {
+            label: "New repository".into(),
+            kind: "action",
+            action: UiAction::OpenCreateRepository(reg.spec.key(), None),
+        });
+    }
+    if let Some(repo) = state.open_repo() {
         out.push(Entry {
             label: "Push commands".into(),
             kind: "action",
-            action: UiAction::OpenPushCommands,
+            action: UiAction::OpenPushCommands(repo),
         });
     }
     for reg in &state.registries {
@@ -144,6 +146,7 @@ pub fn matches(entries: &[Entry], query: &str, limit: usize) -> Vec<Entry> {
 /// Draws the palette; returns `Some(None)` to close, `Some(Some(action))` to run.
 pub fn palette_ui(
     ctx: &egui::Context,
+    first_frame: bool,
     view: &mut PaletteView,
     state: &AppState,
 ) -> Option<Option<UiAction>> {
@@ -192,7 +195,7 @@ pub fn palette_ui(
         for (i, e) in found.iter().enumerate() {
             let resp = ui.horizontal(|ui| {
                 let l = ui.selectable_label(i == view.cursor, &e.label);
-                ui.label(RichText::new(e.kind).small().color(muted));
+                ui.label(RichText::new(e.kind).color(muted));
                 l
             });
             if resp.inner.clicked() {
@@ -203,7 +206,7 @@ pub fn palette_ui(
             ui.label(RichText::new("Nothing matches.").color(muted));
         }
     });
-    if modal.should_close() && outcome.is_none() {
+    if !first_frame && modal.should_close() && outcome.is_none() {
         outcome = Some(None);
     }
     outcome

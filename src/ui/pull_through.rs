@@ -4,17 +4,21 @@
 
 use egui::{Grid, RichText, Ui};
 
+use super::modal::{self, Footer, Frame, Outcome};
 use super::style::{self, icon};
 use super::{UiAction, widgets};
-use crate::ecr::NewPullThroughRule;
-use crate::model::PullThroughRule;
+use crate::message::PullThroughChange;
+use crate::model::{NewPullThroughRule, PullThroughRule, RegistrySpec};
 use crate::state::AppState;
 use crate::validate::{self, UpstreamKind};
-use crate::worker::PullThroughChange;
 
 /// The create / edit dialog.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleForm {
+    /// The registry, pinned when the dialog opened.
+    pub registry: RegistrySpec,
+    /// Profile · account · region.
+    pub target: String,
     /// The prefix of the rule being edited; `None` when creating.
     pub editing: Option<String>,
     pub kind: UpstreamKind,
@@ -74,9 +78,18 @@ fn role_arn(arn: &str) -> Result<(), String> {
 }
 
 impl RuleForm {
-    pub fn new(existing: Option<&PullThroughRule>, region: String, account: String) -> Self {
+    pub fn new(
+        registry: &RegistrySpec,
+        target: String,
+        existing: Option<&PullThroughRule>,
+        account: String,
+    ) -> Self {
+        let region = registry.region.clone();
+        let registry = registry.clone();
         match existing {
             Some(r) => Self {
+                registry,
+                target,
                 editing: Some(r.ecr_repository_prefix.clone()),
                 kind: r
                     .upstream_registry
@@ -95,6 +108,8 @@ impl RuleForm {
             },
             None => {
                 let mut f = Self {
+                    registry,
+                    target,
                     editing: None,
                     kind: UpstreamKind::EcrPublic,
                     prefix: String::new(),
@@ -245,7 +260,7 @@ pub fn rules_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                 b
             };
             if b.clicked() {
-                actions.push(UiAction::OpenPullThroughForm(None));
+                actions.push(UiAction::OpenPullThroughForm(reg.spec.key(), None));
             }
         });
     });
@@ -316,18 +331,24 @@ fn rule_card(
             {
                 actions.push(UiAction::Confirm {
                     title: format!("Delete the rule {prefix}?"),
-                    body: "Images already cached stay in their repositories; new pulls through \
-                           this prefix stop working."
-                        .into(),
-                    action: Box::new(UiAction::ChangePullThrough(PullThroughChange::Delete(
-                        prefix.clone(),
-                    ))),
+                    body: format!(
+                        "The pull-through cache rule {prefix} is deleted. Images already cached \
+                         stay in their repositories; new pulls through this prefix stop working."
+                    ),
+                    target: reg.target_line(),
+                    action: Box::new(UiAction::ChangePullThrough(
+                        reg.spec.clone(),
+                        PullThroughChange::Delete(prefix.clone()),
+                    )),
                 });
             }
             if widgets::named_button(ui, icon::PENCIL, "Edit", &format!("Edit rule {prefix}"))
                 .clicked()
             {
-                actions.push(UiAction::OpenPullThroughForm(Some(prefix.clone())));
+                actions.push(UiAction::OpenPullThroughForm(
+                    reg.spec.key(),
+                    Some(prefix.clone()),
+                ));
             }
             if widgets::named_button(
                 ui,
@@ -337,7 +358,10 @@ fn rule_card(
             )
             .clicked()
             {
-                actions.push(UiAction::ValidatePullThrough(prefix.clone()));
+                actions.push(UiAction::ValidatePullThrough(
+                    reg.spec.clone(),
+                    prefix.clone(),
+                ));
             }
         });
     });
@@ -435,165 +459,179 @@ fn rule_card(
 /// The create / edit dialog; returns false when it should close.
 pub fn rule_form_ui(
     ctx: &egui::Context,
+    first_frame: bool,
     form: &mut RuleForm,
     pending: bool,
     actions: &mut Vec<UiAction>,
 ) -> bool {
-    let mut open = true;
     let checked = form.check();
     let errors = checked.as_ref().err().cloned().unwrap_or_default();
-    let id = egui::Id::unique("pull_through_form");
-    let area =
-        egui::Modal::default_area(id).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 60.0));
-    let modal = egui::Modal::new(id).area(area).show(ctx, |ui: &mut Ui| {
-        ui.set_width(600.0);
-        let palette = style::palette(ui.visuals());
-        let show_all = form.attempted;
-        let err = |ui: &mut Ui, e: &Option<String>, filled: bool, help: &str| match e {
-            Some(m) if filled || show_all => {
-                ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
+    let editing = form.editing.is_some();
+    let target = form.target.clone();
+    let outcome = modal::modal_ui(
+        ctx,
+        first_frame,
+        Frame {
+            id: "pull_through_form",
+            title: if editing {
+                "Edit pull-through cache rule"
+            } else {
+                "New pull-through cache rule"
+            },
+            target: Some(&target),
+            width: 600.0,
+            top: Some(60.0),
+        },
+        Footer {
+            confirm: Some(("", if editing { "Save" } else { "Create" }, !pending)),
+            dismiss: "Cancel",
+        },
+        |ui| rule_form_body_ui(ui, form, &errors, pending),
+    );
+    match outcome {
+        Outcome::Confirmed => match checked {
+            Ok(change) => {
+                actions.push(UiAction::ChangePullThrough(form.registry.clone(), change));
+                false
             }
-            _ => {
-                ui.label(RichText::new(help).small().weak());
+            // Refused here, with the reasons next to the fields; no call.
+            Err(_) => {
+                form.attempted = true;
+                true
             }
-        };
-        let editing = form.editing.is_some();
-        ui.heading(if editing {
-            "Edit pull-through cache rule"
-        } else {
-            "New pull-through cache rule"
-        });
-        if editing {
-            ui.label(
-                RichText::new(
-                    "ECR changes only the credential and the custom role of a rule. To change \
-                     the prefix or the upstream, delete the rule and create a new one.",
-                )
-                .color(palette.muted),
-            );
+        },
+        Outcome::Dismissed => false,
+        Outcome::Open => true,
+    }
+}
+
+fn rule_form_body_ui(ui: &mut Ui, form: &mut RuleForm, errors: &RuleErrors, pending: bool) {
+    let palette = style::palette(ui.visuals());
+    let show_all = form.attempted;
+    let err = |ui: &mut Ui, e: &Option<String>, filled: bool, help: &str| match e {
+        Some(m) if filled || show_all => {
+            ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
         }
-        ui.add_enabled_ui(!editing, |ui| {
-            ui.label(RichText::new("Upstream").strong());
-            ui.horizontal_wrapped(|ui| {
-                for k in UpstreamKind::ALL {
-                    let r = ui.selectable_label(form.kind == k, k.label());
-                    let r = r.on_hover_text(if k.needs_credential() {
-                        "Needs a Secrets Manager credential"
-                    } else {
-                        "No credential needed"
-                    });
-                    if r.clicked() && form.kind != k {
-                        form.preset(k);
-                    }
-                }
-            });
-            let l = ui.label("Upstream URL");
-            ui.add(
-                egui::TextEdit::singleline(&mut form.url)
-                    .id_salt("ptc_url")
-                    .desired_width(420.0),
+        _ => {
+            ui.label(RichText::new(help).weak());
+        }
+    };
+    let editing = form.editing.is_some();
+    if editing {
+        ui.label(
+            RichText::new(
+                "ECR changes only the credential and the custom role of a rule. To change \
+                 the prefix or the upstream, delete the rule and create a new one.",
             )
-            .labelled_by(l.id);
-            err(
-                ui,
-                &errors.url,
-                !form.url.is_empty(),
-                "Filled in by the preset.",
-            );
-            let l = ui.label("Repository prefix");
+            .color(palette.muted),
+        );
+    }
+    ui.add_enabled_ui(!editing, |ui| {
+        ui.label(RichText::new("Upstream").strong());
+        ui.horizontal_wrapped(|ui| {
+            for k in UpstreamKind::ALL {
+                let r = ui.selectable_label(form.kind == k, k.label());
+                let r = r.on_hover_text(if k.needs_credential() {
+                    "Needs a Secrets Manager credential"
+                } else {
+                    "No credential needed"
+                });
+                if r.clicked() && form.kind != k {
+                    form.preset(k);
+                }
+            }
+        });
+        let l = ui.label("Upstream URL");
+        ui.add(
+            egui::TextEdit::singleline(&mut form.url)
+                .id_salt("ptc_url")
+                .desired_width(420.0),
+        )
+        .labelled_by(l.id);
+        err(
+            ui,
+            &errors.url,
+            !form.url.is_empty(),
+            "Filled in by the preset.",
+        );
+        let l = ui.label("Repository prefix");
+        ui.add(
+            egui::TextEdit::singleline(&mut form.prefix)
+                .id_salt("ptc_prefix")
+                .desired_width(240.0),
+        )
+        .labelled_by(l.id);
+        err(
+            ui,
+            &errors.prefix,
+            !form.prefix.is_empty(),
+            "2 to 30 characters: a-z, 0-9, . _ - /; or ROOT.",
+        );
+    });
+    let needs = form.kind.needs_credential();
+    let l = ui.label(if needs {
+        "Credential ARN (required)"
+    } else {
+        "Credential ARN (optional)"
+    });
+    ui.add(
+        egui::TextEdit::singleline(&mut form.credential)
+            .id_salt("ptc_credential")
+            .hint_text(format!(
+                "arn:aws:secretsmanager:{}:{}:secret:ecr-pullthroughcache/…",
+                form.region,
+                if form.account.is_empty() {
+                    "<account>"
+                } else {
+                    &form.account
+                }
+            ))
+            .desired_width(560.0),
+    )
+    .labelled_by(l.id);
+    err(
+        ui,
+        &errors.credential,
+        !form.credential.is_empty(),
+        "A Secrets Manager secret in this region named ecr-pullthroughcache/….",
+    );
+    let l = ui.label("Custom role ARN (optional)");
+    ui.add(
+        egui::TextEdit::singleline(&mut form.role)
+            .id_salt("ptc_role")
+            .hint_text("arn:aws:iam::123456789012:role/name")
+            .desired_width(560.0),
+    )
+    .labelled_by(l.id);
+    err(
+        ui,
+        &errors.role,
+        !form.role.is_empty(),
+        "For ECR upstreams in another account.",
+    );
+    if matches!(form.kind, UpstreamKind::Ecr | UpstreamKind::EcrPublic) {
+        ui.add_enabled_ui(!editing, |ui| {
+            let l = ui.label("Upstream repository prefix (optional)");
             ui.add(
-                egui::TextEdit::singleline(&mut form.prefix)
-                    .id_salt("ptc_prefix")
+                egui::TextEdit::singleline(&mut form.upstream_prefix)
+                    .id_salt("ptc_upstream_prefix")
                     .desired_width(240.0),
             )
             .labelled_by(l.id);
             err(
                 ui,
-                &errors.prefix,
-                !form.prefix.is_empty(),
-                "2 to 30 characters: a-z, 0-9, . _ - /; or ROOT.",
+                &errors.upstream_prefix,
+                !form.upstream_prefix.is_empty(),
+                "Maps this prefix to another one upstream.",
             );
         });
-        let needs = form.kind.needs_credential();
-        let l = ui.label(if needs {
-            "Credential ARN (required)"
-        } else {
-            "Credential ARN (optional)"
-        });
-        ui.add(
-            egui::TextEdit::singleline(&mut form.credential)
-                .id_salt("ptc_credential")
-                .hint_text(format!(
-                    "arn:aws:secretsmanager:{}:{}:secret:ecr-pullthroughcache/…",
-                    form.region,
-                    if form.account.is_empty() {
-                        "<account>"
-                    } else {
-                        &form.account
-                    }
-                ))
-                .desired_width(560.0),
-        )
-        .labelled_by(l.id);
-        err(
-            ui,
-            &errors.credential,
-            !form.credential.is_empty(),
-            "A Secrets Manager secret in this region named ecr-pullthroughcache/….",
-        );
-        let l = ui.label("Custom role ARN (optional)");
-        ui.add(
-            egui::TextEdit::singleline(&mut form.role)
-                .id_salt("ptc_role")
-                .hint_text("arn:aws:iam::123456789012:role/name")
-                .desired_width(560.0),
-        )
-        .labelled_by(l.id);
-        err(
-            ui,
-            &errors.role,
-            !form.role.is_empty(),
-            "For ECR upstreams in another account.",
-        );
-        if matches!(form.kind, UpstreamKind::Ecr | UpstreamKind::EcrPublic) {
-            ui.add_enabled_ui(!editing, |ui| {
-                let l = ui.label("Upstream repository prefix (optional)");
-                ui.add(
-                    egui::TextEdit::singleline(&mut form.upstream_prefix)
-                        .id_salt("ptc_upstream_prefix")
-                        .desired_width(240.0),
-                )
-                .labelled_by(l.id);
-                err(
-                    ui,
-                    &errors.upstream_prefix,
-                    !form.upstream_prefix.is_empty(),
-                    "Maps this prefix to another one upstream.",
-                );
-            });
-        }
-        ui.add_space(style::GAP);
-        ui.horizontal(|ui| {
-            let label = if editing { "Save" } else { "Create" };
-            if ui.add_enabled(!pending, egui::Button::new(label)).clicked() {
-                match &checked {
-                    Ok(change) => actions.push(UiAction::ChangePullThrough(change.clone())),
-                    // Refused here, with the reasons next to the fields; no call.
-                    Err(_) => form.attempted = true,
-                }
-            }
-            if pending {
-                ui.spinner();
-            }
-            if ui.button("Cancel").clicked() {
-                open = false;
-            }
-        });
-    });
-    if modal.should_close() {
-        open = false;
     }
-    open
+    if pending {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Saving…");
+        });
+    }
 }
 
 #[cfg(test)]
@@ -601,7 +639,12 @@ mod tests {
     use super::*;
 
     fn form(kind: UpstreamKind) -> RuleForm {
-        let mut f = RuleForm::new(None, "us-east-1".into(), "123456789012".into());
+        let mut f = RuleForm::new(
+            &crate::state::demo_spec(),
+            String::new(),
+            None,
+            "123456789012".into(),
+        );
         f.preset(kind);
         f
     }
@@ -667,7 +710,12 @@ mod tests {
             ),
             ..PullThroughRule::default()
         };
-        let mut f = RuleForm::new(Some(&rule), "us-east-1".into(), "123456789012".into());
+        let mut f = RuleForm::new(
+            &crate::state::demo_spec(),
+            String::new(),
+            Some(&rule),
+            "123456789012".into(),
+        );
         assert_eq!(f.kind, UpstreamKind::DockerHub);
         f.credential =
             "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/b".into();

@@ -2,10 +2,12 @@
 //! docker, podman and finch, filled with the real account, region, profile
 //! and repository.
 
-use egui::{RichText, Ui};
+use egui::RichText;
 
+use super::modal::{self, Footer, Frame, Outcome};
 use super::style::{self, icon};
 use super::widgets;
+use crate::shell::quote;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Tool {
@@ -42,7 +44,7 @@ pub fn push_commands(tool: Tool, t: &PushTarget) -> Vec<(&'static str, String)> 
     let profile = t
         .profile
         .as_deref()
-        .map(|p| format!(" --profile {p}"))
+        .map(|p| format!(" --profile {}", quote(p)))
         .unwrap_or_default();
     let local = t.repository.rsplit('/').next().unwrap_or(&t.repository);
     let uri = format!("{}/{}", t.registry_host, t.repository);
@@ -51,60 +53,81 @@ pub fn push_commands(tool: Tool, t: &PushTarget) -> Vec<(&'static str, String)> 
             "Log in to the registry (the token is valid for 12 hours)",
             format!(
                 "aws ecr get-login-password --region {}{profile} | {cli} login --username AWS --password-stdin {}",
-                t.region, t.registry_host
+                quote(&t.region),
+                quote(&t.registry_host)
             ),
         ),
-        ("Build the image", format!("{cli} build -t {local} .")),
+        (
+            "Build the image",
+            format!("{cli} build -t {} .", quote(local)),
+        ),
         (
             "Tag it for this repository",
-            format!("{cli} tag {local}:latest {uri}:latest"),
+            format!(
+                "{cli} tag {} {}",
+                quote(&format!("{local}:latest")),
+                quote(&format!("{uri}:latest"))
+            ),
         ),
-        ("Push it", format!("{cli} push {uri}:latest")),
+        (
+            "Push it",
+            format!("{cli} push {}", quote(&format!("{uri}:latest"))),
+        ),
     ]
 }
 
 /// The dialog. Returns false when it should close.
-pub fn push_commands_ui(ctx: &egui::Context, tool: &mut Tool, target: &PushTarget) -> bool {
-    let mut open = true;
-    let modal = egui::Modal::new(egui::Id::unique("push_commands")).show(ctx, |ui: &mut Ui| {
-        ui.set_width(720.0);
-        ui.heading(format!("Push commands for {}", target.repository));
-        ui.label(
-            RichText::new(
-                "Run these where the image is built. The repository must exist first (it does).",
-            )
-            .weak(),
-        );
-        ui.horizontal(|ui| {
-            for t in Tool::ALL {
-                ui.selectable_value(tool, t, t.cli());
-            }
-        });
-        ui.add_space(style::GAP);
-        let cmds = push_commands(*tool, target);
-        for (i, (what, cmd)) in cmds.iter().enumerate() {
-            ui.label(RichText::new(format!("{}. {what}", i + 1)).strong());
+pub fn push_commands_ui(
+    ctx: &egui::Context,
+    first_frame: bool,
+    tool: &mut Tool,
+    target: &PushTarget,
+) -> bool {
+    let title = format!("Push commands for {}", target.repository);
+    let outcome = modal::modal_ui(
+        ctx,
+        first_frame,
+        Frame {
+            id: "push_commands",
+            title: &title,
+            target: None,
+            width: 720.0,
+            top: None,
+        },
+        Footer {
+            confirm: None,
+            dismiss: "Close",
+        },
+        |ui| {
+            ui.label(
+                RichText::new(
+                    "Run these where the image is built. The repository must exist first (it does).",
+                )
+                .weak(),
+            );
             ui.horizontal(|ui| {
-                widgets::copy_button(ui, &format!("step {}", i + 1), cmd);
-                ui.add(egui::Label::new(RichText::new(cmd).monospace()).wrap());
+                for t in Tool::ALL {
+                    ui.selectable_value(tool, t, t.cli());
+                }
             });
-            ui.add_space(4.0);
-        }
-        ui.separator();
-        ui.horizontal(|ui| {
+            ui.add_space(style::GAP);
+            let cmds = push_commands(*tool, target);
+            for (i, (what, cmd)) in cmds.iter().enumerate() {
+                ui.label(RichText::new(format!("{}. {what}", i + 1)).strong());
+                ui.horizontal(|ui| {
+                    widgets::copy_button(ui, &format!("step {}", i + 1), cmd);
+                    ui.add(egui::Label::new(RichText::new(cmd).monospace()).wrap());
+                });
+                ui.add_space(4.0);
+            }
+            ui.separator();
             if widgets::icon_button(ui, icon::COPY, "Copy all").clicked() {
                 let all: Vec<String> = cmds.iter().map(|(_, c)| c.clone()).collect();
                 ui.ctx().copy_text(all.join("\n"));
             }
-            if ui.button("Close").clicked() {
-                open = false;
-            }
-        });
-    });
-    if modal.should_close() {
-        open = false;
-    }
-    open
+        },
+    );
+    outcome == Outcome::Open
 }
 
 #[cfg(test)]

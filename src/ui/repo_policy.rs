@@ -27,7 +27,7 @@ pub fn repo_policy_ui(
     view: &mut RepoPolicyView,
     actions: &mut Vec<UiAction>,
 ) {
-    let (Some(reg), Some(repo)) = (state.selected_registry(), &state.selected_repository) else {
+    let (Some(reg), Some(repo)) = (state.selected_registry(), &state.location.repository) else {
         return;
     };
     let palette = style::palette(ui.visuals());

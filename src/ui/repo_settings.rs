@@ -5,34 +5,61 @@
 
 use egui::{RichText, Ui};
 
+use super::modal::{self, Footer, Frame, Outcome};
 use super::style::{self, icon};
 use super::{UiAction, widgets};
-use crate::model::{Repository, TagMutability, TagMutabilitySetting};
+use crate::model::{RepoRef, Repository, TagMutability, TagMutabilitySetting};
 use crate::validate;
 
-/// The dialog's editable copy of the settings.
+/// The settings dialog: its repository, pinned when it opened, and the
+/// editable copy of the tag mutability.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RepoSettingsForm {
-    pub repository: String,
+    pub repo: RepoRef,
+    /// Profile · account · region.
+    pub target: String,
+    pub mutability: MutabilityForm,
+}
+
+impl RepoSettingsForm {
+    pub fn new(repo: RepoRef, target: String, r: &Repository) -> Self {
+        Self {
+            repo,
+            target,
+            mutability: MutabilityForm::from_repo(r),
+        }
+    }
+}
+
+/// An editable tag mutability mode with its exclusion filters (the
+/// settings dialog, create repository, bulk settings).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MutabilityForm {
     pub mode: TagMutability,
     pub filters: Vec<String>,
 }
 
-impl RepoSettingsForm {
+impl MutabilityForm {
+    pub fn new(mode: TagMutability) -> Self {
+        Self {
+            mode,
+            filters: vec![String::new()],
+        }
+    }
+
     pub fn from_repo(r: &Repository) -> Self {
         let mut filters = r.tag_mutability.exclusion_filters.clone();
         if filters.is_empty() {
             filters.push(String::new());
         }
         Self {
-            repository: r.name.clone(),
             mode: r.tag_mutability.mode,
             filters,
         }
     }
 
     /// The setting to send, or the message per filter (and overall).
-    pub fn check(&self) -> Result<TagMutabilitySetting, (Vec<Option<String>>, Option<String>)> {
+    pub fn check(&self) -> Checked {
         if !self.mode.needs_filters() {
             return Ok(TagMutabilitySetting {
                 mode: self.mode,
@@ -101,113 +128,173 @@ pub struct SettingsContext<'a> {
 /// Draws the dialog. Returns false when it should close.
 pub fn repo_settings_ui(
     ctx: &egui::Context,
+    first_frame: bool,
     form: &mut RepoSettingsForm,
     cx: &SettingsContext<'_>,
     actions: &mut Vec<UiAction>,
 ) -> bool {
     let mut open = true;
-    let id = egui::Id::unique("repo_settings");
-    let area =
-        egui::Modal::default_area(id).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 60.0));
-    let modal = egui::Modal::new(id).area(area).show(ctx, |ui: &mut Ui| {
-        ui.set_width(600.0);
-        let palette = style::palette(ui.visuals());
-        ui.heading(format!("Settings of {}", cx.repo.name));
-        ui.add_space(style::GAP);
-
-        ui.label(RichText::new(format!("{} Tag immutability", icon::LOCK)).strong());
-        for mode in TagMutability::ALL {
-            ui.radio_value(&mut form.mode, mode, mode.label());
-            ui.label(RichText::new(explain(mode)).small().weak());
-        }
-        let checked = form.check();
-        if form.mode.needs_filters() {
-            ui.add_space(4.0);
-            ui.label("Exclusion filters (wildcard *, at most two; letters, digits, . _ -):");
-            let per = checked.as_ref().err().map(|(p, _)| p.clone()).unwrap_or_default();
-            let mut remove = None;
-            for (i, f) in form.filters.iter_mut().enumerate() {
-                ui.horizontal(|ui| {
-                    let name = format!("Exclusion filter {}", i + 1);
-                    let r = ui.add(egui::TextEdit::singleline(f).id_salt(("filter", i)).hint_text("e.g. release-*").desired_width(240.0));
-                    r.widget_info(move || egui::WidgetInfo::labeled(egui::Role::TextInput, true, &name));
-                    if widgets::icon_only_button(ui, icon::X, &format!("Remove filter {}", i + 1)).clicked() {
-                        remove = Some(i);
-                    }
-                    if let Some(Some(e)) = per.get(i) {
-                        ui.colored_label(palette.error, format!("{} {e}", icon::WARNING));
-                    }
-                });
-            }
-            if let Some(i) = remove {
-                form.filters.remove(i);
-            }
-            if form.filters.len() < 5 && widgets::icon_button(ui, icon::PLUS, "Add filter").clicked() {
-                form.filters.push(String::new());
-            }
-            if let Err((_, Some(overall))) = &checked {
-                ui.colored_label(palette.error, format!("{} {overall}", icon::WARNING));
-            }
-        }
-        ui.horizontal(|ui| {
-            let unchanged = checked.as_ref().is_ok_and(|s| *s == cx.repo.tag_mutability);
-            let can_apply = checked.is_ok() && !unchanged && !cx.pending;
-            if ui.add_enabled(can_apply, egui::Button::new("Apply tag immutability")).clicked()
-                && let Ok(s) = &checked {
-                    actions.push(UiAction::ApplyTagMutability(cx.repo.name.clone(), s.clone()));
+    let title = format!("Settings of {}", cx.repo.name);
+    let target = form.target.clone();
+    let outcome = modal::modal_ui(
+        ctx,
+        first_frame,
+        Frame {
+            id: "repo_settings",
+            title: &title,
+            target: Some(&target),
+            width: 600.0,
+            top: Some(60.0),
+        },
+        Footer {
+            confirm: None,
+            dismiss: "Close",
+        },
+        |ui| {
+            let palette = style::palette(ui.visuals());
+            ui.label(RichText::new(format!("{} Tag immutability", icon::LOCK)).strong());
+            let checked = mutability_ui(ui, &mut form.mutability);
+            ui.horizontal(|ui| {
+                let unchanged = checked.as_ref().is_ok_and(|s| *s == cx.repo.tag_mutability);
+                let can_apply = checked.is_ok() && !unchanged && !cx.pending;
+                if ui
+                    .add_enabled(can_apply, egui::Button::new("Apply tag immutability"))
+                    .clicked()
+                    && let Ok(s) = &checked
+                {
+                    actions.push(UiAction::ApplyTagMutability(form.repo.clone(), s.clone()));
                 }
-            if cx.pending {
-                ui.spinner();
-                ui.label("Saving…");
-            }
-            if let Some(e) = cx.error {
-                ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
-            }
-        });
-        ui.label(RichText::new(format!("On the server now: {}{}", cx.repo.tag_mutability.mode.label(), filters_note(&cx.repo.tag_mutability))).small().color(palette.muted));
-
-        ui.separator();
-        ui.label(RichText::new(format!("{} Scanning", icon::SHIELD_CHECK)).strong());
-        if let Some(f) = cx.effective_scan {
-            ui.label(format!("Effective scan frequency (registry scanning rules): {}", f.label()));
-        }
-        let mut on = cx.repo.scan_on_push;
-        let r = ui.add_enabled(!cx.pending, egui::Checkbox::new(&mut on, "Scan on push (older per-repository switch; registry rules take precedence)"));
-        if r.changed() {
-            actions.push(UiAction::SetScanOnPush(cx.repo.name.clone(), on));
-        }
-
-        ui.separator();
-        ui.label(RichText::new(format!("{} Encryption", icon::KEY)).strong());
-        ui.label(cx.repo.encryption.label());
-        if let Some(k) = &cx.repo.encryption.kms_key {
-            ui.label(RichText::new(k).monospace().small());
-        }
-        ui.label(RichText::new("ECR fixes encryption when a repository is created; it cannot be changed afterwards.").small().color(palette.muted));
-        if ui.button("Create a new repository with these settings…").clicked() {
-            actions.push(UiAction::OpenCreateRepository(Some(cx.repo.name.clone())));
-            open = false;
-        }
-
-        ui.separator();
-        ui.horizontal(|ui| {
-            let images = cx.image_count.map_or_else(String::new, |n| format!(" ({n} images go with it)"));
-            if widgets::icon_button(ui, icon::TRASH, &format!("Delete repository…{images}")).clicked() {
-                actions.push(UiAction::OpenDeleteRepository(cx.repo.name.clone()));
-                open = false;
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("Close").clicked() {
-                    open = false;
+                if cx.pending {
+                    ui.spinner();
+                    ui.label("Saving…");
+                }
+                if let Some(e) = cx.error {
+                    ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
                 }
             });
-        });
-    });
-    if modal.should_close() {
-        open = false;
-    }
-    open
+            ui.label(
+                RichText::new(format!(
+                    "On the server now: {}{}",
+                    cx.repo.tag_mutability.mode.label(),
+                    filters_note(&cx.repo.tag_mutability)
+                ))
+                .color(palette.muted),
+            );
+
+            ui.separator();
+            ui.label(RichText::new(format!("{} Scanning", icon::SHIELD_CHECK)).strong());
+            if let Some(f) = cx.effective_scan {
+                ui.label(format!(
+                    "Effective scan frequency (registry scanning rules): {}",
+                    f.label()
+                ));
+            }
+            let mut on = cx.repo.scan_on_push;
+            let r = ui.add_enabled(
+                !cx.pending,
+                egui::Checkbox::new(
+                    &mut on,
+                    "Scan on push (older per-repository switch; registry rules take precedence)",
+                ),
+            );
+            if r.changed() {
+                actions.push(UiAction::SetScanOnPush(form.repo.clone(), on));
+            }
+
+            ui.separator();
+            ui.label(RichText::new(format!("{} Encryption", icon::KEY)).strong());
+            ui.label(cx.repo.encryption.label());
+            if let Some(k) = &cx.repo.encryption.kms_key {
+                ui.label(RichText::new(k).monospace());
+            }
+            ui.label(
+                RichText::new(
+                    "ECR fixes encryption when a repository is created; it cannot be changed afterwards.",
+                )
+                .color(palette.muted),
+            );
+            if ui
+                .button("Create a new repository with these settings…")
+                .clicked()
+            {
+                actions.push(UiAction::OpenCreateRepository(
+                    form.repo.key(),
+                    Some(form.repo.name.clone()),
+                ));
+                open = false;
+            }
+
+            ui.separator();
+            let images = cx
+                .image_count
+                .map_or_else(String::new, |n| format!(" ({n} images go with it)"));
+            if widgets::icon_button(ui, icon::TRASH, &format!("Delete repository…{images}"))
+                .clicked()
+            {
+                actions.push(UiAction::OpenDeleteRepository(form.repo.clone()));
+                open = false;
+            }
+        },
+    );
+    open && outcome == Outcome::Open
 }
+
+/// The four modes with a line each, and the exclusion filters when the mode
+/// needs them, each checked as typed. Returns the setting or the problems.
+pub fn mutability_ui(ui: &mut Ui, form: &mut MutabilityForm) -> Checked {
+    let palette = style::palette(ui.visuals());
+    for mode in TagMutability::ALL {
+        ui.radio_value(&mut form.mode, mode, mode.label());
+        ui.label(RichText::new(explain(mode)).weak());
+    }
+    let checked = form.check();
+    if form.mode.needs_filters() {
+        ui.add_space(4.0);
+        ui.label("Exclusion filters (wildcard *, at most two; letters, digits, . _ -):");
+        let per = checked
+            .as_ref()
+            .err()
+            .map(|(p, _)| p.clone())
+            .unwrap_or_default();
+        let mut remove = None;
+        for (i, f) in form.filters.iter_mut().enumerate() {
+            ui.horizontal(|ui| {
+                let name = format!("Exclusion filter {}", i + 1);
+                let r = ui.add(
+                    egui::TextEdit::singleline(f)
+                        .id_salt(("filter", i))
+                        .hint_text("e.g. release-*")
+                        .desired_width(240.0),
+                );
+                r.widget_info(move || {
+                    egui::WidgetInfo::labeled(egui::Role::TextInput, true, &name)
+                });
+                if widgets::icon_only_button(ui, icon::X, &format!("Remove filter {}", i + 1))
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+                if let Some(Some(e)) = per.get(i) {
+                    ui.colored_label(palette.error, format!("{} {e}", icon::WARNING));
+                }
+            });
+        }
+        if let Some(i) = remove {
+            form.filters.remove(i);
+        }
+        if form.filters.len() < 5 && widgets::icon_button(ui, icon::PLUS, "Add filter").clicked() {
+            form.filters.push(String::new());
+        }
+        if let Err((_, Some(overall))) = &checked {
+            ui.colored_label(palette.error, format!("{} {overall}", icon::WARNING));
+        }
+    }
+    checked
+}
+
+/// A checked mutability form: the setting, or a message per filter (and
+/// overall).
+pub type Checked = Result<TagMutabilitySetting, (Vec<Option<String>>, Option<String>)>;
 
 fn filters_note(s: &TagMutabilitySetting) -> String {
     if s.exclusion_filters.is_empty() {
@@ -221,9 +308,8 @@ fn filters_note(s: &TagMutabilitySetting) -> String {
 mod tests {
     use super::*;
 
-    fn form(mode: TagMutability, filters: &[&str]) -> RepoSettingsForm {
-        RepoSettingsForm {
-            repository: "r".into(),
+    fn form(mode: TagMutability, filters: &[&str]) -> MutabilityForm {
+        MutabilityForm {
             mode,
             filters: filters.iter().map(|f| (*f).to_owned()).collect(),
         }

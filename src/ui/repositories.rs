@@ -6,35 +6,43 @@ use egui_extras::{Column, TableBuilder};
 
 use super::style::{self, icon};
 use super::{UiAction, widgets};
-use crate::model::TagMutability;
-use crate::state::{AppState, RegistryState, RepoColumn, repo_rows};
+use crate::model::{RepoRef, TagMutability};
+use crate::settings::RepoColumn;
+use crate::state::{AppState, RepoFilter, repo_rows};
 
 /// What the table needs between frames (not persisted).
 #[derive(Debug, Default)]
 pub struct RepoTableView {
+    /// Search text and filter chips.
+    pub filter: RepoFilter,
     pub focus_search: bool,
     /// Ctrl/Shift-click selection, for bulk settings.
     pub selection: std::collections::BTreeSet<String>,
-    anchor: Option<usize>,
+    /// Where a Shift-click range starts: a repository name, looked up again
+    /// in the rows of the moment (rows change under it: search, refresh).
+    anchor: Option<String>,
     /// Keyboard cursor (row position); Enter opens it.
     pub cursor: Option<usize>,
     scroll_to: Option<usize>,
+    /// Table keys act (no dialog open, no text field focused); set by the
+    /// window each frame.
+    pub keys_free: bool,
 }
 
 pub fn repositories_ui(
     ui: &mut Ui,
-    state: &mut AppState,
+    state: &AppState,
     view: &mut RepoTableView,
     actions: &mut Vec<UiAction>,
 ) {
-    let Some(key) = state.selected.clone() else {
+    let Some(key) = state.location.registry.clone() else {
         ui.centered_and_justified(|ui| ui.label("Select a registry on the left."));
         return;
     };
     let palette = style::palette(ui.visuals());
     ui.horizontal(|ui| {
         let r = ui.add(
-            egui::TextEdit::singleline(&mut state.repo_filter.text)
+            egui::TextEdit::singleline(&mut view.filter.text)
                 .hint_text(format!("{} Search repositories  ( / )", icon::SEARCH))
                 .desired_width(280.0),
         );
@@ -46,10 +54,10 @@ pub fn repositories_ui(
             view.focus_search = false;
         }
         if r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-            state.repo_filter.text.clear();
+            view.filter.text.clear();
         }
         ui.add_space(style::GAP);
-        let f = &mut state.repo_filter;
+        let f = &mut view.filter;
         ui.toggle_value(&mut f.mutable, format!("{} Mutable", icon::LOCK_OPEN));
         ui.toggle_value(&mut f.immutable, format!("{} Immutable", icon::LOCK));
         ui.toggle_value(&mut f.kms, format!("{} KMS", icon::KEY));
@@ -59,13 +67,16 @@ pub fn repositories_ui(
         );
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if widgets::icon_button(ui, icon::PLUS, "New repository").clicked() {
-                actions.push(UiAction::OpenCreateRepository(None));
+                actions.push(UiAction::OpenCreateRepository(key.clone(), None));
             }
             if !view.selection.is_empty() {
                 let n = view.selection.len();
                 if widgets::icon_button(ui, icon::GEAR, &format!("Bulk settings for {n}")).clicked()
                 {
-                    actions.push(UiAction::OpenBulk(view.selection.iter().cloned().collect()));
+                    actions.push(UiAction::OpenBulk(
+                        key.clone(),
+                        view.selection.iter().cloned().collect(),
+                    ));
                 }
                 if ui.small_button("Clear selection").clicked() {
                     view.selection.clear();
@@ -94,7 +105,7 @@ pub fn repositories_ui(
         }
         return;
     };
-    let rows = repo_rows(repos, &state.repo_filter, state.repo_sort, |name| {
+    let rows = repo_rows(repos, &view.filter, state.settings.repo_sort, |name| {
         reg.images
             .get(name)
             .and_then(crate::state::RepoImages::totals)
@@ -106,7 +117,7 @@ pub fn repositories_ui(
         } else {
             ""
         };
-        let shown = if state.repo_filter.is_active() {
+        let shown = if view.filter.is_active() {
             format!("{} of {} repositories", rows.len(), repos.len())
         } else {
             format!("{} repositories", repos.len())
@@ -118,8 +129,8 @@ pub fn repositories_ui(
         ui.label("This registry has no repositories yet.");
         return;
     }
-    let sort = state.repo_sort;
-    let selected_repo = state.selected_repository.clone();
+    let sort = state.settings.repo_sort;
+    let selected_repo = state.location.repository.clone();
     let now = widgets::now_ms();
     let header = |ui: &mut Ui, label: &str, col: RepoColumn, actions: &mut Vec<UiAction>| {
         let sorted = (sort.column == col).then_some(sort.ascending);
@@ -128,7 +139,7 @@ pub fn repositories_ui(
         }
     };
     // Keyboard: arrows/Page/Home/End move the cursor, Enter opens.
-    if !rows.is_empty() && !ui.ctx().memory(|m| m.focused().is_some()) {
+    if !rows.is_empty() && view.keys_free {
         let last = rows.len() - 1;
         let moved = widgets::table_nav_target(ui, view.cursor, last);
         if let Some(m) = moved {
@@ -215,7 +226,7 @@ pub fn repositories_ui(
                         ui.spinner();
                     }
                     if mutability_cell(ui, r, reg.change_errors.get(&r.name)).clicked() {
-                        actions.push(UiAction::OpenRepoSettings(r.name.clone()));
+                        actions.push(UiAction::OpenRepoSettings(RepoRef::new(&reg.spec, &r.name)));
                     }
                 });
                 row.col(|ui| {
@@ -225,7 +236,7 @@ pub fn repositories_ui(
                     }
                 });
                 row.col(|ui| {
-                    let freq = reg_frequency(state_reg(state, &key), &r.name);
+                    let freq = reg.scan_frequency(&r.name);
                     let text = match (freq, r.scan_on_push) {
                         (Some(f), _) => f.label().to_owned(),
                         (None, true) => "On push".to_owned(),
@@ -267,51 +278,63 @@ pub fn repositories_ui(
                 });
                 if row.response().clicked() {
                     let mods = row.response().ctx.input(|i| i.modifiers);
-                    let pos = row.index();
                     if mods.command {
                         if !view.selection.remove(&r.name) {
                             view.selection.insert(r.name.clone());
                         }
-                        view.anchor = Some(pos);
+                        view.anchor = Some(r.name.clone());
                     } else if mods.shift {
-                        let from = view.anchor.unwrap_or(pos);
-                        let (a, b) = (from.min(pos), from.max(pos));
-                        view.selection =
-                            rows[a..=b].iter().map(|&i| repos[i].name.clone()).collect();
+                        let names: Vec<&str> =
+                            rows.iter().map(|&i| repos[i].name.as_str()).collect();
+                        view.selection = shift_range(&names, view.anchor.as_deref(), row.index())
+                            .into_iter()
+                            .map(str::to_owned)
+                            .collect();
                     } else {
+                        view.anchor = Some(r.name.clone());
                         actions.push(UiAction::SelectRepository(Some(r.name.clone())));
                     }
                 }
+                let target = RepoRef::new(&reg.spec, &r.name);
                 row.response().context_menu(|ui| {
                     if ui.button(format!("{} Open", icon::PACKAGE)).clicked() {
                         actions.push(UiAction::SelectRepository(Some(r.name.clone())));
                     }
                     if ui.button(format!("{} Settings…", icon::GEAR)).clicked() {
-                        actions.push(UiAction::OpenRepoSettings(r.name.clone()));
+                        actions.push(UiAction::OpenRepoSettings(target.clone()));
                     }
                     if ui
                         .button(format!("{} Create one like it…", icon::PLUS))
                         .clicked()
                     {
-                        actions.push(UiAction::OpenCreateRepository(Some(r.name.clone())));
+                        actions.push(UiAction::OpenCreateRepository(
+                            key.clone(),
+                            Some(r.name.clone()),
+                        ));
                     }
                     if ui.button(format!("{} Delete…", icon::TRASH)).clicked() {
-                        actions.push(UiAction::OpenDeleteRepository(r.name.clone()));
+                        actions.push(UiAction::OpenDeleteRepository(target.clone()));
                     }
                 });
             });
         });
 }
 
-fn state_reg<'a>(
-    state: &'a AppState,
-    key: &crate::model::RegistryKey,
-) -> Option<&'a RegistryState> {
-    state.registry(key)
-}
-
-fn reg_frequency(reg: Option<&RegistryState>, repo: &str) -> Option<crate::model::ScanFrequency> {
-    reg.and_then(|r| r.scan_frequency(repo))
+/// The rows a Shift-click selects: from the anchor (an identity, looked up
+/// in the rows of now) to the clicked row. An anchor that is gone (filtered
+/// out, deleted) gives just the clicked row.
+pub fn shift_range<'a>(names: &[&'a str], anchor: Option<&str>, clicked: usize) -> Vec<&'a str> {
+    let Some(clicked_name) = names.get(clicked) else {
+        return Vec::new();
+    };
+    let from = anchor
+        .and_then(|a| names.iter().position(|n| *n == a))
+        .unwrap_or(clicked);
+    let (a, b) = (from.min(clicked), from.max(clicked));
+    match names.get(a..=b) {
+        Some(range) => range.to_vec(),
+        None => vec![*clicked_name],
+    }
 }
 
 /// The mode as a button that opens the settings; the last failed change
@@ -345,4 +368,20 @@ fn mutability_cell(
             .on_hover_text(e);
     }
     b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shift_ranges_use_the_anchor_found_now() {
+        let names = ["a", "b", "c", "d"];
+        assert_eq!(shift_range(&names, Some("b"), 3), ["b", "c", "d"]);
+        assert_eq!(shift_range(&names, Some("d"), 0), ["a", "b", "c", "d"]);
+        // The anchor row was filtered away: only the clicked row.
+        assert_eq!(shift_range(&names[..2], Some("d"), 1), ["b"]);
+        assert_eq!(shift_range(&names, None, 2), ["c"]);
+        assert!(shift_range(&names[..1], Some("a"), 5).is_empty());
+    }
 }

@@ -3,14 +3,21 @@
 //! allows. Switching the scan type warns that earlier results are hidden
 //! until switched back.
 
-use egui::{RichText, Ui};
+use egui::RichText;
 
 use super::UiAction;
+use super::modal::{self, Footer, Frame, Outcome};
 use super::style::{self, icon};
-use crate::model::{RegistryScanRule, RegistryScanningConfig, ScanFrequency, ScanType};
+use crate::model::{
+    RegistryScanRule, RegistryScanningConfig, RegistrySpec, ScanFrequency, ScanType,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScanningForm {
+    /// The registry, pinned when the dialog opened.
+    pub registry: RegistrySpec,
+    /// Profile · account · region.
+    pub target: String,
     pub scan_type: ScanType,
     /// (frequency, comma-separated filters)
     pub rules: Vec<(ScanFrequency, String)>,
@@ -19,8 +26,14 @@ pub struct ScanningForm {
 }
 
 impl ScanningForm {
-    pub fn from_config(c: &RegistryScanningConfig) -> Self {
+    pub fn from_config(
+        registry: &RegistrySpec,
+        target: String,
+        c: &RegistryScanningConfig,
+    ) -> Self {
         Self {
+            registry: registry.clone(),
+            target,
             scan_type: c.scan_type,
             rules: c
                 .rules
@@ -92,84 +105,129 @@ impl ScanningForm {
 /// Draws the dialog; returns false when it should close.
 pub fn scanning_ui(
     ctx: &egui::Context,
+    first_frame: bool,
     form: &mut ScanningForm,
     pending: bool,
     error: Option<&str>,
     actions: &mut Vec<UiAction>,
 ) -> bool {
-    let mut open = true;
-    let id = egui::Id::unique("scanning_config");
-    let area =
-        egui::Modal::default_area(id).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0));
-    let modal = egui::Modal::new(id).area(area).show(ctx, |ui: &mut Ui| {
-        ui.set_width(560.0);
-        let palette = style::palette(ui.visuals());
-        ui.heading("Registry scanning");
-        ui.horizontal(|ui| {
-            ui.radio_value(&mut form.scan_type, ScanType::Basic, "Basic (Clair-based, on push or by hand)");
-            ui.radio_value(&mut form.scan_type, ScanType::Enhanced, "Enhanced (Amazon Inspector, continuous)");
-        });
-        if form.scan_type != form.server_type {
-            ui.colored_label(
-                palette.warning,
-                format!(
-                    "{} Switching from {} to {} hides the earlier scan results until you switch back.",
-                    icon::WARNING,
-                    form.server_type.as_api(),
-                    form.scan_type.as_api()
-                ),
-            );
-        }
-        let checked = form.check();
-        let errors = checked.as_ref().err().cloned().unwrap_or_default();
-        let mut remove = None;
-        for (i, (freq, filters)) in form.rules.iter_mut().enumerate() {
+    let checked = form.check();
+    let target = form.target.clone();
+    let outcome = modal::modal_ui(
+        ctx,
+        first_frame,
+        Frame {
+            id: "scanning_config",
+            title: "Registry scanning",
+            target: Some(&target),
+            width: 560.0,
+            top: Some(80.0),
+        },
+        Footer {
+            confirm: Some((
+                "",
+                "Apply scanning configuration",
+                checked.is_ok() && !pending,
+            )),
+            dismiss: "Close",
+        },
+        |ui| {
+            let palette = style::palette(ui.visuals());
             ui.horizontal(|ui| {
-                egui::ComboBox::from_id_salt(("scan_rule_freq", i)).selected_text(freq.label()).show_ui(ui, |ui| {
-                    for f in ScanningForm::allowed(form.scan_type) {
-                        ui.selectable_value(freq, *f, f.label());
+                ui.radio_value(
+                    &mut form.scan_type,
+                    ScanType::Basic,
+                    "Basic (Clair-based, on push or by hand)",
+                );
+                ui.radio_value(
+                    &mut form.scan_type,
+                    ScanType::Enhanced,
+                    "Enhanced (Amazon Inspector, continuous)",
+                );
+            });
+            if form.scan_type != form.server_type {
+                ui.colored_label(
+                    palette.warning,
+                    format!(
+                        "{} Switching from {} to {} hides the earlier scan results until you switch back.",
+                        icon::WARNING,
+                        form.server_type.as_api(),
+                        form.scan_type.as_api()
+                    ),
+                );
+            }
+            let errors = form.check().err().unwrap_or_default();
+            let mut remove = None;
+            for (i, (freq, filters)) in form.rules.iter_mut().enumerate() {
+                ui.horizontal(|ui| {
+                    egui::ComboBox::from_id_salt(("scan_rule_freq", i))
+                        .selected_text(freq.label())
+                        .show_ui(ui, |ui| {
+                            for f in ScanningForm::allowed(form.scan_type) {
+                                ui.selectable_value(freq, *f, f.label());
+                            }
+                        });
+                    let name = format!("Repository filters of rule {}", i + 1);
+                    let r = ui.add(
+                        egui::TextEdit::singleline(filters)
+                            .id_salt(("scan_rule_filters", i))
+                            .hint_text("*, team/*")
+                            .desired_width(300.0),
+                    );
+                    r.widget_info(move || {
+                        egui::WidgetInfo::labeled(egui::Role::TextInput, true, &name)
+                    });
+                    if super::widgets::icon_only_button(
+                        ui,
+                        icon::X,
+                        &format!("Remove rule {}", i + 1),
+                    )
+                    .clicked()
+                    {
+                        remove = Some(i);
                     }
                 });
-                let name = format!("Repository filters of rule {}", i + 1);
-                let r = ui.add(egui::TextEdit::singleline(filters).id_salt(("scan_rule_filters", i)).hint_text("*, team/*").desired_width(300.0));
-                r.widget_info(move || egui::WidgetInfo::labeled(egui::Role::TextInput, true, &name));
-                if super::widgets::icon_only_button(ui, icon::X, &format!("Remove rule {}", i + 1)).clicked() {
-                    remove = Some(i);
+                if let Some(Some(e)) = errors.get(i) {
+                    ui.colored_label(palette.error, format!("{} {e}", icon::WARNING));
                 }
-            });
-            if let Some(Some(e)) = errors.get(i) {
-                ui.colored_label(palette.error, format!("{} {e}", icon::WARNING));
             }
-        }
-        if let Some(i) = remove {
-            form.rules.remove(i);
-        }
-        if form.rules.len() < 2 && super::widgets::icon_button(ui, icon::PLUS, "Add rule").clicked() {
-            form.rules.push((ScanFrequency::ScanOnPush, "*".into()));
-        }
-        if form.rules.is_empty() {
-            ui.label(RichText::new("No rules: images are scanned only when you start a scan (basic) or not at all.").small().weak());
-        }
-        if let Some(e) = error {
-            ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
-        }
-        ui.horizontal(|ui| {
-            if ui.add_enabled(checked.is_ok() && !pending, egui::Button::new("Apply scanning configuration")).clicked()
-                && let Ok(c) = &checked {
-                    actions.push(UiAction::ApplyScanning(c.clone()));
-                }
+            if let Some(i) = remove {
+                form.rules.remove(i);
+            }
+            if form.rules.len() < 2
+                && super::widgets::icon_button(ui, icon::PLUS, "Add rule").clicked()
+            {
+                form.rules.push((ScanFrequency::ScanOnPush, "*".into()));
+            }
+            if form.rules.is_empty() {
+                ui.label(
+                    RichText::new(
+                        "No rules: images are scanned only when you start a scan (basic) or not at all.",
+                    )
+                    .weak(),
+                );
+            }
+            if let Some(e) = error {
+                ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
+            }
             if pending {
-                ui.spinner();
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Saving…");
+                });
             }
-            if ui.button("Close").clicked() {
-                open = false;
+        },
+    );
+    match outcome {
+        Outcome::Confirmed => {
+            if let Ok(c) = checked {
+                actions.push(UiAction::ApplyScanning(form.registry.clone(), c));
             }
-        });
-    });
-    if modal.should_close() {
-        open = false;
+            true
+        }
+        Outcome::Dismissed => false,
+        Outcome::Open => true,
     }
-    open
 }
 
 #[cfg(test)]
@@ -178,6 +236,8 @@ mod tests {
 
     fn form(t: ScanType, rules: &[(ScanFrequency, &str)]) -> ScanningForm {
         ScanningForm {
+            registry: crate::state::demo_spec(),
+            target: String::new(),
             scan_type: t,
             rules: rules.iter().map(|(f, s)| (*f, (*s).to_owned())).collect(),
             server_type: ScanType::Basic,

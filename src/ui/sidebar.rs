@@ -40,7 +40,7 @@ pub fn sidebar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                     last_group = Some(group.clone());
                 }
                 let key = reg.spec.key();
-                let selected = state.selected.as_ref() == Some(&key);
+                let selected = state.location.registry.as_ref() == Some(&key);
                 let conn = reg.connection();
                 let (dot, color, status) = match conn {
                     Connection::Connected => (icon::DOT, palette.ok, "connected"),
@@ -71,6 +71,7 @@ pub fn sidebar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                             widgets::status_dot(ui, color);
                         }
                         let auto = state
+                            .settings
                             .auto_refresh
                             .get(&reg.spec.key().0)
                             .copied()
@@ -109,9 +110,14 @@ pub fn sidebar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                         .clicked()
                     {
                         actions.push(UiAction::SelectRegistry(key.clone()));
-                        actions.push(UiAction::OpenScanning);
+                        actions.push(UiAction::OpenScanning(key.clone()));
                     }
-                    let current = state.auto_refresh.get(&key.0).copied().unwrap_or(0);
+                    let current = state
+                        .settings
+                        .auto_refresh
+                        .get(&key.0)
+                        .copied()
+                        .unwrap_or(0);
                     ui.menu_button(
                         format!(
                             "{} Auto-refresh: {}",

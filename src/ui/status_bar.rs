@@ -5,7 +5,8 @@ use egui::{RichText, Ui};
 use super::style::{self, icon};
 use crate::state::AppState;
 
-pub fn status_bar_ui(ui: &mut Ui, state: &AppState, in_flight: u64, scanning: usize) {
+pub fn status_bar_ui(ui: &mut Ui, state: &AppState, in_flight: u64) {
+    let scanning = state.scans_followed();
     let palette = style::palette(ui.visuals());
     ui.horizontal(|ui| {
         if in_flight > 0 {
@@ -24,7 +25,13 @@ pub fn status_bar_ui(ui: &mut Ui, state: &AppState, in_flight: u64, scanning: us
                     .color(palette.loading),
             );
         }
-        if let Some((done, total, findings)) = state.export_progress {
+        if let Some(crate::state::ExportProgress {
+            done,
+            total,
+            findings,
+            ..
+        }) = state.export_progress
+        {
             ui.separator();
             ui.label(format!(
                 "{} Exporting: {done} of {total} images read, {findings} findings",
@@ -38,11 +45,9 @@ pub fn status_bar_ui(ui: &mut Ui, state: &AppState, in_flight: u64, scanning: us
         }
         if let Some(reg) = state.selected_registry() {
             ui.separator();
-            let info = reg.info.shown();
-            let account = info.map_or_else(
-                || "account …".to_owned(),
-                |i| format!("account {}", i.registry_id),
-            );
+            let account = reg
+                .account()
+                .map_or_else(|| "account …".to_owned(), |a| format!("account {a}"));
             ui.label(
                 RichText::new(format!("{} {} · {}", icon::GLOBE, reg.spec.region, account))
                     .color(palette.muted),

@@ -45,7 +45,9 @@ pub fn copy_button(ui: &mut Ui, what: &str, text: &str) -> bool {
 
 /// `2026-11-27 09:04 UTC`.
 pub fn exact_time(ms: EpochMillis) -> String {
-    let s = crate::demo::seed::rfc3339(ms as f64 / 1000.0);
+    // Always `YYYY-MM-DDTHH:MM:SSZ` (clamped to years 1970..=9999), so the
+    // byte ranges below are in bounds and on ASCII boundaries.
+    let s = crate::model::time::rfc3339_ms(ms);
     format!("{} {} UTC", &s[..10], &s[11..16])
 }
 
@@ -130,32 +132,6 @@ pub fn status_dot(ui: &mut Ui, color: egui::Color32) {
     let size = ui.spacing().interact_size.y;
     let (rect, _) = ui.allocate_exact_size(egui::vec2(size * 0.6, size), egui::Sense::hover());
     ui.painter().circle_filled(rect.center(), 4.0, color);
-}
-
-/// A yes/no confirmation. `Some(true)` to go ahead, `Some(false)` to cancel.
-///
-/// `just_opened`: the click that opened the dialog may have landed outside it,
-/// on what is now the backdrop; in that first frame it must not close it.
-pub fn confirm_ui(ctx: &egui::Context, title: &str, body: &str, just_opened: bool) -> Option<bool> {
-    let mut answer = None;
-    let modal = egui::Modal::new(egui::Id::unique("confirm")).show(ctx, |ui| {
-        ui.set_width(420.0);
-        ui.heading(title);
-        ui.label(body);
-        ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            if ui.button("Confirm").clicked() {
-                answer = Some(true);
-            }
-            if ui.button("Cancel").clicked() {
-                answer = Some(false);
-            }
-        });
-    });
-    if !just_opened && modal.should_close() && answer.is_none() {
-        answer = Some(false);
-    }
-    answer
 }
 
 /// A thin horizontal bar showing `share` (0..1) in `color` over a faint track.

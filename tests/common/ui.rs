@@ -3,7 +3,10 @@
 
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use ecrscope::app::{AppOptions, EcrscopeApp};
+use ecrscope::demo::{DemoServer, LazyDemo, SeedConfig};
 use ecrscope::profiles::Discovery;
 use ecrscope::worker::WorkerConfig;
 use egui_kittest::{Harness, HarnessBuilder};
@@ -22,17 +25,41 @@ pub fn demo_app(
     rt: &tokio::runtime::Runtime,
     customize: impl FnOnce(HarnessBuilder<EcrscopeApp>) -> HarnessBuilder<EcrscopeApp>,
 ) -> Harness<'static, EcrscopeApp> {
-    let handle = rt.handle().clone();
-    let opts = AppOptions {
-        force_demo: false,
-        reset_settings: true,
+    demo_app_with(rt, demo_options(SeedConfig::default()), customize)
+}
+
+/// Options for the app with no AWS profiles and the demo endpoint seeded
+/// with `seed`; settings are neither read nor written.
+pub fn demo_options(seed: SeedConfig) -> AppOptions {
+    AppOptions {
         worker: WorkerConfig {
             fixed_discovery: Some(Discovery::default()),
+            demo: Some(LazyDemo::new(seed, std::time::Duration::ZERO)),
             ..WorkerConfig::default()
         },
-        startup_probe: None,
-    };
+        reset_settings: true,
+        ..AppOptions::default()
+    }
+}
+
+/// The app with given options.
+pub fn demo_app_with(
+    rt: &tokio::runtime::Runtime,
+    opts: AppOptions,
+    customize: impl FnOnce(HarnessBuilder<EcrscopeApp>) -> HarnessBuilder<EcrscopeApp>,
+) -> Harness<'static, EcrscopeApp> {
+    let handle = rt.handle().clone();
     customize(Harness::builder()).build_eframe(move |cc| EcrscopeApp::new(cc, &handle, opts))
+}
+
+/// The demo endpoint behind the app (started once the app used it).
+pub fn demo_of(h: &Harness<'_, EcrscopeApp>) -> Arc<DemoServer> {
+    let endpoint = h
+        .state()
+        .worker()
+        .demo()
+        .expect("the app has a demo endpoint");
+    ecrscope::demo::server_of(&*endpoint).expect("the demo endpoint has started")
 }
 
 /// Steps frames until `done` holds, or fails after `secs`.
@@ -51,4 +78,25 @@ pub fn step_until(
         assert!(Instant::now() < deadline, "timed out waiting for: {what}");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// A repository of the selected registry, as actions name it.
+pub fn repo_ref(h: &Harness<'_, EcrscopeApp>, name: &str) -> ecrscope::model::RepoRef {
+    let spec = h
+        .state()
+        .state
+        .selected_registry()
+        .map(|r| r.spec.clone())
+        .expect("a registry is selected");
+    ecrscope::model::RepoRef::new(&spec, name)
+}
+
+/// The selected registry's key.
+pub fn selected_key(h: &Harness<'_, EcrscopeApp>) -> ecrscope::model::RegistryKey {
+    h.state()
+        .state
+        .location
+        .registry
+        .clone()
+        .expect("a registry is selected")
 }

@@ -1,0 +1,374 @@
+//! Every user action, in one match. Actions that change something carry
+//! their target; this handler never reads the current selection to find
+//! out what an action was about. Most arms ask the state what follows and
+//! carry it out; the rest open dialogs or touch the clipboard.
+
+use crate::message::{Command, ExportRequest};
+use crate::model::{RegistryKey, RepoRef};
+use crate::state::NoticeLevel;
+use crate::ui::UiAction;
+use crate::ui::add_registry::AddRegistryForm;
+use crate::ui::bulk::BulkForm;
+use crate::ui::create_repository::{CreateRepoForm, DeleteRepoForm};
+use crate::ui::modal::{ConfirmForm, Modal};
+use crate::ui::palette::PaletteView;
+use crate::ui::pull_through::RuleForm;
+use crate::ui::push_commands::{PushTarget, Tool as PushTool};
+use crate::ui::repo_settings::RepoSettingsForm;
+use crate::ui::scanning_config::ScanningForm;
+
+use super::EcrscopeApp;
+
+impl EcrscopeApp {
+    /// Carries out one user action.
+    pub fn handle(&mut self, action: UiAction) {
+        let follow = match action {
+            UiAction::SelectRegistry(key) => self.state.select_registry(key),
+            UiAction::SelectRepository(repo) => self.state.select_repository(repo),
+            UiAction::SelectImage(d) => self.state.select_image(d),
+            UiAction::GoTo(loc) => {
+                self.view.repo_table.cursor = None;
+                self.state.visit(loc)
+            }
+            UiAction::Back => self.state.back(),
+            UiAction::Forward => self.state.forward(),
+            UiAction::SetRegistryTab(t) => self.state.set_registry_tab(t),
+            UiAction::SetRepoTab(t) => self.state.set_repo_tab(t),
+            UiAction::OpenFindings => self.state.open_findings(),
+            UiAction::CloseFindings => {
+                self.state.findings_open = false;
+                Vec::new()
+            }
+            UiAction::CompareWith(other) => self.state.compare_with(other),
+            UiAction::Refresh => self.state.refresh(),
+            UiAction::RefreshRegistry(k) => self.state.load_registry(&k),
+            UiAction::NeedScanSummaries(repo, digests) => {
+                self.state.scan_summaries_for(&repo, &digests)
+            }
+            UiAction::ToggleExpand(repo, d) => {
+                if !self.view.images.expanded.remove(&d) {
+                    self.view.images.expanded.insert(d);
+                }
+                self.state.platforms_for(&repo, d)
+            }
+            UiAction::CheckAllFindings => self.state.start_sweep(),
+            UiAction::SortRepositories(col) => {
+                self.state.settings.repo_sort = self.state.settings.repo_sort.clicked(col);
+                Vec::new()
+            }
+            UiAction::SortImages(col) => {
+                self.state.settings.image_sort = self.state.settings.image_sort.clicked(col);
+                Vec::new()
+            }
+            UiAction::SetTheme(t) => {
+                self.state.settings.theme = t;
+                Vec::new()
+            }
+            UiAction::SetAutoRefresh(key, secs) => {
+                if secs == 0 {
+                    self.state.settings.auto_refresh.remove(&key.0);
+                } else {
+                    self.state.settings.auto_refresh.insert(key.0.clone(), secs);
+                }
+                Vec::new()
+            }
+            UiAction::AddRegistry(spec) => {
+                let key = spec.key();
+                self.state.settings.added_registries.push(spec);
+                let saved = None;
+                let mut follow = self.state.rebuild_registries(saved);
+                follow.extend(self.state.select_registry(key));
+                follow
+            }
+            UiAction::RemoveRegistry(key) => {
+                let label = self.registry_label(&key);
+                self.state
+                    .settings
+                    .added_registries
+                    .retain(|r| r.key() != key);
+                let follow = self.state.rebuild_registries(None);
+                self.state
+                    .notify(NoticeLevel::Info, format!("Removed {label}."));
+                follow
+            }
+            UiAction::CloseModal => {
+                self.view.modal = None;
+                Vec::new()
+            }
+            UiAction::Confirm {
+                title,
+                body,
+                target,
+                action,
+            } => {
+                self.view.open(Modal::Confirm(ConfirmForm {
+                    title,
+                    body,
+                    target,
+                    action: *action,
+                }));
+                Vec::new()
+            }
+            UiAction::ChangeImages(repo, change) => {
+                if matches!(change, crate::message::ImageChange::Delete(_)) {
+                    self.view.images.selection.clear();
+                }
+                vec![crate::state::FollowUp::Request(Command::ChangeImages {
+                    repo,
+                    change,
+                })]
+            }
+            UiAction::ApplyScanning(registry, config) => {
+                self.state.apply_scanning_request(registry, config)
+            }
+            UiAction::ApplyBulk(registry, names, change) => names
+                .into_iter()
+                .filter_map(|n| {
+                    self.state
+                        .change_request(RepoRef::new(&registry, &n), change.clone())
+                })
+                .collect(),
+            UiAction::ApplyTagMutability(repo, setting) => self
+                .state
+                .change_request(repo, crate::message::RepoChange::TagMutability(setting))
+                .into_iter()
+                .collect(),
+            UiAction::SetScanOnPush(repo, on) => self
+                .state
+                .change_request(repo, crate::message::RepoChange::ScanOnPush(on))
+                .into_iter()
+                .collect(),
+            UiAction::CreateRepository(registry, new) => {
+                if self.state.creating.is_some() {
+                    Vec::new()
+                } else {
+                    vec![crate::state::FollowUp::Request(Command::CreateRepository {
+                        registry,
+                        new,
+                    })]
+                }
+            }
+            // The confirmation named the images that go with it: force.
+            UiAction::DeleteRepository(repo) => {
+                vec![crate::state::FollowUp::Request(Command::DeleteRepository {
+                    repo,
+                    force: true,
+                })]
+            }
+            UiAction::StartScan(repo, digests) => self.state.scan_request(repo, digests),
+            UiAction::Export(repo, digests, format) => {
+                let images = self.state.export_images(&repo, &digests);
+                self.pick_export_path(ExportRequest {
+                    repo,
+                    images,
+                    format,
+                    path: Default::default(),
+                });
+                Vec::new()
+            }
+            UiAction::ChangePullThrough(registry, change) => {
+                vec![crate::state::FollowUp::Request(
+                    Command::ChangePullThrough { registry, change },
+                )]
+            }
+            UiAction::ValidatePullThrough(registry, prefix) => {
+                vec![crate::state::FollowUp::Request(
+                    Command::ValidatePullThrough { registry, prefix },
+                )]
+            }
+            UiAction::SaveLifecycle(repo, text) => {
+                vec![crate::state::FollowUp::Request(Command::ChangeLifecycle {
+                    repo,
+                    text: Some(text),
+                })]
+            }
+            UiAction::DeleteLifecycle(repo) => {
+                vec![crate::state::FollowUp::Request(Command::ChangeLifecycle {
+                    repo,
+                    text: None,
+                })]
+            }
+            UiAction::PreviewLifecycle(repo, text) => {
+                vec![crate::state::FollowUp::Request(Command::PreviewLifecycle {
+                    repo,
+                    text,
+                })]
+            }
+            UiAction::GetLoginToken(spec) => {
+                vec![crate::state::FollowUp::Request(Command::LoginToken(spec))]
+            }
+            UiAction::CopyLoginPassword(key) => {
+                self.copy_login_password(&key);
+                Vec::new()
+            }
+            open @ (UiAction::OpenAddRegistry
+            | UiAction::AskRemoveRegistry(_)
+            | UiAction::OpenPushCommands(_)
+            | UiAction::OpenScanning(_)
+            | UiAction::OpenBulk(..)
+            | UiAction::OpenRepoSettings(_)
+            | UiAction::OpenCreateRepository(..)
+            | UiAction::OpenDeleteRepository(_)
+            | UiAction::OpenPullThroughForm(..)
+            | UiAction::OpenPalette) => {
+                self.open_dialog(open);
+                Vec::new()
+            }
+        };
+        self.carry_out(follow);
+    }
+
+    /// Opens a dialog, its target captured now.
+    fn open_dialog(&mut self, action: UiAction) {
+        let modal = match action {
+            UiAction::OpenAddRegistry => {
+                let region = self
+                    .state
+                    .selected_registry()
+                    .map(|r| r.spec.region.clone())
+                    .unwrap_or_default();
+                Modal::AddRegistry(AddRegistryForm {
+                    region,
+                    ..AddRegistryForm::default()
+                })
+            }
+            UiAction::AskRemoveRegistry(key) => Modal::RemoveRegistry {
+                label: self.registry_label(&key),
+                key,
+            },
+            UiAction::OpenPushCommands(repo) => {
+                let Some(t) = self.push_target(&repo) else {
+                    return;
+                };
+                Modal::PushCommands(PushTool::default(), t)
+            }
+            UiAction::OpenScanning(key) => {
+                let Some(reg) = self.state.registry(&key) else {
+                    return;
+                };
+                if reg.is_cross_account() {
+                    self.state.notify(
+                        NoticeLevel::Warning,
+                        "The scanning configuration belongs to the account you sign in with: ECR has no call to read or change another account's. Open a registry of your own account to change it.",
+                    );
+                    return;
+                }
+                let Some(s) = reg.scanning.shown() else {
+                    self.state.notify(
+                        NoticeLevel::Info,
+                        "The scanning configuration is still loading (or could not be read); try again in a moment.",
+                    );
+                    return;
+                };
+                Modal::Scanning(ScanningForm::from_config(
+                    &reg.spec,
+                    reg.target_line(),
+                    &s.registry,
+                ))
+            }
+            UiAction::OpenBulk(key, names) => {
+                let Some(reg) = self.state.registry(&key) else {
+                    return;
+                };
+                Modal::Bulk(BulkForm::new(&reg.spec, reg.target_line(), names))
+            }
+            UiAction::OpenRepoSettings(repo) => {
+                let Some(reg) = self.state.registry(&repo.key()) else {
+                    return;
+                };
+                let Some(r) = reg.repository(&repo.name) else {
+                    return;
+                };
+                Modal::RepoSettings(RepoSettingsForm::new(repo.clone(), reg.target_line(), r))
+            }
+            UiAction::OpenCreateRepository(key, like) => {
+                self.state.create_error = None;
+                let Some(reg) = self.state.registry(&key) else {
+                    return;
+                };
+                match like.and_then(|n| reg.repository(&n)) {
+                    Some(r) => Modal::CreateRepository(CreateRepoForm::like(
+                        r,
+                        &reg.spec,
+                        reg.target_line(),
+                    )),
+                    None => {
+                        Modal::CreateRepository(CreateRepoForm::new(&reg.spec, reg.target_line()))
+                    }
+                }
+            }
+            UiAction::OpenDeleteRepository(repo) => {
+                let Some(reg) = self.state.registry(&repo.key()) else {
+                    return;
+                };
+                let images = reg
+                    .images
+                    .get(&repo.name)
+                    .and_then(crate::state::RepoImages::totals)
+                    .map(|(n, _)| n);
+                Modal::DeleteRepository(DeleteRepoForm {
+                    target: reg.target_line(),
+                    repo,
+                    typed: String::new(),
+                    images,
+                })
+            }
+            UiAction::OpenPullThroughForm(key, prefix) => {
+                let Some(reg) = self.state.registry(&key) else {
+                    return;
+                };
+                let existing = prefix.and_then(|p| {
+                    reg.docs
+                        .pull_through
+                        .shown()
+                        .and_then(|l| l.iter().find(|x| x.ecr_repository_prefix == p))
+                });
+                let account = reg.account().unwrap_or_default().to_owned();
+                Modal::PullThroughRule(RuleForm::new(
+                    &reg.spec,
+                    reg.target_line(),
+                    existing,
+                    account,
+                ))
+            }
+            UiAction::OpenPalette => Modal::Palette(PaletteView::default()),
+            _ => return,
+        };
+        self.view.open(modal);
+    }
+
+    fn registry_label(&self, key: &RegistryKey) -> String {
+        self.state.registry(key).map_or_else(String::new, |r| {
+            format!("{} ({})", r.spec.profile_label(), r.spec.region)
+        })
+    }
+
+    fn push_target(&self, repo: &RepoRef) -> Option<PushTarget> {
+        let reg = self.state.registry(&repo.key())?;
+        let uri = reg.repository(&repo.name)?.uri.clone();
+        let host = uri.split('/').next().unwrap_or_default().to_owned();
+        Some(PushTarget {
+            registry_host: host,
+            region: reg.spec.region.clone(),
+            profile: reg.spec.profile.clone(),
+            repository: repo.name.clone(),
+        })
+    }
+
+    /// The login token's password goes to the clipboard once; the token is
+    /// then dropped (its bytes overwritten).
+    fn copy_login_password(&mut self, key: &RegistryKey) {
+        let token = self
+            .state
+            .registry_mut(key)
+            .and_then(crate::state::RegistryState::take_login_token);
+        if let Some(t) = token {
+            // egui keeps its own copy only until the platform has it.
+            self.view.clipboard = Some(t.password().to_owned());
+            self.state.notify(
+                NoticeLevel::Success,
+                "Password copied. Paste it into docker login's prompt; ecrscope has forgotten it.",
+            );
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! The demo endpoint, started on first use, as the worker asks for it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::OnceCell;
+
+use super::{DemoServer, SeedConfig};
+use crate::worker::DemoEndpoint;
+
+/// Starts the demo endpoint the first time its URL is asked for (so an app
+/// with real registries never builds the sample data).
+#[derive(Debug)]
+pub struct LazyDemo {
+    seed: SeedConfig,
+    latency: Duration,
+    server: OnceCell<Result<Arc<DemoServer>, String>>,
+}
+
+impl LazyDemo {
+    pub fn new(seed: SeedConfig, latency: Duration) -> Arc<Self> {
+        Arc::new(Self {
+            seed,
+            latency,
+            server: OnceCell::new(),
+        })
+    }
+
+    /// The running server, once something has started it (tests reach its
+    /// knobs and store through this).
+    pub fn server(&self) -> Option<Arc<DemoServer>> {
+        self.server.get().and_then(|r| r.as_ref().ok()).cloned()
+    }
+
+    /// Starts it now if it is not running, and returns it.
+    pub async fn start(&self) -> Result<Arc<DemoServer>, String> {
+        self.server
+            .get_or_init(|| async {
+                let server = DemoServer::start(&self.seed)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                server.knobs.set_latency(self.latency);
+                Ok(Arc::new(server))
+            })
+            .await
+            .clone()
+    }
+}
+
+impl DemoEndpoint for LazyDemo {
+    fn url(
+        &self,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, String>> + Send + '_>>
+    {
+        Box::pin(async move { self.start().await.map(|s| s.url()) })
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// The demo server behind a worker's demo endpoint, if it is a [`LazyDemo`]
+/// that has started.
+pub fn server_of(endpoint: &dyn DemoEndpoint) -> Option<Arc<DemoServer>> {
+    endpoint
+        .as_any()
+        .downcast_ref::<LazyDemo>()
+        .and_then(LazyDemo::server)
+}

@@ -1,0 +1,323 @@
+//! Requests: which slot waits for a request just sent ([`AppState::started`]),
+//! and the loads a place needs (registry, images, details, tab documents),
+//! built as commands with their whole target.
+
+use crate::message::{Command, RequestId};
+use crate::model::{Digest, EcrError, RegistryKey, RepoRef};
+
+use super::{AppState, ExportProgress, FollowUp, RegistryTab, RepoTab, Requested};
+
+/// Scan summaries asked for per frame at most; the rest follow on the next
+/// frames (the rows stay on screen).
+pub const SCAN_SUMMARIES_PER_FRAME: usize = 32;
+
+impl AppState {
+    /// A request was sent: mark what waits for it as loading (keeping what
+    /// is shown), so its answer is recognised and stale ones are dropped.
+    pub fn started(&mut self, id: RequestId, cmd: &Command) {
+        let key = cmd.registry().map(crate::model::RegistrySpec::key);
+        let key = key.as_ref();
+        match cmd {
+            Command::Discover => self.discovery_request = Some(id),
+            Command::LoadRegistryInfo(_) => {
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    r.info.start(id);
+                }
+            }
+            Command::LoadRepositories(_) => {
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    r.repositories.start(id);
+                }
+            }
+            Command::LoadScanning { .. } | Command::PutScanning { .. } => {
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    r.scanning.start(id);
+                }
+            }
+            Command::LoadImages(repo) => {
+                if let Some(ri) = self.repo_images_mut(key, &repo.name) {
+                    ri.list.start(id);
+                }
+            }
+            Command::LoadPlatforms { repo, indexes } => {
+                if let Some(ri) = self.repo_images_mut(key, &repo.name) {
+                    ri.platforms_asked.extend(indexes.iter().copied());
+                }
+            }
+            Command::LoadScanSummaries { repo, digests } => {
+                if let Some(ri) = self.repo_images_mut(key, &repo.name) {
+                    for d in digests {
+                        ri.scans.entry(*d).or_default().start(id);
+                    }
+                }
+            }
+            Command::LoadImageDetail { repo, digest } => {
+                if let Some(ri) = self.repo_images_mut(key, &repo.name) {
+                    ri.details.entry(*digest).or_default().start(id);
+                }
+            }
+            Command::LoadFindings { repo, digest } => {
+                if let Some(ri) = self.repo_images_mut(key, &repo.name) {
+                    ri.findings.entry(*digest).or_default().start(id);
+                }
+            }
+            Command::ChangeRepository { repo, .. } => {
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    // A fresh start: an old error would read as this one's.
+                    r.change_errors.remove(&repo.name);
+                    r.change_ok.remove(&repo.name);
+                    r.pending.insert(repo.name.clone(), id);
+                }
+            }
+            Command::ExportFindings(x) => {
+                self.export_progress = Some(ExportProgress {
+                    request: id,
+                    done: 0,
+                    total: x.images.len(),
+                    findings: 0,
+                });
+            }
+            Command::CreateRepository { .. } => {
+                self.creating = Some(id);
+                self.create_error = None;
+            }
+            Command::LoadPullThrough(_) => {
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    r.docs.pull_through.start(id);
+                }
+            }
+            Command::ChangePullThrough { .. } => {
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    r.docs.pull_through.start(id);
+                    r.docs.pull_through_error = None;
+                }
+            }
+            Command::ValidatePullThrough { prefix, .. } => {
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    r.docs.validations.remove(prefix);
+                }
+            }
+            Command::LoginToken(_) => {
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    r.docs.login.start(id);
+                }
+            }
+            Command::LoadLifecycle(repo) | Command::ChangeLifecycle { repo, .. } => {
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    r.docs
+                        .lifecycle
+                        .entry(repo.name.clone())
+                        .or_default()
+                        .start(id);
+                }
+            }
+            Command::PreviewLifecycle { repo, .. } => {
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    r.docs
+                        .preview
+                        .entry(repo.name.clone())
+                        .or_default()
+                        .start(id);
+                }
+            }
+            Command::LoadRepoPolicy(repo) => {
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    r.docs
+                        .repo_policy
+                        .entry(repo.name.clone())
+                        .or_default()
+                        .start(id);
+                }
+            }
+            Command::StartScans { .. }
+            | Command::ChangeImages { .. }
+            | Command::DeleteRepository { .. } => {}
+        }
+    }
+
+    /// A request could not be handed to the worker at all: what waits for it
+    /// ends as an error, never as "loading" forever.
+    pub fn not_sent(&mut self, id: RequestId, cmd: &Command, error: &EcrError) {
+        let key = cmd.registry().map(crate::model::RegistrySpec::key);
+        for p in crate::message::failed_payloads(cmd.clone(), error) {
+            self.apply(crate::message::Event {
+                request: id,
+                registry: key.clone(),
+                payload: p,
+            });
+        }
+    }
+
+    /// DescribeRegistry + DescribeRepositories for one registry.
+    pub fn load_registry(&self, key: &RegistryKey) -> Vec<FollowUp> {
+        let Some(reg) = self.registry(key) else {
+            return Vec::new();
+        };
+        vec![
+            FollowUp::Request(Command::LoadRegistryInfo(reg.spec.clone())),
+            FollowUp::Request(Command::LoadRepositories(reg.spec.clone())),
+        ]
+    }
+
+    /// The registry scanning configuration and each listed repository's.
+    /// Not for another account's registry: the calls take no registry id
+    /// and would answer for the caller's own account.
+    pub(super) fn load_scanning(&self, key: &RegistryKey) -> Vec<FollowUp> {
+        let Some(reg) = self.registry(key) else {
+            return Vec::new();
+        };
+        if reg.is_cross_account() {
+            return Vec::new();
+        }
+        let names: Vec<String> = reg
+            .repositories
+            .shown()
+            .map(|l| l.iter().map(|r| r.name.clone()).collect())
+            .unwrap_or_default();
+        vec![FollowUp::Request(Command::LoadScanning {
+            registry: reg.spec.clone(),
+            repositories: names,
+        })]
+    }
+
+    /// The open repository's images, unless loaded already.
+    pub fn ensure_images(&self) -> Vec<FollowUp> {
+        let Some(repo) = self.open_repo() else {
+            return Vec::new();
+        };
+        let idle = self
+            .open_images()
+            .is_none_or(|ri| matches!(ri.list, Requested::Idle));
+        if idle {
+            vec![FollowUp::Request(Command::LoadImages(repo))]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The open image's manifest and config, unless loaded or loading.
+    pub fn ensure_detail(&self) -> Vec<FollowUp> {
+        let (Some(repo), Some(digest)) = (self.open_repo(), self.location.image) else {
+            return Vec::new();
+        };
+        let needed = self.open_images().is_none_or(|ri| {
+            ri.details
+                .get(&digest)
+                .is_none_or(|d| matches!(d, Requested::Idle | Requested::Failed { .. }))
+        });
+        if needed {
+            vec![FollowUp::Request(Command::LoadImageDetail { repo, digest })]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Scan summaries for rows on screen whose summary is not known (at most
+    /// [`SCAN_SUMMARIES_PER_FRAME`] a frame).
+    pub fn scan_summaries_for(&self, repo: &RepoRef, digests: &[Digest]) -> Vec<FollowUp> {
+        let known = self.repo_images(&repo.key(), &repo.name);
+        let digests: Vec<Digest> = digests
+            .iter()
+            .copied()
+            .filter(|d| known.is_none_or(|ri| !ri.scans.contains_key(d)))
+            .take(SCAN_SUMMARIES_PER_FRAME)
+            .collect();
+        if digests.is_empty() {
+            return Vec::new();
+        }
+        vec![FollowUp::Request(Command::LoadScanSummaries {
+            repo: repo.clone(),
+            digests,
+        })]
+    }
+
+    /// What the open tab shows, if it is not loaded (or, with `refresh`,
+    /// again).
+    pub fn tab_loads(&self, refresh: bool) -> Vec<FollowUp> {
+        let Some(reg) = self.selected_registry() else {
+            return Vec::new();
+        };
+        let spec = reg.spec.clone();
+        let mut out = Vec::new();
+        match self.open_repo() {
+            None => {
+                let want_rules = matches!(
+                    self.registry_tab,
+                    RegistryTab::Overview | RegistryTab::PullThrough
+                );
+                if want_rules
+                    && (refresh || matches!(reg.docs.pull_through, Requested::Idle))
+                    && !reg.docs.pull_through.is_loading()
+                {
+                    out.push(FollowUp::Request(Command::LoadPullThrough(spec.clone())));
+                }
+                if self.registry_tab != RegistryTab::Repositories
+                    && (refresh || matches!(reg.info, Requested::Idle))
+                    && !reg.info.is_loading()
+                {
+                    out.push(FollowUp::Request(Command::LoadRegistryInfo(spec)));
+                }
+            }
+            Some(repo) => {
+                let idle = |r: Option<&Requested<Option<_>>>| {
+                    r.is_none_or(|d| matches!(d, Requested::Idle))
+                };
+                match self.repo_tab {
+                    RepoTab::Images => {}
+                    RepoTab::Lifecycle => {
+                        if refresh || idle(reg.docs.lifecycle.get(&repo.name)) {
+                            out.push(FollowUp::Request(Command::LoadLifecycle(repo)));
+                        }
+                    }
+                    RepoTab::Policy => {
+                        if refresh
+                            || reg
+                                .docs
+                                .repo_policy
+                                .get(&repo.name)
+                                .is_none_or(|d| matches!(d, Requested::Idle))
+                        {
+                            out.push(FollowUp::Request(Command::LoadRepoPolicy(repo)));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// F5: everything on screen again; tables keep their rows, selection and
+    /// scroll until the new answers arrive.
+    pub fn refresh(&mut self) -> Vec<FollowUp> {
+        let Some(key) = self.location.registry.clone() else {
+            return Vec::new();
+        };
+        let mut out = self.tab_loads(true);
+        match self.open_repo() {
+            Some(repo) => {
+                out.push(FollowUp::Request(Command::LoadImages(repo.clone())));
+                let known: Vec<Digest> = self
+                    .open_images()
+                    .map(|ri| ri.scans.keys().copied().collect())
+                    .unwrap_or_default();
+                for chunk in known.chunks(SCAN_SUMMARIES_PER_FRAME) {
+                    out.push(FollowUp::Request(Command::LoadScanSummaries {
+                        repo: repo.clone(),
+                        digests: chunk.to_vec(),
+                    }));
+                }
+                if let Some(d) = self.location.image {
+                    if let Some(ri) = self.repo_images_mut(Some(&key), &repo.name) {
+                        ri.details.remove(&d);
+                    }
+                    out.extend(self.ensure_detail());
+                    if self.findings_open {
+                        out.push(FollowUp::Request(Command::LoadFindings { repo, digest: d }));
+                    }
+                }
+            }
+            None => out.extend(self.load_registry(&key)),
+        }
+        out
+    }
+}

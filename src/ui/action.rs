@@ -1,0 +1,100 @@
+//! What the user asked for. Views push these; the app's one handler carries
+//! them out. Every action that changes something carries its whole target
+//! (registry spec, repository, image), captured when the user clicked or the
+//! dialog opened: the handler never reads the current selection to find out
+//! what an action was about.
+
+use crate::message::{ImageChange, PullThroughChange, RepoChange};
+use crate::model::{
+    Digest, ExportFormat, NewRepository, RegistryKey, RegistryScanningConfig, RegistrySpec,
+    RepoRef, TagMutabilitySetting,
+};
+use crate::settings::{ImageColumn, RepoColumn, ThemePref};
+use crate::state::{Location, RegistryTab, RepoTab};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum UiAction {
+    // Moving around.
+    SelectRegistry(RegistryKey),
+    SelectRepository(Option<String>),
+    SelectImage(Option<Digest>),
+    /// Jump to a place (from the palette).
+    GoTo(Location),
+    /// Alt+Left / Alt+Right.
+    Back,
+    Forward,
+    SetRegistryTab(RegistryTab),
+    SetRepoTab(RepoTab),
+    OpenFindings,
+    CloseFindings,
+    /// Compare the open image's findings with another image's (None: stop).
+    CompareWith(Option<Digest>),
+
+    // Loading.
+    /// F5: refresh what is on screen.
+    Refresh,
+    RefreshRegistry(RegistryKey),
+    /// Rows on screen whose scan summary is not known yet.
+    NeedScanSummaries(RepoRef, Vec<Digest>),
+    /// Show or hide an index's platforms (read once, on the first expand).
+    ToggleExpand(RepoRef, Digest),
+    /// Load every repository's images and the scan summary of every tagged
+    /// image, for the registry's findings dashboard.
+    CheckAllFindings,
+
+    // Preferences.
+    SortRepositories(RepoColumn),
+    SortImages(ImageColumn),
+    SetTheme(ThemePref),
+    /// Auto-refresh interval for a registry, in seconds (0 = off).
+    SetAutoRefresh(RegistryKey, u64),
+
+    // Dialogs.
+    OpenAddRegistry,
+    AddRegistry(RegistrySpec),
+    AskRemoveRegistry(RegistryKey),
+    RemoveRegistry(RegistryKey),
+    OpenPushCommands(RepoRef),
+    OpenScanning(RegistryKey),
+    OpenBulk(RegistryKey, Vec<String>),
+    OpenRepoSettings(RepoRef),
+    /// Optionally prefilled from an existing repository.
+    OpenCreateRepository(RegistryKey, Option<String>),
+    OpenDeleteRepository(RepoRef),
+    /// Open the rule form: `None` to create, `Some(prefix)` to edit.
+    OpenPullThroughForm(RegistryKey, Option<String>),
+    /// Ctrl+K.
+    OpenPalette,
+    /// Ask for confirmation, then run the action.
+    Confirm {
+        title: String,
+        body: String,
+        /// Who and where, from `RegistryState::target_line`.
+        target: String,
+        action: Box<UiAction>,
+    },
+    CloseModal,
+
+    // Changes, each with its pinned target.
+    ChangeImages(RepoRef, ImageChange),
+    ApplyScanning(RegistrySpec, RegistryScanningConfig),
+    ApplyBulk(RegistrySpec, Vec<String>, RepoChange),
+    ApplyTagMutability(RepoRef, TagMutabilitySetting),
+    SetScanOnPush(RepoRef, bool),
+    CreateRepository(RegistrySpec, NewRepository),
+    DeleteRepository(RepoRef),
+    /// Start basic scans of these images.
+    StartScan(RepoRef, Vec<Digest>),
+    /// Export the findings of these images (asks where first).
+    Export(RepoRef, Vec<Digest>, ExportFormat),
+    ChangePullThrough(RegistrySpec, PullThroughChange),
+    ValidatePullThrough(RegistrySpec, String),
+    /// Put this lifecycle policy on the repository.
+    SaveLifecycle(RepoRef, String),
+    DeleteLifecycle(RepoRef),
+    PreviewLifecycle(RepoRef, String),
+    /// GetAuthorizationToken for a registry.
+    GetLoginToken(RegistrySpec),
+    /// Put the token's password on the clipboard, then forget it.
+    CopyLoginPassword(RegistryKey),
+}

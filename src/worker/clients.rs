@@ -1,0 +1,90 @@
+//! One ECR client per registry, made on first use and kept: its in-flight
+//! limit and learned send rate belong to the registry, not to one request.
+//! A client whose credentials failed is made again on the next call, so a
+//! fixed credentials file (or a renewed SSO session) works without a restart.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use tokio::sync::Mutex;
+
+use crate::ecr::{ClientOptions, EcrClient, StaticCredentials};
+use crate::model::{DEMO_REGION, EcrError, RegistryKey, RegistrySpec};
+
+/// Serves the demo registry on demand. The `demo` module implements it; the
+/// binary and the tests hand one to the worker, which never names `demo`.
+pub trait DemoEndpoint: Send + Sync + std::fmt::Debug + std::any::Any {
+    /// The endpoint's URL, starting the endpoint on first use.
+    fn url(&self) -> Pin<Box<dyn Future<Output = Result<String, String>> + Send + '_>>;
+    /// For tests that reach the endpoint's knobs through the app.
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+pub(super) struct Clients {
+    opts: ClientOptions,
+    demo: Option<Arc<dyn DemoEndpoint>>,
+    map: Mutex<HashMap<RegistryKey, EcrClient>>,
+}
+
+impl Clients {
+    pub(super) fn new(opts: ClientOptions, demo: Option<Arc<dyn DemoEndpoint>>) -> Self {
+        Self {
+            opts,
+            demo,
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(super) fn forget_all(&self) {
+        if let Ok(mut m) = self.map.try_lock() {
+            m.clear();
+        }
+    }
+
+    /// The client for a registry, made on first use (and again after its
+    /// credentials failed).
+    pub(super) async fn get(&self, spec: &RegistrySpec) -> Result<EcrClient, EcrError> {
+        if spec.region.is_empty() {
+            let who = spec.profile.as_deref().unwrap_or("default");
+            return Err(EcrError::InvalidInput {
+                detail: format!(
+                    "profile '{who}' has no region. Add 'region = us-east-1' (or yours) under [profile {who}] in ~/.aws/config, or set AWS_REGION."
+                ),
+            });
+        }
+        let key = spec.key();
+        let mut map = self.map.lock().await;
+        if let Some(c) = map.get(&key).filter(|c| !c.credentials_failed()) {
+            return Ok(c.clone());
+        }
+        let client = if spec.is_demo() {
+            let demo = self.demo.as_ref().ok_or_else(|| EcrError::Other {
+                operation: "Starting the demo endpoint".into(),
+                detail: "this build of the app was started without it".into(),
+            })?;
+            let url = demo.url().await.map_err(|e| EcrError::Other {
+                operation: "Starting the demo endpoint".into(),
+                detail: e,
+            })?;
+            // Fixed, public, fake credentials: the demo endpoint ignores them,
+            // but the SDK signs every request as it would for AWS.
+            let creds = StaticCredentials {
+                access_key_id: "AKIDEMO".into(),
+                secret_access_key: "demo".into(),
+            };
+            EcrClient::with_static(
+                &url,
+                DEMO_REGION,
+                &creds,
+                spec.registry_id.clone(),
+                &self.opts,
+            )
+        } else {
+            EcrClient::connect(spec, &self.opts).await
+        };
+        map.insert(key, client.clone());
+        Ok(client)
+    }
+}

@@ -1,0 +1,578 @@
+//! One small async function per command. Each gets the registry's client
+//! (found once by the dispatcher) and returns or streams its payloads; the
+//! wording of what happened is the state's business, not the worker's.
+
+use std::sync::Arc;
+
+use super::Inner;
+use crate::ecr::{self, EcrClient, Paging};
+use crate::message::{
+    Command, ExportFailure, ExportRequest, Exported, ImageChange, IndexPlatforms, Payload,
+    PullThroughChange, RepoChange, RequestId, ScanningConfigs,
+};
+use crate::model::manifest::{self, Manifest};
+use crate::model::{
+    BatchDeleteResult, BlobProblem, ConfigDoc, Digest, EcrError, ImageDetailDoc, ImageId,
+    PreviewStatus, RegistryKey, RepoRef, ScanReport, ScanSummary,
+};
+
+/// What an operation works with: the request it answers and its client.
+pub(super) struct Cx<'a> {
+    pub(super) inner: &'a Arc<Inner>,
+    pub(super) id: RequestId,
+    pub(super) key: Option<RegistryKey>,
+    pub(super) client: EcrClient,
+}
+
+impl Cx<'_> {
+    async fn emit(&self, payload: Payload) {
+        self.inner.emit(self.id, self.key.clone(), payload).await;
+    }
+
+    fn c(&self) -> &EcrClient {
+        &self.client
+    }
+}
+
+/// Runs one command on its registry's client.
+pub(super) async fn run(cx: &Cx<'_>, cmd: Command) {
+    match cmd {
+        // Answered by the dispatcher (no registry).
+        Command::Discover => {}
+        Command::LoadRegistryInfo(_) => {
+            cx.emit(Payload::RegistryInfo(ecr::describe_registry(cx.c()).await))
+                .await;
+        }
+        Command::LoadRepositories(_) => load_repositories(cx).await,
+        Command::LoadScanning { repositories, .. } => {
+            let result = scanning(cx.c(), &repositories).await;
+            cx.emit(Payload::Scanning(result)).await;
+        }
+        Command::PutScanning {
+            config,
+            repositories,
+            ..
+        } => {
+            let result = async {
+                ecr::put_registry_scanning_configuration(cx.c(), &config).await?;
+                scanning(cx.c(), &repositories).await
+            }
+            .await;
+            cx.emit(Payload::ScanningSaved(result)).await;
+        }
+        Command::LoadImages(repo) => load_images(cx, repo).await,
+        Command::LoadPlatforms { repo, indexes } => {
+            let result = platforms(cx.c(), &repo.name, &indexes).await;
+            cx.emit(Payload::Platforms {
+                repository: repo.name,
+                result,
+            })
+            .await;
+        }
+        Command::LoadScanSummaries { repo, digests } => scan_summaries(cx, repo, digests).await,
+        Command::LoadImageDetail { repo, digest } => {
+            let result = image_detail(cx.c(), &repo.name, &digest).await;
+            cx.emit(Payload::ImageDetail {
+                repository: repo.name,
+                digest,
+                result,
+            })
+            .await;
+        }
+        Command::ChangeRepository { repo, change } => {
+            let result = match &change {
+                RepoChange::TagMutability(s) => {
+                    ecr::put_image_tag_mutability(cx.c(), &repo.name, s)
+                        .await
+                        .map(|_| ())
+                }
+                RepoChange::ScanOnPush(on) => {
+                    ecr::put_image_scanning_configuration(cx.c(), &repo.name, *on)
+                        .await
+                        .map(|_| ())
+                }
+            };
+            // Whatever happened, read back what the server holds.
+            let reread = Some(ecr::describe_repository(cx.c(), &repo.name).await);
+            cx.emit(Payload::RepositoryChanged {
+                repository: repo.name,
+                result,
+                reread,
+            })
+            .await;
+        }
+        Command::StartScans { repo, digests } => {
+            for digest in digests {
+                let result = ecr::start_image_scan(cx.c(), &repo.name, &digest).await;
+                cx.emit(Payload::ScanStarted {
+                    repository: repo.name.clone(),
+                    digest,
+                    result,
+                })
+                .await;
+            }
+        }
+        Command::LoadFindings { repo, digest } => {
+            let result = ecr::describe_image_scan_findings(cx.c(), &repo.name, &digest).await;
+            cx.emit(Payload::Findings {
+                repository: repo.name,
+                digest,
+                result,
+            })
+            .await;
+        }
+        Command::ExportFindings(x) => {
+            let result = export(cx, x).await;
+            cx.emit(Payload::Exported(result)).await;
+        }
+        Command::ChangeImages { repo, change } => {
+            let result = change_images(cx.c(), &repo.name, &change).await;
+            cx.emit(Payload::ImagesChanged {
+                repository: repo.name,
+                change,
+                result,
+            })
+            .await;
+        }
+        Command::CreateRepository { new, .. } => {
+            let result = async {
+                ecr::create_repository(cx.c(), &new).await?;
+                // Re-read rather than trust the create answer's echo.
+                ecr::describe_repository(cx.c(), &new.name).await
+            }
+            .await;
+            cx.emit(Payload::RepositoryCreated(result)).await;
+        }
+        Command::DeleteRepository { repo, force } => {
+            let result = ecr::delete_repository(cx.c(), &repo.name, force).await;
+            cx.emit(Payload::RepositoryDeleted {
+                repository: repo.name,
+                result,
+            })
+            .await;
+        }
+        Command::LoadPullThrough(_) => {
+            let rules = ecr::describe_pull_through_cache_rules(cx.c()).await;
+            cx.emit(Payload::PullThroughRules(rules)).await;
+        }
+        Command::ChangePullThrough { change, .. } => {
+            let result = change_pull_through(cx.c(), &change).await;
+            cx.emit(Payload::PullThroughChanged { change, result })
+                .await;
+            // Re-read, so the list shows what the server holds.
+            let rules = ecr::describe_pull_through_cache_rules(cx.c()).await;
+            cx.emit(Payload::PullThroughRules(rules)).await;
+        }
+        Command::ValidatePullThrough { prefix, .. } => {
+            let result = ecr::validate_pull_through_cache_rule(cx.c(), &prefix).await;
+            cx.emit(Payload::PullThroughValidated { prefix, result })
+                .await;
+        }
+        Command::LoginToken(_) => {
+            let token = ecr::get_authorization_token(cx.c()).await;
+            cx.emit(Payload::LoginToken(token)).await;
+        }
+        Command::LoadLifecycle(repo) => {
+            let result = ecr::get_lifecycle_policy(cx.c(), &repo.name).await;
+            cx.emit(Payload::Lifecycle {
+                repository: repo.name,
+                result,
+            })
+            .await;
+        }
+        Command::ChangeLifecycle { repo, text } => {
+            let result = match &text {
+                Some(t) => ecr::put_lifecycle_policy(cx.c(), &repo.name, t).await,
+                None => ecr::delete_lifecycle_policy(cx.c(), &repo.name).await,
+            };
+            cx.emit(Payload::LifecycleChanged {
+                repository: repo.name.clone(),
+                deleted: text.is_none(),
+                result,
+            })
+            .await;
+            let reread = ecr::get_lifecycle_policy(cx.c(), &repo.name).await;
+            cx.emit(Payload::Lifecycle {
+                repository: repo.name,
+                result: reread,
+            })
+            .await;
+        }
+        Command::PreviewLifecycle { repo, text } => {
+            let result = preview_lifecycle(cx.c(), &repo.name, &text).await;
+            cx.emit(Payload::LifecyclePreview {
+                repository: repo.name,
+                result,
+            })
+            .await;
+        }
+        Command::LoadRepoPolicy(repo) => {
+            let result = ecr::get_repository_policy(cx.c(), &repo.name).await;
+            cx.emit(Payload::RepoPolicy {
+                repository: repo.name,
+                result,
+            })
+            .await;
+        }
+    }
+}
+
+/// Every page of repositories, each sent as it arrives.
+async fn load_repositories(cx: &Cx<'_>) {
+    let mut paging = Paging::new("DescribeRepositories");
+    let (mut token, mut total) = (None, 0);
+    let result = loop {
+        match ecr::describe_repositories_page(cx.c(), token.take()).await {
+            Err(e) => break Err(e),
+            Ok((page, next)) => {
+                total += page.len();
+                cx.emit(Payload::RepositoriesPage(page)).await;
+                match paging.next(next.as_deref()) {
+                    Ok(Some(t)) => token = Some(t),
+                    Ok(None) => break Ok(total),
+                    Err(e) => break Err(e),
+                }
+            }
+        }
+    };
+    cx.emit(Payload::RepositoriesDone(result)).await;
+}
+
+/// Every page of a repository's images, each sent as it arrives: pages of
+/// one repository are sequential, so the table is usable after one round
+/// trip.
+async fn load_images(cx: &Cx<'_>, repo: RepoRef) {
+    let mut paging = Paging::new("DescribeImages");
+    let (mut token, mut total) = (None, 0);
+    let result = loop {
+        match ecr::describe_images_page(cx.c(), &repo.name, token.take()).await {
+            Err(e) => break Err(e),
+            Ok((images, next)) => {
+                total += images.len();
+                cx.emit(Payload::ImagesPage {
+                    repository: repo.name.clone(),
+                    images,
+                })
+                .await;
+                match paging.next(next.as_deref()) {
+                    Ok(Some(t)) => token = Some(t),
+                    Ok(None) => break Ok(total),
+                    Err(e) => break Err(e),
+                }
+            }
+        }
+    };
+    cx.emit(Payload::ImagesDone {
+        repository: repo.name,
+        result,
+    })
+    .await;
+}
+
+/// The registry scanning configuration and each repository's frequency.
+async fn scanning(c: &EcrClient, repositories: &[String]) -> Result<ScanningConfigs, EcrError> {
+    let registry = ecr::get_registry_scanning_configuration(c).await?;
+    let repositories = if repositories.is_empty() {
+        Vec::new()
+    } else {
+        ecr::batch_get_repository_scanning_configuration(c, repositories).await?
+    };
+    Ok(ScanningConfigs {
+        registry,
+        repositories,
+    })
+}
+
+/// The platforms each index lists, from its manifest.
+async fn platforms(
+    c: &EcrClient,
+    repo: &str,
+    indexes: &[Digest],
+) -> Result<Vec<IndexPlatforms>, EcrError> {
+    let ids: Vec<ImageId> = indexes.iter().map(|d| ImageId::Digest(*d)).collect();
+    let (docs, _) = ecr::batch_get_manifests(c, repo, &ids).await?;
+    Ok(docs
+        .iter()
+        .filter_map(|doc| {
+            let Ok(Manifest::Index { manifests }) = manifest::parse_manifest(&doc.manifest) else {
+                return None;
+            };
+            let index = doc.digest?;
+            let children = manifests
+                .into_iter()
+                .filter_map(|(d, p)| Some((d.digest?, p.unwrap_or_default())))
+                // An index that lists itself would nest forever.
+                .filter(|(d, _)| *d != index)
+                .collect();
+            Some(IndexPlatforms { index, children })
+        })
+        .collect())
+}
+
+/// One DescribeImageScanFindings summary per image, concurrently within the
+/// client's in-flight limit.
+async fn scan_summaries(cx: &Cx<'_>, repo: RepoRef, digests: Vec<Digest>) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for digest in digests.iter().copied() {
+        let (c, name) = (cx.client.clone(), repo.name.clone());
+        tasks.spawn(async move { (digest, scan_summary(&c, &name, &digest).await) });
+    }
+    let mut answered = std::collections::HashSet::new();
+    while let Some(joined) = tasks.join_next().await {
+        let Ok((digest, result)) = joined else {
+            continue;
+        };
+        answered.insert(digest);
+        cx.emit(Payload::ScanSummary {
+            repository: repo.name.clone(),
+            digest,
+            result,
+        })
+        .await;
+    }
+    // A task that died still ends its row's request.
+    for digest in digests.into_iter().filter(|d| !answered.contains(d)) {
+        cx.emit(Payload::ScanSummary {
+            repository: repo.name.clone(),
+            digest,
+            result: Err(EcrError::Other {
+                operation: "DescribeImageScanFindings".into(),
+                detail: "the request failed unexpectedly".into(),
+            }),
+        })
+        .await;
+    }
+}
+
+/// Status and severity counts of one image. "No scan yet" is an answer, not
+/// an error.
+async fn scan_summary(c: &EcrClient, repo: &str, digest: &Digest) -> Result<ScanSummary, EcrError> {
+    match ecr::describe_image_scan_findings_summary(c, repo, digest).await {
+        Ok((status, counts)) => Ok(ScanSummary {
+            status,
+            counts,
+            never_scanned: false,
+        }),
+        Err(e) if e.is_scan_not_found() => Ok(ScanSummary {
+            never_scanned: true,
+            ..ScanSummary::default()
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+/// The manifest, and for a single image its config blob. A blob the endpoint
+/// cannot serve is reported in place, not as a failure of the whole detail.
+async fn image_detail(
+    c: &EcrClient,
+    repo: &str,
+    digest: &Digest,
+) -> Result<ImageDetailDoc, EcrError> {
+    let (docs, failures) = ecr::batch_get_manifests(c, repo, &[ImageId::Digest(*digest)]).await?;
+    let Some(doc) = docs.into_iter().next() else {
+        let why = failures
+            .first()
+            .map_or_else(|| "no manifest returned".to_owned(), |f| f.1.clone());
+        return Err(EcrError::NotFound {
+            what: format!("The image {} ({why})", digest.short()),
+        });
+    };
+    let parsed = manifest::parse_manifest(&doc.manifest);
+    let config = match &parsed {
+        Ok(Manifest::Image {
+            config: Some(cfg), ..
+        }) => match cfg.digest {
+            Some(cd) => Some(fetch_config(c, repo, &cd).await),
+            None => Some(Err(BlobProblem::NoConfig)),
+        },
+        Ok(Manifest::Image { config: None, .. }) => Some(Err(BlobProblem::NoConfig)),
+        Ok(Manifest::Index { .. }) | Err(_) => None,
+    };
+    Ok(ImageDetailDoc {
+        media_type: doc.media_type,
+        manifest_text: doc.manifest,
+        manifest: parsed,
+        config,
+    })
+}
+
+async fn fetch_config(
+    c: &EcrClient,
+    repo: &str,
+    config: &Digest,
+) -> Result<ConfigDoc, BlobProblem> {
+    let url = ecr::get_download_url_for_layer(c, repo, config)
+        .await
+        .map_err(BlobProblem::Url)?;
+    let bytes = ecr::download_blob(&url, std::time::Duration::from_secs(20))
+        .await
+        .map_err(BlobProblem::Download)?;
+    let raw = String::from_utf8_lossy(&bytes).into_owned();
+    Ok(ConfigDoc {
+        parsed: manifest::parse_config(&bytes),
+        raw,
+    })
+}
+
+async fn change_images(
+    c: &EcrClient,
+    repo: &str,
+    change: &ImageChange,
+) -> Result<BatchDeleteResult, EcrError> {
+    match change {
+        ImageChange::Retag { digest, tag } => {
+            ecr::retag_image(c, repo, digest, tag).await?;
+            Ok(BatchDeleteResult {
+                deleted: vec![tag.clone()],
+                failures: Vec::new(),
+            })
+        }
+        ImageChange::RemoveTag { digest, tag } => remove_tag(c, repo, digest, tag).await,
+        ImageChange::Delete(digests) => {
+            let ids: Vec<ImageId> = digests.iter().map(|d| ImageId::Digest(*d)).collect();
+            ecr::batch_delete_images(c, repo, &ids).await
+        }
+    }
+}
+
+/// Removes `tag` only while it still names `digest`: a tag moved meanwhile
+/// (CI pushed again) is left alone and said so. The tag is checked first
+/// with DescribeImages, then removed by tag alone (BatchDeleteImage with a
+/// digest deletes the whole image, on moto with a tag too).
+async fn remove_tag(
+    c: &EcrClient,
+    repo: &str,
+    digest: &Digest,
+    tag: &str,
+) -> Result<BatchDeleteResult, EcrError> {
+    let now = match ecr::describe_images_by_id(c, repo, &[ImageId::Tag(tag.to_owned())]).await {
+        Ok(found) => found.into_iter().next().map(|i| i.digest),
+        Err(e) if e.is_image_gone() => None,
+        Err(e) => return Err(e),
+    };
+    match now {
+        Some(d) if d == *digest => {
+            ecr::batch_delete_images(c, repo, &[ImageId::Tag(tag.to_owned())]).await
+        }
+        Some(_) => Ok(BatchDeleteResult {
+            deleted: Vec::new(),
+            failures: vec![(tag.to_owned(), "ImageTagDoesNotMatchDigest".to_owned())],
+        }),
+        None => Ok(BatchDeleteResult {
+            deleted: Vec::new(),
+            failures: vec![(tag.to_owned(), "the tag no longer exists".to_owned())],
+        }),
+    }
+}
+
+async fn change_pull_through(c: &EcrClient, change: &PullThroughChange) -> Result<(), EcrError> {
+    match change {
+        PullThroughChange::Create(new) => ecr::create_pull_through_cache_rule(c, new)
+            .await
+            .map(|_| ()),
+        PullThroughChange::Update {
+            prefix,
+            credential_arn,
+            custom_role_arn,
+        } => {
+            ecr::update_pull_through_cache_rule(
+                c,
+                prefix,
+                credential_arn.as_deref(),
+                custom_role_arn.as_deref(),
+            )
+            .await
+        }
+        PullThroughChange::Delete(prefix) => ecr::delete_pull_through_cache_rule(c, prefix).await,
+    }
+}
+
+/// StartLifecyclePolicyPreview, then GetLifecyclePolicyPreview with backoff
+/// (250 ms, x1.5, at most 5 s) for up to two minutes: ECR evaluates in the
+/// background.
+async fn preview_lifecycle(
+    c: &EcrClient,
+    repo: &str,
+    text: &str,
+) -> Result<crate::model::LifecyclePreview, EcrError> {
+    ecr::start_lifecycle_policy_preview(c, repo, Some(text)).await?;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(120);
+    let mut wait = std::time::Duration::from_millis(250);
+    loop {
+        let p = ecr::get_lifecycle_policy_preview(c, repo).await?;
+        if p.status != PreviewStatus::InProgress || tokio::time::Instant::now() > deadline {
+            return Ok(p);
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait.mul_f64(1.5)).min(std::time::Duration::from_secs(5));
+    }
+}
+
+/// Fetches every image's report (concurrently, within the in-flight limit,
+/// with progress), then writes the file: to a temporary file in the same
+/// folder, renamed into place, so a failed write leaves an existing file as
+/// it was.
+async fn export(cx: &Cx<'_>, x: ExportRequest) -> Result<Exported, ExportFailure> {
+    let total = x.images.len();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, (digest, tags)) in x.images.iter().cloned().enumerate() {
+        let (c, repo) = (cx.client.clone(), x.repo.name.clone());
+        tasks.spawn(async move {
+            let report = match ecr::describe_image_scan_findings(&c, &repo, &digest).await {
+                Ok(r) => Ok(r),
+                // Never scanned: an empty report, said as such in the file.
+                Err(e) if e.is_scan_not_found() => Ok(ScanReport::default()),
+                // Gone (or any other failure): the export stops and says so;
+                // an image that no longer exists is never written as clean.
+                Err(error) => Err(ExportFailure::Read { digest, error }),
+            };
+            (i, digest, tags, report)
+        });
+    }
+    let mut slots: Vec<Option<crate::export::ImageReport>> = vec![None; total];
+    let (mut done, mut findings) = (0, 0);
+    while let Some(joined) = tasks.join_next().await {
+        let (i, digest, tags, report) = joined.map_err(|e| ExportFailure::Write {
+            path: x.path.clone(),
+            detail: format!("reading the reports failed: {e}"),
+        })?;
+        let report = report?;
+        done += 1;
+        findings += report.findings.len();
+        if let Some(slot) = slots.get_mut(i) {
+            *slot = Some(crate::export::ImageReport {
+                repository: x.repo.name.clone(),
+                digest,
+                tags,
+                report,
+            });
+        }
+        cx.emit(Payload::ExportProgress {
+            done,
+            total,
+            findings,
+        })
+        .await;
+    }
+    let reports: Vec<crate::export::ImageReport> = slots.into_iter().flatten().collect();
+    let count = reports.iter().map(|r| r.report.findings.len()).sum();
+    let text = crate::export::render(x.format, &reports);
+    let path = x.path.clone();
+    // File writing is blocking I/O: off the async threads too.
+    let written =
+        tokio::task::spawn_blocking(move || crate::export::write_replacing(&path, text.as_bytes()))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map_err(|e| e.to_string()));
+    match written {
+        Ok(()) => Ok(Exported {
+            path: x.path,
+            findings: count,
+            images: reports.len(),
+        }),
+        Err(detail) => Err(ExportFailure::Write {
+            path: x.path,
+            detail,
+        }),
+    }
+}
