@@ -3,7 +3,7 @@
 //! several runs. Without a display it runs the binary under `xvfb-run`
 //! (the app's own clock starts in `main`, so Xvfb's start-up is not counted).
 //! Run: `cargo bench --bench startup`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)] // a bench binary: a panic is its failure report
 
 use std::process::Command;
 

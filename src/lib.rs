@@ -18,6 +18,7 @@ pub mod ecr;
 pub mod export;
 pub mod files;
 pub mod lifecycle_policy;
+pub mod logging;
 pub mod message;
 pub mod model;
 pub mod profiles;

@@ -43,14 +43,7 @@ enum Cmd {
 fn main() -> eframe::Result {
     let started = std::time::Instant::now();
     let flags = Flags::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ECRSCOPE_LOG").unwrap_or_else(|_| {
-                "ecrscope=info,aws_config=error,aws_smithy_runtime=error,warn".into()
-            }),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    ecrscope::logging::init();
     // The one runtime: every network call runs here, never on the UI thread.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -227,6 +227,26 @@ pub fn endpoint_url(u: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A warning for a valid endpoint that is plain `http://` to anything but
+/// this computer: signed requests (and their answers) travel unencrypted.
+pub fn endpoint_warning(u: &str) -> Option<String> {
+    let rest = u.strip_prefix("http://")?;
+    let host_port = rest.split('/').next().unwrap_or("");
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.rsplit_once(':').map_or(host_port, |(h, _)| h),
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    (!loopback && !host.is_empty()).then(|| {
+        format!(
+            "Plain http to {host}: requests and answers (repository names, login tokens) travel unencrypted. Use https:// unless this network is trusted."
+        )
+    })
+}
+
 /// A 12-digit AWS account id.
 pub fn registry_id(id: &str) -> Result<(), String> {
     if id.len() == 12 && id.chars().all(|c| c.is_ascii_digit()) {
@@ -628,6 +648,34 @@ pub fn web_link(url: &str) -> bool {
     (lower.starts_with("https://") || lower.starts_with("http://"))
         && url.len() > 8
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+#[cfg(test)]
+mod endpoint_warning_tests {
+    use super::endpoint_warning;
+
+    #[test]
+    fn only_loopback_http_goes_without_a_warning() {
+        for quiet in [
+            "http://127.0.0.1:5000",
+            "http://localhost:4566/",
+            "http://[::1]:5000",
+            "https://ecr.example.com",
+            "https://10.0.0.5",
+        ] {
+            assert_eq!(endpoint_warning(quiet), None, "{quiet}");
+        }
+        for loud in [
+            "http://10.0.0.5:5000",
+            "http://ecr.internal",
+            "http://[fe80::1]:80",
+        ] {
+            assert!(
+                endpoint_warning(loud).is_some_and(|w| w.contains("unencrypted")),
+                "{loud}"
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The real binary's `check` subcommand: discovery, credentials and endpoint
 //! handling as the aws CLI would do them, in a clean environment per test
 //! (HOME, AWS_* set on the child process only).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
+#![allow(clippy::disallowed_methods)]
 
 mod common;
 

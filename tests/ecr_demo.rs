@@ -1,7 +1,7 @@
 //! The ECR layer against the demo endpoint, for what moto lacks: multi-page
 //! listing, pull-through cache rules, lifecycle preview, throttling then
 //! success, an HTML 500, a timeout, the in-flight bound, findings pages.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)] // #[tokio::test] blocks its own runtime: no UI thread here
+#![allow(clippy::disallowed_methods)] // #[tokio::test] blocks its own runtime: no UI thread here
 
 mod common;
 

@@ -1,7 +1,7 @@
 //! The ECR layer against moto 5.2.5 in server mode over HTTP: every operation
 //! moto implements, seeded through the SDK (and, where noted, checked with
 //! the aws CLI as an independent client).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
+#![allow(clippy::disallowed_methods)]
 // #[tokio::test] blocks its own runtime: no UI thread here
 // The guard serialises tests sharing one moto server; each test has its own
 // single-threaded runtime, so holding it across awaits cannot deadlock.
@@ -354,6 +354,7 @@ async fn scan_then_findings_then_quota() {
 }
 
 #[tokio::test]
+#[allow(clippy::too_many_lines)] // most of it is one recorded-shape fixture of enhanced findings
 async fn injected_enhanced_findings_are_read() {
     let (_g, url) = fresh().await;
     let c = moto_client(&url, "us-east-1");

@@ -2,7 +2,6 @@
 //! lavapipe), compared with tests/snapshots/*.png. Only views whose text does
 //! not depend on the time of day are snapshotted (relative times would drift).
 //! Update with `UPDATE_SNAPSHOTS=1 cargo test --test snapshots`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,5 @@
 //! The real `App` under egui_kittest, with the demo endpoint behind it,
 //! driven by accessible names.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

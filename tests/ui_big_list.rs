@@ -1,6 +1,5 @@
 //! A very large repository: filtering and sorting run on a thread of their
 //! own and the table keeps drawing meanwhile; the sorted rows then land.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 

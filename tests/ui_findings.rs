@@ -1,5 +1,4 @@
 //! Scans and findings under egui_kittest, against the demo endpoint.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,6 +1,5 @@
 //! The registry tabs (overview, pull-through cache) and the repository tabs
 //! (lifecycle, permissions) under egui_kittest, against the demo endpoint.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,6 +1,5 @@
 //! Repository settings under egui_kittest, against the demo endpoint: what
 //! the server holds is checked in the endpoint's own store.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -5,7 +5,7 @@
 
 use crate::message::{Command, ExportRequest};
 use crate::model::{RegistryKey, RepoRef};
-use crate::state::NoticeLevel;
+use crate::state::{FollowUp, NoticeLevel};
 use crate::ui::UiAction;
 use crate::ui::add_registry::AddRegistryForm;
 use crate::ui::bulk::BulkForm;
@@ -109,14 +109,48 @@ impl EcrscopeApp {
                 }));
                 Vec::new()
             }
+            change @ (UiAction::ChangeImages(..)
+            | UiAction::ApplyScanning(..)
+            | UiAction::ApplyBulk(..)
+            | UiAction::ApplyTagMutability(..)
+            | UiAction::SetScanOnPush(..)
+            | UiAction::CreateRepository(..)
+            | UiAction::DeleteRepository(_)
+            | UiAction::StartScan(..)
+            | UiAction::Export(..)
+            | UiAction::ChangePullThrough(..)
+            | UiAction::ValidatePullThrough(..)
+            | UiAction::SaveLifecycle(..)
+            | UiAction::DeleteLifecycle(_)
+            | UiAction::PreviewLifecycle(..)
+            | UiAction::GetLoginToken(_)
+            | UiAction::CopyLoginPassword(_)) => self.change(change),
+            open @ (UiAction::OpenAddRegistry
+            | UiAction::AskRemoveRegistry(_)
+            | UiAction::OpenPushCommands(_)
+            | UiAction::OpenScanning(_)
+            | UiAction::OpenBulk(..)
+            | UiAction::OpenRepoSettings(_)
+            | UiAction::OpenCreateRepository(..)
+            | UiAction::OpenDeleteRepository(_)
+            | UiAction::OpenPullThroughForm(..)
+            | UiAction::OpenPalette) => {
+                self.open_dialog(open);
+                Vec::new()
+            }
+        };
+        self.carry_out(follow);
+    }
+
+    /// Actions that change something or ask the registry for more; each
+    /// carries its target.
+    fn change(&mut self, action: UiAction) -> Vec<FollowUp> {
+        match action {
             UiAction::ChangeImages(repo, change) => {
                 if matches!(change, crate::message::ImageChange::Delete(_)) {
                     self.view.images.selection.clear();
                 }
-                vec![crate::state::FollowUp::Request(Command::ChangeImages {
-                    repo,
-                    change,
-                })]
+                vec![FollowUp::Request(Command::ChangeImages { repo, change })]
             }
             UiAction::ApplyScanning(registry, config) => {
                 self.state.apply_scanning_request(registry, config)
@@ -142,7 +176,7 @@ impl EcrscopeApp {
                 if self.state.creating.is_some() {
                     Vec::new()
                 } else {
-                    vec![crate::state::FollowUp::Request(Command::CreateRepository {
+                    vec![FollowUp::Request(Command::CreateRepository {
                         registry,
                         new,
                     })]
@@ -150,7 +184,7 @@ impl EcrscopeApp {
             }
             // The confirmation named the images that go with it: force.
             UiAction::DeleteRepository(repo) => {
-                vec![crate::state::FollowUp::Request(Command::DeleteRepository {
+                vec![FollowUp::Request(Command::DeleteRepository {
                     repo,
                     force: true,
                 })]
@@ -167,55 +201,41 @@ impl EcrscopeApp {
                 Vec::new()
             }
             UiAction::ChangePullThrough(registry, change) => {
-                vec![crate::state::FollowUp::Request(
-                    Command::ChangePullThrough { registry, change },
-                )]
+                vec![FollowUp::Request(Command::ChangePullThrough {
+                    registry,
+                    change,
+                })]
             }
             UiAction::ValidatePullThrough(registry, prefix) => {
-                vec![crate::state::FollowUp::Request(
-                    Command::ValidatePullThrough { registry, prefix },
-                )]
+                vec![FollowUp::Request(Command::ValidatePullThrough {
+                    registry,
+                    prefix,
+                })]
             }
             UiAction::SaveLifecycle(repo, text) => {
-                vec![crate::state::FollowUp::Request(Command::ChangeLifecycle {
+                vec![FollowUp::Request(Command::ChangeLifecycle {
                     repo,
                     text: Some(text),
                 })]
             }
             UiAction::DeleteLifecycle(repo) => {
-                vec![crate::state::FollowUp::Request(Command::ChangeLifecycle {
+                vec![FollowUp::Request(Command::ChangeLifecycle {
                     repo,
                     text: None,
                 })]
             }
             UiAction::PreviewLifecycle(repo, text) => {
-                vec![crate::state::FollowUp::Request(Command::PreviewLifecycle {
-                    repo,
-                    text,
-                })]
+                vec![FollowUp::Request(Command::PreviewLifecycle { repo, text })]
             }
             UiAction::GetLoginToken(spec) => {
-                vec![crate::state::FollowUp::Request(Command::LoginToken(spec))]
+                vec![FollowUp::Request(Command::LoginToken(spec))]
             }
             UiAction::CopyLoginPassword(key) => {
                 self.copy_login_password(&key);
                 Vec::new()
             }
-            open @ (UiAction::OpenAddRegistry
-            | UiAction::AskRemoveRegistry(_)
-            | UiAction::OpenPushCommands(_)
-            | UiAction::OpenScanning(_)
-            | UiAction::OpenBulk(..)
-            | UiAction::OpenRepoSettings(_)
-            | UiAction::OpenCreateRepository(..)
-            | UiAction::OpenDeleteRepository(_)
-            | UiAction::OpenPullThroughForm(..)
-            | UiAction::OpenPalette) => {
-                self.open_dialog(open);
-                Vec::new()
-            }
-        };
-        self.carry_out(follow);
+            _ => Vec::new(),
+        }
     }
 
     /// Opens a dialog, its target captured now.

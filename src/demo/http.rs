@@ -14,7 +14,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use super::seed::{self, SeedConfig};
+use super::registries::{Caller, Registries};
+use super::seed::SeedConfig;
 use super::store::{ApiError, Store};
 
 /// What an injected fault does to the request it hits.
@@ -156,7 +157,7 @@ impl Knobs {
 
 #[derive(Clone)]
 struct Shared {
-    store: Arc<Mutex<Store>>,
+    registries: Arc<Mutex<Registries>>,
     knobs: Arc<Knobs>,
 }
 
@@ -165,7 +166,7 @@ struct Shared {
 pub struct DemoServer {
     pub addr: SocketAddr,
     pub knobs: Arc<Knobs>,
-    pub store: Arc<Mutex<Store>>,
+    registries: Arc<Mutex<Registries>>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -175,15 +176,16 @@ impl DemoServer {
     pub async fn start(cfg: &SeedConfig) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
-        let mut store = seed::build(cfg);
-        store.base_url = format!("http://{addr}");
+        let mut registries = Registries::new(cfg.clone(), format!("http://{addr}"));
+        // The home registry is seeded now, so its first answer is quick.
+        registries.store(crate::model::DEMO_ACCOUNT, crate::model::DEMO_REGION);
         let shared = Shared {
-            store: Arc::new(Mutex::new(store)),
+            registries: Arc::new(Mutex::new(registries)),
             knobs: Arc::new(Knobs::default()),
         };
         let app = Router::new()
             .route("/", post(ecr))
-            .route("/blobs/{digest}", get(blob))
+            .route("/blobs/{account}/{region}/{digest}", get(blob))
             .with_state(shared.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -200,7 +202,7 @@ impl DemoServer {
         Ok(Self {
             addr,
             knobs: shared.knobs,
-            store: shared.store,
+            registries: shared.registries,
             shutdown: Some(tx),
         })
     }
@@ -210,9 +212,23 @@ impl DemoServer {
         format!("http://{}", self.addr)
     }
 
-    /// Runs `f` on the store (seed tweaks in tests: scan duration, failing scans).
+    /// Runs `f` on the home registry (the first demo account in
+    /// us-east-1): seed tweaks and checks in tests.
     pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> Option<R> {
-        self.store.lock().ok().map(|mut s| f(&mut s))
+        self.with_store_at(crate::model::DEMO_ACCOUNT, crate::model::DEMO_REGION, f)
+    }
+
+    /// Runs `f` on the registry of `account` in `region` (seeded if new).
+    pub fn with_store_at<R>(
+        &self,
+        account: &str,
+        region: &str,
+        f: impl FnOnce(&mut Store) -> R,
+    ) -> Option<R> {
+        self.registries
+            .lock()
+            .ok()
+            .map(|mut r| f(r.store(account, region)))
     }
 }
 
@@ -227,6 +243,14 @@ impl Drop for DemoServer {
 const TARGET_PREFIX: &str = "AmazonEC2ContainerRegistry_V20150921.";
 
 async fn ecr(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let caller = match Caller::from_authorization(
+        headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok()),
+    ) {
+        Ok(c) => c,
+        Err(e) => return api_error(&e),
+    };
     let op = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
@@ -248,12 +272,12 @@ async fn ecr(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Respon
     s.knobs
         .max_concurrent
         .fetch_max(now_serving, Ordering::Relaxed);
-    let response = serve(&s, &op, &req).await;
+    let response = serve(&s, &caller, &op, &req).await;
     s.knobs.concurrent.fetch_sub(1, Ordering::Relaxed);
     response
 }
 
-async fn serve(s: &Shared, op: &str, req: &serde_json::Value) -> Response {
+async fn serve(s: &Shared, caller: &Caller, op: &str, req: &serde_json::Value) -> Response {
     let latency = s.knobs.latency_ms.load(Ordering::Relaxed);
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
@@ -306,8 +330,10 @@ async fn serve(s: &Shared, op: &str, req: &serde_json::Value) -> Response {
         }
         None => {}
     }
-    let answer = match s.store.lock() {
-        Ok(mut store) => store.call(op, req),
+    let answer = match s.registries.lock() {
+        Ok(mut r) => r
+            .for_request(caller, req)
+            .and_then(|store| store.call(op, req)),
         Err(_) => Err(ApiError {
             status: 500,
             code: "ServerException".into(),
@@ -342,9 +368,17 @@ fn api_error(e: &ApiError) -> Response {
         .into_response()
 }
 
-async fn blob(State(s): State<Shared>, Path(hex): Path<String>) -> Response {
+async fn blob(
+    State(s): State<Shared>,
+    Path((account, region, hex)): Path<(String, String, String)>,
+) -> Response {
     let digest = crate::model::Digest::parse(&format!("sha256:{hex}"));
-    let bytes = digest.and_then(|d| s.store.lock().ok().and_then(|st| st.blobs.get(&d).cloned()));
+    let bytes = digest.and_then(|d| {
+        s.registries.lock().ok().and_then(|r| {
+            r.existing(&account, &region)
+                .and_then(|st: &Store| st.blobs.get(&d).cloned())
+        })
+    });
     match bytes {
         Some(b) => (
             StatusCode::OK,

@@ -10,12 +10,13 @@
 
 mod http;
 mod lazy;
+pub mod registries;
 pub mod seed;
 mod store;
 
 pub use http::{DemoServer, Fault, FaultKind, Knobs};
 pub use lazy::{LazyDemo, server_of};
 pub use seed::SeedConfig;
-pub use store::{DemoImage, Store};
+pub use store::{DemoImage, ScanState, Store};
 
 pub use crate::model::{DEMO_ACCOUNT, DEMO_REGION};

@@ -126,6 +126,7 @@ const fn shape(
 
 const KMS_KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/7f0c2e5a-1b3d-4c5e-9f8a-0b1c2d3e4f5a";
 
+#[allow(clippy::too_many_lines)] // a data table: one entry per showcase repository
 fn showcase() -> Vec<RepoShape> {
     vec![
         shape(
@@ -556,6 +557,7 @@ fn fill_images(
                     scan: scan.clone(),
                     basic_findings: Arc::new(basic.clone()),
                     enhanced_findings: Arc::new(enhanced.clone()),
+                    summary_override: None,
                 });
             }
             let manifests: Vec<Value> = children
@@ -582,6 +584,7 @@ fn fill_images(
                 scan: None,
                 basic_findings: Default::default(),
                 enhanced_findings: Default::default(),
+                summary_override: None,
             });
         } else {
             let (manifest, size) = image_manifest(blobs, rng, base, "linux", "amd64", None, pushed);
@@ -598,6 +601,7 @@ fn fill_images(
                 scan,
                 basic_findings: Arc::new(basic),
                 enhanced_findings: Arc::new(enhanced),
+                summary_override: None,
             });
         }
     }
@@ -629,6 +633,7 @@ fn fill_bulk(repo: &mut DemoRepo, rng: &mut Rng, count: usize, t0: f64) {
             scan: None,
             basic_findings: Default::default(),
             enhanced_findings: Default::default(),
+            summary_override: None,
         });
     }
 }

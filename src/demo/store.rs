@@ -46,6 +46,9 @@ pub struct DemoImage {
     /// Findings this image gets when scanned, per scan type.
     pub basic_findings: std::sync::Arc<Vec<Value>>,
     pub enhanced_findings: std::sync::Arc<Vec<Value>>,
+    /// `findingSeverityCounts` to answer instead of the counted ones (tests
+    /// of what a server may send: huge or negative counts).
+    pub summary_override: Option<Value>,
 }
 
 /// A scan's life: started at `started`, complete `duration` seconds later
@@ -97,7 +100,8 @@ pub struct PullThroughRow {
 pub struct Store {
     pub account: String,
     pub region: String,
-    /// Base URL the server is reachable at, for blob download URLs.
+    /// Where this registry's blobs are downloaded from
+    /// (`http://127.0.0.1:port/blobs/<account>/<region>`).
     pub base_url: String,
     pub repos: BTreeMap<String, DemoRepo>,
     pub blobs: HashMap<Digest, Vec<u8>>,
@@ -613,6 +617,7 @@ impl Store {
                     scan: None,
                     basic_findings: Default::default(),
                     enhanced_findings: Default::default(),
+                    summary_override: None,
                 };
                 repo.images.push(img.clone());
                 img
@@ -878,7 +883,7 @@ impl Store {
         out["imageScanFindings"] = json!({
             "imageScanCompletedAt": done_at,
             "vulnerabilitySourceUpdatedAt": done_at - 7200.0,
-            "findingSeverityCounts": severity_counts(findings, "severity"),
+            "findingSeverityCounts": img.summary_override.clone().unwrap_or_else(|| severity_counts(findings, "severity")),
             "findings": page,
         });
         Ok(with_token(out, next))
@@ -896,7 +901,7 @@ impl Store {
             ));
         }
         Ok(
-            json!({"downloadUrl": format!("{}/blobs/{}", self.base_url, d.hex()), "layerDigest": d.to_string()}),
+            json!({"downloadUrl": format!("{}/{}", self.base_url, d.hex()), "layerDigest": d.to_string()}),
         )
     }
 

@@ -49,7 +49,7 @@ impl Manifest {
     /// Total compressed size of the layers (single images).
     pub fn layers_size(&self) -> i64 {
         match self {
-            Self::Image { layers, .. } => layers.iter().map(|l| l.size).sum(),
+            Self::Image { layers, .. } => layers.iter().fold(0i64, |a, l| a.saturating_add(l.size)),
             Self::Index { .. } => 0,
         }
     }

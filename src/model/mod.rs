@@ -25,8 +25,8 @@ pub use image::{Digest, Image, ImageId, ImageStatus, ManifestKind, PlatformChild
 pub use lifecycle::{LifecyclePolicy, LifecyclePreview, LifecyclePreviewResult, PreviewStatus};
 pub use pull_through::PullThroughRule;
 pub use registry::{
-    AuthToken, DEMO_ACCOUNT, DEMO_REGION, RegistryInfo, RegistryKey, RegistrySource, RegistrySpec,
-    ReplicationRule, RepoRef,
+    AuthToken, DEMO_ACCOUNT, DEMO_REGION, DEMO_SECOND_ACCOUNT, RegistryInfo, RegistryKey,
+    RegistrySource, RegistrySpec, ReplicationRule, RepoRef,
 };
 pub use repository::{Encryption, EncryptionType, Repository, TagMutability, TagMutabilitySetting};
 pub use scan::{

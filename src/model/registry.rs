@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 /// `demo`; these are here so the rest of the app can name it).
 pub const DEMO_ACCOUNT: &str = "123456789012";
 pub const DEMO_REGION: &str = "us-east-1";
+/// The demo endpoint's second account (cross-account registries, copies).
+pub const DEMO_SECOND_ACCOUNT: &str = "210987654321";
 
 /// What the user chose to look at: a profile in a region, optionally at another
 /// endpoint or for another account's registry. Persisted (never credentials).

@@ -125,10 +125,13 @@ impl Encryption {
 }
 
 /// `arn:aws:kms:r:a:key/7f0c2e5a-1b3d-...` -> `key/7f0c2e5a…`; aliases are kept whole.
+/// The key id comes from the server: cut by characters, never by bytes.
 fn short_key(key: &str) -> String {
     let tail = key.rsplit_once(':').map_or(key, |(_, tail)| tail);
     match tail.strip_prefix("key/") {
-        Some(id) if id.len() > 8 => format!("key/{}…", &id[..8]),
+        Some(id) if id.chars().count() > 8 => {
+            format!("key/{}…", id.chars().take(8).collect::<String>())
+        }
         _ => tail.to_owned(),
     }
 }
@@ -155,6 +158,12 @@ mod tests {
             kms_key: Some("arn:aws:kms:us-east-1:1:key/abc".into()),
         };
         assert_eq!(kms.label(), "KMS key/abc");
+        // Multi-byte characters in a key id (a server may send anything).
+        let odd = Encryption {
+            kind: EncryptionType::Kms,
+            kms_key: Some("arn:aws:kms:us-east-1:1:key/ééééééééé-zz".into()),
+        };
+        assert_eq!(odd.label(), "KMS key/éééééééé…");
         assert_eq!(
             Encryption {
                 kind: EncryptionType::Kms,

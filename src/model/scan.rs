@@ -56,8 +56,9 @@ impl FindingSeverityCounts {
     pub fn add(&mut self, s: Severity, n: u32) {
         self.0[s as usize] = self.0[s as usize].saturating_add(n);
     }
+    /// Saturates: a server may send any counts.
     pub fn total(&self) -> u32 {
-        self.0.iter().sum()
+        self.0.iter().fold(0u32, |a, n| a.saturating_add(*n))
     }
     /// The worst severity with at least one finding.
     pub fn worst(&self) -> Option<Severity> {

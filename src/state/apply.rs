@@ -37,33 +37,8 @@ impl AppState {
             | Payload::LifecycleChanged { .. }
             | Payload::LifecyclePreview { .. }
             | Payload::RepoPolicy { .. }) => self.apply_docs_event(request, key, p),
-            Payload::Discovered(d) => {
-                if self.discovery_request != Some(request) {
-                    return Vec::new();
-                }
-                for w in &d.warnings {
-                    self.notify(NoticeLevel::Warning, w.clone());
-                }
-                self.discovery = Some(d);
-                self.discovery_request = None;
-                let saved = self.saved_location();
-                self.rebuild_registries(saved)
-            }
-            Payload::RegistryInfo(result) => {
-                let Some(reg) = key.and_then(|k| self.registry_mut(k)) else {
-                    return Vec::new();
-                };
-                let was_cross = reg.is_cross_account();
-                settle(&mut reg.info, request, result);
-                // Now that the caller's own account is known, a registry
-                // added with that same id is not cross-account after all:
-                // its scanning configuration can be read.
-                let key = reg.spec.key();
-                if was_cross && !reg.is_cross_account() && matches!(reg.scanning, Requested::Idle) {
-                    return self.load_scanning(&key);
-                }
-                Vec::new()
-            }
+            Payload::Discovered(d) => self.discovered(request, d),
+            Payload::RegistryInfo(result) => self.registry_info(request, key, result),
             Payload::RepositoriesPage(page) => {
                 if let Some(reg) = key.and_then(|k| self.registry_mut(k)) {
                     reg.repositories.add_page(request, page);
@@ -144,37 +119,8 @@ impl AppState {
                 reread,
             } => self.repository_changed(request, key, &repository, result, reread),
             Payload::RepositoryCreated(result) => self.repository_created(request, key, result),
-            Payload::ExportProgress {
-                done,
-                total,
-                findings,
-            } => {
-                if let Some(p) = &mut self.export_progress
-                    && p.request == request
-                {
-                    p.done = done;
-                    p.total = total;
-                    p.findings = findings;
-                }
-                Vec::new()
-            }
-            Payload::Exported(result) => {
-                if self.export_progress.is_some_and(|p| p.request == request) {
-                    self.export_progress = None;
-                }
-                match result {
-                    Ok(x) => self.notify(
-                        NoticeLevel::Success,
-                        format!(
-                            "Exported {} findings of {} image{} to {}.",
-                            x.findings,
-                            x.images,
-                            if x.images == 1 { "" } else { "s" },
-                            x.path.display()
-                        ),
-                    ),
-                    Err(f) => self.notify(NoticeLevel::Error, wording::export_failed(&f)),
-                }
+            p @ (Payload::ExportProgress { .. } | Payload::Exported(_)) => {
+                self.export_event(request, p);
                 Vec::new()
             }
             Payload::ScanStarted {
@@ -214,6 +160,78 @@ impl AppState {
                 self.notify(NoticeLevel::Error, e.to_string());
                 Vec::new()
             }
+        }
+    }
+
+    fn discovered(&mut self, request: RequestId, d: crate::model::Discovery) -> Vec<FollowUp> {
+        if self.discovery_request != Some(request) {
+            return Vec::new();
+        }
+        for w in &d.warnings {
+            self.notify(NoticeLevel::Warning, w.clone());
+        }
+        self.discovery = Some(d);
+        self.discovery_request = None;
+        let saved = self.saved_location();
+        self.rebuild_registries(saved)
+    }
+
+    fn registry_info(
+        &mut self,
+        request: RequestId,
+        key: Option<&RegistryKey>,
+        result: Result<crate::model::RegistryInfo, EcrError>,
+    ) -> Vec<FollowUp> {
+        let Some(reg) = key.and_then(|k| self.registry_mut(k)) else {
+            return Vec::new();
+        };
+        let was_cross = reg.is_cross_account();
+        settle(&mut reg.info, request, result);
+        // Now that the caller's own account is known, a registry added with
+        // that same id is not cross-account after all: its scanning
+        // configuration can be read.
+        let key = reg.spec.key();
+        if was_cross && !reg.is_cross_account() && matches!(reg.scanning, Requested::Idle) {
+            return self.load_scanning(&key);
+        }
+        Vec::new()
+    }
+
+    /// An export's progress, and its end.
+    fn export_event(&mut self, request: RequestId, p: Payload) {
+        match p {
+            Payload::ExportProgress {
+                done,
+                total,
+                findings,
+            } => {
+                if let Some(p) = &mut self.export_progress
+                    && p.request == request
+                {
+                    p.done = done;
+                    p.total = total;
+                    p.findings = findings;
+                }
+            }
+            Payload::Exported(result) => {
+                if self.export_progress.is_some_and(|p| p.request == request) {
+                    self.export_progress = None;
+                }
+                match result {
+                    Ok(x) => self.notify(
+                        NoticeLevel::Success,
+                        format!(
+                            "Exported {} findings of {} image{} to {}.",
+                            x.findings,
+                            x.images,
+                            if x.images == 1 { "" } else { "s" },
+                            x.path.display()
+                        ),
+                    ),
+                    Err(f) => self.notify(NoticeLevel::Error, wording::export_failed(&f)),
+                }
+            }
+            _ => {}
         }
     }
 
@@ -605,10 +623,12 @@ impl AppState {
         match &result {
             Ok(r) => {
                 let (ok, text) = wording::images_changed(repository, change, r);
+                // Part of the request not done is an error: it stays in the
+                // status bar after the toast has gone.
                 let level = if ok {
                     NoticeLevel::Success
                 } else {
-                    NoticeLevel::Warning
+                    NoticeLevel::Error
                 };
                 self.notify(level, text);
             }

@@ -51,8 +51,7 @@ impl RepoImages {
         let size = list
             .iter()
             .filter(|i| !i.manifest.is_index())
-            .map(|i| i.size_bytes)
-            .sum();
+            .fold(0i64, |a, i| a.saturating_add(i.size_bytes));
         Some((
             list.iter()
                 .filter(|i| !self.child_of.contains_key(&i.digest))

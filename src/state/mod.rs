@@ -363,8 +363,11 @@ pub fn merge_registries(
             out.push(a.clone());
         }
     }
-    if force_demo || out.is_empty() {
-        out.push(demo_spec());
+    // "Nothing else": no registry but demo ones (a test or a user may add
+    // the demo's other regions).
+    let only_demo = out.iter().all(RegistrySpec::is_demo);
+    if (force_demo || only_demo) && !out.iter().any(|o| o.key() == demo_spec().key()) {
+        out.insert(out.iter().take_while(|o| !o.is_demo()).count(), demo_spec());
     }
     out
 }

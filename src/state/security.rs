@@ -101,7 +101,7 @@ pub fn registry_security(reg: &RegistryState) -> RegistrySecurity {
             };
             out.checked += 1;
             let (critical, high) = (c.get(Severity::Critical), c.get(Severity::High));
-            if critical + high > 0 {
+            if critical.saturating_add(high) > 0 {
                 out.flagged.push(Flagged {
                     repository: name.clone(),
                     digest: img.digest,

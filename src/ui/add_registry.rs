@@ -161,12 +161,18 @@ pub fn add_registry_ui(
                         "optional, e.g. http://127.0.0.1:5000",
                     );
                     ui.end_row();
-                    help_row(
-                        ui,
-                        errors.endpoint.as_deref(),
-                        "Only for a non-AWS endpoint (moto, LocalStack, a proxy).",
-                        palette.error,
-                    );
+                    // A plain-http endpoint beyond this computer is allowed,
+                    // with a warning in the help line.
+                    let warning = crate::validate::endpoint_warning(form.endpoint.trim());
+                    match (errors.endpoint.as_deref(), warning) {
+                        (None, Some(w)) => help_row(ui, Some(&w), "", palette.warning),
+                        (e, _) => help_row(
+                            ui,
+                            e,
+                            "Only for a non-AWS endpoint (moto, LocalStack, a proxy).",
+                            palette.error,
+                        ),
+                    }
 
                     let l = ui.label("Registry id");
                     text_field(

@@ -117,40 +117,11 @@ fn findings_inner(
     let (Some(target), Some(digest)) = (state.open_repo(), state.location.image) else {
         return;
     };
-    let (key, repo) = (target.key(), target.name.clone());
-    let palette = style::palette(ui.visuals());
-    let dark = ui.visuals().dark_mode;
-    let Some(ri) = state.repo_images(&key, &repo) else {
+    let Some(ri) = state.repo_images(&target.key(), &target.name) else {
         return;
     };
-    let img = ri
-        .list
-        .shown()
-        .and_then(|l| l.iter().find(|i| i.digest == digest))
-        .cloned();
-    let name = img
-        .as_ref()
-        .and_then(|i| i.tags.first().cloned())
-        .unwrap_or_else(|| digest.short());
-    ui.horizontal(|ui| {
-        if widgets::icon_only_button(ui, icon::BACK, "Back to images").clicked() {
-            actions.push(UiAction::CloseFindings);
-        }
-        ui.heading(format!("Findings of {repo}:{name}"));
-        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-            if widgets::icon_button(ui, icon::SHIELD_CHECK, "Scan now").clicked() {
-                actions.push(UiAction::StartScan(target.clone(), vec![digest]));
-            }
-            ui.menu_button(format!("{} Export", icon::EXPORT), |ui| {
-                for f in crate::export::Format::ALL {
-                    if ui.button(f.label()).clicked() {
-                        actions.push(UiAction::Export(target.clone(), vec![digest], f));
-                        ui.close();
-                    }
-                }
-            });
-        });
-    });
+    header_ui(ui, &target, ri, digest, actions);
+    let palette = style::palette(ui.visuals());
     let report: Option<&ScanReport> = match ri.findings.get(&digest) {
         Some(r) => {
             if let Some(e) = r.error() {
@@ -170,7 +141,75 @@ fn findings_inner(
         });
         return;
     };
-    // Status line.
+    status_ui(ui, report);
+    chips_ui(ui, report, filter);
+    let comparison = compare_ui(ui, state, ri, digest, report, hidden, view, actions);
+    let (list, changes): (&[Finding], Option<&[Change]>) = match &comparison {
+        Some((_, c)) => (&c.findings, Some(&c.changes)),
+        None => (&report.findings, None),
+    };
+    let key = RowsKey {
+        this: stamp(digest, report),
+        other: comparison.as_ref().map(|(o, _)| o.clone()),
+        filter: filter.clone(),
+        hidden: *hidden,
+    };
+    if view.rows.as_ref().is_none_or(|(k, _)| *k != key) {
+        let mut rows = finding_rows(list, filter);
+        if let Some(ch) = changes {
+            rows.retain(|&i| !hidden[change_index(ch[i])]);
+        }
+        view.rows = Some((key, rows.into()));
+    }
+    let rows: Arc<[usize]> = view
+        .rows
+        .as_ref()
+        .map_or_else(|| Arc::from(Vec::new()), |(_, r)| r.clone());
+    ui.label(
+        RichText::new(format!("{} of {} findings", rows.len(), list.len())).color(palette.muted),
+    );
+    table_ui(ui, digest, list, changes, &rows, filter, pick);
+}
+
+/// Back, the title, Scan now and Export.
+fn header_ui(
+    ui: &mut Ui,
+    target: &crate::model::RepoRef,
+    ri: &crate::state::RepoImages,
+    digest: Digest,
+    actions: &mut Vec<UiAction>,
+) {
+    let name = ri
+        .list
+        .shown()
+        .and_then(|l| l.iter().find(|i| i.digest == digest))
+        .and_then(|i| i.tags.first().cloned())
+        .unwrap_or_else(|| digest.short());
+    let repo = &target.name;
+    ui.horizontal(|ui| {
+        if widgets::icon_only_button(ui, icon::BACK, "Back to images").clicked() {
+            actions.push(UiAction::CloseFindings);
+        }
+        ui.heading(format!("Findings of {repo}:{name}"));
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if widgets::icon_button(ui, icon::SHIELD_CHECK, "Scan now").clicked() {
+                actions.push(UiAction::StartScan(target.clone(), vec![digest]));
+            }
+            ui.menu_button(format!("{} Export", icon::EXPORT), |ui| {
+                for f in crate::export::Format::ALL {
+                    if ui.button(f.label()).clicked() {
+                        actions.push(UiAction::Export(target.clone(), vec![digest], f));
+                        ui.close();
+                    }
+                }
+            });
+        });
+    });
+}
+
+/// The scan's status, times and kind.
+fn status_ui(ui: &mut Ui, report: &ScanReport) {
+    let palette = style::palette(ui.visuals());
     ui.horizontal_wrapped(|ui| {
         match &report.status {
             Some(s) if s.is_running() => {
@@ -212,7 +251,13 @@ fn findings_inner(
             .color(palette.muted),
         );
     });
-    // Summary bars and chips in one: click a severity to show or hide it.
+}
+
+/// Summary bars and chips in one: click a severity to show or hide it; the
+/// search field.
+fn chips_ui(ui: &mut Ui, report: &ScanReport, filter: &mut FindingsFilter) {
+    let palette = style::palette(ui.visuals());
+    let dark = ui.visuals().dark_mode;
     let total = report.counts.total().max(1) as f32;
     ui.horizontal_wrapped(|ui| {
         for sev in Severity::ALL {
@@ -243,7 +288,23 @@ fn findings_inner(
             egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Search findings")
         });
     });
-    // Compare with another image of the repository.
+}
+
+/// The "Compare with" picker and, with a finished scan on both sides, the
+/// comparison (cached) and its chips. Returns the other image's stamp and
+/// the comparison.
+#[allow(clippy::too_many_arguments)] // one view's parts, passed apart to keep borrows short
+fn compare_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    ri: &crate::state::RepoImages,
+    digest: Digest,
+    report: &ScanReport,
+    hidden: &mut [bool; 3],
+    view: &mut FindingsView,
+    actions: &mut Vec<UiAction>,
+) -> Option<(ReportStamp, Arc<Comparison>)> {
+    let palette = style::palette(ui.visuals());
     let compare_to = state
         .compare
         .filter(|(this, _)| *this == digest)
@@ -311,31 +372,21 @@ fn findings_inner(
             }
         });
     }
-    let (list, changes): (&[Finding], Option<&[Change]>) = match &comparison {
-        Some(c) => (&c.findings, Some(&c.changes)),
-        None => (&report.findings, None),
-    };
-    let key = RowsKey {
-        this: stamp(digest, report),
-        other: other_ready.map(|(o, r)| stamp(o, r)),
-        filter: filter.clone(),
-        hidden: *hidden,
-    };
-    if view.rows.as_ref().is_none_or(|(k, _)| *k != key) {
-        let mut rows = finding_rows(list, filter);
-        if let Some(ch) = changes {
-            rows.retain(|&i| !hidden[change_index(ch[i])]);
-        }
-        view.rows = Some((key, rows.into()));
-    }
-    let rows: Arc<[usize]> = view
-        .rows
-        .as_ref()
-        .map_or_else(|| Arc::from(Vec::new()), |(_, r)| r.clone());
-    ui.label(
-        RichText::new(format!("{} of {} findings", rows.len(), list.len())).color(palette.muted),
-    );
+    other_ready.map(|(o, r)| stamp(o, r)).zip(comparison)
+}
 
+/// The findings table and the selected finding's details below it.
+fn table_ui(
+    ui: &mut Ui,
+    digest: Digest,
+    list: &[Finding],
+    changes: Option<&[Change]>,
+    rows: &[usize],
+    filter: &FindingsFilter,
+    pick: &mut Picked,
+) {
+    let palette = style::palette(ui.visuals());
+    let dark = ui.visuals().dark_mode;
     // The selected finding's details below the table.
     let detail_height = if pick.selected.is_some() { 220.0 } else { 0.0 };
     let table_height = (ui.available_height() - detail_height).max(120.0);

@@ -221,11 +221,15 @@ fn doc_ui(ui: &mut Ui, doc: &ImageDetailDoc, ri: &crate::state::RepoImages, img:
 }
 
 fn layers_ui(ui: &mut Ui, layers: &[crate::model::manifest::Descriptor], config_size: i64) {
-    let total: i64 = layers.iter().map(|l| l.size).sum::<i64>().max(1);
+    // Sizes come from the manifest: saturate, never overflow.
+    let total: i64 = layers
+        .iter()
+        .fold(0i64, |a, l| a.saturating_add(l.size))
+        .max(1);
     egui::CollapsingHeader::new(format!(
         "Layers ({}, {})",
         layers.len(),
-        widgets::human_size(total + config_size)
+        widgets::human_size(total.saturating_add(config_size))
     ))
     .default_open(true)
     .show(ui, |ui| {

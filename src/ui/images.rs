@@ -135,31 +135,63 @@ pub fn images_ui(
     let Some(target) = state.open_repo() else {
         return;
     };
-    let key = target.key();
-    let repo_name = target.name.clone();
     // A view cache of another repository (opened from the palette, the
     // history, a link) is dropped here, where the rows are drawn.
     if view
         .cache
         .as_ref()
-        .is_some_and(|(k, _, _)| k.repo != repo_name || k.registry != key)
+        .is_some_and(|(k, _, _)| k.repo != target.name || k.registry != target.key())
     {
         view.reset();
     }
+    header_ui(ui, state, &target, actions);
+    toolbar_ui(ui, state, &target, view, actions);
     let palette = style::palette(ui.visuals());
-    let repo = state
-        .registry(&key)
-        .and_then(|r| r.repositories.shown())
-        .and_then(|l| l.iter().find(|r| r.name == repo_name))
-        .cloned();
+    let Some(ri) = state.open_images() else {
+        loading_ui(ui);
+        return;
+    };
+    if let Some(e) = ri.list.error() {
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
+            if widgets::icon_button(ui, icon::REFRESH, "Retry").clicked() {
+                actions.push(UiAction::Refresh);
+            }
+        });
+    }
+    let Some(images) = ri.list.shown() else {
+        loading_ui(ui);
+        return;
+    };
+    let (rows, totals) = rows_for(ui, state, &target, view, ri, images);
+    progress_ui(ui, view, ri, images, &rows, totals);
+    keyboard_ui(ui, state, &target, view, &rows, images, actions);
+    let cx = TableCx {
+        state,
+        target: &target,
+        ri,
+        images,
+        rows: &rows,
+    };
+    table_ui(ui, &cx, view, actions);
+}
 
-    // Header: name and actions; the URI on its own line, truncated, so no
-    // row grows wider than the space left by the details pane.
+fn loading_ui(ui: &mut Ui) {
+    ui.horizontal(|ui| {
+        ui.spinner();
+        ui.label("Loading images…");
+    });
+}
+
+/// Name and actions; the URI on its own line, truncated, so no row grows
+/// wider than the space left by the details pane.
+fn header_ui(ui: &mut Ui, state: &AppState, target: &RepoRef, actions: &mut Vec<UiAction>) {
+    let palette = style::palette(ui.visuals());
     ui.horizontal(|ui| {
         if widgets::icon_only_button(ui, icon::BACK, "Back to repositories").clicked() {
             actions.push(UiAction::SelectRepository(None));
         }
-        ui.add(egui::Label::new(RichText::new(&repo_name).heading().strong()).truncate());
+        ui.add(egui::Label::new(RichText::new(&target.name).heading().strong()).truncate());
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if widgets::icon_button(ui, icon::TERMINAL, "Push commands").clicked() {
                 actions.push(UiAction::OpenPushCommands(target.clone()));
@@ -169,7 +201,10 @@ pub fn images_ui(
             }
         });
     });
-    if let Some(r) = &repo {
+    let repo = state
+        .registry(&target.key())
+        .and_then(|r| r.repository(&target.name));
+    if let Some(r) = repo {
         ui.horizontal(|ui| {
             widgets::copy_button(ui, "repository URI", &r.uri);
             ui.add(
@@ -178,9 +213,17 @@ pub fn images_ui(
             .on_hover_text(&r.uri);
         });
     }
+}
 
-    // Search and toggles.
-    // Wraps rather than running under the details pane when space is short.
+/// Search and toggles, and what to do with the selection. Wraps rather than
+/// running under the details pane when space is short.
+fn toolbar_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    target: &RepoRef,
+    view: &mut ImagesView,
+    actions: &mut Vec<UiAction>,
+) {
     ui.horizontal_wrapped(|ui| {
         let r = ui.add(
             egui::TextEdit::singleline(&mut view.filter.text)
@@ -197,70 +240,52 @@ pub fn images_ui(
             view.filter.text.clear();
         }
         ui.checkbox(&mut view.filter.show_untagged, "Show untagged");
-        if !view.selection.is_empty() {
-            ui.separator();
-            ui.label(format!("{} selected", view.selection.len()));
-            if ui.small_button("Clear").clicked() {
-                view.selection.clear();
-            }
-            let n = view.selection.len();
-            ui.menu_button(format!("{} Export findings of {n}", icon::EXPORT), |ui| {
-                for f in crate::export::Format::ALL {
-                    if ui.button(f.label()).clicked() {
-                        actions.push(UiAction::Export(
-                            target.clone(),
-                            view.selection.iter().copied().collect(),
-                            f,
-                        ));
-                        ui.close();
-                    }
+        if view.selection.is_empty() {
+            return;
+        }
+        ui.separator();
+        ui.label(format!("{} selected", view.selection.len()));
+        if ui.small_button("Clear").clicked() {
+            view.selection.clear();
+        }
+        let n = view.selection.len();
+        let selected: Vec<Digest> = view.selection.iter().copied().collect();
+        ui.menu_button(format!("{} Export findings of {n}", icon::EXPORT), |ui| {
+            for f in crate::export::Format::ALL {
+                if ui.button(f.label()).clicked() {
+                    actions.push(UiAction::Export(target.clone(), selected.clone(), f));
+                    ui.close();
                 }
-            });
-            if ui
-                .button(format!("{} Scan {n}", icon::SHIELD_CHECK))
-                .clicked()
-            {
-                actions.push(UiAction::StartScan(
-                    target.clone(),
-                    view.selection.iter().copied().collect(),
-                ));
             }
-            if widgets::icon_button(ui, icon::TRASH, &format!("Delete {n} selected")).clicked() {
-                let digests: Vec<Digest> = view.selection.iter().copied().collect();
-                actions.push(delete_images_confirm(state, &target, digests));
-            }
+        });
+        if ui
+            .button(format!("{} Scan {n}", icon::SHIELD_CHECK))
+            .clicked()
+        {
+            actions.push(UiAction::StartScan(target.clone(), selected.clone()));
+        }
+        if widgets::icon_button(ui, icon::TRASH, &format!("Delete {n} selected")).clicked() {
+            actions.push(delete_images_confirm(state, target, selected));
         }
     });
+}
 
-    let Some(ri) = state.open_images() else {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label("Loading images…");
-        });
-        return;
-    };
-    if let Some(e) = ri.list.error() {
-        ui.horizontal_wrapped(|ui| {
-            ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
-            if widgets::icon_button(ui, icon::REFRESH, "Retry").clicked() {
-                actions.push(UiAction::Refresh);
-            }
-        });
-    }
-    let Some(images) = ri.list.shown() else {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label("Loading images…");
-        });
-        return;
-    };
-
-    // Rows, recomputed only when something that shapes them changed.
+/// The rows to show and the totals line, recomputed only when something
+/// that shapes them changed; from [`OFFLOAD_ROWS`] images on, off the UI
+/// thread (the previous rows stay meanwhile).
+fn rows_for(
+    ui: &Ui,
+    state: &AppState,
+    target: &RepoRef,
+    view: &mut ImagesView,
+    ri: &crate::state::RepoImages,
+    images: &std::sync::Arc<Vec<Image>>,
+) -> (std::sync::Arc<[ImageRow]>, Option<(usize, i64)>) {
     let rows_key = RowsKey {
-        repo: repo_name.clone(),
+        repo: target.name.clone(),
         generation: ri.generation,
         len: images.len(),
-        registry: key.clone(),
+        registry: target.key(),
         filter: view.filter.clone(),
         sort: state.settings.image_sort,
         expanded: view
@@ -298,8 +323,7 @@ pub fn images_ui(
         // folded into the next one.
         view.job = spawn_rows_job(ui.ctx(), rows_key, images, ri, &view.filter, &view.expanded);
     }
-    let sorting = view.job.is_some();
-    let rows_arc: std::sync::Arc<[ImageRow]> = view
+    let rows: std::sync::Arc<[ImageRow]> = view
         .cache
         .as_ref()
         .map_or_else(|| std::sync::Arc::from(Vec::new()), |(_, r, _)| r.clone());
@@ -309,20 +333,29 @@ pub fn images_ui(
         .cache
         .as_ref()
         .is_some_and(|(k, _, _)| k.len > images.len());
-    let rows_arc: std::sync::Arc<[ImageRow]> = if shrunk {
-        rows_arc
-            .iter()
+    let rows = if shrunk {
+        rows.iter()
             .filter(|r| r.index < images.len())
             .copied()
             .collect::<Vec<_>>()
             .into()
     } else {
-        rows_arc
+        rows
     };
-    let totals = view.cache.as_ref().and_then(|(_, _, t)| *t);
-    let rows: &[ImageRow] = &rows_arc;
+    (rows, view.cache.as_ref().and_then(|(_, _, t)| *t))
+}
 
-    // Progress and totals.
+/// "N images · size", loading and sorting progress.
+fn progress_ui(
+    ui: &mut Ui,
+    view: &ImagesView,
+    ri: &crate::state::RepoImages,
+    images: &[Image],
+    rows: &[ImageRow],
+    totals: Option<(usize, i64)>,
+) {
+    let palette = style::palette(ui.visuals());
+    let sorting = view.job.is_some();
     ui.horizontal(|ui| {
         let text = match (&ri.list, totals) {
             (Requested::Loading { previous: None, .. }, _) => {
@@ -351,12 +384,30 @@ pub fn images_ui(
             );
         }
     });
+}
 
-    keyboard_ui(ui, state, &target, view, rows, images, actions);
+/// What the table draws from.
+struct TableCx<'a> {
+    state: &'a AppState,
+    target: &'a RepoRef,
+    ri: &'a crate::state::RepoImages,
+    images: &'a [Image],
+    rows: &'a [ImageRow],
+}
 
+/// The virtualised table: a row per image (index children nested), sort
+/// headers, selection, the row menu; asks for the scan summaries of the
+/// rows on screen.
+fn table_ui(ui: &mut Ui, cx: &TableCx<'_>, view: &mut ImagesView, actions: &mut Vec<UiAction>) {
+    let TableCx {
+        state,
+        target,
+        ri,
+        images,
+        rows,
+    } = *cx;
     let selected_image = state.location.image;
     let sort = state.settings.image_sort;
-    let now = widgets::now_ms();
     let mut visible: Vec<Digest> = Vec::new();
     let mut clicked: Option<(usize, egui::Modifiers)> = None;
     let header = |ui: &mut Ui, label: &str, col: ImageColumn, actions: &mut Vec<UiAction>| {
@@ -368,7 +419,7 @@ pub fn images_ui(
     // Labels in rows must not take the click (text selection) from the row.
     ui.style_mut().interaction.selectable_labels = false;
     let mut table = TableBuilder::new(ui)
-        .id_salt(("images", &key.0, &repo_name))
+        .id_salt(("images", &target.key().0, &target.name))
         .striped(true)
         .resizable(true)
         .sense(egui::Sense::click())
@@ -401,8 +452,10 @@ pub fn images_ui(
         .body(|body| {
             body.rows(style::ROW_HEIGHT, rows.len(), |mut row| {
                 let pos = row.index();
-                let r = rows[pos];
-                let img = &images[r.index];
+                let Some((r, img)) = rows.get(pos).and_then(|r| Some((*r, images.get(r.index)?)))
+                else {
+                    return;
+                };
                 // Index rows have no scan of their own; counts already in
                 // DescribeImages need no extra call.
                 if !img.manifest.is_index()
@@ -414,37 +467,8 @@ pub fn images_ui(
                 let is_selected =
                     selected_image == Some(img.digest) || view.selection.contains(&img.digest);
                 row.set_selected(is_selected);
-                row.col(|ui| tags_cell(ui, &target, img, r.depth, ri, &view.expanded, actions));
-                row.col(|ui| {
-                    widgets::copy_button(
-                        ui,
-                        &format!("digest {}", img.digest.short()),
-                        &img.digest.to_string(),
-                    );
-                    ui.label(RichText::new(img.digest.short()).monospace())
-                        .on_hover_text(img.digest.to_string());
-                });
-                row.col(|ui| {
-                    ui.label(widgets::human_size(img.size_bytes));
-                });
-                row.col(|ui| widgets::time_cell(ui, img.pushed_at, now));
-                row.col(|ui| widgets::time_cell(ui, img.last_pull, now));
-                row.col(|ui| {
-                    let l = ui.label(img.manifest.label());
-                    if let Some(a) = &img.artifact_media_type {
-                        l.on_hover_text(a);
-                    }
-                });
-                row.col(|ui| {
-                    let (text, color) = match img.status {
-                        ImageStatus::Active => ("active", palette.muted),
-                        ImageStatus::Archived => ("archived", palette.warning),
-                        ImageStatus::Activating => ("restoring", palette.loading),
-                        ImageStatus::Other => ("—", palette.muted),
-                    };
-                    ui.label(RichText::new(text).color(color));
-                });
-                row.col(|ui| scan_cell(ui, img, ri.scans.get(&img.digest)));
+                row.col(|ui| tags_cell(ui, target, img, r.depth, ri, &view.expanded, actions));
+                cells_ui(&mut row, img, ri);
                 let resp = row.response();
                 if resp.clicked() {
                     clicked = Some((pos, ui_modifiers(&resp)));
@@ -453,7 +477,7 @@ pub fn images_ui(
                     row_menu_ui(
                         ui,
                         state,
-                        &target,
+                        target,
                         img,
                         selected_image,
                         &view.selection,
@@ -462,15 +486,50 @@ pub fn images_ui(
                 });
             });
         });
-
     if let Some((pos, mods)) = clicked {
         click_row(state, view, rows, images, pos, mods, actions);
     }
     // Scan summaries for what is on screen and not yet known (index rows
     // have no scan of their own; their children do).
     if !visible.is_empty() {
-        actions.push(UiAction::NeedScanSummaries(target, visible));
+        actions.push(UiAction::NeedScanSummaries(target.clone(), visible));
     }
+}
+
+/// The cells after the tags: digest, size, times, type, status, scan.
+fn cells_ui(row: &mut egui_extras::TableRow<'_, '_>, img: &Image, ri: &crate::state::RepoImages) {
+    let now = widgets::now_ms();
+    row.col(|ui| {
+        widgets::copy_button(
+            ui,
+            &format!("digest {}", img.digest.short()),
+            &img.digest.to_string(),
+        );
+        ui.label(RichText::new(img.digest.short()).monospace())
+            .on_hover_text(img.digest.to_string());
+    });
+    row.col(|ui| {
+        ui.label(widgets::human_size(img.size_bytes));
+    });
+    row.col(|ui| widgets::time_cell(ui, img.pushed_at, now));
+    row.col(|ui| widgets::time_cell(ui, img.last_pull, now));
+    row.col(|ui| {
+        let l = ui.label(img.manifest.label());
+        if let Some(a) = &img.artifact_media_type {
+            l.on_hover_text(a);
+        }
+    });
+    row.col(|ui| {
+        let palette = style::palette(ui.visuals());
+        let (text, color) = match img.status {
+            ImageStatus::Active => ("active", palette.muted),
+            ImageStatus::Archived => ("archived", palette.warning),
+            ImageStatus::Activating => ("restoring", palette.loading),
+            ImageStatus::Other => ("—", palette.muted),
+        };
+        ui.label(RichText::new(text).color(color));
+    });
+    row.col(|ui| scan_cell(ui, img, ri.scans.get(&img.digest)));
 }
 
 /// Right click on a row: the same actions as the buttons, on the selection
@@ -807,7 +866,7 @@ fn scan_cell(ui: &mut Ui, img: &Image, scan: Option<&Requested<crate::model::Sca
             ] {
                 let n = s.counts.get(sev);
                 if n > 0 {
-                    let letter = &sev.as_api()[..1];
+                    let letter: String = sev.as_api().chars().take(1).collect();
                     ui.label(
                         RichText::new(format!("{letter} {n}"))
                             .color(style::severity_color(sev, dark))

@@ -229,69 +229,14 @@ pub fn lifecycle_ui(
         .color(palette.muted),
     );
     let verdict = view.verdict();
-    // Actions.
-    ui.horizontal_wrapped(|ui| {
-        let valid = verdict.is_ok();
-        let preview = reg.docs.preview.get(&repo);
-        let previewing = preview.is_some_and(Requested::is_loading);
-        if ui
-            .add_enabled(
-                valid && !previewing,
-                egui::Button::new(format!("{} Preview", icon::EYE)),
-            )
-            .on_hover_text("Ask ECR which images this draft would expire (nothing is deleted)")
-            .clicked()
-        {
-            actions.push(UiAction::PreviewLifecycle(target.clone(), view.raw.clone()));
-        }
-        if ui
-            .add_enabled(
-                valid && view.dirty() && !loading,
-                egui::Button::new(format!("{} Apply", icon::OK)),
-            )
-            .clicked()
-        {
-            actions.push(UiAction::Confirm {
-                title: format!("Apply this lifecycle policy to {repo}?"),
-                body: format!(
-                    "The policy of {repo} is replaced by this one. ECR evaluates it within 24 hours \
-                     and then expires (deletes) or archives the images it selects. Preview it \
-                     first to see which."
-                ),
-                target: reg.target_line(),
-                action: Box::new(UiAction::SaveLifecycle(target.clone(), view.raw.clone())),
-            });
-        }
-        if ui
-            .add_enabled(view.dirty(), egui::Button::new("Revert"))
-            .on_hover_text("Back to what the server holds")
-            .clicked()
-        {
-            view.load(&repo, server);
-        }
-        if server.is_some() && widgets::icon_button(ui, icon::TRASH, "Delete policy").clicked() {
-            actions.push(UiAction::Confirm {
-                title: format!("Delete the lifecycle policy of {repo}?"),
-                body: format!(
-                    "The lifecycle policy of {repo} is deleted: images stop being expired by it. \
-                     This does not delete any image."
-                ),
-                target: reg.target_line(),
-                action: Box::new(UiAction::DeleteLifecycle(target.clone())),
-            });
-        }
-        widgets::copy_button(ui, "policy JSON", &view.raw);
-        ui.label(
-            RichText::new(format!(
-                "{} rule{} · {} of {} characters",
-                view.rules.len(),
-                if view.rules.len() == 1 { "" } else { "s" },
-                view.raw.len(),
-                lp::MAX_TEXT
-            ))
-            .color(palette.muted),
-        );
-    });
+    let bar = Bar {
+        reg,
+        target: &target,
+        server,
+        loading,
+        valid: verdict.is_ok(),
+    };
+    ui.horizontal_wrapped(|ui| actions_bar_ui(ui, &bar, view, actions));
     match &verdict {
         Ok(_) => {
             ui.colored_label(palette.ok, format!("{} Valid for ECR.", icon::OK));
@@ -344,6 +289,88 @@ pub fn lifecycle_ui(
                 }
             });
     });
+}
+
+/// What the action bar needs besides the view.
+struct Bar<'a> {
+    reg: &'a crate::state::RegistryState,
+    target: &'a crate::model::RepoRef,
+    /// The policy text the server holds (`None`: no policy).
+    server: Option<&'a str>,
+    loading: bool,
+    valid: bool,
+}
+
+/// Preview, Apply (confirmed), Revert, Delete (confirmed), copy, size.
+fn actions_bar_ui(
+    ui: &mut Ui,
+    bar: &Bar<'_>,
+    view: &mut LifecycleView,
+    actions: &mut Vec<UiAction>,
+) {
+    let palette = style::palette(ui.visuals());
+    let (reg, target, server, loading, valid) =
+        (bar.reg, bar.target, bar.server, bar.loading, bar.valid);
+    let repo = target.name.clone();
+    let preview = reg.docs.preview.get(&repo);
+    let previewing = preview.is_some_and(Requested::is_loading);
+    if ui
+        .add_enabled(
+            valid && !previewing,
+            egui::Button::new(format!("{} Preview", icon::EYE)),
+        )
+        .on_hover_text("Ask ECR which images this draft would expire (nothing is deleted)")
+        .clicked()
+    {
+        actions.push(UiAction::PreviewLifecycle(target.clone(), view.raw.clone()));
+    }
+    if ui
+        .add_enabled(
+            valid && view.dirty() && !loading,
+            egui::Button::new(format!("{} Apply", icon::OK)),
+        )
+        .clicked()
+    {
+        actions.push(UiAction::Confirm {
+            title: format!("Apply this lifecycle policy to {repo}?"),
+            body: format!(
+                "The policy of {repo} is replaced by this one. ECR evaluates it within 24 hours \
+                 and then expires (deletes) or archives the images it selects. Preview it \
+                 first to see which."
+            ),
+            target: reg.target_line(),
+            action: Box::new(UiAction::SaveLifecycle(target.clone(), view.raw.clone())),
+        });
+    }
+    if ui
+        .add_enabled(view.dirty(), egui::Button::new("Revert"))
+        .on_hover_text("Back to what the server holds")
+        .clicked()
+    {
+        view.load(&repo, server);
+    }
+    if server.is_some() && widgets::icon_button(ui, icon::TRASH, "Delete policy").clicked() {
+        actions.push(UiAction::Confirm {
+            title: format!("Delete the lifecycle policy of {repo}?"),
+            body: format!(
+                "The lifecycle policy of {repo} is deleted: images stop being expired by it. \
+                 This does not delete any image."
+            ),
+            target: reg.target_line(),
+            action: Box::new(UiAction::DeleteLifecycle(target.clone())),
+        });
+    }
+    widgets::copy_button(ui, "policy JSON", &view.raw);
+    ui.label(
+        RichText::new(format!(
+            "{} rule{} · {} of {} characters",
+            view.rules.len(),
+            if view.rules.len() == 1 { "" } else { "s" },
+            view.raw.len(),
+            lp::MAX_TEXT
+        ))
+        .color(palette.muted),
+    );
 }
 
 /// The rules as a form; returns whether anything changed.

@@ -6,9 +6,9 @@ use egui_extras::{Column, TableBuilder};
 
 use super::style::{self, icon};
 use super::{UiAction, widgets};
-use crate::model::{RepoRef, TagMutability};
+use crate::model::{RepoRef, Repository, TagMutability};
 use crate::settings::RepoColumn;
-use crate::state::{AppState, RepoFilter, repo_rows};
+use crate::state::{AppState, RegistryState, RepoFilter, repo_rows};
 
 /// What the table needs between frames (not persisted).
 #[derive(Debug, Default)]
@@ -40,50 +40,7 @@ pub fn repositories_ui(
         return;
     };
     let palette = style::palette(ui.visuals());
-    ui.horizontal(|ui| {
-        let r = ui.add(
-            egui::TextEdit::singleline(&mut view.filter.text)
-                .hint_text(format!("{} Search repositories  ( / )", icon::SEARCH))
-                .desired_width(280.0),
-        );
-        r.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Search repositories")
-        });
-        if view.focus_search {
-            r.request_focus();
-            view.focus_search = false;
-        }
-        if r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-            view.filter.text.clear();
-        }
-        ui.add_space(style::GAP);
-        let f = &mut view.filter;
-        ui.toggle_value(&mut f.mutable, format!("{} Mutable", icon::LOCK_OPEN));
-        ui.toggle_value(&mut f.immutable, format!("{} Immutable", icon::LOCK));
-        ui.toggle_value(&mut f.kms, format!("{} KMS", icon::KEY));
-        ui.toggle_value(
-            &mut f.scan_on_push,
-            format!("{} Scan on push", icon::SHIELD_CHECK),
-        );
-        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-            if widgets::icon_button(ui, icon::PLUS, "New repository").clicked() {
-                actions.push(UiAction::OpenCreateRepository(key.clone(), None));
-            }
-            if !view.selection.is_empty() {
-                let n = view.selection.len();
-                if widgets::icon_button(ui, icon::GEAR, &format!("Bulk settings for {n}")).clicked()
-                {
-                    actions.push(UiAction::OpenBulk(
-                        key.clone(),
-                        view.selection.iter().cloned().collect(),
-                    ));
-                }
-                if ui.small_button("Clear selection").clicked() {
-                    view.selection.clear();
-                }
-            }
-        });
-    });
+    toolbar_ui(ui, &key, view, actions);
     ui.add_space(4.0);
     let Some(reg) = state.registry(&key) else {
         return;
@@ -129,31 +86,106 @@ pub fn repositories_ui(
         ui.label("This registry has no repositories yet.");
         return;
     }
+    keyboard_ui(ui, view, repos, &rows, actions);
+    table_ui(ui, state, reg, repos, &rows, view, actions);
+}
+
+/// Search, filter chips, New repository, and the selection's actions.
+fn toolbar_ui(
+    ui: &mut Ui,
+    key: &crate::model::RegistryKey,
+    view: &mut RepoTableView,
+    actions: &mut Vec<UiAction>,
+) {
+    ui.horizontal(|ui| {
+        let r = ui.add(
+            egui::TextEdit::singleline(&mut view.filter.text)
+                .hint_text(format!("{} Search repositories  ( / )", icon::SEARCH))
+                .desired_width(280.0),
+        );
+        r.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Search repositories")
+        });
+        if view.focus_search {
+            r.request_focus();
+            view.focus_search = false;
+        }
+        if r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            view.filter.text.clear();
+        }
+        ui.add_space(style::GAP);
+        let f = &mut view.filter;
+        ui.toggle_value(&mut f.mutable, format!("{} Mutable", icon::LOCK_OPEN));
+        ui.toggle_value(&mut f.immutable, format!("{} Immutable", icon::LOCK));
+        ui.toggle_value(&mut f.kms, format!("{} KMS", icon::KEY));
+        ui.toggle_value(
+            &mut f.scan_on_push,
+            format!("{} Scan on push", icon::SHIELD_CHECK),
+        );
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if widgets::icon_button(ui, icon::PLUS, "New repository").clicked() {
+                actions.push(UiAction::OpenCreateRepository(key.clone(), None));
+            }
+            if !view.selection.is_empty() {
+                let n = view.selection.len();
+                if widgets::icon_button(ui, icon::GEAR, &format!("Bulk settings for {n}")).clicked()
+                {
+                    actions.push(UiAction::OpenBulk(
+                        key.clone(),
+                        view.selection.iter().cloned().collect(),
+                    ));
+                }
+                if ui.small_button("Clear selection").clicked() {
+                    view.selection.clear();
+                }
+            }
+        });
+    });
+}
+
+/// Arrows, PageUp/PageDown and Home/End move the cursor; Enter opens.
+fn keyboard_ui(
+    ui: &Ui,
+    view: &mut RepoTableView,
+    repos: &[Repository],
+    rows: &[usize],
+    actions: &mut Vec<UiAction>,
+) {
+    if rows.is_empty() || !view.keys_free {
+        return;
+    }
+    let last = rows.len() - 1;
+    if let Some(m) = widgets::table_nav_target(ui, view.cursor, last) {
+        view.cursor = Some(m);
+        view.scroll_to = Some(m);
+    }
+    if ui.input(|i| i.key_pressed(egui::Key::Enter))
+        && let Some(r) = view
+            .cursor
+            .and_then(|c| rows.get(c))
+            .and_then(|&i| repos.get(i))
+    {
+        actions.push(UiAction::SelectRepository(Some(r.name.clone())));
+    }
+}
+
+fn table_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    reg: &RegistryState,
+    repos: &[Repository],
+    rows: &[usize],
+    view: &mut RepoTableView,
+    actions: &mut Vec<UiAction>,
+) {
     let sort = state.settings.repo_sort;
     let selected_repo = state.location.repository.clone();
-    let now = widgets::now_ms();
     let header = |ui: &mut Ui, label: &str, col: RepoColumn, actions: &mut Vec<UiAction>| {
         let sorted = (sort.column == col).then_some(sort.ascending);
         if widgets::sort_header(ui, label, sorted, &format!("Sort repositories by {label}")) {
             actions.push(UiAction::SortRepositories(col));
         }
     };
-    // Keyboard: arrows/Page/Home/End move the cursor, Enter opens.
-    if !rows.is_empty() && view.keys_free {
-        let last = rows.len() - 1;
-        let moved = widgets::table_nav_target(ui, view.cursor, last);
-        if let Some(m) = moved {
-            view.cursor = Some(m);
-            view.scroll_to = Some(m);
-        }
-        if ui.input(|i| i.key_pressed(egui::Key::Enter))
-            && let Some(c) = view.cursor.filter(|c| *c <= last)
-        {
-            actions.push(UiAction::SelectRepository(Some(
-                repos[rows[c]].name.clone(),
-            )));
-        }
-    }
     let cursor = view.cursor;
     // Labels in rows must not take the click (text selection) from the row.
     ui.style_mut().interaction.selectable_labels = false;
@@ -162,7 +194,7 @@ pub fn repositories_ui(
         table = table.scroll_to_row(pos, None);
     }
     table
-        .id_salt(("repos", &key.0))
+        .id_salt(("repos", &reg.spec.key().0))
         .striped(true)
         .resizable(true)
         .sense(egui::Sense::click())
@@ -187,137 +219,164 @@ pub fn repositories_ui(
         })
         .body(|body| {
             body.rows(style::ROW_HEIGHT, rows.len(), |mut row| {
-                let r = &repos[rows[row.index()]];
+                let Some(r) = rows.get(row.index()).and_then(|&i| repos.get(i)) else {
+                    return;
+                };
                 row.set_selected(
                     selected_repo.as_deref() == Some(r.name.as_str())
                         || cursor == Some(row.index())
                         || view.selection.contains(&r.name),
                 );
-                row.col(|ui| {
-                    let (ns, name) = r
-                        .name
-                        .rsplit_once('/')
-                        .map_or(("", r.name.as_str()), |(a, b)| (a, b));
-                    if ns.is_empty() {
-                        ui.label(RichText::new(name).strong());
-                    } else {
-                        // One label, so the full name is its accessible name.
-                        let mut job = egui::text::LayoutJob::default();
-                        let fmt = |c| egui::TextFormat {
-                            color: c,
-                            ..Default::default()
-                        };
-                        job.append(&format!("{ns}/"), 0.0, fmt(ui.visuals().weak_text_color()));
-                        job.append(
-                            name,
-                            0.0,
-                            egui::TextFormat {
-                                color: ui.visuals().strong_text_color(),
-                                ..Default::default()
-                            },
-                        );
-                        ui.label(job);
-                    }
-                });
-                row.col(|ui| widgets::time_cell(ui, r.created_at, now));
-                row.col(|ui| {
-                    let pending = reg.pending.contains_key(&r.name);
-                    if pending {
-                        ui.spinner();
-                    }
-                    if mutability_cell(ui, r, reg.change_errors.get(&r.name)).clicked() {
-                        actions.push(UiAction::OpenRepoSettings(RepoRef::new(&reg.spec, &r.name)));
-                    }
-                });
-                row.col(|ui| {
-                    let l = ui.label(r.encryption.label());
-                    if let Some(k) = &r.encryption.kms_key {
-                        l.on_hover_text(k);
-                    }
-                });
-                row.col(|ui| {
-                    let freq = reg.scan_frequency(&r.name);
-                    let text = match (freq, r.scan_on_push) {
-                        (Some(f), _) => f.label().to_owned(),
-                        (None, true) => "On push".to_owned(),
-                        (None, false) => "Manual".to_owned(),
-                    };
-                    ui.label(text);
-                });
-                row.col(|ui| {
-                    // Known once the repository has been opened.
-                    let ri = reg.images.get(&r.name);
-                    match ri.and_then(crate::state::RepoImages::totals) {
-                        Some((n, size)) => ui.label(format!("{n} · {}", widgets::human_size(size))),
-                        None => ui.label(RichText::new("—").weak()),
-                    };
-                    // The worst severity of its tagged images, once known.
-                    if let Some((worst, complete)) = ri.and_then(super::overview::worst_label) {
-                        let dark = ui.visuals().dark_mode;
-                        let (text, color) = match worst {
-                            Some(s) => (s.as_api().to_owned(), style::severity_color(s, dark)),
-                            None => ("clean".to_owned(), palette.ok),
-                        };
-                        let suffix = if complete { "" } else { "+" };
-                        ui.label(
-                            RichText::new(format!("{text}{suffix}"))
-                                .small()
-                                .strong()
-                                .color(color),
-                        )
-                        .on_hover_text(if complete {
-                            "Worst severity among its tagged images"
-                        } else {
-                            "Worst severity among the tagged images checked so far (not all yet)"
-                        });
-                    }
-                });
-                row.col(|ui| {
-                    widgets::copy_button(ui, &format!("URI of {}", r.name), &r.uri);
-                    ui.label(RichText::new(&r.uri).monospace().color(palette.muted));
-                });
+                cells_ui(&mut row, reg, r, actions);
                 if row.response().clicked() {
                     let mods = row.response().ctx.input(|i| i.modifiers);
-                    if mods.command {
-                        if !view.selection.remove(&r.name) {
-                            view.selection.insert(r.name.clone());
-                        }
-                        view.anchor = Some(r.name.clone());
-                    } else if mods.shift {
-                        let names: Vec<&str> =
-                            rows.iter().map(|&i| repos[i].name.as_str()).collect();
-                        view.selection = shift_range(&names, view.anchor.as_deref(), row.index())
-                            .into_iter()
-                            .map(str::to_owned)
-                            .collect();
-                    } else {
-                        view.anchor = Some(r.name.clone());
-                        actions.push(UiAction::SelectRepository(Some(r.name.clone())));
-                    }
+                    clicked_ui(view, repos, rows, r, row.index(), mods, actions);
                 }
-                let target = RepoRef::new(&reg.spec, &r.name);
-                row.response().context_menu(|ui| {
-                    if ui.button(format!("{} Open", icon::PACKAGE)).clicked() {
-                        actions.push(UiAction::SelectRepository(Some(r.name.clone())));
-                    }
-                    if ui.button(format!("{} Settings…", icon::GEAR)).clicked() {
-                        actions.push(UiAction::OpenRepoSettings(target.clone()));
-                    }
-                    if ui
-                        .button(format!("{} Create one like it…", icon::PLUS))
-                        .clicked()
-                    {
-                        actions.push(UiAction::OpenCreateRepository(
-                            key.clone(),
-                            Some(r.name.clone()),
-                        ));
-                    }
-                    if ui.button(format!("{} Delete…", icon::TRASH)).clicked() {
-                        actions.push(UiAction::OpenDeleteRepository(target.clone()));
-                    }
-                });
+                row.response()
+                    .context_menu(|ui| row_menu_ui(ui, reg, r, actions));
             });
         });
+}
+
+/// The cells of one repository's row.
+fn cells_ui(
+    row: &mut egui_extras::TableRow<'_, '_>,
+    reg: &RegistryState,
+    r: &Repository,
+    actions: &mut Vec<UiAction>,
+) {
+    let now = widgets::now_ms();
+    row.col(|ui| name_ui(ui, &r.name));
+    row.col(|ui| widgets::time_cell(ui, r.created_at, now));
+    row.col(|ui| {
+        if reg.pending.contains_key(&r.name) {
+            ui.spinner();
+        }
+        if mutability_cell(ui, r, reg.change_errors.get(&r.name)).clicked() {
+            actions.push(UiAction::OpenRepoSettings(RepoRef::new(&reg.spec, &r.name)));
+        }
+    });
+    row.col(|ui| {
+        let l = ui.label(r.encryption.label());
+        if let Some(k) = &r.encryption.kms_key {
+            l.on_hover_text(k);
+        }
+    });
+    row.col(|ui| {
+        let text = match (reg.scan_frequency(&r.name), r.scan_on_push) {
+            (Some(f), _) => f.label().to_owned(),
+            (None, true) => "On push".to_owned(),
+            (None, false) => "Manual".to_owned(),
+        };
+        ui.label(text);
+    });
+    row.col(|ui| images_cell(ui, reg, r));
+    row.col(|ui| {
+        let palette = style::palette(ui.visuals());
+        widgets::copy_button(ui, &format!("URI of {}", r.name), &r.uri);
+        ui.label(RichText::new(&r.uri).monospace().color(palette.muted));
+    });
+}
+
+/// `team/` muted, `service` strong, in one label so the full name is its
+/// accessible name.
+fn name_ui(ui: &mut Ui, full: &str) {
+    let (ns, name) = full.rsplit_once('/').unwrap_or(("", full));
+    if ns.is_empty() {
+        ui.label(RichText::new(name).strong());
+        return;
+    }
+    let mut job = egui::text::LayoutJob::default();
+    let fmt = |color| egui::TextFormat {
+        color,
+        ..Default::default()
+    };
+    job.append(&format!("{ns}/"), 0.0, fmt(ui.visuals().weak_text_color()));
+    job.append(name, 0.0, fmt(ui.visuals().strong_text_color()));
+    ui.label(job);
+}
+
+/// Image count and size once the repository has been opened, and the worst
+/// severity of its tagged images once known.
+fn images_cell(ui: &mut Ui, reg: &RegistryState, r: &Repository) {
+    let palette = style::palette(ui.visuals());
+    let ri = reg.images.get(&r.name);
+    match ri.and_then(crate::state::RepoImages::totals) {
+        Some((n, size)) => ui.label(format!("{n} · {}", widgets::human_size(size))),
+        None => ui.label(RichText::new("—").weak()),
+    };
+    if let Some((worst, complete)) = ri.and_then(super::overview::worst_label) {
+        let dark = ui.visuals().dark_mode;
+        let (text, color) = match worst {
+            Some(s) => (s.as_api().to_owned(), style::severity_color(s, dark)),
+            None => ("clean".to_owned(), palette.ok),
+        };
+        let suffix = if complete { "" } else { "+" };
+        ui.label(
+            RichText::new(format!("{text}{suffix}"))
+                .small()
+                .strong()
+                .color(color),
+        )
+        .on_hover_text(if complete {
+            "Worst severity among its tagged images"
+        } else {
+            "Worst severity among the tagged images checked so far (not all yet)"
+        });
+    }
+}
+
+/// Plain click opens; Ctrl toggles in the selection; Shift selects a range
+/// from the anchor (a name, found again in the rows of now).
+fn clicked_ui(
+    view: &mut RepoTableView,
+    repos: &[Repository],
+    rows: &[usize],
+    r: &Repository,
+    pos: usize,
+    mods: egui::Modifiers,
+    actions: &mut Vec<UiAction>,
+) {
+    if mods.command {
+        if !view.selection.remove(&r.name) {
+            view.selection.insert(r.name.clone());
+        }
+        view.anchor = Some(r.name.clone());
+    } else if mods.shift {
+        let names: Vec<&str> = rows
+            .iter()
+            .filter_map(|&i| repos.get(i).map(|r| r.name.as_str()))
+            .collect();
+        view.selection = shift_range(&names, view.anchor.as_deref(), pos)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+    } else {
+        view.anchor = Some(r.name.clone());
+        actions.push(UiAction::SelectRepository(Some(r.name.clone())));
+    }
+}
+
+fn row_menu_ui(ui: &mut Ui, reg: &RegistryState, r: &Repository, actions: &mut Vec<UiAction>) {
+    let target = RepoRef::new(&reg.spec, &r.name);
+    if ui.button(format!("{} Open", icon::PACKAGE)).clicked() {
+        actions.push(UiAction::SelectRepository(Some(r.name.clone())));
+    }
+    if ui.button(format!("{} Settings…", icon::GEAR)).clicked() {
+        actions.push(UiAction::OpenRepoSettings(target.clone()));
+    }
+    if ui
+        .button(format!("{} Create one like it…", icon::PLUS))
+        .clicked()
+    {
+        actions.push(UiAction::OpenCreateRepository(
+            reg.spec.key(),
+            Some(r.name.clone()),
+        ));
+    }
+    if ui.button(format!("{} Delete…", icon::TRASH)).clicked() {
+        actions.push(UiAction::OpenDeleteRepository(target));
+    }
 }
 
 /// The rows a Shift-click selects: from the anchor (an identity, looked up

@@ -244,4 +244,12 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn characters_without_a_glyph_draw_as_boxes() {
+        // Server text (tags, descriptions, key ids) may hold any character:
+        // the app relies on egui drawing tofu for it rather than panicking.
+        let ctx = egui::Context::default();
+        assert_eq!(ctx.missing_glyph_policy(), egui::MissingGlyphPolicy::Tofu);
+    }
 }

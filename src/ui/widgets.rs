@@ -53,8 +53,9 @@ pub fn exact_time(ms: EpochMillis) -> String {
 
 /// `5 min ago`, `3 days ago`, `in 2 h`.
 pub fn relative_time(ms: EpochMillis, now_ms: EpochMillis) -> String {
-    let delta = (now_ms - ms) / 1000;
-    let (future, d) = (delta < 0, delta.abs());
+    // Any two i64 values: the difference saturates, the magnitude is unsigned.
+    let delta = now_ms.saturating_sub(ms) / 1000;
+    let (future, d) = (delta < 0, delta.unsigned_abs());
     let (n, unit) = match d {
         0..=59 => return "just now".to_owned(),
         60..=3599 => (d / 60, "min"),
@@ -84,8 +85,11 @@ pub fn now_ms() -> EpochMillis {
 
 /// Binary units, as docker and the console show sizes.
 pub fn human_size(bytes: i64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = bytes.max(0) as f64;
+    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if bytes < 0 {
+        return "—".to_owned();
+    }
+    let mut v = bytes as f64;
     let mut u = 0;
     while v >= 1024.0 && u < UNITS.len() - 1 {
         v /= 1024.0;
@@ -200,5 +204,12 @@ mod tests {
         assert_eq!(relative_time(now - 400 * 86_400_000, now), "1 year ago");
         assert_eq!(relative_time(now - 86_400_000, now), "1 day ago");
         assert_eq!(exact_time(1_700_000_000_000), "2023-11-14 22:13 UTC");
+        // Whatever a server says.
+        assert!(relative_time(i64::MIN, now).ends_with("years ago"));
+        assert!(relative_time(i64::MAX, now).starts_with("in "));
+        assert_eq!(exact_time(i64::MAX), "9999-12-31 23:59 UTC");
+        assert_eq!(exact_time(i64::MIN), "1970-01-01 00:00 UTC");
+        assert_eq!(human_size(i64::MAX), "8.0 EiB");
+        assert_eq!(human_size(-1), "—", "a negative size is not a size");
     }
 }

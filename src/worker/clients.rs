@@ -11,7 +11,17 @@ use std::sync::Arc;
 use tokio::sync::Mutex;
 
 use crate::ecr::{ClientOptions, EcrClient, StaticCredentials};
-use crate::model::{DEMO_REGION, EcrError, RegistryKey, RegistrySpec};
+use crate::model::{EcrError, RegistryKey, RegistrySpec};
+
+/// The access key the app signs demo requests with: the demo endpoint's
+/// second account for the profile `second`, its first otherwise. (Public,
+/// fake keys: the demo endpoint reads only which account they stand for.)
+fn demo_access_key(profile: Option<&str>) -> &'static str {
+    match profile {
+        Some("second") => "AKIDEMOSECOND",
+        _ => "AKIDEMO",
+    }
+}
 
 /// Serves the demo registry on demand. The `demo` module implements it; the
 /// binary and the tests hand one to the worker, which never names `demo`.
@@ -70,13 +80,15 @@ impl Clients {
             })?;
             // Fixed, public, fake credentials: the demo endpoint ignores them,
             // but the SDK signs every request as it would for AWS.
+            // The demo's accounts are told apart by access key, its regions
+            // by the signing region, as on AWS.
             let creds = StaticCredentials {
-                access_key_id: "AKIDEMO".into(),
+                access_key_id: demo_access_key(spec.profile.as_deref()).into(),
                 secret_access_key: "demo".into(),
             };
             EcrClient::with_static(
                 &url,
-                DEMO_REGION,
+                &spec.region,
                 &creds,
                 spec.registry_id.clone(),
                 &self.opts,

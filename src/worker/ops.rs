@@ -79,6 +79,15 @@ pub(super) async fn run(cx: &Cx<'_>, cmd: Command) {
             })
             .await;
         }
+        other => beyond_browsing(cx, other).await,
+    }
+}
+
+/// Commands beyond browsing: changes (each then reads back what the server
+/// holds), scans and findings, exports, pull-through rules, the login
+/// token, lifecycle policies and repository policies.
+async fn beyond_browsing(cx: &Cx<'_>, cmd: Command) {
+    match cmd {
         Command::ChangeRepository { repo, change } => {
             let result = match &change {
                 RepoChange::TagMutability(s) => {
@@ -214,6 +223,8 @@ pub(super) async fn run(cx: &Cx<'_>, cmd: Command) {
             })
             .await;
         }
+        // Browsing is answered by `run`.
+        _ => {}
     }
 }
 
