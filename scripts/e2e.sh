@@ -44,8 +44,8 @@ import -window root "$OUT/moto.png"
 # demo banner): the first row's mutability cell (payments/checkout) opens its
 # settings; pick "Immutable"; apply.
 xdotool mousemove 690 177 click 1; sleep 1.5
-xdotool mousemove 347 178 click 1; sleep 0.7
-xdotool mousemove 413 310 click 1; sleep 3
+xdotool mousemove 347 204 click 1; sleep 0.7
+xdotool mousemove 413 352 click 1; sleep 3
 import -window root "$OUT/moto-immutable.png"
 kill \$app; wait \$app 2>/dev/null
 exit 0

@@ -195,7 +195,7 @@ pub struct AppState {
     pub discovery_request: Option<RequestId>,
     /// Shown once as toasts, then drained by the app.
     pub notices: Vec<Notice>,
-    /// The most recent error, for the status bar.
+    /// The most recent error or warning, for the status bar.
     pub last_error: Option<String>,
     /// The findings view of the selected image is open.
     pub findings_open: bool,
@@ -281,7 +281,8 @@ impl AppState {
     /// shows once.
     pub fn notify(&mut self, level: NoticeLevel, text: impl Into<String>) {
         let text = text.into();
-        if level == NoticeLevel::Error {
+        // Errors and warnings stay in the status bar after the toast.
+        if matches!(level, NoticeLevel::Error | NoticeLevel::Warning) {
             self.last_error = Some(text.clone());
         }
         if self.notices.iter().any(|n| n.text == text) {
