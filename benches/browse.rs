@@ -45,6 +45,7 @@ fn image(i: usize) -> Image {
         status: ImageStatus::Active,
         scan_status: None,
         severity_counts: None,
+        archive: None,
     }
 }
 
@@ -364,7 +365,7 @@ fn main() {
         for len in 1..=query.len() {
             let f = ImageFilter {
                 text: query[..len].to_owned(),
-                show_untagged: true,
+                ..ImageFilter::default()
             };
             let start = Instant::now();
             let rows = image_rows(&images, &ri, &f, ImageSort::default(), &none);

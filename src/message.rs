@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 
 use crate::model::{
-    AuthToken, BatchDeleteResult, Digest, Discovery, EcrError, ExportFormat, Image, ImageDetailDoc,
+    AuthToken, BatchResult, Digest, Discovery, EcrError, ExportFormat, Image, ImageDetailDoc,
     LifecyclePolicy, LifecyclePreview, NewPullThroughRule, NewRepository, PullThroughRule,
     PullThroughValidation, RegistryInfo, RegistryKey, RegistryScanningConfig, RegistrySpec,
     RepoRef, RepoScanConfig, Repository, ScanReport, ScanStatus, ScanSummary, TagMutabilitySetting,
@@ -48,6 +48,12 @@ pub enum Command {
     /// Scan status and counts of the images on screen, one
     /// DescribeImageScanFindings each (ECR has no batch form).
     LoadScanSummaries {
+        repo: RepoRef,
+        digests: Vec<Digest>,
+    },
+    /// DescribeImages by digest (any status): the rows of images whose
+    /// state the app follows (a restore in progress), re-read.
+    RefreshImages {
         repo: RepoRef,
         digests: Vec<Digest>,
     },
@@ -143,6 +149,7 @@ impl Command {
             | Self::LoadPlatforms { repo, .. }
             | Self::LoadScanSummaries { repo, .. }
             | Self::LoadImageDetail { repo, .. }
+            | Self::RefreshImages { repo, .. }
             | Self::ChangeRepository { repo, .. }
             | Self::StartScans { repo, .. }
             | Self::LoadFindings { repo, .. }
@@ -175,6 +182,23 @@ pub enum ImageChange {
     RemoveTag { digest: Digest, tag: String },
     /// Deletes images with all their tags (BatchDeleteImage, 100 a call).
     Delete(Vec<Digest>),
+    /// Moves images to the archive storage class (UpdateImageStorageClass,
+    /// one call each): cheaper, but they cannot be pulled or scanned until
+    /// restored, and ECR bills at least 90 days of archive.
+    Archive(Vec<Digest>),
+    /// Starts restoring archived images to standard; each is ACTIVATING for
+    /// a while (ECR says up to hours), then ACTIVE.
+    Restore(Vec<Digest>),
+}
+
+impl ImageChange {
+    /// The images the change is about.
+    pub fn digests(&self) -> Vec<Digest> {
+        match self {
+            Self::Retag { digest, .. } | Self::RemoveTag { digest, .. } => vec![*digest],
+            Self::Delete(d) | Self::Archive(d) | Self::Restore(d) => d.clone(),
+        }
+    }
 }
 
 /// Pull-through cache rule changes ECR allows.
@@ -267,6 +291,13 @@ pub enum Payload {
         digest: Digest,
         result: Result<ImageDetailDoc, EcrError>,
     },
+    /// Rows re-read by digest; a digest asked for and missing from the
+    /// result is gone from the server.
+    ImagesRefreshed {
+        repository: String,
+        digests: Vec<Digest>,
+        result: Result<Vec<Image>, EcrError>,
+    },
     /// The outcome of a change, and the repository as re-read afterwards
     /// (also after a failure, so the screen shows what the server holds).
     RepositoryChanged {
@@ -299,7 +330,7 @@ pub enum Payload {
     ImagesChanged {
         repository: String,
         change: ImageChange,
-        result: Result<BatchDeleteResult, EcrError>,
+        result: Result<BatchResult, EcrError>,
     },
     RepositoryDeleted {
         repository: String,
@@ -367,6 +398,11 @@ pub fn failed_payloads(cmd: Command, e: &EcrError) -> Vec<Payload> {
                 result: fail(e),
             })
             .collect(),
+        Command::RefreshImages { repo, digests } => vec![Payload::ImagesRefreshed {
+            repository: repo.name,
+            digests,
+            result: fail(e),
+        }],
         Command::LoadImageDetail { repo, digest } => vec![Payload::ImageDetail {
             repository: repo.name,
             digest,

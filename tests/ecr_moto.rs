@@ -249,12 +249,12 @@ async fn images_put_list_get_retag_and_delete() {
     let r = ecr::batch_delete_images(&c, "imgs", &[ImageId::Tag("stable".into())])
         .await
         .expect("untag");
-    assert_eq!(r.deleted, ["stable"]);
+    assert_eq!(r.done, ["stable"]);
     let missing = Digest::of_bytes(b"missing");
     let r = ecr::batch_delete_images(&c, "imgs", &[ImageId::Digest(b), ImageId::Digest(missing)])
         .await
         .expect("delete");
-    assert_eq!(r.deleted.len(), 1);
+    assert_eq!(r.done.len(), 1);
     assert_eq!(r.failures.len(), 1);
     let left = aws_json(
         &url,

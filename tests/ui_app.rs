@@ -160,8 +160,12 @@ fn a_multi_arch_index_nests_its_platforms() {
     let rt = runtime();
     let mut h = app_harness(&rt);
     open_repo(&mut h, "base/python", "images");
+    // Grouping is the user's act (it reads manifests, which ECR may count
+    // as pulls).
+    h.get_by_label_contains("Group platforms").click();
     step_until(&mut h, 30, "platforms of the indexes", |h| {
-        h.query_all_by_label_contains(" platforms").next().is_some()
+        h.query_by_label_contains("Group platforms").is_none()
+            && h.query_all_by_label_contains(" platforms").next().is_some()
     });
     // Children are not loose untagged rows.
     assert!(
@@ -176,6 +180,68 @@ fn a_multi_arch_index_nests_its_platforms() {
         h.query_by_label_contains("linux/amd64").is_some()
     });
     assert!(h.query_by_label_contains("linux/arm64/v8").is_some());
+}
+
+/// ECR may record BatchGetImage as a pull (lastRecordedPullTime, which
+/// pull-age lifecycle rules read): opening a repository of 50 multi-arch
+/// indexes must not send one. Expanding one index reads that index only.
+#[test]
+fn opening_a_repository_of_fifty_indexes_pulls_nothing() {
+    let rt = runtime();
+    let mut h = app_harness(&rt);
+    step_until(&mut h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    let demo = common::ui::demo_of(&h);
+    let added = demo
+        .with_store(|s| {
+            let repo = s.repos.get_mut("search/indexer").expect("seeded repository");
+            let index = repo
+                .images
+                .iter()
+                .find(|i| i.media_type.contains("index"))
+                .or_else(|| repo.images.first())
+                .cloned()
+                .expect("an image");
+            repo.images.retain(|i| !i.media_type.contains("index"));
+            for n in 0..50 {
+                let mut img = index.clone();
+                img.media_type = "application/vnd.oci.image.index.v1+json".into();
+                img.manifest = format!(
+                    r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[],"annotations":{{"n":"{n}"}}}}"#
+                );
+                img.digest = ecrscope::model::Digest::of_bytes(img.manifest.as_bytes());
+                img.tags = vec![format!("multi-{n}")];
+                repo.images.push(img);
+            }
+            repo.images.len()
+        })
+        .expect("demo store");
+    assert!(added >= 50);
+    let before = demo.knobs.count("BatchGetImage");
+    open_repo(&mut h, "search/indexer", "images");
+    for _ in 0..20 {
+        h.step();
+    }
+    let indexes = h
+        .state()
+        .state
+        .open_images()
+        .and_then(|ri| ri.list.shown())
+        .map_or(0, |l| l.iter().filter(|i| i.manifest.is_index()).count());
+    assert_eq!(indexes, 50, "every index listed");
+    assert_eq!(
+        demo.knobs.count("BatchGetImage") - before,
+        0,
+        "no manifest read (no pull) without a user act"
+    );
+    h.get_all_by_label("Expand platforms")
+        .next()
+        .expect("an index row")
+        .click();
+    step_until(&mut h, 10, "one index read", |_| {
+        demo.knobs.count("BatchGetImage") - before == 1
+    });
 }
 
 #[test]

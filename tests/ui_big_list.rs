@@ -24,6 +24,7 @@ fn image(i: usize) -> Image {
         status: ImageStatus::Active,
         scan_status: None,
         severity_counts: None,
+        archive: None,
     }
 }
 

@@ -176,11 +176,64 @@ fn delete_image_lands_where_it_was_asked() {
     let d = open_image(&mut h);
     assert!(has_image(&h, WEST, d), "the same digest lives in both");
     h.get_by_label("Delete image").click();
-    confirm(&mut h, &format!("Delete image {}?", d.short()));
+    confirm(&mut h, "Delete this image?");
     step_until(&mut h, 10, "east's image deleted", |h| {
         !has_image(h, EAST, d)
     });
     assert!(has_image(&h, WEST, d));
+}
+
+fn status_in(h: &Harness<'_, EcrscopeApp>, region: &str, d: ecrscope::model::Digest) -> String {
+    store(h, region, |s| {
+        s.repos["hello-world"]
+            .images
+            .iter()
+            .find(|i| i.digest == d)
+            .map(|i| i.archive.status(ecrscope::demo::now()).to_owned())
+            .unwrap_or_default()
+    })
+}
+
+/// Archive, then restore, both pinned to east; the restore is followed
+/// until the image is active, and the user is told.
+#[test]
+fn archive_and_restore_land_where_they_were_asked() {
+    let rt = runtime();
+    let mut h = two_registries(&rt);
+    store(&h, EAST, |s| s.restore_seconds = 1.0);
+    h.state_mut().state.follow_policy.restores.first = std::time::Duration::from_millis(300);
+    let d = open_image(&mut h);
+    h.get_by_label("Archive").click();
+    confirm(&mut h, "Archive 1 image?");
+    step_until(&mut h, 10, "east's image archived", |h| {
+        status_in(h, EAST, d) == "ARCHIVED"
+    });
+    assert_eq!(status_in(&h, WEST, d), "ACTIVE", "west untouched");
+    // Back to east's image: it shows archived, and offers a restore.
+    go(&mut h, EAST, Some("hello-world"));
+    h.state_mut().handle(UiAction::SelectImage(Some(d)));
+    step_until(&mut h, 10, "restore offered", |h| {
+        h.query_by_label("Restore").is_some()
+    });
+    assert!(
+        h.query_by_label_contains("cannot be pulled or scanned")
+            .is_some(),
+        "the details say what an archived image cannot do"
+    );
+    h.get_by_label("Restore").click();
+    confirm(&mut h, "Restore 1 image?");
+    step_until(&mut h, 10, "east's image restoring", |h| {
+        status_in(h, EAST, d) != "ARCHIVED"
+    });
+    assert_eq!(status_in(&h, WEST, d), "ACTIVE");
+    step_until(&mut h, 30, "the restore followed to its end", |h| {
+        h.state()
+            .state
+            .last_notice
+            .as_ref()
+            .is_some_and(|t| t.contains("is restored"))
+    });
+    assert_eq!(h.state().state.restores_followed(), 0);
 }
 
 #[test]

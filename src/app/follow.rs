@@ -9,7 +9,7 @@ impl EcrscopeApp {
         for f in follow {
             match f {
                 FollowUp::Request(cmd) => self.request(cmd),
-                FollowUp::PollScan { image, after } => self.timers.poll_after(image, after),
+                FollowUp::Poll { image, after } => self.timers.poll_after(image, after),
                 FollowUp::CloseModal => self.view.modal = None,
                 FollowUp::ClearImageSelection => self.view.images.reset(),
             }

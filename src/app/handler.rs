@@ -51,6 +51,7 @@ impl EcrscopeApp {
                 }
                 self.state.platforms_for(&repo, d)
             }
+            UiAction::GroupPlatforms(repo) => self.state.group_platforms(&repo),
             UiAction::CheckAllFindings => self.state.start_sweep(),
             UiAction::SortRepositories(col) => {
                 self.state.settings.repo_sort = self.state.settings.repo_sort.clicked(col);
@@ -325,7 +326,7 @@ impl EcrscopeApp {
                     .images
                     .get(&repo.name)
                     .and_then(crate::state::RepoImages::totals)
-                    .map(|(n, _)| n);
+                    .map(|t| t.images());
                 Modal::DeleteRepository(DeleteRepoForm {
                     target: reg.target_line(),
                     repo,

@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use crate::message::{Command, Event, ExportRequest, RequestId};
 use crate::save_dialog::Picker;
 use crate::settings::{self, Loaded, SettingsFile};
-use crate::state::{AppState, NoticeLevel, ScanFollowPolicy};
+use crate::state::{AppState, FollowPolicies, NoticeLevel};
 use crate::ui::{self, UiAction, ViewState, style};
 use crate::worker::{Notify, Worker, WorkerConfig};
 
@@ -41,8 +41,8 @@ pub struct AppOptions {
     pub startup_probe: Option<std::time::Instant>,
     /// Asks where to save exports.
     pub picker: Picker,
-    /// How running scans are followed.
-    pub follow_policy: ScanFollowPolicy,
+    /// How running scans and restores are followed.
+    pub follow_policy: FollowPolicies,
 }
 
 pub struct EcrscopeApp {

@@ -17,6 +17,6 @@ mod store;
 pub use http::{DemoServer, Fault, FaultKind, Knobs};
 pub use lazy::{LazyDemo, server_of};
 pub use seed::SeedConfig;
-pub use store::{DemoImage, ScanState, Store};
+pub use store::{DemoArchive, DemoImage, ScanState, Store, now};
 
 pub use crate::model::{DEMO_ACCOUNT, DEMO_REGION};

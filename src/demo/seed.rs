@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::store::{DemoImage, DemoRepo, PullThroughRow, ScanState, Store, now};
+use super::store::{DemoArchive, DemoImage, DemoRepo, PullThroughRow, ScanState, Store, now};
 use crate::model::Digest;
 
 const DAY: f64 = 86_400.0;
@@ -308,6 +308,7 @@ pub fn build(cfg: &SeedConfig) -> Store {
         )],
         scan_seconds: 3.0,
         fail_next_scan: false,
+        restore_seconds: 20.0,
     };
     let catalog = Arc::new(Catalog::new());
     if cfg.showcase {
@@ -410,8 +411,16 @@ fn decorate(store: &mut Store, catalog: &Arc<Catalog>, cfg: &SeedConfig, t0: f64
     }
     if let Some(r) = store.repos.get_mut("legacy/monolith") {
         let n = r.images.len();
-        for img in r.images.iter_mut().skip(n.saturating_sub(5)) {
-            img.archived = true;
+        // Five archived images: two within ECR's 90-day minimum (deleting
+        // or restoring them still bills the rest), three long ago.
+        for (k, img) in r.images.iter_mut().skip(n.saturating_sub(5)).enumerate() {
+            let days = if k < 2 {
+                20.0 + 30.0 * k as f64
+            } else {
+                120.0 + 60.0 * k as f64
+            };
+            img.archive.archived = true;
+            img.archive.archived_at = Some(t0 - days * 86_400.0);
         }
     }
     if let Some(r) = store.repos.get_mut("sandbox/experiments")
@@ -553,7 +562,7 @@ fn fill_images(
                     size,
                     pushed_at: pushed,
                     last_pull: None,
-                    archived: false,
+                    archive: DemoArchive::default(),
                     scan: scan.clone(),
                     basic_findings: Arc::new(basic.clone()),
                     enhanced_findings: Arc::new(enhanced.clone()),
@@ -580,7 +589,7 @@ fn fill_images(
                 artifact_media_type: None,
                 pushed_at: pushed,
                 last_pull,
-                archived: false,
+                archive: DemoArchive::default(),
                 scan: None,
                 basic_findings: Default::default(),
                 enhanced_findings: Default::default(),
@@ -597,7 +606,7 @@ fn fill_images(
                 size,
                 pushed_at: pushed,
                 last_pull,
-                archived: false,
+                archive: DemoArchive::default(),
                 scan,
                 basic_findings: Arc::new(basic),
                 enhanced_findings: Arc::new(enhanced),
@@ -629,7 +638,7 @@ fn fill_bulk(repo: &mut DemoRepo, rng: &mut Rng, count: usize, t0: f64) {
             size: 20_000_000 + rng.below(300_000_000) as i64,
             pushed_at: t0 - i as f64 * 600.0,
             last_pull: None,
-            archived: false,
+            archive: DemoArchive::default(),
             scan: None,
             basic_findings: Default::default(),
             enhanced_findings: Default::default(),

@@ -41,7 +41,7 @@ pub struct DemoImage {
     pub size: i64,
     pub pushed_at: f64,
     pub last_pull: Option<f64>,
-    pub archived: bool,
+    pub archive: DemoArchive,
     pub scan: Option<ScanState>,
     /// Findings this image gets when scanned, per scan type.
     pub basic_findings: std::sync::Arc<Vec<Value>>,
@@ -49,6 +49,29 @@ pub struct DemoImage {
     /// `findingSeverityCounts` to answer instead of the counted ones (tests
     /// of what a server may send: huge or negative counts).
     pub summary_override: Option<Value>,
+}
+
+/// Where an image is in the archive storage class's life. A restore is
+/// ACTIVATING until `activating_until`, then ACTIVE (checked when asked, like
+/// scans, so no timer runs).
+#[derive(Clone, Debug, Default)]
+pub struct DemoArchive {
+    pub archived: bool,
+    pub archived_at: Option<f64>,
+    pub activated_at: Option<f64>,
+    pub activating_until: Option<f64>,
+}
+
+impl DemoArchive {
+    pub fn status(&self, now: f64) -> &'static str {
+        if self.archived {
+            "ARCHIVED"
+        } else if self.activating_until.is_some_and(|t| now < t) {
+            "ACTIVATING"
+        } else {
+            "ACTIVE"
+        }
+    }
 }
 
 /// A scan's life: started at `started`, complete `duration` seconds later
@@ -112,6 +135,8 @@ pub struct Store {
     pub scan_seconds: f64,
     /// The next started scan fails; a knob.
     pub fail_next_scan: bool,
+    /// Seconds a restore from archive stays ACTIVATING; a knob.
+    pub restore_seconds: f64,
 }
 
 /// Seconds since the Unix epoch, as ECR's JSON protocol sends timestamps.
@@ -256,6 +281,7 @@ impl Store {
             "StartLifecyclePolicyPreview" => self.start_lifecycle_policy_preview(v),
             "GetLifecyclePolicyPreview" => self.get_lifecycle_policy_preview(v),
             "GetRepositoryPolicy" => self.get_repository_policy(v),
+            "UpdateImageStorageClass" => self.update_image_storage_class(v),
             other => Err(ApiError {
                 status: 400,
                 code: "UnknownOperationException".into(),
@@ -382,8 +408,14 @@ impl Store {
             "imageSizeInBytes": img.size,
             "imagePushedAt": img.pushed_at,
             "imageManifestMediaType": img.media_type,
-            "imageStatus": if img.archived { "ARCHIVED" } else { "ACTIVE" },
+            "imageStatus": img.archive.status(now()),
         });
+        if let Some(t) = img.archive.archived_at {
+            v["lastArchivedAt"] = json!(t);
+        }
+        if let Some(t) = img.archive.activated_at.filter(|t| *t <= now()) {
+            v["lastActivatedAt"] = json!(t);
+        }
         if !img.tags.is_empty() {
             v["imageTags"] = json!(img.tags);
         }
@@ -430,15 +462,18 @@ impl Store {
             if ids.len() > 100 {
                 return Err(invalid("At most 100 imageIds may be given"));
             }
+            let status = image_status_filter(v)?;
             let mut out = Vec::new();
             for id in ids {
-                let img =
-                    Self::find_image(repo, id).ok_or_else(|| Self::image_not_found(repo, id))?;
+                let img = Self::find_image(repo, id)
+                    .filter(|i| status_matches(status, i))
+                    .ok_or_else(|| Self::image_not_found(repo, id))?;
                 out.push(self.image_json(repo, img));
             }
             return Ok(json!({"imageDetails": out}));
         }
         let (max, start) = page_params(v, 1000)?;
+        let status = image_status_filter(v)?;
         let tag_status = v
             .pointer("/filter/tagStatus")
             .and_then(Value::as_str)
@@ -451,6 +486,7 @@ impl Store {
                 "UNTAGGED" => i.tags.is_empty(),
                 _ => true,
             })
+            .filter(|i| status_matches(status, i))
             .collect();
         let (page, next) = paged(&filtered, max, start);
         let details: Vec<Value> = page.into_iter().map(|i| self.image_json(repo, i)).collect();
@@ -460,8 +496,9 @@ impl Store {
     fn list_images(&self, v: &Value) -> Answer {
         let repo = self.repo(v)?;
         let (max, start) = page_params(v, 1000)?;
+        let status = image_status_filter(v)?;
         let mut ids = Vec::new();
-        for i in &repo.images {
+        for i in repo.images.iter().filter(|i| status_matches(status, i)) {
             if i.tags.is_empty() {
                 ids.push(json!({"imageDigest": i.digest.to_string()}));
             }
@@ -486,6 +523,8 @@ impl Store {
         let mut failures = Vec::new();
         for id in ids {
             match Self::find_image(repo, id) {
+                // Archived images cannot be pulled (ECR answers a pull 404).
+                Some(img) if img.archive.status(now()) != "ACTIVE" => failures.push(json!({"imageId": id, "failureCode": "ImageNotFound", "failureReason": "Requested image is archived"})),
                 Some(img) => images.push(json!({
                     "registryId": self.account,
                     "repositoryName": repo.name,
@@ -613,7 +652,7 @@ impl Store {
                     size,
                     pushed_at: now,
                     last_pull: None,
-                    archived: false,
+                    archive: DemoArchive::default(),
                     scan: None,
                     basic_findings: Default::default(),
                     enhanced_findings: Default::default(),
@@ -784,6 +823,55 @@ impl Store {
         pos.map(|p| &mut repo.images[p]).ok_or(nf)
     }
 
+    /// ARCHIVE moves an ACTIVE image to the archive; STANDARD starts the
+    /// restore of an ARCHIVED one (ACTIVATING for `restore_seconds`). Any
+    /// other move is refused, as ECR refuses it.
+    fn update_image_storage_class(&mut self, v: &Value) -> Answer {
+        let id = v
+            .get("imageId")
+            .cloned()
+            .ok_or_else(|| invalid("'imageId' is required"))?;
+        let target = req_str(v, "targetStorageClass")?.to_owned();
+        let (account, restore) = (self.account.clone(), self.restore_seconds);
+        let repo = self.repo_mut(v)?;
+        let name = repo.name.clone();
+        let img = Self::image_mut(repo, &id)?;
+        let t = now();
+        let status = img.archive.status(t);
+        match (target.as_str(), status) {
+            ("ARCHIVE", "ACTIVE") => {
+                img.archive.archived = true;
+                img.archive.archived_at = Some(t);
+                img.archive.activating_until = None;
+            }
+            ("STANDARD", "ARCHIVED") => {
+                img.archive.archived = false;
+                img.archive.activating_until = Some(t + restore);
+                img.archive.activated_at = Some(t + restore);
+            }
+            ("ARCHIVE" | "STANDARD", _) => {
+                return Err(err(
+                    "ImageStorageClassUpdateNotSupportedException",
+                    format!("The image is {status}: it cannot be moved to {target} storage now."),
+                ));
+            }
+            _ => {
+                return Err(err(
+                    "ValidationException",
+                    format!(
+                        "1 validation error detected: Value '{target}' at 'targetStorageClass' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, ARCHIVE]"
+                    ),
+                ));
+            }
+        }
+        Ok(json!({
+            "registryId": account,
+            "repositoryName": name,
+            "imageId": {"imageDigest": img.digest.to_string()},
+            "imageStatus": img.archive.status(t),
+        }))
+    }
+
     fn start_image_scan(&mut self, v: &Value) -> Answer {
         if self.scan_type == "ENHANCED" {
             return Err(err(
@@ -800,10 +888,10 @@ impl Store {
         let repo = self.repo_mut(v)?;
         let name = repo.name.clone();
         let img = Self::image_mut(repo, &id)?;
-        if img.archived {
+        if img.archive.status(now()) != "ACTIVE" {
             return Err(err(
-                "ValidationException",
-                "The image is archived and cannot be scanned. Restore it first.",
+                "ImageArchivedException",
+                "The specified image is archived and cannot be scanned.",
             ));
         }
         let now = now();
@@ -1200,6 +1288,25 @@ impl Store {
         })?;
         Ok(json!({"registryId": self.account, "repositoryName": repo.name, "policyText": text}))
     }
+}
+
+/// `filter.imageStatus`: ECR lists ACTIVE images unless asked for another
+/// status (or ANY).
+fn image_status_filter(v: &Value) -> Result<&str, ApiError> {
+    match v.pointer("/filter/imageStatus").and_then(Value::as_str) {
+        None => Ok("ACTIVE"),
+        Some(s @ ("ACTIVE" | "ARCHIVED" | "ACTIVATING" | "ANY")) => Ok(s),
+        Some(other) => Err(err(
+            "ValidationException",
+            format!(
+                "1 validation error detected: Value '{other}' at 'filter.imageStatus' failed to satisfy constraint: Member must satisfy enum value set: [ACTIVE, ARCHIVED, ACTIVATING, ANY]"
+            ),
+        )),
+    }
+}
+
+fn status_matches(filter: &str, img: &DemoImage) -> bool {
+    filter == "ANY" || img.archive.status(now()) == filter
 }
 
 fn rule_not_found(prefix: &str) -> ApiError {

@@ -7,9 +7,9 @@ use aws_sdk_ecr::types as t;
 use aws_smithy_types::DateTime;
 
 use crate::model::{
-    Digest, Encryption, EncryptionType, EpochMillis, Finding, FindingSeverityCounts, Image,
-    ImageStatus, ManifestKind, PullThroughRule, Repository, ScanStatus, Severity, TagMutability,
-    TagMutabilitySetting,
+    ArchiveTimes, Digest, Encryption, EncryptionType, EpochMillis, Finding, FindingSeverityCounts,
+    Image, ImageStatus, ManifestKind, PullThroughRule, Repository, ScanStatus, Severity,
+    TagMutability, TagMutabilitySetting,
 };
 
 pub fn millis(d: Option<&DateTime>) -> Option<EpochMillis> {
@@ -87,6 +87,13 @@ pub fn image(d: &t::ImageDetail) -> Option<Image> {
         severity_counts: d
             .image_scan_findings_summary()
             .and_then(|s| severity_counts(s.finding_severity_counts())),
+        archive: {
+            let t = ArchiveTimes {
+                archived_at: millis(d.last_archived_at()),
+                activated_at: millis(d.last_activated_at()),
+            };
+            (t != ArchiveTimes::default()).then(|| Box::new(t))
+        },
     })
 }
 

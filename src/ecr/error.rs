@@ -168,6 +168,16 @@ pub fn from_code(
             operation: op,
             detail: msg,
         },
+        "ImageArchivedException" => EcrError::InvalidInput {
+            detail: "the image is archived: restore it to standard storage first (a restore can take hours)".into(),
+        },
+        "ImageStorageClassUpdateNotSupportedException" => EcrError::InvalidInput {
+            detail: if msg.is_empty() {
+                "this storage class change is not supported for the image".into()
+            } else {
+                msg
+            },
+        },
         "InvalidParameterException"
         | "ValidationException"
         | "InvalidTagParameterException"

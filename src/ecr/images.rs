@@ -1,7 +1,7 @@
 use aws_sdk_ecr::types as t;
 
 use super::{EcrClient, EcrError, MAX_BATCH, MAX_PAGE, convert};
-use crate::model::{BatchDeleteResult, Digest, Image, ImageId, ManifestDoc};
+use crate::model::{BatchResult, Digest, Image, ImageId, ManifestDoc};
 
 /// DescribeImages' full record plus the repository it came from.
 pub type ImageDetail = Image;
@@ -13,6 +13,14 @@ fn identifier(id: &ImageId) -> t::ImageIdentifier {
             .build(),
         ImageId::Tag(tag) => t::ImageIdentifier::builder().image_tag(tag).build(),
     }
+}
+
+/// Every status: without it ECR answers with ACTIVE images only, and an
+/// archived image would look deleted.
+fn any_status() -> t::DescribeImagesFilter {
+    t::DescribeImagesFilter::builder()
+        .image_status(t::ImageStatusFilter::Any)
+        .build()
 }
 
 /// Every image of a repository, all pages.
@@ -38,12 +46,14 @@ pub async fn describe_images_page(
     repo: &str,
     token: Option<String>,
 ) -> Result<(Vec<Image>, Option<String>), EcrError> {
+    // Every status: ECR lists only ACTIVE images unless asked.
     let req = c
         .sdk
         .describe_images()
         .set_registry_id(c.registry_id.clone())
         .repository_name(repo)
         .max_results(MAX_PAGE)
+        .filter(any_status())
         .set_next_token(token);
     let out = c.run("DescribeImages", req.send()).await?;
     let page = out
@@ -60,7 +70,7 @@ pub async fn describe_images_page(
 }
 
 /// DescribeImages for given ids, in batches of 100 (`maxResults` cannot be
-/// combined with ids).
+/// combined with ids), of any status.
 pub async fn describe_images_by_id(
     c: &EcrClient,
     repo: &str,
@@ -73,6 +83,7 @@ pub async fn describe_images_by_id(
             .describe_images()
             .set_registry_id(c.registry_id.clone())
             .repository_name(repo)
+            .filter(any_status())
             .set_image_ids(Some(chunk.iter().map(identifier).collect()));
         let out = c.run("DescribeImages", req.send()).await?;
         all.extend(out.image_details().iter().filter_map(convert::image));
@@ -96,6 +107,11 @@ pub async fn list_image_ids(
             .set_registry_id(c.registry_id.clone())
             .repository_name(repo)
             .max_results(MAX_PAGE)
+            .filter(
+                t::ListImagesFilter::builder()
+                    .image_status(t::ImageStatusFilter::Any)
+                    .build(),
+            )
             .set_next_token(token.take());
         let out = c.run("ListImages", req.send()).await?;
         for id in out.image_ids() {
@@ -174,8 +190,8 @@ pub async fn batch_delete_images(
     c: &EcrClient,
     repo: &str,
     ids: &[ImageId],
-) -> Result<BatchDeleteResult, EcrError> {
-    let mut result = BatchDeleteResult::default();
+) -> Result<BatchResult, EcrError> {
+    let mut result = BatchResult::default();
     for chunk in ids.chunks(MAX_BATCH) {
         let req = c
             .sdk
@@ -185,7 +201,7 @@ pub async fn batch_delete_images(
             .set_image_ids(Some(chunk.iter().map(identifier).collect()));
         let out = c.run("BatchDeleteImage", req.send()).await?;
         for id in out.image_ids() {
-            result.deleted.push(
+            result.done.push(
                 id.image_tag()
                     .or(id.image_digest())
                     .unwrap_or("?")
@@ -272,4 +288,27 @@ pub async fn get_download_url_for_layer(
             operation: "GetDownloadUrlForLayer".into(),
             detail: "the answer held no URL".into(),
         })
+}
+
+/// UpdateImageStorageClass: archives an image, or restores an archived one;
+/// returns the status the server reports (a restore answers ACTIVATING).
+pub async fn update_image_storage_class(
+    c: &EcrClient,
+    repo: &str,
+    digest: &Digest,
+    target: crate::model::StorageClass,
+) -> Result<crate::model::ImageStatus, EcrError> {
+    let req = c
+        .sdk
+        .update_image_storage_class()
+        .set_registry_id(c.registry_id.clone())
+        .repository_name(repo)
+        .image_id(identifier(&ImageId::Digest(*digest)))
+        .target_storage_class(t::TargetStorageClass::from(target.as_api()));
+    let out = c.run("UpdateImageStorageClass", req.send()).await?;
+    Ok(out
+        .image_status()
+        .map_or(crate::model::ImageStatus::Other, |s| {
+            crate::model::ImageStatus::from_api(s.as_str())
+        }))
 }

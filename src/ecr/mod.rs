@@ -22,6 +22,7 @@ pub use error::{EcrError, ErrorContext, from_code};
 pub use images::{
     ImageDetail, batch_delete_images, batch_get_manifests, describe_images, describe_images_by_id,
     describe_images_page, get_download_url_for_layer, list_image_ids, put_image, retag_image,
+    update_image_storage_class,
 };
 pub use lifecycle::{
     delete_lifecycle_policy, get_lifecycle_policy, get_lifecycle_policy_preview,

@@ -32,11 +32,12 @@ pub struct PullThroughValidation {
     pub failure: Option<String>,
 }
 
-/// What a batch call (BatchDeleteImage, ...) did, per image id.
+/// What a call over several images (BatchDeleteImage, a storage-class
+/// change per image) did, per image id.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BatchDeleteResult {
+pub struct BatchResult {
     /// Digest or tag of each id the server confirmed.
-    pub deleted: Vec<String>,
+    pub done: Vec<String>,
     /// (id, reason) for each refusal.
     pub failures: Vec<(String, String)>,
 }

@@ -148,6 +148,21 @@ impl EcrError {
         matches!(self, Self::NotFound { what } if what.starts_with("A scan"))
     }
 
+    /// The server answered about this one item and refused it (as opposed
+    /// to the call failing: network, credentials, throttling): the next item
+    /// is worth trying.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            Self::NotFound { .. }
+                | Self::InvalidInput { .. }
+                | Self::TagAlreadyExists { .. }
+                | Self::ScanQuota { .. }
+                | Self::LimitExceeded { .. }
+                | Self::Other { .. }
+        )
+    }
+
     /// The image is gone (ImageNotFoundException).
     pub fn is_image_gone(&self) -> bool {
         matches!(self, Self::NotFound { what } if what.starts_with("The image"))

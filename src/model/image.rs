@@ -117,6 +117,17 @@ pub enum ImageStatus {
 }
 
 impl ImageStatus {
+    pub const LISTED: [Self; 3] = [Self::Active, Self::Archived, Self::Activating];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::Archived => "Archived",
+            Self::Activating => "Restoring",
+            Self::Other => "Other",
+        }
+    }
+
     pub fn from_api(s: &str) -> Self {
         match s {
             "ACTIVE" => Self::Active,
@@ -141,7 +152,47 @@ pub struct Image {
     pub status: ImageStatus,
     pub scan_status: Option<ScanStatus>,
     pub severity_counts: Option<FindingSeverityCounts>,
+    /// When it was last archived and restored: rare, so boxed (a large
+    /// repository holds hundreds of thousands of images).
+    pub archive: Option<Box<ArchiveTimes>>,
 }
+
+/// `lastArchivedAt` and `lastActivatedAt`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ArchiveTimes {
+    pub archived_at: Option<EpochMillis>,
+    pub activated_at: Option<EpochMillis>,
+}
+
+impl Image {
+    pub fn archived_at(&self) -> Option<EpochMillis> {
+        self.archive.as_ref().and_then(|a| a.archived_at)
+    }
+
+    pub fn activated_at(&self) -> Option<EpochMillis> {
+        self.archive.as_ref().and_then(|a| a.activated_at)
+    }
+}
+
+/// The storage classes an image moves between (UpdateImageStorageClass).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StorageClass {
+    Standard,
+    Archive,
+}
+
+impl StorageClass {
+    pub fn as_api(self) -> &'static str {
+        match self {
+            Self::Standard => "STANDARD",
+            Self::Archive => "ARCHIVE",
+        }
+    }
+}
+
+/// ECR bills archived images for at least this many days: deleting or
+/// restoring one earlier still costs the rest.
+pub const ARCHIVE_MINIMUM_DAYS: i64 = 90;
 
 /// A platform entry of an image index (multi-arch).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -15,13 +15,16 @@ mod scan;
 pub mod time;
 
 pub use changes::{
-    BatchDeleteResult, ExportFormat, ManifestDoc, NewPullThroughRule, NewRepository,
+    BatchResult, ExportFormat, ManifestDoc, NewPullThroughRule, NewRepository,
     PullThroughValidation,
 };
 pub use discovery::{DiscoveredProfile, Discovery, registries};
 pub use docs::{BlobProblem, ConfigDoc, ImageDetailDoc, ScanSummary};
 pub use error::EcrError;
-pub use image::{Digest, Image, ImageId, ImageStatus, ManifestKind, PlatformChild};
+pub use image::{
+    ARCHIVE_MINIMUM_DAYS, ArchiveTimes, Digest, Image, ImageId, ImageStatus, ManifestKind,
+    PlatformChild, StorageClass,
+};
 pub use lifecycle::{LifecyclePolicy, LifecyclePreview, LifecyclePreviewResult, PreviewStatus};
 pub use pull_through::PullThroughRule;
 pub use registry::{

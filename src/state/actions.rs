@@ -102,6 +102,37 @@ impl AppState {
         }
     }
 
+    /// The indexes of the list whose platforms are not known or asked for.
+    pub fn ungrouped_indexes(&self, repo: &RepoRef) -> Vec<Digest> {
+        let Some(ri) = self.repo_images(&repo.key(), &repo.name) else {
+            return Vec::new();
+        };
+        ri.list
+            .shown()
+            .map(|l| {
+                l.iter()
+                    .filter(|i| i.manifest.is_index())
+                    .filter(|i| i.status == crate::model::ImageStatus::Active)
+                    .map(|i| i.digest)
+                    .filter(|d| !ri.platforms.contains_key(d) && !ri.platforms_asked.contains(d))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The platforms of every index of the list, when the user asks
+    /// (BatchGetImage, 100 a call: each may count as a pull of the index).
+    pub fn group_platforms(&self, repo: &RepoRef) -> Vec<FollowUp> {
+        let indexes = self.ungrouped_indexes(repo);
+        if indexes.is_empty() {
+            return Vec::new();
+        }
+        vec![FollowUp::Request(Command::LoadPlatforms {
+            repo: repo.clone(),
+            indexes,
+        })]
+    }
+
     /// The images of an export with the tags they show now (pinned: a tag
     /// moved later does not change what the file says).
     pub fn export_images(&self, repo: &RepoRef, digests: &[Digest]) -> Vec<(Digest, Vec<String>)> {

@@ -66,6 +66,11 @@ impl AppState {
             Payload::ImagesDone { repository, result } => {
                 self.images_done(request, key, &repository, result)
             }
+            Payload::ImagesRefreshed {
+                repository,
+                digests,
+                result,
+            } => self.images_refreshed(key, &repository, &digests, result),
             Payload::Platforms { repository, result } => {
                 if let (Some(ri), Ok(list)) = (self.repo_images_mut(key, &repository), result) {
                     for p in list {
@@ -98,21 +103,7 @@ impl AppState {
                 repository,
                 digest,
                 result,
-            } => {
-                let gone = result
-                    .as_ref()
-                    .err()
-                    .is_some_and(EcrError::is_repository_gone);
-                if let Some(ri) = self.repo_images_mut(key, &repository)
-                    && let Some(slot) = ri.details.get_mut(&digest)
-                {
-                    settle(slot, request, result);
-                }
-                if gone {
-                    return self.repository_vanished(key, &repository);
-                }
-                Vec::new()
-            }
+            } => self.image_detail(request, key, &repository, digest, result),
             Payload::RepositoryChanged {
                 repository,
                 result,
@@ -317,6 +308,44 @@ impl AppState {
         Vec::new()
     }
 
+    fn image_detail(
+        &mut self,
+        request: RequestId,
+        key: Option<&RegistryKey>,
+        repository: &str,
+        digest: crate::model::Digest,
+        result: Result<crate::model::ImageDetailDoc, EcrError>,
+    ) -> Vec<FollowUp> {
+        let gone = result
+            .as_ref()
+            .err()
+            .is_some_and(EcrError::is_repository_gone);
+        if let Some(ri) = self.repo_images_mut(key, repository)
+            && let Some(slot) = ri.details.get_mut(&digest)
+        {
+            // An opened index's manifest lists its platforms: its
+            // children nest under it with no second read.
+            if let Ok(doc) = &result
+                && let Ok(crate::model::manifest::Manifest::Index { manifests }) = &doc.manifest
+            {
+                let children = manifests
+                    .iter()
+                    .filter_map(|(d, p)| Some((d.digest?, p.clone().unwrap_or_default())))
+                    .filter(|(d, _)| *d != digest)
+                    .collect();
+                if settle(slot, request, result) {
+                    ri.set_platforms(digest, children);
+                }
+                return Vec::new();
+            }
+            settle(slot, request, result);
+        }
+        if gone {
+            return self.repository_vanished(key, repository);
+        }
+        Vec::new()
+    }
+
     fn images_done(
         &mut self,
         request: RequestId,
@@ -329,31 +358,14 @@ impl AppState {
         };
         match result {
             Ok(_) => {
-                if !ri.list.finish_partial(request) {
-                    return Vec::new();
+                // No platforms are fetched here: BatchGetImage counts as a
+                // pull in ECR (it moves lastRecordedPullTime, which pull-age
+                // lifecycle rules read), so an index's platforms are read
+                // only when the user expands or opens it.
+                if ri.list.finish_partial(request) {
+                    ri.generation += 1;
                 }
-                ri.generation += 1;
-                // The platforms of every index (BatchGetImage, 100 a call).
-                let indexes: Vec<_> = ri
-                    .list
-                    .shown()
-                    .map(|l| {
-                        l.iter()
-                            .filter(|i| i.manifest.is_index())
-                            .map(|i| i.digest)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let spec = key.and_then(|k| self.registry(k)).map(|r| r.spec.clone());
-                match spec {
-                    Some(spec) if !indexes.is_empty() => {
-                        vec![FollowUp::Request(Command::LoadPlatforms {
-                            repo: RepoRef::new(&spec, repository),
-                            indexes,
-                        })]
-                    }
-                    _ => Vec::new(),
-                }
+                Vec::new()
             }
             Err(e) => {
                 if !ri.list.fail(request, e.clone()) {
@@ -367,6 +379,45 @@ impl AppState {
                 Vec::new()
             }
         }
+    }
+
+    /// Rows re-read by digest replace the ones shown (one missing from the
+    /// answer is gone), and followed restores learn how they are doing.
+    fn images_refreshed(
+        &mut self,
+        key: Option<&RegistryKey>,
+        repository: &str,
+        digests: &[crate::model::Digest],
+        result: Result<Vec<crate::model::Image>, EcrError>,
+    ) -> Vec<FollowUp> {
+        if result
+            .as_ref()
+            .err()
+            .is_some_and(EcrError::is_repository_gone)
+        {
+            return self.repository_vanished(key, repository);
+        }
+        if let (Ok(found), Some(ri)) = (&result, self.repo_images_mut(key, repository))
+            && ri.replace_rows(digests, found)
+        {
+            ri.generation += 1;
+        }
+        let Some(key) = key else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for d in digests {
+            let image = super::ImageKey::new(key, repository, *d);
+            if !self.following.contains_key(&image) {
+                continue;
+            }
+            let answer = match &result {
+                Ok(found) => Ok(found.iter().find(|i| i.digest == *d)),
+                Err(e) => Err(e),
+            };
+            out.extend(self.restore_polled(&image, answer));
+        }
+        out
     }
 
     /// A repository the server says no longer exists: out of the list, and
@@ -618,7 +669,7 @@ impl AppState {
         key: Option<&RegistryKey>,
         repository: &str,
         change: &ImageChange,
-        result: Result<crate::model::BatchDeleteResult, EcrError>,
+        result: Result<crate::model::BatchResult, EcrError>,
     ) -> Vec<FollowUp> {
         match &result {
             Ok(r) => {
@@ -647,6 +698,12 @@ impl AppState {
             ri.details.clear();
         }
         let mut out = vec![FollowUp::Request(Command::LoadImages(repo.clone()))];
+        // Restores started are followed until the images are ACTIVE.
+        if let (ImageChange::Restore(ds), Ok(r)) = (change, &result) {
+            for d in ds.iter().filter(|d| r.done.contains(&d.to_string())) {
+                out.extend(self.follow_restore(&repo, *d));
+            }
+        }
         let open_here = self.location.registry.as_ref() == key
             && self.location.repository.as_deref() == Some(repository);
         if open_here {

@@ -1,20 +1,22 @@
 //! What happens after an event: the follow-ups the state asks for, and the
-//! one place that decides whether a scan is still worth polling.
+//! one place that decides whether a scan or a restore is still worth
+//! polling.
 
 use std::time::Duration;
 
 use crate::message::Command;
-use crate::model::{Digest, EcrError, RegistryKey, RepoRef, ScanReport};
+use crate::model::{Digest, EcrError, Image, ImageStatus, RegistryKey, RepoRef, ScanReport};
 
-use super::{AppState, Following, NoticeLevel};
+use super::{AppState, FollowKind, Following, NoticeLevel};
 
 /// Something the app carries out after a state transition.
 #[derive(Clone, Debug)]
 pub enum FollowUp {
     /// Send this command (the app then calls [`AppState::started`]).
     Request(Command),
-    /// Ask for this scan's findings again after a while.
-    PollScan { image: ImageKey, after: Duration },
+    /// Ask again after a while about this followed image (its scan's
+    /// findings, or its row while a restore runs).
+    Poll { image: ImageKey, after: Duration },
     /// The open dialog's work is done (a created repository opened).
     CloseModal,
     /// The image multi-selection no longer means anything (its images were
@@ -67,7 +69,35 @@ impl Default for ScanFollowPolicy {
     }
 }
 
+/// How scans and restores are followed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FollowPolicies {
+    pub scans: ScanFollowPolicy,
+    pub restores: ScanFollowPolicy,
+}
+
+impl Default for FollowPolicies {
+    fn default() -> Self {
+        Self {
+            scans: ScanFollowPolicy::default(),
+            restores: ScanFollowPolicy::restores(),
+        }
+    }
+}
+
 impl ScanFollowPolicy {
+    /// Restores: 10 s, x1.5, at most a minute apart; about an hour in all
+    /// (ECR restores from archive in minutes, with no promise).
+    pub fn restores() -> Self {
+        Self {
+            first: Duration::from_secs(10),
+            factor: 1.5,
+            cap: Duration::from_secs(60),
+            max_polls: 60,
+            max_failures: 3,
+        }
+    }
+
     /// The wait before poll number `n` (0-based).
     pub fn delay(&self, n: u32) -> Duration {
         let secs = self.first.as_secs_f64() * self.factor.powi(n.min(64) as i32);
@@ -88,14 +118,100 @@ impl AppState {
             image.clone(),
             Following {
                 repo: repo.clone(),
+                kind: FollowKind::Scan,
                 polls: 0,
                 failures: 0,
             },
         );
-        vec![FollowUp::PollScan {
+        vec![FollowUp::Poll {
             image,
-            after: self.follow_policy.delay(0),
+            after: self.follow_policy.scans.delay(0),
         }]
+    }
+
+    /// A restore just started: follow the image until it is ACTIVE.
+    pub(super) fn follow_restore(&mut self, repo: &RepoRef, digest: Digest) -> Vec<FollowUp> {
+        let image = ImageKey::new(&repo.key(), &repo.name, digest);
+        self.following.insert(
+            image.clone(),
+            Following {
+                repo: repo.clone(),
+                kind: FollowKind::Restore,
+                polls: 0,
+                failures: 0,
+            },
+        );
+        vec![FollowUp::Poll {
+            image,
+            after: self.follow_policy.restores.delay(0),
+        }]
+    }
+
+    /// A re-read of a restoring image answered (`Ok(None)`: it is gone).
+    pub(super) fn restore_polled(
+        &mut self,
+        image: &ImageKey,
+        result: Result<Option<&Image>, &EcrError>,
+    ) -> Vec<FollowUp> {
+        let policy = self.follow_policy.restores;
+        let Some(f) = self.following.get_mut(image) else {
+            return Vec::new();
+        };
+        let name = image.digest.short();
+        match result {
+            Ok(Some(i)) if i.status == ImageStatus::Activating => {
+                f.polls += 1;
+                f.failures = 0;
+                if f.polls >= policy.max_polls {
+                    self.following.remove(image);
+                    let mins = policy.span().as_secs() / 60;
+                    self.notify(
+                        NoticeLevel::Warning,
+                        format!(
+                            "{name} is still being restored after about {mins} minutes; ecrscope stopped following it. Press F5 to check again."
+                        ),
+                    );
+                    return Vec::new();
+                }
+                vec![FollowUp::Poll {
+                    image: image.clone(),
+                    after: policy.delay(f.polls),
+                }]
+            }
+            Ok(Some(i)) => {
+                self.following.remove(image);
+                let text = if i.status == ImageStatus::Active {
+                    format!("{name} is restored: it can be pulled and scanned again.")
+                } else {
+                    format!("{name} was not restored: it is {}.", i.status.label())
+                };
+                self.notify(NoticeLevel::Info, text);
+                Vec::new()
+            }
+            Ok(None) => {
+                self.following.remove(image);
+                self.notify(
+                    NoticeLevel::Warning,
+                    format!("{name} was deleted while it was being restored."),
+                );
+                Vec::new()
+            }
+            Err(e) => {
+                f.failures += 1;
+                if !e.is_transient() || f.failures >= policy.max_failures {
+                    self.following.remove(image);
+                    self.notify(
+                        NoticeLevel::Warning,
+                        format!("Stopped following the restore of {name}: {e}"),
+                    );
+                    return Vec::new();
+                }
+                vec![FollowUp::Poll {
+                    image: image.clone(),
+                    after: policy.delay(f.polls),
+                }]
+            }
+        }
     }
 
     /// A poll of a followed scan answered: poll again, or stop (and say why
@@ -105,7 +221,7 @@ impl AppState {
         image: &ImageKey,
         result: Result<&ScanReport, &EcrError>,
     ) -> Vec<FollowUp> {
-        let policy = self.follow_policy;
+        let policy = self.follow_policy.scans;
         let Some(f) = self.following.get_mut(image) else {
             return Vec::new();
         };
@@ -125,7 +241,7 @@ impl AppState {
                     );
                     return Vec::new();
                 }
-                vec![FollowUp::PollScan {
+                vec![FollowUp::Poll {
                     image: image.clone(),
                     after: policy.delay(f.polls),
                 }]
@@ -159,7 +275,7 @@ impl AppState {
                     );
                     return Vec::new();
                 }
-                vec![FollowUp::PollScan {
+                vec![FollowUp::Poll {
                     image: image.clone(),
                     after: policy.delay(f.polls),
                 }]
@@ -170,9 +286,15 @@ impl AppState {
     /// A poll is due: the request that asks again.
     pub fn poll_request(&self, image: &ImageKey) -> Option<Command> {
         let f = self.following.get(image)?;
-        Some(Command::LoadFindings {
-            repo: f.repo.clone(),
-            digest: image.digest,
+        Some(match f.kind {
+            FollowKind::Scan => Command::LoadFindings {
+                repo: f.repo.clone(),
+                digest: image.digest,
+            },
+            FollowKind::Restore => Command::RefreshImages {
+                repo: f.repo.clone(),
+                digests: vec![image.digest],
+            },
         })
     }
 }
@@ -196,7 +318,7 @@ mod tests {
         let repo = RepoRef::new(&spec("a"), "r");
         let f = st.follow_scan(&repo, Digest([1; 32]));
         assert!(
-            matches!(&f[..], [FollowUp::PollScan { after, .. }] if *after == Duration::from_secs(2))
+            matches!(&f[..], [FollowUp::Poll { after, .. }] if *after == Duration::from_secs(2))
         );
         (st, ImageKey::new(&spec("a").key(), "r", Digest([1; 32])))
     }
@@ -216,7 +338,7 @@ mod tests {
         let (mut st, k) = setup();
         let f = st.scan_polled(&k, Ok(&report(ScanStatus::InProgress)));
         assert!(
-            matches!(&f[..], [FollowUp::PollScan { after, .. }] if *after == Duration::from_secs(3))
+            matches!(&f[..], [FollowUp::Poll { after, .. }] if *after == Duration::from_secs(3))
         );
         assert!(st.poll_request(&k).is_some());
         assert!(
@@ -230,7 +352,7 @@ mod tests {
     #[test]
     fn a_scan_that_never_finishes_is_given_up_with_a_message() {
         let (mut st, k) = setup();
-        st.follow_policy.max_polls = 3;
+        st.follow_policy.scans.max_polls = 3;
         for _ in 0..2 {
             assert_eq!(
                 st.scan_polled(&k, Ok(&report(ScanStatus::InProgress)))
@@ -264,6 +386,58 @@ mod tests {
         };
         assert!(st.scan_polled(&k, Err(&gone)).is_empty());
         assert_eq!(st.scans_followed(), 0);
+    }
+
+    fn row(status: ImageStatus) -> Image {
+        Image {
+            digest: Digest([1; 32]),
+            tags: Vec::new(),
+            size_bytes: 0,
+            pushed_at: None,
+            last_pull: None,
+            manifest: crate::model::ManifestKind::OciManifest,
+            artifact_media_type: None,
+            status,
+            scan_status: None,
+            severity_counts: None,
+            archive: None,
+        }
+    }
+
+    #[test]
+    fn a_restore_is_followed_until_the_image_is_active() {
+        let mut st = AppState::default();
+        st.set_registries(vec![spec("a")]);
+        let repo = RepoRef::new(&spec("a"), "r");
+        let f = st.follow_restore(&repo, Digest([1; 32]));
+        assert!(
+            matches!(&f[..], [FollowUp::Poll { after, .. }] if *after == Duration::from_secs(10))
+        );
+        let k = ImageKey::new(&spec("a").key(), "r", Digest([1; 32]));
+        assert!(matches!(
+            st.poll_request(&k),
+            Some(Command::RefreshImages { digests, .. }) if digests == [Digest([1; 32])]
+        ));
+        assert_eq!((st.restores_followed(), st.scans_followed()), (1, 0));
+        let activating = row(ImageStatus::Activating);
+        assert_eq!(st.restore_polled(&k, Ok(Some(&activating))).len(), 1);
+        let active = row(ImageStatus::Active);
+        assert!(st.restore_polled(&k, Ok(Some(&active))).is_empty());
+        assert_eq!(st.restores_followed(), 0);
+        assert!(st.notices[0].text.contains("is restored"));
+    }
+
+    #[test]
+    fn a_restored_image_deleted_meanwhile_is_said_once() {
+        let mut st = AppState::default();
+        st.set_registries(vec![spec("a")]);
+        let repo = RepoRef::new(&spec("a"), "r");
+        st.follow_restore(&repo, Digest([1; 32]));
+        let k = ImageKey::new(&spec("a").key(), "r", Digest([1; 32]));
+        assert!(st.restore_polled(&k, Ok(None)).is_empty());
+        assert!(st.notices[0].text.contains("deleted"));
+        assert!(st.restore_polled(&k, Ok(None)).is_empty());
+        assert_eq!(st.notices.len(), 1, "no longer followed, nothing more said");
     }
 
     #[test]

@@ -44,20 +44,79 @@ impl RepoImages {
         self.generation += 1;
     }
 
+    /// Replaces the rows of `digests` with `found` (a digest asked for and
+    /// not found is gone and leaves). Whether anything changed.
+    pub fn replace_rows(&mut self, digests: &[Digest], found: &[Image]) -> bool {
+        let Some(list) = self.list.shown_mut() else {
+            return false;
+        };
+        let before = list.len();
+        let mut changed = false;
+        let rows = std::sync::Arc::make_mut(list);
+        rows.retain(|i| !digests.contains(&i.digest) || found.iter().any(|f| f.digest == i.digest));
+        for row in rows.iter_mut() {
+            if let Some(f) = found.iter().find(|f| f.digest == row.digest)
+                && f != row
+            {
+                *row = f.clone();
+                changed = true;
+            }
+        }
+        changed || rows.len() != before
+    }
+
     /// Images the table can sum: top-level only (children are counted in
-    /// their index's layers, and an index's own size is just its manifest).
-    pub fn totals(&self) -> Option<(usize, i64)> {
+    /// their index's layers, and an index's own size is just its manifest),
+    /// split by status.
+    pub fn totals(&self) -> Option<ImageTotals> {
         let list = self.list.shown()?;
-        let size = list
-            .iter()
-            .filter(|i| !i.manifest.is_index())
-            .fold(0i64, |a, i| a.saturating_add(i.size_bytes));
-        Some((
-            list.iter()
-                .filter(|i| !self.child_of.contains_key(&i.digest))
-                .count(),
-            size,
-        ))
+        let mut t = ImageTotals::default();
+        for i in list.iter() {
+            let slot = match i.status {
+                ImageStatus::Archived => &mut t.archived,
+                ImageStatus::Activating => &mut t.activating,
+                ImageStatus::Active | ImageStatus::Other => &mut t.active,
+            };
+            if !self.child_of.contains_key(&i.digest) {
+                slot.0 += 1;
+            }
+            if !i.manifest.is_index() {
+                slot.1 = slot.1.saturating_add(i.size_bytes);
+            }
+        }
+        Some(t)
+    }
+}
+
+/// Image count and stored bytes by status: (images, bytes) each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImageTotals {
+    pub active: (usize, i64),
+    pub archived: (usize, i64),
+    pub activating: (usize, i64),
+}
+
+impl ImageTotals {
+    pub fn images(&self) -> usize {
+        self.active
+            .0
+            .saturating_add(self.archived.0)
+            .saturating_add(self.activating.0)
+    }
+
+    pub fn bytes(&self) -> i64 {
+        self.active
+            .1
+            .saturating_add(self.archived.1)
+            .saturating_add(self.activating.1)
+    }
+
+    pub fn of(&self, s: ImageStatus) -> (usize, i64) {
+        match s {
+            ImageStatus::Archived => self.archived,
+            ImageStatus::Activating => self.activating,
+            ImageStatus::Active | ImageStatus::Other => self.active,
+        }
     }
 }
 
@@ -66,6 +125,8 @@ pub struct ImageFilter {
     /// Matches a tag substring or a digest prefix (with or without `sha256:`).
     pub text: String,
     pub show_untagged: bool,
+    /// Statuses whose images are hidden (the status chips).
+    pub hidden: Vec<ImageStatus>,
 }
 
 impl Default for ImageFilter {
@@ -73,13 +134,26 @@ impl Default for ImageFilter {
         Self {
             text: String::new(),
             show_untagged: true,
+            hidden: Vec::new(),
         }
     }
 }
 
 impl ImageFilter {
+    /// Shows or hides a status's images.
+    pub fn toggle(&mut self, s: ImageStatus) {
+        if let Some(i) = self.hidden.iter().position(|h| *h == s) {
+            self.hidden.remove(i);
+        } else {
+            self.hidden.push(s);
+        }
+    }
+
     fn matches(&self, img: &Image, needle: &str, hex_needle: Option<&HexPrefix>) -> bool {
         if !self.show_untagged && img.tags.is_empty() {
+            return false;
+        }
+        if self.hidden.contains(&img.status) {
             return false;
         }
         if needle.is_empty() {
@@ -236,6 +310,7 @@ mod tests {
             status: ImageStatus::Active,
             scan_status: None,
             severity_counts: None,
+            archive: None,
         }
     }
 
@@ -303,6 +378,7 @@ mod tests {
         let f = ImageFilter {
             text: "LATE".into(),
             show_untagged: true,
+            hidden: Vec::new(),
         };
         assert_eq!(
             idx(&image_rows(
@@ -317,6 +393,7 @@ mod tests {
         let f = ImageFilter {
             text: format!("sha256:{}", &images[4].digest.hex()[..6]),
             show_untagged: true,
+            hidden: Vec::new(),
         };
         assert_eq!(
             idx(&image_rows(
@@ -331,6 +408,7 @@ mod tests {
         let f = ImageFilter {
             text: String::new(),
             show_untagged: false,
+            hidden: Vec::new(),
         };
         assert_eq!(
             idx(&image_rows(
@@ -400,6 +478,28 @@ mod tests {
     fn totals_skip_children_and_index_sizes() {
         let (images, mut repo) = fixture();
         repo.list = Requested::Ready(images.into());
-        assert_eq!(repo.totals(), Some((3, 100 + 200 + 250 + 50)));
+        let t = repo.totals().expect("totals");
+        assert_eq!((t.images(), t.bytes()), (3, 100 + 200 + 250 + 50));
+    }
+
+    #[test]
+    fn totals_and_chips_tell_archived_images_apart() {
+        let (mut images, mut repo) = fixture();
+        images[1].status = ImageStatus::Archived;
+        images[0].status = ImageStatus::Activating;
+        repo.list = Requested::Ready(images.clone().into());
+        let t = repo.totals().expect("totals");
+        assert_eq!(t.images(), 3, "every status counts");
+        assert_eq!(t.of(ImageStatus::Archived).0, 1);
+        assert_eq!(t.of(ImageStatus::Activating).0, 1);
+        let mut f = ImageFilter::default();
+        f.toggle(ImageStatus::Archived);
+        let rows = image_rows(&images, &repo, &f, ImageSort::default(), &HashSet::new());
+        assert!(
+            rows.iter()
+                .all(|r| images[r.index].status != ImageStatus::Archived)
+        );
+        f.toggle(ImageStatus::Archived);
+        assert!(f.hidden.is_empty(), "a second click shows them again");
     }
 }

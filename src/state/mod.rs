@@ -26,8 +26,8 @@ pub mod wording;
 pub use findings::{
     Change, Comparison, FindingColumn, FindingsFilter, finding_rows, severity_index,
 };
-pub use follow::{FollowUp, ImageKey, ScanFollowPolicy};
-pub use images::{ImageFilter, ImageRow, RepoImages, image_rows};
+pub use follow::{FollowPolicies, FollowUp, ImageKey, ScanFollowPolicy};
+pub use images::{ImageFilter, ImageRow, ImageTotals, RepoImages, image_rows};
 pub use nav::{History, Location};
 pub use registry_level::{Login, RegistryDocs};
 pub use repo_table::{RepoFilter, repo_rows};
@@ -170,10 +170,20 @@ pub struct ExportProgress {
     pub findings: usize,
 }
 
-/// A scan being followed (polled until it settles).
+/// What is followed about an image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FollowKind {
+    /// A scan, until it leaves IN_PROGRESS / PENDING.
+    Scan,
+    /// A restore from archive, until the image leaves ACTIVATING.
+    Restore,
+}
+
+/// A scan or a restore being followed (polled until it settles).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Following {
     pub repo: RepoRef,
+    pub kind: FollowKind,
     pub polls: u32,
     pub failures: u32,
 }
@@ -197,6 +207,8 @@ pub struct AppState {
     pub notices: Vec<Notice>,
     /// The most recent error or warning, for the status bar.
     pub last_error: Option<String>,
+    /// The most recent message of any level (toasts fade; this stays).
+    pub last_notice: Option<String>,
     /// The findings view of the selected image is open.
     pub findings_open: bool,
     /// Findings of (this image) compared with (that one); ignored once
@@ -214,7 +226,7 @@ pub struct AppState {
     pub export_progress: Option<ExportProgress>,
     /// Scans being followed, by image.
     pub following: HashMap<ImageKey, Following>,
-    pub follow_policy: ScanFollowPolicy,
+    pub follow_policy: FollowPolicies,
     /// The create-repository request in flight, and the last failure of one.
     pub creating: Option<RequestId>,
     pub create_error: Option<String>,
@@ -281,6 +293,7 @@ impl AppState {
     /// shows once.
     pub fn notify(&mut self, level: NoticeLevel, text: impl Into<String>) {
         let text = text.into();
+        self.last_notice = Some(text.clone());
         // Errors and warnings stay in the status bar after the toast.
         if matches!(level, NoticeLevel::Error | NoticeLevel::Warning) {
             self.last_error = Some(text.clone());
@@ -347,7 +360,18 @@ impl AppState {
 
     /// Scans being followed (for the status bar).
     pub fn scans_followed(&self) -> usize {
-        self.following.len()
+        self.following
+            .values()
+            .filter(|f| f.kind == FollowKind::Scan)
+            .count()
+    }
+
+    /// Restores from archive being followed.
+    pub fn restores_followed(&self) -> usize {
+        self.following
+            .values()
+            .filter(|f| f.kind == FollowKind::Restore)
+            .count()
     }
 }
 

@@ -129,7 +129,9 @@ impl AppState {
                         .start(id);
                 }
             }
+            // Answers replace rows in place: nothing waits for them.
             Command::StartScans { .. }
+            | Command::RefreshImages { .. }
             | Command::ChangeImages { .. }
             | Command::DeleteRepository { .. } => {}
         }
@@ -205,6 +207,14 @@ impl AppState {
                 .get(&digest)
                 .is_none_or(|d| matches!(d, Requested::Idle | Requested::Failed { .. }))
         });
+        // An archived (or restoring) image cannot be pulled: its manifest
+        // is not asked for until it is active again.
+        let pullable = self
+            .open_images()
+            .and_then(|ri| ri.list.shown())
+            .and_then(|l| l.iter().find(|i| i.digest == digest))
+            .is_none_or(|i| i.status == crate::model::ImageStatus::Active);
+        let needed = needed && pullable;
         if needed {
             vec![FollowUp::Request(Command::LoadImageDetail { repo, digest })]
         } else {

@@ -141,6 +141,7 @@ mod tests {
             status: ImageStatus::Active,
             scan_status: None,
             severity_counts: None,
+            archive: None,
         }
     }
 

@@ -3,7 +3,7 @@
 //! message is written once and tested.
 
 use crate::message::{ExportFailure, ImageChange, PullThroughChange};
-use crate::model::{BatchDeleteResult, BlobProblem, EcrError, RegistrySpec};
+use crate::model::{BatchResult, BlobProblem, EcrError, RegistrySpec};
 
 /// "profile dev · account 123456789012 · us-east-1 · http://127.0.0.1:5000"
 pub fn target_line(spec: &RegistrySpec, account: Option<&str>) -> String {
@@ -27,7 +27,7 @@ pub fn target_line(spec: &RegistrySpec, account: Option<&str>) -> String {
 pub fn images_changed(
     repository: &str,
     change: &ImageChange,
-    result: &BatchDeleteResult,
+    result: &BatchResult,
 ) -> (bool, String) {
     if !result.failures.is_empty() {
         let first: Vec<String> = result
@@ -44,13 +44,15 @@ pub fn images_changed(
         };
         let verb = match change {
             ImageChange::RemoveTag { .. } => "removed",
+            ImageChange::Archive(_) => "archived",
+            ImageChange::Restore(_) => "being restored",
             _ => "deleted",
         };
         return (
             false,
             format!(
                 "{repository}: {} {verb}, {} not ({}{more}). The list shows what the repository holds now.",
-                result.deleted.len(),
+                result.done.len(),
                 result.failures.len(),
                 first.join("; ")
             ),
@@ -67,9 +69,26 @@ pub fn images_changed(
             )
         }
         ImageChange::Delete(d) if d.len() == 1 => format!("{repository}: deleted 1 image."),
-        ImageChange::Delete(_) => format!("{repository}: deleted {} images.", result.deleted.len()),
+        ImageChange::Delete(_) => format!("{repository}: deleted {} images.", result.done.len()),
+        ImageChange::Archive(_) => format!(
+            "{repository}: archived {}. Archived images cannot be pulled or scanned until restored; ECR bills at least 90 days of archive.",
+            count(result.done.len(), "image")
+        ),
+        ImageChange::Restore(_) => format!(
+            "{repository}: restoring {}. ecrscope follows the restore and says when it is done.",
+            count(result.done.len(), "image")
+        ),
     };
     (true, text)
+}
+
+/// "1 image", "3 images".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// Why a removed tag did nothing: ECR's "tag does not match the digest" is
@@ -180,8 +199,8 @@ mod tests {
 
     #[test]
     fn partial_deletes_say_how_many_and_why() {
-        let r = BatchDeleteResult {
-            deleted: vec!["a".into(), "b".into()],
+        let r = BatchResult {
+            done: vec!["a".into(), "b".into()],
             failures: (0..7).map(|i| (format!("x{i}"), "denied".into())).collect(),
         };
         let (ok, text) = images_changed("web", &ImageChange::Delete(vec![]), &r);
@@ -194,8 +213,8 @@ mod tests {
                 digest: Digest([0; 32]),
                 tag: "latest".into(),
             },
-            &BatchDeleteResult {
-                deleted: vec!["latest".into()],
+            &BatchResult {
+                done: vec!["latest".into()],
                 failures: vec![],
             },
         );

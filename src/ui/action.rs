@@ -38,6 +38,8 @@ pub enum UiAction {
     NeedScanSummaries(RepoRef, Vec<Digest>),
     /// Show or hide an index's platforms (read once, on the first expand).
     ToggleExpand(RepoRef, Digest),
+    /// Read the platforms of every index, so children nest under them.
+    GroupPlatforms(RepoRef),
     /// Load every repository's images and the scan summary of every tagged
     /// image, for the registry's findings dashboard.
     CheckAllFindings,

@@ -46,7 +46,7 @@ pub fn dialogs_ui(
                             .images
                             .get(&repo.name)
                             .and_then(crate::state::RepoImages::totals)
-                            .map(|(n, _)| n),
+                            .map(|t| t.images()),
                         repo,
                     };
                     repo_settings::repo_settings_ui(ctx, first, form, &cx, actions)

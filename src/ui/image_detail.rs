@@ -8,7 +8,7 @@ use super::style::{self, icon};
 use super::{UiAction, widgets};
 use crate::message::ImageChange;
 use crate::model::manifest::{ImageConfig, Manifest};
-use crate::model::{Digest, Image, ImageDetailDoc, RepoRef};
+use crate::model::{Digest, Image, ImageDetailDoc, ImageStatus, RepoRef};
 use crate::state::{AppState, Requested, wording};
 
 pub fn image_detail_ui(
@@ -58,6 +58,17 @@ pub fn image_detail_ui(
             ui.add_space(4.0);
             actions_ui(ui, state, &target, img, retag, actions);
             ui.add_space(style::GAP);
+            if img.status != ImageStatus::Active {
+                ui.label(
+                    RichText::new(format!(
+                        "{} {} images cannot be pulled or scanned: the manifest and config can be read once the image is restored.",
+                        icon::ARCHIVE,
+                        img.status.label()
+                    ))
+                    .color(palette.warning),
+                );
+                return;
+            }
             match ri.details.get(&digest) {
                 None | Some(Requested::Idle) => {}
                 Some(Requested::Loading { previous: None, .. }) => {
@@ -133,6 +144,7 @@ fn summary_ui(ui: &mut Ui, img: &Image, repo_uri: &str) {
                 ),
             );
             kv(ui, "Type", img.manifest.label());
+            kv(ui, "Status", status_text(img, now));
             if let Some(a) = &img.artifact_media_type {
                 kv(ui, "Artifact type", a.as_str());
             }
@@ -153,6 +165,23 @@ fn summary_ui(ui: &mut Ui, img: &Image, repo_uri: &str) {
         ui.add(egui::Label::new(RichText::new(&by_digest).monospace().small()).truncate())
             .on_hover_text(&by_digest);
     });
+}
+
+/// "Archived 3 days ago (…)", "Active, restored 2 hours ago (…)".
+fn status_text(img: &Image, now: i64) -> String {
+    let when = |t: i64| {
+        format!(
+            "{} ({})",
+            widgets::relative_time(t, now),
+            widgets::exact_time(t)
+        )
+    };
+    match (img.status, img.archived_at(), img.activated_at()) {
+        (ImageStatus::Archived, Some(a), _) => format!("Archived {}", when(a)),
+        (ImageStatus::Activating, _, _) => "Restoring from archive".to_owned(),
+        (ImageStatus::Active, _, Some(r)) => format!("Active, restored {}", when(r)),
+        (s, _, _) => s.label().to_owned(),
+    }
 }
 
 fn doc_ui(ui: &mut Ui, doc: &ImageDetailDoc, ri: &crate::state::RepoImages, img: &Image) {
@@ -208,6 +237,14 @@ fn doc_ui(ui: &mut Ui, doc: &ImageDetailDoc, ri: &crate::state::RepoImages, img:
         },
     }
     let _ = (ri, img);
+    ui.label(
+            RichText::new(format!(
+                "{} Read with BatchGetImage, the first step of a pull: ECR may count it in this image's last-pull time. ecrscope reads a manifest only for an image you open or expand.",
+                icon::INFO
+            ))
+            .small()
+            .color(palette.muted),
+        );
     egui::CollapsingHeader::new("Manifest")
         .id_salt("manifest_json")
         .show(ui, |ui| {
@@ -422,26 +459,24 @@ fn actions_ui(
         {
             actions.push(UiAction::StartScan(repo.clone(), vec![img.digest]));
         }
+        let now = widgets::now_ms();
+        if let Some(a) = super::image_actions::archive_confirm(state, repo, &[img.digest])
+            && widgets::icon_button(ui, icon::ARCHIVE, "Archive").clicked()
+        {
+            actions.push(a);
+        }
+        if let Some(a) = super::image_actions::restore_confirm(state, repo, &[img.digest], now)
+            && widgets::icon_button(ui, icon::RESTORE, "Restore").clicked()
+        {
+            actions.push(a);
+        }
         if widgets::icon_button(ui, icon::TRASH, "Delete image").clicked() {
-            let tags = if img.tags.is_empty() {
-                "untagged".to_owned()
-            } else {
-                img.tags.join(", ")
-            };
-            actions.push(UiAction::Confirm {
-                title: format!("Delete image {}?", img.digest.short()),
-                body: format!(
-                    "The image {} of {} ({tags}, {}) is deleted with all its tags. This cannot be undone.",
-                    img.digest.short(),
-                    repo.name,
-                    widgets::human_size(img.size_bytes)
-                ),
-                target: target.clone(),
-                action: Box::new(UiAction::ChangeImages(
-                    repo.clone(),
-                    ImageChange::Delete(vec![img.digest]),
-                )),
-            });
+            actions.push(super::image_actions::delete_images_confirm(
+                state,
+                repo,
+                vec![img.digest],
+                now,
+            ));
         }
     });
 }

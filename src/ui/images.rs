@@ -7,12 +7,12 @@ use std::collections::{BTreeSet, HashSet};
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
+use super::image_actions::{archive_confirm, delete_images_confirm, restore_confirm};
 use super::style::{self, icon};
 use super::{UiAction, widgets};
-use crate::message::ImageChange;
 use crate::model::{Digest, Image, ImageStatus, RepoRef, Severity};
 use crate::settings::{ImageColumn, ImageSort};
-use crate::state::{AppState, ImageFilter, ImageRow, Requested, image_rows};
+use crate::state::{AppState, ImageFilter, ImageRow, ImageTotals, Requested, image_rows};
 
 /// Between frames: search and toggles, expansion, selection, the row cache,
 /// focus requests.
@@ -41,7 +41,7 @@ pub struct ImagesView {
 pub const OFFLOAD_ROWS: usize = 200_000;
 
 /// What a rows job sends back: the rows and the totals line.
-type RowsResult = (Vec<ImageRow>, Option<(usize, i64)>);
+type RowsResult = (Vec<ImageRow>, Option<ImageTotals>);
 
 #[derive(Debug)]
 struct RowsJob {
@@ -82,7 +82,7 @@ fn spawn_rows_job(
 }
 
 /// The rows for a key, and the totals line computed with them.
-type RowsCache = (RowsKey, std::sync::Arc<[ImageRow]>, Option<(usize, i64)>);
+type RowsCache = (RowsKey, std::sync::Arc<[ImageRow]>, Option<ImageTotals>);
 
 #[derive(Clone, Debug, PartialEq)]
 struct RowsKey {
@@ -215,6 +215,55 @@ fn header_ui(ui: &mut Ui, state: &AppState, target: &RepoRef, actions: &mut Vec<
     }
 }
 
+/// A chip per image status with its count, each showing or hiding that
+/// status's images. Only when the repository has archived or restoring
+/// images: otherwise every image is active and the chips say nothing.
+fn status_chips(ui: &mut Ui, state: &AppState, view: &mut ImagesView) {
+    let Some(t) = view.cache.as_ref().and_then(|(_, _, t)| *t) else {
+        return;
+    };
+    let _ = state;
+    if t.archived.0 == 0 && t.activating.0 == 0 && view.filter.hidden.is_empty() {
+        return;
+    }
+    ui.separator();
+    for s in ImageStatus::LISTED {
+        let on = !view.filter.hidden.contains(&s);
+        let text = format!("{} {}", s.label(), t.of(s).0);
+        let r = ui
+            .selectable_label(on, text)
+            .on_hover_text(format!("Show or hide {} images", s.label().to_lowercase()));
+        if r.clicked() {
+            view.filter.toggle(s);
+        }
+    }
+}
+
+/// Archive and restore for the selection, each shown only when some of the
+/// selected images can take it.
+fn storage_buttons(
+    ui: &mut Ui,
+    state: &AppState,
+    target: &RepoRef,
+    selected: &[Digest],
+    actions: &mut Vec<UiAction>,
+) {
+    if let Some(a) = archive_confirm(state, target, selected)
+        && widgets::icon_button(ui, icon::ARCHIVE, "Archive")
+            .on_hover_text("Move to the archive storage class: cheaper, but not pullable or scannable until restored")
+            .clicked()
+    {
+        actions.push(a);
+    }
+    if let Some(a) = restore_confirm(state, target, selected, widgets::now_ms())
+        && widgets::icon_button(ui, icon::RESTORE, "Restore")
+            .on_hover_text("Restore archived images to standard storage")
+            .clicked()
+    {
+        actions.push(a);
+    }
+}
+
 /// Search and toggles, and what to do with the selection. Wraps rather than
 /// running under the details pane when space is short.
 fn toolbar_ui(
@@ -240,6 +289,18 @@ fn toolbar_ui(
             view.filter.text.clear();
         }
         ui.checkbox(&mut view.filter.show_untagged, "Show untagged");
+        status_chips(ui, state, view);
+        let ungrouped = state.ungrouped_indexes(target).len();
+        if ungrouped > 0
+            && ui
+                .button(format!("{} Group platforms", icon::STACK))
+                .on_hover_text(format!(
+                    "Reads the manifests of {ungrouped} multi-arch indexes (BatchGetImage) so their platform images nest under them instead of showing as untagged rows. ECR may count each read as a pull of the index, so ecrscope does not do it on its own."
+                ))
+                .clicked()
+        {
+            actions.push(UiAction::GroupPlatforms(target.clone()));
+        }
         if view.selection.is_empty() {
             return;
         }
@@ -264,8 +325,14 @@ fn toolbar_ui(
         {
             actions.push(UiAction::StartScan(target.clone(), selected.clone()));
         }
+        storage_buttons(ui, state, target, &selected, actions);
         if widgets::icon_button(ui, icon::TRASH, &format!("Delete {n} selected")).clicked() {
-            actions.push(delete_images_confirm(state, target, selected));
+            actions.push(delete_images_confirm(
+                state,
+                target,
+                selected,
+                widgets::now_ms(),
+            ));
         }
     });
 }
@@ -280,7 +347,7 @@ fn rows_for(
     view: &mut ImagesView,
     ri: &crate::state::RepoImages,
     images: &std::sync::Arc<Vec<Image>>,
-) -> (std::sync::Arc<[ImageRow]>, Option<(usize, i64)>) {
+) -> (std::sync::Arc<[ImageRow]>, Option<ImageTotals>) {
     let rows_key = RowsKey {
         repo: target.name.clone(),
         generation: ri.generation,
@@ -352,7 +419,7 @@ fn progress_ui(
     ri: &crate::state::RepoImages,
     images: &[Image],
     rows: &[ImageRow],
-    totals: Option<(usize, i64)>,
+    totals: Option<ImageTotals>,
 ) {
     let palette = style::palette(ui.visuals());
     let sorting = view.job.is_some();
@@ -361,17 +428,14 @@ fn progress_ui(
             (Requested::Loading { previous: None, .. }, _) => {
                 format!("Loading… {} images so far", images.len())
             }
-            (Requested::Loading { .. }, Some((n, size))) => {
-                format!("{n} images · {} · refreshing…", widgets::human_size(size))
+            (Requested::Loading { .. }, Some(t)) => {
+                format!(
+                    "{} images · {} · refreshing…",
+                    t.images(),
+                    widgets::human_size(t.bytes())
+                )
             }
-            (_, Some((n, size))) => {
-                let shown = if rows.len() == n {
-                    String::new()
-                } else {
-                    format!("{} shown of ", rows.len())
-                };
-                format!("{shown}{n} images · {} stored", widgets::human_size(size))
-            }
+            (_, Some(t)) => totals_line(&t, rows.len()),
             _ => String::new(),
         };
         if ri.list.is_loading() || sorting {
@@ -384,6 +448,37 @@ fn progress_ui(
             );
         }
     });
+}
+
+/// "12 shown of 40 images · 1.2 GiB stored (3 archived, 200 MiB)": what the
+/// count and size include, archived and restoring images said apart.
+pub fn totals_line(t: &ImageTotals, shown: usize) -> String {
+    let n = t.images();
+    let shown = if shown == n {
+        String::new()
+    } else {
+        format!("{shown} shown of ")
+    };
+    let mut parts = Vec::new();
+    if t.archived.0 > 0 {
+        parts.push(format!(
+            "{} archived, {}",
+            t.archived.0,
+            widgets::human_size(t.archived.1)
+        ));
+    }
+    if t.activating.0 > 0 {
+        parts.push(format!("{} restoring", t.activating.0));
+    }
+    let split = if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" (of which {})", parts.join("; "))
+    };
+    format!(
+        "{shown}{n} images · {} stored{split}",
+        widgets::human_size(t.bytes())
+    )
 }
 
 /// What the table draws from.
@@ -527,7 +622,28 @@ fn cells_ui(row: &mut egui_extras::TableRow<'_, '_>, img: &Image, ri: &crate::st
             ImageStatus::Activating => ("restoring", palette.loading),
             ImageStatus::Other => ("—", palette.muted),
         };
-        ui.label(RichText::new(text).color(color));
+        let r = ui.label(RichText::new(text).color(color));
+        let mut when = Vec::new();
+        if let Some(t) = img.archived_at() {
+            when.push(format!(
+                "Archived {} ({})",
+                widgets::relative_time(t, now),
+                widgets::exact_time(t)
+            ));
+        }
+        if let Some(t) = img.activated_at() {
+            when.push(format!(
+                "Restored {} ({})",
+                widgets::relative_time(t, now),
+                widgets::exact_time(t)
+            ));
+        }
+        if img.status == ImageStatus::Archived {
+            when.push("Cannot be pulled or scanned until restored.".to_owned());
+        }
+        if !when.is_empty() {
+            r.on_hover_text(when.join("\n"));
+        }
     });
     row.col(|ui| scan_cell(ui, img, ri.scans.get(&img.digest)));
 }
@@ -597,61 +713,33 @@ fn row_menu_ui(
         ui.ctx().copy_text(img.digest.to_string());
         ui.close();
     }
+    if let Some(a) = archive_confirm(state, target, &targets)
+        && ui
+            .button(format!("{} Archive{many}…", icon::ARCHIVE))
+            .clicked()
+    {
+        actions.push(a);
+        ui.close();
+    }
+    if let Some(a) = restore_confirm(state, target, &targets, widgets::now_ms())
+        && ui
+            .button(format!("{} Restore{many}…", icon::RESTORE))
+            .clicked()
+    {
+        actions.push(a);
+        ui.close();
+    }
     if ui
         .button(format!("{} Delete{many}…", icon::TRASH))
         .clicked()
     {
-        actions.push(delete_images_confirm(state, target, targets));
+        actions.push(delete_images_confirm(
+            state,
+            target,
+            targets,
+            widgets::now_ms(),
+        ));
         ui.close();
-    }
-}
-
-/// The confirmation for deleting images, with its target pinned now: the
-/// registry, the repository, and each image by digest (with the tags it
-/// showed, so the dialog says what goes).
-fn delete_images_confirm(state: &AppState, repo: &RepoRef, digests: Vec<Digest>) -> UiAction {
-    let n = digests.len();
-    let tags: Vec<String> = state
-        .repo_images(&repo.key(), &repo.name)
-        .and_then(|ri| ri.list.shown())
-        .map(|l| {
-            l.iter()
-                .filter(|i| digests.contains(&i.digest))
-                .map(|i| i.tags.first().cloned().unwrap_or_else(|| i.digest.short()))
-                .take(5)
-                .collect()
-        })
-        .unwrap_or_default();
-    let names = if n > tags.len() {
-        format!("{} and {} more", tags.join(", "), n - tags.len())
-    } else {
-        tags.join(", ")
-    };
-    let target = state
-        .registry(&repo.key())
-        .map(crate::state::RegistryState::target_line)
-        .unwrap_or_default();
-    UiAction::Confirm {
-        title: if n > 1 {
-            format!("Delete {n} images?")
-        } else {
-            "Delete this image?".to_owned()
-        },
-        body: format!(
-            "From {}: {names}. {} deleted with all {} tags (in batches of 100). This cannot be undone.",
-            repo.name,
-            if n > 1 {
-                "The images are"
-            } else {
-                "The image is"
-            },
-            if n > 1 { "their" } else { "its" }
-        ),
-        target,
-        action: Box::new(UiAction::ChangeImages(
-            repo.clone(),
-            ImageChange::Delete(digests),
-        )),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod create_repository;
 pub mod dialogs;
 pub mod findings;
+mod image_actions;
 mod image_detail;
 pub mod images;
 pub mod json_view;

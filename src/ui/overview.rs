@@ -85,9 +85,9 @@ fn registry_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction
     // Totals over the repositories whose images are loaded.
     let (mut images, mut bytes, mut loaded) = (0usize, 0i64, 0usize);
     for ri in reg.images.values() {
-        if let Some((n, size)) = ri.totals() {
-            images = images.saturating_add(n);
-            bytes = bytes.saturating_add(size);
+        if let Some(t) = ri.totals() {
+            images = images.saturating_add(t.images());
+            bytes = bytes.saturating_add(t.bytes());
             loaded += 1;
         }
     }

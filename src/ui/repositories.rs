@@ -66,7 +66,7 @@ pub fn repositories_ui(
         reg.images
             .get(name)
             .and_then(crate::state::RepoImages::totals)
-            .map(|(n, _)| n)
+            .map(|t| t.images())
     });
     ui.horizontal(|ui| {
         let loading = if reg.repositories.is_loading() {
@@ -302,7 +302,22 @@ fn images_cell(ui: &mut Ui, reg: &RegistryState, r: &Repository) {
     let palette = style::palette(ui.visuals());
     let ri = reg.images.get(&r.name);
     match ri.and_then(crate::state::RepoImages::totals) {
-        Some((n, size)) => ui.label(format!("{n} · {}", widgets::human_size(size))),
+        Some(t) => {
+            let r = ui.label(format!(
+                "{} · {}",
+                t.images(),
+                widgets::human_size(t.bytes())
+            ));
+            if t.archived.0 > 0 {
+                r.on_hover_text(format!(
+                    "Includes {} archived ({})",
+                    t.archived.0,
+                    widgets::human_size(t.archived.1)
+                ))
+            } else {
+                r
+            }
+        }
         None => ui.label(RichText::new("—").weak()),
     };
     if let Some((worst, complete)) = ri.and_then(super::overview::worst_label) {

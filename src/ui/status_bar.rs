@@ -25,6 +25,14 @@ pub fn status_bar_ui(ui: &mut Ui, state: &AppState, in_flight: u64) {
                     .color(palette.loading),
             );
         }
+        let restoring = state.restores_followed();
+        if restoring > 0 {
+            ui.separator();
+            ui.label(
+                RichText::new(format!("{} {restoring} restoring", icon::ARCHIVE))
+                    .color(palette.loading),
+            );
+        }
         if let Some(crate::state::ExportProgress {
             done,
             total,

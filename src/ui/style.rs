@@ -12,6 +12,8 @@ use crate::settings::ThemePref;
 /// Phosphor icon codepoints used by the app (regular weight).
 pub mod icon {
     pub const REFRESH: &str = "\u{E036}";
+    pub const ARCHIVE: &str = "\u{E00C}";
+    pub const RESTORE: &str = "\u{E038}";
     pub const ARROWS_LEFT_RIGHT: &str = "\u{E0A0}";
     pub const CHART_BAR: &str = "\u{E150}";
     pub const CHECKS: &str = "\u{E53A}";

@@ -12,8 +12,8 @@ use crate::message::{
 };
 use crate::model::manifest::{self, Manifest};
 use crate::model::{
-    BatchDeleteResult, BlobProblem, ConfigDoc, Digest, EcrError, ImageDetailDoc, ImageId,
-    PreviewStatus, RegistryKey, RepoRef, ScanReport, ScanSummary,
+    BatchResult, BlobProblem, ConfigDoc, Digest, EcrError, ImageDetailDoc, ImageId, PreviewStatus,
+    RegistryKey, RepoRef, ScanReport, ScanSummary, StorageClass,
 };
 
 /// What an operation works with: the request it answers and its client.
@@ -70,6 +70,20 @@ pub(super) async fn run(cx: &Cx<'_>, cmd: Command) {
             .await;
         }
         Command::LoadScanSummaries { repo, digests } => scan_summaries(cx, repo, digests).await,
+        Command::RefreshImages { repo, digests } => {
+            let ids: Vec<ImageId> = digests.iter().map(|d| ImageId::Digest(*d)).collect();
+            let result = match ecr::describe_images_by_id(cx.c(), &repo.name, &ids).await {
+                // Every one asked for is gone: ECR refuses the call.
+                Err(e) if e.is_image_gone() => Ok(Vec::new()),
+                other => other,
+            };
+            cx.emit(Payload::ImagesRefreshed {
+                repository: repo.name,
+                digests,
+                result,
+            })
+            .await;
+        }
         Command::LoadImageDetail { repo, digest } => {
             let result = image_detail(cx.c(), &repo.name, &digest).await;
             cx.emit(Payload::ImageDetail {
@@ -429,12 +443,12 @@ async fn change_images(
     c: &EcrClient,
     repo: &str,
     change: &ImageChange,
-) -> Result<BatchDeleteResult, EcrError> {
+) -> Result<BatchResult, EcrError> {
     match change {
         ImageChange::Retag { digest, tag } => {
             ecr::retag_image(c, repo, digest, tag).await?;
-            Ok(BatchDeleteResult {
-                deleted: vec![tag.clone()],
+            Ok(BatchResult {
+                done: vec![tag.clone()],
                 failures: Vec::new(),
             })
         }
@@ -443,7 +457,37 @@ async fn change_images(
             let ids: Vec<ImageId> = digests.iter().map(|d| ImageId::Digest(*d)).collect();
             ecr::batch_delete_images(c, repo, &ids).await
         }
+        ImageChange::Archive(digests) => {
+            storage_class(c, repo, digests, StorageClass::Archive).await
+        }
+        ImageChange::Restore(digests) => {
+            storage_class(c, repo, digests, StorageClass::Standard).await
+        }
     }
+}
+
+/// UpdateImageStorageClass for each image (ECR has no batch form). One
+/// refusal does not stop the rest; a failure of the call itself (throttled
+/// past retries, credentials) does, with what was done so far kept.
+async fn storage_class(
+    c: &EcrClient,
+    repo: &str,
+    digests: &[Digest],
+    target: StorageClass,
+) -> Result<BatchResult, EcrError> {
+    let mut out = BatchResult::default();
+    for d in digests {
+        match ecr::update_image_storage_class(c, repo, d, target).await {
+            Ok(_) => out.done.push(d.to_string()),
+            Err(e) if e.is_refusal() => out.failures.push((d.to_string(), e.to_string())),
+            Err(e) if out.done.is_empty() && out.failures.is_empty() => return Err(e),
+            Err(e) => {
+                out.failures.push((d.to_string(), e.to_string()));
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Removes `tag` only while it still names `digest`: a tag moved meanwhile
@@ -455,7 +499,7 @@ async fn remove_tag(
     repo: &str,
     digest: &Digest,
     tag: &str,
-) -> Result<BatchDeleteResult, EcrError> {
+) -> Result<BatchResult, EcrError> {
     let now = match ecr::describe_images_by_id(c, repo, &[ImageId::Tag(tag.to_owned())]).await {
         Ok(found) => found.into_iter().next().map(|i| i.digest),
         Err(e) if e.is_image_gone() => None,
@@ -465,12 +509,12 @@ async fn remove_tag(
         Some(d) if d == *digest => {
             ecr::batch_delete_images(c, repo, &[ImageId::Tag(tag.to_owned())]).await
         }
-        Some(_) => Ok(BatchDeleteResult {
-            deleted: Vec::new(),
+        Some(_) => Ok(BatchResult {
+            done: Vec::new(),
             failures: vec![(tag.to_owned(), "ImageTagDoesNotMatchDigest".to_owned())],
         }),
-        None => Ok(BatchDeleteResult {
-            deleted: Vec::new(),
+        None => Ok(BatchResult {
+            done: Vec::new(),
             failures: vec![(tag.to_owned(), "the tag no longer exists".to_owned())],
         }),
     }
