@@ -1,9 +1,11 @@
 //! Input rules, written once and used twice: by the UI, to refuse bad input
 //! next to the field before any API call, and by the demo endpoint, to answer
-//! as ECR would. Each error is the rule in words.
+//! as ECR would. Each error is the rule in words; each rule cites the ECR API
+//! reference pattern or limit it implements (API reference, 2015-09-21).
 
-/// ECR repository names: 2..256 characters, lowercase, `/`-separated
-/// components of `[a-z0-9]+(?:[._-][a-z0-9]+)*`.
+/// ECR repository names. CreateRepository `repositoryName`: length 2..256,
+/// pattern `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`
+/// (single separators only: `__` is the docker grammar's, not ECR's).
 pub fn repository_name(name: &str) -> Result<(), String> {
     if name.len() < 2 || name.len() > 256 {
         return Err("A repository name has 2 to 256 characters.".into());
@@ -34,15 +36,13 @@ fn component_ok(part: &str) -> bool {
     if !alnum(b[0]) || !alnum(b[b.len() - 1]) {
         return false;
     }
-    // ECR allows "__" as a separator too (from the docker reference grammar);
-    // other separators are single.
+    // `[._-]` separators are single: each is followed by a letter or digit.
     let mut i = 0;
     while i < b.len() {
         if alnum(b[i]) {
             i += 1;
         } else if sep(b[i]) {
-            let double_underscore = b[i] == b'_' && b.get(i + 1) == Some(&b'_');
-            i += if double_underscore { 2 } else { 1 };
+            i += 1;
             if !b.get(i).copied().is_some_and(alnum) {
                 return false;
             }
@@ -53,14 +53,19 @@ fn component_ok(part: &str) -> bool {
     true
 }
 
-/// Docker/ECR tags: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`.
+/// ECR image tags. PutImage `imageTag`: length 1..300 (ECR's limit; the OCI
+/// distribution spec's grammar stops at 128, so a longer tag works with ECR's
+/// API but not with every client). Characters: the OCI tag grammar
+/// `[a-zA-Z0-9_][a-zA-Z0-9._-]*`, so that `docker pull repo:tag` can name it.
+pub const MAX_TAG: usize = 300;
+
 pub fn image_tag(tag: &str) -> Result<(), String> {
     let ok_first = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let ok_rest = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
     let mut chars = tag.chars();
     match chars.next() {
         None => Err("A tag cannot be empty.".into()),
-        _ if tag.len() > 128 => Err("A tag has at most 128 characters.".into()),
+        _ if tag.len() > MAX_TAG => Err(format!("A tag has at most {MAX_TAG} characters.")),
         Some(c) if !ok_first(c) => Err("A tag starts with a letter, a digit or '_'.".into()),
         _ if !chars.all(ok_rest) => {
             Err("A tag uses only letters, digits, '_', '.' and '-'.".into())
@@ -69,8 +74,9 @@ pub fn image_tag(tag: &str) -> Result<(), String> {
     }
 }
 
-/// One tag-immutability exclusion filter: `^[0-9a-zA-Z._*-]{1,128}$`, at most
-/// two `*`.
+/// One tag-immutability exclusion filter. ImageTagMutabilityExclusionFilter
+/// `filter`: length 1..128, pattern `^[0-9a-zA-Z._*-]{1,128}$`; at most two
+/// `*` (ECR's user guide on mutability exclusions).
 pub fn exclusion_filter(f: &str) -> Result<(), String> {
     if f.is_empty() || f.len() > 128 {
         return Err("A filter has 1 to 128 characters.".into());
@@ -87,7 +93,7 @@ pub fn exclusion_filter(f: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// 1..5 filters, each valid.
+/// PutImageTagMutability `imageTagMutabilityExclusionFilters`: 1..5 items.
 pub fn exclusion_filters(filters: &[String]) -> Result<(), String> {
     if filters.len() > 5 {
         return Err("At most 5 exclusion filters.".into());
@@ -98,8 +104,10 @@ pub fn exclusion_filters(filters: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// AWS region names as they are shaped (`us-east-1`, `ap-southeast-2`,
-/// `us-gov-west-1`, `cn-north-1`), plus a known list to catch typos.
+/// AWS region names, accepted by their shape (`us-east-1`, `ap-southeast-2`,
+/// `us-gov-west-1`, `cn-north-1`, `eusc-de-east-1`): AWS opens regions this
+/// list has never heard of, so an unknown region is not refused; see
+/// [`region_suggestion`] for the typo hint.
 pub fn region(r: &str) -> Result<(), String> {
     if r.is_empty() {
         return Err("Choose a region, e.g. us-east-1.".into());
@@ -119,10 +127,21 @@ pub fn region(r: &str) -> Result<(), String> {
             "'{r}' is not a region name: regions look like us-east-1 or eu-central-2."
         ));
     }
-    match closest_region(r) {
-        Some(near) => Err(format!("'{r}' is not a known region. Did you mean {near}?")),
-        None => Err(format!("'{r}' is not a known region.")),
+    Ok(())
+}
+
+/// For a well-shaped region ecrscope does not know: a hint (not a refusal),
+/// naming the known region it is one or two letters away from.
+pub fn region_suggestion(r: &str) -> Option<String> {
+    if r.is_empty() || KNOWN_REGIONS.contains(&r) || region(r).is_err() {
+        return None;
     }
+    Some(match closest_region(r) {
+        Some(near) => format!(
+            "'{r}' is not a region ecrscope knows. Did you mean {near}? (A new region is fine.)"
+        ),
+        None => format!("'{r}' is not a region ecrscope knows; check it is right."),
+    })
 }
 
 /// Regions ECR is offered in (commercial, GovCloud, China).
@@ -256,9 +275,18 @@ pub fn registry_id(id: &str) -> Result<(), String> {
     }
 }
 
-/// A KMS key for repository encryption: a key ARN or alias ARN in `region`,
-/// a bare key id (UUID) or `alias/name`.
+/// A KMS key for repository encryption. EncryptionConfiguration `kmsKey`:
+/// length 1..2048; KMS's own forms: a key ARN or alias ARN in `region`, a key
+/// id (UUID, or `mrk-` and 32 hex digits for multi-Region keys), or
+/// `alias/<name>` with the alias characters `[a-zA-Z0-9/_-]` (KMS
+/// CreateAlias `AliasName` pattern `^[a-zA-Z0-9:/_-]+$`, 1..256).
 pub fn kms_key(key: &str, region: &str) -> Result<(), String> {
+    if key.is_empty() || key.len() > 2048 {
+        return Err("A KMS key has 1 to 2048 characters.".into());
+    }
+    if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("A KMS key has no spaces.".into());
+    }
     if let Some(rest) = key.strip_prefix("arn:") {
         let parts: Vec<&str> = rest.splitn(5, ':').collect();
         if parts.len() != 5 || parts[1] != "kms" {
@@ -273,14 +301,42 @@ pub fn kms_key(key: &str, region: &str) -> Result<(), String> {
         if parts[3].len() != 12 || !parts[3].chars().all(|c| c.is_ascii_digit()) {
             return Err("The account in the key ARN must be 12 digits.".into());
         }
-        if !(parts[4].starts_with("key/") || parts[4].starts_with("alias/")) || parts[4].len() < 5 {
-            return Err("The ARN must end in key/<id> or alias/<name>.".into());
-        }
+        return match parts[4].split_once('/') {
+            Some(("key", id)) if key_id_ok(id) => Ok(()),
+            Some(("alias", name)) if alias_ok(name) => Ok(()),
+            Some(("key", _)) => {
+                Err("The key id in the ARN is a UUID (or mrk- and 32 hex digits).".into())
+            }
+            Some(("alias", _)) => Err(ALIAS_CHARS.into()),
+            _ => Err("The ARN must end in key/<id> or alias/<name>.".into()),
+        };
+    }
+    if let Some(name) = key.strip_prefix("alias/") {
+        return if alias_ok(name) {
+            Ok(())
+        } else {
+            Err(ALIAS_CHARS.into())
+        };
+    }
+    if key_id_ok(key) {
         return Ok(());
     }
-    if key.starts_with("alias/") && key.len() > 6 {
-        return Ok(());
-    }
+    Err("Give a key ARN (arn:aws:kms:...), a key id or alias/<name>.".into())
+}
+
+const ALIAS_CHARS: &str =
+    "An alias name has 1 to 250 characters: letters, digits, '/', '_' and '-'.";
+
+fn alias_ok(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 250
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-'))
+}
+
+/// A UUID, or a multi-Region key id (`mrk-` and 32 hex digits).
+fn key_id_ok(key: &str) -> bool {
     let uuid_shape = key.len() == 36
         && key.chars().enumerate().all(|(i, c)| {
             if [8, 13, 18, 23].contains(&i) {
@@ -289,10 +345,10 @@ pub fn kms_key(key: &str, region: &str) -> Result<(), String> {
                 c.is_ascii_hexdigit()
             }
         });
-    if uuid_shape || (key.starts_with("mrk-") && key.len() > 4) {
-        return Ok(());
-    }
-    Err("Give a key ARN (arn:aws:kms:...), a key id or alias/<name>.".into())
+    let mrk = key
+        .strip_prefix("mrk-")
+        .is_some_and(|h| h.len() == 32 && h.chars().all(|c| c.is_ascii_hexdigit()));
+    uuid_shape || mrk
 }
 
 /// The upstream registry kinds ECR supports for pull-through cache.
@@ -400,8 +456,10 @@ pub fn upstream_kind_for_url(url: &str) -> Option<UpstreamKind> {
     UpstreamKind::ALL.into_iter().find(|k| k.url_matches(url))
 }
 
-/// A pull-through cache rule prefix: `ROOT`, or 2..30 characters of
-/// `[a-z0-9]+(?:[._-][a-z0-9]+)*` with optional `/` namespaces.
+/// A pull-through cache rule prefix. CreatePullThroughCacheRule
+/// `ecrRepositoryPrefix`: length 2..30, pattern
+/// `^((?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*/?|ROOT)$`
+/// (one trailing `/` allowed).
 pub fn pull_through_prefix(prefix: &str) -> Result<(), String> {
     if prefix == "ROOT" {
         return Ok(());
@@ -409,15 +467,24 @@ pub fn pull_through_prefix(prefix: &str) -> Result<(), String> {
     if prefix.len() < 2 || prefix.len() > 30 {
         return Err("A prefix has 2 to 30 characters (or is ROOT).".into());
     }
-    if !prefix.split('/').all(|p| !p.is_empty() && component_ok(p)) {
+    let body = prefix.strip_suffix('/').unwrap_or(prefix);
+    if !body.split('/').all(|p| !p.is_empty() && component_ok(p)) {
         return Err("A prefix uses a-z, 0-9 and single '.', '_', '-' or '/' between them.".into());
     }
     Ok(())
 }
 
-/// A Secrets Manager ARN for pull-through credentials: same region and
-/// account, secret name starting with `ecr-pullthroughcache/`.
+/// A Secrets Manager ARN for pull-through credentials. CreatePullThroughCacheRule
+/// `credentialArn`: length 50..612, pattern
+/// `^arn:aws:secretsmanager:[a-zA-Z0-9-:]+:secret:ecr\-pullthroughcache\/[a-zA-Z0-9\/_+=.@-]+$`;
+/// and (ECR's user guide) in the registry's own region and account.
 pub fn credential_arn(arn: &str, region: &str, account: &str) -> Result<(), String> {
+    if arn.len() < 50 || arn.len() > 612 {
+        return Err(format!(
+            "A credential ARN has 50 to 612 characters (this one has {}).",
+            arn.len()
+        ));
+    }
     let parts: Vec<&str> = arn.splitn(7, ':').collect();
     if parts.len() != 7 || parts[0] != "arn" || parts[2] != "secretsmanager" || parts[5] != "secret"
     {
@@ -435,10 +502,18 @@ pub fn credential_arn(arn: &str, region: &str, account: &str) -> Result<(), Stri
             parts[4]
         ));
     }
-    if !parts[6].starts_with("ecr-pullthroughcache/")
-        || parts[6].len() <= "ecr-pullthroughcache/".len()
-    {
+    let Some(name) = parts[6].strip_prefix("ecr-pullthroughcache/") else {
         return Err("The secret's name must start with ecr-pullthroughcache/.".into());
+    };
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c))
+    {
+        return Err(
+            "After ecr-pullthroughcache/ the secret name uses letters, digits and / _ + = . @ -."
+                .into(),
+        );
     }
     Ok(())
 }
@@ -478,7 +553,7 @@ mod tests {
 
     #[test]
     fn repository_names() {
-        for ok in ["ab", "team/service", "a.b_c-d/e__f", "x1/y2/z3"] {
+        for ok in ["ab", "team/service", "a.b_c-d/e_f", "x1/y2/z3"] {
             assert!(repository_name(ok).is_ok(), "{ok}");
         }
         for bad in [
@@ -491,10 +566,46 @@ mod tests {
             "ab-",
             "a..b",
             "a b",
+            "a__b",
             &"a".repeat(257),
         ] {
             assert!(repository_name(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn pull_through_prefixes_follow_the_api_pattern() {
+        for ok in ["ROOT", "ecr-public", "quay/", "docker-hub/library", "ab"] {
+            assert!(pull_through_prefix(ok).is_ok(), "{ok}");
+        }
+        for bad in ["a", "quay//", "/quay", "Quay", "a__b", &"a".repeat(31)] {
+            assert!(pull_through_prefix(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn kms_keys_and_secret_arns_check_their_characters() {
+        assert!(kms_key("alias/team_key-1", "us-east-1").is_ok());
+        assert!(kms_key("alias/bad key", "us-east-1").is_err());
+        assert!(kms_key("alias/", "us-east-1").is_err());
+        assert!(kms_key("mrk-0123456789abcdef0123456789abcdef", "us-east-1").is_ok());
+        assert!(kms_key("mrk-xyz", "us-east-1").is_err());
+        assert!(
+            kms_key(
+                "arn:aws:kms:us-east-1:123456789012:key/not-a-uuid",
+                "us-east-1"
+            )
+            .is_err()
+        );
+        let good = "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbC123";
+        assert!(credential_arn(good, "us-east-1", "123456789012").is_ok());
+        let bad_chars = good.replace("docker-hub", "docker hub");
+        assert!(credential_arn(&bad_chars, "us-east-1", "123456789012").is_err());
+        let long = format!("{good}{}", "a".repeat(600));
+        assert!(
+            credential_arn(&long, "us-east-1", "123456789012")
+                .is_err_and(|e| e.contains("50 to 612"))
+        );
     }
 
     #[test]
@@ -504,8 +615,13 @@ mod tests {
         assert!(image_tag("").is_err());
         assert!(image_tag(".x").is_err());
         assert!(image_tag("a/b").is_err());
-        assert!(image_tag(&"a".repeat(129)).is_err());
-        assert!(image_tag(&"a".repeat(128)).is_ok());
+        assert!(image_tag(&"a".repeat(301)).is_err());
+        assert!(image_tag(&"a".repeat(300)).is_ok(), "ECR allows 300");
+        assert!(image_tag("v1 2").is_err());
+        assert!(
+            image_tag("tag\u{e9}").is_err(),
+            "multi-byte: refused, no panic"
+        );
     }
 
     #[test]
@@ -522,8 +638,15 @@ mod tests {
     #[test]
     fn regions_and_typos() {
         assert!(region("eu-west-1").is_ok());
-        let e = region("us-easst-1").expect_err("typo");
-        assert!(e.contains("us-east-1"), "{e}");
+        // Shaped but unknown: accepted, with a hint (AWS adds regions).
+        assert!(region("us-easst-1").is_ok());
+        let hint = region_suggestion("us-easst-1").expect("a hint");
+        assert!(hint.contains("us-east-1"), "{hint}");
+        assert!(
+            region("eusc-de-east-1").is_ok(),
+            "a region newer than the list"
+        );
+        assert!(region_suggestion("eu-west-1").is_none());
         assert!(region("useast1").is_err());
         assert!(region("").is_err());
     }

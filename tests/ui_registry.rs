@@ -188,7 +188,7 @@ fn lifecycle_form_edits_the_json_preview_lists_images_and_apply_saves() {
         .unwrap();
     assert!(expected > 0, "the seed has old untagged images");
     let shown = format!(
-        "Preview complete: {expected} image{} would expire.",
+        "Preview complete: {expected} image{} would expire (be deleted), 0 images would be archived.",
         if expected == 1 { "" } else { "s" }
     );
     assert!(h.query_by_label_contains(&shown).is_some(), "{shown}");

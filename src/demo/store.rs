@@ -1258,20 +1258,36 @@ impl Store {
             return Ok(out);
         }
         let rules = lifecycle_eval::parse(&preview.text).map_err(invalid)?;
-        let expiring = lifecycle_eval::evaluate(&rules, &repo.images, now());
+        let verdicts = lifecycle_eval::evaluate(&rules, &repo.images, now());
         let (max, start) = page_params(v, 100)?;
-        let (page, next) = paged(&expiring, max, start);
+        let (page, next) = paged(&verdicts, max, start);
         let results: Vec<Value> = page
             .iter()
-            .map(|(i, prio)| {
-                let img = &repo.images[*i];
+            .map(|v| {
+                let img = &repo.images[v.index];
+                let action = match v.action {
+                    lifecycle_eval::ActionKind::Expire => json!({"type": "EXPIRE"}),
+                    lifecycle_eval::ActionKind::Transition => {
+                        json!({"type": "TRANSITION", "targetStorageClass": "ARCHIVE"})
+                    }
+                };
+                let class = if img.archive.archived { "ARCHIVE" } else { "STANDARD" };
                 json!({"imageTags": img.tags, "imageDigest": img.digest.to_string(), "imagePushedAt": img.pushed_at,
-                       "action": {"type": "EXPIRE"}, "appliedRulePriority": prio})
+                       "action": action, "appliedRulePriority": v.priority, "storageClass": class})
             })
             .collect();
+        let transitioning = verdicts
+            .iter()
+            .filter(|v| v.action == lifecycle_eval::ActionKind::Transition)
+            .count();
         out["status"] = json!("COMPLETE");
         out["previewResults"] = json!(results);
-        out["summary"] = json!({"expiringImageTotalCount": expiring.len()});
+        let mut summary = json!({"expiringImageTotalCount": verdicts.len() - transitioning});
+        if transitioning > 0 {
+            summary["transitioningImageTotalCounts"] =
+                json!([{"targetStorageClass": "ARCHIVE", "imageTotalCount": transitioning}]);
+        }
+        out["summary"] = summary;
         Ok(with_token(out, next))
     }
 
@@ -1374,6 +1390,18 @@ impl lifecycle_eval::Candidate for DemoImage {
     }
     fn pushed_at(&self) -> f64 {
         self.pushed_at
+    }
+    fn last_pulled(&self) -> Option<f64> {
+        self.last_pull
+    }
+    fn archived(&self) -> bool {
+        self.archive.archived
+    }
+    fn archived_at(&self) -> Option<f64> {
+        self.archive.archived_at
+    }
+    fn activated_at(&self) -> Option<f64> {
+        self.archive.activated_at
     }
 }
 

@@ -84,6 +84,15 @@ pub async fn get_lifecycle_policy_preview(
             PreviewStatus::from_api(s.as_str())
         });
         preview.expiring_image_count = out.summary().and_then(|s| s.expiring_image_total_count());
+        preview.transitioning_image_count = out.summary().and_then(|s| {
+            let counts = s.transitioning_image_total_counts();
+            (!counts.is_empty()).then(|| {
+                counts
+                    .iter()
+                    .filter_map(|c| c.image_total_count())
+                    .fold(0i32, i32::saturating_add)
+            })
+        });
         preview
             .results
             .extend(out.preview_results().iter().map(preview_result));

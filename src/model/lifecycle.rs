@@ -42,4 +42,14 @@ pub struct LifecyclePreview {
     pub status: PreviewStatus,
     pub results: Vec<LifecyclePreviewResult>,
     pub expiring_image_count: Option<i32>,
+    /// Images the policy would move to the archive (summed over the target
+    /// storage classes ECR reports).
+    pub transitioning_image_count: Option<i32>,
+}
+
+impl LifecyclePreviewResult {
+    /// A TRANSITION (to archive) rather than an EXPIRE (delete).
+    pub fn is_transition(&self) -> bool {
+        self.action.eq_ignore_ascii_case("TRANSITION")
+    }
 }

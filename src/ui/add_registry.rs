@@ -145,12 +145,14 @@ pub fn add_registry_ui(
                     let l = ui.label("Region");
                     text_field(ui, &mut form.region, l.id, "Region", "us-east-1");
                     ui.end_row();
-                    help_row(
-                        ui,
+                    let hint = validate::region_suggestion(form.region.trim());
+                    match (
                         errors.region.as_deref().filter(|_| !form.region.is_empty()),
-                        "The AWS region, e.g. us-east-1.",
-                        palette.error,
-                    );
+                        hint.as_deref(),
+                    ) {
+                        (None, Some(h)) => help_row(ui, Some(h), "", palette.warning),
+                        (e, _) => help_row(ui, e, "The AWS region, e.g. us-east-1.", palette.error),
+                    }
 
                     let l = ui.label("Endpoint URL");
                     text_field(
@@ -286,11 +288,15 @@ mod tests {
     #[test]
     fn every_field_is_checked() {
         let profiles = vec!["dev".to_owned()];
-        let e = form("typo", "us-easst-1", "localhost:5000", "123")
+        let e = form("typo", "us east 1", "localhost:5000", "123")
             .check(&profiles, &[])
             .expect_err("all bad");
         assert!(e.profile.as_deref().is_some_and(|m| m.contains("'typo'")));
         assert!(e.region.as_deref().is_some_and(|m| m.contains("us-east-1")));
+        // A region of the right shape is accepted (AWS opens new ones), with
+        // a hint when it is a letter away from a known one.
+        assert!(validate::region("us-easst-1").is_ok());
+        assert!(validate::region_suggestion("us-easst-1").is_some_and(|h| h.contains("us-east-1")));
         assert!(e.endpoint.as_deref().is_some_and(|m| m.contains("http://")));
         assert!(
             e.registry_id

@@ -4,168 +4,12 @@
 
 use egui::{RichText, Ui};
 
+pub use super::lifecycle_draft::{LifecycleView, RuleDraft};
 use super::style::{self, icon};
 use super::{UiAction, json_view, widgets};
-use crate::lifecycle_policy::{self as lp, Action, CountType, Policy, Rule, Selection, TagStatus};
+use crate::lifecycle_policy::{self as lp, ActionKind, CountType, TagStatus};
 use crate::model::PreviewStatus;
 use crate::state::{AppState, Requested};
-
-/// One rule as the form edits it (lists as comma-separated text).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RuleDraft {
-    pub priority: i64,
-    pub description: String,
-    pub tag_status: TagStatus,
-    pub prefixes: String,
-    pub patterns: String,
-    pub count_type: CountType,
-    pub count: i64,
-}
-
-fn split(list: &str) -> Vec<String> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-impl RuleDraft {
-    pub fn from_rule(r: &Rule) -> Self {
-        Self {
-            priority: r.rule_priority,
-            description: r.description.clone().unwrap_or_default(),
-            tag_status: r.selection.tag_status,
-            prefixes: r.selection.tag_prefix_list.join(", "),
-            patterns: r.selection.tag_pattern_list.join(", "),
-            count_type: r.selection.count_type,
-            count: r.selection.count_number,
-        }
-    }
-
-    pub fn to_rule(&self) -> Rule {
-        let tagged = self.tag_status == TagStatus::Tagged;
-        Rule {
-            rule_priority: self.priority,
-            description: Some(self.description.trim().to_owned()).filter(|d| !d.is_empty()),
-            selection: Selection {
-                tag_status: self.tag_status,
-                tag_prefix_list: if tagged {
-                    split(&self.prefixes)
-                } else {
-                    Vec::new()
-                },
-                tag_pattern_list: if tagged {
-                    split(&self.patterns)
-                } else {
-                    Vec::new()
-                },
-                count_type: self.count_type,
-                count_unit: (self.count_type == CountType::SinceImagePushed)
-                    .then(|| "days".to_owned()),
-                count_number: self.count,
-            },
-            action: Action {
-                kind: "expire".into(),
-            },
-        }
-    }
-
-    fn new_after(last: i64) -> Self {
-        Self {
-            priority: last + 1,
-            description: String::new(),
-            tag_status: TagStatus::Untagged,
-            prefixes: String::new(),
-            patterns: String::new(),
-            count_type: CountType::SinceImagePushed,
-            count: 14,
-        }
-    }
-}
-
-/// The editor's state for the open repository.
-#[derive(Debug, Default)]
-pub struct LifecycleView {
-    /// The repository and the server text the draft started from.
-    source: Option<(String, Option<String>)>,
-    pub rules: Vec<RuleDraft>,
-    pub raw: String,
-    /// Why the raw JSON could not be read into the form.
-    raw_error: Option<String>,
-    /// The server's text as the editor shows it, for "changed?".
-    server_pretty: Option<String>,
-    /// ECR's verdict on the text it was computed for: a 30 KB policy is
-    /// parsed once per edit, not once per frame.
-    verdict: Option<(String, Result<(), String>)>,
-}
-
-impl LifecycleView {
-    /// Starts over from the server's policy (or a starter rule when none).
-    pub fn load(&mut self, repo: &str, server: Option<&str>) {
-        self.source = Some((repo.to_owned(), server.map(str::to_owned)));
-        self.server_pretty = server.map(json_view::pretty);
-        let policy = server.and_then(|t| serde_json::from_str::<Policy>(t).ok());
-        match policy {
-            Some(p) => {
-                self.rules = p.rules.iter().map(RuleDraft::from_rule).collect();
-                self.raw = json_view::pretty(server.unwrap_or_default());
-            }
-            None => {
-                self.rules = vec![RuleDraft {
-                    description: "Expire untagged images after 14 days".into(),
-                    ..RuleDraft::new_after(0)
-                }];
-                self.raw = server.map_or_else(|| self.form_json(), json_view::pretty);
-            }
-        }
-        self.raw_error = None;
-    }
-
-    pub fn policy(&self) -> Policy {
-        Policy {
-            rules: self.rules.iter().map(RuleDraft::to_rule).collect(),
-        }
-    }
-
-    fn form_json(&self) -> String {
-        serde_json::to_string_pretty(&self.policy()).unwrap_or_default()
-    }
-
-    /// The form changed: the JSON follows.
-    pub fn form_edited(&mut self) {
-        self.raw = self.form_json();
-        self.raw_error = None;
-    }
-
-    /// The JSON changed: the form follows when it can read it.
-    pub fn raw_edited(&mut self) {
-        match serde_json::from_str::<Policy>(&self.raw) {
-            Ok(p) => {
-                self.rules = p.rules.iter().map(RuleDraft::from_rule).collect();
-                self.raw_error = None;
-            }
-            Err(e) => self.raw_error = Some(format!("The form can't follow this JSON: {e}")),
-        }
-    }
-
-    /// ECR's verdict on the draft, checked here before any call.
-    pub fn verdict(&mut self) -> Result<(), String> {
-        if self
-            .verdict
-            .as_ref()
-            .is_none_or(|(text, _)| *text != self.raw)
-        {
-            let v = lp::parse(&self.raw).map(|_| ());
-            self.verdict = Some((self.raw.clone(), v));
-        }
-        self.verdict.as_ref().map_or(Ok(()), |(_, v)| v.clone())
-    }
-
-    fn dirty(&self) -> bool {
-        self.server_pretty.as_ref() != Some(&self.raw)
-    }
-}
 
 pub fn lifecycle_ui(
     ui: &mut Ui,
@@ -405,6 +249,29 @@ fn rules_form_ui(ui: &mut Ui, view: &mut LifecycleView) -> bool {
                 }
             });
             ui.horizontal(|ui| {
+                ui.label("Action");
+                for (a, label, hover) in [
+                    (ActionKind::Expire, "expire (delete)", "Delete the selected images"),
+                    (
+                        ActionKind::Transition,
+                        "archive",
+                        "Move the selected images to the archive storage class: not pullable or scannable until restored, billed at least 90 days",
+                    ),
+                ] {
+                    let allowed = a == ActionKind::Expire
+                        || r.count_type != CountType::SinceImageTransitioned;
+                    changed |= ui
+                        .add_enabled(allowed, egui::RadioButton::new(r.action == a, label))
+                        .on_hover_text(hover)
+                        .on_disabled_hover_text("Archived images can only expire")
+                        .clicked()
+                        && {
+                            r.action = a;
+                            true
+                        };
+                }
+            });
+            ui.horizontal(|ui| {
                 ui.label("Images");
                 for (s, label) in [
                     (TagStatus::Untagged, "untagged"),
@@ -439,29 +306,35 @@ fn rules_form_ui(ui: &mut Ui, view: &mut LifecycleView) -> bool {
                 });
             }
             ui.horizontal(|ui| {
-                changed |= ui
-                    .radio_value(
-                        &mut r.count_type,
-                        CountType::ImageCountMoreThan,
-                        "keep the newest",
-                    )
-                    .changed();
-                changed |= ui
-                    .radio_value(
-                        &mut r.count_type,
-                        CountType::SinceImagePushed,
-                        "expire older than",
-                    )
-                    .changed();
+                let mut picked = r.count_type;
+                egui::ComboBox::from_id_salt(("lc_count_type", i))
+                    .selected_text(count_type_label(picked))
+                    .show_ui(ui, |ui| {
+                        for t in CountType::ALL {
+                            ui.selectable_value(&mut picked, t, count_type_label(t));
+                        }
+                    });
+                if picked != r.count_type {
+                    r.set_count_type(picked);
+                    changed = true;
+                }
                 let r2 = ui.add(egui::DragValue::new(&mut r.count).range(1..=100_000));
                 let what = format!("Count of rule {}", r.priority);
                 r2.widget_info(|| egui::WidgetInfo::labeled(egui::Role::SpinButton, true, &what));
                 changed |= r2.changed();
-                ui.label(match r.count_type {
-                    CountType::ImageCountMoreThan => "images",
-                    CountType::SinceImagePushed => "days",
+                ui.label(if r.count_type.in_days() {
+                    "days"
+                } else {
+                    "images"
                 });
             });
+            if r.count_type == CountType::SinceImageTransitioned {
+                ui.label(
+                    RichText::new("Selects archived images only; ECR needs at least 90 days in archive before expiring them.")
+                        .small()
+                        .weak(),
+                );
+            }
         });
         ui.add_space(4.0);
     }
@@ -491,6 +364,16 @@ fn rules_form_ui(ui: &mut Ui, view: &mut LifecycleView) -> bool {
     changed
 }
 
+/// The count types in words (the rule reads "<action> images <this> N").
+fn count_type_label(t: CountType) -> &'static str {
+    match t {
+        CountType::ImageCountMoreThan => "beyond the newest",
+        CountType::SinceImagePushed => "pushed more than",
+        CountType::SinceImagePulled => "not pulled for more than",
+        CountType::SinceImageTransitioned => "archived more than",
+    }
+}
+
 fn preview_ui(ui: &mut Ui, preview: Option<&Requested<crate::model::LifecyclePreview>>) {
     let Some(p) = preview else {
         return;
@@ -518,11 +401,21 @@ fn preview_ui(ui: &mut Ui, preview: Option<&Requested<crate::model::LifecyclePre
         PreviewStatus::Failed => "failed",
     };
     let n = p.results.len();
+    let archiving = p.results.iter().filter(|r| r.is_transition()).count();
+    // ECR's own summary when it gives one; else counted from the results.
+    let expiring = p
+        .expiring_image_count
+        .map_or(n - archiving, |c| usize::try_from(c).unwrap_or(0));
+    let archiving = p
+        .transitioning_image_count
+        .map_or(archiving, |c| usize::try_from(c).unwrap_or(0));
+    let word = |k: usize| if k == 1 { "image" } else { "images" };
     ui.label(
         RichText::new(format!(
-            "{} Preview {status}: {n} image{} would expire.",
+            "{} Preview {status}: {expiring} {} would expire (be deleted), {archiving} {} would be archived.",
             icon::EYE,
-            if n == 1 { "" } else { "s" }
+            word(expiring),
+            word(archiving),
         ))
         .strong(),
     );
@@ -537,14 +430,19 @@ fn preview_ui(ui: &mut Ui, preview: Option<&Requested<crate::model::LifecyclePre
         .show(ui, |ui| {
             egui::Grid::new("preview_rows")
                 .striped(true)
-                .num_columns(4)
+                .num_columns(5)
                 .show(ui, |ui| {
-                    for t in ["Rule", "Digest", "Tags", "Pushed"] {
+                    for t in ["Rule", "Action", "Digest", "Tags", "Pushed"] {
                         ui.strong(t);
                     }
                     ui.end_row();
                     for r in &p.results {
                         ui.label(r.rule_priority.map_or("—".into(), |p| p.to_string()));
+                        if r.is_transition() {
+                            ui.colored_label(palette.warning, "archive");
+                        } else {
+                            ui.colored_label(palette.error, "expire");
+                        }
                         ui.monospace(r.digest.map_or("—".into(), |d| d.short()));
                         ui.label(if r.tags.is_empty() {
                             "untagged".to_owned()
@@ -557,83 +455,4 @@ fn preview_ui(ui: &mut Ui, preview: Option<&Requested<crate::model::LifecyclePre
                 });
         });
     ui.add_space(style::GAP);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn form_and_json_follow_each_other() {
-        let mut v = LifecycleView::default();
-        v.load("web", None);
-        assert_eq!(v.rules.len(), 1, "a starter rule");
-        assert!(v.verdict().is_ok(), "{:?}", v.verdict());
-        v.rules[0].count = 30;
-        v.form_edited();
-        assert!(v.raw.contains("\"countNumber\": 30"));
-        assert!(v.raw.contains("\"countUnit\": \"days\""));
-        v.raw = v.raw.replace("30", "7");
-        v.raw_edited();
-        assert_eq!(v.rules[0].count, 7);
-        v.raw.push('x');
-        v.raw_edited();
-        assert!(v.raw_error.is_some());
-        assert_eq!(v.rules[0].count, 7, "the form keeps the last good state");
-        assert!(v.verdict().is_err());
-    }
-
-    #[test]
-    fn tagged_rules_need_a_list_and_any_stays_last() {
-        let mut v = LifecycleView::default();
-        v.load("web", None);
-        v.rules[0].tag_status = TagStatus::Any;
-        v.form_edited();
-        assert!(v.verdict().is_ok());
-        // Adding goes before the "any" rule, which keeps the highest number.
-        let mut new = RuleDraft::new_after(1);
-        new.priority = 1;
-        v.rules[0].priority = 2;
-        new.tag_status = TagStatus::Tagged;
-        v.rules.push(new);
-        v.form_edited();
-        assert!(v.verdict().is_err_and(|e| e.contains("tagPrefixList")));
-        v.rules[1].prefixes = "v, release-".into();
-        v.form_edited();
-        assert!(v.verdict().is_ok(), "{:?}", v.verdict());
-        assert!(v.raw.contains("\"release-\""));
-    }
-
-    #[test]
-    fn over_ecr_limits_is_refused_before_any_call() {
-        let mut v = LifecycleView::default();
-        v.load("web", None);
-        v.rules = (1..=51)
-            .map(|p| RuleDraft {
-                priority: p,
-                ..RuleDraft::new_after(0)
-            })
-            .collect();
-        v.form_edited();
-        assert!(v.verdict().is_err_and(|e| e.contains("at most 50 rules")));
-        v.raw = format!(
-            "{{\"rules\": [], \"pad\": \"{}\"}}",
-            "x".repeat(lp::MAX_TEXT)
-        );
-        v.raw_edited();
-        assert!(v.verdict().is_err_and(|e| e.contains("30720")));
-    }
-
-    #[test]
-    fn server_policy_loads_into_the_form() {
-        let text = r#"{"rules":[{"rulePriority":3,"selection":{"tagStatus":"tagged","tagPrefixList":["v"],"countType":"imageCountMoreThan","countNumber":5},"action":{"type":"expire"}}]}"#;
-        let mut v = LifecycleView::default();
-        v.load("web", Some(text));
-        assert_eq!(v.rules[0].priority, 3);
-        assert_eq!(v.rules[0].prefixes, "v");
-        assert!(!v.dirty());
-        v.rules[0].count = 6;
-        v.form_edited();
-        assert!(v.dirty());
-    }
 }

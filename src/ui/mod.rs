@@ -12,6 +12,7 @@ mod image_detail;
 pub mod images;
 pub mod json_view;
 pub mod lifecycle;
+mod lifecycle_draft;
 pub mod modal;
 mod overview;
 pub mod palette;

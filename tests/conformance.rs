@@ -1,0 +1,519 @@
+//! One conformance suite, two servers: the same ECR calls, through the app's
+//! own `ecr` layer, against moto (a third-party ECR implementation) and
+//! against the demo endpoint, comparing what a user would see. Where moto is
+//! known to differ from ECR's documentation, the case says so, pins moto's
+//! answer (so a moto upgrade that changes it is noticed) and holds the demo
+//! to the documentation instead. The aws CLI is the independent client for
+//! what the app's layer never asks (ECR's defaults without a filter).
+#![allow(clippy::disallowed_methods)]
+// #[tokio::test] blocks its own runtime: no UI thread here
+// The guard serialises tests sharing one moto server; within a test only one
+// task ever takes it, so holding it across awaits cannot deadlock.
+#![allow(clippy::await_holding_lock)]
+
+mod common;
+
+use common::*;
+use ecrscope::demo::{DemoServer, SeedConfig};
+use ecrscope::ecr::{self, EcrClient, EcrError};
+use ecrscope::model::{
+    Digest, ImageId, ImageStatus, NewRepository, StorageClass, TagMutability, TagMutabilitySetting,
+};
+
+/// One server under test.
+struct Peer {
+    name: &'static str,
+    url: String,
+    c: EcrClient,
+    /// Kept alive for the test (dropping it stops the demo endpoint).
+    demo: Option<DemoServer>,
+}
+
+/// moto (reset, under the shared lock) and the demo endpoint with an empty
+/// home registry.
+async fn peers() -> (std::sync::MutexGuard<'static, ()>, Vec<Peer>) {
+    let guard = moto_lock();
+    let url = moto_url();
+    moto_reset(&url).await;
+    let moto = Peer {
+        name: "moto",
+        c: moto_client(&url, "us-east-1"),
+        url,
+        demo: None,
+    };
+    let server = DemoServer::start(&SeedConfig::small())
+        .await
+        .expect("demo endpoint");
+    server.with_store(|s| {
+        s.repos.clear();
+        s.rules.clear();
+    });
+    let demo = Peer {
+        name: "demo",
+        c: moto_client(&server.url(), "us-east-1"),
+        url: server.url(),
+        demo: Some(server),
+    };
+    (guard, vec![moto, demo])
+}
+
+async fn create(c: &EcrClient, name: &str, mode: TagMutability) {
+    ecr::create_repository(
+        c,
+        &NewRepository {
+            name: name.into(),
+            tag_mutability: TagMutabilitySetting {
+                mode,
+                exclusion_filters: Vec::new(),
+            },
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("create");
+}
+
+async fn push(c: &EcrClient, repo: &str, seed: &str, tag: Option<&str>) -> Digest {
+    let m = manifest(seed);
+    let d = Digest::of_bytes(m.as_bytes());
+    ecr::put_image(
+        c,
+        repo,
+        &m,
+        Some("application/vnd.oci.image.manifest.v1+json"),
+        tag,
+        Some(&d),
+    )
+    .await
+    .expect("put image");
+    d
+}
+
+/// What a user sees of an error: its kind, and for "not found" what is gone.
+fn seen<T: std::fmt::Debug>(r: Result<T, EcrError>) -> String {
+    match r {
+        Ok(v) => format!("ok {v:?}"),
+        Err(e) if e.is_repository_gone() => "repository gone".into(),
+        Err(e) if e.is_image_gone() => "image gone".into(),
+        Err(e) => e.kind().to_owned(),
+    }
+}
+
+/// Asserts both peers saw the same, and that it is `expected`.
+fn same(case: &str, answers: &[(&str, String)], expected: &str) {
+    for (peer, got) in answers {
+        assert_eq!(got, expected, "{case}: {peer}");
+    }
+}
+
+#[tokio::test]
+async fn a_created_repository_reads_back_the_same() {
+    let (_g, peers) = peers().await;
+    let mut seen_by = Vec::new();
+    for p in &peers {
+        create(&p.c, "team/api", TagMutability::Immutable).await;
+        let r = ecr::describe_repository(&p.c, "team/api")
+            .await
+            .expect("describe");
+        assert_eq!(r.registry_id.len(), 12, "{}: a 12-digit account", p.name);
+        assert!(
+            r.uri.ends_with(".dkr.ecr.us-east-1.amazonaws.com/team/api"),
+            "{}: {}",
+            p.name,
+            r.uri
+        );
+        assert!(r.arn.ends_with(":repository/team/api"), "{}", p.name);
+        assert!(r.created_at.is_some(), "{}: createdAt present", p.name);
+        seen_by.push((
+            p.name,
+            format!(
+                "{} {:?} {:?} scan_on_push={}",
+                r.name, r.tag_mutability.mode, r.encryption.kind, r.scan_on_push
+            ),
+        ));
+    }
+    same(
+        "create then describe",
+        &seen_by,
+        "team/api Immutable Aes256 scan_on_push=false",
+    );
+}
+
+#[tokio::test]
+async fn the_same_bad_input_gives_the_same_error_kind() {
+    let (_g, peers) = peers().await;
+    // (case, what each peer saw, what ECR's documentation says)
+    type Case = (&'static str, Vec<(&'static str, String)>, &'static str);
+    let mut cases: Vec<Case> = Vec::new();
+    let mut add =
+        |case: &'static str, peer: &'static str, got: String, expected: &'static str| match cases
+            .iter_mut()
+            .find(|c| c.0 == case)
+        {
+            Some(c) => c.1.push((peer, got)),
+            None => cases.push((case, vec![(peer, got)], expected)),
+        };
+    for p in &peers {
+        let c = &p.c;
+        create(c, "app", TagMutability::Immutable).await;
+        let d = push(c, "app", "one", Some("v1")).await;
+        let dup = ecr::create_repository(
+            c,
+            &NewRepository {
+                name: "app".into(),
+                ..Default::default()
+            },
+        )
+        .await;
+        add(
+            "create an existing repository",
+            p.name,
+            seen(dup),
+            "invalid input",
+        );
+        add(
+            "describe a missing repository",
+            p.name,
+            seen(ecr::describe_repository(c, "missing").await),
+            "repository gone",
+        );
+        add(
+            "images of a missing repository",
+            p.name,
+            seen(ecr::describe_images(c, "missing").await.map(|l| l.len())),
+            "repository gone",
+        );
+        let ghost = ImageId::Digest(Digest::of_bytes(b"ghost"));
+        add(
+            "describe a missing image",
+            p.name,
+            seen(ecr::describe_images_by_id(c, "app", std::slice::from_ref(&ghost)).await),
+            "image gone",
+        );
+        let moved = ecr::put_image(
+            c,
+            "app",
+            &manifest("two"),
+            Some("application/vnd.oci.image.manifest.v1+json"),
+            Some("v1"),
+            None,
+        )
+        .await;
+        add(
+            "move a tag in an immutable repository",
+            p.name,
+            seen(moved),
+            "tag exists",
+        );
+        add(
+            "delete a repository that holds images, without force",
+            p.name,
+            seen(ecr::delete_repository(c, "app", false).await),
+            "invalid input",
+        );
+        let deleted = ecr::batch_delete_images(c, "app", &[ghost]).await;
+        add(
+            "batch-delete a missing image: a failure, not an error",
+            p.name,
+            match deleted {
+                Ok(r) => format!("{} done, {} failed", r.done.len(), r.failures.len()),
+                Err(e) => e.kind().to_owned(),
+            },
+            "0 done, 1 failed",
+        );
+        add(
+            "lifecycle policy of a repository without one",
+            p.name,
+            seen(ecr::get_lifecycle_policy(c, "app").await),
+            "ok None",
+        );
+        add(
+            "a lifecycle policy that is not JSON",
+            p.name,
+            seen(ecr::put_lifecycle_policy(c, "app", "{not json").await),
+            "invalid input",
+        );
+        let first = ecr::start_image_scan(c, "app", &d).await;
+        assert!(first.is_ok(), "{}: first scan {first:?}", p.name);
+        add(
+            "a second basic scan within 24 hours",
+            p.name,
+            seen(ecr::start_image_scan(c, "app", &d).await),
+            "scan quota",
+        );
+    }
+    for (case, answers, expected) in &cases {
+        same(case, answers, expected);
+    }
+    assert_eq!(cases.len(), 10);
+}
+
+#[tokio::test]
+async fn images_list_and_read_the_same() {
+    let (_g, peers) = peers().await;
+    let mut views = Vec::new();
+    for p in &peers {
+        let c = &p.c;
+        create(c, "web", TagMutability::Mutable).await;
+        let a = push(c, "web", "a", Some("v1")).await;
+        ecr::retag_image(c, "web", &a, "latest")
+            .await
+            .expect("retag");
+        push(c, "web", "b", Some("v2")).await;
+        push(c, "web", "c", None).await;
+        let mut images = ecr::describe_images(c, "web").await.expect("describe");
+        images.sort_by_key(|i| i.digest);
+        let rows: Vec<String> = images
+            .iter()
+            .map(|i| {
+                let mut tags = i.tags.clone();
+                tags.sort();
+                assert!(i.size_bytes > 0, "{}: imageSizeInBytes present", p.name);
+                assert!(i.pushed_at.is_some(), "{}: imagePushedAt present", p.name);
+                format!(
+                    "{} {tags:?} {:?} {:?} pulled={}",
+                    i.digest.short(),
+                    i.manifest,
+                    i.status,
+                    i.last_pull.is_some()
+                )
+            })
+            .collect();
+        let mut ids = ecr::list_image_ids(c, "web").await.expect("list");
+        ids.sort();
+        let (docs, failures) = ecr::batch_get_manifests(c, "web", &[ImageId::Digest(a)])
+            .await
+            .expect("batch get");
+        assert!(failures.is_empty(), "{}", p.name);
+        assert_eq!(
+            docs.first().map(|d| d.manifest.as_str()),
+            Some(manifest("a").as_str()),
+            "{}: the manifest bytes come back as pushed",
+            p.name
+        );
+        views.push((p.name, format!("{rows:#?}\n{ids:?}")));
+    }
+    assert_eq!(views[0].1, views[1].1, "moto and the demo list the same");
+}
+
+#[tokio::test]
+async fn tag_mutability_and_scanning_settings_round_trip_the_same() {
+    let (_g, peers) = peers().await;
+    let mut views = Vec::new();
+    for p in &peers {
+        let c = &p.c;
+        create(c, "svc", TagMutability::Mutable).await;
+        let set = TagMutabilitySetting {
+            mode: TagMutability::ImmutableWithExclusion,
+            exclusion_filters: vec!["latest".into(), "dev-*".into()],
+        };
+        ecr::put_image_tag_mutability(c, "svc", &set)
+            .await
+            .expect("put mutability");
+        ecr::put_image_scanning_configuration(c, "svc", true)
+            .await
+            .expect("scan on push");
+        let r = ecr::describe_repository(c, "svc").await.expect("describe");
+        views.push((
+            p.name,
+            format!(
+                "{:?} {:?} {}",
+                r.tag_mutability.mode, r.tag_mutability.exclusion_filters, r.scan_on_push
+            ),
+        ));
+    }
+    same(
+        "mutability with exclusions, scan on push",
+        &views,
+        r#"ImmutableWithExclusion ["latest", "dev-*"] true"#,
+    );
+}
+
+#[tokio::test]
+async fn an_expire_policy_round_trips_the_same() {
+    let (_g, peers) = peers().await;
+    let text = r#"{"rules":[{"rulePriority":1,"description":"untagged","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}"#;
+    for p in &peers {
+        create(&p.c, "lc", TagMutability::Mutable).await;
+        ecr::put_lifecycle_policy(&p.c, "lc", text)
+            .await
+            .expect("put");
+        let got = ecr::get_lifecycle_policy(&p.c, "lc")
+            .await
+            .expect("get")
+            .expect("a policy");
+        let a: serde_json::Value = serde_json::from_str(&got.text).expect("json");
+        let b: serde_json::Value = serde_json::from_str(text).expect("json");
+        assert_eq!(a, b, "{}: the policy reads back as put", p.name);
+    }
+}
+
+/// ECR's documentation accepts archive-era rules (its own example, below).
+/// moto validates lifecycle policies as before the archive launch: the case
+/// pins what moto answers and holds the demo to the documentation.
+#[tokio::test]
+async fn archive_era_lifecycle_rules_moto_differs_the_demo_follows_ecr() {
+    let (_g, peers) = peers().await;
+    let text = r#"{"rules":[{"rulePriority":1,"description":"Archive images not pulled in 90 days","selection":{"tagStatus":"any","countType":"sinceImagePulled","countUnit":"days","countNumber":90},"action":{"type":"transition","targetStorageClass":"archive"}},{"rulePriority":2,"description":"Expire archived images after 365 days","selection":{"tagStatus":"any","storageClass":"archive","countType":"sinceImageTransitioned","countUnit":"days","countNumber":365},"action":{"type":"expire"}}]}"#;
+    assert!(
+        ecrscope::lifecycle_policy::parse(text).is_ok(),
+        "the app's own check accepts ECR's example"
+    );
+    for p in &peers {
+        create(&p.c, "lc", TagMutability::Mutable).await;
+        let put = ecr::put_lifecycle_policy(&p.c, "lc", text).await;
+        match p.name {
+            "demo" => assert!(put.is_ok(), "demo follows ECR's documentation: {put:?}"),
+            _ => assert_eq!(
+                seen(put),
+                "invalid input",
+                "moto refuses archive-era rules (known difference)"
+            ),
+        }
+    }
+}
+
+/// ECR: "If not specified, only images with ACTIVE status are returned."
+/// moto has no archive (no UpdateImageStorageClass, no imageStatus): the
+/// case pins that and holds the demo to the documentation, checked with the
+/// aws CLI (the app itself always asks for every status).
+// The aws CLI blocks this thread: the demo endpoint serves from another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listing_without_a_status_filter_shows_active_images_only() {
+    let (_g, peers) = peers().await;
+    for p in &peers {
+        create(&p.c, "arch", TagMutability::Mutable).await;
+        let keep = push(&p.c, "arch", "keep", Some("keep")).await;
+        let old = push(&p.c, "arch", "old", Some("old")).await;
+        let archived =
+            ecr::update_image_storage_class(&p.c, "arch", &old, StorageClass::Archive).await;
+        if p.name == "moto" {
+            assert_eq!(
+                seen(archived),
+                "not supported",
+                "moto lacks UpdateImageStorageClass (known difference)"
+            );
+            continue;
+        }
+        assert_eq!(archived.expect("archive"), ImageStatus::Archived);
+        let default = aws_json(&p.url, &["ecr", "list-images", "--repository-name", "arch"]);
+        let ids = default["imageIds"].as_array().map_or(0, Vec::len);
+        assert_eq!(ids, 1, "ACTIVE only by default: {default}");
+        let any = aws_json(
+            &p.url,
+            &[
+                "ecr",
+                "describe-images",
+                "--repository-name",
+                "arch",
+                "--filter",
+                "imageStatus=ANY",
+            ],
+        );
+        assert_eq!(any["imageDetails"].as_array().map_or(0, Vec::len), 2);
+        let archived_only = aws_json(
+            &p.url,
+            &[
+                "ecr",
+                "describe-images",
+                "--repository-name",
+                "arch",
+                "--filter",
+                "imageStatus=ARCHIVED",
+            ],
+        );
+        let details = &archived_only["imageDetails"][0];
+        assert_eq!(details["imageStatus"], "ARCHIVED");
+        assert!(details["lastArchivedAt"].is_number(), "{details}");
+        // The app's layer sees both, with their status.
+        let mut all = ecr::describe_images(&p.c, "arch").await.expect("describe");
+        all.sort_by_key(|i| i.digest != keep);
+        assert_eq!(
+            all.iter().map(|i| i.status).collect::<Vec<_>>(),
+            [ImageStatus::Active, ImageStatus::Archived]
+        );
+        // Archived images cannot be pulled or scanned.
+        let (_, failures) = ecr::batch_get_manifests(&p.c, "arch", &[ImageId::Digest(old)])
+            .await
+            .expect("batch get");
+        assert_eq!(failures.len(), 1, "an archived image is not pulled");
+        assert_eq!(
+            seen(ecr::start_image_scan(&p.c, "arch", &old).await),
+            "invalid input"
+        );
+        // Restoring passes through ACTIVATING.
+        let restored = ecr::update_image_storage_class(&p.c, "arch", &old, StorageClass::Standard)
+            .await
+            .expect("restore");
+        assert_eq!(restored, ImageStatus::Activating);
+        assert!(p.demo.is_some());
+    }
+}
+
+/// ECR pages DescribeImages (maxResults 1..1000, with nextToken); moto
+/// answers every image in one page whatever maxResults says. The case pins
+/// both, with the aws CLI asking for pages of 1.
+// The aws CLI blocks this thread: the demo endpoint serves from another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paging_moto_differs_the_demo_follows_ecr() {
+    let (_g, peers) = peers().await;
+    for p in &peers {
+        create(&p.c, "pages", TagMutability::Mutable).await;
+        for n in 0..3 {
+            push(&p.c, "pages", &format!("p{n}"), Some(&format!("t{n}"))).await;
+        }
+        let page = aws_json(
+            &p.url,
+            &[
+                "ecr",
+                "describe-images",
+                "--repository-name",
+                "pages",
+                "--max-results",
+                "1",
+                "--no-paginate",
+            ],
+        );
+        let n = page["imageDetails"].as_array().map_or(0, Vec::len);
+        let token = page
+            .get("nextToken")
+            .is_some_and(serde_json::Value::is_string);
+        match p.name {
+            "demo" => assert_eq!((n, token), (1, true), "one image and a token"),
+            _ => assert_eq!(
+                (n, token),
+                (3, false),
+                "moto ignores maxResults (known difference)"
+            ),
+        }
+        // The app's layer gets all three either way.
+        assert_eq!(
+            ecr::describe_images(&p.c, "pages")
+                .await
+                .expect("describe")
+                .len(),
+            3,
+            "{}",
+            p.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_login_token_has_the_same_shape() {
+    let (_g, peers) = peers().await;
+    for p in &peers {
+        let t = ecr::get_authorization_token(&p.c).await.expect("token");
+        assert!(
+            t.proxy_endpoint.starts_with("https://")
+                && t.proxy_endpoint
+                    .contains(".dkr.ecr.us-east-1.amazonaws.com"),
+            "{}: {}",
+            p.name,
+            t.proxy_endpoint
+        );
+        // The token decoded as AWS:<password> (else the call fails).
+        assert!(!t.password().is_empty(), "{}", p.name);
+        assert!(t.expires_at.is_some(), "{}: expiresAt present", p.name);
+    }
+}
