@@ -517,3 +517,92 @@ async fn the_login_token_has_the_same_shape() {
         assert!(t.expires_at.is_some(), "{}: expiresAt present", p.name);
     }
 }
+
+/// The rest of what moto implements: the registry, registry scanning and
+/// what it gives each repository, a scan's findings, deleting a lifecycle
+/// policy, a repository without a policy. (moto has no pull-through cache
+/// rules, lifecycle preview or GetDownloadUrlForLayer: those are held to
+/// ECR's documentation in tests/ecr_demo.rs.)
+#[tokio::test]
+async fn registry_scanning_findings_and_policies_read_the_same() {
+    use ecrscope::model::{RegistryScanRule, RegistryScanningConfig, ScanFrequency, ScanType};
+    let (_g, peers) = peers().await;
+    let mut views = Vec::new();
+    for p in &peers {
+        let c = &p.c;
+        let info = ecr::describe_registry(c).await.expect("registry");
+        assert_eq!(info.registry_id.len(), 12, "{}", p.name);
+        create(c, "team/a", TagMutability::Mutable).await;
+        create(c, "other", TagMutability::Mutable).await;
+        let cfg = RegistryScanningConfig {
+            scan_type: ScanType::Basic,
+            rules: vec![RegistryScanRule {
+                frequency: ScanFrequency::ScanOnPush,
+                filters: vec!["team/*".into()],
+            }],
+        };
+        let back = ecr::put_registry_scanning_configuration(c, &cfg)
+            .await
+            .expect("put scanning");
+        let read = ecr::get_registry_scanning_configuration(c)
+            .await
+            .expect("get scanning");
+        assert_eq!(back, read, "{}: the answer is what a re-read says", p.name);
+        let mut per =
+            ecr::batch_get_repository_scanning_configuration(c, &["team/a".into(), "other".into()])
+                .await
+                .expect("per repository");
+        per.sort_by(|a, b| a.repository.cmp(&b.repository));
+        let d = push(c, "team/a", "scanned", Some("v1")).await;
+        ecr::start_image_scan(c, "team/a", &d).await.expect("scan");
+        // Both finish a basic scan within seconds; poll like the app does.
+        let mut report = ecr::describe_image_scan_findings(c, "team/a", &d).await;
+        for _ in 0..40 {
+            if report
+                .as_ref()
+                .is_ok_and(|r| r.status.as_ref().is_some_and(|s| !s.is_running()))
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            report = ecr::describe_image_scan_findings(c, "team/a", &d).await;
+        }
+        let report = report.expect("findings");
+        assert!(!report.enhanced, "{}: basic findings", p.name);
+        assert!(
+            report.completed_at.is_some(),
+            "{}: imageScanCompletedAt present",
+            p.name
+        );
+        assert_eq!(
+            report.counts.total() as usize,
+            report.findings.len(),
+            "{}: the summary counts the findings",
+            p.name
+        );
+        ecr::put_lifecycle_policy(
+            c,
+            "other",
+            r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}"#,
+        )
+        .await
+        .expect("put policy");
+        ecr::delete_lifecycle_policy(c, "other")
+            .await
+            .expect("delete policy");
+        views.push((
+            p.name,
+            format!(
+                "{:?} {:?} {:?} {} {}",
+                read.scan_type,
+                read.rules,
+                per.iter()
+                    .map(|r| (r.repository.as_str(), r.frequency))
+                    .collect::<Vec<_>>(),
+                seen(ecr::get_lifecycle_policy(c, "other").await),
+                seen(ecr::get_repository_policy(c, "other").await),
+            ),
+        ));
+    }
+    assert_eq!(views[0].1, views[1].1, "moto and the demo read the same");
+}
