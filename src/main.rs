@@ -22,6 +22,13 @@ struct Flags {
     /// to the first frame and to the first repository row, then quit.
     #[arg(long, hide = true)]
     startup_probe: bool,
+    /// Try a fault on the demo registry: KIND[:OPERATION[:COUNT[:AFTER]]],
+    /// KIND one of denied, throttle, hang, expired, repeat-token, truncated,
+    /// not-json, html500, html502, html503, html504; or blob-<fault>
+    /// (oversize, wrong-digest, not-utf8, redirect, slow, reset, link-local).
+    /// Repeatable. For trying what the fault suite tests.
+    #[arg(long, hide = true)]
+    demo_fault: Vec<String>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -75,10 +82,30 @@ fn main() -> eframe::Result {
         });
         std::process::exit(code);
     }
+    let mut faults = Vec::new();
+    let mut blob_fault = None;
+    for spec in &flags.demo_fault {
+        let understood = if let Some(b) = spec.strip_prefix("blob-") {
+            blob_fault = ecrscope::demo::BlobFault::parse(b);
+            blob_fault.is_some()
+        } else if let Some(f) = ecrscope::demo::Fault::parse(spec) {
+            faults.push(f);
+            true
+        } else {
+            false
+        };
+        if !understood {
+            eprintln!(
+                "ecrscope: --demo-fault {spec}: not a fault (KIND[:OPERATION[:COUNT[:AFTER]]] or blob-KIND)"
+            );
+            std::process::exit(2);
+        }
+    }
     let demo = LazyDemo::new(
         SeedConfig::default(),
         std::time::Duration::from_millis(flags.demo_latency_ms),
-    );
+    )
+    .with_faults(faults, blob_fault);
     let opts = AppOptions {
         force_demo: flags.demo,
         worker: WorkerConfig {

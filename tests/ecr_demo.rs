@@ -78,6 +78,7 @@ async fn throttling_then_success() {
         operation: Some("DescribeRepositories".into()),
         kind: FaultKind::Throttle,
         count: 2,
+        after: 0,
     });
     let opts = ClientOptions {
         max_attempts: 4,
@@ -98,6 +99,7 @@ async fn throttling_then_success() {
         operation: None,
         kind: FaultKind::Throttle,
         count: 10,
+        after: 0,
     });
     let err = ecr::describe_repositories(&c).await.expect_err("gives up");
     assert!(matches!(err, EcrError::Throttled { .. }), "{err:?}");
@@ -109,8 +111,9 @@ async fn html_500_is_not_supported() {
     let (server, c) = demo(SeedConfig::small()).await;
     server.knobs.inject(Fault {
         operation: Some("DescribeRegistry".into()),
-        kind: FaultKind::Html500,
+        kind: FaultKind::Html(500),
         count: 5,
+        after: 0,
     });
     let err = ecr::describe_registry(&c).await.expect_err("html 500");
     assert!(
@@ -130,6 +133,7 @@ async fn a_hanging_endpoint_times_out() {
         operation: None,
         kind: FaultKind::Hang,
         count: 5,
+        after: 0,
     });
     let opts = ClientOptions {
         max_attempts: 1,
@@ -172,6 +176,7 @@ async fn access_denied_and_cross_account() {
         operation: Some("DescribeRepositories".into()),
         kind: FaultKind::AccessDenied,
         count: 1,
+        after: 0,
     });
     let err = ecr::describe_repositories(&c).await.expect_err("denied");
     assert!(matches!(err, EcrError::AccessDenied { .. }), "{err:?}");

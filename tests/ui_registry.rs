@@ -320,6 +320,7 @@ fn a_refused_token_says_why() {
         operation: Some("GetAuthorizationToken".into()),
         kind: ecrscope::demo::FaultKind::AccessDenied,
         count: 1,
+        after: 0,
     });
     h.get_by_label_contains("Overview").click();
     step_until(&mut h, 10, "overview", |h| {

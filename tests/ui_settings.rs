@@ -73,6 +73,7 @@ fn access_denied_keeps_the_server_value_and_says_why() {
         operation: Some("PutImageTagMutability".into()),
         kind: FaultKind::AccessDenied,
         count: 1,
+        after: 0,
     });
     open_settings(&mut h, "hello-world", "Mutable");
     h.get_by_role_and_label(Role::RadioButton, "Immutable")
@@ -408,6 +409,7 @@ fn bulk_settings_preview_then_results_per_repository() {
         operation: Some("PutImageTagMutability".into()),
         kind: FaultKind::AccessDenied,
         count: 1,
+        after: 0,
     });
     h.get_by_label("Apply to 2 repositories").click();
     step_until(&mut h, 10, "results", |h| {

@@ -18,6 +18,21 @@ use super::registries::{Caller, Registries};
 use super::seed::SeedConfig;
 use super::store::{ApiError, Store};
 
+impl BlobFault {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "oversize" => Self::Oversize,
+            "wrong-digest" => Self::WrongDigest,
+            "not-utf8" => Self::NotUtf8,
+            "redirect" => Self::Redirect,
+            "slow" => Self::Slow,
+            "reset" => Self::Reset,
+            "link-local" => Self::LinkLocalUrl,
+            _ => return None,
+        })
+    }
+}
+
 /// What an injected fault does to the request it hits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FaultKind {
@@ -25,20 +40,96 @@ pub enum FaultKind {
     AccessDenied,
     /// `ThrottlingException`, HTTP 400 (retried by the SDK).
     Throttle,
-    /// HTTP 500 with an HTML body, as moto answers calls it lacks.
-    Html500,
+    /// An HTML page with this HTTP status, as a proxy or gateway answers
+    /// (502, 503, 504), or moto for calls it lacks (500).
+    Html(u16),
     /// Never answers within the client's timeout.
     Hang,
     /// Any ECR error code and message.
     Error { code: String, message: String },
+    /// The real answer, with a `nextToken` that never changes (a server bug
+    /// that would page forever).
+    RepeatToken,
+    /// HTTP 200 with a body cut off half way.
+    Truncated,
+    /// HTTP 200 with a body that is not JSON at all.
+    NotJson,
 }
 
-/// A fault for the next `count` requests of `operation` (any operation when `None`).
+impl FaultKind {
+    /// Parses a fault's name as the hidden `--demo-fault` flag takes it.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "denied" => Self::AccessDenied,
+            "throttle" => Self::Throttle,
+            "hang" => Self::Hang,
+            "repeat-token" => Self::RepeatToken,
+            "truncated" => Self::Truncated,
+            "not-json" => Self::NotJson,
+            "expired" => Self::Error {
+                code: "ExpiredTokenException".into(),
+                message: "The security token included in the request is expired".into(),
+            },
+            other => Self::Html(other.strip_prefix("html")?.parse().ok()?),
+        })
+    }
+}
+
+/// A fault for `count` requests of `operation` (any operation when `None`),
+/// after letting the first `after` of them through.
 #[derive(Clone, Debug)]
 pub struct Fault {
     pub operation: Option<String>,
     pub kind: FaultKind,
     pub count: u32,
+    pub after: u32,
+}
+
+impl Fault {
+    /// `kind` on every call from now on (until cleared).
+    pub fn always(kind: FaultKind) -> Self {
+        Self {
+            operation: None,
+            kind,
+            count: u32::MAX,
+            after: 0,
+        }
+    }
+
+    /// The hidden flag's form: `KIND[:OPERATION[:COUNT[:AFTER]]]`, e.g.
+    /// `html503`, `throttle:DescribeImages:5`, `expired::1000:20`.
+    pub fn parse(spec: &str) -> Option<Self> {
+        let mut parts = spec.split(':');
+        let kind = FaultKind::parse(parts.next()?)?;
+        let operation = parts.next().filter(|o| !o.is_empty()).map(str::to_owned);
+        let count = parts.next().map_or(Some(u32::MAX), |c| c.parse().ok())?;
+        let after = parts.next().map_or(Some(0), |c| c.parse().ok())?;
+        Some(Self {
+            operation,
+            kind,
+            count,
+            after,
+        })
+    }
+}
+
+/// What the blob route does to the next downloads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlobFault {
+    /// A body larger than the client's cap.
+    Oversize,
+    /// Bytes that do not hash to the digest asked for.
+    WrongDigest,
+    /// Bytes that are not UTF-8 (the right digest is claimed anyway).
+    NotUtf8,
+    /// A redirect to another host.
+    Redirect,
+    /// A body that trickles in slower than the client waits.
+    Slow,
+    /// The connection closes half way through the body.
+    Reset,
+    /// GetDownloadUrlForLayer answers a link-local (instance metadata) URL.
+    LinkLocalUrl,
 }
 
 /// Live knobs, shared with the server task.
@@ -49,6 +140,7 @@ pub struct Knobs {
     /// Requests per second before ThrottlingException (0 = unlimited).
     pub rate_limit: AtomicU64,
     faults: Mutex<Vec<Fault>>,
+    blob_fault: Mutex<Option<BlobFault>>,
     bucket: Mutex<Option<(f64, Instant)>>,
     /// Requests seen, by operation.
     counts: Mutex<HashMap<String, u64>>,
@@ -82,6 +174,18 @@ impl Knobs {
         if let Ok(mut f) = self.faults.lock() {
             f.clear();
         }
+        self.set_blob_fault(None);
+    }
+
+    /// What the blob route (and GetDownloadUrlForLayer) does until changed.
+    pub fn set_blob_fault(&self, fault: Option<BlobFault>) {
+        if let Ok(mut b) = self.blob_fault.lock() {
+            *b = fault;
+        }
+    }
+
+    pub fn blob_fault(&self) -> Option<BlobFault> {
+        self.blob_fault.lock().ok().and_then(|b| *b)
     }
 
     /// Requests received for `operation` so far.
@@ -114,6 +218,10 @@ impl Knobs {
         let i = faults
             .iter()
             .position(|f| f.operation.as_deref().is_none_or(|o| o == op) && f.count > 0)?;
+        if faults[i].after > 0 {
+            faults[i].after -= 1;
+            return None;
+        }
         faults[i].count -= 1;
         let kind = faults[i].kind.clone();
         if faults[i].count == 0 {
@@ -242,7 +350,29 @@ impl Drop for DemoServer {
 
 const TARGET_PREFIX: &str = "AmazonEC2ContainerRegistry_V20150921.";
 
+/// The demo serves this computer only: a request whose Host is not a
+/// loopback name (a web page's DNS-rebinding trick) is refused.
+fn foreign_host(headers: &HeaderMap) -> bool {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    !matches!(name, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+fn refused_host() -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        "this endpoint serves 127.0.0.1 only",
+    )
+        .into_response()
+}
+
 async fn ecr(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if foreign_host(&headers) {
+        return refused_host();
+    }
     let caller = match Caller::from_authorization(
         headers
             .get(header::AUTHORIZATION)
@@ -310,13 +440,43 @@ async fn serve(s: &Shared, caller: &Caller, op: &str, req: &serde_json::Value) -
                 message: "Rate exceeded".into(),
             });
         }
-        Some(FaultKind::Html500) => {
+        Some(FaultKind::Html(status)) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            let reason = status.canonical_reason().unwrap_or("Error");
             return (
-                StatusCode::INTERNAL_SERVER_ERROR,
+                status,
                 [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                "<!doctype html><html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>",
+                format!(
+                    "<!doctype html><html><head><title>{} {reason}</title></head><body><h1>{reason}</h1></body></html>",
+                    status.as_u16()
+                ),
             )
                 .into_response();
+        }
+        Some(FaultKind::Truncated) => {
+            return (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/x-amz-json-1.1")],
+                r#"{"repositories": [{"repositoryName": "cut-of"#,
+            )
+                .into_response();
+        }
+        Some(FaultKind::NotJson) => {
+            return (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                "<html><body>Welcome to the captive portal</body></html>",
+            )
+                .into_response();
+        }
+        Some(FaultKind::RepeatToken) => {
+            return match answer_of(s, caller, op, req) {
+                Ok(mut v) => {
+                    v["nextToken"] = serde_json::json!("the-same-token-again");
+                    json_ok(&v)
+                }
+                Err(e) => api_error(&e),
+            };
         }
         Some(FaultKind::Hang) => {
             tokio::time::sleep(Duration::from_secs(3600)).await;
@@ -330,7 +490,25 @@ async fn serve(s: &Shared, caller: &Caller, op: &str, req: &serde_json::Value) -
         }
         None => {}
     }
-    let answer = match s.registries.lock() {
+    if op == "GetDownloadUrlForLayer" && s.knobs.blob_fault() == Some(BlobFault::LinkLocalUrl) {
+        return json_ok(&serde_json::json!({
+            "downloadUrl": "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+            "layerDigest": req.get("layerDigest"),
+        }));
+    }
+    match answer_of(s, caller, op, req) {
+        Ok(v) => json_ok(&v),
+        Err(e) => api_error(&e),
+    }
+}
+
+fn answer_of(
+    s: &Shared,
+    caller: &Caller,
+    op: &str,
+    req: &serde_json::Value,
+) -> Result<serde_json::Value, ApiError> {
+    match s.registries.lock() {
         Ok(mut r) => r
             .for_request(caller, req)
             .and_then(|store| store.call(op, req)),
@@ -339,16 +517,16 @@ async fn serve(s: &Shared, caller: &Caller, op: &str, req: &serde_json::Value) -
             code: "ServerException".into(),
             message: "demo store poisoned".into(),
         }),
-    };
-    match answer {
-        Ok(v) => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/x-amz-json-1.1")],
-            v.to_string(),
-        )
-            .into_response(),
-        Err(e) => api_error(&e),
     }
+}
+
+fn json_ok(v: &serde_json::Value) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/x-amz-json-1.1")],
+        v.to_string(),
+    )
+        .into_response()
 }
 
 fn api_error(e: &ApiError) -> Response {
@@ -370,8 +548,15 @@ fn api_error(e: &ApiError) -> Response {
 
 async fn blob(
     State(s): State<Shared>,
+    headers: HeaderMap,
     Path((account, region, hex)): Path<(String, String, String)>,
 ) -> Response {
+    if foreign_host(&headers) {
+        return refused_host();
+    }
+    if let Some(fault) = s.knobs.blob_fault() {
+        return blob_fault(fault).await;
+    }
     let digest = crate::model::Digest::parse(&format!("sha256:{hex}"));
     let bytes = digest.and_then(|d| {
         s.registries.lock().ok().and_then(|r| {
@@ -387,5 +572,60 @@ async fn blob(
         )
             .into_response(),
         None => (StatusCode::NOT_FOUND, "blob not found").into_response(),
+    }
+}
+
+/// A blob answer gone wrong in the way `fault` says.
+async fn blob_fault(fault: BlobFault) -> Response {
+    let octets = [(header::CONTENT_TYPE, "application/octet-stream")];
+    match fault {
+        BlobFault::Oversize => (
+            StatusCode::OK,
+            octets,
+            vec![b'{'; crate::ecr::MAX_BLOB + 1024],
+        )
+            .into_response(),
+        BlobFault::WrongDigest => (
+            StatusCode::OK,
+            octets,
+            br#"{"architecture":"amd64","os":"linux","config":{"Cmd":["evil"]}}"#.to_vec(),
+        )
+            .into_response(),
+        BlobFault::NotUtf8 => {
+            (StatusCode::OK, octets, vec![0xff, 0xfe, 0x00, 0xc3]).into_response()
+        }
+        BlobFault::Redirect => (
+            StatusCode::FOUND,
+            [(header::LOCATION, "http://169.254.169.254/latest/meta-data/")],
+            "",
+        )
+            .into_response(),
+        BlobFault::Slow => {
+            let body = futures_util::stream::unfold(0u32, |n| async move {
+                if n >= 600 {
+                    return None;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                Some((Ok::<_, std::io::Error>(Bytes::from_static(b" ")), n + 1))
+            });
+            (StatusCode::OK, octets, axum::body::Body::from_stream(body)).into_response()
+        }
+        BlobFault::Reset => {
+            let body = futures_util::stream::iter([
+                Ok(Bytes::from_static(b"{\"architecture\":")),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "reset mid-body",
+                )),
+            ]);
+            (
+                StatusCode::OK,
+                [(header::CONTENT_LENGTH, "4096")],
+                axum::body::Body::from_stream(body),
+            )
+                .into_response()
+        }
+        // The URL itself is the fault (answered by GetDownloadUrlForLayer).
+        BlobFault::LinkLocalUrl => (StatusCode::NOT_FOUND, "blob not found").into_response(),
     }
 }

@@ -14,6 +14,9 @@ use crate::worker::DemoEndpoint;
 pub struct LazyDemo {
     seed: SeedConfig,
     latency: Duration,
+    /// Faults set as soon as the server starts (the hidden `--demo-fault`).
+    faults: Vec<super::Fault>,
+    blob_fault: Option<super::BlobFault>,
     server: OnceCell<Result<Arc<DemoServer>, String>>,
 }
 
@@ -22,6 +25,23 @@ impl LazyDemo {
         Arc::new(Self {
             seed,
             latency,
+            faults: Vec::new(),
+            blob_fault: None,
+            server: OnceCell::new(),
+        })
+    }
+
+    /// The same, with faults set from the start.
+    pub fn with_faults(
+        self: Arc<Self>,
+        faults: Vec<super::Fault>,
+        blob_fault: Option<super::BlobFault>,
+    ) -> Arc<Self> {
+        Arc::new(Self {
+            seed: self.seed.clone(),
+            latency: self.latency,
+            faults,
+            blob_fault,
             server: OnceCell::new(),
         })
     }
@@ -40,6 +60,10 @@ impl LazyDemo {
                     .await
                     .map_err(|e| e.to_string())?;
                 server.knobs.set_latency(self.latency);
+                for f in &self.faults {
+                    server.knobs.inject(f.clone());
+                }
+                server.knobs.set_blob_fault(self.blob_fault);
                 Ok(Arc::new(server))
             })
             .await

@@ -14,7 +14,7 @@ pub mod registries;
 pub mod seed;
 mod store;
 
-pub use http::{DemoServer, Fault, FaultKind, Knobs};
+pub use http::{BlobFault, DemoServer, Fault, FaultKind, Knobs};
 pub use lazy::{LazyDemo, server_of};
 pub use seed::SeedConfig;
 pub use store::{DemoArchive, DemoImage, ScanState, Store, now};

@@ -26,6 +26,13 @@ pub async fn download_blob(url: &str, timeout: Duration) -> Result<Vec<u8>, EcrE
     let uri: hyper::Uri = url
         .parse()
         .map_err(|_| failed("the download URL is not valid"))?;
+    if uri.host().is_some_and(is_link_local) {
+        // Instance metadata lives there: a URL from the network must never
+        // make ecrscope fetch (and show) credentials.
+        return Err(failed(
+            "the download URL points at a link-local address (instance metadata); not fetched",
+        ));
+    }
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_native_roots()
         .map_err(|e| failed(format!("no TLS root certificates: {e}")))?
@@ -35,9 +42,17 @@ pub async fn download_blob(url: &str, timeout: Duration) -> Result<Vec<u8>, EcrE
     let client: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new()).build(https);
     let host = uri.host().unwrap_or("").to_owned();
     let fetch = async {
-        let resp = client.get(uri).await.map_err(|e| EcrError::Network {
-            endpoint: host.clone(),
-            detail: short(&e.to_string()),
+        let resp = client.get(uri).await.map_err(|e| {
+            if e.is_connect() {
+                EcrError::Network {
+                    endpoint: host.clone(),
+                    detail: short(&e.to_string()),
+                }
+            } else {
+                // Connected, then the answer broke off (a reset, a proxy
+                // that hung up).
+                failed(format!("the download broke off: {}", short(&e.to_string())))
+            }
         })?;
         let status = resp.status();
         if !status.is_success() {
@@ -49,7 +64,18 @@ pub async fn download_blob(url: &str, timeout: Duration) -> Result<Vec<u8>, EcrE
         let body = Limited::new(resp.into_body(), MAX_BLOB)
             .collect()
             .await
-            .map_err(|e| failed(format!("reading the blob failed: {e}")))?;
+            .map_err(|e| {
+                if e.downcast_ref::<http_body_util::LengthLimitError>()
+                    .is_some()
+                {
+                    failed(format!(
+                        "the blob is larger than {} MiB: not an image config",
+                        MAX_BLOB / (1024 * 1024)
+                    ))
+                } else {
+                    failed(format!("the download broke off: {}", short(&e.to_string())))
+                }
+            })?;
         Ok(body.to_bytes().to_vec())
     };
     tokio::time::timeout(timeout, fetch)
@@ -58,6 +84,19 @@ pub async fn download_blob(url: &str, timeout: Duration) -> Result<Vec<u8>, EcrE
             operation: "Downloading the config blob".into(),
             endpoint: host.clone(),
         })?
+}
+
+/// 169.254.0.0/16, fe80::/10 and AWS's IPv6 metadata address, as literals
+/// (a name is not resolved here; AWS's download URLs are S3 names).
+fn is_link_local(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) => v4.is_link_local(),
+        Ok(std::net::IpAddr::V6(v6)) => {
+            (v6.segments()[0] & 0xffc0) == 0xfe80 || host.eq_ignore_ascii_case("fd00:ec2::254")
+        }
+        Err(_) => false,
+    }
 }
 
 fn short(s: &str) -> String {

@@ -67,6 +67,12 @@ pub struct EcrClient {
     /// A call failed on its credentials: the owner should make a new client
     /// (which reads the AWS files again) rather than reuse this one.
     credentials_failed: Arc<std::sync::atomic::AtomicBool>,
+    /// Operations this endpoint has answered successfully: a later HTTP 500
+    /// without an ECR error on one of them is a passing fault, not a call
+    /// the endpoint lacks.
+    answered: Arc<std::sync::Mutex<std::collections::HashSet<&'static str>>>,
+    /// How long a blob download may take (one HTTP attempt's timeout).
+    blob_timeout: Duration,
 }
 
 impl EcrClient {
@@ -186,7 +192,14 @@ impl EcrClient {
             gate,
             region,
             credentials_failed: Arc::default(),
+            answered: Arc::default(),
+            blob_timeout: opts.attempt_timeout,
         }
+    }
+
+    /// How long a blob download may take.
+    pub fn blob_timeout(&self) -> Duration {
+        self.blob_timeout
     }
 
     /// Whether a call of this client failed on its credentials.
@@ -231,14 +244,23 @@ impl EcrClient {
             detail: "the client was shut down".into(),
         })?;
         self.gate.wait().await;
-        request.await.map_err(|e| {
-            let e = classify(operation, e, &self.cx);
-            if e.is_credentials() {
-                self.credentials_failed
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
+        match request.await {
+            Ok(v) => {
+                if let Ok(mut a) = self.answered.lock() {
+                    a.insert(operation);
+                }
+                Ok(v)
             }
-            e
-        })
+            Err(e) => {
+                let e = classify(operation, e, &self.cx);
+                if e.is_credentials() {
+                    self.credentials_failed
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                let answered_before = self.answered.lock().is_ok_and(|a| a.contains(operation));
+                Err(super::error::refine(e, &self.cx, answered_before))
+            }
+        }
     }
 }
 

@@ -11,6 +11,22 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 
 pub use crate::model::EcrError;
 
+/// An HTTP error without an ECR error in it, told apart by what else is
+/// known: 502/503/504 are a gateway's or proxy's passing trouble; a 500 is a
+/// call the endpoint lacks only on a non-AWS endpoint (moto answers 500 for
+/// what it does not implement) and only for an operation it never answered
+/// before. Real ECR implements every call, so on AWS a 500 is passing too.
+pub fn refine(e: EcrError, cx: &ErrorContext, answered_before: bool) -> EcrError {
+    match e {
+        EcrError::NotSupported { operation, status }
+            if matches!(status, 502..=504) || answered_before || !cx.is_custom_endpoint() =>
+        {
+            EcrError::Unavailable { operation, status }
+        }
+        other => other,
+    }
+}
+
 /// Who the request ran as and where it went; makes messages specific.
 #[derive(Clone, Debug, Default)]
 pub struct ErrorContext {
@@ -21,6 +37,19 @@ pub struct ErrorContext {
 }
 
 impl ErrorContext {
+    /// Not an AWS endpoint (moto, LocalStack, a proxy, the demo).
+    pub fn is_custom_endpoint(&self) -> bool {
+        let host = self
+            .endpoint
+            .split("://")
+            .nth(1)
+            .unwrap_or(&self.endpoint)
+            .split(['/', ':'])
+            .next()
+            .unwrap_or("");
+        !(host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn"))
+    }
+
     fn who(&self) -> String {
         match &self.profile {
             Some(p) => format!("profile '{p}'"),
@@ -50,7 +79,14 @@ where
         },
         SdkError::ResponseError(ctx) => {
             let status = ctx.raw().http_status();
-            if status >= 500 || status == 404 || status == 405 {
+            if (200..300).contains(&status) {
+                // A success status with a body the SDK could not read: cut
+                // off, or not JSON (a captive portal, a proxy's page).
+                EcrError::Unreadable {
+                    operation: op,
+                    detail: format!("HTTP {status} with a body that is not ECR's JSON"),
+                }
+            } else if status >= 500 || status == 404 || status == 405 {
                 EcrError::NotSupported {
                     operation: op,
                     status,
@@ -203,6 +239,12 @@ pub fn from_code(
                 msg
             },
         },
+        // A success status whose body the SDK could not read: cut off, or
+        // not JSON at all (a captive portal, a proxy's page).
+        "" if (200..300).contains(&status) => EcrError::Unreadable {
+            operation: op,
+            detail: format!("HTTP {status} with a body that is not ECR's JSON"),
+        },
         "" if status >= 500 => EcrError::NotSupported {
             operation: op,
             status,
@@ -321,6 +363,37 @@ impl HttpStatus for aws_sdk_ecr::config::http::HttpResponse {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_html_error_is_passing_unless_a_custom_endpoint_never_answered_the_call() {
+        let moto = ErrorContext {
+            endpoint: "http://127.0.0.1:5000".into(),
+            ..ErrorContext::default()
+        };
+        let aws = ErrorContext {
+            endpoint: "https://api.ecr.us-east-1.amazonaws.com".into(),
+            ..ErrorContext::default()
+        };
+        let e = |status| EcrError::NotSupported {
+            operation: "DescribeImages".into(),
+            status,
+        };
+        for status in [502, 503, 504] {
+            assert_eq!(refine(e(status), &moto, false).kind(), "unavailable");
+        }
+        assert_eq!(refine(e(500), &moto, false).kind(), "not supported");
+        assert_eq!(
+            refine(e(500), &moto, true).kind(),
+            "unavailable",
+            "answered before"
+        );
+        assert_eq!(
+            refine(e(500), &aws, false).kind(),
+            "unavailable",
+            "ECR has every call"
+        );
+        assert!(refine(e(503), &moto, false).is_transient());
+    }
+
     use super::*;
 
     fn cx(sso: bool) -> ErrorContext {

@@ -192,14 +192,28 @@ pub async fn batch_delete_images(
     ids: &[ImageId],
 ) -> Result<BatchResult, EcrError> {
     let mut result = BatchResult::default();
-    for chunk in ids.chunks(MAX_BATCH) {
+    for (n, chunk) in ids.chunks(MAX_BATCH).enumerate() {
         let req = c
             .sdk
             .batch_delete_image()
             .set_registry_id(c.registry_id.clone())
             .repository_name(repo)
             .set_image_ids(Some(chunk.iter().map(identifier).collect()));
-        let out = c.run("BatchDeleteImage", req.send()).await?;
+        let out = match c.run("BatchDeleteImage", req.send()).await {
+            Ok(out) => out,
+            // The first call failing fails the whole; a later one leaves
+            // what was deleted deleted: say so, and why the rest was not.
+            Err(e) if n == 0 => return Err(e),
+            Err(e) => {
+                let why = e.to_string();
+                result.failures.extend(
+                    ids[n * MAX_BATCH..]
+                        .iter()
+                        .map(|id| (id_text(id), why.clone())),
+                );
+                return Ok(result);
+            }
+        };
         for id in out.image_ids() {
             result.done.push(
                 id.image_tag()
@@ -211,6 +225,13 @@ pub async fn batch_delete_images(
         result.failures.extend(out.failures().iter().map(failure));
     }
     Ok(result)
+}
+
+fn id_text(id: &ImageId) -> String {
+    match id {
+        ImageId::Digest(d) => d.to_string(),
+        ImageId::Tag(t) => t.clone(),
+    }
 }
 
 /// PutImage: stores a manifest under a tag. Returns the image's digest as the

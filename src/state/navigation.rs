@@ -26,7 +26,7 @@ impl AppState {
             self.findings_open = false;
         }
         self.location = loc;
-        out.extend(self.ensure_images());
+        out.extend(self.ensure_images(repo_changed));
         out.extend(self.ensure_detail());
         out.extend(self.tab_loads(false));
         out

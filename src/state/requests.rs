@@ -182,14 +182,18 @@ impl AppState {
         })]
     }
 
-    /// The open repository's images, unless loaded already.
-    pub fn ensure_images(&self) -> Vec<FollowUp> {
+    /// The open repository's images, unless loaded already; when the user
+    /// comes to the repository (`arriving`), a list that failed last time is
+    /// asked for again rather than left showing the old error.
+    pub fn ensure_images(&self, arriving: bool) -> Vec<FollowUp> {
         let Some(repo) = self.open_repo() else {
             return Vec::new();
         };
-        let idle = self
-            .open_images()
-            .is_none_or(|ri| matches!(ri.list, Requested::Idle));
+        let idle = self.open_images().is_none_or(|ri| match ri.list {
+            Requested::Idle => true,
+            Requested::Failed { .. } => arriving,
+            _ => false,
+        });
         if idle {
             vec![FollowUp::Request(Command::LoadImages(repo))]
         } else {

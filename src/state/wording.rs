@@ -30,13 +30,26 @@ pub fn images_changed(
     result: &BatchResult,
 ) -> (bool, String) {
     if !result.failures.is_empty() {
-        let first: Vec<String> = result
+        // One reason for all (a call that failed part-way): said once.
+        let one_reason = result
             .failures
             .iter()
-            .take(5)
-            .map(|(id, why)| format!("{id}: {}", image_failure_reason(why)))
-            .collect();
-        let more = result.failures.len().saturating_sub(5);
+            .all(|(_, why)| *why == result.failures[0].1);
+        let first: Vec<String> = if one_reason && result.failures.len() > 1 {
+            vec![image_failure_reason(&result.failures[0].1)]
+        } else {
+            result
+                .failures
+                .iter()
+                .take(5)
+                .map(|(id, why)| format!("{id}: {}", image_failure_reason(why)))
+                .collect()
+        };
+        let more = if one_reason {
+            0
+        } else {
+            result.failures.len().saturating_sub(5)
+        };
         let more = if more > 0 {
             format!("; and {more} more")
         } else {
@@ -201,12 +214,23 @@ mod tests {
     fn partial_deletes_say_how_many_and_why() {
         let r = BatchResult {
             done: vec!["a".into(), "b".into()],
-            failures: (0..7).map(|i| (format!("x{i}"), "denied".into())).collect(),
+            failures: (0..7)
+                .map(|i| (format!("x{i}"), format!("denied {i}")))
+                .collect(),
         };
         let (ok, text) = images_changed("web", &ImageChange::Delete(vec![]), &r);
         assert!(!ok);
         assert!(text.contains("2 deleted, 7 not"), "{text}");
         assert!(text.contains("and 2 more"), "{text}");
+        // One reason for all (a call that failed part-way): said once.
+        let same = BatchResult {
+            done: vec!["a".into()],
+            failures: (0..50)
+                .map(|i| (format!("x{i}"), "throttled".into()))
+                .collect(),
+        };
+        let (_, text) = images_changed("web", &ImageChange::Delete(vec![]), &same);
+        assert!(text.contains("1 deleted, 50 not (throttled)"), "{text}");
         let (ok, text) = images_changed(
             "web",
             &ImageChange::RemoveTag {

@@ -429,9 +429,22 @@ async fn fetch_config(
     let url = ecr::get_download_url_for_layer(c, repo, config)
         .await
         .map_err(BlobProblem::Url)?;
-    let bytes = ecr::download_blob(&url, std::time::Duration::from_secs(20))
+    let bytes = ecr::download_blob(&url, c.blob_timeout())
         .await
         .map_err(BlobProblem::Download)?;
+    // What arrived must be what the manifest names: a proxy's page, a cache
+    // gone wrong or a swapped blob is refused, not shown as the config.
+    let got = Digest::of_bytes(&bytes);
+    if got != *config {
+        return Err(BlobProblem::Download(EcrError::Unreadable {
+            operation: "Downloading the config blob".into(),
+            detail: format!(
+                "its content hashes to {}, not to the {} the manifest names",
+                got.short(),
+                config.short()
+            ),
+        }));
+    }
     let raw = String::from_utf8_lossy(&bytes).into_owned();
     Ok(ConfigDoc {
         parsed: manifest::parse_config(&bytes),
