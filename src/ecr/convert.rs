@@ -182,3 +182,89 @@ pub fn pull_through_rule(r: &t::PullThroughCacheRule) -> PullThroughRule {
         updated_at: millis(r.updated_at()),
     }
 }
+
+#[cfg(test)]
+mod properties {
+    //! The SDK-to-model conversions with arbitrary field values: never a
+    //! panic; a record is dropped only for an unaddressable digest; values
+    //! kept as sent (sizes of any sign, timestamps of any range).
+    use super::*;
+    use proptest::prelude::*;
+
+    fn config() -> ProptestConfig {
+        ProptestConfig {
+            cases: 1024,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn image_details_convert_whatever_they_hold(
+            digest in prop_oneof!["sha256:[0-9a-f]{64}", "[a-z0-9:]{0,70}", "sha256:[0-9A-F]{64}"],
+            tags in prop::collection::vec(any::<String>(), 0..4),
+            size in any::<i64>(),
+            pushed in any::<i64>(),
+            media in any::<String>(),
+            status in any::<String>(),
+            counts in prop::collection::hash_map(any::<String>(), any::<i32>(), 0..5),
+        ) {
+            let d = t::ImageDetail::builder()
+                .image_digest(&digest)
+                .set_image_tags(Some(tags.clone()))
+                .image_size_in_bytes(size)
+                .image_pushed_at(DateTime::from_secs(pushed))
+                .last_archived_at(DateTime::from_secs(pushed))
+                .image_manifest_media_type(media)
+                .image_status(t::ImageStatus::from(status.as_str()))
+                .image_scan_findings_summary(
+                    t::ImageScanFindingsSummary::builder()
+                        .set_finding_severity_counts(Some(
+                            counts
+                                .iter()
+                                .map(|(k, v)| (t::FindingSeverity::from(k.as_str()), *v))
+                                .collect(),
+                        ))
+                        .build(),
+                )
+                .build();
+            let img = image(&d);
+            prop_assert_eq!(img.is_some(), Digest::parse(&digest).is_some());
+            if let Some(img) = img {
+                prop_assert_eq!(&img.tags, &tags);
+                prop_assert_eq!(img.size_bytes, size);
+                prop_assert_eq!(img.pushed_at.is_some(), img.archived_at().is_some());
+            }
+        }
+
+        #[test]
+        fn basic_findings_convert_whatever_they_hold(
+            name in prop::option::of(any::<String>()),
+            severity in any::<String>(),
+            attrs in prop::collection::vec((any::<String>(), prop::option::of(any::<String>())), 0..6),
+        ) {
+            let f = t::ImageScanFinding::builder()
+                .set_name(name.clone())
+                .severity(t::FindingSeverity::from(severity.as_str()))
+                .set_attributes(Some(
+                    attrs
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            t::Attribute::builder().key(k).set_value(v.clone()).build().ok()
+                        })
+                        .collect(),
+                ))
+                .build();
+            let out = basic_finding(&f);
+            prop_assert_eq!(&out.title, &name);
+            prop_assert_eq!(out.attributes.len(), attrs.len(), "every attribute kept");
+            let cvss = attrs.iter().find(|(k, _)| k == "CVSS3_SCORE").and_then(|(_, v)| v.clone());
+            if cvss.is_none() && !attrs.iter().any(|(k, _)| k == "CVSS2_SCORE") {
+                prop_assert!(out.score.is_none());
+            }
+        }
+    }
+}

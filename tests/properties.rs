@@ -1,0 +1,330 @@
+//! Property tests. The validation rules against ECR's API-reference patterns
+//! as written (a string the app accepts matches ECR's pattern, and the
+//! reverse); parsers that never panic and round-trip what they accept; the
+//! JSON tokenizer of the coloured views; exports read back by independent
+//! readers (`csv`, `serde_json`). Sized to run in seconds.
+
+use ecrscope::export::{self, ImageReport};
+use ecrscope::lifecycle_policy as lp;
+use ecrscope::model::manifest::{self, Manifest};
+use ecrscope::model::{Digest, Finding, ScanReport, Severity};
+use ecrscope::ui::json_view;
+use ecrscope::validate;
+use proptest::prelude::*;
+use regex::Regex;
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 2048,
+        // Failures print their minimal input; no regression files are kept.
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// Mostly-valid strings from a grammar, mixed with strings from a wider
+/// alphabet (upper case, doubled separators, spaces, slashes, multi-byte).
+fn names() -> impl Strategy<Value = String> {
+    let component = "[a-z0-9]{1,5}([._-][a-z0-9]{1,4}){0,2}";
+    prop_oneof![
+        prop::collection::vec(component, 1..4).prop_map(|c| c.join("/")),
+        "[a-zA-Z0-9._/ -]{0,40}",
+        "[a-z0-9_]{1,5}(__|--|\\.\\.|//)[a-z0-9]{1,5}",
+        "[a-zé/]{0,8}",
+        "[a-z]{250,260}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// CreateRepository repositoryName: 2..256,
+    /// `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`.
+    #[test]
+    fn repository_names_match_ecrs_pattern(s in names()) {
+        let ecr = Regex::new(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$").unwrap();
+        let documented = (2..=256).contains(&s.len()) && ecr.is_match(&s);
+        prop_assert_eq!(validate::repository_name(&s).is_ok(), documented, "{:?}", s);
+    }
+
+    /// CreatePullThroughCacheRule ecrRepositoryPrefix: 2..30,
+    /// `^((?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*/?|ROOT)$`.
+    #[test]
+    fn pull_through_prefixes_match_ecrs_pattern(s in prop_oneof![names(), names().prop_map(|n| format!("{n}/")), Just("ROOT".to_owned())]) {
+        let ecr = Regex::new(r"^((?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*/?|ROOT)$").unwrap();
+        let documented = (2..=30).contains(&s.len()) && ecr.is_match(&s);
+        prop_assert_eq!(validate::pull_through_prefix(&s).is_ok(), documented, "{:?}", s);
+    }
+
+    /// PutImage imageTag: 1..300; characters: the OCI tag grammar.
+    #[test]
+    fn image_tags_match_the_documented_rule(s in prop_oneof!["[a-zA-Z0-9_.-]{0,12}", "[a-zA-Z0-9_.:/ @é-]{0,12}", "[a-z]{295,305}"]) {
+        let grammar = Regex::new(r"^[a-zA-Z0-9_][a-zA-Z0-9._-]*$").unwrap();
+        let documented = (1..=300).contains(&s.len()) && grammar.is_match(&s);
+        prop_assert_eq!(validate::image_tag(&s).is_ok(), documented, "{:?}", s);
+    }
+
+    /// ImageTagMutabilityExclusionFilter filter: `^[0-9a-zA-Z._*-]{1,128}$`,
+    /// at most two wildcards.
+    #[test]
+    fn exclusion_filters_match_ecrs_pattern(s in prop_oneof!["[0-9a-zA-Z._*-]{0,10}", "[0-9a-zA-Z._*/ -]{0,10}", "[a-z*]{120,135}"]) {
+        let ecr = Regex::new(r"^[0-9a-zA-Z._*-]{1,128}$").unwrap();
+        let documented = ecr.is_match(&s) && s.matches('*').count() <= 2;
+        prop_assert_eq!(validate::exclusion_filter(&s).is_ok(), documented, "{:?}", s);
+    }
+
+    /// CreatePullThroughCacheRule credentialArn: 50..612,
+    /// `^arn:aws:secretsmanager:[a-zA-Z0-9-:]+:secret:ecr\-pullthroughcache\/[a-zA-Z0-9\/_+=.@-]+$`
+    /// (in the registry's region and account).
+    #[test]
+    fn credential_arns_match_ecrs_pattern(name in prop_oneof!["[a-zA-Z0-9/_+=.@-]{0,20}", "[a-zA-Z0-9/_+=.@ :!-]{0,20}", "[a-z]{560,600}"]) {
+        let arn = format!("arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/{name}");
+        let ecr = Regex::new(r"^arn:aws:secretsmanager:[a-zA-Z0-9-:]+:secret:ecr\-pullthroughcache/[a-zA-Z0-9/_+=.@-]+$").unwrap();
+        let documented = (50..=612).contains(&arn.len()) && ecr.is_match(&arn);
+        prop_assert_eq!(
+            validate::credential_arn(&arn, "us-east-1", "123456789012").is_ok(),
+            documented,
+            "{:?}",
+            arn
+        );
+    }
+
+    /// Registry ids are 12-digit account ids.
+    #[test]
+    fn registry_ids_are_twelve_digits(s in "[0-9a ]{0,14}") {
+        let ecr = Regex::new(r"^[0-9]{12}$").unwrap();
+        prop_assert_eq!(validate::registry_id(&s).is_ok(), ecr.is_match(&s));
+    }
+
+    /// Endpoint URLs: never a panic; what is accepted is http(s), with a
+    /// host and no credentials or spaces in it.
+    #[test]
+    fn endpoint_urls_accepted_are_plain_http_urls(s in prop_oneof!["https?://[a-z0-9.:@/ é-]{0,30}", "[a-z:/.@ ]{0,20}"]) {
+        if validate::endpoint_url(&s).is_ok() {
+            let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+            prop_assert!(rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/')), "{:?}", s);
+            let authority = rest.unwrap_or_default().split('/').next().unwrap_or_default();
+            prop_assert!(!authority.contains('@') && !s.contains(' '), "{:?}", s);
+        }
+    }
+
+    /// Regions: never a panic; a hint only for what is accepted.
+    #[test]
+    fn region_hints_only_for_accepted_regions(s in "[a-z0-9-]{0,16}") {
+        if validate::region_suggestion(&s).is_some() {
+            prop_assert!(validate::region(&s).is_ok());
+        }
+    }
+}
+
+fn descriptor() -> impl Strategy<Value = (String, [u8; 32], i64)> {
+    ("[a-z./+-]{1,20}", any::<[u8; 32]>(), any::<i64>())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Any text: never a panic.
+    #[test]
+    fn manifest_parsing_never_panics(s in any::<String>(), b in prop::collection::vec(any::<u8>(), 0..200)) {
+        let _ = manifest::parse_manifest(&s);
+        let _ = manifest::parse_config(&b);
+        let _ = manifest::parse_config(s.as_bytes());
+    }
+
+    /// A manifest with any layers (sizes of any i64) parses to those layers,
+    /// and the total saturates rather than overflowing.
+    #[test]
+    fn manifests_round_trip_their_layers(config in descriptor(), layers in prop::collection::vec(descriptor(), 0..20)) {
+        let d = |(mt, bytes, size): &(String, [u8; 32], i64)| {
+            serde_json::json!({"mediaType": mt, "digest": Digest(*bytes).to_string(), "size": size})
+        };
+        let text = serde_json::json!({
+            "schemaVersion": 2,
+            "config": d(&config),
+            "layers": layers.iter().map(d).collect::<Vec<_>>(),
+        })
+        .to_string();
+        let parsed = manifest::parse_manifest(&text).map_err(TestCaseError::fail)?;
+        let Manifest::Image { layers: got, config: c, .. } = &parsed else {
+            return Err(TestCaseError::fail("not an image manifest"));
+        };
+        prop_assert_eq!(got.len(), layers.len());
+        for (g, (mt, bytes, size)) in got.iter().zip(&layers) {
+            prop_assert_eq!(&g.media_type, mt);
+            prop_assert_eq!(g.digest, Some(Digest(*bytes)));
+            prop_assert_eq!(g.size, *size);
+        }
+        prop_assert_eq!(c.as_ref().and_then(|c| c.digest), Some(Digest(config.1)));
+        let sum = layers.iter().fold(0i64, |a, l| a.saturating_add(l.2));
+        prop_assert_eq!(parsed.layers_size(), sum);
+    }
+
+    /// The tokenizer covers every byte, in order, on character boundaries,
+    /// whatever the text.
+    #[test]
+    fn json_tokens_cover_every_byte(s in prop_oneof![any::<String>(), "[{}\\[\\]\":,0-9a-z é\\\\-]{0,60}"]) {
+        let spans = json_view::tokens(&s);
+        let mut at = 0;
+        for (r, _) in &spans {
+            prop_assert_eq!(r.start, at, "spans are contiguous in {:?}", s);
+            prop_assert!(r.end > r.start);
+            prop_assert!(s.is_char_boundary(r.start) && s.is_char_boundary(r.end));
+            at = r.end;
+        }
+        prop_assert_eq!(at, s.len());
+    }
+}
+
+/// Rules ECR accepts, each with fields this version may not know.
+fn rule(priority: i64) -> impl Strategy<Value = serde_json::Value> {
+    let tag = prop_oneof![
+        Just(serde_json::json!({"tagStatus": "untagged"})),
+        prop::collection::vec("[a-z]{1,6}", 1..3)
+            .prop_map(|p| serde_json::json!({"tagStatus": "tagged", "tagPrefixList": p})),
+        prop::collection::vec("[a-z]{1,4}\\*?", 1..3)
+            .prop_map(|p| serde_json::json!({"tagStatus": "tagged", "tagPatternList": p})),
+    ];
+    let count = prop_oneof![
+        (1i64..1000).prop_map(|n| (serde_json::json!({"countType": "imageCountMoreThan", "countNumber": n}), false)),
+        (1i64..1000).prop_map(|n| (serde_json::json!({"countType": "sinceImagePushed", "countUnit": "days", "countNumber": n}), false)),
+        (1i64..1000).prop_map(|n| (serde_json::json!({"countType": "sinceImagePulled", "countUnit": "days", "countNumber": n}), false)),
+        (90i64..1000).prop_map(|n| (serde_json::json!({"countType": "sinceImageTransitioned", "countUnit": "days", "countNumber": n, "storageClass": "archive"}), true)),
+    ];
+    let extra = prop::option::of(("[a-z]{3,8}", "[a-z0-9 ]{0,8}"));
+    (tag, count, any::<bool>(), extra, "[a-zA-Z0-9 é]{0,20}").prop_map(
+        move |(tag, (count, archived), transition, extra, description)| {
+            let mut selection = tag;
+            for (k, v) in count.as_object().into_iter().flatten() {
+                selection[k] = v.clone();
+            }
+            let action = if transition && !archived {
+                serde_json::json!({"type": "transition", "targetStorageClass": "archive"})
+            } else {
+                serde_json::json!({"type": "expire"})
+            };
+            let mut r = serde_json::json!({
+                "rulePriority": priority,
+                "description": description,
+                "selection": selection,
+                "action": action,
+            });
+            if let Some((k, v)) = extra {
+                r[format!("x{k}")] = serde_json::json!(v);
+                r["selection"][format!("x{k}")] = serde_json::json!(v);
+            }
+            r
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..config() })]
+
+    /// Parse then serialise keeps every field, known or not.
+    #[test]
+    fn lifecycle_policies_round_trip_every_field(rules in (1usize..5).prop_flat_map(|n| {
+        (1..=n as i64).map(rule).collect::<Vec<_>>()
+    })) {
+        let doc = serde_json::json!({"rules": rules});
+        let text = doc.to_string();
+        let policy: lp::Policy = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string(&policy).unwrap()).unwrap();
+        prop_assert_eq!(back, doc);
+        // And whatever the checker says, it says without panicking.
+        let _ = lp::parse(&text);
+    }
+
+    /// Any text: the checker never panics.
+    #[test]
+    fn lifecycle_parse_never_panics(s in any::<String>()) {
+        let _ = lp::parse(&s);
+    }
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9 ]{0,12}",
+        "[=+@\\-\t\r\n,\"' a-zé]{0,16}",
+        any::<String>(),
+    ]
+}
+
+fn finding() -> impl Strategy<Value = Finding> {
+    (
+        "[A-Z]{3}-[0-9]{4}",
+        prop::sample::select(vec![
+            Severity::Critical,
+            Severity::High,
+            Severity::Medium,
+            Severity::Low,
+            Severity::Informational,
+            Severity::Undefined,
+        ]),
+        prop::option::of(text()),
+        prop::option::of(text()),
+        prop::option::of(text()),
+        prop::option::of(any::<f64>()),
+    )
+        .prop_map(|(id, severity, package, title, uri, score)| Finding {
+            id,
+            severity,
+            score,
+            package,
+            installed_version: None,
+            fixed_in: None,
+            fix_available: None,
+            exploit_available: None,
+            title,
+            description: None,
+            uri,
+            cvss_vector: None,
+            package_path: None,
+            references: Vec::new(),
+            remediation: None,
+            first_observed: None,
+            last_observed: None,
+            attributes: Vec::new(),
+        })
+}
+
+/// What a spreadsheet shows for a cell the export wrote: the text, with a
+/// leading `'` on what would otherwise run as a formula.
+fn as_written(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..config() })]
+
+    /// CSV, JSON and SARIF exports of any findings parse back with
+    /// independent readers, one row or result per finding, text intact.
+    #[test]
+    fn exports_parse_back(findings in prop::collection::vec(finding(), 0..12), repo in text(), tags in prop::collection::vec(text(), 0..3)) {
+        let reports = vec![ImageReport {
+            repository: repo.clone(),
+            digest: Digest([7; 32]),
+            tags,
+            report: ScanReport { findings: findings.clone(), ..ScanReport::default() },
+        }];
+        let csv_text = export::to_csv(&reports);
+        let mut rd = csv::ReaderBuilder::new().from_reader(csv_text.as_bytes());
+        let rows: Vec<csv::StringRecord> = rd.records().collect::<Result<_, _>>().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(rows.len(), findings.len());
+        for (row, f) in rows.iter().zip(&findings) {
+            prop_assert_eq!(row.get(0).unwrap_or_default(), as_written(&repo));
+            prop_assert_eq!(row.get(3).unwrap_or_default(), as_written(&f.id));
+            prop_assert_eq!(row.get(11).unwrap_or_default(), as_written(f.title.as_deref().unwrap_or("")));
+        }
+        let json: serde_json::Value = serde_json::from_str(&export::to_json(&reports)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let n = json.pointer("/0/findings").and_then(|f| f.as_array()).map_or(0, Vec::len);
+        prop_assert_eq!(n, findings.len(), "{}", json);
+        let sarif: serde_json::Value = serde_json::from_str(&export::to_sarif(&reports)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(sarif["runs"][0]["results"].as_array().map_or(0, Vec::len), findings.len());
+    }
+}
