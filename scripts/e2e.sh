@@ -1,65 +1,87 @@
 #!/usr/bin/env bash
 # End to end: the release binary in a real X window (Xvfb, Mesa's software
 # renderer) against moto seeded by the aws CLI, as a user would run it with
-# AWS_ENDPOINT_URL. Checks that the window appears, stays up, and talks to the
-# endpoint; saves a screenshot to target/e2e/moto.png.
-# Usage: scripts/e2e.sh path/to/ecrscope   (needs ECRSCOPE_MOTO_URL, AWS_CLI)
+# AWS_ENDPOINT_URL, driven through its accessibility tree (AT-SPI, from
+# AccessKit): buttons, entries and table rows are found by their accessible
+# names, as a screen reader finds them, never by pixel coordinates. The aws
+# CLI checks what the clicks changed. Screenshots go to target/e2e/.
+# Usage: scripts/e2e.sh path/to/ecrscope   (needs ECRSCOPE_MOTO_URL, AWS_CLI;
+# Debian packages xvfb, dbus, at-spi2-core, python3-pyatspi, xdotool)
 set -euo pipefail
-BIN=${1:?path to the ecrscope binary}
+BIN=$(realpath "${1:?path to the ecrscope binary}")
 cd "$(dirname "$0")/.."
-OUT=target/e2e; mkdir -p "$OUT"
+ROOT=$PWD
+OUT=$ROOT/target/e2e; mkdir -p "$OUT"
 URL=${ECRSCOPE_MOTO_URL:?moto URL}
 AWS=${AWS_CLI:-aws}
 aws_() { AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_CONFIG_FILE=/nonexistent \
   AWS_SHARED_CREDENTIALS_FILE=/nonexistent "$AWS" --endpoint-url "$URL" --region us-east-1 "$@"; }
-
-curl -fsS -X POST "$URL/moto-api/reset" >/dev/null 2>&1 || python3 - "$URL" <<'PY'
+post() { /usr/bin/python3 - "$URL$1" "$2" <<'PY'
 import sys, urllib.request
-urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/moto-api/reset", method="POST"))
+req = urllib.request.Request(sys.argv[1], data=sys.argv[2].encode(), method="POST",
+                             headers={"Content-Type": "application/json"})
+print(urllib.request.urlopen(req).status)
 PY
+}
+
+# --- seed moto with the aws CLI (an independent client) ----------------------
+post /moto-api/reset "" >/dev/null
 for r in payments/ledger payments/checkout platform/api-gateway web/frontend; do
   aws_ ecr create-repository --repository-name "$r" >/dev/null
 done
 aws_ ecr put-image-tag-mutability --repository-name payments/ledger --image-tag-mutability IMMUTABLE >/dev/null
-echo "seeded moto with 4 repositories (aws CLI)"
+manifest='{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:'$(printf cfg | sha256sum | cut -c1-64)'","size":100},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:'$(printf layer | sha256sum | cut -c1-64)'","size":1234}]}'
+digest=$(aws_ ecr put-image --repository-name web/frontend --image-tag v1.4.2 \
+  --image-manifest "$manifest" --query 'image.imageId.imageDigest' --output text)
+aws_ ecr put-image --repository-name web/frontend --image-tag latest --image-manifest "$manifest" >/dev/null
+# A finding for the image, served by moto once the scan starts.
+post /moto-api/static/ecr/scan-finding-results '{"region":"us-east-1","results":[{"registryId":"123456789012","repositoryName":"web/frontend","imageId":{"imageDigest":"'"$digest"'"},"imageScanStatus":{"status":"COMPLETE","description":"done"},"imageScanFindings":{"findingSeverityCounts":{"CRITICAL":1},"findings":[{"name":"CVE-2024-E2E1","severity":"CRITICAL","uri":"https://nvd.example/CVE-2024-E2E1","attributes":[{"key":"package_name","value":"openssl"}]}]}}]}' >/dev/null
+aws_ ecr start-image-scan --repository-name web/frontend --image-id imageDigest="$digest" >/dev/null
+echo "seeded moto: 4 repositories, web/frontend v1.4.2 + latest ($digest) with one finding (aws CLI)"
 
+# --- run the app in Xvfb with the accessibility bus on ------------------------
 home=$(mktemp -d)
 requests_before=$(grep -c 'POST / ' target/moto.log 2>/dev/null || echo 0)
 cat > "$OUT/run.sh" <<RUN
 #!/usr/bin/env bash
 set -u
+# AccessKit publishes the tree only when the session says assistive
+# technology is on.
+dbus-send --session --dest=org.a11y.Bus /org/a11y/bus \
+  org.freedesktop.DBus.Properties.Set string:org.a11y.Status string:IsEnabled variant:boolean:true
 export HOME=$home AWS_ENDPOINT_URL=$URL AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true WGPU_BACKEND=\${WGPU_BACKEND:-vulkan,gl}
 "$BIN" > "$OUT/app.log" 2>&1 &
 app=\$!
 for i in \$(seq 1 150); do
-  xdotool search --name '^ecrscope$' >/dev/null 2>&1 && break
+  xdotool search --name '^ecrscope\$' >/dev/null 2>&1 && break
   sleep 0.2
 done
-xdotool search --name '^ecrscope$' >/dev/null 2>&1 || { echo "FAIL: no ecrscope window"; kill \$app; exit 1; }
-sleep 4
-kill -0 \$app 2>/dev/null || { echo "FAIL: ecrscope exited"; cat "$OUT/app.log"; exit 1; }
+xdotool search --name '^ecrscope\$' >/dev/null 2>&1 || { echo "FAIL: no ecrscope window"; kill \$app; exit 1; }
+pass=0; failed=0
+step() { if /usr/bin/python3 "$ROOT/scripts/a11y.py" "\$@"; then pass=\$((pass+1)); else failed=\$((failed+1)); fi; }
+step listed payments/ledger payments/checkout platform/api-gateway web/frontend
 import -window root "$OUT/moto.png"
-# Flip tag immutability with clicks, as a user would (1280x800 window, no
-# demo banner): the first row's mutability cell (payments/checkout) opens its
-# settings; pick "Immutable"; apply.
-xdotool mousemove 690 177 click 1; sleep 1.5
-xdotool mousemove 347 204 click 1; sleep 0.7
-xdotool mousemove 413 352 click 1; sleep 3
-import -window root "$OUT/moto-immutable.png"
-kill \$app; wait \$app 2>/dev/null
-exit 0
+step immutable payments/checkout
+step tags web/frontend v1.4.2 latest
+step findings web/frontend v1.4.2 CVE-2024-E2E1
+import -window root "$OUT/moto-findings.png"
+kill -0 \$app 2>/dev/null || { echo "FAIL: ecrscope exited"; cat "$OUT/app.log"; failed=\$((failed+1)); }
+kill \$app 2>/dev/null; wait \$app 2>/dev/null
+echo "\$pass \$failed" > "$OUT/counts"
 RUN
 chmod +x "$OUT/run.sh"
-xvfb-run -a -s "-screen 0 1280x800x24" "$OUT/run.sh"
+xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$OUT/run.sh" 2> >(grep -v -e '^dbus-daemon' -e 'SpiRegistry' >&2)
+read -r pass failed < "$OUT/counts"
 requests_after=$(grep -c 'POST / ' target/moto.log 2>/dev/null || echo 0)
-[ "$requests_after" -gt "$requests_before" ] || { echo "FAIL: the app sent no request to moto"; exit 1; }
-# A blank or single-colour screenshot means nothing was drawn.
-sd=$(convert "$OUT/moto.png" -colorspace Gray -format '%[fx:standard_deviation]' info:)
-python3 -c "import sys; sys.exit(0 if float('$sd') > 0.05 else 1)" || { echo "FAIL: screenshot is blank (sd=$sd)"; exit 1; }
-echo "e2e: window up, $((requests_after - requests_before)) requests to moto, screenshot $OUT/moto.png"
+[ "$requests_after" -gt "$requests_before" ] || { echo "FAIL: the app sent no request to moto"; failed=$((failed+1)); }
 # The independent client says what the server holds now.
 mode=$(aws_ ecr describe-repositories --repository-names payments/checkout --query 'repositories[0].imageTagMutability' --output text)
-[ "$mode" = "IMMUTABLE" ] || { echo "FAIL: payments/checkout is $mode after the clicks (see $OUT/moto-immutable.png)"; exit 1; }
-echo "e2e: immutability flipped in the GUI, aws ecr describe-repositories says $mode"
-echo "2 passed, 0 failed"
+if [ "$mode" = "IMMUTABLE" ]; then
+  echo "PASS aws CLI: payments/checkout is $mode after the clicks"; pass=$((pass+1))
+else
+  echo "FAIL aws CLI: payments/checkout is $mode after the clicks (see $OUT/moto-findings.png)"; failed=$((failed+1))
+fi
+echo "e2e: $((requests_after - requests_before)) requests to moto; screenshots in $OUT"
+echo "$pass passed, $failed failed"
+[ "$failed" -eq 0 ]

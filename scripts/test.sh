@@ -2,7 +2,9 @@
 # Runs every test of ecrscope, installing what the tests need first:
 #   - Debian packages: Xvfb (the end-to-end run), Mesa's software renderers
 #     (llvmpipe / lavapipe) so the app draws without a GPU, ImageMagick for the
-#     screenshot, xdotool to find the window;
+#     screenshot, xdotool to find the window, and the accessibility stack the
+#     end-to-end run drives the app through (D-Bus, at-spi2-core,
+#     python3-pyatspi);
 #   - a Python venv (.venv) with the pinned test peers: moto (a third-party ECR
 #     implementation) and the aws CLI (an independent client).
 # Then: unit + integration + UI tests (cargo test), the release build, and the
@@ -23,6 +25,9 @@ dpkg -s mesa-vulkan-drivers >/dev/null 2>&1 || pkgs+=(mesa-vulkan-drivers libvul
 dpkg -s libgl1-mesa-dri >/dev/null 2>&1 || pkgs+=(libgl1-mesa-dri libegl1)
 dpkg -s libxkbcommon-x11-0 >/dev/null 2>&1 || pkgs+=(libxkbcommon-x11-0)
 python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || pkgs+=(python3-venv)
+command -v dbus-run-session >/dev/null || pkgs+=(dbus dbus-user-session)
+dpkg -s at-spi2-core >/dev/null 2>&1 || pkgs+=(at-spi2-core)
+/usr/bin/python3 -c 'import pyatspi' 2>/dev/null || pkgs+=(python3-pyatspi gir1.2-atspi-2.0)
 if [ ${#pkgs[@]} -gt 0 ]; then
   log "installing Debian packages: ${pkgs[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -463,3 +463,56 @@ fn auto_refresh_reloads_the_registry_on_its_own() {
         "the table stayed"
     );
 }
+
+/// Table rows have accessible names (a screen reader hears the repository,
+/// or the image's tags and digest), and nothing behind a dialog answers an
+/// assistive technology's click.
+#[test]
+fn rows_are_named_and_nothing_behind_a_dialog_answers() {
+    let rt = runtime();
+    let mut h = app_harness(&rt);
+    step_until(&mut h, 30, "the named row", |h| {
+        h.query_by_role_and_label(Role::Row, "Repository payments/ledger")
+            .is_some()
+    });
+    let row = h.get_by_role_and_label(Role::Row, "Repository payments/ledger");
+    assert!(!row.accesskit_node().is_disabled());
+    h.get_by_label("Add registry").click();
+    step_until(&mut h, 5, "the dialog", |h| {
+        h.query_by_role_and_label(Role::TextInput, "Region")
+            .is_some()
+    });
+    h.step();
+    assert!(
+        h.get_by_role_and_label(Role::Row, "Repository payments/ledger")
+            .accesskit_node()
+            .is_disabled(),
+        "rows behind the dialog are disabled"
+    );
+    h.get_by_role_and_label(Role::Row, "Repository payments/ledger")
+        .click();
+    for _ in 0..3 {
+        h.step();
+    }
+    assert_eq!(
+        h.state().state.location.repository,
+        None,
+        "a click behind the dialog did nothing"
+    );
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, 5, "the dialog closed", |h| {
+        h.query_by_role_and_label(Role::TextInput, "Region")
+            .is_none()
+    });
+    open_repo(&mut h, "web/frontend", "images");
+    assert!(
+        h.query_all(
+            egui_kittest::kittest::by()
+                .label_contains("Image ")
+                .role(Role::Row)
+        )
+        .next()
+        .is_some(),
+        "image rows are named after their tags and digest"
+    );
+}

@@ -565,6 +565,20 @@ fn table_ui(ui: &mut Ui, cx: &TableCx<'_>, view: &mut ImagesView, actions: &mut 
                 row.col(|ui| tags_cell(ui, target, img, r.depth, ri, &view.expanded, actions));
                 cells_ui(&mut row, img, ri);
                 let resp = row.response();
+                // Read as its tags and short digest ("untagged" when none).
+                resp.widget_info(|| {
+                    let tags = if img.tags.is_empty() {
+                        "untagged".to_owned()
+                    } else {
+                        img.tags.join(", ")
+                    };
+                    egui::WidgetInfo::selected(
+                        egui::Role::Row,
+                        true,
+                        is_selected,
+                        format!("Image {tags} {}", img.digest.short()),
+                    )
+                });
                 if resp.clicked() {
                     clicked = Some((pos, ui_modifiers(&resp)));
                 }

@@ -84,6 +84,12 @@ pub fn main_ui(
     if keys_free {
         keyboard(ui, state, view, actions);
     }
+    // Behind a dialog nothing answers: the backdrop stops the pointer, and
+    // this stops the rest (an assistive technology's "click" on a widget
+    // behind the dialog, a keyboard focus left there).
+    if view.modal.is_some() {
+        ui.disable();
+    }
     egui::Panel::top("toolbar").show(ui, |ui| toolbar_ui(ui, state, actions));
     egui::Panel::bottom("status").show(ui, |ui| status_bar::status_bar_ui(ui, state, in_flight));
     egui::Panel::left("sidebar")

@@ -228,6 +228,17 @@ fn table_ui(
                         || view.selection.contains(&r.name),
                 );
                 cells_ui(&mut row, reg, r, actions);
+                // A screen reader (and the end-to-end run) hears the row as
+                // its repository.
+                let selected = view.selection.contains(&r.name);
+                row.response().widget_info(|| {
+                    egui::WidgetInfo::selected(
+                        egui::Role::Row,
+                        true,
+                        selected,
+                        format!("Repository {}", r.name),
+                    )
+                });
                 if row.response().clicked() {
                     let mods = row.response().ctx.input(|i| i.modifiers);
                     clicked_ui(view, repos, rows, r, row.index(), mods, actions);

@@ -1,0 +1,155 @@
+#!/usr/bin/python3
+"""Drives the running ecrscope window through its accessibility tree.
+
+AccessKit exposes egui's widgets over AT-SPI; this finds buttons, entries and
+table rows by their accessible names, as a screen reader would, and acts on
+them (the AT-SPI "click" action, else a click at the node's centre with
+xdotool). Each scenario prints PASS or FAIL with what it saw.
+
+Usage: a11y.py SCENARIO [ARGS...]   (run inside the app's D-Bus session)
+"""
+
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+
+def app(name="ecrscope", timeout=30):
+    end = time.time() + timeout
+    while time.time() < end:
+        desktop = pyatspi.Registry.getDesktop(0)
+        for i in range(desktop.childCount):
+            a = desktop.getChildAtIndex(i)
+            if a is not None and a.name == name:
+                return a
+        time.sleep(0.3)
+    fail(f"no accessible application named {name!r}")
+
+
+def nodes(root):
+    """Every node under root, breadth first."""
+    queue = [root]
+    while queue:
+        n = queue.pop(0)
+        if n is None:
+            continue
+        yield n
+        try:
+            queue.extend(n.getChildAtIndex(i) for i in range(n.childCount))
+        except Exception:  # a node that went away while walking
+            continue
+
+
+def find(role, name, timeout=15, exact=True, within=False):
+    """The first node with this role name and accessible name (or prefix,
+    or, `within`, a name that holds it as a word)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        for n in nodes(app()):
+            try:
+                if n.getRoleName() != role:
+                    continue
+                label = n.name or ""
+                words = label.replace(",", " ").split()
+                if (
+                    label == name
+                    or (not exact and label.startswith(name))
+                    or (within and name in words)
+                ):
+                    return n
+            except Exception:
+                continue
+        time.sleep(0.3)
+    return None
+
+
+def names(role):
+    out = []
+    for n in nodes(app()):
+        try:
+            if n.getRoleName() == role:
+                out.append(n.name)
+        except Exception:
+            continue
+    return out
+
+
+def click(node):
+    # A widget behind a closing dialog stays disabled for a frame or two.
+    end = time.time() + 5
+    while time.time() < end:
+        try:
+            if node.getState().contains(pyatspi.STATE_ENABLED):
+                break
+        except Exception:
+            break
+        time.sleep(0.1)
+    try:
+        action = node.queryAction()
+        for i in range(action.nActions):
+            if action.getName(i) in ("click", "press", "activate"):
+                action.doAction(i)
+                return
+    except NotImplementedError:
+        pass
+    ext = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    x, y = ext.x + ext.width // 2, ext.y + ext.height // 2
+    subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], check=True)
+
+
+def fail(msg):
+    print(f"FAIL: {msg}")
+    sys.exit(1)
+
+
+def need(role, name, what, timeout=15, exact=True, within=False):
+    n = find(role, name, timeout=timeout, exact=exact, within=within)
+    if n is None:
+        fail(f"{what}: no {role} {name!r}; {role}s seen: {names(role)[:30]}")
+    return n
+
+
+def listed(*repos):
+    """The repositories seeded with the aws CLI are rows, by name."""
+    for r in repos:
+        need("table row", f"Repository {r}", "repository listed")
+    print(f"PASS listed: {', '.join(repos)} are rows of the repository table")
+
+
+def tags(repo, *expected):
+    """Open a repository by its row; its images are rows named by their tags."""
+    click(need("table row", f"Repository {repo}", "repository row"))
+    for t in expected:
+        need("table row", t, f"image tagged {t}", within=True)
+    print(f"PASS tags: {repo} shows images tagged {', '.join(expected)}")
+
+
+def immutable(repo):
+    """Flip tag immutability in the repository's settings dialog."""
+    click(need("push button", f"Tag mutability of {repo}: Mutable", "mutability cell"))
+    radio = need("radio button", "Immutable", "Immutable choice", exact=False)
+    click(radio)
+    time.sleep(0.5)
+    click(need("push button", "Apply", "Apply", exact=False))
+    need("push button", f"Tag mutability of {repo}: Immutable", "the table follows", timeout=20)
+    # Rows behind the dialog are disabled until it closes, as for a person.
+    click(need("push button", "Close", "the dialog's Close"))
+    print(f"PASS immutable: {repo} flipped in the dialog; the table says Immutable")
+
+
+def findings(repo, tag, finding):
+    """Open an image's findings; a finding injected into moto is listed."""
+    row = find("table row", f"Repository {repo}", timeout=3)
+    if row is not None:
+        click(row)
+    click(need("table row", tag, f"image {tag}", within=True))
+    click(need("push button", "Findings", "Findings button"))
+    need("label", finding, f"finding {finding}", timeout=20, exact=False)
+    print(f"PASS findings: {repo}:{tag} lists {finding}")
+
+
+if __name__ == "__main__":
+    scenario, args = sys.argv[1], sys.argv[2:]
+    {"listed": listed, "tags": tags, "immutable": immutable, "findings": findings}[scenario](*args)
