@@ -74,4 +74,4 @@ cargo test --locked --all-targets 2>&1 | tee "$ROOT/target/cargo-test.log"
 log "release build"
 cargo build --locked --release
 log "end to end under Xvfb"
-bash scripts/e2e.sh "$ROOT/target/release/ecrscope"
+bash scripts/e2e.sh "${CARGO_TARGET_DIR:-$ROOT/target}/release/ecrscope"
