@@ -128,6 +128,8 @@ pub struct Settings {
     pub theme: ThemePref,
     /// Requests in flight per registry.
     pub max_in_flight: usize,
+    /// Columns the user hid, by table (absent: the defaults for the width).
+    pub hidden_columns: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
 impl Default for Settings {
@@ -141,6 +143,7 @@ impl Default for Settings {
             auto_refresh: std::collections::BTreeMap::new(),
             theme: ThemePref::System,
             max_in_flight: 8,
+            hidden_columns: std::collections::BTreeMap::new(),
         }
     }
 }

@@ -57,6 +57,17 @@ impl EcrscopeApp {
                 self.state.settings.repo_sort = self.state.settings.repo_sort.clicked(col);
                 Vec::new()
             }
+            UiAction::SetHiddenColumns(table, hidden) => {
+                self.state
+                    .settings
+                    .hidden_columns
+                    .insert(table.to_owned(), hidden);
+                Vec::new()
+            }
+            UiAction::ResetColumns(table) => {
+                self.state.settings.hidden_columns.remove(table);
+                Vec::new()
+            }
             UiAction::SortImages(col) => {
                 self.state.settings.image_sort = self.state.settings.image_sort.clicked(col);
                 Vec::new()

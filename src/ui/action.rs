@@ -47,6 +47,10 @@ pub enum UiAction {
     // Preferences.
     SortRepositories(RepoColumn),
     SortImages(ImageColumn),
+    /// The columns of a table the user hid (remembered).
+    SetHiddenColumns(&'static str, std::collections::BTreeSet<String>),
+    /// Back to the columns that fit the window.
+    ResetColumns(&'static str),
     SetTheme(ThemePref),
     /// Auto-refresh interval for a registry, in seconds (0 = off).
     SetAutoRefresh(RegistryKey, u64),

@@ -190,7 +190,8 @@ fn header_ui(
         if widgets::icon_only_button(ui, icon::BACK, "Back to images").clicked() {
             actions.push(UiAction::CloseFindings);
         }
-        ui.heading(format!("Findings of {repo}:{name}"));
+        // The actions first, from the right; the title takes what is left
+        // and is cut (whole on hover) rather than pushing them off screen.
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if widgets::icon_button(ui, icon::SHIELD_CHECK, "Scan now").clicked() {
                 actions.push(UiAction::StartScan(target.clone(), vec![digest]));
@@ -202,6 +203,11 @@ fn header_ui(
                         ui.close();
                     }
                 }
+            });
+            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                let title = format!("Findings of {repo}:{name}");
+                ui.add(egui::Label::new(RichText::new(&title).heading()).truncate())
+                    .on_hover_text(&title);
             });
         });
     });
@@ -402,92 +408,97 @@ fn table_ui(
     let sorts = &mut pick.sorts;
     let selected = pick.selected;
     ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
-        TableBuilder::new(ui)
-            .id_salt(("findings", digest))
-            .striped(true)
-            .resizable(true)
-            .sense(egui::Sense::click())
-            .max_scroll_height(table_height)
-            .cell_layout(Layout::left_to_right(Align::Center))
-            .columns(
-                Column::initial(80.0).at_least(60.0),
-                usize::from(changes.is_some()),
-            )
-            .column(Column::initial(150.0).at_least(90.0).clip(true))
-            .column(Column::initial(95.0).at_least(70.0))
-            .column(Column::initial(55.0).at_least(45.0))
-            .column(Column::initial(110.0).at_least(70.0).clip(true))
-            .column(Column::initial(120.0).at_least(70.0).clip(true))
-            .column(Column::initial(120.0).at_least(70.0).clip(true))
-            .column(Column::initial(45.0).at_least(40.0))
-            .column(Column::initial(60.0).at_least(40.0))
-            .column(Column::remainder().at_least(120.0).clip(true))
-            .header(style::ROW_HEIGHT, |mut h| {
-                if changes.is_some() {
-                    h.col(|ui| {
-                        ui.strong("Change");
-                    });
-                }
-                h.col(|ui| header(ui, "ID", FindingColumn::Id, sorts));
-                h.col(|ui| header(ui, "Severity", FindingColumn::Severity, sorts));
-                h.col(|ui| header(ui, "Score", FindingColumn::Score, sorts));
-                h.col(|ui| header(ui, "Package", FindingColumn::Package, sorts));
-                h.col(|ui| header(ui, "Installed", FindingColumn::Installed, sorts));
-                h.col(|ui| header(ui, "Fixed in", FindingColumn::FixedIn, sorts));
-                h.col(|ui| header(ui, "Fix", FindingColumn::Fix, sorts));
-                h.col(|ui| header(ui, "Exploit", FindingColumn::Exploit, sorts));
-                h.col(|ui| header(ui, "Title", FindingColumn::Title, sorts));
-            })
-            .body(|body| {
-                body.rows(style::ROW_HEIGHT, rows.len(), |mut row| {
-                    let i = rows[row.index()];
-                    let x: &Finding = &list[i];
-                    row.set_selected(selected == Some(i));
-                    if let Some(ch) = changes {
-                        let c = ch[i];
-                        let color = change_color(&palette, c);
-                        row.col(|ui| {
-                            ui.label(RichText::new(c.label()).color(color).strong());
+        // Nine columns do not fit a small window: they scroll sideways.
+        egui::ScrollArea::horizontal()
+            .id_salt("findings_h")
+            .show(ui, |ui| {
+                TableBuilder::new(ui)
+                    .id_salt(("findings", digest))
+                    .striped(true)
+                    .resizable(true)
+                    .sense(egui::Sense::click())
+                    .max_scroll_height(table_height)
+                    .cell_layout(Layout::left_to_right(Align::Center))
+                    .columns(
+                        Column::initial(80.0).at_least(60.0),
+                        usize::from(changes.is_some()),
+                    )
+                    .column(Column::initial(150.0).at_least(90.0).clip(true))
+                    .column(Column::initial(95.0).at_least(70.0))
+                    .column(Column::initial(55.0).at_least(45.0))
+                    .column(Column::initial(110.0).at_least(70.0).clip(true))
+                    .column(Column::initial(120.0).at_least(70.0).clip(true))
+                    .column(Column::initial(120.0).at_least(70.0).clip(true))
+                    .column(Column::initial(45.0).at_least(40.0))
+                    .column(Column::initial(60.0).at_least(40.0))
+                    .column(Column::remainder().at_least(120.0).clip(true))
+                    .header(style::ROW_HEIGHT, |mut h| {
+                        if changes.is_some() {
+                            h.col(|ui| {
+                                ui.strong("Change");
+                            });
+                        }
+                        h.col(|ui| header(ui, "ID", FindingColumn::Id, sorts));
+                        h.col(|ui| header(ui, "Severity", FindingColumn::Severity, sorts));
+                        h.col(|ui| header(ui, "Score", FindingColumn::Score, sorts));
+                        h.col(|ui| header(ui, "Package", FindingColumn::Package, sorts));
+                        h.col(|ui| header(ui, "Installed", FindingColumn::Installed, sorts));
+                        h.col(|ui| header(ui, "Fixed in", FindingColumn::FixedIn, sorts));
+                        h.col(|ui| header(ui, "Fix", FindingColumn::Fix, sorts));
+                        h.col(|ui| header(ui, "Exploit", FindingColumn::Exploit, sorts));
+                        h.col(|ui| header(ui, "Title", FindingColumn::Title, sorts));
+                    })
+                    .body(|body| {
+                        body.rows(style::ROW_HEIGHT, rows.len(), |mut row| {
+                            let i = rows[row.index()];
+                            let x: &Finding = &list[i];
+                            row.set_selected(selected == Some(i));
+                            if let Some(ch) = changes {
+                                let c = ch[i];
+                                let color = change_color(&palette, c);
+                                row.col(|ui| {
+                                    ui.label(RichText::new(c.label()).color(color).strong());
+                                });
+                            }
+                            row.col(|ui| {
+                                ui.label(RichText::new(&x.id).monospace());
+                            });
+                            row.col(|ui| {
+                                ui.label(
+                                    RichText::new(x.severity.as_api())
+                                        .color(style::severity_color(x.severity, dark))
+                                        .strong(),
+                                );
+                            });
+                            row.col(|ui| {
+                                ui.label(
+                                    x.score
+                                        .map_or_else(|| "—".to_owned(), |s| format!("{s:.1}")),
+                                );
+                            });
+                            row.col(|ui| {
+                                ui.label(dash(x.package.as_deref()));
+                            });
+                            row.col(|ui| {
+                                ui.label(dash(x.installed_version.as_deref()));
+                            });
+                            row.col(|ui| {
+                                ui.label(dash(x.fixed_in.as_deref()));
+                            });
+                            row.col(|ui| {
+                                ui.label(yes_no(x.fix_available));
+                            });
+                            row.col(|ui| {
+                                ui.label(yes_no(x.exploit_available));
+                            });
+                            row.col(|ui| {
+                                ui.label(dash(x.title.as_deref()));
+                            });
+                            if row.response().clicked() {
+                                clicked = Some(i);
+                            }
                         });
-                    }
-                    row.col(|ui| {
-                        ui.label(RichText::new(&x.id).monospace());
                     });
-                    row.col(|ui| {
-                        ui.label(
-                            RichText::new(x.severity.as_api())
-                                .color(style::severity_color(x.severity, dark))
-                                .strong(),
-                        );
-                    });
-                    row.col(|ui| {
-                        ui.label(
-                            x.score
-                                .map_or_else(|| "—".to_owned(), |s| format!("{s:.1}")),
-                        );
-                    });
-                    row.col(|ui| {
-                        ui.label(dash(x.package.as_deref()));
-                    });
-                    row.col(|ui| {
-                        ui.label(dash(x.installed_version.as_deref()));
-                    });
-                    row.col(|ui| {
-                        ui.label(dash(x.fixed_in.as_deref()));
-                    });
-                    row.col(|ui| {
-                        ui.label(yes_no(x.fix_available));
-                    });
-                    row.col(|ui| {
-                        ui.label(yes_no(x.exploit_available));
-                    });
-                    row.col(|ui| {
-                        ui.label(dash(x.title.as_deref()));
-                    });
-                    if row.response().clicked() {
-                        clicked = Some(i);
-                    }
-                });
             });
     });
     if let Some(i) = clicked {

@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashSet};
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
+use super::columns::{self, ColumnSpec};
 use super::image_actions::{archive_confirm, delete_images_confirm, restore_confirm};
 use super::style::{self, icon};
 use super::{UiAction, widgets};
@@ -513,87 +514,121 @@ fn table_ui(ui: &mut Ui, cx: &TableCx<'_>, view: &mut ImagesView, actions: &mut 
     };
     // Labels in rows must not take the click (text selection) from the row.
     ui.style_mut().interaction.selectable_labels = false;
-    let mut table = TableBuilder::new(ui)
-        .id_salt(("images", &target.key().0, &target.name))
-        .striped(true)
-        .resizable(true)
-        .sense(egui::Sense::click())
-        .cell_layout(Layout::left_to_right(Align::Center))
-        .column(Column::initial(240.0).at_least(120.0).clip(true))
-        .column(Column::initial(120.0).at_least(90.0).clip(true))
-        .column(Column::initial(80.0).at_least(60.0))
-        .column(Column::initial(100.0).at_least(70.0).clip(true))
-        .column(Column::initial(100.0).at_least(70.0).clip(true))
-        .column(Column::initial(120.0).at_least(80.0).clip(true))
-        .column(Column::initial(70.0).at_least(50.0).clip(true))
-        .column(Column::remainder().at_least(140.0).clip(true));
-    if let Some(pos) = view.scroll_to.take() {
-        table = table.scroll_to_row(pos, None);
-    }
-    table
-        .header(style::ROW_HEIGHT, |mut h| {
-            h.col(|ui| header(ui, "Tags", ImageColumn::Tags, actions));
-            h.col(|ui| header(ui, "Digest", ImageColumn::Digest, actions));
-            h.col(|ui| header(ui, "Size", ImageColumn::Size, actions));
-            h.col(|ui| header(ui, "Pushed", ImageColumn::Pushed, actions));
-            h.col(|ui| header(ui, "Last pull", ImageColumn::LastPull, actions));
-            h.col(|ui| header(ui, "Type", ImageColumn::Type, actions));
-            h.col(|ui| header(ui, "Status", ImageColumn::Status, actions));
-            h.col(|ui| {
-                header(ui, "Critical", ImageColumn::Critical, actions);
-                header(ui, "High", ImageColumn::High, actions);
-            });
-        })
-        .body(|body| {
-            body.rows(style::ROW_HEIGHT, rows.len(), |mut row| {
-                let pos = row.index();
-                let Some((r, img)) = rows.get(pos).and_then(|r| Some((*r, images.get(r.index)?)))
-                else {
-                    return;
-                };
-                // Index rows have no scan of their own; counts already in
-                // DescribeImages need no extra call.
-                if !img.manifest.is_index()
-                    && img.severity_counts.is_none()
-                    && !ri.scans.contains_key(&img.digest)
-                {
-                    visible.push(img.digest);
-                }
-                let is_selected =
-                    selected_image == Some(img.digest) || view.selection.contains(&img.digest);
-                row.set_selected(is_selected);
-                row.col(|ui| tags_cell(ui, target, img, r.depth, ri, &view.expanded, actions));
-                cells_ui(&mut row, img, ri);
-                let resp = row.response();
-                // Read as its tags and short digest ("untagged" when none).
-                resp.widget_info(|| {
-                    let tags = if img.tags.is_empty() {
-                        "untagged".to_owned()
-                    } else {
-                        img.tags.join(", ")
-                    };
-                    egui::WidgetInfo::selected(
-                        egui::Role::Row,
-                        true,
-                        is_selected,
-                        format!("Image {tags} {}", img.digest.short()),
-                    )
+    let hidden = columns::hidden(
+        &COLUMNS,
+        state.settings.hidden_columns.get(TABLE),
+        ui.available_width(),
+    );
+    let shown = columns::visible(&COLUMNS, &hidden);
+    // Columns that do not fit scroll sideways; none is cut off unreachable.
+    egui::ScrollArea::horizontal()
+        .id_salt(("images_h", &target.key().0, &target.name))
+        .show(ui, |ui| {
+            let mut table = TableBuilder::new(ui)
+                .id_salt(("images", &target.key().0, &target.name))
+                .striped(true)
+                .resizable(true)
+                .sense(egui::Sense::click())
+                .cell_layout(Layout::left_to_right(Align::Center));
+            for (i, c) in shown.iter().enumerate() {
+                table = table.column(if i + 1 == shown.len() {
+                    Column::remainder().at_least(c.min).clip(true)
+                } else {
+                    Column::initial(c.width).at_least(c.min).clip(true)
                 });
-                if resp.clicked() {
-                    clicked = Some((pos, ui_modifiers(&resp)));
-                }
-                resp.context_menu(|ui| {
-                    row_menu_ui(
-                        ui,
-                        state,
-                        target,
-                        img,
-                        selected_image,
-                        &view.selection,
-                        actions,
-                    );
+            }
+            if let Some(pos) = view.scroll_to.take() {
+                table = table.scroll_to_row(pos, None);
+            }
+            table
+                .header(style::ROW_HEIGHT, |mut h| {
+                    for c in &shown {
+                        let (_, resp) = h.col(|ui| match c.key {
+                            "scan" => {
+                                header(ui, "Critical", ImageColumn::Critical, actions);
+                                header(ui, "High", ImageColumn::High, actions);
+                            }
+                            key => {
+                                if let Some(col) = sort_column(key) {
+                                    header(ui, c.label, col, actions);
+                                }
+                            }
+                        });
+                        resp.context_menu(|ui| {
+                            columns::menu_ui(ui, TABLE, &COLUMNS, &hidden, actions);
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(style::ROW_HEIGHT, rows.len(), |mut row| {
+                        let pos = row.index();
+                        let Some((r, img)) =
+                            rows.get(pos).and_then(|r| Some((*r, images.get(r.index)?)))
+                        else {
+                            return;
+                        };
+                        // Index rows have no scan of their own; counts already
+                        // in DescribeImages need no extra call.
+                        if !img.manifest.is_index()
+                            && img.severity_counts.is_none()
+                            && !ri.scans.contains_key(&img.digest)
+                        {
+                            visible.push(img.digest);
+                        }
+                        let is_selected = selected_image == Some(img.digest)
+                            || view.selection.contains(&img.digest);
+                        row.set_selected(is_selected);
+                        for c in &shown {
+                            match c.key {
+                                "tags" => {
+                                    row.col(|ui| {
+                                        tags_cell(
+                                            ui,
+                                            target,
+                                            img,
+                                            r.depth,
+                                            ri,
+                                            &view.expanded,
+                                            actions,
+                                        );
+                                    });
+                                }
+                                key => {
+                                    row.col(|ui| cell_ui(ui, key, img, ri));
+                                }
+                            }
+                        }
+                        let resp = row.response();
+                        // Read as its tags and short digest ("untagged" when none).
+                        resp.widget_info(|| {
+                            let tags = if img.tags.is_empty() {
+                                "untagged".to_owned()
+                            } else {
+                                img.tags.join(", ")
+                            };
+                            egui::WidgetInfo::selected(
+                                egui::Role::Row,
+                                true,
+                                is_selected,
+                                format!("Image {tags} {}", img.digest.short()),
+                            )
+                        });
+                        if resp.clicked() {
+                            clicked = Some((pos, ui_modifiers(&resp)));
+                        }
+                        resp.context_menu(|ui| {
+                            row_menu_ui(
+                                ui,
+                                state,
+                                target,
+                                img,
+                                selected_image,
+                                &view.selection,
+                                actions,
+                            );
+                        });
+                    });
                 });
-            });
         });
     if let Some((pos, mods)) = clicked {
         click_row(state, view, rows, images, pos, mods, actions);
@@ -605,61 +640,94 @@ fn table_ui(ui: &mut Ui, cx: &TableCx<'_>, view: &mut ImagesView, actions: &mut 
     }
 }
 
-/// The cells after the tags: digest, size, times, type, status, scan.
-fn cells_ui(row: &mut egui_extras::TableRow<'_, '_>, img: &Image, ri: &crate::state::RepoImages) {
+/// The images table's name in the settings, and its columns.
+const TABLE: &str = "images";
+
+const COLUMNS: [ColumnSpec; 8] = [
+    ColumnSpec::new("tags", "Tags", 240.0, 120.0).required(),
+    ColumnSpec::new("digest", "Digest", 130.0, 90.0),
+    ColumnSpec::new("size", "Size", 80.0, 60.0),
+    ColumnSpec::new("pushed", "Pushed", 100.0, 70.0),
+    ColumnSpec::new("last_pull", "Last pull", 100.0, 70.0).hide_below(980.0),
+    ColumnSpec::new("type", "Type", 120.0, 80.0).hide_below(880.0),
+    ColumnSpec::new("status", "Status", 80.0, 60.0),
+    ColumnSpec::new("scan", "Critical / High", 150.0, 120.0),
+];
+
+fn sort_column(key: &str) -> Option<ImageColumn> {
+    Some(match key {
+        "tags" => ImageColumn::Tags,
+        "digest" => ImageColumn::Digest,
+        "size" => ImageColumn::Size,
+        "pushed" => ImageColumn::Pushed,
+        "last_pull" => ImageColumn::LastPull,
+        "type" => ImageColumn::Type,
+        "status" => ImageColumn::Status,
+        _ => return None,
+    })
+}
+
+/// One cell after the tags: digest, size, times, type, status, scan.
+fn cell_ui(ui: &mut Ui, key: &str, img: &Image, ri: &crate::state::RepoImages) {
     let now = widgets::now_ms();
-    row.col(|ui| {
-        widgets::copy_button(
-            ui,
-            &format!("digest {}", img.digest.short()),
-            &img.digest.to_string(),
-        );
-        ui.label(RichText::new(img.digest.short()).monospace())
-            .on_hover_text(img.digest.to_string());
-    });
-    row.col(|ui| {
-        ui.label(widgets::human_size(img.size_bytes));
-    });
-    row.col(|ui| widgets::time_cell(ui, img.pushed_at, now));
-    row.col(|ui| widgets::time_cell(ui, img.last_pull, now));
-    row.col(|ui| {
-        let l = ui.label(img.manifest.label());
-        if let Some(a) = &img.artifact_media_type {
-            l.on_hover_text(a);
+    match key {
+        "digest" => {
+            widgets::copy_button(
+                ui,
+                &format!("digest {}", img.digest.short()),
+                &img.digest.to_string(),
+            );
+            ui.label(RichText::new(img.digest.short()).monospace())
+                .on_hover_text(img.digest.to_string());
         }
-    });
-    row.col(|ui| {
-        let palette = style::palette(ui.visuals());
-        let (text, color) = match img.status {
-            ImageStatus::Active => ("active", palette.muted),
-            ImageStatus::Archived => ("archived", palette.warning),
-            ImageStatus::Activating => ("restoring", palette.loading),
-            ImageStatus::Other => ("—", palette.muted),
-        };
-        let r = ui.label(RichText::new(text).color(color));
-        let mut when = Vec::new();
-        if let Some(t) = img.archived_at() {
-            when.push(format!(
-                "Archived {} ({})",
-                widgets::relative_time(t, now),
-                widgets::exact_time(t)
-            ));
+        "size" => {
+            ui.label(widgets::human_size(img.size_bytes));
         }
-        if let Some(t) = img.activated_at() {
-            when.push(format!(
-                "Restored {} ({})",
-                widgets::relative_time(t, now),
-                widgets::exact_time(t)
-            ));
+        "pushed" => widgets::time_cell(ui, img.pushed_at, now),
+        "last_pull" => widgets::time_cell(ui, img.last_pull, now),
+        "type" => {
+            let l = ui.label(img.manifest.label());
+            if let Some(a) = &img.artifact_media_type {
+                l.on_hover_text(a);
+            }
         }
-        if img.status == ImageStatus::Archived {
-            when.push("Cannot be pulled or scanned until restored.".to_owned());
-        }
-        if !when.is_empty() {
-            r.on_hover_text(when.join("\n"));
-        }
-    });
-    row.col(|ui| scan_cell(ui, img, ri.scans.get(&img.digest)));
+        "status" => status_cell(ui, img, now),
+        "scan" => scan_cell(ui, img, ri.scans.get(&img.digest)),
+        _ => {}
+    }
+}
+
+/// Active / archived / restoring, with when on hover.
+fn status_cell(ui: &mut Ui, img: &Image, now: i64) {
+    let palette = style::palette(ui.visuals());
+    let (text, color) = match img.status {
+        ImageStatus::Active => ("active", palette.muted),
+        ImageStatus::Archived => ("archived", palette.warning),
+        ImageStatus::Activating => ("restoring", palette.loading),
+        ImageStatus::Other => ("—", palette.muted),
+    };
+    let r = ui.label(RichText::new(text).color(color));
+    let mut when = Vec::new();
+    if let Some(t) = img.archived_at() {
+        when.push(format!(
+            "Archived {} ({})",
+            widgets::relative_time(t, now),
+            widgets::exact_time(t)
+        ));
+    }
+    if let Some(t) = img.activated_at() {
+        when.push(format!(
+            "Restored {} ({})",
+            widgets::relative_time(t, now),
+            widgets::exact_time(t)
+        ));
+    }
+    if img.status == ImageStatus::Archived {
+        when.push("Cannot be pulled or scanned until restored.".to_owned());
+    }
+    if !when.is_empty() {
+        r.on_hover_text(when.join("\n"));
+    }
 }
 
 /// Right click on a row: the same actions as the buttons, on the selection

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod add_registry;
 pub mod bulk;
+pub mod columns;
 pub mod create_repository;
 pub mod dialogs;
 pub mod findings;
@@ -54,7 +55,18 @@ pub struct ViewState {
     pub clipboard: Option<String>,
     /// The new-tag field of the image details.
     pub retag: String,
+    /// The sidebar and the image-details pane, folded away (Ctrl+B,
+    /// Ctrl+D, or their buttons).
+    pub sidebar_hidden: bool,
+    pub details_hidden: bool,
 }
+
+/// Below this window width the image details open over the table instead
+/// of beside it, so the table keeps a usable width.
+pub const DETAILS_BESIDE_MIN_WIDTH: f32 = 1000.0;
+
+/// The table never gets narrower than this because of a side panel.
+pub const TABLE_MIN_WIDTH: f32 = 420.0;
 
 impl ViewState {
     /// Opens a dialog (replacing any other).
@@ -92,23 +104,67 @@ pub fn main_ui(
     }
     egui::Panel::top("toolbar").show(ui, |ui| toolbar_ui(ui, state, actions));
     egui::Panel::bottom("status").show(ui, |ui| status_bar::status_bar_ui(ui, state, in_flight));
-    egui::Panel::left("sidebar")
-        .resizable(true)
-        .default_size(style::SIDEBAR_WIDTH)
-        .min_size(180.0)
-        .show(ui, |ui| sidebar::sidebar_ui(ui, state, actions));
+    let width = ui.ctx().content_rect().width();
+    if view.sidebar_hidden {
+        egui::Panel::left("sidebar_folded")
+            .resizable(false)
+            .exact_size(28.0)
+            .show(ui, |ui| {
+                if widgets::icon_only_button(ui, icon::CARET_RIGHT, "Show registries (Ctrl+B)")
+                    .clicked()
+                {
+                    view.sidebar_hidden = false;
+                }
+            });
+    } else {
+        egui::Panel::left("sidebar")
+            .resizable(true)
+            .default_size(style::SIDEBAR_WIDTH.min(width * 0.3))
+            .min_size(160.0)
+            .max_size((width - TABLE_MIN_WIDTH).max(160.0))
+            .show(ui, |ui| {
+                if widgets::icon_only_button(ui, icon::BACK, "Hide registries (Ctrl+B)").clicked() {
+                    view.sidebar_hidden = true;
+                }
+                sidebar::sidebar_ui(ui, state, actions);
+            });
+    }
     let loc = &state.location;
     // Panels go before the central panel so it takes the space that is left.
     // The findings view takes the whole width: its table has nine columns.
-    if loc.repository.is_some() && loc.image.is_some() && !state.findings_open {
-        egui::Panel::right("image_detail")
-            .resizable(true)
-            .default_size(460.0)
-            .min_size(300.0)
-            .max_size(720.0)
+    let details = loc.repository.is_some() && loc.image.is_some() && !state.findings_open;
+    if details && view.details_hidden {
+        egui::Panel::right("image_detail_folded")
+            .resizable(false)
+            .exact_size(28.0)
             .show(ui, |ui| {
-                image_detail::image_detail_ui(ui, state, &mut view.retag, actions)
+                if widgets::icon_only_button(ui, icon::BACK, "Show details (Ctrl+D)").clicked() {
+                    view.details_hidden = false;
+                }
             });
+    }
+    if details && !view.details_hidden {
+        if width >= DETAILS_BESIDE_MIN_WIDTH {
+            egui::Panel::right("image_detail")
+                .resizable(true)
+                .default_size(460.0_f32.min(width * 0.4))
+                .min_size(300.0)
+                .max_size(
+                    720.0_f32
+                        .min(width - TABLE_MIN_WIDTH - style::SIDEBAR_WIDTH)
+                        .max(300.0),
+                )
+                .show(ui, |ui| details_ui(ui, state, view, actions));
+        } else {
+            // A small window: the details open over the table.
+            egui::Window::new("Image details")
+                .title_bar(false)
+                .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-4.0, 36.0))
+                .default_width((width - 60.0).min(460.0))
+                .max_height(ui.ctx().content_rect().height() - 80.0)
+                .resizable(false)
+                .show(ui.ctx(), |ui| details_ui(ui, state, view, actions));
+        }
     }
     egui::CentralPanel::default().show(ui, |ui| {
         if state.selected_registry().is_some_and(|r| r.spec.is_demo()) {
@@ -147,6 +203,18 @@ pub fn main_ui(
 /// The window's shortcuts (only called when no dialog is open and no text
 /// field has the keyboard).
 fn keyboard(ui: &Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<UiAction>) {
+    let (fold_sidebar, fold_details) = ui.input(|i| {
+        (
+            i.key_pressed(egui::Key::B) && i.modifiers.command,
+            i.key_pressed(egui::Key::D) && i.modifiers.command,
+        )
+    });
+    if fold_sidebar {
+        view.sidebar_hidden = !view.sidebar_hidden;
+    }
+    if fold_details {
+        view.details_hidden = !view.details_hidden;
+    }
     let (f5, slash, ctrl_f, back, fwd, palette, s_key) = ui.input(|i| {
         (
             i.key_pressed(egui::Key::F5),
@@ -188,6 +256,14 @@ fn keyboard(ui: &Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<U
             view.repo_table.focus_search = true;
         }
     }
+}
+
+/// The image details with the button that folds them away.
+fn details_ui(ui: &mut Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<UiAction>) {
+    if widgets::icon_only_button(ui, icon::CARET_RIGHT, "Hide details (Ctrl+D)").clicked() {
+        view.details_hidden = true;
+    }
+    image_detail::image_detail_ui(ui, state, &mut view.retag, actions);
 }
 
 fn toolbar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {

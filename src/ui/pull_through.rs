@@ -322,9 +322,8 @@ fn rule_card(
             |k| k.label().to_owned(),
         );
     ui.horizontal(|ui| {
-        ui.label(RichText::new(prefix).heading().strong().monospace());
-        ui.label(format!("{} {kind}", icon::ARROWS_LEFT_RIGHT));
-        ui.label(RichText::new(&rule.upstream_registry_url).monospace());
+        // The buttons first, from the right, so a long URL is what gets cut
+        // (in the middle, whole on hover), never a button.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if widgets::named_button(ui, icon::TRASH, "Delete", &format!("Delete rule {prefix}"))
                 .clicked()
@@ -363,6 +362,13 @@ fn rule_card(
                     prefix.clone(),
                 ));
             }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.label(RichText::new(prefix).heading().strong().monospace());
+                ui.label(format!("{} {kind}", icon::ARROWS_LEFT_RIGHT));
+                widgets::middle_truncated(ui, &rule.upstream_registry_url, |t| {
+                    RichText::new(t).monospace()
+                });
+            });
         });
     });
     match reg.docs.validations.get(prefix) {

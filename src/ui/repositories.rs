@@ -4,6 +4,8 @@
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
+use super::columns::{self, ColumnSpec};
+
 use super::style::{self, icon};
 use super::{UiAction, widgets};
 use crate::model::{RepoRef, Repository, TagMutability};
@@ -97,11 +99,13 @@ fn toolbar_ui(
     view: &mut RepoTableView,
     actions: &mut Vec<UiAction>,
 ) {
-    ui.horizontal(|ui| {
+    // Wraps onto a second line rather than hiding a control; the primary
+    // action comes right after the search, so it is never the one cut.
+    ui.horizontal_wrapped(|ui| {
         let r = ui.add(
             egui::TextEdit::singleline(&mut view.filter.text)
                 .hint_text(format!("{} Search repositories  ( / )", icon::SEARCH))
-                .desired_width(280.0),
+                .desired_width(ui.available_width().clamp(160.0, 280.0)),
         );
         r.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Search repositories")
@@ -113,6 +117,9 @@ fn toolbar_ui(
         if r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             view.filter.text.clear();
         }
+        if widgets::icon_button(ui, icon::PLUS, "New repository").clicked() {
+            actions.push(UiAction::OpenCreateRepository(key.clone(), None));
+        }
         ui.add_space(style::GAP);
         let f = &mut view.filter;
         ui.toggle_value(&mut f.mutable, format!("{} Mutable", icon::LOCK_OPEN));
@@ -122,24 +129,19 @@ fn toolbar_ui(
             &mut f.scan_on_push,
             format!("{} Scan on push", icon::SHIELD_CHECK),
         );
-        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-            if widgets::icon_button(ui, icon::PLUS, "New repository").clicked() {
-                actions.push(UiAction::OpenCreateRepository(key.clone(), None));
+        if !view.selection.is_empty() {
+            ui.separator();
+            let n = view.selection.len();
+            if widgets::icon_button(ui, icon::GEAR, &format!("Bulk settings for {n}")).clicked() {
+                actions.push(UiAction::OpenBulk(
+                    key.clone(),
+                    view.selection.iter().cloned().collect(),
+                ));
             }
-            if !view.selection.is_empty() {
-                let n = view.selection.len();
-                if widgets::icon_button(ui, icon::GEAR, &format!("Bulk settings for {n}")).clicked()
-                {
-                    actions.push(UiAction::OpenBulk(
-                        key.clone(),
-                        view.selection.iter().cloned().collect(),
-                    ));
-                }
-                if ui.small_button("Clear selection").clicked() {
-                    view.selection.clear();
-                }
+            if ui.small_button("Clear selection").clicked() {
+                view.selection.clear();
             }
-        });
+        }
     });
 }
 
@@ -189,104 +191,151 @@ fn table_ui(
     let cursor = view.cursor;
     // Labels in rows must not take the click (text selection) from the row.
     ui.style_mut().interaction.selectable_labels = false;
-    let mut table = TableBuilder::new(ui);
-    if let Some(pos) = view.scroll_to.take() {
-        table = table.scroll_to_row(pos, None);
-    }
-    table
-        .id_salt(("repos", &reg.spec.key().0))
-        .striped(true)
-        .resizable(true)
-        .sense(egui::Sense::click())
-        .cell_layout(Layout::left_to_right(Align::Center))
-        .column(Column::initial(260.0).at_least(120.0).clip(true))
-        .column(Column::initial(110.0).at_least(60.0).clip(true))
-        .column(Column::initial(170.0).at_least(90.0).clip(true))
-        .column(Column::initial(170.0).at_least(90.0).clip(true))
-        .column(Column::initial(90.0).at_least(70.0).clip(true))
-        .column(Column::initial(120.0).at_least(80.0).clip(true))
-        .column(Column::remainder().at_least(120.0).clip(true))
-        .header(style::ROW_HEIGHT, |mut h| {
-            h.col(|ui| header(ui, "Repository", RepoColumn::Name, actions));
-            h.col(|ui| header(ui, "Created", RepoColumn::Created, actions));
-            h.col(|ui| header(ui, "Tag mutability", RepoColumn::Mutability, actions));
-            h.col(|ui| header(ui, "Encryption", RepoColumn::Encryption, actions));
-            h.col(|ui| header(ui, "Scanning", RepoColumn::ScanOnPush, actions));
-            h.col(|ui| header(ui, "Images", RepoColumn::Images, actions));
-            h.col(|ui| {
-                ui.label(RichText::new("URI").strong());
-            });
-        })
-        .body(|body| {
-            body.rows(style::ROW_HEIGHT, rows.len(), |mut row| {
-                let Some(r) = rows.get(row.index()).and_then(|&i| repos.get(i)) else {
-                    return;
-                };
-                row.set_selected(
-                    selected_repo.as_deref() == Some(r.name.as_str())
-                        || cursor == Some(row.index())
-                        || view.selection.contains(&r.name),
-                );
-                cells_ui(&mut row, reg, r, actions);
-                // A screen reader (and the end-to-end run) hears the row as
-                // its repository.
-                let selected = view.selection.contains(&r.name);
-                row.response().widget_info(|| {
-                    egui::WidgetInfo::selected(
-                        egui::Role::Row,
-                        true,
-                        selected,
-                        format!("Repository {}", r.name),
-                    )
+    let hidden = columns::hidden(
+        &COLUMNS,
+        state.settings.hidden_columns.get(TABLE),
+        ui.available_width(),
+    );
+    let shown = columns::visible(&COLUMNS, &hidden);
+    // Columns that do not fit scroll sideways; none is cut off unreachable.
+    egui::ScrollArea::horizontal()
+        .id_salt(("repos_h", &reg.spec.key().0))
+        .show(ui, |ui| {
+            let mut table = TableBuilder::new(ui);
+            if let Some(pos) = view.scroll_to.take() {
+                table = table.scroll_to_row(pos, None);
+            }
+            table = table
+                .id_salt(("repos", &reg.spec.key().0))
+                .striped(true)
+                .resizable(true)
+                .sense(egui::Sense::click())
+                .cell_layout(Layout::left_to_right(Align::Center));
+            for (i, c) in shown.iter().enumerate() {
+                table = table.column(if i + 1 == shown.len() {
+                    Column::remainder().at_least(c.min).clip(true)
+                } else {
+                    Column::initial(c.width).at_least(c.min).clip(true)
                 });
-                if row.response().clicked() {
-                    let mods = row.response().ctx.input(|i| i.modifiers);
-                    clicked_ui(view, repos, rows, r, row.index(), mods, actions);
-                }
-                row.response()
-                    .context_menu(|ui| row_menu_ui(ui, reg, r, actions));
-            });
+            }
+            table
+                .header(style::ROW_HEIGHT, |mut h| {
+                    for c in &shown {
+                        let (_, resp) = h.col(|ui| match sort_column(c.key) {
+                            Some(col) => header(ui, c.label, col, actions),
+                            None => {
+                                ui.label(RichText::new(c.label).strong());
+                            }
+                        });
+                        resp.context_menu(|ui| {
+                            columns::menu_ui(ui, TABLE, &COLUMNS, &hidden, actions);
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(style::ROW_HEIGHT, rows.len(), |mut row| {
+                        let Some(r) = rows.get(row.index()).and_then(|&i| repos.get(i)) else {
+                            return;
+                        };
+                        row.set_selected(
+                            selected_repo.as_deref() == Some(r.name.as_str())
+                                || cursor == Some(row.index())
+                                || view.selection.contains(&r.name),
+                        );
+                        for c in &shown {
+                            row.col(|ui| cell_ui(ui, c.key, reg, r, actions));
+                        }
+                        // A screen reader (and the end-to-end run) hears the
+                        // row as its repository.
+                        let selected = view.selection.contains(&r.name);
+                        row.response().widget_info(|| {
+                            egui::WidgetInfo::selected(
+                                egui::Role::Row,
+                                true,
+                                selected,
+                                format!("Repository {}", r.name),
+                            )
+                        });
+                        if row.response().clicked() {
+                            let mods = row.response().ctx.input(|i| i.modifiers);
+                            clicked_ui(view, repos, rows, r, row.index(), mods, actions);
+                        }
+                        row.response()
+                            .context_menu(|ui| row_menu_ui(ui, reg, r, actions));
+                    });
+                });
         });
 }
 
-/// The cells of one repository's row.
-fn cells_ui(
-    row: &mut egui_extras::TableRow<'_, '_>,
+/// The repositories table's name in the settings, and its columns.
+const TABLE: &str = "repositories";
+
+const COLUMNS: [ColumnSpec; 7] = [
+    ColumnSpec::new("name", "Repository", 260.0, 120.0).required(),
+    ColumnSpec::new("created", "Created", 110.0, 60.0).hide_below(820.0),
+    ColumnSpec::new("mutability", "Tag mutability", 160.0, 90.0),
+    ColumnSpec::new("encryption", "Encryption", 150.0, 80.0),
+    ColumnSpec::new("scanning", "Scanning", 90.0, 70.0).hide_below(700.0),
+    ColumnSpec::new("images", "Images", 120.0, 80.0),
+    ColumnSpec::new("uri", "URI", 320.0, 120.0).hide_below(1100.0),
+];
+
+fn sort_column(key: &str) -> Option<RepoColumn> {
+    Some(match key {
+        "name" => RepoColumn::Name,
+        "created" => RepoColumn::Created,
+        "mutability" => RepoColumn::Mutability,
+        "encryption" => RepoColumn::Encryption,
+        "scanning" => RepoColumn::ScanOnPush,
+        "images" => RepoColumn::Images,
+        _ => return None,
+    })
+}
+
+/// One cell of a repository's row.
+fn cell_ui(
+    ui: &mut Ui,
+    key: &str,
     reg: &RegistryState,
     r: &Repository,
     actions: &mut Vec<UiAction>,
 ) {
-    let now = widgets::now_ms();
-    row.col(|ui| name_ui(ui, &r.name));
-    row.col(|ui| widgets::time_cell(ui, r.created_at, now));
-    row.col(|ui| {
-        if reg.pending.contains_key(&r.name) {
-            ui.spinner();
+    match key {
+        "name" => name_ui(ui, &r.name),
+        "created" => widgets::time_cell(ui, r.created_at, widgets::now_ms()),
+        "mutability" => {
+            if reg.pending.contains_key(&r.name) {
+                ui.spinner();
+            }
+            if mutability_cell(ui, r, reg.change_errors.get(&r.name)).clicked() {
+                actions.push(UiAction::OpenRepoSettings(RepoRef::new(&reg.spec, &r.name)));
+            }
         }
-        if mutability_cell(ui, r, reg.change_errors.get(&r.name)).clicked() {
-            actions.push(UiAction::OpenRepoSettings(RepoRef::new(&reg.spec, &r.name)));
+        "encryption" => {
+            let text = r.encryption.label();
+            let l = widgets::middle_truncated(ui, &text, RichText::new);
+            if let Some(k) = &r.encryption.kms_key {
+                l.on_hover_text(k);
+            }
         }
-    });
-    row.col(|ui| {
-        let l = ui.label(r.encryption.label());
-        if let Some(k) = &r.encryption.kms_key {
-            l.on_hover_text(k);
+        "scanning" => {
+            let text = match (reg.scan_frequency(&r.name), r.scan_on_push) {
+                (Some(f), _) => f.label().to_owned(),
+                (None, true) => "On push".to_owned(),
+                (None, false) => "Manual".to_owned(),
+            };
+            ui.label(text);
         }
-    });
-    row.col(|ui| {
-        let text = match (reg.scan_frequency(&r.name), r.scan_on_push) {
-            (Some(f), _) => f.label().to_owned(),
-            (None, true) => "On push".to_owned(),
-            (None, false) => "Manual".to_owned(),
-        };
-        ui.label(text);
-    });
-    row.col(|ui| images_cell(ui, reg, r));
-    row.col(|ui| {
-        let palette = style::palette(ui.visuals());
-        widgets::copy_button(ui, &format!("URI of {}", r.name), &r.uri);
-        ui.label(RichText::new(&r.uri).monospace().color(palette.muted));
-    });
+        "images" => images_cell(ui, reg, r),
+        "uri" => {
+            let palette = style::palette(ui.visuals());
+            widgets::copy_button(ui, &format!("URI of {}", r.name), &r.uri);
+            widgets::middle_truncated(ui, &r.uri, |t| {
+                RichText::new(t).monospace().color(palette.muted)
+            });
+        }
+        _ => {}
+    }
 }
 
 /// `team/` muted, `service` strong, in one label so the full name is its

@@ -43,6 +43,48 @@ pub fn copy_button(ui: &mut Ui, what: &str, text: &str) -> bool {
     clicked
 }
 
+/// `text` in one line, cut in the middle (`1234…/web/frontend`) when it does
+/// not fit the width left, the whole of it on hover: the start and the end
+/// of a URI, digest or ARN are what tell two apart.
+pub fn middle_truncated(ui: &mut Ui, text: &str, rich: impl Fn(String) -> RichText) -> Response {
+    let width = ui.available_width().max(24.0);
+    let fits = |s: &str| {
+        let galley = egui::WidgetText::from(rich(s.to_owned())).into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Body,
+        );
+        galley.size().x <= width
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let shown = if fits(text) {
+        text.to_owned()
+    } else {
+        // The longest cut that fits: binary search on the characters kept.
+        let cut = |keep: usize| -> String {
+            let head = keep.div_ceil(2);
+            let tail = keep / 2;
+            let start: String = chars[..head].iter().collect();
+            let end: String = chars[chars.len() - tail..].iter().collect();
+            format!("{start}…{end}")
+        };
+        let (mut lo, mut hi) = (0usize, chars.len());
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if fits(&cut(mid)) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        cut(lo)
+    };
+    let cut = shown != text;
+    let r = ui.add(egui::Label::new(rich(shown)).wrap_mode(egui::TextWrapMode::Extend));
+    if cut { r.on_hover_text(text) } else { r }
+}
+
 /// `2026-11-27 09:04 UTC`.
 pub fn exact_time(ms: EpochMillis) -> String {
     // Always `YYYY-MM-DDTHH:MM:SSZ` (clamped to years 1970..=9999), so the

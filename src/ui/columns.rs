@@ -1,0 +1,129 @@
+//! Table columns the user can show and hide: a menu on every header cell
+//! (right click), the choice remembered per table, and defaults that fit the
+//! window (a column with `hide_below` starts hidden when the table is
+//! narrower than that, until the user chooses). Whatever is shown scrolls
+//! horizontally rather than being cut.
+
+use std::collections::BTreeSet;
+
+use egui::Ui;
+
+use super::UiAction;
+
+/// One column of a table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ColumnSpec {
+    /// Stable name, persisted in the settings.
+    pub key: &'static str,
+    pub label: &'static str,
+    pub width: f32,
+    pub min: f32,
+    /// Hidden by default when the table is narrower than this.
+    pub hide_below: Option<f32>,
+    /// Cannot be hidden (what names the row).
+    pub required: bool,
+}
+
+impl ColumnSpec {
+    pub const fn new(key: &'static str, label: &'static str, width: f32, min: f32) -> Self {
+        Self {
+            key,
+            label,
+            width,
+            min,
+            hide_below: None,
+            required: false,
+        }
+    }
+
+    pub const fn hide_below(mut self, width: f32) -> Self {
+        self.hide_below = Some(width);
+        self
+    }
+
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+}
+
+/// The hidden columns: the user's choice when there is one, else those the
+/// width leaves out.
+pub fn hidden(
+    specs: &[ColumnSpec],
+    chosen: Option<&BTreeSet<String>>,
+    width: f32,
+) -> BTreeSet<String> {
+    match chosen {
+        Some(c) => c.clone(),
+        None => specs
+            .iter()
+            .filter(|s| s.hide_below.is_some_and(|w| width < w))
+            .map(|s| s.key.to_owned())
+            .collect(),
+    }
+}
+
+/// The columns to draw, in order.
+pub fn visible<'a>(specs: &'a [ColumnSpec], hidden: &BTreeSet<String>) -> Vec<&'a ColumnSpec> {
+    specs
+        .iter()
+        .filter(|s| s.required || !hidden.contains(s.key))
+        .collect()
+}
+
+/// The header's right-click menu: a checkbox per column, and Reset.
+pub fn menu_ui(
+    ui: &mut Ui,
+    table: &'static str,
+    specs: &[ColumnSpec],
+    hidden: &BTreeSet<String>,
+    actions: &mut Vec<UiAction>,
+) {
+    ui.label(egui::RichText::new("Columns").strong());
+    for s in specs {
+        let mut shown = s.required || !hidden.contains(s.key);
+        let r = ui.add_enabled(!s.required, egui::Checkbox::new(&mut shown, s.label));
+        if r.changed() {
+            let mut next = hidden.clone();
+            if shown {
+                next.remove(s.key);
+            } else {
+                next.insert(s.key.to_owned());
+            }
+            actions.push(UiAction::SetHiddenColumns(table, next));
+        }
+    }
+    ui.separator();
+    if ui.button("Reset columns").clicked() {
+        actions.push(UiAction::ResetColumns(table));
+        ui.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPECS: [ColumnSpec; 3] = [
+        ColumnSpec::new("name", "Name", 200.0, 100.0).required(),
+        ColumnSpec::new("created", "Created", 100.0, 60.0).hide_below(900.0),
+        ColumnSpec::new("uri", "URI", 300.0, 120.0).hide_below(1200.0),
+    ];
+
+    #[test]
+    fn narrow_tables_start_with_fewer_columns_until_the_user_chooses() {
+        let keys =
+            |h: &BTreeSet<String>| visible(&SPECS, h).iter().map(|s| s.key).collect::<Vec<_>>();
+        assert_eq!(
+            keys(&hidden(&SPECS, None, 1400.0)),
+            ["name", "created", "uri"]
+        );
+        assert_eq!(keys(&hidden(&SPECS, None, 1000.0)), ["name", "created"]);
+        assert_eq!(keys(&hidden(&SPECS, None, 500.0)), ["name"]);
+        let chosen: BTreeSet<String> = ["created".to_owned()].into();
+        assert_eq!(keys(&hidden(&SPECS, Some(&chosen), 500.0)), ["name", "uri"]);
+        let everything: BTreeSet<String> = SPECS.iter().map(|s| s.key.to_owned()).collect();
+        assert_eq!(keys(&everything), ["name"], "a required column stays");
+    }
+}
