@@ -286,7 +286,9 @@ impl DemoServer {
         let addr = listener.local_addr()?;
         let mut registries = Registries::new(cfg.clone(), format!("http://{addr}"));
         // The home registry is seeded now, so its first answer is quick.
+        let seeding = Instant::now();
         registries.store(crate::model::DEMO_ACCOUNT, crate::model::DEMO_REGION);
+        tracing::debug!(ms = seeding.elapsed().as_millis(), "demo data seeded");
         let shared = Shared {
             registries: Arc::new(Mutex::new(registries)),
             knobs: Arc::new(Knobs::default()),

@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::store::{DemoArchive, DemoImage, DemoRepo, PullThroughRow, ScanState, Store, now};
+use super::store::{
+    DemoArchive, DemoImage, DemoRepo, Findings, PullThroughRow, ScanState, Store, now,
+};
 use crate::model::Digest;
 
 const DAY: f64 = 86_400.0;
@@ -289,6 +291,41 @@ const PLATFORMS: &[(&str, &str, Option<&str>)] = &[
     ("linux", "arm", Some("v7")),
 ];
 
+/// What a repository filled on first use is filled with.
+#[derive(Clone)]
+pub struct LazyImages {
+    rng: Rng,
+    catalog: Arc<Catalog>,
+    count: usize,
+    multi_arch: bool,
+    base: &'static str,
+    t0: f64,
+}
+
+impl std::fmt::Debug for LazyImages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LazyImages({})", self.count)
+    }
+}
+
+impl LazyImages {
+    pub fn fill(mut self, repo: &mut DemoRepo, blobs: &mut HashMap<Digest, Vec<u8>>) {
+        fill_images(
+            repo,
+            blobs,
+            &mut self.rng,
+            &self.catalog,
+            self.count,
+            self.multi_arch,
+            self.base,
+            self.t0,
+        );
+    }
+}
+
+/// A repository with more images than this is filled on first use.
+const LAZY_FROM: usize = 200;
+
 /// Builds the demo store.
 pub fn build(cfg: &SeedConfig) -> Store {
     // Content (manifests, configs) embeds times, and digests hash content:
@@ -309,6 +346,7 @@ pub fn build(cfg: &SeedConfig) -> Store {
         scan_seconds: 3.0,
         fail_next_scan: false,
         restore_seconds: 20.0,
+        lazy: BTreeMap::new(),
     };
     let catalog = Arc::new(Catalog::new());
     if cfg.showcase {
@@ -327,16 +365,32 @@ pub fn build(cfg: &SeedConfig) -> Store {
                 s.scan_on_push,
             );
             repo.exclusion_filters = s.filters.iter().map(|f| (*f).to_owned()).collect();
-            fill_images(
-                &mut repo,
-                &mut store.blobs,
-                &mut rng,
-                &catalog,
-                count,
-                s.multi_arch,
-                s.base,
-                t0,
-            );
+            if count > LAZY_FROM {
+                // Made when first asked about: the first answer of the demo
+                // must not wait for thousands of manifests and configs.
+                store.lazy.insert(
+                    s.name.to_owned(),
+                    LazyImages {
+                        rng,
+                        catalog: catalog.clone(),
+                        count,
+                        multi_arch: s.multi_arch,
+                        base: s.base,
+                        t0,
+                    },
+                );
+            } else {
+                fill_images(
+                    &mut repo,
+                    &mut store.blobs,
+                    &mut rng,
+                    &catalog,
+                    count,
+                    s.multi_arch,
+                    s.base,
+                    t0,
+                );
+            }
             store.repos.insert(s.name.to_owned(), repo);
         }
         decorate(&mut store, &catalog, cfg, t0);
@@ -427,8 +481,9 @@ fn decorate(store: &mut Store, catalog: &Arc<Catalog>, cfg: &SeedConfig, t0: f64
         && let Some(img) = r.images.first_mut()
     {
         img.tags = vec!["cve-zoo".into()];
-        img.basic_findings = Arc::new((0..cfg.zoo_findings).map(|i| catalog.basic(i)).collect());
-        img.enhanced_findings = Arc::new(
+        img.basic_findings =
+            Findings::ready((0..cfg.zoo_findings).map(|i| catalog.basic(i)).collect());
+        img.enhanced_findings = Findings::ready(
             (0..cfg.zoo_findings)
                 .map(|i| catalog.enhanced(i, t0))
                 .collect(),
@@ -533,10 +588,18 @@ fn fill_images(
         // other random value stays where it was.
         let _ = rng.below(1_000_000);
         let start = repo_base + (count - 1 - i) * 2;
-        let basic: Vec<Value> = (0..findings_n).map(|k| catalog.basic(start + k)).collect();
-        let enhanced: Vec<Value> = (0..findings_n)
-            .map(|k| catalog.enhanced(start + k, t0))
-            .collect();
+        let basic = {
+            let catalog = catalog.clone();
+            Findings::lazy(move || (0..findings_n).map(|k| catalog.basic(start + k)).collect())
+        };
+        let enhanced = {
+            let catalog = catalog.clone();
+            Findings::lazy(move || {
+                (0..findings_n)
+                    .map(|k| catalog.enhanced(start + k, t0))
+                    .collect()
+            })
+        };
         let scan = scanned.then_some(ScanState {
             started: pushed + 60.0,
             duration: 25.0,
@@ -564,8 +627,8 @@ fn fill_images(
                     last_pull: None,
                     archive: DemoArchive::default(),
                     scan: scan.clone(),
-                    basic_findings: Arc::new(basic.clone()),
-                    enhanced_findings: Arc::new(enhanced.clone()),
+                    basic_findings: basic.clone(),
+                    enhanced_findings: enhanced.clone(),
                     summary_override: None,
                 });
             }
@@ -608,8 +671,8 @@ fn fill_images(
                 last_pull,
                 archive: DemoArchive::default(),
                 scan,
-                basic_findings: Arc::new(basic),
-                enhanced_findings: Arc::new(enhanced),
+                basic_findings: basic,
+                enhanced_findings: enhanced,
                 summary_override: None,
             });
         }

@@ -44,11 +44,56 @@ pub struct DemoImage {
     pub archive: DemoArchive,
     pub scan: Option<ScanState>,
     /// Findings this image gets when scanned, per scan type.
-    pub basic_findings: std::sync::Arc<Vec<Value>>,
-    pub enhanced_findings: std::sync::Arc<Vec<Value>>,
+    pub basic_findings: Findings,
+    pub enhanced_findings: Findings,
     /// `findingSeverityCounts` to answer instead of the counted ones (tests
     /// of what a server may send: huge or negative counts).
     pub summary_override: Option<Value>,
+}
+
+/// An image's findings, made the first time they are read: the seed has
+/// thousands of images, and building every finding up front delayed the
+/// demo's first answer by 200 ms.
+#[derive(Clone, Default)]
+pub struct Findings {
+    cell: std::sync::Arc<std::sync::OnceLock<Vec<Value>>>,
+    make: Option<std::sync::Arc<dyn Fn() -> Vec<Value> + Send + Sync>>,
+}
+
+impl Findings {
+    pub fn ready(v: Vec<Value>) -> Self {
+        let cell = std::sync::OnceLock::new();
+        let _ = cell.set(v);
+        Self {
+            cell: std::sync::Arc::new(cell),
+            make: None,
+        }
+    }
+
+    pub fn lazy(make: impl Fn() -> Vec<Value> + Send + Sync + 'static) -> Self {
+        Self {
+            cell: std::sync::Arc::default(),
+            make: Some(std::sync::Arc::new(make)),
+        }
+    }
+}
+
+impl std::ops::Deref for Findings {
+    type Target = Vec<Value>;
+
+    fn deref(&self) -> &Vec<Value> {
+        self.cell
+            .get_or_init(|| self.make.as_ref().map(|m| m()).unwrap_or_default())
+    }
+}
+
+impl std::fmt::Debug for Findings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.cell.get() {
+            Some(v) => write!(f, "Findings({})", v.len()),
+            None => f.write_str("Findings(not made yet)"),
+        }
+    }
 }
 
 /// Where an image is in the archive storage class's life. A restore is
@@ -137,6 +182,29 @@ pub struct Store {
     pub fail_next_scan: bool,
     /// Seconds a restore from archive stays ACTIVATING; a knob.
     pub restore_seconds: f64,
+    /// Images made when their repository is first asked about (the big
+    /// repository's 2,400 would otherwise delay the first answer of all).
+    pub lazy: BTreeMap<String, super::seed::LazyImages>,
+}
+
+impl Store {
+    /// Makes the lazy images of `repository` now (a no-op once made).
+    pub fn materialize(&mut self, repository: &str) {
+        if let Some(lazy) = self.lazy.remove(repository)
+            && let Some(repo) = self.repos.get_mut(repository)
+        {
+            lazy.fill(repo, &mut self.blobs);
+        }
+    }
+
+    /// Makes every lazy repository (tests and benchmarks that read the
+    /// store directly).
+    pub fn materialize_all(&mut self) {
+        let names: Vec<String> = self.lazy.keys().cloned().collect();
+        for n in names {
+            self.materialize(&n);
+        }
+    }
 }
 
 /// Seconds since the Unix epoch, as ECR's JSON protocol sends timestamps.
@@ -249,6 +317,12 @@ impl Store {
 
     /// Dispatches one operation by its name.
     pub fn call(&mut self, op: &str, v: &Value) -> Answer {
+        if let Some(name) = s(v, "repositoryName")
+            && self.lazy.contains_key(name)
+        {
+            let name = name.to_owned();
+            self.materialize(&name);
+        }
         match op {
             "DescribeRegistry" => Ok(self.describe_registry()),
             "DescribeRepositories" => self.describe_repositories(v),
