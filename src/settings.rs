@@ -13,6 +13,26 @@ use crate::model::{RegistryKey, RegistrySpec};
 /// storage (read once, when no settings file exists yet).
 pub const LEGACY_KEY: &str = "ecrscope.settings";
 
+/// How times are shown: "3 days ago", or the date and time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum TimeStyle {
+    #[default]
+    Relative,
+    Absolute,
+}
+
+/// Which clock dates and times are shown in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Clock {
+    #[default]
+    Utc,
+    Local,
+}
+
+/// Zoom limits (Ctrl+= / Ctrl+- / Ctrl+0, and the preference).
+pub const ZOOM_MIN: f32 = 0.7;
+pub const ZOOM_MAX: f32 = 2.0;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum ThemePref {
     #[default]
@@ -130,6 +150,10 @@ pub struct Settings {
     pub max_in_flight: usize,
     /// Columns the user hid, by table (absent: the defaults for the width).
     pub hidden_columns: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Interface zoom (1.0 = 100 %).
+    pub zoom: f32,
+    pub time_style: TimeStyle,
+    pub clock: Clock,
 }
 
 impl Default for Settings {
@@ -144,6 +168,9 @@ impl Default for Settings {
             theme: ThemePref::System,
             max_in_flight: 8,
             hidden_columns: std::collections::BTreeMap::new(),
+            zoom: 1.0,
+            time_style: TimeStyle::Relative,
+            clock: Clock::Utc,
         }
     }
 }

@@ -252,4 +252,16 @@ fn repositories_at_three_sizes_in_both_themes() {
             results.extend(h.take_snapshot_results());
         }
     }
+    // And at 150 % zoom (the preference, or Ctrl+=).
+    let mut h = demo_app(&rt, |b| {
+        b.with_size(egui::vec2(1280.0, 800.0))
+            .with_theme(egui::Theme::Light)
+            .wgpu()
+    });
+    h.state_mut()
+        .handle(UiAction::SetTheme(ecrscope::settings::ThemePref::Light));
+    h.state_mut().handle(UiAction::SetZoom(1.5));
+    settle(&mut h);
+    h.snapshot_options("layout_1280x800_zoom150_light", &opts());
+    results.extend(h.take_snapshot_results());
 }

@@ -76,6 +76,22 @@ impl EcrscopeApp {
                 self.state.settings.theme = t;
                 Vec::new()
             }
+            UiAction::SetZoom(z) => {
+                self.state.settings.zoom =
+                    z.clamp(crate::settings::ZOOM_MIN, crate::settings::ZOOM_MAX);
+                Vec::new()
+            }
+            UiAction::SetTimeDisplay(style, clock) => {
+                self.state.settings.time_style = style;
+                self.state.settings.clock = clock;
+                Vec::new()
+            }
+            UiAction::SetMaxInFlight(n) => {
+                self.state.settings.max_in_flight = n.clamp(1, 32);
+                self.worker
+                    .set_max_in_flight(self.state.settings.max_in_flight);
+                Vec::new()
+            }
             UiAction::SetAutoRefresh(key, secs) => {
                 if secs == 0 {
                     self.state.settings.auto_refresh.remove(&key.0);
@@ -146,7 +162,9 @@ impl EcrscopeApp {
             | UiAction::OpenCreateRepository(..)
             | UiAction::OpenDeleteRepository(_)
             | UiAction::OpenPullThroughForm(..)
-            | UiAction::OpenPalette) => {
+            | UiAction::OpenPalette
+            | UiAction::OpenHelp
+            | UiAction::OpenPreferences) => {
                 self.open_dialog(open);
                 Vec::new()
             }
@@ -364,6 +382,8 @@ impl EcrscopeApp {
                 ))
             }
             UiAction::OpenPalette => Modal::Palette(PaletteView::default()),
+            UiAction::OpenHelp => Modal::Help,
+            UiAction::OpenPreferences => Modal::Preferences,
             _ => return,
         };
         self.view.open(modal);

@@ -53,6 +53,9 @@ pub struct EcrscopeApp {
     /// Commands the worker's queue had no room for; sent first next frame.
     outbox: VecDeque<(RequestId, Command)>,
     settings_file: Option<SettingsFile>,
+    /// The zoom last applied to the context: a difference is the user's
+    /// Ctrl+= / Ctrl+- (saved) or a preference change (applied).
+    applied_zoom: f32,
     toasts: egui_notify::Toasts,
     timers: timers::Timers,
     runtime: Handle,
@@ -81,14 +84,25 @@ impl EcrscopeApp {
         let mut worker_cfg = opts.worker;
         worker_cfg.client.max_in_flight = settings.max_in_flight;
         let (worker, events) = Worker::start(runtime, worker_cfg, notify);
+        let zoom = settings
+            .zoom
+            .clamp(crate::settings::ZOOM_MIN, crate::settings::ZOOM_MAX);
+        cc.egui_ctx.set_zoom_factor(zoom);
         let mut state = AppState::new(settings, opts.force_demo);
         state.follow_policy = opts.follow_policy;
         if let Some(w) = warning {
             state.notify(NoticeLevel::Warning, w);
         }
+        let view = ViewState {
+            settings_path: settings_file
+                .as_ref()
+                .map(|f| f.path().display().to_string()),
+            ..ViewState::default()
+        };
         let mut app = Self {
             state,
-            view: ViewState::default(),
+            view,
+            applied_zoom: zoom,
             worker,
             events,
             outbox: VecDeque::new(),
@@ -104,6 +118,24 @@ impl EcrscopeApp {
         };
         app.request(Command::Discover);
         app
+    }
+
+    /// Keeps the zoom and its setting together: the keyboard changes the
+    /// context (egui's Ctrl+= / Ctrl+- / Ctrl+0), the preference changes the
+    /// setting.
+    fn sync_zoom(&mut self, ctx: &egui::Context) {
+        let now = ctx.zoom_factor();
+        let wanted = self.state.settings.zoom;
+        if (now - self.applied_zoom).abs() > 0.001 {
+            let z = now.clamp(crate::settings::ZOOM_MIN, crate::settings::ZOOM_MAX);
+            self.state.settings.zoom = z;
+            ctx.set_zoom_factor(z);
+            self.applied_zoom = z;
+        } else if (wanted - self.applied_zoom).abs() > 0.001 {
+            let z = wanted.clamp(crate::settings::ZOOM_MIN, crate::settings::ZOOM_MAX);
+            ctx.set_zoom_factor(z);
+            self.applied_zoom = z;
+        }
     }
 
     /// The worker, for tests that need the demo endpoint's knobs.
@@ -221,6 +253,8 @@ impl eframe::App for EcrscopeApp {
             ctx.request_repaint();
         }
         style::apply_theme(ctx, self.state.settings.theme);
+        self.sync_zoom(ctx);
+        ui::widgets::set_time_display(self.state.settings.time_style, self.state.settings.clock);
         self.exports_picked();
         self.run_timers(ctx);
         self.show_notices(ctx);

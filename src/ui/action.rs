@@ -52,6 +52,14 @@ pub enum UiAction {
     /// Back to the columns that fit the window.
     ResetColumns(&'static str),
     SetTheme(ThemePref),
+    /// Interface zoom (1.0 = 100 %).
+    SetZoom(f32),
+    SetTimeDisplay(crate::settings::TimeStyle, crate::settings::Clock),
+    /// Requests in flight per registry.
+    SetMaxInFlight(usize),
+    /// F1, or the "?" button.
+    OpenHelp,
+    OpenPreferences,
     /// Auto-refresh interval for a registry, in seconds (0 = off).
     SetAutoRefresh(RegistryKey, u64),
 

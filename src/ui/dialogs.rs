@@ -15,6 +15,7 @@ pub fn dialogs_ui(
     view: &mut ViewState,
     actions: &mut Vec<UiAction>,
 ) {
+    let view_path = view.settings_path.clone();
     let Some(open) = &mut view.modal else {
         return;
     };
@@ -106,6 +107,10 @@ pub fn dialogs_ui(
         }
         Modal::PushCommands(tool, target) => {
             push_commands::push_commands_ui(ctx, first, tool, target)
+        }
+        Modal::Help => super::help::help_ui(ctx, first, view_path.as_deref()),
+        Modal::Preferences => {
+            super::preferences::preferences_ui(ctx, first, state, view_path.as_deref(), actions)
         }
         Modal::Palette(p) => match palette::palette_ui(ctx, first, p, state) {
             None => true,

@@ -229,7 +229,7 @@ fn status_ui(ui: &mut Ui, report: &ScanReport) {
                 ui.label(RichText::new(s.label()).strong());
             }
             None if report.findings.is_empty() => {
-                ui.label("This image has not been scanned yet.");
+                ui.label("This image has not been scanned yet: press Scan now (or S) above.");
             }
             None => {}
         }

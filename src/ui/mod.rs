@@ -8,6 +8,7 @@ pub mod columns;
 pub mod create_repository;
 pub mod dialogs;
 pub mod findings;
+mod help;
 mod image_actions;
 mod image_detail;
 pub mod images;
@@ -17,6 +18,7 @@ mod lifecycle_draft;
 pub mod modal;
 mod overview;
 pub mod palette;
+mod preferences;
 pub mod pull_through;
 pub mod push_commands;
 mod repo_policy;
@@ -59,6 +61,8 @@ pub struct ViewState {
     /// Ctrl+D, or their buttons).
     pub sidebar_hidden: bool,
     pub details_hidden: bool,
+    /// Where the settings are saved (shown in Help and Preferences).
+    pub settings_path: Option<String>,
 }
 
 /// Below this window width the image details open over the table instead
@@ -168,7 +172,7 @@ pub fn main_ui(
     }
     egui::CentralPanel::default().show(ui, |ui| {
         if state.selected_registry().is_some_and(|r| r.spec.is_demo()) {
-            demo_banner_ui(ui);
+            demo_banner_ui(ui, actions);
         }
         if loc.repository.is_some() && loc.image.is_some() && state.findings_open {
             findings::findings_ui(ui, state, &mut view.findings, actions);
@@ -228,6 +232,9 @@ fn keyboard(ui: &Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<U
     });
     if palette {
         actions.push(UiAction::OpenPalette);
+    }
+    if ui.input(|i| i.key_pressed(egui::Key::F1)) {
+        actions.push(UiAction::OpenHelp);
     }
     if f5 {
         actions.push(UiAction::Refresh);
@@ -314,6 +321,12 @@ fn toolbar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                 ThemePref::Light => (icon::SUN, ThemePref::Dark, "Theme: light"),
                 ThemePref::Dark => (icon::MOON, ThemePref::System, "Theme: dark"),
             };
+            if widgets::icon_only_button(ui, "?", "Help (F1)").clicked() {
+                actions.push(UiAction::OpenHelp);
+            }
+            if widgets::icon_only_button(ui, icon::GEAR, "Preferences").clicked() {
+                actions.push(UiAction::OpenPreferences);
+            }
             if widgets::icon_only_button(ui, glyph, name).clicked() {
                 actions.push(UiAction::SetTheme(next));
             }
@@ -327,7 +340,7 @@ fn toolbar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
     });
 }
 
-fn demo_banner_ui(ui: &mut Ui) {
+fn demo_banner_ui(ui: &mut Ui, actions: &mut Vec<UiAction>) {
     let palette = style::palette(ui.visuals());
     egui::Frame::new()
         .fill(palette.banner_bg)
@@ -343,6 +356,9 @@ fn demo_banner_ui(ui: &mut Ui) {
                 ))
                 .color(palette.warning),
             );
+            if widgets::icon_button(ui, icon::PLUS, "Add a registry").clicked() {
+                actions.push(UiAction::OpenAddRegistry);
+            }
         });
     ui.add_space(style::GAP);
 }

@@ -25,6 +25,8 @@ pub enum Modal {
     PullThroughRule(pull_through::RuleForm),
     PushCommands(push_commands::Tool, push_commands::PushTarget),
     Palette(palette::PaletteView),
+    Help,
+    Preferences,
 }
 
 /// A modal and how many frames it has been drawn.

@@ -85,7 +85,12 @@ pub fn repositories_ui(
     });
     if repos.is_empty() && !reg.repositories.is_loading() {
         ui.add_space(style::GAP * 2.0);
-        ui.label("This registry has no repositories yet.");
+        ui.horizontal_wrapped(|ui| {
+            ui.label("This registry has no repositories yet: create one, then push to it.");
+            if widgets::icon_button(ui, icon::PLUS, "Create a repository").clicked() {
+                actions.push(UiAction::OpenCreateRepository(reg.spec.key(), None));
+            }
+        });
         return;
     }
     keyboard_ui(ui, view, repos, &rows, actions);

@@ -5,6 +5,7 @@ use egui::{Response, RichText, Role, Ui, WidgetInfo};
 
 use super::style::icon;
 use crate::model::EpochMillis;
+use crate::settings::{Clock, TimeStyle};
 
 /// A button showing an icon and a label; its accessible name is the label
 /// alone, so screen readers and tests find it by words.
@@ -85,8 +86,40 @@ pub fn middle_truncated(ui: &mut Ui, text: &str, rich: impl Fn(String) -> RichTe
     if cut { r.on_hover_text(text) } else { r }
 }
 
-/// `2026-11-27 09:04 UTC`.
+/// The time preferences, read by every time formatter. A display choice
+/// made once a frame from the settings (see [`set_time_display`]); kept
+/// here so the many pure formatters need no extra argument.
+static TIME_DISPLAY: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+pub fn set_time_display(style: TimeStyle, clock: Clock) {
+    let bits = u8::from(style == TimeStyle::Absolute) | (u8::from(clock == Clock::Local) << 1);
+    TIME_DISPLAY.store(bits, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn time_display() -> (TimeStyle, Clock) {
+    let bits = TIME_DISPLAY.load(std::sync::atomic::Ordering::Relaxed);
+    (
+        if bits & 1 == 1 {
+            TimeStyle::Absolute
+        } else {
+            TimeStyle::Relative
+        },
+        if bits & 2 == 2 {
+            Clock::Local
+        } else {
+            Clock::Utc
+        },
+    )
+}
+
+/// `2026-11-27 09:04 UTC`, or in local time `2026-11-27 10:04 +01:00`.
 pub fn exact_time(ms: EpochMillis) -> String {
+    if time_display().1 == Clock::Local {
+        use chrono::TimeZone;
+        if let chrono::LocalResult::Single(t) = chrono::Local.timestamp_millis_opt(ms) {
+            return t.format("%Y-%m-%d %H:%M %:z").to_string();
+        }
+    }
     // Always `YYYY-MM-DDTHH:MM:SSZ` (clamped to years 1970..=9999), so the
     // byte ranges below are in bounds and on ASCII boundaries.
     let s = crate::model::time::rfc3339_ms(ms);
@@ -148,7 +181,13 @@ pub fn human_size(bytes: i64) -> String {
 pub fn time_cell(ui: &mut Ui, ms: Option<EpochMillis>, now: EpochMillis) {
     match ms {
         Some(t) => {
-            ui.label(relative_time(t, now)).on_hover_text(exact_time(t));
+            // The preference picks what the cell says; the other form is on
+            // hover.
+            let (shown, hover) = match time_display().0 {
+                TimeStyle::Relative => (relative_time(t, now), exact_time(t)),
+                TimeStyle::Absolute => (exact_time(t), relative_time(t, now)),
+            };
+            ui.label(shown).on_hover_text(hover);
         }
         None => {
             ui.label(RichText::new("—").weak());

@@ -33,7 +33,9 @@ pub trait DemoEndpoint: Send + Sync + std::fmt::Debug + std::any::Any {
 }
 
 pub(super) struct Clients {
-    opts: ClientOptions,
+    /// Options for clients made from now on (the in-flight limit is a
+    /// preference that may change while the app runs).
+    opts: std::sync::RwLock<ClientOptions>,
     demo: Option<Arc<dyn DemoEndpoint>>,
     map: Mutex<HashMap<RegistryKey, EcrClient>>,
 }
@@ -41,10 +43,24 @@ pub(super) struct Clients {
 impl Clients {
     pub(super) fn new(opts: ClientOptions, demo: Option<Arc<dyn DemoEndpoint>>) -> Self {
         Self {
-            opts,
+            opts: std::sync::RwLock::new(opts),
             demo,
             map: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// New requests in flight per registry: clients are made again with it.
+    pub(super) fn set_max_in_flight(&self, n: usize) {
+        if let Ok(mut o) = self.opts.write() {
+            o.max_in_flight = n.max(1);
+        }
+        self.forget_all();
+    }
+
+    fn opts(&self) -> ClientOptions {
+        self.opts
+            .read()
+            .map_or_else(|_| ClientOptions::default(), |o| o.clone())
     }
 
     pub(super) fn forget_all(&self) {
@@ -91,10 +107,10 @@ impl Clients {
                 &spec.region,
                 &creds,
                 spec.registry_id.clone(),
-                &self.opts,
+                &self.opts(),
             )
         } else {
-            EcrClient::connect(spec, &self.opts).await
+            EcrClient::connect(spec, &self.opts()).await
         };
         map.insert(key, client.clone());
         Ok(client)

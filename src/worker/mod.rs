@@ -181,6 +181,11 @@ impl Worker {
     pub fn forget_clients(&self) {
         self.inner.clients.forget_all();
     }
+
+    /// Requests in flight per registry from now on (a preference).
+    pub fn set_max_in_flight(&self, n: usize) {
+        self.inner.clients.set_max_in_flight(n);
+    }
 }
 
 impl Inner {
