@@ -28,6 +28,7 @@ python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/n
 command -v dbus-run-session >/dev/null || pkgs+=(dbus dbus-user-session)
 dpkg -s at-spi2-core >/dev/null 2>&1 || pkgs+=(at-spi2-core)
 /usr/bin/python3 -c 'import pyatspi' 2>/dev/null || pkgs+=(python3-pyatspi gir1.2-atspi-2.0)
+command -v desktop-file-validate >/dev/null || pkgs+=(desktop-file-utils)
 if [ ${#pkgs[@]} -gt 0 ]; then
   log "installing Debian packages: ${pkgs[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -74,4 +75,10 @@ cargo test --locked --all-targets 2>&1 | tee "$ROOT/target/cargo-test.log"
 log "release build"
 cargo build --locked --release
 log "end to end under Xvfb"
-bash scripts/e2e.sh "${CARGO_TARGET_DIR:-$ROOT/target}/release/ecrscope"
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/ecrscope"
+bash scripts/e2e.sh "$BIN"
+
+# --- the Debian package, installed, opened, removed ---------------------------
+log "Debian package"
+deb=$(bash scripts/package.sh "$BIN")
+bash scripts/package-test.sh "$deb"

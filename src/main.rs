@@ -45,6 +45,9 @@ enum Cmd {
         #[arg(long)]
         repositories: bool,
     },
+    /// Print the man page (roff) to stdout; used when packaging.
+    #[command(hide = true)]
+    Man,
 }
 
 fn main() -> eframe::Result {
@@ -63,6 +66,12 @@ fn main() -> eframe::Result {
             std::process::exit(1);
         }
     };
+    if let Some(Cmd::Man) = &flags.command {
+        use clap::CommandFactory;
+        let mut out = std::io::stdout().lock();
+        let page = clap_mangen::Man::new(Flags::command()).render(&mut out);
+        std::process::exit(i32::from(page.is_err()));
+    }
     if let Some(Cmd::Check {
         profile,
         repositories,

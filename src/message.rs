@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use crate::model::{
     AuthToken, BatchResult, Digest, Discovery, EcrError, ExportFormat, Image, ImageDetailDoc,
-    LifecyclePolicy, LifecyclePreview, NewPullThroughRule, NewRepository, PullThroughRule,
+    ImageId, LifecyclePolicy, LifecyclePreview, NewPullThroughRule, NewRepository, PullThroughRule,
     PullThroughValidation, RegistryInfo, RegistryKey, RegistryScanningConfig, RegistrySpec,
     RepoRef, RepoScanConfig, Repository, ScanReport, ScanStatus, ScanSummary, TagMutabilitySetting,
     manifest::Platform,
@@ -50,6 +50,12 @@ pub enum Command {
     LoadScanSummaries {
         repo: RepoRef,
         digests: Vec<Digest>,
+    },
+    /// DescribeImages by id for the global search (ImageNotFound: absent).
+    FindImages {
+        repo: RepoRef,
+        ids: Vec<ImageId>,
+        search: u64,
     },
     /// DescribeImages by digest (any status): the rows of images whose
     /// state the app follows (a restore in progress), re-read.
@@ -150,6 +156,7 @@ impl Command {
             | Self::LoadScanSummaries { repo, .. }
             | Self::LoadImageDetail { repo, .. }
             | Self::RefreshImages { repo, .. }
+            | Self::FindImages { repo, .. }
             | Self::ChangeRepository { repo, .. }
             | Self::StartScans { repo, .. }
             | Self::LoadFindings { repo, .. }
@@ -291,6 +298,12 @@ pub enum Payload {
         digest: Digest,
         result: Result<ImageDetailDoc, EcrError>,
     },
+    /// What one repository holds of a global search's query.
+    Found {
+        repository: String,
+        search: u64,
+        result: Result<Vec<Image>, EcrError>,
+    },
     /// Rows re-read by digest; a digest asked for and missing from the
     /// result is gone from the server.
     ImagesRefreshed {
@@ -398,6 +411,11 @@ pub fn failed_payloads(cmd: Command, e: &EcrError) -> Vec<Payload> {
                 result: fail(e),
             })
             .collect(),
+        Command::FindImages { repo, search, .. } => vec![Payload::Found {
+            repository: repo.name,
+            search,
+            result: fail(e),
+        }],
         Command::RefreshImages { repo, digests } => vec![Payload::ImagesRefreshed {
             repository: repo.name,
             digests,

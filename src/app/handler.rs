@@ -20,6 +20,52 @@ use crate::ui::scanning_config::ScanningForm;
 use super::EcrscopeApp;
 
 impl EcrscopeApp {
+    /// A preference or view setting: it lives in the settings (saved with
+    /// them) and applies at once.
+    fn preference(&mut self, action: UiAction) {
+        match action {
+            UiAction::SortRepositories(col) => {
+                self.state.settings.repo_sort = self.state.settings.repo_sort.clicked(col);
+            }
+            UiAction::SetHiddenColumns(table, hidden) => {
+                self.state
+                    .settings
+                    .hidden_columns
+                    .insert(table.to_owned(), hidden);
+            }
+            UiAction::ResetColumns(table) => {
+                self.state.settings.hidden_columns.remove(table);
+            }
+            UiAction::SortImages(col) => {
+                self.state.settings.image_sort = self.state.settings.image_sort.clicked(col);
+            }
+            UiAction::SetTheme(t) => {
+                self.state.settings.theme = t;
+            }
+            UiAction::SetZoom(z) => {
+                self.state.settings.zoom =
+                    z.clamp(crate::settings::ZOOM_MIN, crate::settings::ZOOM_MAX);
+            }
+            UiAction::SetTimeDisplay(style, clock) => {
+                self.state.settings.time_style = style;
+                self.state.settings.clock = clock;
+            }
+            UiAction::SetMaxInFlight(n) => {
+                self.state.settings.max_in_flight = n.clamp(1, 32);
+                self.worker
+                    .set_max_in_flight(self.state.settings.max_in_flight);
+            }
+            UiAction::SetAutoRefresh(key, secs) => {
+                if secs == 0 {
+                    self.state.settings.auto_refresh.remove(&key.0);
+                } else {
+                    self.state.settings.auto_refresh.insert(key.0.clone(), secs);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Carries out one user action.
     pub fn handle(&mut self, action: UiAction) {
         let follow = match action {
@@ -53,51 +99,30 @@ impl EcrscopeApp {
             }
             UiAction::GroupPlatforms(repo) => self.state.group_platforms(&repo),
             UiAction::CheckAllFindings => self.state.start_sweep(),
-            UiAction::SortRepositories(col) => {
-                self.state.settings.repo_sort = self.state.settings.repo_sort.clicked(col);
+            UiAction::StartSearch {
+                query,
+                scope,
+                repo_filter,
+            } => self.state.start_search(&query, scope, &repo_filter),
+            UiAction::OpenSearch => {
+                self.view.search.open = true;
+                self.view.search.focus = true;
                 Vec::new()
             }
-            UiAction::SetHiddenColumns(table, hidden) => {
-                self.state
-                    .settings
-                    .hidden_columns
-                    .insert(table.to_owned(), hidden);
+            UiAction::CancelSearch => {
+                self.state.cancel_search();
                 Vec::new()
             }
-            UiAction::ResetColumns(table) => {
-                self.state.settings.hidden_columns.remove(table);
-                Vec::new()
-            }
-            UiAction::SortImages(col) => {
-                self.state.settings.image_sort = self.state.settings.image_sort.clicked(col);
-                Vec::new()
-            }
-            UiAction::SetTheme(t) => {
-                self.state.settings.theme = t;
-                Vec::new()
-            }
-            UiAction::SetZoom(z) => {
-                self.state.settings.zoom =
-                    z.clamp(crate::settings::ZOOM_MIN, crate::settings::ZOOM_MAX);
-                Vec::new()
-            }
-            UiAction::SetTimeDisplay(style, clock) => {
-                self.state.settings.time_style = style;
-                self.state.settings.clock = clock;
-                Vec::new()
-            }
-            UiAction::SetMaxInFlight(n) => {
-                self.state.settings.max_in_flight = n.clamp(1, 32);
-                self.worker
-                    .set_max_in_flight(self.state.settings.max_in_flight);
-                Vec::new()
-            }
-            UiAction::SetAutoRefresh(key, secs) => {
-                if secs == 0 {
-                    self.state.settings.auto_refresh.remove(&key.0);
-                } else {
-                    self.state.settings.auto_refresh.insert(key.0.clone(), secs);
-                }
+            pref @ (UiAction::SortRepositories(_)
+            | UiAction::SortImages(_)
+            | UiAction::SetHiddenColumns(..)
+            | UiAction::ResetColumns(_)
+            | UiAction::SetTheme(_)
+            | UiAction::SetZoom(_)
+            | UiAction::SetTimeDisplay(..)
+            | UiAction::SetMaxInFlight(_)
+            | UiAction::SetAutoRefresh(..)) => {
+                self.preference(pref);
                 Vec::new()
             }
             UiAction::AddRegistry(spec) => {

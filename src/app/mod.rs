@@ -164,6 +164,12 @@ impl EcrscopeApp {
     /// Sends what waited for room in the worker's queue, in order.
     fn flush_outbox(&mut self) {
         while let Some((id, cmd)) = self.outbox.pop_front() {
+            // A search cancelled (or replaced) while its asks waited here.
+            if let Command::FindImages { search, .. } = &cmd
+                && !self.state.search_is_live(*search)
+            {
+                continue;
+            }
             if let Err(back) = self.worker.try_send(id, cmd) {
                 self.outbox.push_front(*back);
                 break;

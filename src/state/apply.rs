@@ -45,7 +45,26 @@ impl AppState {
                 }
                 Vec::new()
             }
-            Payload::RepositoriesDone(result) => self.repositories_done(request, key, result),
+            Payload::RepositoriesDone(result) => {
+                let mut out = self.repositories_done(request, key, result);
+                if let Some(k) = key
+                    && self
+                        .search
+                        .as_ref()
+                        .is_some_and(|s| s.waiting_registries.contains(k))
+                {
+                    out.extend(self.search_registry(k));
+                }
+                out
+            }
+            Payload::Found {
+                repository,
+                search,
+                result,
+            } => {
+                self.search_found(search, key, &repository, result);
+                Vec::new()
+            }
             Payload::Scanning(result) => {
                 // Scanning is extra detail; its failure (e.g. an endpoint
                 // without the call) must not mark the registry red.
@@ -64,7 +83,9 @@ impl AppState {
                 Vec::new()
             }
             Payload::ImagesDone { repository, result } => {
-                self.images_done(request, key, &repository, result)
+                let out = self.images_done(request, key, &repository, result);
+                self.search_listed(key, &repository);
+                out
             }
             Payload::ImagesRefreshed {
                 repository,

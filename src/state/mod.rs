@@ -19,6 +19,7 @@ mod registry_level;
 mod repo_table;
 mod requested;
 mod requests;
+mod search;
 mod security;
 mod sweep;
 pub mod wording;
@@ -32,6 +33,7 @@ pub use nav::{History, Location};
 pub use registry_level::{Login, RegistryDocs};
 pub use repo_table::{RepoFilter, repo_rows};
 pub use requested::Requested;
+pub use search::{SearchHit, SearchKind, SearchState, classify};
 pub use security::{
     Flagged, RegistrySecurity, RepoSecurity, registry_security, repo_security, summarised,
 };
@@ -227,6 +229,9 @@ pub struct AppState {
     /// Scans being followed, by image.
     pub following: HashMap<ImageKey, Following>,
     pub follow_policy: FollowPolicies,
+    /// The global search (its results stay when its view closes).
+    pub search: Option<SearchState>,
+    pub search_seq: u64,
     /// The create-repository request in flight, and the last failure of one.
     pub creating: Option<RequestId>,
     pub create_error: Option<String>,

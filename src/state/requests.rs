@@ -132,6 +132,7 @@ impl AppState {
             // Answers replace rows in place: nothing waits for them.
             Command::StartScans { .. }
             | Command::RefreshImages { .. }
+            | Command::FindImages { .. }
             | Command::ChangeImages { .. }
             | Command::DeleteRepository { .. } => {}
         }

@@ -59,6 +59,15 @@ pub enum UiAction {
     SetMaxInFlight(usize),
     /// F1, or the "?" button.
     OpenHelp,
+    /// Search every registry in `scope` (the global search).
+    StartSearch {
+        query: String,
+        scope: Vec<RegistryKey>,
+        repo_filter: String,
+    },
+    CancelSearch,
+    /// Show the global search view.
+    OpenSearch,
     OpenPreferences,
     /// Auto-refresh interval for a registry, in seconds (0 = off).
     SetAutoRefresh(RegistryKey, u64),

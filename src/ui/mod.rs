@@ -25,6 +25,7 @@ mod repo_policy;
 pub mod repo_settings;
 mod repositories;
 pub mod scanning_config;
+pub mod search;
 mod sidebar;
 mod status_bar;
 pub mod style;
@@ -63,6 +64,8 @@ pub struct ViewState {
     pub details_hidden: bool,
     /// Where the settings are saved (shown in Help and Preferences).
     pub settings_path: Option<String>,
+    /// The global search view (Ctrl+Shift+F).
+    pub search: search::SearchView,
 }
 
 /// Below this window width the image details open over the table instead
@@ -171,6 +174,10 @@ pub fn main_ui(
         }
     }
     egui::CentralPanel::default().show(ui, |ui| {
+        if view.search.open {
+            search::search_ui(ui, state, &mut view.search, actions);
+            return;
+        }
         if state.selected_registry().is_some_and(|r| r.spec.is_demo()) {
             demo_banner_ui(ui, actions);
         }
@@ -236,6 +243,15 @@ fn keyboard(ui: &Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<U
     if ui.input(|i| i.key_pressed(egui::Key::F1)) {
         actions.push(UiAction::OpenHelp);
     }
+    let search_key =
+        ui.input(|i| i.key_pressed(egui::Key::F) && i.modifiers.command && i.modifiers.shift);
+    if search_key {
+        view.search.open = true;
+        view.search.focus = true;
+    }
+    if view.search.open && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        view.search.open = false;
+    }
     if f5 {
         actions.push(UiAction::Refresh);
     }
@@ -256,7 +272,7 @@ fn keyboard(ui: &Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<U
             actions.push(UiAction::StartScan(repo, targets));
         }
     }
-    if ctrl_f || slash {
+    if (ctrl_f && !search_key) || slash {
         if state.location.repository.is_some() {
             view.images.focus_search = true;
         } else {

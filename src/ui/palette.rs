@@ -35,6 +35,21 @@ pub fn entries(state: &AppState) -> Vec<Entry> {
             action: UiAction::OpenAddRegistry,
         },
         Entry {
+            label: "Search everywhere (Ctrl+Shift+F)".into(),
+            kind: "action",
+            action: UiAction::OpenSearch,
+        },
+        Entry {
+            label: "Help (F1)".into(),
+            kind: "action",
+            action: UiAction::OpenHelp,
+        },
+        Entry {
+            label: "Preferences".into(),
+            kind: "action",
+            action: UiAction::OpenPreferences,
+        },
+        Entry {
             label: "Theme: light".into(),
             kind: "action",
             action: UiAction::SetTheme(ThemePref::Light),

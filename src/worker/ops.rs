@@ -70,6 +70,18 @@ pub(super) async fn run(cx: &Cx<'_>, cmd: Command) {
             .await;
         }
         Command::LoadScanSummaries { repo, digests } => scan_summaries(cx, repo, digests).await,
+        Command::FindImages { repo, ids, search } => {
+            let result = match ecr::describe_images_by_id(cx.c(), &repo.name, &ids).await {
+                Err(e) if e.is_image_gone() => Ok(Vec::new()),
+                other => other,
+            };
+            cx.emit(Payload::Found {
+                repository: repo.name,
+                search,
+                result,
+            })
+            .await;
+        }
         Command::RefreshImages { repo, digests } => {
             let ids: Vec<ImageId> = digests.iter().map(|d| ImageId::Digest(*d)).collect();
             let result = match ecr::describe_images_by_id(cx.c(), &repo.name, &ids).await {
