@@ -33,7 +33,7 @@ chmod +x "$home/run.sh"
 xvfb-run -a -s "-screen 0 1280x800x24" "$home/run.sh" || { cat "$home/app.log"; fail "the installed ecrscope opened no window"; }
 echo "PASS the installed ecrscope opened its window"
 echo "package: $(du -k "$DEB" | cut -f1) KiB; installed: $(dpkg-query -W -f='${Installed-Size}' ecrscope) KiB; binary: $(du -k /usr/bin/ecrscope | cut -f1) KiB"
-echo "files:"; dpkg -L ecrscope | grep -v '/$' | sed 's/^/  /' | grep -E '\.|bin/' || true
+echo "files:"; dpkg -L ecrscope | while read -r f; do [ -f "$f" ] && echo "  $f"; done || true
 $SUDO dpkg -r ecrscope >/dev/null
 [ ! -e /usr/bin/ecrscope ] || fail "ecrscope still installed after dpkg -r"
 echo "PASS removed"
