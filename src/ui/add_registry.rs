@@ -34,12 +34,26 @@ impl FormErrors {
 }
 
 impl AddRegistryForm {
-    /// Checks every field; `profiles` are the known profile names.
+    /// The regions typed: several may be given, separated by commas or
+    /// spaces (one registry each, grouped under the profile).
+    pub fn regions(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .region
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// Checks every field; `profiles` are the known profile names. One
+    /// registry per region typed.
     pub fn check(
         &self,
         profiles: &[String],
         existing: &[RegistryKey],
-    ) -> Result<RegistrySpec, FormErrors> {
+    ) -> Result<Vec<RegistrySpec>, FormErrors> {
         let mut e = FormErrors::default();
         let profile = self.profile.trim();
         if !profile.is_empty() && !profiles.iter().any(|p| p == profile) {
@@ -47,8 +61,20 @@ impl AddRegistryForm {
                 "No profile '{profile}' in ~/.aws/config or ~/.aws/credentials. Pick one from the list, or leave empty for the default credentials."
             ));
         }
-        let region = self.region.trim();
-        e.region = validate::region(region).err();
+        let regions = self.regions();
+        e.region = if regions.is_empty() {
+            validate::region("").err()
+        } else {
+            regions.iter().find_map(|r| {
+                validate::region(r).err().map(|m| {
+                    if regions.len() > 1 {
+                        format!("{r}: {m}")
+                    } else {
+                        m
+                    }
+                })
+            })
+        };
         let endpoint = self.endpoint.trim();
         if !endpoint.is_empty() {
             e.endpoint = validate::endpoint_url(endpoint).err();
@@ -57,26 +83,35 @@ impl AddRegistryForm {
         if !id.is_empty() {
             e.registry_id = validate::registry_id(id).err();
         }
-        let spec = RegistrySpec {
-            profile: (!profile.is_empty()).then(|| profile.to_owned()),
-            region: region.to_owned(),
-            endpoint: (!endpoint.is_empty()).then(|| endpoint.trim_end_matches('/').to_owned()),
-            registry_id: (!id.is_empty()).then(|| id.to_owned()),
-            source: RegistrySource::Added,
+        let specs: Vec<RegistrySpec> = regions
+            .iter()
+            .map(|region| RegistrySpec {
+                profile: (!profile.is_empty()).then(|| profile.to_owned()),
+                region: (*region).to_owned(),
+                endpoint: (!endpoint.is_empty()).then(|| endpoint.trim_end_matches('/').to_owned()),
+                registry_id: (!id.is_empty()).then(|| id.to_owned()),
+                source: RegistrySource::Added,
+            })
+            .collect();
+        let listed = |spec: &RegistrySpec| {
+            existing.iter().any(|k| {
+                *k == spec.key()
+                    || *k
+                        == RegistrySpec {
+                            source: RegistrySource::Profile,
+                            ..spec.clone()
+                        }
+                        .key()
+            })
         };
-        let same_as_existing = existing.iter().any(|k| {
-            *k == spec.key()
-                || *k
-                    == RegistrySpec {
-                        source: RegistrySource::Profile,
-                        ..spec.clone()
-                    }
-                    .key()
-        });
-        if same_as_existing {
-            e.duplicate = Some("This registry is already in the list.".into());
+        if let Some(dup) = specs.iter().find(|s| listed(s)) {
+            e.duplicate = Some(if specs.len() > 1 {
+                format!("{} is already in the list.", dup.region)
+            } else {
+                "This registry is already in the list.".into()
+            });
         }
-        if e.is_empty() { Ok(spec) } else { Err(e) }
+        if e.is_empty() { Ok(specs) } else { Err(e) }
     }
 }
 
@@ -143,15 +178,23 @@ pub fn add_registry_ui(
                     );
 
                     let l = ui.label("Region");
-                    text_field(ui, &mut form.region, l.id, "Region", "us-east-1");
+                    text_field(ui, &mut form.region, l.id, "Region", "us-east-1, eu-west-1");
                     ui.end_row();
-                    let hint = validate::region_suggestion(form.region.trim());
+                    let hint = form
+                        .regions()
+                        .iter()
+                        .find_map(|r| validate::region_suggestion(r));
                     match (
                         errors.region.as_deref().filter(|_| !form.region.is_empty()),
                         hint.as_deref(),
                     ) {
                         (None, Some(h)) => help_row(ui, Some(h), "", palette.warning),
-                        (e, _) => help_row(ui, e, "The AWS region, e.g. us-east-1.", palette.error),
+                        (e, _) => help_row(
+                            ui,
+                            e,
+                            "The AWS region, or several separated by commas (one registry each).",
+                            palette.error,
+                        ),
                     }
 
                     let l = ui.label("Endpoint URL");
@@ -201,8 +244,8 @@ pub fn add_registry_ui(
     );
     match outcome {
         Outcome::Confirmed => match checked {
-            Ok(spec) => {
-                actions.push(super::UiAction::AddRegistry(spec));
+            Ok(specs) => {
+                actions.extend(specs.into_iter().map(super::UiAction::AddRegistry));
                 false
             }
             Err(_) => true,
@@ -309,7 +352,8 @@ mod tests {
     fn a_good_form_gives_a_spec() {
         let spec = form("dev", "eu-west-1", "http://127.0.0.1:5000/", "123456789012")
             .check(&["dev".into()], &[])
-            .expect("valid");
+            .expect("valid")
+            .remove(0);
         assert_eq!(spec.endpoint.as_deref(), Some("http://127.0.0.1:5000"));
         assert_eq!(spec.source, RegistrySource::Added);
         let again = form("dev", "eu-west-1", "http://127.0.0.1:5000", "123456789012")
@@ -321,7 +365,26 @@ mod tests {
     fn empty_profile_means_default_chain() {
         let spec = form("", "us-east-1", "", "")
             .check(&[], &[])
-            .expect("valid");
+            .expect("valid")
+            .remove(0);
         assert_eq!(spec.profile, None);
+    }
+
+    #[test]
+    fn several_regions_give_one_registry_each() {
+        let specs = form("dev", "us-east-1, eu-west-1 ap-southeast-2", "", "")
+            .check(&["dev".into()], &[])
+            .expect("valid");
+        let regions: Vec<&str> = specs.iter().map(|s| s.region.as_str()).collect();
+        assert_eq!(regions, ["us-east-1", "eu-west-1", "ap-southeast-2"]);
+        assert!(specs.iter().all(|s| s.profile.as_deref() == Some("dev")));
+        let e = form("dev", "us-east-1, nowhere!", "", "")
+            .check(&["dev".into()], &[])
+            .expect_err("one bad region");
+        assert!(e.region.is_some_and(|m| m.contains("nowhere!")));
+        let e = form("dev", "us-east-1, eu-west-1", "", "")
+            .check(&["dev".into()], &[specs[1].key()])
+            .expect_err("one already listed");
+        assert!(e.duplicate.is_some_and(|m| m.contains("eu-west-1")));
     }
 }
