@@ -51,6 +51,11 @@ pub enum Command {
         repo: RepoRef,
         digests: Vec<Digest>,
     },
+    /// ListTagsForResource for each repository (name, ARN).
+    LoadRepoTags {
+        registry: RegistrySpec,
+        repos: Vec<(String, String)>,
+    },
     /// DescribeImages by id for the global search (ImageNotFound: absent).
     FindImages {
         repo: RepoRef,
@@ -148,7 +153,8 @@ impl Command {
             | Self::PutScanning { registry: r, .. }
             | Self::CreateRepository { registry: r, .. }
             | Self::ChangePullThrough { registry: r, .. }
-            | Self::ValidatePullThrough { registry: r, .. } => Some(r),
+            | Self::ValidatePullThrough { registry: r, .. }
+            | Self::LoadRepoTags { registry: r, .. } => Some(r),
             Self::LoadImages(repo)
             | Self::LoadLifecycle(repo)
             | Self::LoadRepoPolicy(repo)
@@ -226,6 +232,13 @@ pub enum PullThroughChange {
 pub enum RepoChange {
     TagMutability(TagMutabilitySetting),
     ScanOnPush(bool),
+    /// Resource tags set (added or replaced) and removed, by the
+    /// repository's ARN; the tags are re-read after.
+    ResourceTags {
+        arn: String,
+        set: Vec<(String, String)>,
+        remove: Vec<String>,
+    },
 }
 
 /// The registry scanning configuration and what it gives each repository.
@@ -297,6 +310,11 @@ pub enum Payload {
         repository: String,
         digest: Digest,
         result: Result<ImageDetailDoc, EcrError>,
+    },
+    /// A repository's resource tags.
+    RepoTags {
+        repository: String,
+        result: Result<Vec<(String, String)>, EcrError>,
     },
     /// What one repository holds of a global search's query.
     Found {
@@ -408,6 +426,13 @@ pub fn failed_payloads(cmd: Command, e: &EcrError) -> Vec<Payload> {
             .map(|digest| Payload::ScanSummary {
                 repository: repo.name.clone(),
                 digest,
+                result: fail(e),
+            })
+            .collect(),
+        Command::LoadRepoTags { repos, .. } => repos
+            .into_iter()
+            .map(|(repository, _)| Payload::RepoTags {
+                repository,
                 result: fail(e),
             })
             .collect(),

@@ -574,6 +574,25 @@ mod tests {
     }
 
     #[test]
+    fn resource_tags_follow_the_aws_rules() {
+        assert!(resource_tag("team", "payments").is_ok());
+        assert!(
+            resource_tag("cost-centre", "").is_ok(),
+            "an empty value is allowed"
+        );
+        assert!(resource_tag("équipe", "paiements").is_ok(), "any language");
+        assert!(resource_tag("", "x").is_err());
+        assert!(resource_tag("aws:createdBy", "x").is_err());
+        assert!(resource_tag("team", "a;b").is_err());
+        assert!(resource_tag(&"k".repeat(129), "").is_err());
+        assert!(resource_tag("k", &"v".repeat(257)).is_err());
+        let fifty_one: Vec<(String, String)> =
+            (0..51).map(|i| (format!("k{i}"), String::new())).collect();
+        assert!(resource_tags(&fifty_one).is_err());
+        assert!(resource_tags(&[("a".into(), "1".into()), ("a".into(), "2".into())]).is_err());
+    }
+
+    #[test]
     fn pull_through_prefixes_follow_the_api_pattern() {
         for ok in ["ROOT", "ecr-public", "quay/", "docker-hub/library", "ab"] {
             assert!(pull_through_prefix(ok).is_ok(), "{ok}");
@@ -762,6 +781,49 @@ mod tests {
         assert!(UpstreamKind::Azure.url_matches("myreg.azurecr.io"));
         assert!(UpstreamKind::Ecr.url_matches("123456789012.dkr.ecr.us-west-2.amazonaws.com"));
     }
+}
+
+/// Resource tags allowed on one resource (TagResource `tags`: 0..200 in the
+/// API; AWS's tagging rules cap a resource at 50).
+pub const MAX_RESOURCE_TAGS: usize = 50;
+
+/// A resource tag as AWS tags are checked (ECR API Tag: `Key` 1..128,
+/// `Value` 0..256; AWS tagging rules: letters, numbers and spaces in any
+/// language, and `_ . : / = + - @`; the `aws:` prefix is reserved).
+pub fn resource_tag(key: &str, value: &str) -> Result<(), String> {
+    let allowed = |c: char| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c);
+    let key_len = key.chars().count();
+    if key_len == 0 || key_len > 128 {
+        return Err("A tag key has 1 to 128 characters.".into());
+    }
+    if key.to_ascii_lowercase().starts_with("aws:") {
+        return Err("Tag keys starting with aws: are reserved for AWS.".into());
+    }
+    if value.chars().count() > 256 {
+        return Err("A tag value has at most 256 characters.".into());
+    }
+    if !key.chars().all(allowed) || !value.chars().all(allowed) {
+        return Err("Tags use letters, numbers, spaces and _ . : / = + - @ only.".into());
+    }
+    Ok(())
+}
+
+/// A whole set of tags for one resource: each valid, keys unique, at most
+/// [`MAX_RESOURCE_TAGS`].
+pub fn resource_tags(tags: &[(String, String)]) -> Result<(), String> {
+    if tags.len() > MAX_RESOURCE_TAGS {
+        return Err(format!(
+            "A repository has at most {MAX_RESOURCE_TAGS} tags."
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (k, v) in tags {
+        resource_tag(k, v).map_err(|e| format!("{k}: {e}"))?;
+        if !seen.insert(k.as_str()) {
+            return Err(format!("The key {k} is used twice."));
+        }
+    }
+    Ok(())
 }
 
 /// A link from a server (a finding's URI, a reference) that may be opened:

@@ -606,3 +606,49 @@ async fn registry_scanning_findings_and_policies_read_the_same() {
     }
     assert_eq!(views[0].1, views[1].1, "moto and the demo read the same");
 }
+
+/// Repository resource tags: TagResource, ListTagsForResource, UntagResource
+/// through the app's layer on both servers, read back with the aws CLI.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resource_tags_round_trip_the_same() {
+    let (_g, peers) = peers().await;
+    for p in &peers {
+        create(&p.c, "tagged", TagMutability::Mutable).await;
+        let arn = ecr::describe_repository(&p.c, "tagged")
+            .await
+            .expect("describe")
+            .arn;
+        ecr::tag_resource(
+            &p.c,
+            &arn,
+            &[
+                ("team".into(), "payments".into()),
+                ("cost-centre".into(), "42".into()),
+            ],
+        )
+        .await
+        .expect("tag");
+        assert_eq!(
+            ecr::list_tags_for_resource(&p.c, &arn).await.expect("list"),
+            [
+                ("cost-centre".to_owned(), "42".to_owned()),
+                ("team".to_owned(), "payments".to_owned())
+            ],
+            "{}",
+            p.name
+        );
+        ecr::untag_resource(&p.c, &arn, &["cost-centre".into()])
+            .await
+            .expect("untag");
+        let cli = aws_json(
+            &p.url,
+            &["ecr", "list-tags-for-resource", "--resource-arn", &arn],
+        );
+        assert_eq!(
+            cli["tags"],
+            serde_json::json!([{"Key": "team", "Value": "payments"}]),
+            "{}: the aws CLI reads what the app wrote",
+            p.name
+        );
+    }
+}

@@ -425,3 +425,88 @@ fn bulk_settings_preview_then_results_per_repository() {
         "one applied, one refused: {modes:?}"
     );
 }
+
+fn server_resource_tags(h: &Harness<'_, EcrscopeApp>, repo: &str) -> Vec<(String, String)> {
+    common::ui::demo_of(h)
+        .with_store(|s| s.repos.get(repo).map(|r| r.tags.clone()))
+        .flatten()
+        .unwrap_or_default()
+}
+
+/// Resource tags: a bad key refused next to the field with no call; a tag
+/// added and removed in the settings dialog lands in the server's store;
+/// `key=value` in the repositories search filters by tag.
+#[test]
+fn resource_tags_are_added_filtered_by_and_removed() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    let before = server_resource_tags(&h, "hello-world");
+    open_settings(&mut h, "hello-world", "Mutable");
+    step_until(&mut h, 10, "the tags read", |h| {
+        h.query_by_role_and_label(Role::TextInput, "Key").is_some()
+    });
+    h.get_by_role_and_label(Role::TextInput, "Key").click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Key")
+        .type_text("aws:owner");
+    for _ in 0..3 {
+        h.step();
+    }
+    assert!(
+        h.query_by_label_contains("reserved for AWS").is_some(),
+        "refused next to the field"
+    );
+    assert!(
+        h.get_by_label_contains("Add tag")
+            .accesskit_node()
+            .is_disabled()
+    );
+    // Fix the key: the tag is added.
+    h.get_by_role_and_label(Role::TextInput, "Key").click();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, "Key")
+        .type_text("owner");
+    h.get_by_role_and_label(Role::TextInput, "Value").click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Value")
+        .type_text("release-team");
+    h.step();
+    h.get_by_label_contains("Add tag").click();
+    step_until(&mut h, 10, "the tag on the server", |h| {
+        server_resource_tags(h, "hello-world").contains(&("owner".into(), "release-team".into()))
+    });
+    step_until(&mut h, 10, "the tag in the dialog", |h| {
+        h.query_by_label("owner=release-team").is_some()
+    });
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, 5, "closed", |h| {
+        h.query_by_label_contains("Settings of hello-world")
+            .is_none()
+    });
+    // Filter by it.
+    h.get_by_label("Search repositories").click();
+    h.step();
+    h.get_by_label("Search repositories")
+        .type_text("owner=release-team");
+    step_until(&mut h, 20, "every repository's tags read", |h| {
+        h.query_by_label_contains("reading the tags").is_none()
+            && h.query_by_label_contains("of 25 repositories").is_some()
+    });
+    assert!(
+        h.query_by_label_contains("1 of 25 repositories").is_some(),
+        "only the tagged repository"
+    );
+    assert!(h.query_by_label("hello-world").is_some());
+    // Remove it again.
+    h.get_by_label("Search repositories").click();
+    h.key_press(egui::Key::Escape);
+    h.step();
+    open_settings(&mut h, "hello-world", "Mutable");
+    step_until(&mut h, 10, "the remove button", |h| {
+        h.query_by_label("Remove tag owner").is_some()
+    });
+    h.get_by_label("Remove tag owner").click();
+    step_until(&mut h, 10, "removed on the server", |h| {
+        server_resource_tags(h, "hello-world") == before
+    });
+}

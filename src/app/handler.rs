@@ -98,6 +98,7 @@ impl EcrscopeApp {
                 self.state.platforms_for(&repo, d)
             }
             UiAction::GroupPlatforms(repo) => self.state.group_platforms(&repo),
+            UiAction::NeedRepoTags(key, names) => self.state.repo_tags_for(&key, &names),
             UiAction::CheckAllFindings => self.state.start_sweep(),
             UiAction::StartSearch {
                 query,
@@ -167,6 +168,7 @@ impl EcrscopeApp {
             | UiAction::ApplyBulk(..)
             | UiAction::ApplyTagMutability(..)
             | UiAction::SetScanOnPush(..)
+            | UiAction::ChangeRepository(..)
             | UiAction::CreateRepository(..)
             | UiAction::DeleteRepository(_)
             | UiAction::StartScan(..)
@@ -225,6 +227,11 @@ impl EcrscopeApp {
             UiAction::SetScanOnPush(repo, on) => self
                 .state
                 .change_request(repo, crate::message::RepoChange::ScanOnPush(on))
+                .into_iter()
+                .collect(),
+            UiAction::ChangeRepository(repo, change) => self
+                .state
+                .change_request(repo, change)
                 .into_iter()
                 .collect(),
             UiAction::CreateRepository(registry, new) => {

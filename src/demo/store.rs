@@ -356,6 +356,9 @@ impl Store {
             "GetLifecyclePolicyPreview" => self.get_lifecycle_policy_preview(v),
             "GetRepositoryPolicy" => self.get_repository_policy(v),
             "UpdateImageStorageClass" => self.update_image_storage_class(v),
+            "ListTagsForResource" => self.list_tags_for_resource(v),
+            "TagResource" => self.tag_resource(v),
+            "UntagResource" => self.untag_resource(v),
             other => Err(ApiError {
                 status: 400,
                 code: "UnknownOperationException".into(),
@@ -895,6 +898,84 @@ impl Store {
             .map(|i| i.digest)
             .and_then(|d| repo.images.iter().position(|i| i.digest == d));
         pos.map(|p| &mut repo.images[p]).ok_or(nf)
+    }
+
+    /// The repository a resource ARN names
+    /// (`arn:aws:ecr:<region>:<account>:repository/<name>`).
+    fn repo_by_arn(&mut self, v: &Value) -> Result<&mut DemoRepo, ApiError> {
+        let arn = req_str(v, "resourceArn")?.to_owned();
+        let name = arn
+            .split_once(":repository/")
+            .map(|(_, n)| n.to_owned())
+            .ok_or_else(|| invalid(format!("Invalid parameter at 'resourceArn': {arn}")))?;
+        let nf = self.repo_not_found(&name);
+        self.repos.get_mut(&name).ok_or(nf)
+    }
+
+    fn list_tags_for_resource(&mut self, v: &Value) -> Answer {
+        let repo = self.repo_by_arn(v)?;
+        let tags: Vec<Value> = repo
+            .tags
+            .iter()
+            .map(|(k, v)| json!({"Key": k, "Value": v}))
+            .collect();
+        Ok(json!({"tags": tags}))
+    }
+
+    fn tag_resource(&mut self, v: &Value) -> Answer {
+        let new: Vec<(String, String)> = v
+            .get("tags")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| {
+                        Some((
+                            s(t, "Key")?.to_owned(),
+                            s(t, "Value").unwrap_or("").to_owned(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (k, val) in &new {
+            validate::resource_tag(k, val).map_err(invalid)?;
+        }
+        let repo = self.repo_by_arn(v)?;
+        let mut merged = repo.tags.clone();
+        for (k, val) in new {
+            match merged.iter_mut().find(|(x, _)| *x == k) {
+                Some(slot) => slot.1 = val,
+                None => merged.push((k, val)),
+            }
+        }
+        if merged.len() > validate::MAX_RESOURCE_TAGS {
+            return Err(err(
+                "TooManyTagsException",
+                format!(
+                    "A resource has at most {} tags.",
+                    validate::MAX_RESOURCE_TAGS
+                ),
+            ));
+        }
+        merged.sort();
+        repo.tags = merged;
+        Ok(json!({}))
+    }
+
+    fn untag_resource(&mut self, v: &Value) -> Answer {
+        let keys: Vec<String> = v
+            .get("tagKeys")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let repo = self.repo_by_arn(v)?;
+        repo.tags.retain(|(k, _)| !keys.contains(k));
+        Ok(json!({}))
     }
 
     /// ARCHIVE moves an ACTIVE image to the archive; STANDARD starts the

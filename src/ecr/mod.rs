@@ -15,6 +15,7 @@ mod rate_gate;
 mod registry;
 mod repositories;
 mod scanning;
+mod tags;
 
 pub use blobs::{MAX_BLOB, download_blob};
 pub use client::{ClientOptions, EcrClient, StaticCredentials};
@@ -44,6 +45,7 @@ pub use scanning::{
     describe_image_scan_findings_summary, get_registry_scanning_configuration,
     put_registry_scanning_configuration, start_image_scan,
 };
+pub use tags::{list_tags_for_resource, tag_resource, untag_resource};
 
 /// DescribeRepositories / DescribeImages / ListImages / basic findings /
 /// pull-through rules: ECR's largest page.

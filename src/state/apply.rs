@@ -47,15 +47,12 @@ impl AppState {
             }
             Payload::RepositoriesDone(result) => {
                 let mut out = self.repositories_done(request, key, result);
-                if let Some(k) = key
-                    && self
-                        .search
-                        .as_ref()
-                        .is_some_and(|s| s.waiting_registries.contains(k))
-                {
-                    out.extend(self.search_registry(k));
-                }
+                out.extend(self.search_after_listing(key));
                 out
+            }
+            Payload::RepoTags { repository, result } => {
+                self.repo_tags(request, key, repository, result);
+                Vec::new()
             }
             Payload::Found {
                 repository,
@@ -365,6 +362,28 @@ impl AppState {
             return self.repository_vanished(key, repository);
         }
         Vec::new()
+    }
+
+    fn repo_tags(
+        &mut self,
+        request: RequestId,
+        key: Option<&RegistryKey>,
+        repository: String,
+        result: Result<Vec<(String, String)>, EcrError>,
+    ) {
+        if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+            let slot = r.resource_tags.entry(repository).or_default();
+            // A re-read after a change answers with no waiting slot.
+            if !settle(slot, request, result.clone()) {
+                *slot = match result {
+                    Ok(tags) => Requested::Ready(tags),
+                    Err(error) => Requested::Failed {
+                        error,
+                        previous: None,
+                    },
+                };
+            }
+        }
     }
 
     fn images_done(

@@ -31,7 +31,7 @@ pub use follow::{FollowPolicies, FollowUp, ImageKey, ScanFollowPolicy};
 pub use images::{ImageFilter, ImageRow, ImageTotals, RepoImages, image_rows};
 pub use nav::{History, Location};
 pub use registry_level::{Login, RegistryDocs};
-pub use repo_table::{RepoFilter, repo_rows};
+pub use repo_table::{RepoFilter, repo_rows, tags_match};
 pub use requested::Requested;
 pub use search::{SearchHit, SearchKind, SearchState, classify};
 pub use security::{
@@ -64,6 +64,8 @@ pub struct RegistryState {
     pub change_ok: HashSet<String>,
     /// Pull-through rules, login token, lifecycle and repository policies.
     pub docs: RegistryDocs,
+    /// Resource tags, by repository (read for the rows on screen).
+    pub resource_tags: HashMap<String, Requested<Vec<(String, String)>>>,
 }
 
 /// The status dot in the sidebar.
@@ -87,6 +89,7 @@ impl RegistryState {
             change_errors: HashMap::new(),
             change_ok: HashSet::new(),
             docs: RegistryDocs::default(),
+            resource_tags: HashMap::new(),
         }
     }
 

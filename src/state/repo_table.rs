@@ -16,9 +16,20 @@ pub struct RepoFilter {
 }
 
 impl RepoFilter {
+    /// `key=value` (or `key=` for any value) in the search text filters by
+    /// resource tag instead of by name.
+    pub fn tag_query(&self) -> Option<(String, Option<String>)> {
+        let (k, v) = self.text.trim().split_once('=')?;
+        let k = k.trim();
+        (!k.is_empty()).then(|| {
+            let v = v.trim();
+            (k.to_owned(), (!v.is_empty()).then(|| v.to_owned()))
+        })
+    }
+
     pub fn matches(&self, r: &Repository) -> bool {
         let needle = self.text.trim().to_ascii_lowercase();
-        if !needle.is_empty() && !r.name.contains(&needle) {
+        if !needle.is_empty() && self.tag_query().is_none() && !r.name.contains(&needle) {
             return false;
         }
         let immutable = matches!(
@@ -50,6 +61,12 @@ impl RepoFilter {
 
 /// Indices into `repos` of the rows to show, in order.
 /// `image_count` gives the count of repositories whose images are loaded.
+/// Whether a repository's tags hold `key` (with `value`, when given).
+pub fn tags_match(query: &(String, Option<String>), tags: &[(String, String)]) -> bool {
+    tags.iter()
+        .any(|(k, v)| *k == query.0 && query.1.as_ref().is_none_or(|want| v == want))
+}
+
 pub fn repo_rows(
     repos: &[Repository],
     filter: &RepoFilter,
@@ -103,6 +120,32 @@ mod tests {
             },
             scan_on_push: kms,
         }
+    }
+
+    #[test]
+    fn key_value_in_the_search_filters_by_resource_tag() {
+        let f = RepoFilter {
+            text: " team = payments ".into(),
+            ..RepoFilter::default()
+        };
+        let q = f.tag_query().expect("a tag query");
+        assert_eq!(q, ("team".to_owned(), Some("payments".to_owned())));
+        let tags = [("team".to_owned(), "payments".to_owned())];
+        assert!(tags_match(&q, &tags));
+        assert!(!tags_match(&("team".into(), Some("web".into())), &tags));
+        assert!(
+            tags_match(&("team".into(), None), &tags),
+            "key= matches any value"
+        );
+        assert!(
+            f.matches(&repo("anything", TagMutability::Mutable, false, 0)),
+            "names are not filtered"
+        );
+        let plain = RepoFilter {
+            text: "pay".into(),
+            ..RepoFilter::default()
+        };
+        assert!(plain.tag_query().is_none());
     }
 
     fn names(repos: &[Repository], rows: &[usize]) -> Vec<String> {

@@ -129,6 +129,13 @@ impl AppState {
                         .start(id);
                 }
             }
+            Command::LoadRepoTags { repos, .. } => {
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    for (name, _) in repos {
+                        r.resource_tags.entry(name.clone()).or_default().start(id);
+                    }
+                }
+            }
             // Answers replace rows in place: nothing waits for them.
             Command::StartScans { .. }
             | Command::RefreshImages { .. }
@@ -225,6 +232,32 @@ impl AppState {
         } else {
             Vec::new()
         }
+    }
+
+    /// Resource tags of rows on screen not known yet (at most
+    /// [`SCAN_SUMMARIES_PER_FRAME`] a frame).
+    pub fn repo_tags_for(&self, key: &RegistryKey, names: &[String]) -> Vec<FollowUp> {
+        let Some(reg) = self.registry(key) else {
+            return Vec::new();
+        };
+        let Some(list) = reg.repositories.shown() else {
+            return Vec::new();
+        };
+        let repos: Vec<(String, String)> = names
+            .iter()
+            .filter(|n| !reg.resource_tags.contains_key(n.as_str()))
+            .filter_map(|n| list.iter().find(|r| &r.name == n))
+            .filter(|r| !r.arn.is_empty())
+            .map(|r| (r.name.clone(), r.arn.clone()))
+            .take(SCAN_SUMMARIES_PER_FRAME)
+            .collect();
+        if repos.is_empty() {
+            return Vec::new();
+        }
+        vec![FollowUp::Request(Command::LoadRepoTags {
+            registry: reg.spec.clone(),
+            repos,
+        })]
     }
 
     /// Scan summaries for rows on screen whose summary is not known (at most

@@ -241,6 +241,21 @@ impl AppState {
         out
     }
 
+    /// A registry's repositories arrived: a search waiting on them goes on.
+    pub(super) fn search_after_listing(&mut self, key: Option<&RegistryKey>) -> Vec<FollowUp> {
+        match key {
+            Some(k)
+                if self
+                    .search
+                    .as_ref()
+                    .is_some_and(|s| s.waiting_registries.contains(k)) =>
+            {
+                self.search_registry(k)
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// An answer to a FindImages of search `id`.
     pub(super) fn search_found(
         &mut self,

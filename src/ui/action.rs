@@ -34,6 +34,9 @@ pub enum UiAction {
     /// F5: refresh what is on screen.
     Refresh,
     RefreshRegistry(RegistryKey),
+    /// Repositories whose resource tags are wanted (rows on screen, or a
+    /// `key=value` filter).
+    NeedRepoTags(RegistryKey, Vec<String>),
     /// Rows on screen whose scan summary is not known yet.
     NeedScanSummaries(RepoRef, Vec<Digest>),
     /// Show or hide an index's platforms (read once, on the first expand).
@@ -104,6 +107,8 @@ pub enum UiAction {
     ApplyBulk(RegistrySpec, Vec<String>, RepoChange),
     ApplyTagMutability(RepoRef, TagMutabilitySetting),
     SetScanOnPush(RepoRef, bool),
+    /// Any settings change of one repository (resource tags).
+    ChangeRepository(RepoRef, RepoChange),
     CreateRepository(RegistrySpec, NewRepository),
     DeleteRepository(RepoRef),
     /// Start basic scans of these images.

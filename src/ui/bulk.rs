@@ -58,7 +58,8 @@ impl BulkForm {
         let new = match self.change() {
             Some(RepoChange::TagMutability(s)) => label(&s),
             Some(RepoChange::ScanOnPush(on)) => on_off(on).to_owned(),
-            None => "—".to_owned(),
+            // Not offered in bulk (each repository has its own ARN).
+            Some(RepoChange::ResourceTags { .. }) | None => "—".to_owned(),
         };
         self.repositories
             .iter()

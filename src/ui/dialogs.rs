@@ -48,6 +48,11 @@ pub fn dialogs_ui(
                             .get(&repo.name)
                             .and_then(crate::state::RepoImages::totals)
                             .map(|t| t.images()),
+                        tags: reg
+                            .resource_tags
+                            .get(&repo.name)
+                            .and_then(crate::state::Requested::shown)
+                            .map(Vec::as_slice),
                         repo,
                     };
                     repo_settings::repo_settings_ui(ctx, first, form, &cx, actions)

@@ -19,6 +19,9 @@ pub struct RepoSettingsForm {
     /// Profile · account · region.
     pub target: String,
     pub mutability: MutabilityForm,
+    /// A resource tag being added.
+    pub new_tag_key: String,
+    pub new_tag_value: String,
 }
 
 impl RepoSettingsForm {
@@ -27,6 +30,8 @@ impl RepoSettingsForm {
             repo,
             target,
             mutability: MutabilityForm::from_repo(r),
+            new_tag_key: String::new(),
+            new_tag_value: String::new(),
         }
     }
 }
@@ -123,6 +128,8 @@ pub struct SettingsContext<'a> {
     pub error: Option<&'a str>,
     pub effective_scan: Option<crate::model::ScanFrequency>,
     pub image_count: Option<usize>,
+    /// The repository's resource tags, once read.
+    pub tags: Option<&'a [(String, String)]>,
 }
 
 /// Draws the dialog. Returns false when it should close.
@@ -200,6 +207,9 @@ pub fn repo_settings_ui(
             if r.changed() {
                 actions.push(UiAction::SetScanOnPush(form.repo.clone(), on));
             }
+
+            ui.separator();
+            tags_ui(ui, form, cx, actions);
 
             ui.separator();
             ui.label(RichText::new(format!("{} Encryption", icon::KEY)).strong());
@@ -301,6 +311,89 @@ fn filters_note(s: &TagMutabilitySetting) -> String {
         String::new()
     } else {
         format!(" (except {})", s.exclusion_filters.join(", "))
+    }
+}
+
+/// Resource tags: each with a remove button, and a key/value pair to add,
+/// checked as AWS checks tags before any call.
+fn tags_ui(
+    ui: &mut Ui,
+    form: &mut RepoSettingsForm,
+    cx: &SettingsContext<'_>,
+    actions: &mut Vec<UiAction>,
+) {
+    let palette = style::palette(ui.visuals());
+    ui.label(RichText::new(format!("{} Resource tags", icon::TAG)).strong());
+    let Some(tags) = cx.tags else {
+        actions.push(UiAction::NeedRepoTags(
+            form.repo.key(),
+            vec![form.repo.name.clone()],
+        ));
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Reading the tags…");
+        });
+        return;
+    };
+    let change = |set: Vec<(String, String)>, remove: Vec<String>| {
+        UiAction::ChangeRepository(
+            form.repo.clone(),
+            crate::message::RepoChange::ResourceTags {
+                arn: cx.repo.arn.clone(),
+                set,
+                remove,
+            },
+        )
+    };
+    ui.horizontal_wrapped(|ui| {
+        if tags.is_empty() {
+            ui.label(RichText::new("No tags.").color(palette.muted));
+        }
+        for (k, v) in tags {
+            ui.label(RichText::new(format!("{k}={v}")).monospace());
+            if widgets::icon_only_button(ui, icon::X, &format!("Remove tag {k}")).clicked()
+                && !cx.pending
+            {
+                actions.push(change(Vec::new(), vec![k.clone()]));
+            }
+        }
+    });
+    let key = form.new_tag_key.trim().to_owned();
+    let value = form.new_tag_value.trim().to_owned();
+    let mut after: Vec<(String, String)> =
+        tags.iter().filter(|(k, _)| *k != key).cloned().collect();
+    after.push((key.clone(), value.clone()));
+    let check = crate::validate::resource_tag(&key, &value)
+        .and_then(|()| crate::validate::resource_tags(&after));
+    ui.horizontal(|ui| {
+        let l = ui.label("Key");
+        ui.add(
+            egui::TextEdit::singleline(&mut form.new_tag_key)
+                .id_salt("tag_key")
+                .hint_text("team")
+                .desired_width(140.0),
+        )
+        .labelled_by(l.id);
+        let l = ui.label("Value");
+        ui.add(
+            egui::TextEdit::singleline(&mut form.new_tag_value)
+                .id_salt("tag_value")
+                .hint_text("payments")
+                .desired_width(140.0),
+        )
+        .labelled_by(l.id);
+        let b = ui.add_enabled(
+            check.is_ok() && !cx.pending,
+            egui::Button::new(format!("{} Add tag", icon::PLUS)),
+        );
+        if b.clicked() {
+            actions.push(change(vec![(key.clone(), value.clone())], Vec::new()));
+            form.new_tag_key.clear();
+            form.new_tag_value.clear();
+        }
+    });
+    if let (Err(e), false) = (&check, form.new_tag_key.is_empty()) {
+        ui.colored_label(palette.error, format!("{} {e}", icon::WARNING));
     }
 }
 

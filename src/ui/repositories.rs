@@ -10,7 +10,7 @@ use super::style::{self, icon};
 use super::{UiAction, widgets};
 use crate::model::{RepoRef, Repository, TagMutability};
 use crate::settings::RepoColumn;
-use crate::state::{AppState, RegistryState, RepoFilter, repo_rows};
+use crate::state::{AppState, RegistryState, RepoFilter, Requested, repo_rows};
 
 /// What the table needs between frames (not persisted).
 #[derive(Debug, Default)]
@@ -64,12 +64,38 @@ pub fn repositories_ui(
         }
         return;
     };
-    let rows = repo_rows(repos, &view.filter, state.settings.repo_sort, |name| {
+    let mut rows = repo_rows(repos, &view.filter, state.settings.repo_sort, |name| {
         reg.images
             .get(name)
             .and_then(crate::state::RepoImages::totals)
             .map(|t| t.images())
     });
+    // `key=value`: by resource tag. Tags not read yet are asked for (a
+    // frame's worth at a time); those rows show once their tags say so.
+    let mut tags_pending = 0;
+    if let Some(q) = view.filter.tag_query() {
+        let unknown: Vec<String> = rows
+            .iter()
+            .map(|&i| &repos[i].name)
+            .filter(|n| {
+                reg.resource_tags
+                    .get(*n)
+                    .and_then(Requested::shown)
+                    .is_none()
+            })
+            .cloned()
+            .collect();
+        tags_pending = unknown.len();
+        if !unknown.is_empty() {
+            actions.push(UiAction::NeedRepoTags(reg.spec.key(), unknown));
+        }
+        rows.retain(|&i| {
+            reg.resource_tags
+                .get(&repos[i].name)
+                .and_then(Requested::shown)
+                .is_some_and(|t| crate::state::tags_match(&q, t))
+        });
+    }
     ui.horizontal(|ui| {
         let loading = if reg.repositories.is_loading() {
             " · refreshing…"
@@ -82,6 +108,13 @@ pub fn repositories_ui(
             format!("{} repositories", repos.len())
         };
         ui.label(RichText::new(format!("{shown}{loading}")).color(palette.muted));
+        if tags_pending > 0 {
+            ui.spinner();
+            ui.label(
+                RichText::new(format!("reading the tags of {tags_pending} repositories…"))
+                    .color(palette.muted),
+            );
+        }
     });
     if repos.is_empty() && !reg.repositories.is_loading() {
         ui.add_space(style::GAP * 2.0);
@@ -202,6 +235,8 @@ fn table_ui(
         ui.available_width(),
     );
     let shown = columns::visible(&COLUMNS, &hidden);
+    let tags_shown = shown.iter().any(|c| c.key == "tags");
+    let mut need_tags: Vec<String> = Vec::new();
     // Columns that do not fit scroll sideways; none is cut off unreachable.
     egui::ScrollArea::horizontal()
         .id_salt(("repos_h", &reg.spec.key().0))
@@ -250,6 +285,9 @@ fn table_ui(
                         for c in &shown {
                             row.col(|ui| cell_ui(ui, c.key, reg, r, actions));
                         }
+                        if tags_shown && !reg.resource_tags.contains_key(&r.name) {
+                            need_tags.push(r.name.clone());
+                        }
                         // A screen reader (and the end-to-end run) hears the
                         // row as its repository.
                         let selected = view.selection.contains(&r.name);
@@ -270,12 +308,16 @@ fn table_ui(
                     });
                 });
         });
+    // Resource tags of the rows on screen, read once each.
+    if !need_tags.is_empty() {
+        actions.push(UiAction::NeedRepoTags(reg.spec.key(), need_tags));
+    }
 }
 
 /// The repositories table's name in the settings, and its columns.
 const TABLE: &str = "repositories";
 
-const COLUMNS: [ColumnSpec; 7] = [
+const COLUMNS: [ColumnSpec; 8] = [
     ColumnSpec::new("name", "Repository", 260.0, 120.0).required(),
     ColumnSpec::new("created", "Created", 110.0, 60.0).hide_below(820.0),
     ColumnSpec::new("mutability", "Tag mutability", 160.0, 90.0),
@@ -283,6 +325,7 @@ const COLUMNS: [ColumnSpec; 7] = [
     ColumnSpec::new("scanning", "Scanning", 90.0, 70.0).hide_below(700.0),
     ColumnSpec::new("images", "Images", 120.0, 80.0),
     ColumnSpec::new("uri", "URI", 320.0, 120.0).hide_below(1100.0),
+    ColumnSpec::new("tags", "Resource tags", 200.0, 100.0).hide_below(1500.0),
 ];
 
 fn sort_column(key: &str) -> Option<RepoColumn> {
@@ -332,6 +375,7 @@ fn cell_ui(
             ui.label(text);
         }
         "images" => images_cell(ui, reg, r),
+        "tags" => tags_cell(ui, reg, r),
         "uri" => {
             let palette = style::palette(ui.visuals());
             widgets::copy_button(ui, &format!("URI of {}", r.name), &r.uri);
@@ -340,6 +384,31 @@ fn cell_ui(
             });
         }
         _ => {}
+    }
+}
+
+/// Resource tags as `key=value` chips (two, then "+n"); "—" until read.
+fn tags_cell(ui: &mut Ui, reg: &RegistryState, r: &Repository) {
+    match reg.resource_tags.get(&r.name).and_then(Requested::shown) {
+        Some(tags) if tags.is_empty() => {
+            ui.label(RichText::new("none").weak());
+        }
+        Some(tags) => {
+            for (k, v) in tags.iter().take(2) {
+                ui.label(RichText::new(format!("{k}={v}")).monospace());
+            }
+            if tags.len() > 2 {
+                ui.label(format!("+{}", tags.len() - 2)).on_hover_text(
+                    tags.iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                );
+            }
+        }
+        None => {
+            ui.label(RichText::new("—").weak());
+        }
     }
 }
 

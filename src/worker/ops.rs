@@ -70,6 +70,16 @@ pub(super) async fn run(cx: &Cx<'_>, cmd: Command) {
             .await;
         }
         Command::LoadScanSummaries { repo, digests } => scan_summaries(cx, repo, digests).await,
+        Command::LoadRepoTags { repos, .. } => {
+            for (name, arn) in repos {
+                let result = ecr::list_tags_for_resource(cx.c(), &arn).await;
+                cx.emit(Payload::RepoTags {
+                    repository: name,
+                    result,
+                })
+                .await;
+            }
+        }
         Command::FindImages { repo, ids, search } => {
             let result = match ecr::describe_images_by_id(cx.c(), &repo.name, &ids).await {
                 Err(e) if e.is_image_gone() => Ok(Vec::new()),
@@ -109,33 +119,55 @@ pub(super) async fn run(cx: &Cx<'_>, cmd: Command) {
     }
 }
 
+/// A repository settings change, then the repository (and, for resource
+/// tags, its tags) as the server holds them, whatever happened.
+async fn change_repository(cx: &Cx<'_>, repo: RepoRef, change: RepoChange) {
+    let result = match &change {
+        RepoChange::TagMutability(s) => ecr::put_image_tag_mutability(cx.c(), &repo.name, s)
+            .await
+            .map(|_| ()),
+        RepoChange::ScanOnPush(on) => {
+            ecr::put_image_scanning_configuration(cx.c(), &repo.name, *on)
+                .await
+                .map(|_| ())
+        }
+        RepoChange::ResourceTags { arn, set, remove } => {
+            let result = async {
+                if !set.is_empty() {
+                    ecr::tag_resource(cx.c(), arn, set).await?;
+                }
+                if !remove.is_empty() {
+                    ecr::untag_resource(cx.c(), arn, remove).await?;
+                }
+                Ok(())
+            }
+            .await;
+            // What the server holds now, whatever happened.
+            let tags = ecr::list_tags_for_resource(cx.c(), arn).await;
+            cx.emit(Payload::RepoTags {
+                repository: repo.name.clone(),
+                result: tags,
+            })
+            .await;
+            result
+        }
+    };
+    // Whatever happened, read back what the server holds.
+    let reread = Some(ecr::describe_repository(cx.c(), &repo.name).await);
+    cx.emit(Payload::RepositoryChanged {
+        repository: repo.name,
+        result,
+        reread,
+    })
+    .await;
+}
+
 /// Commands beyond browsing: changes (each then reads back what the server
 /// holds), scans and findings, exports, pull-through rules, the login
 /// token, lifecycle policies and repository policies.
 async fn beyond_browsing(cx: &Cx<'_>, cmd: Command) {
     match cmd {
-        Command::ChangeRepository { repo, change } => {
-            let result = match &change {
-                RepoChange::TagMutability(s) => {
-                    ecr::put_image_tag_mutability(cx.c(), &repo.name, s)
-                        .await
-                        .map(|_| ())
-                }
-                RepoChange::ScanOnPush(on) => {
-                    ecr::put_image_scanning_configuration(cx.c(), &repo.name, *on)
-                        .await
-                        .map(|_| ())
-                }
-            };
-            // Whatever happened, read back what the server holds.
-            let reread = Some(ecr::describe_repository(cx.c(), &repo.name).await);
-            cx.emit(Payload::RepositoryChanged {
-                repository: repo.name,
-                result,
-                reread,
-            })
-            .await;
-        }
+        Command::ChangeRepository { repo, change } => change_repository(cx, repo, change).await,
         Command::StartScans { repo, digests } => {
             for digest in digests {
                 let result = ecr::start_image_scan(cx.c(), &repo.name, &digest).await;
