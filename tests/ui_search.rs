@@ -226,3 +226,35 @@ fn cancel_stops_a_search_and_its_late_answers_are_dropped() {
     assert_eq!(s.done, done_at_cancel, "answers after Cancel are dropped");
     assert!(s.done < s.total);
 }
+
+/// "repositories tagged team=web": the repository filter takes `key=value`;
+/// tags are read for the scope, and only matching repositories are searched.
+#[test]
+fn a_resource_tag_narrows_the_search() {
+    let rt = runtime();
+    let mut h = two_registries(&rt);
+    let pulls = demo_of(&h).knobs.count("BatchGetImage");
+    h.state_mut().handle(UiAction::StartSearch {
+        query: "latest".into(),
+        scope: vec![west().key()],
+        repo_filter: "team=web".into(),
+    });
+    step_until(&mut h, 30, "the search to end", |h| {
+        h.state()
+            .state
+            .search
+            .as_ref()
+            .is_some_and(|s| !s.is_running())
+    });
+    let s = h.state().state.search.clone().expect("a search");
+    let repos: std::collections::BTreeSet<&str> = s
+        .hits
+        .iter()
+        .filter(|x| x.image.is_some())
+        .map(|x| x.repository.as_str())
+        .collect();
+    assert!(!repos.is_empty(), "web repositories hold 'latest'");
+    assert!(repos.iter().all(|r| r.starts_with("web/")), "{repos:?}");
+    assert_eq!(s.total, 2, "web/frontend and web/admin-console only");
+    assert_eq!(demo_of(&h).knobs.count("BatchGetImage"), pulls);
+}

@@ -9,7 +9,7 @@ use tokio::sync::Semaphore;
 
 use super::EcrError;
 use super::error::{ErrorContext, HttpStatus, classify};
-use super::rate_gate::{RateGate, ThrottleSignal};
+use super::rate_gate::{GateSlot, RateGate, ThrottleSignal};
 use crate::model::RegistrySpec;
 
 /// Limits and timeouts for one registry's client.
@@ -62,7 +62,7 @@ pub struct EcrClient {
     pub(crate) cx: ErrorContext,
     permits: Arc<Semaphore>,
     /// The send rate learned from throttling (see `rate_gate`).
-    gate: Arc<RateGate>,
+    gate: Arc<GateSlot>,
     region: String,
     /// A call failed on its credentials: the owner should make a new client
     /// (which reads the AWS files again) rather than reuse this one.
@@ -120,7 +120,7 @@ impl EcrClient {
             },
             endpoint,
         };
-        let gate = Arc::new(RateGate::default());
+        let gate = Arc::new(GateSlot::default());
         let conf = aws_sdk_ecr::config::Builder::from(&sdk_config)
             .interceptor(ThrottleSignal(gate.clone()))
             .build();
@@ -151,7 +151,7 @@ impl EcrClient {
             None,
             "ecrscope-static",
         );
-        let gate = Arc::new(RateGate::default());
+        let gate = Arc::new(GateSlot::default());
         let conf = aws_sdk_ecr::Config::builder()
             .interceptor(ThrottleSignal(gate.clone()))
             .behavior_version(BehaviorVersion::latest())
@@ -178,7 +178,7 @@ impl EcrClient {
 
     fn from_parts(
         sdk: aws_sdk_ecr::Client,
-        gate: Arc<RateGate>,
+        gate: Arc<GateSlot>,
         registry_id: Option<String>,
         cx: ErrorContext,
         opts: &ClientOptions,
@@ -222,9 +222,20 @@ impl EcrClient {
         self.permits.available_permits()
     }
 
+    /// The gate this client sends through now.
+    pub fn gate(&self) -> Arc<RateGate> {
+        self.gate.current()
+    }
+
+    /// Sends through `gate` from now on (shared with the other clients of
+    /// the same account and region).
+    pub fn share_gate(&self, gate: Arc<RateGate>) {
+        self.gate.share(gate);
+    }
+
     /// The send rate learned from throttling, if any (None: unlimited).
     pub fn learned_rate(&self) -> Option<f64> {
-        self.gate.rate()
+        self.gate.current().rate()
     }
 
     /// Runs one SDK request under this registry's in-flight limit and turns
@@ -243,7 +254,7 @@ impl EcrClient {
             operation: operation.to_owned(),
             detail: "the client was shut down".into(),
         })?;
-        self.gate.wait().await;
+        self.gate.current().wait().await;
         match request.await {
             Ok(v) => {
                 if let Ok(mut a) = self.answered.lock() {

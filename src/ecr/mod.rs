@@ -12,6 +12,7 @@ mod lifecycle;
 mod paging;
 mod pull_through;
 mod rate_gate;
+pub use rate_gate::RateGate;
 mod registry;
 mod repositories;
 mod scanning;

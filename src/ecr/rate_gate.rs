@@ -127,9 +127,31 @@ impl RateGate {
     }
 }
 
+/// The gate a client sends through: its own until the account it calls as
+/// is known, then the one every client of that account and region shares
+/// (ECR's request quotas are per account and region, so two profiles on one
+/// account share one budget).
+#[derive(Debug, Default)]
+pub struct GateSlot(std::sync::RwLock<Arc<RateGate>>);
+
+impl GateSlot {
+    pub fn current(&self) -> Arc<RateGate> {
+        self.0
+            .read()
+            .map_or_else(|_| Arc::new(RateGate::default()), |g| g.clone())
+    }
+
+    /// From now on, send through `gate`.
+    pub fn share(&self, gate: Arc<RateGate>) {
+        if let Ok(mut g) = self.0.write() {
+            *g = gate;
+        }
+    }
+}
+
 /// Tells the gate how each attempt went (SDK retries included).
 #[derive(Debug)]
-pub struct ThrottleSignal(pub Arc<RateGate>);
+pub struct ThrottleSignal(pub Arc<GateSlot>);
 
 impl Intercept for ThrottleSignal {
     fn name(&self) -> &'static str {
@@ -147,9 +169,9 @@ impl Intercept for ThrottleSignal {
         let kind = r.headers().get("x-amzn-errortype").unwrap_or_default();
         let now = Instant::now();
         if status == 429 || (status == 400 && kind.contains("Throttl")) {
-            self.0.throttled(now);
+            self.0.current().throttled(now);
         } else if status < 400 {
-            self.0.admitted(now);
+            self.0.current().admitted(now);
         }
         Ok(())
     }

@@ -51,8 +51,8 @@ impl AppState {
                 out
             }
             Payload::RepoTags { repository, result } => {
-                self.repo_tags(request, key, repository, result);
-                Vec::new()
+                self.repo_tags(request, key, repository.clone(), result);
+                self.search_tags_read(key, &repository)
             }
             Payload::Found {
                 repository,

@@ -72,6 +72,10 @@ pub struct SearchState {
     pub repo_filter: String,
     /// Repositories asked and not answered yet.
     pub waiting: HashSet<(RegistryKey, String)>,
+    /// `key=value` in the repository filter: repositories whose resource
+    /// tags are being read before they are searched (or left out).
+    pub tag_query: Option<(String, Option<String>)>,
+    pub waiting_tags: HashSet<(RegistryKey, String)>,
     /// Registries in scope whose repository list was not loaded when the
     /// search started: searched once it arrives.
     pub waiting_registries: HashSet<RegistryKey>,
@@ -85,7 +89,10 @@ pub struct SearchState {
 
 impl SearchState {
     pub fn is_running(&self) -> bool {
-        !self.cancelled && (!self.waiting.is_empty() || !self.waiting_registries.is_empty())
+        !self.cancelled
+            && (!self.waiting.is_empty()
+                || !self.waiting_registries.is_empty()
+                || !self.waiting_tags.is_empty())
     }
 }
 
@@ -126,6 +133,12 @@ impl AppState {
             scope: scope.clone(),
             repo_filter: repo_filter.trim().to_ascii_lowercase(),
             waiting: HashSet::new(),
+            tag_query: super::RepoFilter {
+                text: repo_filter.to_owned(),
+                ..super::RepoFilter::default()
+            }
+            .tag_query(),
+            waiting_tags: HashSet::new(),
             waiting_registries: HashSet::new(),
             total: 0,
             done: 0,
@@ -146,6 +159,7 @@ impl AppState {
             s.cancelled = true;
             s.waiting.clear();
             s.waiting_registries.clear();
+            s.waiting_tags.clear();
         }
     }
 
@@ -181,48 +195,103 @@ impl AppState {
             };
         };
         let spec = reg.spec.clone();
+        let tag_query = self.search.as_ref().and_then(|s| s.tag_query.clone());
+        let mut names = Vec::new();
+        let mut unknown_tags = Vec::new();
+        for r in repos {
+            match &tag_query {
+                Some(q) => match reg
+                    .resource_tags
+                    .get(&r.name)
+                    .and_then(super::Requested::shown)
+                {
+                    Some(tags) if super::tags_match(q, tags) => names.push(r.name.clone()),
+                    Some(_) => {}
+                    None => unknown_tags.push((
+                        r.name.clone(),
+                        r.arn.clone(),
+                        reg.resource_tags.contains_key(&r.name),
+                    )),
+                },
+                None if filter.is_empty() || r.name.to_ascii_lowercase().contains(&filter) => {
+                    names.push(r.name.clone());
+                }
+                None => {}
+            }
+        }
+        let mut out = self.search_repos(key, &spec, id, &kind, &names);
+        let search = self.search.as_mut().expect("checked above");
+        search.waiting_registries.remove(key);
+        for (n, _, _) in &unknown_tags {
+            search.waiting_tags.insert((key.clone(), n.clone()));
+        }
+        // Tags already being read are not asked twice.
+        let ask: Vec<(String, String)> = unknown_tags
+            .into_iter()
+            .filter(|(_, _, asked)| !asked)
+            .map(|(n, arn, _)| (n, arn))
+            .collect();
+        if !ask.is_empty() {
+            out.push(FollowUp::Request(Command::LoadRepoTags {
+                registry: spec,
+                repos: ask,
+            }));
+        }
+        out
+    }
+
+    /// Searches these repositories of one registry: loaded images answer at
+    /// once, the rest are asked.
+    fn search_repos(
+        &mut self,
+        key: &RegistryKey,
+        spec: &crate::model::RegistrySpec,
+        id: u64,
+        kind: &SearchKind,
+        names: &[String],
+    ) -> Vec<FollowUp> {
+        let Some(reg) = self.registry(key) else {
+            return Vec::new();
+        };
         let mut hits = Vec::new();
         let mut asks = Vec::new();
         let mut answered = 0;
-        for r in repos {
-            if !filter.is_empty() && !r.name.to_ascii_lowercase().contains(&filter) {
-                continue;
-            }
-            if name_matches(&kind, &r.name) {
+        for name in names {
+            if name_matches(kind, name) {
                 hits.push(SearchHit {
                     registry: key.clone(),
-                    repository: r.name.clone(),
+                    repository: name.clone(),
                     image: None,
                 });
             }
             if matches!(kind, SearchKind::Name(_)) {
                 continue;
             }
-            let loaded = reg.images.get(&r.name).and_then(|ri| ri.list.shown());
-            match loaded {
+            match reg.images.get(name).and_then(|ri| ri.list.shown()) {
                 Some(list) => {
                     answered += 1;
-                    hits.extend(list.iter().filter(|i| image_matches(&kind, i)).map(|i| {
+                    hits.extend(list.iter().filter(|i| image_matches(kind, i)).map(|i| {
                         SearchHit {
                             registry: key.clone(),
-                            repository: r.name.clone(),
+                            repository: name.clone(),
                             image: Some(i.clone()),
                         }
                     }));
                 }
-                None => asks.push(r.name.clone()),
+                None => asks.push(name.clone()),
             }
         }
-        let mut out = Vec::new();
-        let search = self.search.as_mut().expect("checked above");
-        search.waiting_registries.remove(key);
+        let Some(search) = self.search.as_mut() else {
+            return Vec::new();
+        };
         search.hits.extend(hits);
         search.total += answered + asks.len();
         search.done += answered;
+        let mut out = Vec::new();
         for name in asks {
             search.waiting.insert((key.clone(), name.clone()));
-            let repo = RepoRef::new(&spec, &name);
-            let cmd = match &kind {
+            let repo = RepoRef::new(spec, &name);
+            let cmd = match kind {
                 SearchKind::Tag(t) => Command::FindImages {
                     repo,
                     ids: vec![ImageId::Tag(t.clone())],
@@ -239,6 +308,42 @@ impl AppState {
             out.push(FollowUp::Request(cmd));
         }
         out
+    }
+
+    /// A repository's resource tags arrived: a search filtering by tag
+    /// searches it now if they match.
+    pub(super) fn search_tags_read(
+        &mut self,
+        key: Option<&RegistryKey>,
+        repository: &str,
+    ) -> Vec<FollowUp> {
+        let Some(key) = key else {
+            return Vec::new();
+        };
+        let Some(s) = self.search.as_mut().filter(|s| !s.cancelled) else {
+            return Vec::new();
+        };
+        if !s.waiting_tags.remove(&(key.clone(), repository.to_owned())) {
+            return Vec::new();
+        }
+        let (id, kind, q) = (s.id, s.kind.clone(), s.tag_query.clone());
+        let Some(reg) = self.registry(key) else {
+            return Vec::new();
+        };
+        let matched = match (
+            &q,
+            reg.resource_tags
+                .get(repository)
+                .and_then(super::Requested::shown),
+        ) {
+            (Some(q), Some(tags)) => super::tags_match(q, tags),
+            _ => false,
+        };
+        if !matched {
+            return Vec::new();
+        }
+        let spec = reg.spec.clone();
+        self.search_repos(key, &spec, id, &kind, &[repository.to_owned()])
     }
 
     /// A registry's repositories arrived: a search waiting on them goes on.

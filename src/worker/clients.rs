@@ -38,6 +38,9 @@ pub(super) struct Clients {
     opts: std::sync::RwLock<ClientOptions>,
     demo: Option<Arc<dyn DemoEndpoint>>,
     map: Mutex<HashMap<RegistryKey, EcrClient>>,
+    /// One rate gate per (endpoint, region, account): every client that
+    /// calls as that account there sends through it.
+    gates: std::sync::Mutex<HashMap<(String, String, String), Arc<crate::ecr::RateGate>>>,
 }
 
 impl Clients {
@@ -46,6 +49,7 @@ impl Clients {
             opts: std::sync::RwLock::new(opts),
             demo,
             map: Mutex::new(HashMap::new()),
+            gates: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -61,6 +65,24 @@ impl Clients {
         self.opts
             .read()
             .map_or_else(|_| ClientOptions::default(), |o| o.clone())
+    }
+
+    /// `client` calls as `account`: it shares the gate of every client that
+    /// does so at the same endpoint and region (the first one's gate).
+    pub(super) fn share_gate(&self, client: &EcrClient, account: &str) {
+        if account.is_empty() {
+            return;
+        }
+        let key = (
+            client.endpoint().to_owned(),
+            client.region().to_owned(),
+            account.to_owned(),
+        );
+        let Ok(mut gates) = self.gates.lock() else {
+            return;
+        };
+        let gate = gates.entry(key).or_insert_with(|| client.gate()).clone();
+        client.share_gate(gate);
     }
 
     pub(super) fn forget_all(&self) {
@@ -114,5 +136,38 @@ impl Clients {
         };
         map.insert(key, client.clone());
         Ok(client)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(key: &str) -> EcrClient {
+        EcrClient::with_static(
+            "http://127.0.0.1:9",
+            "us-east-1",
+            &StaticCredentials {
+                access_key_id: key.into(),
+                secret_access_key: "x".into(),
+            },
+            None,
+            &ClientOptions::default(),
+        )
+    }
+
+    #[test]
+    fn clients_of_one_account_and_region_share_one_rate_gate() {
+        let clients = Clients::new(ClientOptions::default(), None);
+        let (a, b, c) = (client("A"), client("B"), client("C"));
+        assert!(!Arc::ptr_eq(&a.gate(), &b.gate()), "each its own at first");
+        clients.share_gate(&a, "111111111111");
+        clients.share_gate(&b, "111111111111");
+        clients.share_gate(&c, "222222222222");
+        assert!(Arc::ptr_eq(&a.gate(), &b.gate()), "one account: one budget");
+        assert!(
+            !Arc::ptr_eq(&a.gate(), &c.gate()),
+            "another account: its own"
+        );
     }
 }

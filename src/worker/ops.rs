@@ -40,8 +40,12 @@ pub(super) async fn run(cx: &Cx<'_>, cmd: Command) {
         // Answered by the dispatcher (no registry).
         Command::Discover => {}
         Command::LoadRegistryInfo(_) => {
-            cx.emit(Payload::RegistryInfo(ecr::describe_registry(cx.c()).await))
-                .await;
+            let info = ecr::describe_registry(cx.c()).await;
+            // Now the account is known: share its rate budget.
+            if let Ok(i) = &info {
+                cx.inner.clients.share_gate(cx.c(), &i.registry_id);
+            }
+            cx.emit(Payload::RegistryInfo(info)).await;
         }
         Command::LoadRepositories(_) => load_repositories(cx).await,
         Command::LoadScanning { repositories, .. } => {
