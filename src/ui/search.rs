@@ -21,6 +21,9 @@ pub struct SearchView {
     /// Registries left out of the scope (by key); empty: all.
     pub excluded: BTreeSet<String>,
     pub focus: bool,
+    /// The result lines, and the number of hits they were made from.
+    lines: Vec<Line>,
+    lines_for: Option<(u64, usize)>,
 }
 
 pub fn search_ui(
@@ -135,7 +138,7 @@ pub fn search_ui(
         }
     });
     ui.separator();
-    results_ui(ui, state, &s.hits, view, actions);
+    results_ui(ui, state, s.id, &s.hits, view, actions);
 }
 
 fn scope_ui(ui: &mut Ui, state: &AppState, view: &mut SearchView) {
@@ -156,87 +159,182 @@ fn scope_ui(ui: &mut Ui, state: &AppState, view: &mut SearchView) {
     });
 }
 
-/// Results grouped by registry, then repository; each opens its image.
+/// One line of the results: a registry heading, a repository link, or an
+/// image (by its index in the hits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Line {
+    Registry(usize),
+    Repository(usize),
+    Image(usize),
+}
+
+/// The lines for `hits`, grouped by registry then repository (sorted, so
+/// rows do not jump as answers stream in).
+fn lines(hits: &[SearchHit]) -> Vec<Line> {
+    let mut order: Vec<usize> = (0..hits.len()).collect();
+    order.sort_by(|&a, &b| {
+        (&hits[a].registry.0, &hits[a].repository).cmp(&(&hits[b].registry.0, &hits[b].repository))
+    });
+    let mut out = Vec::with_capacity(hits.len() + 16);
+    let mut last: Option<(&str, &str)> = None;
+    for i in order {
+        let h = &hits[i];
+        let here = (h.registry.0.as_str(), h.repository.as_str());
+        if last.map(|l| l.0) != Some(here.0) {
+            out.push(Line::Registry(i));
+        }
+        if last != Some(here) {
+            out.push(Line::Repository(i));
+        }
+        last = Some(here);
+        if h.image.is_some() {
+            out.push(Line::Image(i));
+        }
+    }
+    out
+}
+
+/// Results grouped by registry, then repository; each opens its image. Only
+/// the lines on screen are drawn (a search may find 100,000 images).
 fn results_ui(
     ui: &mut Ui,
     state: &AppState,
+    search_id: u64,
     hits: &[SearchHit],
     view: &mut SearchView,
     actions: &mut Vec<UiAction>,
 ) {
     let palette = style::palette(ui.visuals());
     let now = widgets::now_ms();
+    // Rebuilt only when the hits change (they only grow while a search runs).
+    if view.lines_for != Some((search_id, hits.len())) {
+        view.lines = lines(hits);
+        view.lines_for = Some((search_id, hits.len()));
+    }
+    let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
     egui::ScrollArea::vertical()
         .id_salt("global_search_results")
         .auto_shrink([false, false])
-        .show(ui, |ui| {
-            let mut last_registry: Option<&RegistryKey> = None;
-            let mut last_repo: Option<&str> = None;
-            // Grouped in the order found; a BTreeMap would reorder as answers
-            // stream in and make rows jump.
-            let mut order: Vec<&SearchHit> = hits.iter().collect();
-            order.sort_by(|a, b| {
-                (&a.registry.0, &a.repository).cmp(&(&b.registry.0, &b.repository))
-            });
-            for h in order {
-                if last_registry != Some(&h.registry) {
-                    let label = state
-                        .registry(&h.registry)
-                        .map_or_else(|| h.registry.0.clone(), |r| r.target_line());
-                    ui.add_space(6.0);
-                    ui.label(RichText::new(format!("{} {label}", icon::DATABASE)).strong());
-                    last_registry = Some(&h.registry);
-                    last_repo = None;
+        .show_rows(ui, row_height, view.lines.len(), |ui, range| {
+            let visible: Vec<Line> = view.lines[range].to_vec();
+            for line in visible {
+                match line {
+                    Line::Registry(i) => {
+                        let h = &hits[i];
+                        let label = state
+                            .registry(&h.registry)
+                            .map_or_else(|| h.registry.0.clone(), |r| r.target_line());
+                        ui.label(RichText::new(format!("{} {label}", icon::DATABASE)).strong());
+                    }
+                    Line::Repository(i) => {
+                        let h = &hits[i];
+                        if ui
+                            .link(format!("{} {}", icon::PACKAGE, h.repository))
+                            .clicked()
+                        {
+                            view.open = false;
+                            actions.push(UiAction::GoTo(Location {
+                                registry: Some(h.registry.clone()),
+                                repository: Some(h.repository.clone()),
+                                image: None,
+                            }));
+                        }
+                    }
+                    Line::Image(i) => image_line(ui, &hits[i], now, palette.muted, view, actions),
                 }
-                if last_repo != Some(h.repository.as_str()) {
-                    let r = ui.link(format!("{} {}", icon::PACKAGE, h.repository));
-                    if r.clicked() {
-                        view.open = false;
-                        actions.push(UiAction::GoTo(Location {
-                            registry: Some(h.registry.clone()),
-                            repository: Some(h.repository.clone()),
-                            image: None,
-                        }));
-                    }
-                    last_repo = Some(h.repository.as_str());
-                }
-                let Some(img) = &h.image else {
-                    continue;
-                };
-                ui.horizontal(|ui| {
-                    ui.add_space(18.0);
-                    let tags = if img.tags.is_empty() {
-                        "untagged".to_owned()
-                    } else {
-                        img.tags.join(", ")
-                    };
-                    let name = format!("Open {} {tags} {}", h.repository, img.digest.short());
-                    let b = ui.button(format!("{} {tags}", icon::TAG));
-                    b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
-                    if b.clicked() {
-                        view.open = false;
-                        actions.push(UiAction::GoTo(Location {
-                            registry: Some(h.registry.clone()),
-                            repository: Some(h.repository.clone()),
-                            image: Some(img.digest),
-                        }));
-                    }
-                    ui.label(
-                        RichText::new(img.digest.short())
-                            .monospace()
-                            .color(palette.muted),
-                    );
-                    widgets::time_cell(ui, img.pushed_at, now);
-                    ui.label(widgets::human_size(img.size_bytes));
-                    ui.label(img.status.label());
-                    if let Some(c) = img.severity_counts {
-                        ui.label(format!(
-                            "C {} · H {}",
-                            c.get(crate::model::Severity::Critical),
-                            c.get(crate::model::Severity::High)
-                        ));
-                    }
-                });
             }
         });
+}
+
+fn image_line(
+    ui: &mut Ui,
+    h: &SearchHit,
+    now: i64,
+    muted: egui::Color32,
+    view: &mut SearchView,
+    actions: &mut Vec<UiAction>,
+) {
+    let Some(img) = &h.image else {
+        return;
+    };
+    ui.horizontal(|ui| {
+        ui.add_space(18.0);
+        let tags = if img.tags.is_empty() {
+            "untagged".to_owned()
+        } else {
+            img.tags.join(", ")
+        };
+        let name = format!("Open {} {tags} {}", h.repository, img.digest.short());
+        let b = ui.button(format!("{} {tags}", icon::TAG));
+        b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+        if b.clicked() {
+            view.open = false;
+            actions.push(UiAction::GoTo(Location {
+                registry: Some(h.registry.clone()),
+                repository: Some(h.repository.clone()),
+                image: Some(img.digest),
+            }));
+        }
+        ui.label(RichText::new(img.digest.short()).monospace().color(muted));
+        widgets::time_cell(ui, img.pushed_at, now);
+        ui.label(widgets::human_size(img.size_bytes));
+        ui.label(img.status.label());
+        if let Some(c) = img.severity_counts {
+            ui.label(format!(
+                "C {} · H {}",
+                c.get(crate::model::Severity::Critical),
+                c.get(crate::model::Severity::High)
+            ));
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Digest, Image, ImageStatus, ManifestKind};
+
+    fn hit(reg: &str, repo: &str, n: u8) -> SearchHit {
+        SearchHit {
+            registry: RegistryKey(reg.into()),
+            repository: repo.into(),
+            image: Some(Image {
+                digest: Digest([n; 32]),
+                tags: vec![],
+                size_bytes: 0,
+                pushed_at: None,
+                last_pull: None,
+                manifest: ManifestKind::OciManifest,
+                artifact_media_type: None,
+                status: ImageStatus::Active,
+                scan_status: None,
+                severity_counts: None,
+                archive: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn lines_group_by_registry_then_repository() {
+        let hits = [
+            hit("b", "x", 1),
+            hit("a", "y", 2),
+            hit("b", "x", 3),
+            hit("a", "z", 4),
+        ];
+        assert_eq!(
+            lines(&hits),
+            [
+                Line::Registry(1),
+                Line::Repository(1),
+                Line::Image(1),
+                Line::Repository(3),
+                Line::Image(3),
+                Line::Registry(0),
+                Line::Repository(0),
+                Line::Image(0),
+                Line::Image(2),
+            ]
+        );
+    }
 }
