@@ -510,3 +510,44 @@ fn resource_tags_are_added_filtered_by_and_removed() {
         server_resource_tags(h, "hello-world") == before
     });
 }
+
+/// A resource tag put on several repositories in bulk: each by its own ARN.
+#[test]
+fn a_resource_tag_in_bulk() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    let reg = h
+        .state()
+        .state
+        .selected_registry()
+        .map(|r| r.spec.clone())
+        .expect("registry");
+    let names = vec!["data/etl-runner".to_owned(), "data/spark-jobs".to_owned()];
+    h.state_mut()
+        .handle(ecrscope::ui::UiAction::OpenBulk(reg.key(), names.clone()));
+    step_until(&mut h, 5, "dialog", |h| {
+        h.query_by_label("Bulk settings for 2 repositories")
+            .is_some()
+    });
+    h.get_by_label("Resource tag").click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Key").click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Key")
+        .type_text("owner");
+    h.get_by_role_and_label(Role::TextInput, "Value").click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Value")
+        .type_text("data-team");
+    h.step();
+    h.get_by_label("Apply to 2 repositories").click();
+    step_until(&mut h, 10, "both tagged on the server", |h| {
+        names
+            .iter()
+            .all(|n| server_resource_tags(h, n).contains(&("owner".into(), "data-team".into())))
+    });
+    assert!(
+        !server_resource_tags(&h, "base/python").contains(&("owner".into(), "data-team".into())),
+        "no other repository"
+    );
+}

@@ -3,7 +3,7 @@
 //! out what an action was about. Most arms ask the state what follows and
 //! carry it out; the rest open dialogs or touch the clipboard.
 
-use crate::message::{Command, ExportRequest};
+use crate::message::{Command, ExportRequest, RepoChange};
 use crate::model::{RegistryKey, RepoRef};
 use crate::state::{FollowUp, NoticeLevel};
 use crate::ui::UiAction;
@@ -215,8 +215,24 @@ impl EcrscopeApp {
             UiAction::ApplyBulk(registry, names, change) => names
                 .into_iter()
                 .filter_map(|n| {
+                    // Resource tags go by each repository's own ARN.
+                    let change = match &change {
+                        RepoChange::ResourceTags { set, remove, .. } => {
+                            let arn = self
+                                .state
+                                .registry(&registry.key())
+                                .and_then(|r| r.repository(&n))
+                                .map(|r| r.arn.clone())?;
+                            RepoChange::ResourceTags {
+                                arn,
+                                set: set.clone(),
+                                remove: remove.clone(),
+                            }
+                        }
+                        other => other.clone(),
+                    };
                     self.state
-                        .change_request(RepoRef::new(&registry, &n), change.clone())
+                        .change_request(RepoRef::new(&registry, &n), change)
                 })
                 .collect(),
             UiAction::ApplyTagMutability(repo, setting) => self

@@ -16,6 +16,8 @@ use crate::state::RegistryState;
 pub enum BulkWhat {
     Mutability,
     ScanOnPush,
+    /// Add (or replace) one resource tag on every repository.
+    ResourceTag,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +30,9 @@ pub struct BulkForm {
     pub what: BulkWhat,
     pub mutability: MutabilityForm,
     pub scan_on_push: bool,
+    /// The resource tag to put on every repository.
+    pub tag_key: String,
+    pub tag_value: String,
     /// Set once applied: the dialog then shows results.
     pub applied: bool,
 }
@@ -41,6 +46,8 @@ impl BulkForm {
             what: BulkWhat::Mutability,
             mutability: MutabilityForm::new(TagMutability::Immutable),
             scan_on_push: true,
+            tag_key: String::new(),
+            tag_value: String::new(),
             applied: false,
         }
     }
@@ -50,6 +57,17 @@ impl BulkForm {
         match self.what {
             BulkWhat::Mutability => self.mutability.check().ok().map(RepoChange::TagMutability),
             BulkWhat::ScanOnPush => Some(RepoChange::ScanOnPush(self.scan_on_push)),
+            // The ARN is each repository's own: the app fills it in per
+            // repository when it applies the change.
+            BulkWhat::ResourceTag => {
+                let (k, v) = (self.tag_key.trim(), self.tag_value.trim());
+                crate::validate::resource_tag(k, v).ok()?;
+                Some(RepoChange::ResourceTags {
+                    arn: String::new(),
+                    set: vec![(k.to_owned(), v.to_owned())],
+                    remove: Vec::new(),
+                })
+            }
         }
     }
 
@@ -58,8 +76,10 @@ impl BulkForm {
         let new = match self.change() {
             Some(RepoChange::TagMutability(s)) => label(&s),
             Some(RepoChange::ScanOnPush(on)) => on_off(on).to_owned(),
-            // Not offered in bulk (each repository has its own ARN).
-            Some(RepoChange::ResourceTags { .. }) | None => "—".to_owned(),
+            Some(RepoChange::ResourceTags { set, .. }) => set
+                .first()
+                .map_or_else(|| "—".to_owned(), |(k, v)| format!("{k}={v}")),
+            None => "—".to_owned(),
         };
         self.repositories
             .iter()
@@ -69,6 +89,7 @@ impl BulkForm {
                     |r| match self.what {
                         BulkWhat::Mutability => label(&r.tag_mutability),
                         BulkWhat::ScanOnPush => on_off(r.scan_on_push).to_owned(),
+                        BulkWhat::ResourceTag => "(adds or replaces the key)".to_owned(),
                     },
                 );
                 (name.clone(), current, new.clone())
@@ -144,6 +165,7 @@ fn bulk_body_ui(ui: &mut Ui, form: &mut BulkForm, reg: &RegistryState, repos: &[
         ui.horizontal(|ui| {
             ui.radio_value(&mut form.what, BulkWhat::Mutability, "Tag immutability");
             ui.radio_value(&mut form.what, BulkWhat::ScanOnPush, "Scan on push");
+            ui.radio_value(&mut form.what, BulkWhat::ResourceTag, "Resource tag");
         });
         match form.what {
             BulkWhat::Mutability => {
@@ -177,6 +199,32 @@ fn bulk_body_ui(ui: &mut Ui, form: &mut BulkForm, reg: &RegistryState, repos: &[
             }
             BulkWhat::ScanOnPush => {
                 ui.checkbox(&mut form.scan_on_push, "Scan on push");
+            }
+            BulkWhat::ResourceTag => {
+                ui.horizontal(|ui| {
+                    let l = ui.label("Key");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut form.tag_key)
+                            .id_salt("bulk_tag_key")
+                            .hint_text("team")
+                            .desired_width(140.0),
+                    )
+                    .labelled_by(l.id);
+                    let l = ui.label("Value");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut form.tag_value)
+                            .id_salt("bulk_tag_value")
+                            .hint_text("payments")
+                            .desired_width(140.0),
+                    )
+                    .labelled_by(l.id);
+                });
+                if !form.tag_key.is_empty()
+                    && let Err(e) =
+                        crate::validate::resource_tag(form.tag_key.trim(), form.tag_value.trim())
+                {
+                    ui.colored_label(palette.error, format!("{} {e}", icon::WARNING));
+                }
             }
         }
     });
