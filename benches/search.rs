@@ -110,7 +110,12 @@ fn search_run(repos: usize, profiles: &[Option<&str>]) -> Run {
         }
     });
     server.knobs.set_latency(Duration::from_millis(LATENCY_MS));
-    server.knobs.set_rate_limit(RATE);
+    server.knobs.set_rate_limit(
+        std::env::var("SEARCH_RATE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(RATE),
+    );
     std::thread::sleep(Duration::from_millis(1_100)); // a full bucket
     let before = server.knobs.total();
     let throttled_before = server.knobs.count("throttled");
@@ -284,6 +289,11 @@ fn main() {
     } else {
         (1_000, 500, 20)
     };
+    // For experiments: SEARCH_N repositories; SEARCH_ONLY for part 1 alone.
+    let n: usize = std::env::var("SEARCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(n);
     println!(
         "ecrscope global search ({} repositories; {LATENCY_MS} ms a request, {RATE} requests/s cap)\n",
         n
@@ -303,6 +313,9 @@ fn main() {
         one.hits,
         one.throttled
     );
+    if std::env::var_os("SEARCH_ONLY").is_some() {
+        return;
+    }
     match cli_per_repo(cli_n) {
         Some(per) => println!(
             "| aws CLI loop, describe-images --image-ids imageTag=… | {:.2} s a repository ({cli_n} timed): {:.0} s for {n} (ecrscope {:.0}x faster) |",

@@ -170,7 +170,9 @@ impl Intercept for ThrottleSignal {
         let now = Instant::now();
         if status == 429 || (status == 400 && kind.contains("Throttl")) {
             self.0.current().throttled(now);
-        } else if status < 400 {
+        } else if status < 500 {
+            // An answer the server counted against the rate, an error
+            // included (ImageNotFound is what most of a tag search hears).
             self.0.current().admitted(now);
         }
         Ok(())
