@@ -26,7 +26,10 @@ const BACKOFF: f64 = 0.95;
 /// Growth of the rate per second without a throttle.
 const PROBE: f64 = 1.0;
 const FLOOR: f64 = 5.0;
-/// Quiet time after which the gate is open again.
+/// How close to a known cap probing goes.
+const CEILING_MARGIN: f64 = 0.97;
+/// Quiet time after which the gate is open again (or, under a known cap,
+/// looks 10 % higher).
 const FORGET: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Default)]
@@ -37,7 +40,12 @@ struct Inner {
     next_at: Option<Instant>,
     last_throttle: Option<Instant>,
     last_probe: Option<Instant>,
-    /// Successful attempts in the last second.
+    /// The admitted rate when the server last throttled: probing stays
+    /// just under it (and it rises 10 % after ten quiet seconds), so a
+    /// steady run is throttled once, not every few seconds. `None` after a
+    /// lone throttle, which says little about the cap.
+    ceiling: Option<f64>,
+    /// Answered attempts in the last second.
     admitted: VecDeque<Instant>,
 }
 
@@ -60,16 +68,29 @@ impl RateGate {
         if i.last_throttle
             .is_some_and(|t| now.duration_since(t) >= FORGET)
         {
-            *i = Inner {
-                admitted: std::mem::take(&mut i.admitted),
-                ..Inner::default()
-            };
+            match i.ceiling {
+                // A known cap: look a little higher, still gently.
+                Some(c) => {
+                    i.ceiling = Some(c * 1.1);
+                    i.last_throttle = Some(now);
+                }
+                None => {
+                    *i = Inner {
+                        admitted: std::mem::take(&mut i.admitted),
+                        ..Inner::default()
+                    };
+                }
+            }
         }
-        // Probe upwards while quiet.
+        // Probe upwards while quiet, up to just under the known cap.
         if let (Some(rate), Some(probe)) = (i.rate, i.last_probe)
             && now.duration_since(probe) >= Duration::from_secs(1)
         {
-            i.rate = Some(rate + PROBE);
+            let up = rate + PROBE;
+            i.rate = Some(match i.ceiling {
+                Some(c) => up.min((c * CEILING_MARGIN).max(rate)),
+                None => up,
+            });
             i.last_probe = Some(now);
         }
         let Some(rate) = i.rate else {
@@ -118,6 +139,8 @@ impl RateGate {
             .filter(|t| now.duration_since(**t) <= Duration::from_secs(1))
             .count() as f64;
         let new = (seen * BACKOFF).max(FLOOR);
+        // Enough answers in the last second to say where the cap is.
+        i.ceiling = (seen >= 2.0 * FLOOR).then_some(seen);
         i.rate = Some(match i.rate {
             Some(r) => new.min(r),
             None => new,
@@ -218,5 +241,28 @@ mod tests {
         assert_eq!(g.rate(), Some(FLOOR + 2.0));
         assert_eq!(g.reserve(t0 + Duration::from_secs(11)), Duration::ZERO);
         assert_eq!(g.rate(), None, "ten quiet seconds: unlimited again");
+    }
+
+    #[test]
+    fn under_a_known_cap_probing_stops_just_below_it() {
+        let g = RateGate::default();
+        let t0 = Instant::now();
+        for k in 0..50 {
+            g.admitted(t0 + Duration::from_millis(k * 20));
+        }
+        g.throttled(t0 + Duration::from_millis(1000));
+        assert_eq!(g.rate(), Some(50.0 * BACKOFF));
+        for s in 2..8 {
+            g.reserve(t0 + Duration::from_secs(s));
+        }
+        let r = g.rate().expect("limited");
+        assert!((r - 50.0 * CEILING_MARGIN).abs() < 1e-9, "capped at {r}");
+        // Ten quiet seconds: still limited, and allowed 10 % higher.
+        g.reserve(t0 + Duration::from_secs(12));
+        for s in 13..20 {
+            g.reserve(t0 + Duration::from_secs(s));
+        }
+        let r = g.rate().expect("still limited");
+        assert!(r > 50.0 && r <= 55.0 * CEILING_MARGIN + 1e-9, "{r}");
     }
 }

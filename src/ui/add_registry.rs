@@ -47,6 +47,18 @@ impl AddRegistryForm {
         out
     }
 
+    /// Adds `region` to the list typed, or takes it out.
+    pub fn toggle_region(&mut self, region: &str) {
+        let mut list: Vec<String> = self.regions().iter().map(|r| (*r).to_owned()).collect();
+        match list.iter().position(|r| r == region) {
+            Some(i) => {
+                list.remove(i);
+            }
+            None => list.push(region.to_owned()),
+        }
+        self.region = list.join(", ");
+    }
+
     /// Checks every field; `profiles` are the known profile names. One
     /// registry per region typed.
     pub fn check(
@@ -178,7 +190,22 @@ pub fn add_registry_ui(
                     );
 
                     let l = ui.label("Region");
-                    text_field(ui, &mut form.region, l.id, "Region", "us-east-1, eu-west-1");
+                    ui.horizontal(|ui| {
+                        text_field(ui, &mut form.region, l.id, "Region", "us-east-1, eu-west-1");
+                        // The known regions, each a tick that adds or
+                        // removes it from the list typed above.
+                        egui::ComboBox::from_id_salt("region_pick")
+                            .selected_text("Pick")
+                            .height(320.0)
+                            .show_ui(ui, |ui| {
+                                for r in validate::KNOWN_REGIONS {
+                                    let mut on = form.regions().contains(r);
+                                    if ui.checkbox(&mut on, *r).changed() {
+                                        form.toggle_region(r);
+                                    }
+                                }
+                            });
+                    });
                     ui.end_row();
                     let hint = form
                         .regions()
@@ -368,6 +395,15 @@ mod tests {
             .expect("valid")
             .remove(0);
         assert_eq!(spec.profile, None);
+    }
+
+    #[test]
+    fn the_region_picker_adds_and_removes() {
+        let mut f = form("dev", "us-east-1", "", "");
+        f.toggle_region("eu-west-1");
+        assert_eq!(f.region, "us-east-1, eu-west-1");
+        f.toggle_region("us-east-1");
+        assert_eq!(f.region, "eu-west-1");
     }
 
     #[test]
