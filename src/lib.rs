@@ -13,6 +13,7 @@
 
 pub mod app;
 pub mod check;
+pub mod copy;
 pub mod demo;
 pub mod ecr;
 pub mod export;

@@ -296,6 +296,8 @@ impl DemoServer {
         let app = Router::new()
             .route("/", post(ecr))
             .route("/blobs/{account}/{region}/{digest}", get(blob))
+            // UploadLayerPart carries up to 20 MiB, base64 in JSON.
+            .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))
             .with_state(shared.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {

@@ -9,6 +9,8 @@
 //! [`Knobs`] for latency, a request-rate cap (throttling) and injected faults.
 
 mod http;
+mod layer_upload;
+pub mod layers;
 mod lazy;
 pub mod registries;
 pub mod seed;

@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use hyper::body::Bytes;
 use serde_json::{Value, json};
 
 use super::store::{
@@ -309,7 +310,7 @@ impl std::fmt::Debug for LazyImages {
 }
 
 impl LazyImages {
-    pub fn fill(mut self, repo: &mut DemoRepo, blobs: &mut HashMap<Digest, Vec<u8>>) {
+    pub fn fill(mut self, repo: &mut DemoRepo, blobs: &mut HashMap<Digest, Bytes>) {
         fill_images(
             repo,
             blobs,
@@ -337,6 +338,9 @@ pub fn build(cfg: &SeedConfig) -> Store {
         base_url: String::new(),
         repos: BTreeMap::new(),
         blobs: HashMap::new(),
+        blob_sizes: HashMap::new(),
+        uploads: HashMap::new(),
+        next_upload: 0,
         rules: Vec::new(),
         scan_type: "BASIC".into(),
         scan_rules: vec![(
@@ -433,6 +437,7 @@ fn empty_repo(
             "team".into(),
             name.split('/').next().unwrap_or(name).to_owned(),
         )],
+        layers: std::collections::HashSet::new(),
     }
 }
 
@@ -546,7 +551,7 @@ fn version_tag(rng: &mut Rng, i: usize, total: usize) -> Vec<String> {
 #[allow(clippy::too_many_arguments)]
 fn fill_images(
     repo: &mut DemoRepo,
-    blobs: &mut HashMap<Digest, Vec<u8>>,
+    blobs: &mut HashMap<Digest, Bytes>,
     rng: &mut Rng,
     catalog: &Arc<Catalog>,
     count: usize,
@@ -723,7 +728,7 @@ impl AsDerefOpt for Option<&'static str> {
 /// descriptors. Returns the manifest text and the image size (config +
 /// layers, compressed).
 fn image_manifest(
-    blobs: &mut HashMap<Digest, Vec<u8>>,
+    blobs: &mut HashMap<Digest, Bytes>,
     rng: &mut Rng,
     base: &str,
     os: &str,
@@ -732,21 +737,31 @@ fn image_manifest(
     pushed: f64,
 ) -> (String, i64) {
     let layer_count = 2 + rng.below(5) as usize;
+    // Layers come from the shared pool of real bytes (see `layers`); the
+    // draws of the old made-up sizes and digests are kept so every other
+    // seeded value stays where it was.
+    let pool = super::layers::pool();
     let layers: Vec<(Digest, i64)> = (0..layer_count)
         .map(|k| {
-            let size = if k == 0 {
-                25_000_000 + rng.below(30_000_000) as i64
+            let pick = if k == 0 {
+                rng.below(30_000_000) as usize % super::layers::BASE_LAYERS
             } else {
-                200_000 + rng.below(60_000_000) as i64
+                super::layers::BASE_LAYERS
+                    + rng.below(60_000_000) as usize % (pool.len() - super::layers::BASE_LAYERS)
             };
-            (Digest::of_bytes(&rng.next_u64().to_le_bytes()), size)
+            let _ = rng.next_u64();
+            let layer = &pool[pick];
+            blobs
+                .entry(layer.digest)
+                .or_insert_with(|| layer.bytes.clone());
+            (layer.digest, layer.bytes.len() as i64)
         })
         .collect();
     let config = config_json(rng, base, os, arch, variant, pushed, &layers);
     let config_bytes = serde_json::to_vec_pretty(&config).unwrap_or_default();
     let config_digest = Digest::of_bytes(&config_bytes);
     let config_len = config_bytes.len() as i64;
-    blobs.insert(config_digest, config_bytes);
+    blobs.insert(config_digest, config_bytes.into());
     let manifest = json!({
         "schemaVersion": 2,
         "mediaType": "application/vnd.oci.image.manifest.v1+json",

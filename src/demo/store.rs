@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use hyper::body::Bytes;
 use serde_json::{Value, json};
 
 use crate::lifecycle_policy::{self as lifecycle_eval, wildcard_match};
@@ -17,6 +18,10 @@ pub struct ApiError {
     pub message: String,
 }
 
+pub(super) fn api_err(code: &'static str, message: impl Into<String>) -> ApiError {
+    err(code, message)
+}
+
 fn err(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError {
         status: 400,
@@ -25,7 +30,7 @@ fn err(code: &'static str, message: impl Into<String>) -> ApiError {
     }
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
+pub(super) fn invalid(message: impl Into<String>) -> ApiError {
     err("InvalidParameterException", message)
 }
 
@@ -143,6 +148,8 @@ pub struct DemoRepo {
     pub policy: Option<String>,
     pub preview: Option<Preview>,
     pub tags: Vec<(String, String)>,
+    /// Layers uploaded to this repository (beyond those its images use).
+    pub layers: std::collections::HashSet<Digest>,
 }
 
 #[derive(Clone, Debug)]
@@ -172,7 +179,12 @@ pub struct Store {
     /// (`http://127.0.0.1:port/blobs/<account>/<region>`).
     pub base_url: String,
     pub repos: BTreeMap<String, DemoRepo>,
-    pub blobs: HashMap<Digest, Vec<u8>>,
+    pub blobs: HashMap<Digest, Bytes>,
+    /// Lengths of uploaded blobs too big to keep (see `layer_upload`).
+    pub blob_sizes: HashMap<Digest, u64>,
+    /// Layer uploads in progress, by upload id.
+    pub uploads: HashMap<String, super::layer_upload::PendingUpload>,
+    pub next_upload: u64,
     pub rules: Vec<PullThroughRow>,
     pub scan_type: String,
     pub scan_rules: Vec<(String, Vec<String>)>,
@@ -218,7 +230,7 @@ fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
     v.get(k).and_then(Value::as_str)
 }
 
-fn req_str<'a>(v: &'a Value, k: &str) -> Result<&'a str, ApiError> {
+pub(super) fn req_str<'a>(v: &'a Value, k: &str) -> Result<&'a str, ApiError> {
     s(v, k).ok_or_else(|| invalid(format!("'{k}' is required")))
 }
 
@@ -259,6 +271,10 @@ fn with_token(mut v: Value, next: Option<String>) -> Value {
 }
 
 impl Store {
+    pub(super) fn repo_checked(&self, v: &Value) -> Result<&DemoRepo, ApiError> {
+        self.repo(v)
+    }
+
     fn repo(&self, v: &Value) -> Result<&DemoRepo, ApiError> {
         let name = req_str(v, "repositoryName")?;
         self.check_registry(v)?;
@@ -343,6 +359,10 @@ impl Store {
             "StartImageScan" => self.start_image_scan(v),
             "DescribeImageScanFindings" => self.describe_image_scan_findings(v),
             "GetDownloadUrlForLayer" => self.get_download_url_for_layer(v),
+            "InitiateLayerUpload" => self.initiate_layer_upload(v),
+            "UploadLayerPart" => self.upload_layer_part(v),
+            "CompleteLayerUpload" => self.complete_layer_upload(v),
+            "BatchCheckLayerAvailability" => self.batch_check_layer_availability(v),
             "DescribePullThroughCacheRules" => self.describe_pull_through_cache_rules(v),
             "CreatePullThroughCacheRule" => self.create_pull_through_cache_rule(v),
             "UpdatePullThroughCacheRule" => self.update_pull_through_cache_rule(v),
@@ -453,6 +473,7 @@ impl Store {
                         .collect()
                 })
                 .unwrap_or_default(),
+            layers: std::collections::HashSet::new(),
         };
         let out = self.repo_json(&repo);
         self.repos.insert(name.to_owned(), repo);

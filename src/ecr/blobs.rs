@@ -21,8 +21,16 @@ fn failed(detail: impl Into<String>) -> EcrError {
     }
 }
 
-/// GETs `url`, following no redirects, within `timeout`, at most `MAX_BLOB` bytes.
-pub async fn download_blob(url: &str, timeout: Duration) -> Result<Vec<u8>, EcrError> {
+type HttpClient = Client<
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+    Empty<Bytes>,
+>;
+
+/// The URL, checked, and a client to fetch it with.
+fn prepare(
+    url: &str,
+    failed: impl Fn(&str) -> EcrError,
+) -> Result<(hyper::Uri, HttpClient), EcrError> {
     let uri: hyper::Uri = url
         .parse()
         .map_err(|_| failed("the download URL is not valid"))?;
@@ -35,11 +43,107 @@ pub async fn download_blob(url: &str, timeout: Duration) -> Result<Vec<u8>, EcrE
     }
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_native_roots()
-        .map_err(|e| failed(format!("no TLS root certificates: {e}")))?
+        .map_err(|e| failed(&format!("no TLS root certificates: {e}")))?
         .https_or_http()
         .enable_http1()
         .build();
-    let client: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new()).build(https);
+    Ok((uri, Client::builder(TokioExecutor::new()).build(https)))
+}
+
+/// A blob being downloaded, read chunk by chunk (layers of gigabytes are
+/// never held whole).
+pub struct BlobStream {
+    body: hyper::body::Incoming,
+    /// What the server says the length is.
+    pub length: Option<u64>,
+    idle: Duration,
+}
+
+impl std::fmt::Debug for BlobStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "BlobStream({:?} bytes)", self.length)
+    }
+}
+
+fn layer_failed(detail: &str) -> EcrError {
+    EcrError::Other {
+        operation: "Downloading the layer".into(),
+        detail: detail.to_owned(),
+    }
+}
+
+/// Starts downloading a layer from `url` (no redirects). `idle` bounds the
+/// wait for the answer and for each chunk, not the whole download.
+pub async fn open_blob(url: &str, idle: Duration) -> Result<BlobStream, EcrError> {
+    let (uri, client) = prepare(url, layer_failed)?;
+    let host = uri.host().unwrap_or("").to_owned();
+    let resp = tokio::time::timeout(idle, client.get(uri))
+        .await
+        .map_err(|_| EcrError::Timeout {
+            operation: "Downloading the layer".into(),
+            endpoint: host.clone(),
+        })?
+        .map_err(|e| {
+            if e.is_connect() {
+                EcrError::Network {
+                    endpoint: host.clone(),
+                    detail: short(&e.to_string()),
+                }
+            } else {
+                layer_failed(&format!(
+                    "the download broke off: {}",
+                    short(&e.to_string())
+                ))
+            }
+        })?;
+    if !resp.status().is_success() {
+        return Err(layer_failed(&format!(
+            "the blob store answered HTTP {}",
+            resp.status().as_u16()
+        )));
+    }
+    let length = resp
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    Ok(BlobStream {
+        body: resp.into_body(),
+        length,
+        idle,
+    })
+}
+
+impl BlobStream {
+    /// The next chunk of data; `None` at the end.
+    pub async fn next_chunk(&mut self) -> Result<Option<Bytes>, EcrError> {
+        loop {
+            let frame = tokio::time::timeout(self.idle, self.body.frame())
+                .await
+                .map_err(|_| layer_failed("the download stalled (no data within the timeout)"))?;
+            match frame {
+                None => return Ok(None),
+                Some(Err(e)) => {
+                    return Err(layer_failed(&format!(
+                        "the download broke off: {}",
+                        short(&e.to_string())
+                    )));
+                }
+                Some(Ok(f)) => {
+                    if let Ok(data) = f.into_data()
+                        && !data.is_empty()
+                    {
+                        return Ok(Some(data));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// GETs `url`, following no redirects, within `timeout`, at most `MAX_BLOB` bytes.
+pub async fn download_blob(url: &str, timeout: Duration) -> Result<Vec<u8>, EcrError> {
+    let (uri, client) = prepare(url, |d| failed(d))?;
     let host = uri.host().unwrap_or("").to_owned();
     let fetch = async {
         let resp = client.get(uri).await.map_err(|e| {

@@ -8,6 +8,7 @@ mod client;
 mod convert;
 mod error;
 mod images;
+mod layers;
 mod lifecycle;
 mod paging;
 mod pull_through;
@@ -18,13 +19,17 @@ mod repositories;
 mod scanning;
 mod tags;
 
-pub use blobs::{MAX_BLOB, download_blob};
+pub use blobs::{BlobStream, MAX_BLOB, download_blob, open_blob};
 pub use client::{ClientOptions, EcrClient, StaticCredentials};
 pub use error::{EcrError, ErrorContext, from_code};
 pub use images::{
     ImageDetail, batch_delete_images, batch_get_manifests, describe_images, describe_images_by_id,
     describe_images_page, get_download_url_for_layer, list_image_ids, put_image, retag_image,
     update_image_storage_class,
+};
+pub use layers::{
+    MAX_PART, Upload, batch_check_layer_availability, complete_layer_upload, initiate_layer_upload,
+    upload_layer_part,
 };
 pub use lifecycle::{
     delete_lifecycle_policy, get_lifecycle_policy, get_lifecycle_policy_preview,

@@ -1,0 +1,447 @@
+//! Moves the bytes: for each image, read its manifest (BatchGetImage), ask
+//! the target which blobs it has (BatchCheckLayerAvailability), stream each
+//! missing blob from its download URL into an upload in parts, verify its
+//! digest and length before completing, then PutImage with the identical
+//! manifest bytes (so the digest is unchanged). An index copies its platform
+//! images first. Memory per blob in flight: one part.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt as _;
+use sha2::{Digest as _, Sha256};
+
+use super::plan::{self, BlobRef, Needs, TagVerdict};
+use super::{CopyError, CopyFailure, CopyItem, CopyProgress, CopyReport};
+use crate::ecr::{self, EcrClient};
+use crate::model::{Digest, EcrError, ImageId, NewRepository, Repository};
+
+/// Blobs moving at once (each holds one part in memory).
+pub const PARALLEL_BLOBS: usize = 4;
+
+/// Where from and where to.
+#[derive(Clone, Copy, Debug)]
+pub struct CopyEnds<'a> {
+    pub source: &'a EcrClient,
+    pub source_repo: &'a str,
+    pub target: &'a EcrClient,
+    pub target_repo: &'a str,
+}
+
+/// What the target says before anything is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetCheck {
+    /// The target repository as it is (None: it does not exist yet).
+    pub repository: Option<Repository>,
+    /// Per image and tag, what putting the tag will do.
+    pub verdicts: Vec<(Digest, String, TagVerdict)>,
+}
+
+impl TargetCheck {
+    pub fn refusals(&self) -> Vec<String> {
+        self.verdicts
+            .iter()
+            .filter(|(_, _, v)| v.refuses())
+            .map(|(_, t, v)| v.describe(t))
+            .collect()
+    }
+}
+
+fn api(image: Option<Digest>, layer: Option<Digest>) -> impl FnOnce(EcrError) -> CopyFailure {
+    move |e| CopyFailure {
+        image,
+        layer,
+        error: CopyError::Api(e),
+    }
+}
+
+/// Reads the target repository and what each tag would do there.
+pub async fn check_target(
+    target: &EcrClient,
+    repo: &str,
+    items: &[CopyItem],
+) -> Result<TargetCheck, CopyFailure> {
+    let repository = match ecr::describe_repository(target, repo).await {
+        Ok(r) => Some(r),
+        Err(e) if e.is_repository_gone() => None,
+        Err(e) => return Err(api(None, None)(e)),
+    };
+    let mut verdicts = Vec::new();
+    let Some(r) = &repository else {
+        for i in items {
+            for t in &i.tags {
+                verdicts.push((i.digest, t.clone(), TagVerdict::New));
+            }
+        }
+        return Ok(TargetCheck {
+            repository,
+            verdicts,
+        });
+    };
+    let tags: Vec<ImageId> = items
+        .iter()
+        .flat_map(|i| i.tags.iter().map(|t| ImageId::Tag(t.clone())))
+        .collect();
+    let mut current: HashMap<String, Digest> = HashMap::new();
+    if !tags.is_empty() {
+        let found = match ecr::describe_images_by_id(target, repo, &tags).await {
+            Ok(f) => f,
+            Err(e) if e.is_image_gone() => Vec::new(),
+            Err(e) => return Err(api(None, None)(e)),
+        };
+        for img in found {
+            for t in img.tags {
+                current.insert(t, img.digest);
+            }
+        }
+    }
+    for i in items {
+        for t in &i.tags {
+            let v = plan::tag_verdict(&r.tag_mutability, t, &i.digest, current.get(t));
+            verdicts.push((i.digest, t.clone(), v));
+        }
+    }
+    Ok(TargetCheck {
+        repository,
+        verdicts,
+    })
+}
+
+/// Shared progress, sent at most every `every` (and at the end).
+struct Tracker<'a> {
+    state: Mutex<(CopyProgress, Instant)>,
+    sink: &'a (dyn Fn(CopyProgress) + Sync),
+    every: Duration,
+}
+
+impl Tracker<'_> {
+    fn update(&self, force: bool, f: impl FnOnce(&mut CopyProgress)) {
+        let Ok(mut s) = self.state.lock() else {
+            return;
+        };
+        f(&mut s.0);
+        if force || s.1.elapsed() >= self.every {
+            s.1 = Instant::now();
+            (self.sink)(s.0.clone());
+        }
+    }
+}
+
+/// Copies `items` from one repository to another. Creates the target
+/// repository with `create` when it does not exist. Refuses (before any
+/// upload) when a tag is immutable in the target and names another image.
+pub async fn copy_images(
+    ends: CopyEnds<'_>,
+    items: &[CopyItem],
+    create: Option<&NewRepository>,
+    cancel: &AtomicBool,
+    sink: &(dyn Fn(CopyProgress) + Sync),
+) -> Result<CopyReport, CopyFailure> {
+    let check = check_target(ends.target, ends.target_repo, items).await?;
+    let refusals = check.refusals();
+    if !refusals.is_empty() {
+        return Err(CopyFailure {
+            image: None,
+            layer: None,
+            error: CopyError::Refused(refusals),
+        });
+    }
+    if check.repository.is_none() {
+        let Some(new) = create else {
+            return Err(api(None, None)(EcrError::NotFound {
+                what: format!(
+                    "The repository '{}' in the target registry (tick \"create it\" to make it)",
+                    ends.target_repo
+                ),
+            }));
+        };
+        ecr::create_repository(ends.target, new)
+            .await
+            .map_err(api(None, None))?;
+    }
+    let tracker = Tracker {
+        state: Mutex::new((
+            CopyProgress {
+                images_total: items.len(),
+                ..CopyProgress::default()
+            },
+            Instant::now(),
+        )),
+        sink,
+        every: Duration::from_millis(150),
+    };
+    let mut report = CopyReport::default();
+    for item in items {
+        tracker.update(true, |p| p.current = Some(item.digest));
+        copy_manifest(ends, item.digest, &item.tags, &tracker, &mut report, cancel).await?;
+        report.images.push(item.clone());
+        tracker.update(true, |p| p.images_done += 1);
+    }
+    tracker.update(true, |p| {
+        p.current = None;
+        p.active.clear();
+    });
+    Ok(report)
+}
+
+/// Copies one manifest (an index's children first), then puts it under
+/// `tags` (untagged when empty).
+async fn copy_manifest(
+    ends: CopyEnds<'_>,
+    digest: Digest,
+    tags: &[String],
+    tracker: &Tracker<'_>,
+    report: &mut CopyReport,
+    cancel: &AtomicBool,
+) -> Result<(), CopyFailure> {
+    let (doc, media_type) = read_manifest(ends, digest).await?;
+    let needs = plan::needs(&doc).map_err(|why| CopyFailure {
+        image: Some(digest),
+        layer: None,
+        error: CopyError::Corrupt(format!("its manifest cannot be read ({why})")),
+    })?;
+    match needs {
+        Needs::Children(children) => {
+            for child in children {
+                tracker.update(true, |p| p.current = Some(child));
+                Box::pin(copy_manifest(ends, child, &[], tracker, report, cancel)).await?;
+            }
+        }
+        Needs::Blobs(blobs) => copy_blobs(ends, digest, &blobs, tracker, report, cancel).await?,
+    }
+    if cancel.load(Ordering::Relaxed) {
+        return Err(cancelled(Some(digest), None));
+    }
+    put_manifest(ends, digest, &doc, media_type.as_deref(), tags).await?;
+    report.manifests_put += 1;
+    Ok(())
+}
+
+async fn read_manifest(
+    ends: CopyEnds<'_>,
+    digest: Digest,
+) -> Result<(String, Option<String>), CopyFailure> {
+    let (docs, failures) =
+        ecr::batch_get_manifests(ends.source, ends.source_repo, &[ImageId::Digest(digest)])
+            .await
+            .map_err(api(Some(digest), None))?;
+    let Some(doc) = docs.into_iter().next() else {
+        let why = failures
+            .first()
+            .map_or_else(|| "no manifest returned".to_owned(), |f| f.1.clone());
+        return Err(api(Some(digest), None)(EcrError::NotFound {
+            what: format!("The source image ({why})"),
+        }));
+    };
+    // The manifest's bytes are the image's identity: the source must hand
+    // back what hashes to the digest asked for.
+    if Digest::of_bytes(doc.manifest.as_bytes()) != digest {
+        return Err(CopyFailure {
+            image: Some(digest),
+            layer: None,
+            error: CopyError::Corrupt(
+                "the source sent a manifest that does not hash to its digest".into(),
+            ),
+        });
+    }
+    Ok((doc.manifest, doc.media_type))
+}
+
+async fn copy_blobs(
+    ends: CopyEnds<'_>,
+    image: Digest,
+    blobs: &[BlobRef],
+    tracker: &Tracker<'_>,
+    report: &mut CopyReport,
+    cancel: &AtomicBool,
+) -> Result<(), CopyFailure> {
+    let digests: Vec<Digest> = blobs.iter().map(|b| b.digest).collect();
+    let have: HashSet<Digest> =
+        ecr::batch_check_layer_availability(ends.target, ends.target_repo, &digests)
+            .await
+            .map_err(api(Some(image), None))?;
+    let missing: Vec<BlobRef> = blobs
+        .iter()
+        .filter(|b| !have.contains(&b.digest))
+        .copied()
+        .collect();
+    let skipped = blobs.len() - missing.len();
+    report.blobs_skipped += skipped;
+    tracker.update(true, |p| {
+        p.blobs_skipped += skipped;
+        p.bytes_planned += missing.iter().map(|b| b.size).sum::<u64>();
+    });
+    let mut moving = futures_util::stream::iter(
+        missing
+            .iter()
+            .map(|b| async move { transfer(ends, image, *b, tracker, cancel).await }),
+    )
+    .buffer_unordered(PARALLEL_BLOBS);
+    while let Some(done) = moving.next().await {
+        let bytes = done?;
+        report.blobs_uploaded += 1;
+        report.bytes_uploaded += bytes;
+    }
+    Ok(())
+}
+
+fn cancelled(image: Option<Digest>, layer: Option<Digest>) -> CopyFailure {
+    CopyFailure {
+        image,
+        layer,
+        error: CopyError::Cancelled,
+    }
+}
+
+/// Streams one blob from the source into an upload to the target.
+async fn transfer(
+    ends: CopyEnds<'_>,
+    image: Digest,
+    blob: BlobRef,
+    tracker: &Tracker<'_>,
+    cancel: &AtomicBool,
+) -> Result<u64, CopyFailure> {
+    let at = |e| api(Some(image), Some(blob.digest))(e);
+    let corrupt = |why: String| CopyFailure {
+        image: Some(image),
+        layer: Some(blob.digest),
+        error: CopyError::Corrupt(why),
+    };
+    let url = ecr::get_download_url_for_layer(ends.source, ends.source_repo, &blob.digest)
+        .await
+        .map_err(at)?;
+    let mut stream = ecr::open_blob(&url, ends.source.blob_timeout())
+        .await
+        .map_err(at)?;
+    let upload = ecr::initiate_layer_upload(ends.target, ends.target_repo)
+        .await
+        .map_err(at)?;
+    tracker.update(false, |p| p.active.push((blob.digest, 0, blob.size)));
+    let part_size = usize::try_from(upload.part_size).unwrap_or(usize::MAX);
+    let mut hasher = Sha256::new();
+    let mut part: Vec<u8> = Vec::with_capacity(part_size.min(blob.size as usize + 1));
+    let mut sent = 0u64;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(cancelled(Some(image), Some(blob.digest)));
+        }
+        let chunk = stream.next_chunk().await.map_err(at)?;
+        let last = chunk.is_none();
+        let mut rest: &[u8] = chunk.as_deref().unwrap_or_default();
+        if sent + (part.len() + rest.len()) as u64 > blob.size {
+            return Err(corrupt(format!(
+                "the source sent more than the {} bytes its manifest declares",
+                blob.size
+            )));
+        }
+        while !rest.is_empty() || (last && !part.is_empty()) {
+            let take = (part_size - part.len()).min(rest.len());
+            part.extend_from_slice(&rest[..take]);
+            hasher.update(&rest[..take]);
+            rest = &rest[take..];
+            if part.len() == part_size || (last && rest.is_empty()) {
+                let n = part.len() as u64;
+                let body = std::mem::replace(
+                    &mut part,
+                    Vec::with_capacity(part_size.min((blob.size - sent - n) as usize + 1)),
+                );
+                ecr::upload_layer_part(ends.target, ends.target_repo, &upload, sent, body)
+                    .await
+                    .map_err(at)?;
+                sent += n;
+                tracker.update(false, |p| {
+                    p.bytes_done += n;
+                    if let Some(a) = p.active.iter_mut().find(|a| a.0 == blob.digest) {
+                        a.1 = sent;
+                    }
+                });
+            }
+        }
+        if last {
+            break;
+        }
+    }
+    if sent != blob.size {
+        return Err(corrupt(format!(
+            "the source sent {sent} bytes; the manifest declares {}",
+            blob.size
+        )));
+    }
+    let got = Digest(hasher.finalize().into());
+    if got != blob.digest {
+        return Err(corrupt(format!("the bytes read hash to {}", got.short())));
+    }
+    if let Err(e) =
+        ecr::complete_layer_upload(ends.target, ends.target_repo, &upload, &blob.digest).await
+    {
+        // Another copy may have completed the same layer meanwhile
+        // (LayerAlreadyExists): what counts is that the target has it.
+        let have =
+            ecr::batch_check_layer_availability(ends.target, ends.target_repo, &[blob.digest])
+                .await
+                .unwrap_or_default();
+        if !have.contains(&blob.digest) {
+            return Err(at(e));
+        }
+    }
+    tracker.update(false, |p| {
+        p.blobs_uploaded += 1;
+        p.active.retain(|a| a.0 != blob.digest);
+    });
+    Ok(sent)
+}
+
+/// PutImage under each tag (or once untagged). A tag that already names this
+/// image is fine; anything else the target refuses is an error.
+async fn put_manifest(
+    ends: CopyEnds<'_>,
+    digest: Digest,
+    manifest: &str,
+    media_type: Option<&str>,
+    tags: &[String],
+) -> Result<(), CopyFailure> {
+    let tags: Vec<Option<&str>> = if tags.is_empty() {
+        vec![None]
+    } else {
+        tags.iter().map(|t| Some(t.as_str())).collect()
+    };
+    for tag in tags {
+        match ecr::put_image(
+            ends.target,
+            ends.target_repo,
+            manifest,
+            media_type,
+            tag,
+            Some(&digest),
+        )
+        .await
+        {
+            Ok(Some(d)) if d != digest => {
+                return Err(CopyFailure {
+                    image: Some(digest),
+                    layer: None,
+                    error: CopyError::Corrupt(format!(
+                        "the target stored the manifest as {}, not {}",
+                        d.short(),
+                        digest.short()
+                    )),
+                });
+            }
+            Ok(_) => {}
+            Err(EcrError::TagAlreadyExists { .. }) if already_there(ends, digest, tag).await => {
+                // ImageAlreadyExists: this very image under this tag.
+            }
+            Err(e) => return Err(api(Some(digest), None)(e)),
+        }
+    }
+    Ok(())
+}
+
+async fn already_there(ends: CopyEnds<'_>, digest: Digest, tag: Option<&str>) -> bool {
+    let id = tag.map_or(ImageId::Digest(digest), |t| ImageId::Tag(t.to_owned()));
+    ecr::describe_images_by_id(ends.target, ends.target_repo, &[id])
+        .await
+        .is_ok_and(|f| f.iter().any(|i| i.digest == digest))
+}
