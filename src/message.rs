@@ -9,6 +9,8 @@
 //! reads the current selection.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use crate::model::{
     AuthToken, BatchResult, Digest, Discovery, EcrError, ExportFormat, Image, ImageDetailDoc,
@@ -16,6 +18,7 @@ use crate::model::{
     PullThroughValidation, RegistryInfo, RegistryKey, RegistryScanningConfig, RegistrySpec,
     RepoRef, RepoScanConfig, Repository, ScanReport, ScanStatus, ScanSummary, TagMutabilitySetting,
     manifest::Platform,
+    transfer::{CopyError, CopyFailure, CopyItem, CopyProgress, CopyReport, ExportReport},
 };
 
 /// Identifies one request; events carry it back.
@@ -97,6 +100,11 @@ pub enum Command {
     },
     /// Fetches every report (all pages), writes the export to `path`.
     ExportFindings(ExportRequest),
+    /// Copies images to another repository (any registry), through ECR's
+    /// layer API.
+    CopyImages(CopyJob),
+    /// Writes an image to an OCI layout tar.
+    ExportImage(ImageExportJob),
     /// Tag, untag or delete images.
     ChangeImages {
         repo: RepoRef,
@@ -171,8 +179,35 @@ impl Command {
             | Self::ChangeLifecycle { repo, .. }
             | Self::PreviewLifecycle { repo, .. } => Some(&repo.registry),
             Self::ExportFindings(x) => Some(&x.repo.registry),
+            Self::CopyImages(j) => Some(&j.source.registry),
+            Self::ExportImage(j) => Some(&j.repo.registry),
         }
     }
+}
+
+/// A copy of images to another repository, pinned when the user confirmed.
+#[derive(Clone, Debug)]
+pub struct CopyJob {
+    pub source: RepoRef,
+    pub target: RepoRef,
+    pub items: Vec<CopyItem>,
+    /// Create the target repository like this when it does not exist.
+    pub create: Option<NewRepository>,
+    /// Set by the app's Cancel; the worker checks it between chunks.
+    pub cancel: Arc<AtomicBool>,
+}
+
+/// An image written to an OCI layout tar the user chose.
+#[derive(Clone, Debug)]
+pub struct ImageExportJob {
+    pub repo: RepoRef,
+    pub digest: Digest,
+    /// The tag the layout names the image by (`org.opencontainers.image.ref.name`).
+    pub tag: Option<String>,
+    /// One platform image of an index instead of all.
+    pub platform: Option<Digest>,
+    pub path: PathBuf,
+    pub cancel: Arc<AtomicBool>,
 }
 
 /// An export of the findings of some images to a file the user chose.
@@ -344,6 +379,10 @@ pub enum Payload {
         findings: usize,
     },
     Exported(Result<Exported, ExportFailure>),
+    /// A copy or image export in progress.
+    TransferProgress(CopyProgress),
+    Copied(Result<CopyReport, CopyFailure>),
+    ImageExported(Result<ExportReport, CopyFailure>),
     ScanStarted {
         repository: String,
         digest: Digest,
@@ -469,6 +508,16 @@ pub fn failed_payloads(cmd: Command, e: &EcrError) -> Vec<Payload> {
             digest,
             result: fail(e),
         }],
+        Command::CopyImages(_) => vec![Payload::Copied(Err(CopyFailure {
+            image: None,
+            layer: None,
+            error: CopyError::Api(e.clone()),
+        }))],
+        Command::ExportImage(_) => vec![Payload::ImageExported(Err(CopyFailure {
+            image: None,
+            layer: None,
+            error: CopyError::Api(e.clone()),
+        }))],
         Command::ExportFindings(x) => vec![Payload::Exported(Err(ExportFailure::Read {
             digest: x
                 .images

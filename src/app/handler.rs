@@ -173,6 +173,9 @@ impl EcrscopeApp {
             | UiAction::DeleteRepository(_)
             | UiAction::StartScan(..)
             | UiAction::Export(..)
+            | UiAction::StartCopy { .. }
+            | UiAction::ExportImage { .. }
+            | UiAction::CancelTransfer
             | UiAction::ChangePullThrough(..)
             | UiAction::ValidatePullThrough(..)
             | UiAction::SaveLifecycle(..)
@@ -185,6 +188,7 @@ impl EcrscopeApp {
             | UiAction::OpenPushCommands(_)
             | UiAction::OpenScanning(_)
             | UiAction::OpenBulk(..)
+            | UiAction::OpenCopy(..)
             | UiAction::OpenRepoSettings(_)
             | UiAction::OpenCreateRepository(..)
             | UiAction::OpenDeleteRepository(_)
@@ -268,6 +272,35 @@ impl EcrscopeApp {
                 })]
             }
             UiAction::StartScan(repo, digests) => self.state.scan_request(repo, digests),
+            UiAction::StartCopy {
+                source,
+                target,
+                items,
+                create,
+            } => vec![FollowUp::Request(Command::CopyImages(
+                crate::message::CopyJob {
+                    source,
+                    target,
+                    items,
+                    create,
+                    cancel: std::sync::Arc::default(),
+                },
+            ))],
+            UiAction::ExportImage { repo, digest, tag } => {
+                self.pick_image_export_path(crate::message::ImageExportJob {
+                    repo,
+                    digest,
+                    tag,
+                    platform: None,
+                    path: Default::default(),
+                    cancel: std::sync::Arc::default(),
+                });
+                Vec::new()
+            }
+            UiAction::CancelTransfer => {
+                self.state.cancel_transfer();
+                Vec::new()
+            }
             UiAction::Export(repo, digests, format) => {
                 let images = self.state.export_images(&repo, &digests);
                 self.pick_export_path(ExportRequest {
@@ -363,6 +396,9 @@ impl EcrscopeApp {
                     reg.target_line(),
                     &s.registry,
                 ))
+            }
+            UiAction::OpenCopy(repo, images) => {
+                Modal::CopyImages(crate::ui::copy_images::CopyForm::new(repo, images))
             }
             UiAction::OpenBulk(key, names) => {
                 let Some(reg) = self.state.registry(&key) else {

@@ -62,6 +62,7 @@ pub struct EcrscopeApp {
     picker: Picker,
     /// Exports waiting for the save dialog's answer.
     picks: timers::Inbox<(ExportRequest, Option<PathBuf>)>,
+    image_picks: timers::Inbox<(crate::message::ImageExportJob, Option<PathBuf>)>,
 }
 
 impl std::fmt::Debug for EcrscopeApp {
@@ -115,6 +116,7 @@ impl EcrscopeApp {
             runtime: runtime.clone(),
             picker: opts.picker,
             picks: timers::Inbox::new(&cc.egui_ctx),
+            image_picks: timers::Inbox::new(&cc.egui_ctx),
         };
         app.request(Command::Discover);
         app

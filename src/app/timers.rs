@@ -173,8 +173,35 @@ impl EcrscopeApp {
         });
     }
 
+    /// Asks where to save an image as an OCI layout tar.
+    pub(super) fn pick_image_export_path(&mut self, x: crate::message::ImageExportJob) {
+        let name = format!(
+            "{}-{}.tar",
+            x.repo.name.replace('/', "_"),
+            x.tag
+                .clone()
+                .unwrap_or_else(|| x.digest.hex()[..12].to_owned())
+        );
+        let (picker, tx, ctx) = (
+            self.picker.0.clone(),
+            self.image_picks.tx.clone(),
+            self.image_picks.ctx.clone(),
+        );
+        self.runtime.spawn(async move {
+            let path = picker.pick(name).await;
+            let _ = tx.try_send((x, path));
+            ctx.request_repaint();
+        });
+    }
+
     /// Save dialogs that answered: start those exports.
     pub(super) fn exports_picked(&mut self) {
+        while let Ok((mut x, path)) = self.image_picks.rx.try_recv() {
+            if let Some(p) = path {
+                x.path = p;
+                self.request(Command::ExportImage(x));
+            }
+        }
         while let Ok((mut x, path)) = self.picks.rx.try_recv() {
             if let Some(p) = path {
                 x.path = p;

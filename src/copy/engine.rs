@@ -273,16 +273,20 @@ async fn copy_blobs(
         p.blobs_skipped += skipped;
         p.bytes_planned += missing.iter().map(|b| b.size).sum::<u64>();
     });
-    let mut moving = futures_util::stream::iter(
-        missing
-            .iter()
-            .map(|b| async move { transfer(ends, image, *b, tracker, cancel).await }),
-    )
-    .buffer_unordered(PARALLEL_BLOBS);
+    // A plain loop feeding a FuturesUnordered (a closure making the
+    // futures would defeat the `Send` proof the worker's spawn needs).
+    let mut queue = missing.iter().copied();
+    let mut moving = futures_util::stream::FuturesUnordered::new();
+    for b in queue.by_ref().take(PARALLEL_BLOBS) {
+        moving.push(transfer(ends, image, b, tracker, cancel));
+    }
     while let Some(done) = moving.next().await {
         let bytes = done?;
         report.blobs_uploaded += 1;
         report.bytes_uploaded += bytes;
+        if let Some(b) = queue.next() {
+            moving.push(transfer(ends, image, b, tracker, cancel));
+        }
     }
     Ok(())
 }

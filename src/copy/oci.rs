@@ -5,7 +5,7 @@
 //! written under a temporary name and renamed only when whole.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::json;
@@ -13,18 +13,9 @@ use sha2::{Digest as _, Sha256};
 use tokio::io::AsyncWriteExt as _;
 
 use super::plan::{self, BlobRef, Needs};
-use super::{CopyError, CopyFailure, CopyProgress};
+use super::{CopyError, CopyFailure, CopyProgress, ExportReport};
 use crate::ecr::{self, EcrClient};
 use crate::model::{Digest, EcrError, ImageId};
-
-/// What an export wrote.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExportReport {
-    pub path: PathBuf,
-    pub bytes: u64,
-    pub manifests: usize,
-    pub blobs: usize,
-}
 
 /// A manifest read from the source, its bytes and media type.
 struct Doc {

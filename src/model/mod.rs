@@ -13,6 +13,7 @@ mod registry;
 mod repository;
 mod scan;
 pub mod time;
+pub mod transfer;
 
 pub use changes::{
     BatchResult, ExportFormat, ManifestDoc, NewPullThroughRule, NewRepository,

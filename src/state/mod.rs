@@ -22,6 +22,7 @@ mod requests;
 mod search;
 mod security;
 mod sweep;
+pub mod transfer;
 pub mod wording;
 
 pub use findings::{
@@ -229,6 +230,8 @@ pub struct AppState {
     pub sweep_done: HashSet<String>,
     /// A running export.
     pub export_progress: Option<ExportProgress>,
+    /// A running copy or image export.
+    pub transfer: Option<transfer::Transfer>,
     /// Scans being followed, by image.
     pub following: HashMap<ImageKey, Following>,
     pub follow_policy: FollowPolicies,

@@ -69,6 +69,7 @@ impl AppState {
                     r.pending.insert(repo.name.clone(), id);
                 }
             }
+            c @ (Command::CopyImages(_) | Command::ExportImage(_)) => self.transfer_started(id, c),
             Command::ExportFindings(x) => {
                 self.export_progress = Some(ExportProgress {
                     request: id,

@@ -84,6 +84,8 @@ pub enum UiAction {
     OpenScanning(RegistryKey),
     OpenBulk(RegistryKey, Vec<String>),
     OpenRepoSettings(RepoRef),
+    /// "Copy to…" for these images (each with its tags).
+    OpenCopy(RepoRef, Vec<(Digest, Vec<String>)>),
     /// Optionally prefilled from an existing repository.
     OpenCreateRepository(RegistryKey, Option<String>),
     OpenDeleteRepository(RepoRef),
@@ -121,6 +123,22 @@ pub enum UiAction {
     SaveLifecycle(RepoRef, String),
     DeleteLifecycle(RepoRef),
     PreviewLifecycle(RepoRef, String),
+    /// Copy images to another repository (any registry), creating it with
+    /// `create` when missing.
+    StartCopy {
+        source: RepoRef,
+        target: RepoRef,
+        items: Vec<crate::model::transfer::CopyItem>,
+        create: Option<NewRepository>,
+    },
+    /// Write an image to an OCI layout tar (asks where first).
+    ExportImage {
+        repo: RepoRef,
+        digest: Digest,
+        tag: Option<String>,
+    },
+    /// Stop the running copy or export.
+    CancelTransfer,
     /// GetAuthorizationToken for a registry.
     GetLoginToken(RegistrySpec),
     /// Put the token's password on the clipboard, then forget it.

@@ -20,6 +20,17 @@ fn listed<'a>(state: &'a AppState, repo: &RepoRef, digests: &[Digest]) -> Vec<&'
 }
 
 /// "v1, v2 and 3 more": the first tag (or short digest) of up to five.
+/// "Copy to…" for the selection: each active image with its tags (archived
+/// ones cannot be pulled, so cannot be copied). `None` when none can go.
+pub fn copy_selected(state: &AppState, repo: &RepoRef, digests: &[Digest]) -> Option<UiAction> {
+    let images: Vec<(Digest, Vec<String>)> = listed(state, repo, digests)
+        .into_iter()
+        .filter(|i| i.status == crate::model::ImageStatus::Active)
+        .map(|i| (i.digest, i.tags.clone()))
+        .collect();
+    (!images.is_empty()).then(|| UiAction::OpenCopy(repo.clone(), images))
+}
+
 fn names(images: &[&Image], n: usize) -> String {
     let shown: Vec<String> = images
         .iter()

@@ -470,6 +470,27 @@ fn actions_ui(
         {
             actions.push(a);
         }
+        if img.status == crate::model::ImageStatus::Active {
+            if widgets::icon_button(ui, icon::COPY, "Copy to…")
+                .on_hover_text("Copy this image to another repository, region or account (no docker needed)")
+                .clicked()
+            {
+                actions.push(UiAction::OpenCopy(
+                    repo.clone(),
+                    vec![(img.digest, img.tags.clone())],
+                ));
+            }
+            if widgets::icon_button(ui, icon::EXPORT, "Export to file…")
+                .on_hover_text("Save the image as an OCI layout tar (docker load, podman load, skopeo)")
+                .clicked()
+            {
+                actions.push(UiAction::ExportImage {
+                    repo: repo.clone(),
+                    digest: img.digest,
+                    tag: img.tags.first().cloned(),
+                });
+            }
+        }
         if widgets::icon_button(ui, icon::TRASH, "Delete image").clicked() {
             actions.push(super::image_actions::delete_images_confirm(
                 state,

@@ -326,6 +326,13 @@ fn toolbar_ui(
         {
             actions.push(UiAction::StartScan(target.clone(), selected.clone()));
         }
+        if let Some(a) = super::image_actions::copy_selected(state, target, &selected)
+            && widgets::icon_button(ui, icon::COPY, &format!("Copy {n} to…"))
+                .on_hover_text("Copy to another repository, region or account (archived images stay behind)")
+                .clicked()
+        {
+            actions.push(a);
+        }
         storage_buttons(ui, state, target, &selected, actions);
         if widgets::icon_button(ui, icon::TRASH, &format!("Delete {n} selected")).clicked() {
             actions.push(delete_images_confirm(

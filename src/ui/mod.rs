@@ -5,6 +5,7 @@ pub mod action;
 pub mod add_registry;
 pub mod bulk;
 pub mod columns;
+pub mod copy_images;
 pub mod create_repository;
 pub mod dialogs;
 pub mod findings;
@@ -110,7 +111,9 @@ pub fn main_ui(
         ui.disable();
     }
     egui::Panel::top("toolbar").show(ui, |ui| toolbar_ui(ui, state, actions));
-    egui::Panel::bottom("status").show(ui, |ui| status_bar::status_bar_ui(ui, state, in_flight));
+    egui::Panel::bottom("status").show(ui, |ui| {
+        status_bar::status_bar_ui(ui, state, in_flight, actions);
+    });
     let width = ui.ctx().content_rect().width();
     if view.sidebar_hidden {
         egui::Panel::left("sidebar_folded")

@@ -18,6 +18,7 @@ pub enum Modal {
     RemoveRegistry { key: RegistryKey, label: String },
     RepoSettings(repo_settings::RepoSettingsForm),
     Bulk(bulk::BulkForm),
+    CopyImages(super::copy_images::CopyForm),
     Scanning(scanning_config::ScanningForm),
     Confirm(ConfirmForm),
     CreateRepository(create_repository::CreateRepoForm),

@@ -5,7 +5,12 @@ use egui::{RichText, Ui};
 use super::style::{self, icon};
 use crate::state::AppState;
 
-pub fn status_bar_ui(ui: &mut Ui, state: &AppState, in_flight: u64) {
+pub fn status_bar_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    in_flight: u64,
+    actions: &mut Vec<super::UiAction>,
+) {
     let scanning = state.scans_followed();
     let palette = style::palette(ui.visuals());
     ui.horizontal(|ui| {
@@ -50,6 +55,25 @@ pub fn status_bar_ui(ui: &mut Ui, state: &AppState, in_flight: u64) {
                     .desired_width(120.0)
                     .desired_height(6.0),
             );
+        }
+        if let Some(t) = &state.transfer {
+            ui.separator();
+            ui.label(format!(
+                "{} {}",
+                icon::COPY,
+                t.line(std::time::Instant::now())
+            ));
+            ui.add(
+                egui::ProgressBar::new(t.fraction())
+                    .desired_width(120.0)
+                    .desired_height(6.0),
+            );
+            if ui.small_button("Cancel").clicked() {
+                actions.push(super::UiAction::CancelTransfer);
+            }
+            // Keeps the rate and time left moving between snapshots.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(500));
         }
         if let Some(reg) = state.selected_registry() {
             ui.separator();

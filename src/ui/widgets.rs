@@ -158,24 +158,7 @@ pub fn now_ms() -> EpochMillis {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// Binary units, as docker and the console show sizes.
-pub fn human_size(bytes: i64) -> String {
-    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    if bytes < 0 {
-        return "—".to_owned();
-    }
-    let mut v = bytes as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
+pub use crate::model::transfer::human_size;
 
 /// A time cell: relative, exact on hover; "—" when unknown.
 pub fn time_cell(ui: &mut Ui, ms: Option<EpochMillis>, now: EpochMillis) {

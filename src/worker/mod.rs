@@ -9,6 +9,7 @@
 
 mod clients;
 mod ops;
+mod transfer;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

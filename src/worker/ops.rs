@@ -25,7 +25,7 @@ pub(super) struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    async fn emit(&self, payload: Payload) {
+    pub(super) async fn emit(&self, payload: Payload) {
         self.inner.emit(self.id, self.key.clone(), payload).await;
     }
 
@@ -196,6 +196,8 @@ async fn beyond_browsing(cx: &Cx<'_>, cmd: Command) {
             let result = export(cx, x).await;
             cx.emit(Payload::Exported(result)).await;
         }
+        Command::CopyImages(job) => super::transfer::copy_images(cx, job).await,
+        Command::ExportImage(job) => super::transfer::export_image(cx, job).await,
         Command::ChangeImages { repo, change } => {
             let result = change_images(cx.c(), &repo.name, &change).await;
             cx.emit(Payload::ImagesChanged {

@@ -1,0 +1,183 @@
+//! Copy and export from the real app under egui_kittest, on the demo
+//! endpoint: "Copy to…" from the details pane to another registry (chosen in
+//! the dialog's list), pinned to its source while the user navigates; bad
+//! input refused next to the field; "Export to file…" writes an OCI tar that
+//! Python's tarfile reads back. The demo store is checked directly.
+
+mod common;
+
+use common::ui::{demo_app_with, demo_of, demo_options, runtime, step_until};
+use ecrscope::app::EcrscopeApp;
+use ecrscope::model::{DEMO_ACCOUNT, Digest, RegistrySource, RegistrySpec};
+use ecrscope::state::Location;
+use ecrscope::ui::UiAction;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+const EAST: &str = "us-east-1";
+const WEST: &str = "us-west-2";
+
+fn spec(region: &str) -> RegistrySpec {
+    RegistrySpec {
+        profile: None,
+        region: region.into(),
+        endpoint: None,
+        registry_id: None,
+        source: RegistrySource::Demo,
+    }
+}
+
+fn app(
+    rt: &tokio::runtime::Runtime,
+    export_to: Option<std::path::PathBuf>,
+) -> Harness<'static, EcrscopeApp> {
+    let mut opts = demo_options(ecrscope::demo::SeedConfig::default());
+    if let Some(p) = export_to {
+        opts.picker =
+            ecrscope::save_dialog::Picker(std::sync::Arc::new(ecrscope::save_dialog::FixedPath(p)));
+    }
+    let mut h = demo_app_with(rt, opts, |b| b.with_size(egui::vec2(1400.0, 900.0)));
+    step_until(&mut h, 30, "east listed", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    h
+}
+
+/// Opens east's hello-world and its newest image; returns its digest.
+fn open_image(h: &mut Harness<'static, EcrscopeApp>) -> Digest {
+    h.state_mut().handle(UiAction::GoTo(Location {
+        registry: Some(spec(EAST).key()),
+        repository: Some("hello-world".into()),
+        image: None,
+    }));
+    step_until(h, 30, "images", |h| {
+        h.state()
+            .state
+            .open_images()
+            .is_some_and(|ri| ri.list.shown().is_some() && !ri.list.is_loading())
+    });
+    h.key_press(egui::Key::Home);
+    step_until(h, 10, "details", |h| h.query_by_label("Copy to…").is_some());
+    h.state().state.location.image.expect("an image")
+}
+
+fn in_store(h: &Harness<'_, EcrscopeApp>, region: &str, repo: &str) -> Vec<(Digest, Vec<String>)> {
+    demo_of(h)
+        .with_store_at(DEMO_ACCOUNT, region, |s| {
+            s.repos
+                .get(repo)
+                .map(|r| {
+                    r.images
+                        .iter()
+                        .map(|i| (i.digest, i.tags.clone()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .expect("store")
+}
+
+#[test]
+fn copy_to_another_region_from_the_details_pane() {
+    let rt = runtime();
+    let mut h = app(&rt, None);
+    h.state_mut().handle(UiAction::AddRegistry(spec(WEST)));
+    step_until(&mut h, 30, "west listed", |h| {
+        h.state()
+            .state
+            .registry(&spec(WEST).key())
+            .and_then(|r| r.repositories.shown())
+            .is_some()
+    });
+    let d = open_image(&mut h);
+    let tags = h
+        .state()
+        .state
+        .open_images()
+        .and_then(|ri| ri.list.shown())
+        .and_then(|l| l.iter().find(|i| i.digest == d).map(|i| i.tags.clone()))
+        .expect("tags");
+    h.get_by_label("Copy to…").click();
+    step_until(&mut h, 5, "dialog", |h| {
+        h.query_by_label_contains("Copy 1 image to").is_some()
+    });
+    // Pick the other region in the list.
+    h.get_by_label("Target registry").click();
+    h.step();
+    h.step();
+    h.get_by_label(&format!("profile demo · account {DEMO_ACCOUNT} · {WEST}"))
+        .click();
+    h.step();
+    // Bad input is refused next to the field, before any call.
+    let field = "Target repository";
+    h.get_by_role_and_label(Role::TextInput, field).click();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, field)
+        .type_text("Not Valid");
+    h.step();
+    h.step();
+    assert!(
+        h.query_by_label_contains("lowercase").is_some()
+            || h.query_by_label_contains("Lowercase").is_some(),
+        "the name's rule is said next to the field"
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, field)
+        .type_text("promoted/hello");
+    h.step();
+    // Navigating while the dialog is open changes nothing about the copy.
+    h.state_mut().handle(UiAction::GoTo(Location {
+        registry: Some(spec(WEST).key()),
+        repository: Some("hello-world".into()),
+        image: None,
+    }));
+    h.step();
+    h.get_by_label("Copy").click_accesskit();
+    step_until(&mut h, 30, "copied into west", |h| {
+        !in_store(h, WEST, "promoted/hello").is_empty() && h.state().state.transfer.is_none()
+    });
+    let there = in_store(&h, WEST, "promoted/hello");
+    assert_eq!(there.len(), 1);
+    assert_eq!(there[0].0, d, "same digest in the other region");
+    assert_eq!(there[0].1, tags);
+    assert!(
+        in_store(&h, EAST, "promoted/hello").is_empty(),
+        "nothing in the source region"
+    );
+    let notice = h.state().state.last_notice.clone().unwrap_or_default();
+    assert!(
+        notice.starts_with("Copied 1 image to promoted/hello"),
+        "{notice}"
+    );
+}
+
+#[test]
+fn export_to_file_writes_a_tar_python_reads() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("hello.tar");
+    let mut h = app(&rt, Some(path.clone()));
+    let d = open_image(&mut h);
+    h.get_by_label("Export to file…").click();
+    step_until(&mut h, 30, "exported", |h| {
+        h.state()
+            .state
+            .last_notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Exported"))
+    });
+    let script = "import tarfile,json,sys; t=tarfile.open(sys.argv[1]); print(json.loads(t.extractfile('index.json').read())['manifests'][0]['digest'])";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&path)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), d.to_string());
+}
