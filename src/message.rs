@@ -18,7 +18,9 @@ use crate::model::{
     PullThroughValidation, RegistryInfo, RegistryKey, RegistryScanningConfig, RegistrySpec,
     RepoRef, RepoScanConfig, Repository, ScanReport, ScanStatus, ScanSummary, TagMutabilitySetting,
     manifest::Platform,
-    transfer::{CopyError, CopyFailure, CopyItem, CopyProgress, CopyReport, ExportReport},
+    transfer::{
+        CopyError, CopyFailure, CopyItem, CopyProgress, CopyReport, ExportReport, ReencryptReport,
+    },
 };
 
 /// Identifies one request; events carry it back.
@@ -105,6 +107,9 @@ pub enum Command {
     CopyImages(CopyJob),
     /// Writes an image to an OCI layout tar.
     ExportImage(ImageExportJob),
+    /// A new repository with other encryption, the old one's settings and
+    /// images; both compared.
+    Reencrypt(ReencryptJob),
     /// Tag, untag or delete images.
     ChangeImages {
         repo: RepoRef,
@@ -181,6 +186,7 @@ impl Command {
             Self::ExportFindings(x) => Some(&x.repo.registry),
             Self::CopyImages(j) => Some(&j.source.registry),
             Self::ExportImage(j) => Some(&j.repo.registry),
+            Self::Reencrypt(j) => Some(&j.repo.registry),
         }
     }
 }
@@ -194,6 +200,15 @@ pub struct CopyJob {
     /// Create the target repository like this when it does not exist.
     pub create: Option<NewRepository>,
     /// Set by the app's Cancel; the worker checks it between chunks.
+    pub cancel: Arc<AtomicBool>,
+}
+
+/// A repository re-encrypted into a new one, pinned when the user confirmed.
+#[derive(Clone, Debug)]
+pub struct ReencryptJob {
+    pub repo: RepoRef,
+    pub new_name: String,
+    pub encryption: crate::model::Encryption,
     pub cancel: Arc<AtomicBool>,
 }
 
@@ -383,6 +398,7 @@ pub enum Payload {
     TransferProgress(CopyProgress),
     Copied(Result<CopyReport, CopyFailure>),
     ImageExported(Result<ExportReport, CopyFailure>),
+    Reencrypted(Result<ReencryptReport, CopyFailure>),
     ScanStarted {
         repository: String,
         digest: Digest,
@@ -509,6 +525,11 @@ pub fn failed_payloads(cmd: Command, e: &EcrError) -> Vec<Payload> {
             result: fail(e),
         }],
         Command::CopyImages(_) => vec![Payload::Copied(Err(CopyFailure {
+            image: None,
+            layer: None,
+            error: CopyError::Api(e.clone()),
+        }))],
+        Command::Reencrypt(_) => vec![Payload::Reencrypted(Err(CopyFailure {
             image: None,
             layer: None,
             error: CopyError::Api(e.clone()),

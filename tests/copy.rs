@@ -490,3 +490,114 @@ async fn a_corrupt_blob_leaves_no_export_file() {
     assert!(err.layer.is_some(), "{err}");
     assert!(!path.exists() && !path.with_extension("part").exists());
 }
+
+#[tokio::test]
+async fn reencrypt_creates_a_twin_with_every_setting_and_every_image() {
+    let (_server, c, _) = demo().await;
+    let old = "web/frontend";
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Pull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":["ecr:BatchGetImage"]}]}"#;
+    ecr::set_repository_policy(&c, old, policy)
+        .await
+        .expect("policy");
+    let before = ecr::describe_repository(&c, old).await.expect("old");
+    let key = "arn:aws:kms:us-east-1:123456789012:key/0f0e0d0c-1111-2222-3333-444455556666";
+    let report = copy::reencrypt::reencrypt(
+        &c,
+        old,
+        "web/frontend-kms",
+        ecrscope::model::Encryption {
+            kind: ecrscope::model::EncryptionType::Kms,
+            kms_key: Some(key.into()),
+        },
+        &AtomicBool::new(false),
+        &|_| {},
+    )
+    .await
+    .expect("re-encrypt");
+    assert!(report.complete(), "{:?}", report.missing);
+    assert_eq!(report.old_images, report.new_images);
+    let new = ecr::describe_repository(&c, "web/frontend-kms")
+        .await
+        .expect("new");
+    assert_eq!(new.encryption.kind, ecrscope::model::EncryptionType::Kms);
+    assert_eq!(new.encryption.kms_key.as_deref(), Some(key));
+    assert_eq!(new.tag_mutability, before.tag_mutability);
+    assert_eq!(new.scan_on_push, before.scan_on_push);
+    let lc = |r: &'static str| {
+        let c = c.clone();
+        async move {
+            ecr::get_lifecycle_policy(&c, r)
+                .await
+                .expect("lifecycle")
+                .map(|l| l.text)
+        }
+    };
+    assert_eq!(lc(old).await, lc("web/frontend-kms").await);
+    assert_eq!(
+        ecr::get_repository_policy(&c, "web/frontend-kms")
+            .await
+            .expect("policy"),
+        Some(policy.to_owned())
+    );
+    assert_eq!(
+        ecr::list_tags_for_resource(&c, &new.arn)
+            .await
+            .expect("tags"),
+        ecr::list_tags_for_resource(&c, &before.arn)
+            .await
+            .expect("tags")
+    );
+    let digests = |r: &'static str| {
+        let c = c.clone();
+        async move {
+            let mut v: Vec<(String, Vec<String>)> = ecr::describe_images(&c, r)
+                .await
+                .expect("images")
+                .into_iter()
+                .filter(|i| i.status == ImageStatus::Active)
+                .map(|i| (i.digest.to_string(), i.tags))
+                .collect();
+            v.sort();
+            v
+        }
+    };
+    assert_eq!(
+        digests(old).await,
+        digests("web/frontend-kms").await,
+        "every active image, same digest, same tags"
+    );
+}
+
+/// The demo's SetRepositoryPolicy held to moto's: the text reads back, and
+/// a policy that is not a JSON object is refused by both.
+#[tokio::test]
+async fn set_repository_policy_matches_moto() {
+    let _g = moto_lock();
+    let url = moto_url();
+    moto_reset(&url).await;
+    let (_server, d, _) = demo().await;
+    let m = moto_client(&url, "us-east-1");
+    ecr::create_repository(&m, &new_repo("p/x"))
+        .await
+        .expect("create");
+    ecr::create_repository(&d, &new_repo("p/x"))
+        .await
+        .expect("create");
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage"]}]}"#;
+    for c in [&m, &d] {
+        ecr::set_repository_policy(c, "p/x", policy)
+            .await
+            .expect("set");
+        let got = ecr::get_repository_policy(c, "p/x").await.expect("get");
+        let got: serde_json::Value = serde_json::from_str(&got.expect("a policy")).expect("json");
+        assert_eq!(
+            got,
+            serde_json::from_str::<serde_json::Value>(policy).expect("json")
+        );
+        assert!(
+            ecr::set_repository_policy(c, "p/x", "not json")
+                .await
+                .is_err()
+        );
+    }
+}

@@ -181,3 +181,55 @@ fn export_to_file_writes_a_tar_python_reads() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), d.to_string());
 }
+
+#[test]
+fn reencrypt_from_the_settings_compares_then_offers_the_typed_delete() {
+    let rt = runtime();
+    let mut h = app(&rt, None);
+    let old = ecrscope::model::RepoRef::new(&spec(EAST), "hello-world");
+    h.state_mut()
+        .handle(UiAction::OpenRepoSettings(old.clone()));
+    step_until(&mut h, 5, "settings", |h| {
+        h.query_by_label_contains("Re-encrypt…").is_some()
+    });
+    h.get_by_label_contains("Re-encrypt…").click_accesskit();
+    step_until(&mut h, 5, "dialog", |h| {
+        h.query_by_label("Create and copy").is_some()
+    });
+    h.get_by_label("Create and copy").click_accesskit();
+    step_until(&mut h, 30, "comparison", |h| {
+        h.query_by_label_contains("Every active image is in hello-world-kms")
+            .is_some()
+    });
+    let (old_images, new_images, enc) = demo_of(&h)
+        .with_store_at(DEMO_ACCOUNT, EAST, |s| {
+            let digests = |r: &str| {
+                let mut v: Vec<String> = s.repos[r]
+                    .images
+                    .iter()
+                    .map(|i| i.digest.to_string())
+                    .collect();
+                v.sort();
+                v
+            };
+            (
+                digests("hello-world"),
+                digests("hello-world-kms"),
+                s.repos["hello-world-kms"].encryption.clone(),
+            )
+        })
+        .expect("store");
+    assert_eq!(old_images, new_images, "every image, same digests");
+    assert_eq!(enc, "KMS");
+    h.get_by_label("Delete the old repository…")
+        .click_accesskit();
+    step_until(&mut h, 5, "typed confirmation", |h| {
+        h.query_by_label_contains("Delete hello-world?").is_some()
+    });
+    assert!(
+        demo_of(&h)
+            .with_store_at(DEMO_ACCOUNT, EAST, |s| s.repos.contains_key("hello-world"))
+            .expect("store"),
+        "nothing deleted without the typed confirmation"
+    );
+}

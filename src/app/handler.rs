@@ -174,6 +174,7 @@ impl EcrscopeApp {
             | UiAction::StartScan(..)
             | UiAction::Export(..)
             | UiAction::StartCopy { .. }
+            | UiAction::StartReencrypt { .. }
             | UiAction::ExportImage { .. }
             | UiAction::CancelTransfer
             | UiAction::ChangePullThrough(..)
@@ -189,6 +190,7 @@ impl EcrscopeApp {
             | UiAction::OpenScanning(_)
             | UiAction::OpenBulk(..)
             | UiAction::OpenCopy(..)
+            | UiAction::OpenReencrypt(_)
             | UiAction::OpenRepoSettings(_)
             | UiAction::OpenCreateRepository(..)
             | UiAction::OpenDeleteRepository(_)
@@ -201,6 +203,54 @@ impl EcrscopeApp {
             }
         };
         self.carry_out(follow);
+    }
+
+    /// Copies, re-encryptions and image exports (and their Cancel).
+    fn transfer(&mut self, action: UiAction) -> Vec<FollowUp> {
+        match action {
+            UiAction::StartCopy {
+                source,
+                target,
+                items,
+                create,
+            } => vec![FollowUp::Request(Command::CopyImages(
+                crate::message::CopyJob {
+                    source,
+                    target,
+                    items,
+                    create,
+                    cancel: std::sync::Arc::default(),
+                },
+            ))],
+            UiAction::ExportImage { repo, digest, tag } => {
+                self.pick_image_export_path(crate::message::ImageExportJob {
+                    repo,
+                    digest,
+                    tag,
+                    platform: None,
+                    path: Default::default(),
+                    cancel: std::sync::Arc::default(),
+                });
+                Vec::new()
+            }
+            UiAction::StartReencrypt {
+                repo,
+                new_name,
+                encryption,
+            } => vec![FollowUp::Request(Command::Reencrypt(
+                crate::message::ReencryptJob {
+                    repo,
+                    new_name,
+                    encryption,
+                    cancel: std::sync::Arc::default(),
+                },
+            ))],
+            UiAction::CancelTransfer => {
+                self.state.cancel_transfer();
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// Actions that change something or ask the registry for more; each
@@ -272,35 +322,10 @@ impl EcrscopeApp {
                 })]
             }
             UiAction::StartScan(repo, digests) => self.state.scan_request(repo, digests),
-            UiAction::StartCopy {
-                source,
-                target,
-                items,
-                create,
-            } => vec![FollowUp::Request(Command::CopyImages(
-                crate::message::CopyJob {
-                    source,
-                    target,
-                    items,
-                    create,
-                    cancel: std::sync::Arc::default(),
-                },
-            ))],
-            UiAction::ExportImage { repo, digest, tag } => {
-                self.pick_image_export_path(crate::message::ImageExportJob {
-                    repo,
-                    digest,
-                    tag,
-                    platform: None,
-                    path: Default::default(),
-                    cancel: std::sync::Arc::default(),
-                });
-                Vec::new()
-            }
-            UiAction::CancelTransfer => {
-                self.state.cancel_transfer();
-                Vec::new()
-            }
+            t @ (UiAction::StartCopy { .. }
+            | UiAction::StartReencrypt { .. }
+            | UiAction::ExportImage { .. }
+            | UiAction::CancelTransfer) => self.transfer(t),
             UiAction::Export(repo, digests, format) => {
                 let images = self.state.export_images(&repo, &digests);
                 self.pick_export_path(ExportRequest {
@@ -396,6 +421,14 @@ impl EcrscopeApp {
                     reg.target_line(),
                     &s.registry,
                 ))
+            }
+            UiAction::OpenReencrypt(repo) => {
+                let kms = self
+                    .state
+                    .registry(&repo.key())
+                    .and_then(|r| r.repository(&repo.name))
+                    .is_some_and(|r| r.encryption.kind != crate::model::EncryptionType::Aes256);
+                Modal::Reencrypt(crate::ui::reencrypt::ReencryptForm::new(repo, kms))
             }
             UiAction::OpenCopy(repo, images) => {
                 Modal::CopyImages(crate::ui::copy_images::CopyForm::new(repo, images))

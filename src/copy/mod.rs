@@ -7,6 +7,7 @@
 pub mod engine;
 pub mod oci;
 pub mod plan;
+pub mod reencrypt;
 
 pub use crate::model::transfer::{
     CopyError, CopyFailure, CopyItem, CopyProgress, CopyReport, ExportReport,

@@ -562,12 +562,26 @@ async fn blob(
         return blob_fault(fault).await;
     }
     let digest = crate::model::Digest::parse(&format!("sha256:{hex}"));
-    let bytes = digest.and_then(|d| {
-        s.registries.lock().ok().and_then(|r| {
-            r.existing(&account, &region)
-                .and_then(|st: &Store| st.blobs.get(&d).cloned())
+    let (bytes, synthetic) = digest
+        .and_then(|d| {
+            s.registries.lock().ok().and_then(|r| {
+                r.existing(&account, &region)
+                    .map(|st: &Store| (st.blobs.get(&d).cloned(), st.synthetic.get(&d).copied()))
+            })
         })
-    });
+        .unwrap_or_default();
+    if let (None, Some(syn)) = (&bytes, synthetic) {
+        let body = futures_util::stream::iter(syn.chunks().map(Ok::<_, std::io::Error>));
+        return (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+                (header::CONTENT_LENGTH, syn.len.to_string()),
+            ],
+            axum::body::Body::from_stream(body),
+        )
+            .into_response();
+    }
     match bytes {
         Some(b) => (
             StatusCode::OK,

@@ -178,6 +178,7 @@ impl Store {
                         .get(&dg)
                         .map(|b| b.len() as u64)
                         .or_else(|| self.blob_sizes.get(&dg).copied())
+                        .or_else(|| self.synthetic.get(&dg).map(|s| s.len))
                         .unwrap_or(0);
                     layers.push(json!({"layerDigest": text, "layerAvailability": "AVAILABLE", "layerSize": size, "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip"}));
                 }
@@ -222,6 +223,48 @@ fn used_layers(repo: &DemoRepo) -> HashSet<Digest> {
         out.extend(config.into_iter().chain(layers).filter_map(Digest::parse));
     }
     out
+}
+
+impl Store {
+    /// Puts an image made of synthetic layers into `repo` (created if
+    /// missing) under `tag`: for benchmarks of big copies. Returns its digest.
+    pub fn put_synthetic_image(
+        &mut self,
+        repo: &str,
+        tag: &str,
+        layers: &[super::layers::Synthetic],
+    ) -> Result<Digest, ApiError> {
+        if !self.repos.contains_key(repo) {
+            self.call("CreateRepository", &json!({"repositoryName": repo}))?;
+        }
+        let descs: Vec<Value> = layers
+            .iter()
+            .map(|l| {
+                let d = l.digest();
+                self.synthetic.insert(d, *l);
+                json!({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": d.to_string(), "size": l.len})
+            })
+            .collect();
+        let config = Bytes::from(
+            json!({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": []}})
+                .to_string(),
+        );
+        let config_digest = Digest::of_bytes(&config);
+        let config_len = config.len();
+        self.blobs.insert(config_digest, config);
+        let manifest = json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest.to_string(), "size": config_len},
+            "layers": descs,
+        })
+        .to_string();
+        self.call(
+            "PutImage",
+            &json!({"repositoryName": repo, "imageTag": tag, "imageManifest": manifest}),
+        )?;
+        Ok(Digest::of_bytes(manifest.as_bytes()))
+    }
 }
 
 #[cfg(test)]

@@ -101,3 +101,39 @@ mod tests {
         assert_eq!(&whole[2048..3048], &part[..]);
     }
 }
+
+/// A blob too big to hold, made on the fly from a seed (the copy
+/// benchmark's 2 GiB layer): its digest is computed once, by streaming.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Synthetic {
+    pub seed: u64,
+    pub len: u64,
+}
+
+impl Synthetic {
+    /// The digest of the stream (reads it all once: seconds for gigabytes).
+    pub fn digest(&self) -> Digest {
+        use sha2::Digest as _;
+        let mut h = sha2::Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut off = 0u64;
+        while off < self.len {
+            let n = (self.len - off).min(buf.len() as u64) as usize;
+            fill_stream(self.seed, off, &mut buf[..n]);
+            h.update(&buf[..n]);
+            off += n as u64;
+        }
+        Digest(h.finalize().into())
+    }
+
+    /// The stream in chunks of 1 MiB.
+    pub fn chunks(self) -> impl Iterator<Item = Bytes> {
+        const CHUNK: u64 = 1 << 20;
+        (0..self.len.div_ceil(CHUNK)).map(move |i| {
+            let off = i * CHUNK;
+            let mut buf = vec![0u8; (self.len - off).min(CHUNK) as usize];
+            fill_stream(self.seed, off, &mut buf);
+            Bytes::from(buf)
+        })
+    }
+}

@@ -339,6 +339,7 @@ pub fn build(cfg: &SeedConfig) -> Store {
         repos: BTreeMap::new(),
         blobs: HashMap::new(),
         blob_sizes: HashMap::new(),
+        synthetic: HashMap::new(),
         uploads: HashMap::new(),
         next_upload: 0,
         rules: Vec::new(),

@@ -182,6 +182,8 @@ pub struct Store {
     pub blobs: HashMap<Digest, Bytes>,
     /// Lengths of uploaded blobs too big to keep (see `layer_upload`).
     pub blob_sizes: HashMap<Digest, u64>,
+    /// Blobs made on the fly (too big to hold), by digest.
+    pub synthetic: HashMap<Digest, super::layers::Synthetic>,
     /// Layer uploads in progress, by upload id.
     pub uploads: HashMap<String, super::layer_upload::PendingUpload>,
     pub next_upload: u64,
@@ -375,6 +377,7 @@ impl Store {
             "StartLifecyclePolicyPreview" => self.start_lifecycle_policy_preview(v),
             "GetLifecyclePolicyPreview" => self.get_lifecycle_policy_preview(v),
             "GetRepositoryPolicy" => self.get_repository_policy(v),
+            "SetRepositoryPolicy" => self.set_repository_policy(v),
             "UpdateImageStorageClass" => self.update_image_storage_class(v),
             "ListTagsForResource" => self.list_tags_for_resource(v),
             "TagResource" => self.tag_resource(v),
@@ -1158,7 +1161,7 @@ impl Store {
         let d = s(v, "layerDigest")
             .and_then(Digest::parse)
             .ok_or_else(|| invalid("Invalid layer digest"))?;
-        if !self.blobs.contains_key(&d) {
+        if !self.blobs.contains_key(&d) && !self.synthetic.contains_key(&d) {
             return Err(err(
                 "LayersNotFoundException",
                 format!("The layer {d} does not exist"),
@@ -1479,6 +1482,17 @@ impl Store {
             )
         })?;
         Ok(json!({"registryId": self.account, "repositoryName": repo.name, "policyText": text}))
+    }
+
+    fn set_repository_policy(&mut self, v: &Value) -> Answer {
+        let text = req_str(v, "policyText")?.to_owned();
+        if serde_json::from_str::<Value>(&text).map_or(true, |p| !p.is_object()) {
+            return Err(invalid("Invalid repository policy provided"));
+        }
+        let account = self.account.clone();
+        let repo = self.repo_mut(v)?;
+        repo.policy = Some(text.clone());
+        Ok(json!({"registryId": account, "repositoryName": repo.name, "policyText": text}))
     }
 }
 

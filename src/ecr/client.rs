@@ -255,7 +255,10 @@ impl EcrClient {
             detail: "the client was shut down".into(),
         })?;
         self.gate.current().wait().await;
-        match request.await {
+        // On the heap: an SDK call's future is tens of KiB, and a copy nests
+        // several under one task (a debug build overflowed a worker thread's
+        // 2 MiB stack re-encrypting a repository).
+        match Box::pin(request).await {
             Ok(v) => {
                 if let Ok(mut a) = self.answered.lock() {
                     a.insert(operation);

@@ -41,7 +41,9 @@ pub use pull_through::{
     describe_pull_through_cache_rules, update_pull_through_cache_rule,
     validate_pull_through_cache_rule,
 };
-pub use registry::{describe_registry, get_authorization_token, get_repository_policy};
+pub use registry::{
+    describe_registry, get_authorization_token, get_repository_policy, set_repository_policy,
+};
 pub use repositories::{
     create_repository, delete_repository, describe_repositories, describe_repositories_page,
     describe_repository, put_image_scanning_configuration, put_image_tag_mutability,

@@ -74,3 +74,15 @@ pub async fn get_repository_policy(c: &EcrClient, repo: &str) -> Result<Option<S
         Err(e) => Err(e),
     }
 }
+
+/// SetRepositoryPolicy: replaces the repository policy.
+pub async fn set_repository_policy(c: &EcrClient, repo: &str, text: &str) -> Result<(), EcrError> {
+    let req = c
+        .sdk
+        .set_repository_policy()
+        .set_registry_id(c.registry_id.clone())
+        .repository_name(repo)
+        .policy_text(text);
+    c.run("SetRepositoryPolicy", req.send()).await?;
+    Ok(())
+}

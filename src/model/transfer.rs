@@ -124,3 +124,28 @@ pub fn human_size(bytes: i64) -> String {
 pub fn human_size_u64(bytes: u64) -> String {
     human_size(i64::try_from(bytes).unwrap_or(i64::MAX))
 }
+
+/// What a re-encryption did: the new repository, what it carried over, and
+/// both repositories compared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReencryptReport {
+    pub old: String,
+    pub new: String,
+    /// The settings carried over, in words ("tag immutability", …).
+    pub carried: Vec<String>,
+    /// Active images in the old repository, and in the new one after.
+    pub old_images: usize,
+    pub new_images: usize,
+    /// Active images of the old repository the new one lacks.
+    pub missing: Vec<Digest>,
+    /// Archived images (not pullable, so not copied).
+    pub archived_left: usize,
+    pub copy: CopyReport,
+}
+
+impl ReencryptReport {
+    /// Whether deleting the old repository loses nothing it could copy.
+    pub fn complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+}

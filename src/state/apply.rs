@@ -128,9 +128,10 @@ impl AppState {
                 reread,
             } => self.repository_changed(request, key, &repository, result, reread),
             Payload::RepositoryCreated(result) => self.repository_created(request, key, result),
-            p @ (Payload::TransferProgress(_) | Payload::Copied(_) | Payload::ImageExported(_)) => {
-                self.transfer_event(request, p)
-            }
+            p @ (Payload::TransferProgress(_)
+            | Payload::Copied(_)
+            | Payload::ImageExported(_)
+            | Payload::Reencrypted(_)) => self.transfer_event(request, p),
             p @ (Payload::ExportProgress { .. } | Payload::Exported(_)) => {
                 self.export_event(request, p);
                 Vec::new()

@@ -232,6 +232,11 @@ pub struct AppState {
     pub export_progress: Option<ExportProgress>,
     /// A running copy or image export.
     pub transfer: Option<transfer::Transfer>,
+    /// The last re-encryption: the old repository, and what came of it.
+    pub reencrypted: Option<(
+        RepoRef,
+        Result<crate::model::transfer::ReencryptReport, String>,
+    )>,
     /// Scans being followed, by image.
     pub following: HashMap<ImageKey, Following>,
     pub follow_policy: FollowPolicies,

@@ -69,7 +69,9 @@ impl AppState {
                     r.pending.insert(repo.name.clone(), id);
                 }
             }
-            c @ (Command::CopyImages(_) | Command::ExportImage(_)) => self.transfer_started(id, c),
+            c @ (Command::CopyImages(_) | Command::ExportImage(_) | Command::Reencrypt(_)) => {
+                self.transfer_started(id, c);
+            }
             Command::ExportFindings(x) => {
                 self.export_progress = Some(ExportProgress {
                     request: id,

@@ -24,6 +24,8 @@ pub struct Transfer {
     pub cancel: Arc<AtomicBool>,
     /// Where a copy lands (its list is read again when done).
     pub target: Option<RepoRef>,
+    /// What a copy or re-encryption reads from.
+    pub source: Option<RepoRef>,
 }
 
 impl Transfer {
@@ -114,12 +116,23 @@ pub fn exported_words(r: &ExportReport) -> String {
 impl AppState {
     /// A copy or export was sent.
     pub(super) fn transfer_started(&mut self, id: RequestId, cmd: &Command) {
+        let source = match cmd {
+            Command::CopyImages(j) => Some(j.source.clone()),
+            Command::Reencrypt(j) => Some(j.repo.clone()),
+            _ => None,
+        };
         let (what, cancel, target, images) = match cmd {
             Command::CopyImages(j) => (
                 format!("Copying to {}", j.target.name),
                 j.cancel.clone(),
                 Some(j.target.clone()),
                 j.items.len(),
+            ),
+            Command::Reencrypt(j) => (
+                format!("Re-encrypting {} into {}", j.repo.name, j.new_name),
+                j.cancel.clone(),
+                Some(RepoRef::new(&j.repo.registry, &j.new_name)),
+                0,
             ),
             Command::ExportImage(j) => (
                 format!(
@@ -144,6 +157,7 @@ impl AppState {
             started: Instant::now(),
             cancel,
             target,
+            source,
         });
     }
 
@@ -158,6 +172,7 @@ impl AppState {
             Payload::TransferProgress(p) => self.transfer_progress(request, p),
             Payload::Copied(result) => return self.copied(request, result),
             Payload::ImageExported(result) => self.image_exported(request, result),
+            Payload::Reencrypted(result) => return self.reencrypted_done(request, result),
             _ => {}
         }
         Vec::new()
@@ -210,6 +225,35 @@ impl AppState {
         }
     }
 
+    fn reencrypted_done(
+        &mut self,
+        request: RequestId,
+        result: Result<crate::model::transfer::ReencryptReport, CopyFailure>,
+    ) -> Vec<FollowUp> {
+        let Some(t) = self.transfer.take_if(|t| t.request == request) else {
+            return Vec::new();
+        };
+        let (Some(new), Some(old)) = (t.target, t.source) else {
+            return Vec::new();
+        };
+        match &result {
+            Ok(r) if r.complete() => self.notify(
+                NoticeLevel::Success,
+                format!(
+                    "{} holds all {} images of {} with its settings. Review the comparison, then delete the old repository if you wish.",
+                    r.new, r.old_images, r.old
+                ),
+            ),
+            Ok(r) => self.notify(
+                NoticeLevel::Warning,
+                format!("{} lacks {} images of {}: keep the old repository.", r.new, r.missing.len(), r.old),
+            ),
+            Err(f) => self.notify(NoticeLevel::Error, f.to_string()),
+        }
+        self.reencrypted = Some((old, result.map_err(|f| f.to_string())));
+        vec![FollowUp::Request(Command::LoadRepositories(new.registry))]
+    }
+
     /// The user pressed Cancel: the worker stops at its next chunk.
     pub fn cancel_transfer(&mut self) {
         if let Some(t) = &self.transfer {
@@ -231,6 +275,7 @@ mod tests {
             started: Instant::now() - Duration::from_secs(10),
             cancel: Arc::default(),
             target: None,
+            source: None,
         }
     }
 

@@ -84,6 +84,7 @@ pub enum UiAction {
     OpenScanning(RegistryKey),
     OpenBulk(RegistryKey, Vec<String>),
     OpenRepoSettings(RepoRef),
+    OpenReencrypt(RepoRef),
     /// "Copy to…" for these images (each with its tags).
     OpenCopy(RepoRef, Vec<(Digest, Vec<String>)>),
     /// Optionally prefilled from an existing repository.
@@ -136,6 +137,13 @@ pub enum UiAction {
         repo: RepoRef,
         digest: Digest,
         tag: Option<String>,
+    },
+    /// A new repository with `encryption` and the old one's settings and
+    /// images.
+    StartReencrypt {
+        repo: RepoRef,
+        new_name: String,
+        encryption: crate::model::Encryption,
     },
     /// Stop the running copy or export.
     CancelTransfer,

@@ -62,6 +62,7 @@ pub fn dialogs_ui(
             }
         }
         Modal::CopyImages(form) => super::copy_images::copy_ui(ctx, first, form, state, actions),
+        Modal::Reencrypt(form) => super::reencrypt::reencrypt_ui(ctx, first, form, state, actions),
         Modal::Bulk(form) => match state.registry(&form.registry.key()) {
             Some(reg) => bulk::bulk_ui(ctx, first, form, reg, actions),
             None => false,

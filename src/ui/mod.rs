@@ -22,6 +22,7 @@ pub mod palette;
 mod preferences;
 pub mod pull_through;
 pub mod push_commands;
+pub mod reencrypt;
 mod repo_policy;
 pub mod repo_settings;
 mod repositories;

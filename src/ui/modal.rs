@@ -19,6 +19,7 @@ pub enum Modal {
     RepoSettings(repo_settings::RepoSettingsForm),
     Bulk(bulk::BulkForm),
     CopyImages(super::copy_images::CopyForm),
+    Reencrypt(super::reencrypt::ReencryptForm),
     Scanning(scanning_config::ScanningForm),
     Confirm(ConfirmForm),
     CreateRepository(create_repository::CreateRepoForm),

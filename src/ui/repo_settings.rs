@@ -224,6 +224,13 @@ pub fn repo_settings_ui(
                 .color(palette.muted),
             );
             if ui
+                .button(format!("{} Re-encrypt…", icon::KEY))
+                .on_hover_text("A new repository with other encryption, these settings and every image; then a comparison; deleting the old one is up to you")
+                .clicked()
+            {
+                actions.push(UiAction::OpenReencrypt(form.repo.clone()));
+            }
+            if ui
                 .button("Create a new repository with these settings…")
                 .clicked()
             {

@@ -198,6 +198,7 @@ async fn beyond_browsing(cx: &Cx<'_>, cmd: Command) {
         }
         Command::CopyImages(job) => super::transfer::copy_images(cx, job).await,
         Command::ExportImage(job) => super::transfer::export_image(cx, job).await,
+        Command::Reencrypt(job) => super::transfer::reencrypt(cx, job).await,
         Command::ChangeImages { repo, change } => {
             let result = change_images(cx.c(), &repo.name, &change).await;
             cx.emit(Payload::ImagesChanged {

@@ -39,15 +39,38 @@ pub(super) async fn copy_images(cx: &Cx<'_>, job: CopyJob) {
             target_repo: &job.target.name,
         };
         let sink = |p: CopyProgress| cx.progress(p);
-        copy::copy_images(ends, &job.items, job.create.as_ref(), &job.cancel, &sink).await
+        // Boxed: the copy's future is large, and a debug build polls it
+        // on a worker thread's stack.
+        Box::pin(copy::copy_images(
+            ends,
+            &job.items,
+            job.create.as_ref(),
+            &job.cancel,
+            &sink,
+        ))
+        .await
     }
     .await;
     cx.emit(Payload::Copied(result)).await;
 }
 
+pub(super) async fn reencrypt(cx: &Cx<'_>, job: crate::message::ReencryptJob) {
+    let sink = |p: CopyProgress| cx.progress(p);
+    let result = Box::pin(copy::reencrypt::reencrypt(
+        &cx.client,
+        &job.repo.name,
+        &job.new_name,
+        job.encryption,
+        &job.cancel,
+        &sink,
+    ))
+    .await;
+    cx.emit(Payload::Reencrypted(result)).await;
+}
+
 pub(super) async fn export_image(cx: &Cx<'_>, job: ImageExportJob) {
     let sink = |p: CopyProgress| cx.progress(p);
-    let result = copy::oci::export_oci(
+    let result = Box::pin(copy::oci::export_oci(
         &cx.client,
         &job.repo.name,
         job.digest,
@@ -56,7 +79,7 @@ pub(super) async fn export_image(cx: &Cx<'_>, job: ImageExportJob) {
         &job.path,
         &job.cancel,
         &sink,
-    )
+    ))
     .await;
     cx.emit(Payload::ImageExported(result)).await;
 }

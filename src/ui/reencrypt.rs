@@ -1,0 +1,306 @@
+//! "Re-encrypt…": ECR fixes encryption at creation, so this makes a new
+//! repository with the chosen encryption and the old one's settings, copies
+//! every active image into it, and shows both compared. Only then does it
+//! offer to delete the old repository (through the typed confirmation).
+
+use egui::{RichText, Ui};
+
+use super::UiAction;
+use super::modal::{self, Footer, Frame, Outcome};
+use super::style::{self, icon};
+use crate::model::transfer::ReencryptReport;
+use crate::model::{Encryption, EncryptionType, RepoRef};
+use crate::state::AppState;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReencryptForm {
+    /// Pinned when the dialog opened.
+    pub repo: RepoRef,
+    pub new_name: String,
+    pub kms: bool,
+    pub kms_key: String,
+    /// Confirmed: the dialog now follows the job, then shows its result.
+    pub started: bool,
+}
+
+impl ReencryptForm {
+    pub fn new(repo: RepoRef, currently_kms: bool) -> Self {
+        let suffix = if currently_kms { "aes256" } else { "kms" };
+        Self {
+            new_name: format!("{}-{suffix}", repo.name),
+            repo,
+            kms: !currently_kms,
+            kms_key: String::new(),
+            started: false,
+        }
+    }
+
+    /// The new name and encryption, or the message for the field at fault.
+    pub fn check(&self) -> Result<(String, Encryption), (&'static str, String)> {
+        let name = self.new_name.trim();
+        crate::validate::repository_name(name).map_err(|m| ("name", m))?;
+        if name == self.repo.name {
+            return Err(("name", "The new repository needs a name of its own.".into()));
+        }
+        let key = self.kms_key.trim();
+        if self.kms && !key.is_empty() {
+            crate::validate::kms_key(key, &self.repo.registry.region).map_err(|m| ("key", m))?;
+        }
+        Ok((
+            name.to_owned(),
+            Encryption {
+                kind: if self.kms {
+                    EncryptionType::Kms
+                } else {
+                    EncryptionType::Aes256
+                },
+                kms_key: (self.kms && !key.is_empty()).then(|| key.to_owned()),
+            },
+        ))
+    }
+}
+
+pub fn reencrypt_ui(
+    ctx: &egui::Context,
+    first: bool,
+    form: &mut ReencryptForm,
+    state: &AppState,
+    actions: &mut Vec<UiAction>,
+) -> bool {
+    let Some(reg) = state.registry(&form.repo.key()) else {
+        return false;
+    };
+    let result = state
+        .reencrypted
+        .as_ref()
+        .filter(|(r, _)| form.started && *r == form.repo)
+        .map(|(_, r)| r);
+    let running = form.started && result.is_none();
+    let checked = form.check();
+    let title = format!("Re-encrypt {}", form.repo.name);
+    let target = reg.target_line();
+    let footer = match result {
+        Some(Ok(r)) if r.complete() => Footer {
+            confirm: Some((icon::TRASH, "Delete the old repository…", true)),
+            dismiss: "Close",
+        },
+        Some(_) => Footer {
+            confirm: None,
+            dismiss: "Close",
+        },
+        None => Footer {
+            confirm: Some((
+                icon::KEY,
+                "Create and copy",
+                checked.is_ok() && !running && state.transfer.is_none(),
+            )),
+            dismiss: if running { "Hide" } else { "Cancel" },
+        },
+    };
+    let outcome = modal::modal_ui(
+        ctx,
+        first,
+        Frame {
+            id: "reencrypt",
+            title: &title,
+            target: Some(&target),
+            width: 580.0,
+            top: Some(60.0),
+        },
+        footer,
+        |ui| match result {
+            Some(Ok(r)) => comparison_ui(ui, r),
+            Some(Err(e)) => {
+                let palette = style::palette(ui.visuals());
+                ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
+                ui.label("The old repository is untouched. Whatever the new one holds stays; running again skips it.");
+            }
+            None => form_ui(ui, form, state, checked.as_ref().err(), running),
+        },
+    );
+    match outcome {
+        Outcome::Confirmed => match result {
+            Some(Ok(_)) => {
+                actions.push(UiAction::OpenDeleteRepository(form.repo.clone()));
+                false
+            }
+            _ => {
+                if let Ok((new_name, encryption)) = checked {
+                    actions.push(UiAction::StartReencrypt {
+                        repo: form.repo.clone(),
+                        new_name,
+                        encryption,
+                    });
+                    form.started = true;
+                }
+                true
+            }
+        },
+        Outcome::Dismissed => false,
+        Outcome::Open => true,
+    }
+}
+
+fn form_ui(
+    ui: &mut Ui,
+    form: &mut ReencryptForm,
+    state: &AppState,
+    error: Option<&(&'static str, String)>,
+    running: bool,
+) {
+    let palette = style::palette(ui.visuals());
+    let current = state
+        .registry(&form.repo.key())
+        .and_then(|r| r.repository(&form.repo.name))
+        .map(|r| r.encryption.label())
+        .unwrap_or_default();
+    ui.label(format!(
+        "ECR cannot change a repository's encryption (now {current}). This creates a new repository with the encryption you choose and the settings of {}: tag immutability and exclusion filters, scan on push, lifecycle policy, repository policy and resource tags. Then it copies every active image (same digests, same tags) and compares both. The old repository stays until you delete it.",
+        form.repo.name
+    ));
+    ui.add_space(4.0);
+    let err = |ui: &mut Ui, field: &str, help: &str| match error {
+        Some((f, m)) if *f == field => {
+            ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
+        }
+        _ => {
+            ui.label(RichText::new(help).weak());
+        }
+    };
+    ui.add_enabled_ui(!running, |ui| {
+        let l = ui.label("New repository");
+        ui.add(
+            egui::TextEdit::singleline(&mut form.new_name)
+                .id_salt("reencrypt_name")
+                .desired_width(400.0),
+        )
+        .labelled_by(l.id);
+        err(
+            ui,
+            "name",
+            "Pushes and pulls must move to this name afterwards.",
+        );
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut form.kms, false, "AES256");
+            ui.radio_value(&mut form.kms, true, "KMS");
+        });
+        if form.kms {
+            let l = ui.label("KMS key");
+            ui.add(
+                egui::TextEdit::singleline(&mut form.kms_key)
+                    .id_salt("reencrypt_kms")
+                    .hint_text("empty for aws/ecr, or a key ARN / alias")
+                    .desired_width(420.0),
+            )
+            .labelled_by(l.id);
+            err(
+                ui,
+                "key",
+                &format!("The key must be in {}.", form.repo.registry.region),
+            );
+        }
+    });
+    if running {
+        ui.add_space(4.0);
+        match &state.transfer {
+            Some(t) => {
+                ui.label(t.line(std::time::Instant::now()));
+                ui.add(egui::ProgressBar::new(t.fraction()));
+            }
+            None => {
+                ui.spinner();
+            }
+        }
+    }
+}
+
+fn comparison_ui(ui: &mut Ui, r: &ReencryptReport) {
+    let palette = style::palette(ui.visuals());
+    egui::Grid::new("reencrypt_compare")
+        .num_columns(3)
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label("");
+            ui.label(RichText::new(&r.old).strong());
+            ui.label(RichText::new(&r.new).strong());
+            ui.end_row();
+            ui.label("Active images");
+            ui.label(r.old_images.to_string());
+            ui.label(r.new_images.to_string());
+            ui.end_row();
+            ui.label("Archived (not copied)");
+            ui.label(r.archived_left.to_string());
+            ui.label("0");
+            ui.end_row();
+        });
+    ui.label(format!("Carried over: {}.", r.carried.join(", ")));
+    ui.label(format!(
+        "Copied: {} blobs uploaded, {} already there.",
+        r.copy.blobs_uploaded, r.copy.blobs_skipped
+    ));
+    if r.complete() {
+        ui.colored_label(
+            palette.ok,
+            format!(
+                "{} Every active image is in {} with the same digest.",
+                icon::OK,
+                r.new
+            ),
+        );
+        if r.archived_left > 0 {
+            ui.colored_label(
+                palette.warning,
+                format!(
+                    "{} {} archived images were not copied (restore them first): deleting the old repository deletes them.",
+                    icon::WARNING,
+                    r.archived_left
+                ),
+            );
+        }
+    } else {
+        ui.colored_label(
+            palette.error,
+            format!(
+                "{} {} images are missing from {}: keep the old repository.",
+                icon::WARNING,
+                r.missing.len(),
+                r.new
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{RegistrySource, RegistrySpec};
+
+    fn form() -> ReencryptForm {
+        let spec = RegistrySpec {
+            profile: Some("prod".into()),
+            region: "us-east-1".into(),
+            endpoint: None,
+            registry_id: None,
+            source: RegistrySource::Profile,
+        };
+        ReencryptForm::new(RepoRef::new(&spec, "team/api"), false)
+    }
+
+    #[test]
+    fn defaults_to_kms_under_a_new_name() {
+        let (name, enc) = form().check().expect("valid");
+        assert_eq!(name, "team/api-kms");
+        assert_eq!(enc.kind, EncryptionType::Kms);
+        assert_eq!(enc.kms_key, None);
+    }
+
+    #[test]
+    fn the_same_name_or_a_foreign_key_is_refused() {
+        let mut f = form();
+        f.new_name = "team/api".into();
+        assert_eq!(f.check().expect_err("same").0, "name");
+        f.new_name = "team/api-2".into();
+        f.kms_key = "arn:aws:kms:eu-west-1:123456789012:key/x".into();
+        assert_eq!(f.check().expect_err("region").0, "key");
+    }
+}
