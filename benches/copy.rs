@@ -259,7 +259,7 @@ fn main() {
         .unwrap();
     let layer = if quick { 16 * MIB } else { 256 * MIB };
     println!(
-        "# copy benchmark (layers of {} MiB, demo endpoint in a child process)",
+        "ecrscope copy benchmark (layers of {} MiB, demo endpoint in a child process)",
         layer / MIB
     );
     let mut c = child(4, layer);

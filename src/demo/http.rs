@@ -566,7 +566,7 @@ async fn blob(
         .and_then(|d| {
             s.registries.lock().ok().and_then(|r| {
                 r.existing(&account, &region)
-                    .map(|st: &Store| (st.blobs.get(&d).cloned(), st.synthetic.get(&d).copied()))
+                    .map(|st: &Store| (st.blobs.get(&d).cloned(), st.synthetic_blob(&d)))
             })
         })
         .unwrap_or_default();

@@ -178,7 +178,7 @@ impl Store {
                         .get(&dg)
                         .map(|b| b.len() as u64)
                         .or_else(|| self.blob_sizes.get(&dg).copied())
-                        .or_else(|| self.synthetic.get(&dg).map(|s| s.len))
+                        .or_else(|| self.synthetic_blob(&dg).map(|s| s.len))
                         .unwrap_or(0);
                     layers.push(json!({"layerDigest": text, "layerAvailability": "AVAILABLE", "layerSize": size, "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip"}));
                 }

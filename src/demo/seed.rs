@@ -741,21 +741,18 @@ fn image_manifest(
     // Layers come from the shared pool of real bytes (see `layers`); the
     // draws of the old made-up sizes and digests are kept so every other
     // seeded value stays where it was.
-    let pool = super::layers::pool();
+    let pool = super::layers::POOL_LEN;
     let layers: Vec<(Digest, i64)> = (0..layer_count)
         .map(|k| {
             let pick = if k == 0 {
                 rng.below(30_000_000) as usize % super::layers::BASE_LAYERS
             } else {
                 super::layers::BASE_LAYERS
-                    + rng.below(60_000_000) as usize % (pool.len() - super::layers::BASE_LAYERS)
+                    + rng.below(60_000_000) as usize % (pool - super::layers::BASE_LAYERS)
             };
             let _ = rng.next_u64();
-            let layer = &pool[pick];
-            blobs
-                .entry(layer.digest)
-                .or_insert_with(|| layer.bytes.clone());
-            (layer.digest, layer.bytes.len() as i64)
+            let (digest, layer) = super::layers::pool_layer(pick);
+            (digest, layer.len as i64)
         })
         .collect();
     let config = config_json(rng, base, os, arch, variant, pushed, &layers);

@@ -211,6 +211,14 @@ impl Store {
         }
     }
 
+    /// A blob made on the fly: one of this registry's, or a pool layer.
+    pub fn synthetic_blob(&self, d: &Digest) -> Option<super::layers::Synthetic> {
+        self.synthetic
+            .get(d)
+            .copied()
+            .or_else(|| super::layers::pool_synthetic(d))
+    }
+
     /// Makes every lazy repository (tests and benchmarks that read the
     /// store directly).
     pub fn materialize_all(&mut self) {
@@ -1161,7 +1169,7 @@ impl Store {
         let d = s(v, "layerDigest")
             .and_then(Digest::parse)
             .ok_or_else(|| invalid("Invalid layer digest"))?;
-        if !self.blobs.contains_key(&d) && !self.synthetic.contains_key(&d) {
+        if !self.blobs.contains_key(&d) && self.synthetic_blob(&d).is_none() {
             return Err(err(
                 "LayersNotFoundException",
                 format!("The layer {d} does not exist"),

@@ -62,7 +62,21 @@ pub fn status_bar_ui(
                 "{} {}",
                 icon::COPY,
                 t.line(std::time::Instant::now())
-            ));
+            ))
+            .on_hover_ui(|ui| {
+                // Each layer moving now, with its own progress.
+                if t.progress.active.is_empty() {
+                    ui.label("Reading manifests and checking the target…");
+                }
+                for (d, done, size) in &t.progress.active {
+                    ui.label(format!(
+                        "layer {}: {} of {}",
+                        d.short(),
+                        crate::model::transfer::human_size_u64(*done),
+                        crate::model::transfer::human_size_u64(*size)
+                    ));
+                }
+            });
             ui.add(
                 egui::ProgressBar::new(t.fraction())
                     .desired_width(120.0)
