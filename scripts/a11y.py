@@ -99,6 +99,13 @@ def click(node):
     subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], check=True)
 
 
+def pointer(node):
+    """A real pointer click at the node's centre."""
+    ext = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    x, y = ext.x + ext.width // 2, ext.y + ext.height // 2
+    subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], check=True)
+
+
 def fail(msg):
     print(f"FAIL: {msg}")
     sys.exit(1)
@@ -150,6 +157,87 @@ def findings(repo, tag, finding):
     print(f"PASS findings: {repo}:{tag} lists {finding}")
 
 
+def copy(repo, target_repo, shot=None):
+    """From the demo registry, copy an image of `repo` into the registry of
+    the environment's credentials (moto) as `target_repo`, through the copy
+    dialog; the aws CLI checks the result afterwards."""
+    demo = None
+    end = time.time() + 15
+    while demo is None and time.time() < end:
+        for n in nodes(app()):
+            try:
+                if (n.name or "").startswith("Registry demo us-east-1"):
+                    demo = n
+                    break
+            except Exception:
+                continue
+    if demo is None:
+        fail("no registry named 'Registry demo us-east-1' in the sidebar")
+    click(demo)
+    click(need("table row", f"Repository {repo}", "repository row"))
+    click(need("table row", "latest", "the image tagged latest", within=True))
+    click(need("push button", "Copy to…", "Copy to…"))
+    click(need("combo box", "Target registry", "target registry list"))
+    time.sleep(0.5)
+    option = None
+    end = time.time() + 10
+    while option is None and time.time() < end:
+        for n in nodes(app()):
+            try:
+                if n.getRoleName() in ("push button", "toggle button") and "account" in (n.name or "") \
+                        and not (n.name or "").startswith("profile demo"):
+                    option = n
+                    break
+            except Exception:
+                continue
+    if option is None:
+        seen = []
+        for n in nodes(app()):
+            try:
+                if "account" in (n.name or ""):
+                    seen.append((n.getRoleName(), n.name))
+            except Exception:
+                continue
+        fail(f"no target registry other than the demo; nodes naming an account: {seen}")
+    # A pointer click: it picks the option and closes the list (the AT-SPI
+    # action picks it and leaves the list open over the form).
+    pointer(option)
+    time.sleep(0.5)
+    # A pointer click gives the field the keyboard.
+    pointer(need("entry", "Target repository", "target repository field"))
+    time.sleep(0.3)
+    # No window manager under Xvfb: give the window the X input focus, or
+    # typed keys go nowhere.
+    subprocess.run(["xdotool", "search", "--name", "^ecrscope$", "windowfocus", "--sync"], check=False)
+    pointer(need("entry", "Target repository", "target repository field"))
+    time.sleep(0.3)
+    subprocess.run(["xdotool", "key", "ctrl+a"], check=True)
+    subprocess.run(["xdotool", "type", "--delay", "20", target_repo], check=True)
+    time.sleep(0.5)
+    if shot:
+        subprocess.run(["import", "-window", "root", shot], check=True)
+    click(need("push button", "Copy", "the Copy button"))
+    # The dialog closes; the status bar says "Copying to …" until the copy
+    # ends (the notice is a toast, painted, not in the tree).
+    end = time.time() + 60
+    while time.time() < end:
+        busy = any(
+            "Copying to" in (n.name or "") for n in nodes(app()) if n is not None
+        )
+        if not busy and find("push button", "Copy", timeout=0.1) is None:
+            break
+        time.sleep(0.5)
+    else:
+        fail("the copy did not end within 60 s")
+    print(f"PASS copy: {repo}:latest copied to {target_repo} through the dialog")
+
+
 if __name__ == "__main__":
     scenario, args = sys.argv[1], sys.argv[2:]
-    {"listed": listed, "tags": tags, "immutable": immutable, "findings": findings}[scenario](*args)
+    {
+        "listed": listed,
+        "tags": tags,
+        "immutable": immutable,
+        "findings": findings,
+        "copy": copy,
+    }[scenario](*args)

@@ -51,7 +51,8 @@ dbus-send --session --dest=org.a11y.Bus /org/a11y/bus \
   org.freedesktop.DBus.Properties.Set string:org.a11y.Status string:IsEnabled variant:boolean:true
 export HOME=$home AWS_ENDPOINT_URL=$URL AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true WGPU_BACKEND=\${WGPU_BACKEND:-vulkan,gl}
-"$BIN" > "$OUT/app.log" 2>&1 &
+# --demo: the built-in demo registry too, the source of the copy below.
+"$BIN" --demo > "$OUT/app.log" 2>&1 &
 app=\$!
 for i in \$(seq 1 150); do
   xdotool search --name '^ecrscope\$' >/dev/null 2>&1 && break
@@ -66,6 +67,8 @@ step immutable payments/checkout
 step tags web/frontend v1.4.2 latest
 step findings web/frontend v1.4.2 CVE-2024-E2E1
 import -window root "$OUT/moto-findings.png"
+step copy hello-world from-demo/hello "$OUT/copy-dialog.png"
+import -window root "$OUT/copied.png"
 kill -0 \$app 2>/dev/null || { echo "FAIL: ecrscope exited"; cat "$OUT/app.log"; failed=\$((failed+1)); }
 kill \$app 2>/dev/null; wait \$app 2>/dev/null
 echo "\$pass \$failed" > "$OUT/counts"
@@ -81,6 +84,20 @@ if [ "$mode" = "IMMUTABLE" ]; then
   echo "PASS aws CLI: payments/checkout is $mode after the clicks"; pass=$((pass+1))
 else
   echo "FAIL aws CLI: payments/checkout is $mode after the clicks (see $OUT/moto-findings.png)"; failed=$((failed+1))
+fi
+# The copy: moto holds the image under its tag, with every layer.
+copied=$(aws_ ecr describe-images --repository-name from-demo/hello --query 'imageDetails[0].imageTags' --output text 2>/dev/null || true)
+layers=$(aws_ ecr batch-get-image --repository-name from-demo/hello --image-ids imageTag=latest \
+  --query 'images[0].imageManifest' --output text 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+print(" ".join([m["config"]["digest"]] + [l["digest"] for l in m["layers"]]))' 2>/dev/null || true)
+missing=$( [ -n "$layers" ] && aws_ ecr batch-check-layer-availability --repository-name from-demo/hello \
+  --layer-digests $layers --query 'length(failures)' --output text 2>/dev/null || echo "?")
+if echo "$copied" | grep -qw latest && [ "$missing" = "0" ]; then
+  echo "PASS aws CLI: from-demo/hello holds the copied image (tags: $copied), every layer available"; pass=$((pass+1))
+else
+  echo "FAIL aws CLI: from-demo/hello tags '$copied', layers missing '$missing'"; failed=$((failed+1))
 fi
 echo "e2e: $((requests_after - requests_before)) requests to moto; screenshots in $OUT"
 echo "$pass passed, $failed failed"
