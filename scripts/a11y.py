@@ -185,7 +185,7 @@ def copy(repo, target_repo, shot=None):
         for n in nodes(app()):
             try:
                 if n.getRoleName() in ("push button", "toggle button") and "account" in (n.name or "") \
-                        and not (n.name or "").startswith("profile demo"):
+                        and not (n.name or "").startswith("demo registry"):
                     option = n
                     break
             except Exception:

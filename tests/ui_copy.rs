@@ -106,7 +106,7 @@ fn copy_to_another_region_from_the_details_pane() {
     h.get_by_label("Target registry").click();
     h.step();
     h.step();
-    h.get_by_label(&format!("profile demo · account {DEMO_ACCOUNT} · {WEST}"))
+    h.get_by_label(&format!("demo registry · account {DEMO_ACCOUNT} · {WEST}"))
         .click();
     h.step();
     // Bad input is refused next to the field, before any call.

@@ -21,6 +21,8 @@ use aws_sdk_ecr::config::interceptors::BeforeDeserializationInterceptorContextRe
 use aws_sdk_ecr::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_ecr::error::BoxError;
 
+/// How far back admitted answers are kept.
+const WINDOW: Duration = Duration::from_secs(2);
 /// Below the measured rate after a throttle, so the next second is quiet.
 const BACKOFF: f64 = 0.95;
 /// Growth of the rate per second without a throttle.
@@ -115,7 +117,7 @@ impl RateGate {
             while i
                 .admitted
                 .front()
-                .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(1))
+                .is_some_and(|t| now.duration_since(*t) > WINDOW)
             {
                 i.admitted.pop_front();
             }
@@ -133,14 +135,29 @@ impl RateGate {
         {
             return;
         }
-        let seen = i
-            .admitted
-            .iter()
-            .filter(|t| now.duration_since(**t) <= Duration::from_secs(1))
-            .count() as f64;
+        let within = |d: Duration| {
+            i.admitted
+                .iter()
+                .filter(|t| now.duration_since(**t) <= d)
+                .count() as f64
+        };
+        let first = i.rate.is_none();
+        // What the server admitted over the last second. Before the first
+        // throttle that second may hold a burst allowance on top of the
+        // rate (a token bucket admits burst + rate before it says no):
+        // the two-second view, halved, spreads it. Cutting to the
+        // one-second count overshot the cap and cost a second wave of
+        // throttles (a fault test saw a fifth of its answers throttled).
+        let seen = if first {
+            within(Duration::from_secs(1)).min(within(WINDOW) / 2.0)
+        } else {
+            within(Duration::from_secs(1))
+        };
         let new = (seen * BACKOFF).max(FLOOR);
-        // Enough answers in the last second to say where the cap is.
-        i.ceiling = (seen >= 2.0 * FLOOR).then_some(seen);
+        // Enough answers in the last second to say where the cap is (not
+        // from the first, cautious estimate: probing, or ten quiet
+        // seconds, find the rest).
+        i.ceiling = (!first && seen >= 2.0 * FLOOR).then_some(seen);
         i.rate = Some(match i.rate {
             Some(r) => new.min(r),
             None => new,
@@ -207,13 +224,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_burst_before_the_first_throttle_is_spread_over_two_seconds() {
+        let g = RateGate::default();
+        let t0 = Instant::now();
+        // A 20/s server with a burst of 20: 40 answers in the first second.
+        for k in 0..40 {
+            g.admitted(t0 + Duration::from_millis(k * 25));
+        }
+        g.throttled(t0 + Duration::from_millis(1000));
+        assert_eq!(g.rate(), Some(20.0 * BACKOFF), "not 40 × {BACKOFF}");
+    }
+
+    #[test]
     fn unlimited_until_a_throttle_then_the_admitted_rate() {
         let g = RateGate::default();
         let t0 = Instant::now();
         assert_eq!(g.reserve(t0), Duration::ZERO);
-        for k in 0..50 {
+        // Two seconds at 50/s.
+        for k in 0..100 {
             g.admitted(t0 + Duration::from_millis(k * 20));
         }
+        let t0 = t0 + Duration::from_secs(1);
         g.throttled(t0 + Duration::from_millis(1000));
         assert_eq!(g.rate(), Some(50.0 * BACKOFF));
         // Slots are spaced by 1/rate.
@@ -251,7 +282,27 @@ mod tests {
             g.admitted(t0 + Duration::from_millis(k * 20));
         }
         g.throttled(t0 + Duration::from_millis(1000));
+        // The cap is known from a second throttle, in the gated stream.
+        for k in 0..50 {
+            g.admitted(t0 + Duration::from_millis(1000 + k * 20));
+        }
+        g.throttled(t0 + Duration::from_millis(2000));
+        assert_eq!(
+            g.rate(),
+            Some(25.0 * BACKOFF),
+            "the first, cautious cut stays"
+        );
+        let g = RateGate::default();
+        for k in 0..100 {
+            g.admitted(t0 + Duration::from_millis(k * 20));
+        }
+        g.throttled(t0 + Duration::from_millis(2000));
+        for k in 0..50 {
+            g.admitted(t0 + Duration::from_millis(2000 + k * 20));
+        }
+        g.throttled(t0 + Duration::from_millis(3000));
         assert_eq!(g.rate(), Some(50.0 * BACKOFF));
+        let t0 = t0 + Duration::from_secs(2);
         for s in 2..8 {
             g.reserve(t0 + Duration::from_secs(s));
         }

@@ -5,9 +5,15 @@
 use crate::message::{ExportFailure, ImageChange, PullThroughChange};
 use crate::model::{BatchResult, BlobProblem, EcrError, RegistrySpec};
 
-/// "profile dev · account 123456789012 · us-east-1 · http://127.0.0.1:5000"
+/// "profile dev · account 123456789012 · us-east-1 · http://127.0.0.1:5000";
+/// "environment credentials · …" and "demo registry · …" for the others.
 pub fn target_line(spec: &RegistrySpec, account: Option<&str>) -> String {
-    let mut parts = vec![format!("profile {}", spec.profile_label())];
+    let who = match (&spec.profile, spec.is_demo()) {
+        (_, true) => "demo registry".to_owned(),
+        (Some(p), false) => format!("profile {p}"),
+        (None, false) => "environment credentials".to_owned(),
+    };
+    let mut parts = vec![who];
     parts.push(match account {
         Some(a) => format!("account {a}"),
         None => "account not known yet".to_owned(),
@@ -208,6 +214,21 @@ mod tests {
             "profile east · account 123456789012 · us-east-1 · http://127.0.0.1:5000"
         );
         assert!(target_line(&spec, None).contains("account not known yet"));
+        let env = RegistrySpec {
+            profile: None,
+            endpoint: None,
+            source: RegistrySource::Environment,
+            ..spec.clone()
+        };
+        assert_eq!(
+            target_line(&env, None),
+            "environment credentials · account not known yet · us-east-1"
+        );
+        let demo = RegistrySpec {
+            source: RegistrySource::Demo,
+            ..env
+        };
+        assert!(target_line(&demo, None).starts_with("demo registry · "));
     }
 
     #[test]
