@@ -18,9 +18,7 @@ use crate::model::{
     PullThroughValidation, RegistryInfo, RegistryKey, RegistryScanningConfig, RegistrySpec,
     RepoRef, RepoScanConfig, Repository, ScanReport, ScanStatus, ScanSummary, TagMutabilitySetting,
     manifest::Platform,
-    transfer::{
-        CopyError, CopyFailure, CopyItem, CopyProgress, CopyReport, ExportReport, ReencryptReport,
-    },
+    transfer::{CopyFailure, CopyItem, CopyProgress, CopyReport, ExportReport, ReencryptReport},
 };
 
 /// Identifies one request; events carry it back.
@@ -524,21 +522,9 @@ pub fn failed_payloads(cmd: Command, e: &EcrError) -> Vec<Payload> {
             digest,
             result: fail(e),
         }],
-        Command::CopyImages(_) => vec![Payload::Copied(Err(CopyFailure {
-            image: None,
-            layer: None,
-            error: CopyError::Api(e.clone()),
-        }))],
-        Command::Reencrypt(_) => vec![Payload::Reencrypted(Err(CopyFailure {
-            image: None,
-            layer: None,
-            error: CopyError::Api(e.clone()),
-        }))],
-        Command::ExportImage(_) => vec![Payload::ImageExported(Err(CopyFailure {
-            image: None,
-            layer: None,
-            error: CopyError::Api(e.clone()),
-        }))],
+        Command::CopyImages(_) => vec![Payload::Copied(Err(CopyFailure::api(e.clone())))],
+        Command::Reencrypt(_) => vec![Payload::Reencrypted(Err(CopyFailure::api(e.clone())))],
+        Command::ExportImage(_) => vec![Payload::ImageExported(Err(CopyFailure::api(e.clone())))],
         Command::ExportFindings(x) => vec![Payload::Exported(Err(ExportFailure::Read {
             digest: x
                 .images

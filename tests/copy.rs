@@ -72,6 +72,29 @@ async fn run(
     (result, seen.into_inner().expect("lock"))
 }
 
+/// Copies one image with `tags` into `target` of `dst` (created when
+/// missing).
+async fn copy_into(
+    src: &EcrClient,
+    repo: &str,
+    dst: &EcrClient,
+    target: &str,
+    digest: Digest,
+    tags: &[String],
+) -> Result<CopyReport, copy::CopyFailure> {
+    let ends = CopyEnds {
+        source: src,
+        source_repo: repo,
+        target: dst,
+        target_repo: target,
+    };
+    let items = [CopyItem {
+        digest,
+        tags: tags.to_vec(),
+    }];
+    run(ends, &items, Some(&new_repo(target))).await.0
+}
+
 /// Every blob (configs and layers) of the image and, for an index, of its
 /// platform images.
 async fn blobs_of(c: &EcrClient, repo: &str, d: Digest) -> (Vec<Digest>, Vec<Digest>) {
@@ -155,23 +178,9 @@ async fn a_single_image_crosses_accounts_with_its_digest_and_a_rerun_uploads_not
 async fn a_multi_arch_index_copies_every_platform_then_the_index() {
     let (_server, src, dst) = demo().await;
     let (repo, digest, tags) = find_image(&src, ManifestKind::OciIndex).await;
-    let ends = CopyEnds {
-        source: &src,
-        source_repo: &repo,
-        target: &dst,
-        target_repo: "mirror/multi",
-    };
-    let report = run(
-        ends,
-        &[CopyItem {
-            digest,
-            tags: tags.clone(),
-        }],
-        Some(&new_repo("mirror/multi")),
-    )
-    .await
-    .0
-    .expect("copy");
+    let report = copy_into(&src, &repo, &dst, "mirror/multi", digest, &tags)
+        .await
+        .expect("copy");
     let (manifests, blobs) = blobs_of(&src, &repo, digest).await;
     assert!(manifests.len() >= 3, "an index and at least two platforms");
     assert_eq!(report.manifests_put, manifests.len());
@@ -257,20 +266,9 @@ async fn a_source_that_lies_about_a_layer_commits_nothing_of_it() {
     let (server, src, dst) = demo().await;
     let (repo, digest, tags) = find_image(&src, ManifestKind::OciManifest).await;
     server.knobs.set_blob_fault(Some(BlobFault::WrongDigest));
-    let ends = CopyEnds {
-        source: &src,
-        source_repo: &repo,
-        target: &dst,
-        target_repo: "promoted/bad",
-    };
-    let err = run(
-        ends,
-        &[CopyItem { digest, tags }],
-        Some(&new_repo("promoted/bad")),
-    )
-    .await
-    .0
-    .expect_err("a corrupt layer stops the copy");
+    let err = copy_into(&src, &repo, &dst, "promoted/bad", digest, &tags)
+        .await
+        .expect_err("a corrupt layer stops the copy");
     assert!(err.layer.is_some(), "the failure names the layer: {err}");
     assert!(
         matches!(err.error, CopyError::Corrupt(_) | CopyError::Api(_)),
@@ -316,23 +314,9 @@ async fn demo_to_moto_the_aws_cli_sees_the_image_and_every_layer() {
     let (_server, src, _) = demo().await;
     let dst = moto_client(&url, "us-east-1");
     let (repo, digest, tags) = find_image(&src, ManifestKind::OciManifest).await;
-    let ends = CopyEnds {
-        source: &src,
-        source_repo: &repo,
-        target: &dst,
-        target_repo: "from-demo/app",
-    };
-    let report = run(
-        ends,
-        &[CopyItem {
-            digest,
-            tags: tags.clone(),
-        }],
-        Some(&new_repo("from-demo/app")),
-    )
-    .await
-    .0
-    .expect("copy into moto");
+    let report = copy_into(&src, &repo, &dst, "from-demo/app", digest, &tags)
+        .await
+        .expect("copy into moto");
     let (_, blobs) = blobs_of(&src, &repo, digest).await;
     assert_eq!(report.blobs_uploaded, blobs.len());
 

@@ -87,6 +87,14 @@ fn all_requests_end(h: &mut H, secs: u64) {
     });
 }
 
+/// Once the fault is cleared, the Retry in place loads the images.
+fn retry_recovers(h: &mut H) {
+    all_requests_end(h, 5);
+    clear(h);
+    h.get_by_label_contains("Retry").click();
+    wait(h, 10, "Retry loads the images", images_loaded);
+}
+
 fn repo(h: &H, name: &str) -> RepoRef {
     common::ui::repo_ref(h, name)
 }
@@ -165,10 +173,7 @@ fn gateway_errors_are_temporary_and_retry_recovers() {
             h.query_by_label_contains("Retry").is_some(),
             "a Retry button"
         );
-        all_requests_end(&mut h, 5);
-        clear(&h);
-        h.get_by_label_contains("Retry").click();
-        wait(&mut h, 10, "Retry loads the images", images_loaded);
+        retry_recovers(&mut h);
     }
 }
 
@@ -203,10 +208,7 @@ fn throttled_past_the_retries_then_retry_works() {
     open(&mut h, "web/frontend");
     let e = list_error(&h).expect("an error in place");
     assert!(e.contains("Throttled"), "{e}");
-    all_requests_end(&mut h, 5);
-    clear(&h);
-    h.get_by_label_contains("Retry").click();
-    wait(&mut h, 10, "Retry loads the images", images_loaded);
+    retry_recovers(&mut h);
 }
 
 /// Fault: a rate cap of 20 requests a second while 200 repositories of

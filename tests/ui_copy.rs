@@ -8,7 +8,7 @@ mod common;
 
 use common::ui::{demo_app_with, demo_of, demo_options, runtime, step_until};
 use ecrscope::app::EcrscopeApp;
-use ecrscope::model::{DEMO_ACCOUNT, Digest, RegistrySource, RegistrySpec};
+use ecrscope::model::{DEMO_ACCOUNT, Digest, RegistrySpec};
 use ecrscope::state::Location;
 use ecrscope::ui::UiAction;
 use egui::accesskit::Role;
@@ -19,13 +19,7 @@ const EAST: &str = "us-east-1";
 const WEST: &str = "us-west-2";
 
 fn spec(region: &str) -> RegistrySpec {
-    RegistrySpec {
-        profile: None,
-        region: region.into(),
-        endpoint: None,
-        registry_id: None,
-        source: RegistrySource::Demo,
-    }
+    common::ui::demo_spec(region)
 }
 
 fn app(

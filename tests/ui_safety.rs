@@ -11,7 +11,7 @@ mod common;
 
 use common::ui::{demo_app, demo_of, runtime, step_until};
 use ecrscope::app::EcrscopeApp;
-use ecrscope::model::{DEMO_ACCOUNT, RegistrySource, RegistrySpec, RepoRef};
+use ecrscope::model::{DEMO_ACCOUNT, RegistrySpec, RepoRef};
 use ecrscope::state::Location;
 use ecrscope::ui::UiAction;
 use egui::accesskit::Role;
@@ -22,13 +22,7 @@ const EAST: &str = "us-east-1";
 const WEST: &str = "us-west-2";
 
 fn spec(region: &str) -> RegistrySpec {
-    RegistrySpec {
-        profile: None,
-        region: region.into(),
-        endpoint: None,
-        registry_id: None,
-        source: RegistrySource::Demo,
-    }
+    common::ui::demo_spec(region)
 }
 
 /// The app with both registries loaded, at east's repository list.

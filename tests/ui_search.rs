@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::ui::{demo_app_with, demo_of, demo_options, runtime, step_until};
 use ecrscope::app::EcrscopeApp;
 use ecrscope::demo::SeedConfig;
-use ecrscope::model::{DEMO_ACCOUNT, RegistrySource, RegistrySpec};
+use ecrscope::model::{DEMO_ACCOUNT, RegistrySpec};
 use ecrscope::state::SearchKind;
 use ecrscope::ui::UiAction;
 use egui::accesskit::Role;
@@ -21,13 +21,7 @@ use egui_kittest::kittest::Queryable;
 type H = Harness<'static, EcrscopeApp>;
 
 fn west() -> RegistrySpec {
-    RegistrySpec {
-        profile: None,
-        region: "us-west-2".into(),
-        endpoint: None,
-        registry_id: None,
-        source: RegistrySource::Demo,
-    }
+    common::ui::demo_spec("us-west-2")
 }
 
 fn two_registries(rt: &tokio::runtime::Runtime) -> H {

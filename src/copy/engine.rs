@@ -11,9 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
-use sha2::{Digest as _, Sha256};
 
 use super::plan::{self, BlobRef, Needs, TagVerdict};
+use super::source::{VerifiedBlob, read_manifest};
 use super::{CopyError, CopyFailure, CopyItem, CopyProgress, CopyReport};
 use crate::ecr::{self, EcrClient};
 use crate::model::{Digest, EcrError, ImageId, NewRepository, Repository};
@@ -50,11 +50,7 @@ impl TargetCheck {
 }
 
 fn api(image: Option<Digest>, layer: Option<Digest>) -> impl FnOnce(EcrError) -> CopyFailure {
-    move |e| CopyFailure {
-        image,
-        layer,
-        error: CopyError::Api(e),
-    }
+    move |e| CopyFailure::new(image, layer, CopyError::Api(e))
 }
 
 /// Reads the target repository and what each tag would do there.
@@ -66,7 +62,7 @@ pub async fn check_target(
     let repository = match ecr::describe_repository(target, repo).await {
         Ok(r) => Some(r),
         Err(e) if e.is_repository_gone() => None,
-        Err(e) => return Err(api(None, None)(e)),
+        Err(e) => return Err(CopyFailure::api(e)),
     };
     let mut verdicts = Vec::new();
     let Some(r) = &repository else {
@@ -89,7 +85,7 @@ pub async fn check_target(
         let found = match ecr::describe_images_by_id(target, repo, &tags).await {
             Ok(f) => f,
             Err(e) if e.is_image_gone() => Vec::new(),
-            Err(e) => return Err(api(None, None)(e)),
+            Err(e) => return Err(CopyFailure::api(e)),
         };
         for img in found {
             for t in img.tags {
@@ -142,15 +138,11 @@ pub async fn copy_images(
     let check = check_target(ends.target, ends.target_repo, items).await?;
     let refusals = check.refusals();
     if !refusals.is_empty() {
-        return Err(CopyFailure {
-            image: None,
-            layer: None,
-            error: CopyError::Refused(refusals),
-        });
+        return Err(CopyFailure::new(None, None, CopyError::Refused(refusals)));
     }
     if check.repository.is_none() {
         let Some(new) = create else {
-            return Err(api(None, None)(EcrError::NotFound {
+            return Err(CopyFailure::api(EcrError::NotFound {
                 what: format!(
                     "The repository '{}' in the target registry (tick \"create it\" to make it)",
                     ends.target_repo
@@ -159,7 +151,7 @@ pub async fn copy_images(
         };
         ecr::create_repository(ends.target, new)
             .await
-            .map_err(api(None, None))?;
+            .map_err(CopyFailure::api)?;
     }
     let tracker = Tracker {
         state: Mutex::new((
@@ -196,11 +188,13 @@ async fn copy_manifest(
     report: &mut CopyReport,
     cancel: &AtomicBool,
 ) -> Result<(), CopyFailure> {
-    let (doc, media_type) = read_manifest(ends, digest).await?;
-    let needs = plan::needs(&doc).map_err(|why| CopyFailure {
-        image: Some(digest),
-        layer: None,
-        error: CopyError::Corrupt(format!("its manifest cannot be read ({why})")),
+    let (doc, media_type) = read_manifest(ends.source, ends.source_repo, digest).await?;
+    let needs = plan::needs(&doc).map_err(|why| {
+        CopyFailure::new(
+            Some(digest),
+            None,
+            CopyError::Corrupt(format!("its manifest cannot be read ({why})")),
+        )
     })?;
     match needs {
         Needs::Children(children) => {
@@ -212,41 +206,11 @@ async fn copy_manifest(
         Needs::Blobs(blobs) => copy_blobs(ends, digest, &blobs, tracker, report, cancel).await?,
     }
     if cancel.load(Ordering::Relaxed) {
-        return Err(cancelled(Some(digest), None));
+        return Err(CopyFailure::new(Some(digest), None, CopyError::Cancelled));
     }
     put_manifest(ends, digest, &doc, media_type.as_deref(), tags).await?;
     report.manifests_put += 1;
     Ok(())
-}
-
-async fn read_manifest(
-    ends: CopyEnds<'_>,
-    digest: Digest,
-) -> Result<(String, Option<String>), CopyFailure> {
-    let (docs, failures) =
-        ecr::batch_get_manifests(ends.source, ends.source_repo, &[ImageId::Digest(digest)])
-            .await
-            .map_err(api(Some(digest), None))?;
-    let Some(doc) = docs.into_iter().next() else {
-        let why = failures
-            .first()
-            .map_or_else(|| "no manifest returned".to_owned(), |f| f.1.clone());
-        return Err(api(Some(digest), None)(EcrError::NotFound {
-            what: format!("The source image ({why})"),
-        }));
-    };
-    // The manifest's bytes are the image's identity: the source must hand
-    // back what hashes to the digest asked for.
-    if Digest::of_bytes(doc.manifest.as_bytes()) != digest {
-        return Err(CopyFailure {
-            image: Some(digest),
-            layer: None,
-            error: CopyError::Corrupt(
-                "the source sent a manifest that does not hash to its digest".into(),
-            ),
-        });
-    }
-    Ok((doc.manifest, doc.media_type))
 }
 
 async fn copy_blobs(
@@ -291,15 +255,9 @@ async fn copy_blobs(
     Ok(())
 }
 
-fn cancelled(image: Option<Digest>, layer: Option<Digest>) -> CopyFailure {
-    CopyFailure {
-        image,
-        layer,
-        error: CopyError::Cancelled,
-    }
-}
-
-/// Streams one blob from the source into an upload to the target.
+/// Streams one blob from the source into an upload to the target. The
+/// source stream checks length and digest; on any mismatch the upload is
+/// never completed.
 async fn transfer(
     ends: CopyEnds<'_>,
     image: Digest,
@@ -307,43 +265,25 @@ async fn transfer(
     tracker: &Tracker<'_>,
     cancel: &AtomicBool,
 ) -> Result<u64, CopyFailure> {
-    let at = |e| api(Some(image), Some(blob.digest))(e);
-    let corrupt = |why: String| CopyFailure {
-        image: Some(image),
-        layer: Some(blob.digest),
-        error: CopyError::Corrupt(why),
-    };
-    let url = ecr::get_download_url_for_layer(ends.source, ends.source_repo, &blob.digest)
-        .await
-        .map_err(at)?;
-    let mut stream = ecr::open_blob(&url, ends.source.blob_timeout())
-        .await
-        .map_err(at)?;
+    let mut source = VerifiedBlob::open(ends.source, ends.source_repo, blob, Some(image)).await?;
+    let at = |e| CopyFailure::new(Some(image), Some(blob.digest), CopyError::Api(e));
     let upload = ecr::initiate_layer_upload(ends.target, ends.target_repo)
         .await
         .map_err(at)?;
     tracker.update(false, |p| p.active.push((blob.digest, 0, blob.size)));
     let part_size = usize::try_from(upload.part_size).unwrap_or(usize::MAX);
-    let mut hasher = Sha256::new();
     let mut part: Vec<u8> = Vec::with_capacity(part_size.min(blob.size as usize + 1));
     let mut sent = 0u64;
     loop {
         if cancel.load(Ordering::Relaxed) {
-            return Err(cancelled(Some(image), Some(blob.digest)));
+            return Err(source.failure(CopyError::Cancelled));
         }
-        let chunk = stream.next_chunk().await.map_err(at)?;
+        let chunk = source.next().await?;
         let last = chunk.is_none();
         let mut rest: &[u8] = chunk.as_deref().unwrap_or_default();
-        if sent + (part.len() + rest.len()) as u64 > blob.size {
-            return Err(corrupt(format!(
-                "the source sent more than the {} bytes its manifest declares",
-                blob.size
-            )));
-        }
         while !rest.is_empty() || (last && !part.is_empty()) {
             let take = (part_size - part.len()).min(rest.len());
             part.extend_from_slice(&rest[..take]);
-            hasher.update(&rest[..take]);
             rest = &rest[take..];
             if part.len() == part_size || (last && rest.is_empty()) {
                 let n = part.len() as u64;
@@ -366,16 +306,6 @@ async fn transfer(
         if last {
             break;
         }
-    }
-    if sent != blob.size {
-        return Err(corrupt(format!(
-            "the source sent {sent} bytes; the manifest declares {}",
-            blob.size
-        )));
-    }
-    let got = Digest(hasher.finalize().into());
-    if got != blob.digest {
-        return Err(corrupt(format!("the bytes read hash to {}", got.short())));
     }
     if let Err(e) =
         ecr::complete_layer_upload(ends.target, ends.target_repo, &upload, &blob.digest).await
@@ -423,15 +353,15 @@ async fn put_manifest(
         .await
         {
             Ok(Some(d)) if d != digest => {
-                return Err(CopyFailure {
-                    image: Some(digest),
-                    layer: None,
-                    error: CopyError::Corrupt(format!(
+                return Err(CopyFailure::new(
+                    Some(digest),
+                    None,
+                    CopyError::Corrupt(format!(
                         "the target stored the manifest as {}, not {}",
                         d.short(),
                         digest.short()
                     )),
-                });
+                ));
             }
             Ok(_) => {}
             Err(EcrError::TagAlreadyExists { .. }) if already_there(ends, digest, tag).await => {

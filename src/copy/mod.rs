@@ -8,6 +8,7 @@ pub mod engine;
 pub mod oci;
 pub mod plan;
 pub mod reencrypt;
+mod source;
 
 pub use crate::model::transfer::{
     CopyError, CopyFailure, CopyItem, CopyProgress, CopyReport, ExportReport,

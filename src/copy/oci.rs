@@ -9,13 +9,13 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::json;
-use sha2::{Digest as _, Sha256};
 use tokio::io::AsyncWriteExt as _;
 
 use super::plan::{self, BlobRef, Needs};
+use super::source::{VerifiedBlob, read_manifest};
 use super::{CopyError, CopyFailure, CopyProgress, ExportReport};
-use crate::ecr::{self, EcrClient};
-use crate::model::{Digest, EcrError, ImageId};
+use crate::ecr::EcrClient;
+use crate::model::{Digest, EcrError};
 
 /// A manifest read from the source, its bytes and media type.
 struct Doc {
@@ -24,50 +24,17 @@ struct Doc {
     media_type: String,
 }
 
-fn fail(image: Option<Digest>, layer: Option<Digest>, error: CopyError) -> CopyFailure {
-    CopyFailure {
-        image,
-        layer,
-        error,
-    }
-}
-
 fn io(e: &std::io::Error) -> CopyFailure {
-    fail(
-        None,
-        None,
-        CopyError::Api(EcrError::Other {
-            operation: "Writing the export file".into(),
-            detail: e.to_string(),
-        }),
-    )
+    CopyFailure::api(EcrError::Other {
+        operation: "Writing the export file".into(),
+        detail: e.to_string(),
+    })
 }
 
 async fn read(c: &EcrClient, repo: &str, digest: Digest) -> Result<Doc, CopyFailure> {
-    let (docs, failures) = ecr::batch_get_manifests(c, repo, &[ImageId::Digest(digest)])
-        .await
-        .map_err(|e| fail(Some(digest), None, CopyError::Api(e)))?;
-    let Some(d) = docs.into_iter().next() else {
-        let why = failures
-            .first()
-            .map_or_else(|| "no manifest returned".to_owned(), |f| f.1.clone());
-        return Err(fail(
-            Some(digest),
-            None,
-            CopyError::Api(EcrError::NotFound {
-                what: format!("The image ({why})"),
-            }),
-        ));
-    };
-    if Digest::of_bytes(d.manifest.as_bytes()) != digest {
-        return Err(fail(
-            Some(digest),
-            None,
-            CopyError::Corrupt("the manifest does not hash to its digest".into()),
-        ));
-    }
-    let media_type = d.media_type.unwrap_or_else(|| {
-        serde_json::from_str::<serde_json::Value>(&d.manifest)
+    let (text, media_type) = read_manifest(c, repo, digest).await?;
+    let media_type = media_type.unwrap_or_else(|| {
+        serde_json::from_str::<serde_json::Value>(&text)
             .ok()
             .and_then(|v| {
                 v.get("mediaType")
@@ -78,7 +45,7 @@ async fn read(c: &EcrClient, repo: &str, digest: Digest) -> Result<Doc, CopyFail
     });
     Ok(Doc {
         digest,
-        text: d.manifest,
+        text,
         media_type,
     })
 }
@@ -149,7 +116,9 @@ pub async fn export_oci(
             Some(t) => t,
             None => read(c, repo, d).await?,
         };
-        match plan::needs(&doc.text).map_err(|w| fail(Some(d), None, CopyError::Corrupt(w)))? {
+        match plan::needs(&doc.text)
+            .map_err(|w| CopyFailure::new(Some(d), None, CopyError::Corrupt(w)))?
+        {
             Needs::Children(ch) => queue.extend(ch),
             Needs::Blobs(bs) => blobs.extend(bs.into_iter().filter(|b| seen.insert(b.digest))),
         }
@@ -205,7 +174,7 @@ async fn write_tar(
     }
     for b in blobs {
         if cancel.load(Ordering::Relaxed) {
-            return Err(fail(None, Some(b.digest), CopyError::Cancelled));
+            return Err(CopyFailure::new(None, Some(b.digest), CopyError::Cancelled));
         }
         progress.active = vec![(b.digest, 0, b.size)];
         sink(progress.clone());
@@ -247,45 +216,13 @@ async fn stream_blob(
     out: &mut TarOut,
     cancel: &AtomicBool,
 ) -> Result<(), CopyFailure> {
-    let at = |e| fail(None, Some(b.digest), CopyError::Api(e));
-    let url = ecr::get_download_url_for_layer(c, repo, &b.digest)
-        .await
-        .map_err(at)?;
-    let mut stream = ecr::open_blob(&url, c.blob_timeout()).await.map_err(at)?;
+    let mut source = VerifiedBlob::open(c, repo, b, None).await?;
     out.put(&header(&blob_name(&b.digest), b.size)).await?;
-    let mut hasher = Sha256::new();
-    let mut got = 0u64;
-    while let Some(chunk) = stream.next_chunk().await.map_err(at)? {
+    while let Some(chunk) = source.next().await? {
         if cancel.load(Ordering::Relaxed) {
-            return Err(fail(None, Some(b.digest), CopyError::Cancelled));
+            return Err(source.failure(CopyError::Cancelled));
         }
-        got += chunk.len() as u64;
-        if got > b.size {
-            return Err(fail(
-                None,
-                Some(b.digest),
-                CopyError::Corrupt(format!(
-                    "the blob is longer than the {} bytes declared",
-                    b.size
-                )),
-            ));
-        }
-        hasher.update(&chunk);
         out.put(&chunk).await?;
-    }
-    if got != b.size {
-        return Err(fail(
-            None,
-            Some(b.digest),
-            CopyError::Corrupt(format!("the blob has {got} bytes; {} declared", b.size)),
-        ));
-    }
-    if Digest(hasher.finalize().into()) != b.digest {
-        return Err(fail(
-            None,
-            Some(b.digest),
-            CopyError::Corrupt("the blob does not hash to its digest".into()),
-        ));
     }
     out.put(&vec![0u8; padding(b.size)]).await
 }

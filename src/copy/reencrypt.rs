@@ -9,18 +9,10 @@ use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;
 
 use super::engine::{CopyEnds, copy_images};
-use super::{CopyError, CopyFailure, CopyItem, CopyProgress};
+use super::{CopyFailure, CopyItem, CopyProgress};
 use crate::ecr::{self, EcrClient};
 use crate::model::transfer::ReencryptReport;
 use crate::model::{Digest, Encryption, ImageStatus, NewRepository};
-
-fn api(e: crate::model::EcrError) -> CopyFailure {
-    CopyFailure {
-        image: None,
-        layer: None,
-        error: CopyError::Api(e),
-    }
-}
 
 pub async fn reencrypt(
     c: &EcrClient,
@@ -30,13 +22,21 @@ pub async fn reencrypt(
     cancel: &AtomicBool,
     sink: &(dyn Fn(CopyProgress) + Sync),
 ) -> Result<ReencryptReport, CopyFailure> {
-    let repo = ecr::describe_repository(c, old).await.map_err(api)?;
+    let repo = ecr::describe_repository(c, old)
+        .await
+        .map_err(CopyFailure::api)?;
     let tags = ecr::list_tags_for_resource(c, &repo.arn)
         .await
-        .map_err(api)?;
-    let lifecycle = ecr::get_lifecycle_policy(c, old).await.map_err(api)?;
-    let policy = ecr::get_repository_policy(c, old).await.map_err(api)?;
-    let images = ecr::describe_images(c, old).await.map_err(api)?;
+        .map_err(CopyFailure::api)?;
+    let lifecycle = ecr::get_lifecycle_policy(c, old)
+        .await
+        .map_err(CopyFailure::api)?;
+    let policy = ecr::get_repository_policy(c, old)
+        .await
+        .map_err(CopyFailure::api)?;
+    let images = ecr::describe_images(c, old)
+        .await
+        .map_err(CopyFailure::api)?;
     let mut carried = vec!["tag immutability".to_owned()];
     if !repo.tag_mutability.exclusion_filters.is_empty() {
         carried.push("exclusion filters".into());
@@ -58,17 +58,17 @@ pub async fn reencrypt(
         },
     )
     .await
-    .map_err(api)?;
+    .map_err(CopyFailure::api)?;
     if let Some(l) = lifecycle {
         ecr::put_lifecycle_policy(c, new_name, &l.text)
             .await
-            .map_err(api)?;
+            .map_err(CopyFailure::api)?;
         carried.push("lifecycle policy".into());
     }
     if let Some(p) = policy {
         ecr::set_repository_policy(c, new_name, &p)
             .await
-            .map_err(api)?;
+            .map_err(CopyFailure::api)?;
         carried.push("repository policy".into());
     }
     let active: Vec<CopyItem> = images
@@ -80,7 +80,7 @@ pub async fn reencrypt(
         })
         .collect();
     let archived_left = images.len() - active.len();
-    let copy = Box::pin(copy_images(
+    let copy = copy_images(
         CopyEnds {
             source: c,
             source_repo: old,
@@ -91,11 +91,11 @@ pub async fn reencrypt(
         None,
         cancel,
         sink,
-    ))
+    )
     .await?;
     let after: HashSet<Digest> = ecr::describe_images(c, new_name)
         .await
-        .map_err(api)?
+        .map_err(CopyFailure::api)?
         .iter()
         .map(|i| i.digest)
         .collect();

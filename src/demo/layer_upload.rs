@@ -282,6 +282,16 @@ mod tests {
         s
     }
 
+    fn initiate(s: &mut Store) -> String {
+        let up = s
+            .call(
+                "InitiateLayerUpload",
+                &json!({"repositoryName": "copy/target"}),
+            )
+            .expect("initiate");
+        up["uploadId"].as_str().expect("id").to_owned()
+    }
+
     fn part(s: &mut Store, id: &str, first: u64, bytes: &[u8]) -> Answer {
         s.call(
             "UploadLayerPart",
@@ -294,13 +304,7 @@ mod tests {
     #[test]
     fn an_upload_in_two_parts_becomes_an_available_layer() {
         let mut s = store();
-        let up = s
-            .call(
-                "InitiateLayerUpload",
-                &json!({"repositoryName": "copy/target"}),
-            )
-            .expect("initiate");
-        let id = up["uploadId"].as_str().expect("id").to_owned();
+        let id = initiate(&mut s);
         let data = b"hello, layer".to_vec();
         part(&mut s, &id, 0, &data[..5]).expect("part 1");
         // A part that does not start where the last ended is refused.
@@ -329,13 +333,7 @@ mod tests {
     #[test]
     fn a_wrong_digest_is_refused_on_completion() {
         let mut s = store();
-        let up = s
-            .call(
-                "InitiateLayerUpload",
-                &json!({"repositoryName": "copy/target"}),
-            )
-            .expect("initiate");
-        let id = up["uploadId"].as_str().expect("id").to_owned();
+        let id = initiate(&mut s);
         part(&mut s, &id, 0, b"abc").expect("part");
         let e = s
             .call(

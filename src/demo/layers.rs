@@ -44,25 +44,32 @@ pub const BASE_LAYERS: usize = 4;
 /// The number of layers in the pool.
 pub const POOL_LEN: usize = SIZES.len();
 
+/// The pool: each layer's digest and how to make its bytes (the digests
+/// parsed once; seeding asks for one per layer of every image).
+fn pool() -> &'static [(Digest, Synthetic); POOL_LEN] {
+    static POOL: std::sync::OnceLock<[(Digest, Synthetic); POOL_LEN]> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        std::array::from_fn(|i| {
+            let digest =
+                Digest::parse(&format!("sha256:{}", DIGESTS[i])).unwrap_or(Digest([0; 32]));
+            let layer = Synthetic {
+                seed: 0x1A7E_5EED ^ i as u64,
+                len: SIZES[i],
+            };
+            (digest, layer)
+        })
+    })
+}
+
 /// Layer `i` of the pool: its digest and how to make its bytes.
 pub fn pool_layer(i: usize) -> (Digest, Synthetic) {
-    let digest = Digest::parse(&format!("sha256:{}", DIGESTS[i])).unwrap_or(Digest([0; 32]));
-    (
-        digest,
-        Synthetic {
-            seed: 0x1A7E_5EED ^ i as u64,
-            len: SIZES[i],
-        },
-    )
+    pool()[i]
 }
 
 /// The pool layer with this digest, if it is one (every demo registry has
 /// them: its seeded images use them).
 pub fn pool_synthetic(d: &Digest) -> Option<Synthetic> {
-    (0..POOL_LEN)
-        .map(pool_layer)
-        .find(|(x, _)| x == d)
-        .map(|(_, s)| s)
+    pool().iter().find(|(x, _)| x == d).map(|(_, s)| *s)
 }
 
 /// `len` deterministic bytes from `seed` (splitmix64, eight bytes a step).

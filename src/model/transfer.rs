@@ -149,3 +149,18 @@ impl ReencryptReport {
         self.missing.is_empty()
     }
 }
+
+impl CopyFailure {
+    pub fn new(image: Option<Digest>, layer: Option<Digest>, error: CopyError) -> Self {
+        Self {
+            image,
+            layer,
+            error,
+        }
+    }
+
+    /// An API error about no image or layer in particular.
+    pub fn api(e: EcrError) -> Self {
+        Self::new(None, None, CopyError::Api(e))
+    }
+}

@@ -73,6 +73,30 @@ pub fn visible<'a>(specs: &'a [ColumnSpec], hidden: &BTreeSet<String>) -> Vec<&'
 }
 
 /// The header's right-click menu: a checkbox per column, and Reset.
+/// A clickable, striped, resizable table of the shown columns: each starts
+/// at its width and never goes below its minimum; the last takes the rest.
+pub fn table<'a>(
+    ui: &'a mut Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    shown: &[&ColumnSpec],
+) -> egui_extras::TableBuilder<'a> {
+    use egui_extras::Column;
+    let mut table = egui_extras::TableBuilder::new(ui)
+        .id_salt(id)
+        .striped(true)
+        .resizable(true)
+        .sense(egui::Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+    for (i, c) in shown.iter().enumerate() {
+        table = table.column(if i + 1 == shown.len() {
+            Column::remainder().at_least(c.min).clip(true)
+        } else {
+            Column::initial(c.width).at_least(c.min).clip(true)
+        });
+    }
+    table
+}
+
 pub fn menu_ui(
     ui: &mut Ui,
     table: &'static str,

@@ -187,13 +187,8 @@ fn body_ui(
     busy: bool,
 ) {
     let palette = style::palette(ui.visuals());
-    let err = |ui: &mut Ui, e: Option<&String>, help: &str| match e {
-        Some(m) => {
-            ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
-        }
-        None => {
-            ui.label(RichText::new(help).weak());
-        }
+    let err = |ui: &mut Ui, e: Option<&String>, help: &str| {
+        super::widgets::field_note(ui, e.map(String::as_str), help);
     };
     let from = state
         .registry(&form.source.key())

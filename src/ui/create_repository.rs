@@ -176,13 +176,8 @@ fn create_body_ui(
     error: Option<&str>,
 ) {
     let palette = style::palette(ui.visuals());
-    let err = |ui: &mut Ui, e: &Option<String>, help: &str| match e {
-        Some(m) => {
-            ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
-        }
-        None => {
-            ui.label(RichText::new(help).weak());
-        }
+    let err = |ui: &mut Ui, e: &Option<String>, help: &str| {
+        super::widgets::field_note(ui, e.as_deref(), help);
     };
     let l = ui.label("Name");
     ui.add(

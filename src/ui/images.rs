@@ -5,7 +5,6 @@
 use std::collections::{BTreeSet, HashSet};
 
 use egui::{Align, Layout, RichText, Ui};
-use egui_extras::{Column, TableBuilder};
 
 use super::columns::{self, ColumnSpec};
 use super::image_actions::{archive_confirm, delete_images_confirm, restore_confirm};
@@ -531,19 +530,7 @@ fn table_ui(ui: &mut Ui, cx: &TableCx<'_>, view: &mut ImagesView, actions: &mut 
     egui::ScrollArea::horizontal()
         .id_salt(("images_h", &target.key().0, &target.name))
         .show(ui, |ui| {
-            let mut table = TableBuilder::new(ui)
-                .id_salt(("images", &target.key().0, &target.name))
-                .striped(true)
-                .resizable(true)
-                .sense(egui::Sense::click())
-                .cell_layout(Layout::left_to_right(Align::Center));
-            for (i, c) in shown.iter().enumerate() {
-                table = table.column(if i + 1 == shown.len() {
-                    Column::remainder().at_least(c.min).clip(true)
-                } else {
-                    Column::initial(c.width).at_least(c.min).clip(true)
-                });
-            }
+            let mut table = columns::table(ui, ("images", &target.key().0, &target.name), &shown);
             if let Some(pos) = view.scroll_to.take() {
                 table = table.scroll_to_row(pos, None);
             }

@@ -514,13 +514,9 @@ pub fn rule_form_ui(
 fn rule_form_body_ui(ui: &mut Ui, form: &mut RuleForm, errors: &RuleErrors, pending: bool) {
     let palette = style::palette(ui.visuals());
     let show_all = form.attempted;
-    let err = |ui: &mut Ui, e: &Option<String>, filled: bool, help: &str| match e {
-        Some(m) if filled || show_all => {
-            ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
-        }
-        _ => {
-            ui.label(RichText::new(help).weak());
-        }
+    let err = |ui: &mut Ui, e: &Option<String>, filled: bool, help: &str| {
+        let shown = e.as_deref().filter(|_| filled || show_all);
+        super::widgets::field_note(ui, shown, help);
     };
     let editing = form.editing.is_some();
     if editing {

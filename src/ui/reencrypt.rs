@@ -148,7 +148,6 @@ fn form_ui(
     error: Option<&(&'static str, String)>,
     running: bool,
 ) {
-    let palette = style::palette(ui.visuals());
     let current = state
         .registry(&form.repo.key())
         .and_then(|r| r.repository(&form.repo.name))
@@ -159,13 +158,9 @@ fn form_ui(
         form.repo.name
     ));
     ui.add_space(4.0);
-    let err = |ui: &mut Ui, field: &str, help: &str| match error {
-        Some((f, m)) if *f == field => {
-            ui.colored_label(palette.error, format!("{} {m}", icon::WARNING));
-        }
-        _ => {
-            ui.label(RichText::new(help).weak());
-        }
+    let err = |ui: &mut Ui, field: &str, help: &str| {
+        let shown = error.filter(|(f, _)| *f == field).map(|(_, m)| m.as_str());
+        super::widgets::field_note(ui, shown, help);
     };
     ui.add_enabled_ui(!running, |ui| {
         let l = ui.label("New repository");

@@ -1,8 +1,7 @@
 //! The selected registry's repositories: search, filter chips, sortable
 //! virtualised table.
 
-use egui::{Align, Layout, RichText, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui::{RichText, Ui};
 
 use super::columns::{self, ColumnSpec};
 
@@ -241,22 +240,9 @@ fn table_ui(
     egui::ScrollArea::horizontal()
         .id_salt(("repos_h", &reg.spec.key().0))
         .show(ui, |ui| {
-            let mut table = TableBuilder::new(ui);
+            let mut table = columns::table(ui, ("repos", &reg.spec.key().0), &shown);
             if let Some(pos) = view.scroll_to.take() {
                 table = table.scroll_to_row(pos, None);
-            }
-            table = table
-                .id_salt(("repos", &reg.spec.key().0))
-                .striped(true)
-                .resizable(true)
-                .sense(egui::Sense::click())
-                .cell_layout(Layout::left_to_right(Align::Center));
-            for (i, c) in shown.iter().enumerate() {
-                table = table.column(if i + 1 == shown.len() {
-                    Column::remainder().at_least(c.min).clip(true)
-                } else {
-                    Column::initial(c.width).at_least(c.min).clip(true)
-                });
             }
             table
                 .header(style::ROW_HEIGHT, |mut h| {

@@ -9,6 +9,23 @@ use crate::settings::{Clock, TimeStyle};
 
 /// A button showing an icon and a label; its accessible name is the label
 /// alone, so screen readers and tests find it by words.
+/// The line under a form field: its error in the error colour, else its
+/// help in a weak one.
+pub fn field_note(ui: &mut Ui, error: Option<&str>, help: &str) {
+    match error {
+        Some(m) => {
+            let palette = super::style::palette(ui.visuals());
+            ui.colored_label(
+                palette.error,
+                format!("{} {m}", super::style::icon::WARNING),
+            );
+        }
+        None => {
+            ui.label(RichText::new(help).weak());
+        }
+    }
+}
+
 pub fn icon_button(ui: &mut Ui, glyph: &str, label: &str) -> Response {
     let r = ui.button(format!("{glyph} {label}"));
     let name = label.to_owned();

@@ -3,7 +3,7 @@
 //! and stop when the app sets their cancel flag.
 
 use super::ops::Cx;
-use crate::copy::{self, CopyEnds, CopyError, CopyFailure, CopyProgress};
+use crate::copy::{self, CopyEnds, CopyFailure, CopyProgress};
 use crate::message::{CopyJob, Event, ImageExportJob, Payload};
 
 impl Cx<'_> {
@@ -27,11 +27,7 @@ pub(super) async fn copy_images(cx: &Cx<'_>, job: CopyJob) {
             .clients
             .get(&job.target.registry)
             .await
-            .map_err(|e| CopyFailure {
-                image: None,
-                layer: None,
-                error: CopyError::Api(e),
-            })?;
+            .map_err(CopyFailure::api)?;
         let ends = CopyEnds {
             source: &cx.client,
             source_repo: &job.source.name,
@@ -39,16 +35,7 @@ pub(super) async fn copy_images(cx: &Cx<'_>, job: CopyJob) {
             target_repo: &job.target.name,
         };
         let sink = |p: CopyProgress| cx.progress(p);
-        // Boxed: the copy's future is large, and a debug build polls it
-        // on a worker thread's stack.
-        Box::pin(copy::copy_images(
-            ends,
-            &job.items,
-            job.create.as_ref(),
-            &job.cancel,
-            &sink,
-        ))
-        .await
+        copy::copy_images(ends, &job.items, job.create.as_ref(), &job.cancel, &sink).await
     }
     .await;
     cx.emit(Payload::Copied(result)).await;
@@ -56,21 +43,21 @@ pub(super) async fn copy_images(cx: &Cx<'_>, job: CopyJob) {
 
 pub(super) async fn reencrypt(cx: &Cx<'_>, job: crate::message::ReencryptJob) {
     let sink = |p: CopyProgress| cx.progress(p);
-    let result = Box::pin(copy::reencrypt::reencrypt(
+    let result = copy::reencrypt::reencrypt(
         &cx.client,
         &job.repo.name,
         &job.new_name,
         job.encryption,
         &job.cancel,
         &sink,
-    ))
+    )
     .await;
     cx.emit(Payload::Reencrypted(result)).await;
 }
 
 pub(super) async fn export_image(cx: &Cx<'_>, job: ImageExportJob) {
     let sink = |p: CopyProgress| cx.progress(p);
-    let result = Box::pin(copy::oci::export_oci(
+    let result = copy::oci::export_oci(
         &cx.client,
         &job.repo.name,
         job.digest,
@@ -79,7 +66,7 @@ pub(super) async fn export_image(cx: &Cx<'_>, job: ImageExportJob) {
         &job.path,
         &job.cancel,
         &sink,
-    ))
+    )
     .await;
     cx.emit(Payload::ImageExported(result)).await;
 }

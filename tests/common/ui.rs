@@ -100,3 +100,14 @@ pub fn selected_key(h: &Harness<'_, EcrscopeApp>) -> ecrscope::model::RegistryKe
         .clone()
         .expect("a registry is selected")
 }
+
+/// The demo registry in `region` (the demo endpoint seeds one per region).
+pub fn demo_spec(region: &str) -> ecrscope::model::RegistrySpec {
+    ecrscope::model::RegistrySpec {
+        profile: None,
+        region: region.into(),
+        endpoint: None,
+        registry_id: None,
+        source: ecrscope::model::RegistrySource::Demo,
+    }
+}
