@@ -585,3 +585,101 @@ async fn set_repository_policy_matches_moto() {
         );
     }
 }
+
+/// A target that throttles uploads: the client retries, the copy lands
+/// whole with the same digest.
+#[tokio::test]
+async fn throttled_parts_are_retried_and_the_copy_lands_whole() {
+    let (server, src, dst) = demo().await;
+    let (repo, digest, tags) = find_image(&src, ManifestKind::OciManifest).await;
+    server.knobs.inject(ecrscope::demo::Fault {
+        operation: Some("UploadLayerPart".into()),
+        kind: ecrscope::demo::FaultKind::Throttle,
+        count: 2,
+        after: 0,
+    });
+    copy_into(&src, &repo, &dst, "promoted/throttled", digest, &tags)
+        .await
+        .expect("retried past two throttles");
+    let there = ecr::describe_images(&dst, "promoted/throttled")
+        .await
+        .expect("target");
+    assert_eq!(there[0].digest, digest);
+    // Each blob fits one part; two answers were throttles, sent again.
+    let (_, blobs) = blobs_of(&src, &repo, digest).await;
+    assert_eq!(
+        server.knobs.count("UploadLayerPart"),
+        blobs.len() as u64 + 2
+    );
+}
+
+/// A download cut half way, or a download URL pointing at instance
+/// metadata: the copy stops at that layer, commits nothing of it, and a
+/// second run once the source behaves completes.
+#[tokio::test]
+async fn a_download_cut_or_a_metadata_url_stops_at_that_layer() {
+    for fault in [BlobFault::Reset, BlobFault::LinkLocalUrl] {
+        let (server, src, dst) = demo().await;
+        let (repo, digest, tags) = find_image(&src, ManifestKind::OciManifest).await;
+        server.knobs.set_blob_fault(Some(fault));
+        let err = copy_into(&src, &repo, &dst, "promoted/cut", digest, &tags)
+            .await
+            .expect_err("stops");
+        assert!(err.layer.is_some(), "{fault:?}: {err}");
+        assert_eq!(server.knobs.count("CompleteLayerUpload"), 0, "{fault:?}");
+        assert_eq!(server.knobs.count("PutImage"), 0, "{fault:?}");
+        server.knobs.set_blob_fault(None);
+        copy_into(&src, &repo, &dst, "promoted/cut", digest, &tags)
+            .await
+            .expect("the second run completes");
+    }
+}
+
+/// A target that hangs: the copy ends in a timeout said in words, naming
+/// the layer; nothing is put.
+#[tokio::test]
+async fn a_hanging_target_times_out_naming_the_layer() {
+    let (server, src, _) = demo().await;
+    let dst = EcrClient::with_static(
+        &server.url(),
+        "us-east-1",
+        &StaticCredentials {
+            access_key_id: "AKIDEMOSECOND".into(),
+            secret_access_key: "demo".into(),
+        },
+        None,
+        &ecrscope::ecr::ClientOptions {
+            max_attempts: 1,
+            attempt_timeout: std::time::Duration::from_millis(500),
+            operation_timeout: std::time::Duration::from_secs(1),
+            ..quick_opts()
+        },
+    );
+    let (repo, digest, tags) = find_image(&src, ManifestKind::OciManifest).await;
+    server.knobs.inject(ecrscope::demo::Fault {
+        operation: Some("InitiateLayerUpload".into()),
+        kind: ecrscope::demo::FaultKind::Hang,
+        count: u32::MAX,
+        after: 0,
+    });
+    let err = copy_into(&src, &repo, &dst, "promoted/hang", digest, &tags)
+        .await
+        .expect_err("times out");
+    assert!(err.layer.is_some(), "{err}");
+    assert!(err.to_string().contains("timed out"), "{err}");
+    assert_eq!(server.knobs.count("PutImage"), 0);
+}
+
+/// Multi-byte and oversized text where a copy takes it: refused before any
+/// call by the form's checks.
+#[test]
+fn multi_byte_and_huge_tags_are_refused_before_any_call() {
+    // ECR's limit is 300 characters (validate::MAX_TAG).
+    for bad in ["ünïcode", "タグ", &"a".repeat(301), "v1,💥"] {
+        assert!(copy::plan::parse_tags(bad).is_err(), "{bad}");
+    }
+    assert_eq!(
+        copy::plan::parse_tags(&"a".repeat(300)).map(|t| t.len()),
+        Ok(1)
+    );
+}
