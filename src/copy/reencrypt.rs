@@ -45,7 +45,8 @@ pub async fn reencrypt(
         carried.push("scan on push".into());
     }
     if !tags.is_empty() {
-        carried.push(format!("{} resource tags", tags.len()));
+        let s = if tags.len() == 1 { "" } else { "s" };
+        carried.push(format!("{} resource tag{s}", tags.len()));
     }
     ecr::create_repository(
         c,

@@ -109,7 +109,13 @@ pub fn reencrypt_ui(
         },
         footer,
         |ui| match result {
-            Some(Ok(r)) => comparison_ui(ui, r),
+            Some(Ok(r)) => {
+                let enc = |name: &str| {
+                    reg.repository(name)
+                        .map_or_else(|| "…".to_owned(), |x| x.encryption.label())
+                };
+                comparison_ui(ui, r, [enc(&r.old), enc(&r.new)]);
+            }
             Some(Err(e)) => {
                 let palette = style::palette(ui.visuals());
                 ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
@@ -209,7 +215,8 @@ fn form_ui(
     }
 }
 
-fn comparison_ui(ui: &mut Ui, r: &ReencryptReport) {
+/// Both repositories side by side; `encryption`: old, new (as listed).
+fn comparison_ui(ui: &mut Ui, r: &ReencryptReport, encryption: [String; 2]) {
     let palette = style::palette(ui.visuals());
     egui::Grid::new("reencrypt_compare")
         .num_columns(3)
@@ -218,6 +225,10 @@ fn comparison_ui(ui: &mut Ui, r: &ReencryptReport) {
             ui.label("");
             ui.label(RichText::new(&r.old).strong());
             ui.label(RichText::new(&r.new).strong());
+            ui.end_row();
+            ui.label("Encryption");
+            ui.label(&encryption[0]);
+            ui.label(&encryption[1]);
             ui.end_row();
             ui.label("Active images");
             ui.label(r.old_images.to_string());
