@@ -99,6 +99,18 @@ def click(node):
     subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], check=True)
 
 
+def any_named(text):
+    """Whether some node's name holds `text` (nodes that go away while the
+    tree is walked are skipped, as in `find`)."""
+    for n in nodes(app()):
+        try:
+            if text in (n.name or ""):
+                return True
+        except Exception:
+            continue
+    return False
+
+
 def pointer(node):
     """A real pointer click at the node's centre."""
     ext = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
@@ -221,9 +233,7 @@ def copy(repo, target_repo, shot=None):
     # ends (the notice is a toast, painted, not in the tree).
     end = time.time() + 60
     while time.time() < end:
-        busy = any(
-            "Copying to" in (n.name or "") for n in nodes(app()) if n is not None
-        )
+        busy = any_named("Copying to")
         if not busy and find("push button", "Copy", timeout=0.1) is None:
             break
         time.sleep(0.5)
