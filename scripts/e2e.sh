@@ -46,9 +46,25 @@ cat > "$OUT/run.sh" <<RUN
 #!/usr/bin/env bash
 set -u
 # AccessKit publishes the tree only when the session says assistive
-# technology is on.
-dbus-send --session --dest=org.a11y.Bus /org/a11y/bus \
-  org.freedesktop.DBus.Properties.Set string:org.a11y.Status string:IsEnabled variant:boolean:true
+# technology is on. --print-reply waits for the answer: without it dbus-send
+# exits before D-Bus has activated org.a11y.Bus and the call is dropped (a
+# fresh machine, where nothing had started the bus before, failed 0/7 so).
+# Then read IsEnabled back, and stop in words if it is not on.
+on=""
+for i in \$(seq 1 50); do
+  if dbus-send --session --print-reply --reply-timeout=2000 --dest=org.a11y.Bus /org/a11y/bus \
+       org.freedesktop.DBus.Properties.Set string:org.a11y.Status string:IsEnabled variant:boolean:true >/dev/null 2>&1 \
+     && dbus-send --session --print-reply --reply-timeout=2000 --dest=org.a11y.Bus /org/a11y/bus \
+       org.freedesktop.DBus.Properties.Get string:org.a11y.Status string:IsEnabled 2>/dev/null | grep -q 'boolean true'; then
+    on=yes; break
+  fi
+  sleep 0.2
+done
+if [ -z "\$on" ]; then
+  echo "FAIL: the accessibility bus (org.a11y.Bus) did not say IsEnabled=true; is at-spi2-core installed?"
+  echo "0 1" > "$OUT/counts"; exit 1
+fi
+echo "accessibility bus on (IsEnabled read back true after \$i tries)"
 export HOME=$home AWS_ENDPOINT_URL=$URL AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true WGPU_BACKEND=\${WGPU_BACKEND:-vulkan,gl}
 # --demo: the built-in demo registry too, the source of the copy below.
@@ -74,7 +90,9 @@ kill \$app 2>/dev/null; wait \$app 2>/dev/null
 echo "\$pass \$failed" > "$OUT/counts"
 RUN
 chmod +x "$OUT/run.sh"
-xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$OUT/run.sh" 2> >(grep -v -e '^dbus-daemon' -e 'SpiRegistry' >&2)
+rm -f "$OUT/counts"
+xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$OUT/run.sh" 2> >(grep -v -e '^dbus-daemon' -e 'SpiRegistry' >&2) || true
+[ -s "$OUT/counts" ] || { echo "FAIL: the run inside Xvfb ended before counting (see $OUT/app.log)"; exit 1; }
 read -r pass failed < "$OUT/counts"
 requests_after=$(grep -c 'POST / ' target/moto.log 2>/dev/null || echo 0)
 [ "$requests_after" -gt "$requests_before" ] || { echo "FAIL: the app sent no request to moto"; failed=$((failed+1)); }
