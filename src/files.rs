@@ -16,12 +16,10 @@ pub fn write_replacing_with(
     path: &Path,
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let tmp = temp_path(path);
+    let (tmp, mut f) = create_temp_beside(path)?;
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
         write(&mut f)?;
         f.sync_all()?;
-        drop(f);
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
@@ -31,18 +29,53 @@ pub fn write_replacing_with(
     result
 }
 
-/// `.<name>.<pid>.tmp` beside the target: same folder, so the rename stays
-/// on one file system and is atomic.
-fn temp_path(path: &Path) -> PathBuf {
+/// Creates a new, empty temporary file beside `path` (same folder, so the
+/// rename stays on one file system and is atomic), named
+/// `.<name>.<pid>.<n>.part`. It is created exclusively: a file already there
+/// under that name (someone else's, or a second export of the same file
+/// running at once) is never truncated; the next number is tried instead.
+pub fn create_temp_beside(path: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
     let name = path
         .file_name()
         .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+    let mut last = None;
+    for _ in 0..64 {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let tmp = path.with_file_name(format!(".{name}.{}.{n}.part", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temporary_files_never_truncate_a_file_already_there() {
+        let dir = tempfile::tempdir().expect("dir");
+        let p = dir.path().join("image.tar");
+        let (a, _fa) = create_temp_beside(&p).expect("first");
+        std::fs::write(&a, b"another writer's bytes").expect("write");
+        let (b, _fb) = create_temp_beside(&p).expect("second");
+        assert_ne!(a, b, "each writer its own name");
+        assert_eq!(std::fs::read(&a).expect("read"), b"another writer's bytes");
+        // A file a user happens to have under the old fixed name stays.
+        let old_style = p.with_extension("part");
+        std::fs::write(&old_style, b"mine").expect("write");
+        let (_c, _fc) = create_temp_beside(&p).expect("third");
+        assert_eq!(std::fs::read(&old_style).expect("read"), b"mine");
+    }
 
     #[test]
     fn a_failed_write_leaves_the_old_file() {

@@ -584,6 +584,17 @@ mod tests {
         assert!(resource_tag("", "x").is_err());
         assert!(resource_tag("aws:createdBy", "x").is_err());
         assert!(resource_tag("team", "a;b").is_err());
+        assert!(
+            resource_tag("team", "pay ments").is_ok(),
+            "a space is a separator"
+        );
+        for bad in ["a\tb", "a\nb", "a\rb", "\u{b}"] {
+            assert!(
+                resource_tag("team", bad).is_err(),
+                "{bad:?}: AWS refuses it"
+            );
+            assert!(resource_tag(bad, "x").is_err(), "{bad:?} in a key");
+        }
         assert!(resource_tag(&"k".repeat(129), "").is_err());
         assert!(resource_tag("k", &"v".repeat(257)).is_err());
         let fifty_one: Vec<(String, String)> =
@@ -791,7 +802,12 @@ pub const MAX_RESOURCE_TAGS: usize = 50;
 /// `Value` 0..256; AWS tagging rules: letters, numbers and spaces in any
 /// language, and `_ . : / = + - @`; the `aws:` prefix is reserved).
 pub fn resource_tag(key: &str, value: &str) -> Result<(), String> {
-    let allowed = |c: char| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c);
+    // AWS's pattern is `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`: \p{Z} is the
+    // separators (the space, the no-break space…), not tabs or line breaks,
+    // which `char::is_whitespace` would let through and AWS refuses.
+    let allowed = |c: char| {
+        c.is_alphanumeric() || (c.is_whitespace() && !c.is_control()) || "_.:/=+-@".contains(c)
+    };
     let key_len = key.chars().count();
     if key_len == 0 || key_len > 128 {
         return Err("A tag key has 1 to 128 characters.".into());

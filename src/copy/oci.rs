@@ -124,8 +124,11 @@ pub async fn export_oci(
         }
         docs.push(doc);
     }
-    let partial = path.with_extension("part");
-    let result = write_tar(c, repo, &docs, &blobs, tag, &partial, cancel, sink).await;
+    // A fresh name of its own, created exclusively: a file already called
+    // `<name>.part` (or a second export of the same path) is never touched.
+    let (partial, file) = crate::files::create_temp_beside(path).map_err(|e| io(&e))?;
+    let file = tokio::fs::File::from_std(file);
+    let result = write_tar(c, repo, &docs, &blobs, tag, file, cancel, sink).await;
     match result {
         Ok(bytes) => {
             tokio::fs::rename(&partial, path)
@@ -152,11 +155,10 @@ async fn write_tar(
     docs: &[Doc],
     blobs: &[BlobRef],
     tag: Option<&str>,
-    path: &Path,
+    file: tokio::fs::File,
     cancel: &AtomicBool,
     sink: &(dyn Fn(CopyProgress) + Sync),
 ) -> Result<u64, CopyFailure> {
-    let file = tokio::fs::File::create(path).await.map_err(|e| io(&e))?;
     let mut out = TarOut {
         file: tokio::io::BufWriter::with_capacity(1 << 20, file),
         written: 0,
