@@ -236,6 +236,7 @@ async fn copy_once(
             name: target.into(),
             ..NewRepository::default()
         }),
+        copy::TagMoves::Allowed(&[]),
         &AtomicBool::new(false),
         &|_| {},
     )

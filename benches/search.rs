@@ -219,6 +219,7 @@ fn frames(n: usize) -> (f64, f64) {
                 severity_counts: None,
                 archive: None,
             }),
+            matched: ecrscope::state::HitMatch::Tag,
         })
         .collect();
     st.search = Some(SearchState {
@@ -226,16 +227,10 @@ fn frames(n: usize) -> (f64, f64) {
         query: "needle".into(),
         kind: SearchKind::Tag("needle".into()),
         scope: vec![key],
-        repo_filter: String::new(),
-        waiting: Default::default(),
-        tag_query: None,
-        waiting_tags: Default::default(),
-        waiting_registries: Default::default(),
         total: n / 100,
         done: n / 100,
         hits,
-        errors: Vec::new(),
-        cancelled: false,
+        ..SearchState::default()
     });
     let ctx = egui::Context::default();
     let mut view = ecrscope::ui::search::SearchView::default();

@@ -225,7 +225,13 @@ def copy(repo, target_repo, shot=None):
     time.sleep(0.3)
     subprocess.run(["xdotool", "key", "ctrl+a"], check=True)
     subprocess.run(["xdotool", "type", "--delay", "20", target_repo], check=True)
-    time.sleep(0.5)
+    # The dialog asks the target what each tag would do there; Copy waits
+    # for the answer (a tag that would move needs a tick).
+    end = time.time() + 20
+    while not any_named("No tag in the target moves") and time.time() < end:
+        time.sleep(0.3)
+    if not any_named("No tag in the target moves"):
+        fail("the copy dialog never said what the tags would do in the target")
     if shot:
         subprocess.run(["import", "-window", "root", shot], check=True)
     click(need("push button", "Copy", "the Copy button"))

@@ -103,11 +103,23 @@ pub enum Command {
     /// Copies images to another repository (any registry), through ECR's
     /// layer API.
     CopyImages(CopyJob),
+    /// What each tag would do in a copy's target (new, kept, moves,
+    /// refused), for the copy dialog, before anything is sent.
+    CheckCopyTarget {
+        target: RepoRef,
+        items: Vec<CopyItem>,
+    },
     /// Writes an image to an OCI layout tar.
     ExportImage(ImageExportJob),
     /// A new repository with other encryption, the old one's settings and
     /// images; both compared.
     Reencrypt(ReencryptJob),
+    /// Reads both repositories of a re-encryption again (right before the
+    /// old one's delete is offered).
+    CompareReencrypted {
+        repo: RepoRef,
+        new_name: String,
+    },
     /// Tag, untag or delete images.
     ChangeImages {
         repo: RepoRef,
@@ -180,7 +192,9 @@ impl Command {
             | Self::ChangeImages { repo, .. }
             | Self::DeleteRepository { repo, .. }
             | Self::ChangeLifecycle { repo, .. }
-            | Self::PreviewLifecycle { repo, .. } => Some(&repo.registry),
+            | Self::PreviewLifecycle { repo, .. }
+            | Self::CompareReencrypted { repo, .. }
+            | Self::CheckCopyTarget { target: repo, .. } => Some(&repo.registry),
             Self::ExportFindings(x) => Some(&x.repo.registry),
             Self::CopyImages(j) => Some(&j.source.registry),
             Self::ExportImage(j) => Some(&j.repo.registry),
@@ -197,6 +211,9 @@ pub struct CopyJob {
     pub items: Vec<CopyItem>,
     /// Create the target repository like this when it does not exist.
     pub create: Option<NewRepository>,
+    /// Tags the user allowed to move, each from the image it named when
+    /// the dialog checked the target.
+    pub allowed_moves: Vec<(String, Digest)>,
     /// Set by the app's Cancel; the worker checks it between chunks.
     pub cancel: Arc<AtomicBool>,
 }
@@ -395,8 +412,10 @@ pub enum Payload {
     /// A copy or image export in progress.
     TransferProgress(CopyProgress),
     Copied(Result<CopyReport, CopyFailure>),
+    CopyTargetChecked(Result<crate::model::transfer::TargetCheck, CopyFailure>),
     ImageExported(Result<ExportReport, CopyFailure>),
     Reencrypted(Result<ReencryptReport, CopyFailure>),
+    ReencryptCompared(Result<crate::model::transfer::ReencryptComparison, CopyFailure>),
     ScanStarted {
         repository: String,
         digest: Digest,
@@ -523,7 +542,13 @@ pub fn failed_payloads(cmd: Command, e: &EcrError) -> Vec<Payload> {
             result: fail(e),
         }],
         Command::CopyImages(_) => vec![Payload::Copied(Err(CopyFailure::api(e.clone())))],
+        Command::CheckCopyTarget { .. } => {
+            vec![Payload::CopyTargetChecked(Err(CopyFailure::api(e.clone())))]
+        }
         Command::Reencrypt(_) => vec![Payload::Reencrypted(Err(CopyFailure::api(e.clone())))],
+        Command::CompareReencrypted { .. } => {
+            vec![Payload::ReencryptCompared(Err(CopyFailure::api(e.clone())))]
+        }
         Command::ExportImage(_) => vec![Payload::ImageExported(Err(CopyFailure::api(e.clone())))],
         Command::ExportFindings(x) => vec![Payload::Exported(Err(ExportFailure::Read {
             digest: x

@@ -68,7 +68,15 @@ async fn run(
 ) -> (Result<CopyReport, copy::CopyFailure>, Vec<CopyProgress>) {
     let seen = std::sync::Mutex::new(Vec::new());
     let sink = |p: CopyProgress| seen.lock().expect("lock").push(p);
-    let result = copy::copy_images(ends, items, create, &AtomicBool::new(false), &sink).await;
+    let result = copy::copy_images(
+        ends,
+        items,
+        create,
+        copy::TagMoves::Allowed(&[]),
+        &AtomicBool::new(false),
+        &sink,
+    )
+    .await;
     (result, seen.into_inner().expect("lock"))
 }
 
@@ -261,6 +269,139 @@ async fn an_immutable_tag_in_the_target_refuses_before_any_upload() {
     assert_eq!(there[0].digest, singles[0].digest);
 }
 
+/// Two single-platform images of the demo's platform/auth-service.
+async fn two_singles(src: &EcrClient) -> (Digest, Digest) {
+    let images = ecr::describe_images(src, "platform/auth-service")
+        .await
+        .expect("images");
+    let mut singles = images
+        .iter()
+        .filter(|i| i.manifest == ManifestKind::OciManifest && i.status == ImageStatus::Active)
+        .map(|i| i.digest);
+    (singles.next().expect("one"), singles.next().expect("two"))
+}
+
+fn immutable(name: &str) -> NewRepository {
+    NewRepository {
+        tag_mutability: TagMutabilitySetting {
+            mode: TagMutability::Immutable,
+            exclusion_filters: vec![],
+        },
+        ..new_repo(name)
+    }
+}
+
+/// Issue 22, item 2: a new tag beside an existing immutable one. ECR answers
+/// DescribeImages by id with ImageNotFound for the whole batch when one tag
+/// is absent; reading that as "every tag is new" turned the refusal off and
+/// sent every layer before PutImage failed.
+#[tokio::test]
+async fn a_new_tag_beside_an_immutable_one_is_still_refused_before_any_upload() {
+    let (server, src, dst) = demo().await;
+    let (one, two) = two_singles(&src).await;
+    let ends = CopyEnds {
+        source: &src,
+        source_repo: "platform/auth-service",
+        target: &dst,
+        target_repo: "prod/auth",
+    };
+    let first = [CopyItem {
+        digest: one,
+        tags: vec!["latest".into()],
+    }];
+    run(ends, &first, Some(&immutable("prod/auth")))
+        .await
+        .0
+        .expect("first copy");
+    let (uploads, puts) = (
+        server.knobs.count("InitiateLayerUpload"),
+        server.knobs.count("PutImage"),
+    );
+    for tags in [["latest", "brandnew"], ["brandnew", "latest"]] {
+        let second = [CopyItem {
+            digest: two,
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        }];
+        let err = run(ends, &second, None).await.0.expect_err("refused");
+        match &err.error {
+            CopyError::Refused(why) => {
+                assert_eq!(why.len(), 1, "only 'latest' is refused: {why:?}");
+                assert!(why[0].contains("'latest' is immutable"), "{why:?}");
+            }
+            other => panic!("expected a refusal for {tags:?}, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        server.knobs.count("InitiateLayerUpload"),
+        uploads,
+        "no upload"
+    );
+    assert_eq!(server.knobs.count("PutImage"), puts, "no PutImage");
+}
+
+/// The same against moto, checked with the aws CLI: nothing of the second
+/// image reached the target.
+#[tokio::test]
+async fn moto_a_new_tag_beside_an_immutable_one_is_refused_before_any_upload() {
+    let _g = moto_lock();
+    let url = moto_url();
+    moto_reset(&url).await;
+    let (_server, src, _) = demo().await;
+    let dst = moto_client(&url, "us-east-1");
+    let (one, two) = two_singles(&src).await;
+    let ends = CopyEnds {
+        source: &src,
+        source_repo: "platform/auth-service",
+        target: &dst,
+        target_repo: "prod/auth",
+    };
+    let first = [CopyItem {
+        digest: one,
+        tags: vec!["latest".into()],
+    }];
+    run(ends, &first, Some(&immutable("prod/auth")))
+        .await
+        .0
+        .expect("first copy into moto");
+    let second = [CopyItem {
+        digest: two,
+        tags: vec!["latest".into(), "brandnew".into()],
+    }];
+    let err = run(ends, &second, None).await.0.expect_err("refused");
+    assert!(matches!(err.error, CopyError::Refused(_)), "{err:?}");
+    let described = aws_json(
+        &url,
+        &["ecr", "describe-images", "--repository-name", "prod/auth"],
+    );
+    let details = described["imageDetails"].as_array().expect("details");
+    assert_eq!(details.len(), 1, "only the first image: {described}");
+    assert_eq!(details[0]["imageDigest"], one.to_string());
+    // Blobs of the second image that the first lacks: none was uploaded.
+    let (_, first_blobs) = blobs_of(&src, "platform/auth-service", one).await;
+    let (_, second_blobs) = blobs_of(&src, "platform/auth-service", two).await;
+    let only_second: Vec<String> = second_blobs
+        .iter()
+        .filter(|b| !first_blobs.contains(b))
+        .map(Digest::to_string)
+        .collect();
+    assert!(!only_second.is_empty(), "the two images differ in a blob");
+    let mut args = vec![
+        "ecr",
+        "batch-check-layer-availability",
+        "--repository-name",
+        "prod/auth",
+        "--layer-digests",
+    ];
+    args.extend(only_second.iter().map(String::as_str));
+    let check = aws_json(&url, &args);
+    let available = check["layers"].as_array().map_or(0, |l| {
+        l.iter()
+            .filter(|l| l["layerAvailability"] == "AVAILABLE")
+            .count()
+    });
+    assert_eq!(available, 0, "no orphan layer in the target: {check}");
+}
+
 #[tokio::test]
 async fn a_source_that_lies_about_a_layer_commits_nothing_of_it() {
     let (server, src, dst) = demo().await;
@@ -296,6 +437,7 @@ async fn a_cancelled_copy_says_so_and_puts_no_manifest() {
         ends,
         &[CopyItem { digest, tags }],
         Some(&new_repo("promoted/cancel")),
+        copy::TagMoves::Allowed(&[]),
         &AtomicBool::new(true),
         &|_| {},
     )
@@ -498,8 +640,8 @@ async fn reencrypt_creates_a_twin_with_every_setting_and_every_image() {
     )
     .await
     .expect("re-encrypt");
-    assert!(report.complete(), "{:?}", report.missing);
-    assert_eq!(report.old_images, report.new_images);
+    assert!(report.complete(), "{:?}", report.compared.missing);
+    assert_eq!(report.compared.old_images, report.compared.new_images);
     let new = ecr::describe_repository(&c, "web/frontend-kms")
         .await
         .expect("new");
@@ -523,10 +665,18 @@ async fn reencrypt_creates_a_twin_with_every_setting_and_every_image() {
             .expect("policy"),
         Some(policy.to_owned())
     );
+    // The old one's tags, and the mark that lets a rerun adopt the new one.
+    let mut new_tags = ecr::list_tags_for_resource(&c, &new.arn)
+        .await
+        .expect("tags");
+    let mark = (
+        copy::reencrypt::MARK_KEY.to_owned(),
+        copy::reencrypt::mark_value(&before.arn),
+    );
+    assert!(new_tags.contains(&mark), "{new_tags:?}");
+    new_tags.retain(|t| *t != mark);
     assert_eq!(
-        ecr::list_tags_for_resource(&c, &new.arn)
-            .await
-            .expect("tags"),
+        new_tags,
         ecr::list_tags_for_resource(&c, &before.arn)
             .await
             .expect("tags")
@@ -681,5 +831,371 @@ fn multi_byte_and_huge_tags_are_refused_before_any_call() {
     assert_eq!(
         copy::plan::parse_tags(&"a".repeat(300)).map(|t| t.len()),
         Ok(1)
+    );
+}
+
+const KEEP_TWO: &str = r#"{"rules":[{"rulePriority":1,"description":"keep the last two","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":2},"action":{"type":"expire"}}]}"#;
+
+/// The digests the repository's stored lifecycle policy would expire.
+async fn expired_by_policy(c: &EcrClient, repo: &str) -> Vec<String> {
+    ecr::start_lifecycle_policy_preview(c, repo, None)
+        .await
+        .expect("preview started");
+    for _ in 0..100 {
+        let p = ecr::get_lifecycle_policy_preview(c, repo)
+            .await
+            .expect("preview");
+        if p.status == ecrscope::model::PreviewStatus::Complete {
+            let mut v: Vec<String> = p
+                .results
+                .iter()
+                .filter_map(|r| r.digest.map(|d| d.to_string()))
+                .collect();
+            v.sort();
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the preview never completed");
+}
+
+fn kms() -> ecrscope::model::Encryption {
+    ecrscope::model::Encryption {
+        kind: ecrscope::model::EncryptionType::Kms,
+        kms_key: None,
+    }
+}
+
+/// Issue 22, item 4: PutImage gives each copy a new push time. Copied in
+/// list order (newest first) with the policy already on, "keep the last
+/// two" kept the two oldest releases. Oldest first, policy after: the same
+/// images are selected in both repositories.
+#[tokio::test]
+async fn reencrypt_keeps_what_keep_the_last_n_keeps() {
+    let (_server, c, _) = demo().await;
+    let old = "web/frontend";
+    ecr::put_lifecycle_policy(&c, old, KEEP_TWO)
+        .await
+        .expect("policy");
+    let before = expired_by_policy(&c, old).await;
+    assert!(!before.is_empty(), "the rule expires something");
+    let report = copy::reencrypt::reencrypt(
+        &c,
+        old,
+        "web/frontend-kms",
+        kms(),
+        &AtomicBool::new(false),
+        &|_| {},
+    )
+    .await
+    .expect("re-encrypt");
+    assert!(report.complete());
+    assert!(
+        report.carried.iter().any(|c| c.contains("after the copy")),
+        "{:?}",
+        report.carried
+    );
+    assert_eq!(
+        expired_by_policy(&c, "web/frontend-kms").await,
+        before,
+        "the same images expire in both"
+    );
+}
+
+/// Issue 22, item 4: an image pushed to the old repository while the copy
+/// runs is not in the new one: the comparison says so (the delete is not
+/// offered), and a second run adopts the new repository and copies it.
+#[tokio::test]
+async fn an_image_pushed_during_a_reencrypt_blocks_the_delete_until_a_rerun() {
+    let (server, c, _) = demo().await;
+    let old = "web/frontend";
+    let pushed = std::sync::Mutex::new(None::<Digest>);
+    let sink = |_: CopyProgress| {
+        let mut p = pushed.lock().expect("lock");
+        if p.is_some() {
+            return;
+        }
+        // Someone pushes to the old repository while the copy runs.
+        *p = server
+            .with_store(|s| {
+                let have: Vec<Digest> = s.repos[old].images.iter().map(|i| i.digest).collect();
+                let img = s.repos["hello-world"]
+                    .images
+                    .iter()
+                    .find(|i| !have.contains(&i.digest) && !i.media_type.contains("index"))
+                    .cloned()?;
+                let d = img.digest;
+                s.repos.get_mut(old)?.images.push(img);
+                Some(d)
+            })
+            .flatten();
+    };
+    let first = copy::reencrypt::reencrypt(
+        &c,
+        old,
+        "web/frontend-kms",
+        kms(),
+        &AtomicBool::new(false),
+        &sink,
+    )
+    .await
+    .expect("re-encrypt");
+    let newcomer = pushed
+        .lock()
+        .expect("lock")
+        .expect("pushed during the copy");
+    assert!(!first.complete(), "the newcomer is missing");
+    assert_eq!(first.compared.missing, vec![newcomer]);
+    // Read again right before a delete: still refused.
+    let again = copy::reencrypt::compare(&c, old, "web/frontend-kms")
+        .await
+        .expect("compare");
+    assert_eq!(again.missing, vec![newcomer]);
+    // A second run adopts its repository and copies only what is missing.
+    let second = copy::reencrypt::reencrypt(
+        &c,
+        old,
+        "web/frontend-kms",
+        kms(),
+        &AtomicBool::new(false),
+        &|_| {},
+    )
+    .await
+    .expect("rerun");
+    assert!(second.adopted);
+    assert!(second.complete(), "{:?}", second.compared.missing);
+    assert_eq!(
+        second.copy.blobs_uploaded + second.copy.blobs_skipped > 0,
+        true
+    );
+}
+
+/// Issue 22, item 4: a cancelled re-encrypt runs again (it used to fail on
+/// RepositoryAlreadyExists); a repository of that name it did not make is
+/// refused and left as it was.
+#[tokio::test]
+async fn a_cancelled_reencrypt_runs_again_and_a_stranger_is_refused() {
+    let (server, c, _) = demo().await;
+    let old = "web/frontend";
+    let err = copy::reencrypt::reencrypt(
+        &c,
+        old,
+        "web/frontend-kms",
+        kms(),
+        &AtomicBool::new(true),
+        &|_| {},
+    )
+    .await
+    .expect_err("cancelled");
+    assert_eq!(err.error, CopyError::Cancelled);
+    let creates = server.knobs.count("CreateRepository");
+    let rerun = copy::reencrypt::reencrypt(
+        &c,
+        old,
+        "web/frontend-kms",
+        kms(),
+        &AtomicBool::new(false),
+        &|_| {},
+    )
+    .await
+    .expect("the rerun finishes the job");
+    assert!(rerun.adopted && rerun.complete());
+    assert_eq!(
+        server.knobs.count("CreateRepository"),
+        creates,
+        "adopted, not made"
+    );
+    // A repository of that name that no re-encryption of `old` made.
+    ecr::create_repository(&c, &new_repo("web/other"))
+        .await
+        .expect("made");
+    let refused = copy::reencrypt::reencrypt(
+        &c,
+        old,
+        "web/other",
+        kms(),
+        &AtomicBool::new(false),
+        &|_| {},
+    )
+    .await
+    .expect_err("refused");
+    assert!(
+        matches!(&refused.error, CopyError::Refused(why) if why[0].contains("was not made by re-encrypting")),
+        "{refused:?}"
+    );
+    assert!(
+        ecr::describe_images(&c, "web/other")
+            .await
+            .expect("images")
+            .is_empty(),
+        "left untouched"
+    );
+}
+
+/// A demo image in `bench/src` of one synthetic layer of `size` bytes.
+fn synthetic_image(server: &DemoServer, size: u64) -> Digest {
+    server
+        .with_store(|s| {
+            s.put_synthetic_image(
+                "bench/src",
+                "slow",
+                &[ecrscope::demo::layers::Synthetic {
+                    seed: 0x5_10_3 ^ size,
+                    len: size,
+                }],
+            )
+        })
+        .expect("store")
+        .expect("image")
+}
+
+/// Timeouts far shorter than a part takes on the slow link: the old fixed
+/// attempt timeout would fail every part.
+fn short_limits(server: &DemoServer) -> EcrClient {
+    EcrClient::with_static(
+        &server.url(),
+        "us-east-1",
+        &StaticCredentials {
+            access_key_id: "AKIDEMOSECOND".into(),
+            secret_access_key: "demo".into(),
+        },
+        None,
+        &ecr::ClientOptions {
+            max_attempts: 2,
+            attempt_timeout: std::time::Duration::from_secs(2),
+            operation_timeout: std::time::Duration::from_secs(4),
+            stall_timeout: std::time::Duration::from_secs(3),
+            ..ecr::ClientOptions::default()
+        },
+    )
+}
+
+async fn copy_synthetic(
+    src: &EcrClient,
+    dst: &EcrClient,
+    digest: Digest,
+    target: &str,
+) -> (Result<CopyReport, copy::CopyFailure>, Vec<CopyProgress>) {
+    let ends = CopyEnds {
+        source: src,
+        source_repo: "bench/src",
+        target: dst,
+        target_repo: target,
+    };
+    let items = [CopyItem {
+        digest,
+        tags: vec!["slow".into()],
+    }];
+    run(ends, &items, Some(&new_repo(target))).await
+}
+
+/// Issue 22, item 1: a part takes longer than any fixed timeout on a slow
+/// uplink. Limited by progress, the copy finishes: every byte arrives, in
+/// one upload per layer (nothing started over).
+#[tokio::test]
+async fn a_copy_over_a_slow_link_finishes() {
+    let (server, src, _) = demo().await;
+    let digest = synthetic_image(&server, 600_000);
+    let dst = short_limits(&server);
+    // 150 KB/s: the 600 KB part (800 KB in base64) takes over 5 s, more
+    // than the 2 s attempt and 4 s operation timeouts together.
+    server.knobs.set_upload_bps(150_000);
+    let (result, progress) = copy_synthetic(&src, &dst, digest, "slow/link").await;
+    let report = result.expect("the copy finishes over the slow link");
+    assert_eq!(report.blobs_uploaded, 2, "the layer and the config");
+    assert_eq!(
+        server.knobs.count("InitiateLayerUpload"),
+        2,
+        "no upload started over"
+    );
+    assert!(progress.iter().all(|p| p.restarts == 0));
+    let have = ecr::batch_check_layer_availability(
+        &dst,
+        "slow/link",
+        &blobs_of(&src, "bench/src", digest).await.1,
+    )
+    .await
+    .expect("check");
+    assert_eq!(have.len(), 2, "every blob is there");
+}
+
+/// Time limits follow progress: a link that stops moving fails the part
+/// after the stall timeout, saying so and naming the layer, long before the
+/// size-based budget (about a minute here) would.
+#[tokio::test]
+async fn a_link_that_stops_fails_on_the_stall_not_the_budget() {
+    let (server, src, _) = demo().await;
+    // Larger than what the kernel's buffers can hide (a few MiB on
+    // loopback), so the stop is seen while the part is being handed over.
+    let digest = synthetic_image(&server, 7_000_000);
+    let dst = short_limits(&server);
+    // Small requests still get through; a part stops after 100 KB.
+    server
+        .knobs
+        .stop_bodies_after
+        .store(100_000, std::sync::atomic::Ordering::Relaxed);
+    let t0 = std::time::Instant::now();
+    let (result, _) = copy_synthetic(&src, &dst, digest, "slow/stopped").await;
+    let err = result.expect_err("a stopped link fails");
+    assert!(err.layer.is_some(), "names the layer: {err}");
+    assert!(
+        err.to_string().contains("no byte of the part moved"),
+        "says why: {err}"
+    );
+    // Three tries of the layer, each ended by its stall (about 3 s once the
+    // kernel's buffers are full), never by the budget (2 s + 9.3 MB at
+    // 16 KiB/s, about ten minutes, per try).
+    assert!(
+        t0.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        t0.elapsed()
+    );
+    assert_eq!(
+        server.knobs.count("InitiateLayerUpload"),
+        4,
+        "config once, layer thrice"
+    );
+    assert_eq!(server.knobs.count("PutImage"), 0, "nothing put");
+    let layer = err.layer.expect("a layer");
+    let have = ecr::batch_check_layer_availability(&dst, "slow/stopped", &[layer])
+        .await
+        .expect("check");
+    assert!(have.is_empty(), "the stopped layer was never completed");
+}
+
+/// Issue 22, item 1: the server took a part but its answer never came; the
+/// retry of that part is refused (as ECR refuses a part it already has),
+/// and the layer's upload starts over cleanly, once.
+#[tokio::test]
+async fn a_part_taken_but_unanswered_starts_its_layer_over() {
+    let (server, src, _) = demo().await;
+    let digest = synthetic_image(&server, 300_000);
+    let dst = short_limits(&server);
+    server.knobs.inject(ecrscope::demo::Fault {
+        operation: Some("UploadLayerPart".into()),
+        kind: ecrscope::demo::FaultKind::HangAfterServing,
+        count: 1,
+        after: 0,
+    });
+    let (result, progress) = copy_synthetic(&src, &dst, digest, "slow/retry").await;
+    let report = result.expect("the layer starts over and the copy finishes");
+    assert_eq!(report.blobs_uploaded, 2);
+    assert_eq!(
+        progress.iter().map(|p| p.restarts).max(),
+        Some(1),
+        "one layer started over once"
+    );
+    assert_eq!(
+        server.knobs.count("InitiateLayerUpload"),
+        3,
+        "two blobs, one of them twice"
+    );
+    let copied = ecr::describe_images(&dst, "slow/retry")
+        .await
+        .expect("images");
+    assert_eq!(copied.len(), 1);
+    assert_eq!(
+        copied[0].digest, digest,
+        "the same digest: every byte right"
     );
 }

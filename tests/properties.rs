@@ -328,3 +328,264 @@ proptest! {
         prop_assert_eq!(sarif["runs"][0]["results"].as_array().map_or(0, Vec::len), findings.len());
     }
 }
+
+/// Global search as a state machine, driven the way the app drives it: each
+/// command a search asks for is answered later, in an order proptest picks,
+/// with success or failure, while the user cancels or starts new searches.
+/// Whatever happens: every search ends once its asks are answered, each
+/// repository is asked at most once per search, and each registry listed at
+/// most once per search (a failure is never asked again).
+mod search_machine {
+    use std::collections::HashMap;
+
+    use ecrscope::message::{Command, Event, Payload};
+    use ecrscope::model::{
+        EcrError, Encryption, RegistryKey, RegistrySource, RegistrySpec, Repository,
+        TagMutabilitySetting,
+    };
+    use ecrscope::state::{AppState, FollowUp};
+    use proptest::prelude::*;
+
+    fn spec(i: usize) -> RegistrySpec {
+        RegistrySpec {
+            profile: Some(format!("p{i}")),
+            region: "us-east-1".into(),
+            endpoint: None,
+            registry_id: None,
+            source: RegistrySource::Profile,
+        }
+    }
+
+    fn repo(name: &str) -> Repository {
+        Repository {
+            name: name.into(),
+            arn: format!("arn:aws:ecr:us-east-1:123456789012:repository/{name}"),
+            registry_id: "123456789012".into(),
+            uri: format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/{name}"),
+            created_at: None,
+            tag_mutability: TagMutabilitySetting::default(),
+            encryption: Encryption::default(),
+            scan_on_push: false,
+        }
+    }
+
+    fn denied() -> EcrError {
+        EcrError::AccessDenied {
+            operation: "x".into(),
+            who: "someone".into(),
+            detail: "denied".into(),
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    enum Step {
+        /// Answer the pending ask at this index (modulo), ok or failed.
+        Answer(usize, bool),
+        /// Answer it twice (a late duplicate).
+        Twice(usize),
+        Cancel,
+        /// A new search: query, and whether to filter by resource tag.
+        NewSearch(u8, bool),
+        /// Someone else refreshes a registry (F5) meanwhile.
+        Refresh(usize),
+    }
+
+    fn steps() -> impl Strategy<Value = Vec<Step>> {
+        prop::collection::vec(
+            prop_oneof![
+                8 => (any::<usize>(), prop::bool::weighted(0.7)).prop_map(|(i, ok)| Step::Answer(i, ok)),
+                1 => any::<usize>().prop_map(Step::Twice),
+                1 => Just(Step::Cancel),
+                1 => (0u8..3, any::<bool>()).prop_map(|(q, t)| Step::NewSearch(q, t)),
+                1 => (0usize..3).prop_map(Step::Refresh),
+            ],
+            0..60,
+        )
+    }
+
+    struct Sim {
+        st: AppState,
+        next: u64,
+        pending: Vec<(u64, Command)>,
+        /// (search id, what) → times asked.
+        asked: HashMap<(u64, String), usize>,
+    }
+
+    impl Sim {
+        fn search_id(&self) -> u64 {
+            self.st.search.as_ref().map_or(0, |s| s.id)
+        }
+
+        fn carry(&mut self, follow: Vec<FollowUp>) {
+            for f in follow {
+                let FollowUp::Request(cmd) = f else { continue };
+                let what = match &cmd {
+                    Command::LoadRepositories(s) => Some(format!("list {}", s.key().0)),
+                    Command::FindImages { repo, .. } | Command::LoadImages(repo) => {
+                        Some(format!("repo {} {}", repo.registry.key().0, repo.name))
+                    }
+                    Command::LoadRepoTags { registry, repos } => Some(format!(
+                        "tags {} {}",
+                        registry.key().0,
+                        repos
+                            .iter()
+                            .map(|r| r.0.as_str())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    )),
+                    _ => None,
+                };
+                let Some(what) = what else { continue };
+                if let Some(s) = self.st.search.as_ref().filter(|s| s.is_running()) {
+                    *self.asked.entry((s.id, what)).or_default() += 1;
+                }
+                self.next += 1;
+                self.st.started(self.next, &cmd);
+                self.pending.push((self.next, cmd));
+            }
+        }
+
+        fn answer(&mut self, id: u64, cmd: &Command, ok: bool) {
+            let events: Vec<(Option<RegistryKey>, Payload)> = match cmd {
+                Command::LoadRepositories(s) => {
+                    let mut v = Vec::new();
+                    if ok {
+                        v.push((
+                            Some(s.key()),
+                            Payload::RepositoriesPage(vec![repo("team/a"), repo("team/b")]),
+                        ));
+                    }
+                    v.push((
+                        Some(s.key()),
+                        Payload::RepositoriesDone(if ok { Ok(2) } else { Err(denied()) }),
+                    ));
+                    v
+                }
+                Command::FindImages { repo, search, .. } => vec![(
+                    Some(repo.registry.key()),
+                    Payload::Found {
+                        repository: repo.name.clone(),
+                        search: *search,
+                        result: if ok { Ok(Vec::new()) } else { Err(denied()) },
+                    },
+                )],
+                Command::LoadImages(repo) => {
+                    let mut v = Vec::new();
+                    if ok {
+                        v.push((
+                            Some(repo.registry.key()),
+                            Payload::ImagesPage {
+                                repository: repo.name.clone(),
+                                images: Vec::new(),
+                            },
+                        ));
+                    }
+                    v.push((
+                        Some(repo.registry.key()),
+                        Payload::ImagesDone {
+                            repository: repo.name.clone(),
+                            result: if ok { Ok(0) } else { Err(denied()) },
+                        },
+                    ));
+                    v
+                }
+                Command::LoadRepoTags { registry, repos } => repos
+                    .iter()
+                    .map(|(name, _)| {
+                        (
+                            Some(registry.key()),
+                            Payload::RepoTags {
+                                repository: name.clone(),
+                                result: if ok {
+                                    Ok(vec![("team".into(), "pay".into())])
+                                } else {
+                                    Err(denied())
+                                },
+                            },
+                        )
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for (registry, payload) in events {
+                let follow = self.st.apply(Event {
+                    request: id,
+                    registry,
+                    payload,
+                });
+                self.carry(follow);
+            }
+        }
+
+        fn start(&mut self, q: u8, by_tag: bool) {
+            let scope = self.st.registries.iter().map(|r| r.spec.key()).collect();
+            let query = ["v1", "sha256:abcdef", "3f9c2b1e8d7a"][usize::from(q) % 3];
+            let filter = if by_tag { "team=pay" } else { "" };
+            let follow = self.st.start_search(query, scope, filter);
+            self.carry(follow);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn every_search_ends_and_asks_each_repository_once(
+            steps in steps(),
+            first in (0u8..3, any::<bool>()),
+            settled in prop::collection::vec(any::<bool>(), 3),
+        ) {
+            let mut sim = Sim { st: AppState::default(), next: 0, pending: Vec::new(), asked: HashMap::new() };
+            sim.st.set_registries((0..3).map(spec).collect());
+            // Some registries were listed (or failed) before the search;
+            // the others are listed by it.
+            for (i, listed) in settled.iter().enumerate() {
+                if *listed {
+                    let cmd = Command::LoadRepositories(spec(i));
+                    sim.next += 1;
+                    let id = sim.next;
+                    sim.st.started(id, &cmd);
+                    sim.answer(id, &cmd, i != 1);
+                }
+            }
+            sim.start(first.0, first.1);
+            for step in steps {
+                match step {
+                    Step::Answer(i, ok) if !sim.pending.is_empty() => {
+                        let (id, cmd) = sim.pending.remove(i % sim.pending.len());
+                        sim.answer(id, &cmd, ok);
+                    }
+                    Step::Twice(i) if !sim.pending.is_empty() => {
+                        let (id, cmd) = sim.pending.remove(i % sim.pending.len());
+                        sim.answer(id, &cmd, true);
+                        sim.answer(id, &cmd, true);
+                    }
+                    Step::Cancel => sim.st.cancel_search(),
+                    Step::NewSearch(q, t) => sim.start(q, t),
+                    Step::Refresh(r) => {
+                        let cmd = Command::LoadRepositories(spec(r));
+                        sim.next += 1;
+                        sim.st.started(sim.next, &cmd);
+                        sim.pending.push((sim.next, cmd));
+                    }
+                    _ => {}
+                }
+            }
+            // Everything still asked is answered, in order, mostly well.
+            let mut k = 0;
+            while let Some((id, cmd)) = (!sim.pending.is_empty()).then(|| sim.pending.remove(0)) {
+                k += 1;
+                prop_assert!(k < 10_000, "the asks never end");
+                sim.answer(id, &cmd, k % 3 != 0);
+            }
+            if let Some(s) = &sim.st.search {
+                prop_assert!(!s.is_running(), "search {} still running: {:?}", s.id, s);
+                prop_assert!(s.done <= s.total, "{} of {}", s.done, s.total);
+            }
+            for ((id, what), n) in &sim.asked {
+                prop_assert!(*n <= 1, "search {id} asked {what} {n} times");
+            }
+            let _ = sim.search_id();
+        }
+    }
+}

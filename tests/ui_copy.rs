@@ -121,6 +121,11 @@ fn copy_to_another_region_from_the_details_pane() {
     h.get_by_role_and_label(Role::TextInput, field)
         .type_text("promoted/hello");
     h.step();
+    // The target is asked what each tag would do; Copy waits for it.
+    step_until(&mut h, 60, "the target checked", |h| {
+        h.query_by_label_contains("No tag in the target moves")
+            .is_some()
+    });
     // Navigating while the dialog is open changes nothing about the copy.
     h.state_mut().handle(UiAction::GoTo(Location {
         registry: Some(spec(WEST).key()),
@@ -130,7 +135,8 @@ fn copy_to_another_region_from_the_details_pane() {
     h.step();
     h.get_by_label("Copy").click_accesskit();
     step_until(&mut h, 30, "copied into west", |h| {
-        !in_store(h, WEST, "promoted/hello").is_empty() && h.state().state.transfer.is_none()
+        !in_store(h, WEST, "promoted/hello").is_empty()
+            && h.state().state.running_transfers().count() == 0
     });
     let there = in_store(&h, WEST, "promoted/hello");
     assert_eq!(there.len(), 1);
@@ -215,9 +221,10 @@ fn reencrypt_from_the_settings_compares_then_offers_the_typed_delete() {
         .expect("store");
     assert_eq!(old_images, new_images, "every image, same digests");
     assert_eq!(enc, "KMS");
-    h.get_by_label("Delete the old repository…")
+    // Both are read again before the typed confirmation opens.
+    h.get_by_label("Check again and delete the old repository…")
         .click_accesskit();
-    step_until(&mut h, 5, "typed confirmation", |h| {
+    step_until(&mut h, 30, "typed confirmation", |h| {
         h.query_by_label_contains("Delete hello-world?").is_some()
     });
     assert!(
@@ -225,5 +232,153 @@ fn reencrypt_from_the_settings_compares_then_offers_the_typed_delete() {
             .with_store_at(DEMO_ACCOUNT, EAST, |s| s.repos.contains_key("hello-world"))
             .expect("store"),
         "nothing deleted without the typed confirmation"
+    );
+}
+
+/// Two images of east's hello-world: (newest, an older one).
+fn two_images(h: &Harness<'static, EcrscopeApp>) -> (Digest, Digest) {
+    demo_of(h)
+        .with_store_at(DEMO_ACCOUNT, EAST, |s| {
+            let mut v: Vec<_> = s.repos["hello-world"]
+                .images
+                .iter()
+                .filter(|i| {
+                    !i.media_type.contains("index") && !i.tags.is_empty() && !i.archive.archived
+                })
+                .map(|i| (i.pushed_at, i.digest))
+                .collect();
+            v.sort_by(|a, b| a.0.total_cmp(&b.0));
+            (v[v.len() - 1].1, v[0].1)
+        })
+        .expect("store")
+}
+
+/// Issue 22, item 3: a mutable tag in the target that names another image
+/// is listed in the dialog (from which image to which) and moves only with
+/// the tick.
+#[test]
+fn a_tag_that_would_move_is_shown_and_needs_the_tick() {
+    let rt = runtime();
+    let mut h = app(&rt, None);
+    let (newest, older) = two_images(&h);
+    let source = ecrscope::model::RepoRef::new(&spec(EAST), "hello-world");
+    // The target's 'latest' names the older image.
+    h.state_mut().handle(UiAction::StartCopy {
+        source: source.clone(),
+        target: ecrscope::model::RepoRef::new(&spec(EAST), "prod/hello"),
+        items: vec![ecrscope::model::transfer::CopyItem {
+            digest: older,
+            tags: vec!["latest".into()],
+        }],
+        create: Some(ecrscope::model::NewRepository {
+            name: "prod/hello".into(),
+            ..Default::default()
+        }),
+        allowed_moves: vec![],
+    });
+    step_until(&mut h, 60, "first copy", |h| {
+        !in_store(h, EAST, "prod/hello").is_empty()
+            && h.state().state.running_transfers().count() == 0
+    });
+    h.state_mut().handle(UiAction::OpenCopy(
+        source,
+        vec![(newest, vec!["latest".into(), "v9".into()])],
+    ));
+    step_until(&mut h, 5, "dialog", |h| {
+        h.query_by_label_contains("Copy 1 image to").is_some()
+    });
+    let field = "Target repository";
+    h.get_by_role_and_label(Role::TextInput, field).click();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, field)
+        .type_text("prod/hello");
+    step_until(&mut h, 60, "the move listed", |h| {
+        h.query_by_label_contains("would move to the copy")
+            .is_some()
+    });
+    let line = format!("latest: {} → {} (the copy)", older.short(), newest.short());
+    assert!(
+        h.query_by_label_contains(&line).is_some(),
+        "from which image to which: {line}"
+    );
+    let copies = demo_of(&h).knobs.count("PutImage");
+    // Without the tick, Copy does nothing.
+    h.get_by_label("Copy").click_accesskit();
+    h.run_steps(5);
+    assert_eq!(h.state().state.running_transfers().count(), 0);
+    assert_eq!(demo_of(&h).knobs.count("PutImage"), copies, "nothing put");
+    h.get_by_label("Move this tag to the copy").click();
+    h.step();
+    h.get_by_label("Copy").click_accesskit();
+    step_until(&mut h, 60, "copied", |h| {
+        h.state()
+            .state
+            .transfers
+            .last()
+            .is_some_and(|t| !t.is_running())
+    });
+    let there = in_store(&h, EAST, "prod/hello");
+    let latest = there
+        .iter()
+        .find(|(_, t)| t.iter().any(|t| t == "latest"))
+        .map(|(d, _)| *d);
+    assert_eq!(latest, Some(newest), "latest moved, as allowed");
+}
+
+/// Issue 22, item 7: an export started while a copy runs; both finish, each
+/// with its own result, and neither replaces the other.
+#[test]
+fn an_export_during_a_copy_both_finish() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("during.tar");
+    let mut h = app(&rt, Some(path.clone()));
+    let (newest, older) = two_images(&h);
+    // Slow enough that the export starts while the copy runs.
+    demo_of(&h)
+        .knobs
+        .set_latency(std::time::Duration::from_millis(120));
+    let source = ecrscope::model::RepoRef::new(&spec(EAST), "hello-world");
+    h.state_mut().handle(UiAction::StartCopy {
+        source: source.clone(),
+        target: ecrscope::model::RepoRef::new(&spec(WEST), "mirror/hello"),
+        items: vec![ecrscope::model::transfer::CopyItem {
+            digest: older,
+            tags: vec!["old".into()],
+        }],
+        create: Some(ecrscope::model::NewRepository {
+            name: "mirror/hello".into(),
+            ..Default::default()
+        }),
+        allowed_moves: vec![],
+    });
+    h.run_steps(2);
+    assert_eq!(h.state().state.running_transfers().count(), 1);
+    h.state_mut().handle(UiAction::ExportImage {
+        repo: source,
+        digest: newest,
+        tag: None,
+    });
+    step_until(&mut h, 10, "both running", |h| {
+        h.state().state.running_transfers().count() == 2
+    });
+    step_until(&mut h, 200, "both finished", |h| {
+        let t = &h.state().state.transfers;
+        t.len() == 2 && t.iter().all(|t| !t.is_running())
+    });
+    for t in &h.state().state.transfers {
+        assert!(
+            matches!(t.outcome, Some(ecrscope::state::TransferOutcome::Done(_))),
+            "{}: {:?}",
+            t.what,
+            t.outcome
+        );
+    }
+    assert!(path.exists(), "the export wrote its file");
+    assert_eq!(
+        in_store(&h, WEST, "mirror/hello").len(),
+        1,
+        "the copy landed"
     );
 }

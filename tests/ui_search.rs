@@ -252,3 +252,136 @@ fn a_resource_tag_narrows_the_search() {
     assert_eq!(s.total, 2, "web/frontend and web/admin-console only");
     assert_eq!(demo_of(&h).knobs.count("BatchGetImage"), pulls);
 }
+
+/// Issue 22, item 6: CI tags images with commit ids. A 40-hex query is a tag
+/// and a digest prefix at once; the tag is found and the hit says so.
+#[test]
+fn a_git_commit_tag_is_found_as_a_tag() {
+    let rt = runtime();
+    let mut h = two_registries(&rt);
+    let commit = "3f9c2b1e8d7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e";
+    demo_of(&h)
+        .with_store_at(DEMO_ACCOUNT, "us-west-2", |s| {
+            s.materialize_all();
+            s.repos
+                .get_mut("web/frontend")
+                .expect("repository")
+                .images
+                .iter_mut()
+                .find(|i| !i.media_type.contains("index"))
+                .expect("an image")
+                .tags
+                .push(commit.into());
+        })
+        .expect("store");
+    search(&mut h, commit);
+    let s = h.state().state.search.clone().expect("a search");
+    assert_eq!(s.kind, SearchKind::TagOrDigestPrefix(commit.into()));
+    assert_eq!(hits(&h), [(west().key().0, "web/frontend".to_owned())]);
+    assert_eq!(s.hits[0].matched, ecrscope::state::HitMatch::Tag);
+    assert!(
+        h.query_by_label_contains("matched by tag").is_some(),
+        "the row says which matched"
+    );
+    // Its first hex digits as a digest prefix still find digests.
+    let digest = demo_of(&h)
+        .with_store_at(DEMO_ACCOUNT, "us-west-2", |s| {
+            s.repos["hello-world"].images[0].digest
+        })
+        .expect("store");
+    let prefix = digest.hex()[..12].to_owned();
+    search(&mut h, &prefix);
+    let s = h.state().state.search.clone().expect("a search");
+    assert!(
+        s.hits.iter().any(
+            |x| x.repository == "hello-world" && x.matched == ecrscope::state::HitMatch::Digest
+        ),
+        "{:?}",
+        s.hits
+            .iter()
+            .map(|x| (&x.repository, x.matched))
+            .collect::<Vec<_>>()
+    );
+}
+
+/// Issue 22, item 5: a registry that always answers AccessDenied beside two
+/// that work. The search ends, says which registry could not be searched
+/// and why, and sends the denied registry no request at all (its listing
+/// had failed already: F5 on it is the user's retry, not the search's).
+#[test]
+fn a_registry_that_always_fails_is_reported_once_and_the_search_ends() {
+    let rt = runtime();
+    let mut h = two_registries(&rt);
+    let demo = demo_of(&h);
+    demo.knobs.set_denied_region(Some("eu-west-1"));
+    let denied = common::ui::demo_spec("eu-west-1");
+    h.state_mut().handle(UiAction::AddRegistry(denied.clone()));
+    step_until(&mut h, 30, "the denied registry failed", |h| {
+        h.state()
+            .state
+            .registry(&denied.key())
+            .is_some_and(|r| r.repositories.error().is_some() && !r.repositories.is_loading())
+    });
+    // Whatever else the app asks of it on its own (registry info) first.
+    h.run_steps(10);
+    let before = demo.knobs.count("denied");
+    search(&mut h, "v1.0");
+    let s = h.state().state.search.clone().expect("a search");
+    assert!(!s.is_running());
+    assert_eq!(
+        demo.knobs.count("denied"),
+        before,
+        "no request to the denied registry"
+    );
+    let failed: Vec<_> = s
+        .errors
+        .iter()
+        .filter(|e| e.registry == denied.key())
+        .collect();
+    assert_eq!(failed.len(), 1, "counted once: {:?}", s.errors);
+    assert!(failed[0].repository.is_none(), "the whole registry");
+    assert!(
+        failed[0].reason.contains("not authorized") || failed[0].reason.contains("denied"),
+        "{}",
+        failed[0].reason
+    );
+    assert_eq!(s.done, s.total, "every other repository searched");
+    assert_eq!(s.total, 200);
+    assert!(
+        h.query_by_label_contains("could not be searched").is_some(),
+        "said on screen"
+    );
+    // A second search: still no request, still one line.
+    search(&mut h, "latest");
+    assert_eq!(demo.knobs.count("denied"), before);
+    let s = h.state().state.search.clone().expect("a search");
+    assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+}
+
+/// Issue 22, item 5: a registry still listing when the search starts is
+/// waited for, not searched on the pages that have arrived.
+#[test]
+fn a_search_waits_for_a_listing_in_progress() {
+    let rt = runtime();
+    let mut h = two_registries(&rt);
+    let demo = demo_of(&h);
+    demo.knobs.set_latency(Duration::from_millis(300));
+    // F5: the selected registry's list is being read again (slowly) when
+    // the search starts.
+    h.state_mut().handle(UiAction::Refresh);
+    h.step();
+    assert!(
+        h.state()
+            .state
+            .registries
+            .iter()
+            .any(|r| r.repositories.is_loading()),
+        "a registry is listing"
+    );
+    // Only the listing already on its way is slow.
+    demo.knobs.set_latency(Duration::ZERO);
+    search(&mut h, "nothing-has-this-tag");
+    let s = h.state().state.search.clone().expect("a search");
+    assert_eq!((s.done, s.total), (200, 200), "both registries, whole");
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+}

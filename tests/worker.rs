@@ -149,8 +149,12 @@ fn a_task_that_panics_ends_its_request_as_an_error() {
     let id = worker
         .send(Command::LoadRepositories(demo_spec()))
         .expect("queued");
-    match next_event(&rt, &mut events, id).payload {
-        Payload::Crashed(e) => assert!(e.to_string().contains("unexpectedly"), "{e}"),
+    // The command's own failure answer, so the slot waiting for it ends.
+    let crashed = next_event(&rt, &mut events, id);
+    match &crashed.payload {
+        Payload::RepositoriesDone(Err(e)) => {
+            assert!(e.to_string().contains("unexpectedly"), "{e}");
+        }
         other => panic!("unexpected {other:?}"),
     }
     // The in-flight count comes back down.
@@ -168,16 +172,47 @@ fn a_task_that_panics_ends_its_request_as_an_error() {
     st.set_registries(vec![demo_spec()]);
     let cmd = Command::LoadRepositories(demo_spec());
     st.started(id, &cmd);
-    st.apply(Event {
-        request: id,
-        registry: Some(demo_spec().key()),
-        payload: Payload::Crashed(ecrscope::model::EcrError::Other {
-            operation: "x".into(),
-            detail: "y".into(),
-        }),
-    });
+    st.apply(crashed);
     let reg = st.registry(&demo_spec().key()).expect("registry");
     assert!(!reg.repositories.is_loading() && reg.repositories.error().is_some());
+}
+
+/// Issue 22, item 7: a copy whose task panics ends as an error in the
+/// transfers list, with nothing left saying "Copying…".
+#[test]
+#[allow(clippy::disallowed_methods)] // the test's own runtime; no UI thread
+fn a_transfer_that_panics_ends_as_an_error() {
+    let rt = runtime();
+    let (worker, mut events) = start(&rt, Some(Arc::new(Panicking)));
+    let spec = demo_spec();
+    let cmd = Command::CopyImages(ecrscope::message::CopyJob {
+        source: RepoRef::new(&spec, "a"),
+        target: RepoRef::new(&spec, "b"),
+        items: vec![],
+        create: None,
+        allowed_moves: vec![],
+        cancel: Arc::default(),
+    });
+    let mut st = ecrscope::state::AppState::default();
+    st.set_registries(vec![spec.clone()]);
+    let id = worker.send(cmd.clone()).expect("queued");
+    st.started(id, &cmd);
+    assert_eq!(st.running_transfers().count(), 1);
+    let ev = next_event(&rt, &mut events, id);
+    assert!(
+        matches!(ev.payload, Payload::Copied(Err(_))),
+        "{:?}",
+        ev.payload
+    );
+    st.apply(ev);
+    assert_eq!(st.running_transfers().count(), 0, "nothing left running");
+    let t = st.transfers.last().expect("kept in the list");
+    match &t.outcome {
+        Some(ecrscope::state::TransferOutcome::Failed(why)) => {
+            assert!(why.contains("unexpectedly"), "{why}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
 }
 
 /// Every failure payload of a command names the slot the state waits on:

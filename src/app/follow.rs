@@ -12,6 +12,9 @@ impl EcrscopeApp {
                 FollowUp::Poll { image, after } => self.timers.poll_after(image, after),
                 FollowUp::CloseModal => self.view.modal = None,
                 FollowUp::ClearImageSelection => self.view.images.reset(),
+                FollowUp::ConfirmDeleteRepository(repo) => {
+                    self.open_dialog(crate::ui::UiAction::OpenDeleteRepository(repo));
+                }
             }
         }
     }

@@ -176,7 +176,10 @@ impl EcrscopeApp {
             | UiAction::StartCopy { .. }
             | UiAction::StartReencrypt { .. }
             | UiAction::ExportImage { .. }
-            | UiAction::CancelTransfer
+            | UiAction::CancelTransfer(_)
+            | UiAction::CheckCopyTarget { .. }
+            | UiAction::ClearFinishedTransfers
+            | UiAction::CheckThenDeleteReencrypted { .. }
             | UiAction::ChangePullThrough(..)
             | UiAction::ValidatePullThrough(..)
             | UiAction::SaveLifecycle(..)
@@ -213,12 +216,14 @@ impl EcrscopeApp {
                 target,
                 items,
                 create,
+                allowed_moves,
             } => vec![FollowUp::Request(Command::CopyImages(
                 crate::message::CopyJob {
                     source,
                     target,
                     items,
                     create,
+                    allowed_moves,
                     cancel: std::sync::Arc::default(),
                 },
             ))],
@@ -245,9 +250,29 @@ impl EcrscopeApp {
                     cancel: std::sync::Arc::default(),
                 },
             ))],
-            UiAction::CancelTransfer => {
-                self.state.cancel_transfer();
+            UiAction::CancelTransfer(request) => {
+                self.state.cancel_transfer(request);
                 Vec::new()
+            }
+            UiAction::CheckCopyTarget { target, items } => {
+                vec![FollowUp::Request(Command::CheckCopyTarget {
+                    target,
+                    items,
+                })]
+            }
+            UiAction::ClearFinishedTransfers => {
+                self.state.clear_finished_transfers();
+                Vec::new()
+            }
+            UiAction::CheckThenDeleteReencrypted { repo, new_name } => {
+                if self.state.reencrypt_checking.is_some() {
+                    Vec::new()
+                } else {
+                    vec![FollowUp::Request(Command::CompareReencrypted {
+                        repo,
+                        new_name,
+                    })]
+                }
             }
             _ => Vec::new(),
         }
@@ -325,7 +350,10 @@ impl EcrscopeApp {
             t @ (UiAction::StartCopy { .. }
             | UiAction::StartReencrypt { .. }
             | UiAction::ExportImage { .. }
-            | UiAction::CancelTransfer) => self.transfer(t),
+            | UiAction::CancelTransfer(_)
+            | UiAction::CheckCopyTarget { .. }
+            | UiAction::ClearFinishedTransfers
+            | UiAction::CheckThenDeleteReencrypted { .. }) => self.transfer(t),
             UiAction::Export(repo, digests, format) => {
                 let images = self.state.export_images(&repo, &digests);
                 self.pick_export_path(ExportRequest {
@@ -375,7 +403,7 @@ impl EcrscopeApp {
     }
 
     /// Opens a dialog, its target captured now.
-    fn open_dialog(&mut self, action: UiAction) {
+    pub(crate) fn open_dialog(&mut self, action: UiAction) {
         let modal = match action {
             UiAction::OpenAddRegistry => {
                 let region = self
@@ -431,6 +459,8 @@ impl EcrscopeApp {
                 Modal::Reencrypt(crate::ui::reencrypt::ReencryptForm::new(repo, kms))
             }
             UiAction::OpenCopy(repo, images) => {
+                // A fresh look at the target: an earlier answer may be stale.
+                self.state.copy_check = None;
                 Modal::CopyImages(crate::ui::copy_images::CopyForm::new(repo, images))
             }
             UiAction::OpenBulk(key, names) => {

@@ -167,8 +167,9 @@ impl EcrscopeApp {
     fn flush_outbox(&mut self) {
         while let Some((id, cmd)) = self.outbox.pop_front() {
             // A search cancelled (or replaced) while its asks waited here.
-            if let Command::FindImages { search, .. } = &cmd
-                && !self.state.search_is_live(*search)
+            // Or its registry failed as a whole meanwhile.
+            if let Command::FindImages { search, repo, .. } = &cmd
+                && !self.state.search_wants(*search, &repo.registry.key())
             {
                 continue;
             }

@@ -4,6 +4,19 @@
 //! digest and length before completing, then PutImage with the identical
 //! manifest bytes (so the digest is unchanged). An index copies its platform
 //! images first. Memory per blob in flight: one part.
+//!
+//! What a copy guarantees (each tried by `tests/copy.rs`):
+//! - **Nothing is sent when a tag would be refused**: each tag's verdict is
+//!   read on its own (an absent tag never hides an existing one), and an
+//!   immutable tag naming another image, or a mutable one that would move
+//!   without the user's leave, stops the copy before any upload.
+//! - **A tag moves only from the image it named when the user allowed it**:
+//!   a push to the target between the dialog's check and the copy is
+//!   refused, not overwritten.
+//! - **Digests are unchanged and nothing unverified is committed**: every
+//!   blob is checked by length and digest before CompleteLayerUpload, the
+//!   manifest is put byte for byte.
+//! - **A rerun finishes the job**: blobs the target has are skipped.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -14,9 +27,9 @@ use futures_util::StreamExt as _;
 
 use super::plan::{self, BlobRef, Needs, TagVerdict};
 use super::source::{VerifiedBlob, read_manifest};
-use super::{CopyError, CopyFailure, CopyItem, CopyProgress, CopyReport};
+use super::{CopyError, CopyFailure, CopyItem, CopyProgress, CopyReport, TagMoves, TargetCheck};
 use crate::ecr::{self, EcrClient};
-use crate::model::{Digest, EcrError, ImageId, NewRepository, Repository};
+use crate::model::{Digest, EcrError, ImageId, NewRepository};
 
 /// Blobs moving at once (each holds one part in memory).
 pub const PARALLEL_BLOBS: usize = 4;
@@ -28,25 +41,6 @@ pub struct CopyEnds<'a> {
     pub source_repo: &'a str,
     pub target: &'a EcrClient,
     pub target_repo: &'a str,
-}
-
-/// What the target says before anything is sent.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TargetCheck {
-    /// The target repository as it is (None: it does not exist yet).
-    pub repository: Option<Repository>,
-    /// Per image and tag, what putting the tag will do.
-    pub verdicts: Vec<(Digest, String, TagVerdict)>,
-}
-
-impl TargetCheck {
-    pub fn refusals(&self) -> Vec<String> {
-        self.verdicts
-            .iter()
-            .filter(|(_, _, v)| v.refuses())
-            .map(|(_, t, v)| v.describe(t))
-            .collect()
-    }
 }
 
 fn api(image: Option<Digest>, layer: Option<Digest>) -> impl FnOnce(EcrError) -> CopyFailure {
@@ -80,17 +74,18 @@ pub async fn check_target(
         .iter()
         .flat_map(|i| i.tags.iter().map(|t| ImageId::Tag(t.clone())))
         .collect();
+    // One verdict per tag. DescribeImages by id fails whole when any one
+    // tag is absent; find_images asks again without the absent ones, so a
+    // new tag beside an existing immutable one can no longer hide it (that
+    // once turned the refusal off and sent every layer before PutImage
+    // failed).
     let mut current: HashMap<String, Digest> = HashMap::new();
-    if !tags.is_empty() {
-        let found = match ecr::describe_images_by_id(target, repo, &tags).await {
-            Ok(f) => f,
-            Err(e) if e.is_image_gone() => Vec::new(),
-            Err(e) => return Err(CopyFailure::api(e)),
-        };
-        for img in found {
-            for t in img.tags {
-                current.insert(t, img.digest);
-            }
+    let found = ecr::find_images(target, repo, &tags)
+        .await
+        .map_err(CopyFailure::api)?;
+    for img in found {
+        for t in img.tags {
+            current.insert(t, img.digest);
         }
     }
     for i in items {
@@ -110,6 +105,8 @@ struct Tracker<'a> {
     state: Mutex<(CopyProgress, Instant)>,
     sink: &'a (dyn Fn(CopyProgress) + Sync),
     every: Duration,
+    /// Parts in flight, across every blob of the copy.
+    lanes: Lanes,
 }
 
 impl Tracker<'_> {
@@ -127,16 +124,18 @@ impl Tracker<'_> {
 
 /// Copies `items` from one repository to another. Creates the target
 /// repository with `create` when it does not exist. Refuses (before any
-/// upload) when a tag is immutable in the target and names another image.
+/// upload) when a tag is immutable in the target and names another image,
+/// or would move without `moves` allowing it.
 pub async fn copy_images(
     ends: CopyEnds<'_>,
     items: &[CopyItem],
     create: Option<&NewRepository>,
+    moves: TagMoves<'_>,
     cancel: &AtomicBool,
     sink: &(dyn Fn(CopyProgress) + Sync),
 ) -> Result<CopyReport, CopyFailure> {
     let check = check_target(ends.target, ends.target_repo, items).await?;
-    let refusals = check.refusals();
+    let refusals = check.refusals_under(moves);
     if !refusals.is_empty() {
         return Err(CopyFailure::new(None, None, CopyError::Refused(refusals)));
     }
@@ -163,6 +162,7 @@ pub async fn copy_images(
         )),
         sink,
         every: Duration::from_millis(150),
+        lanes: Lanes::new(PARALLEL_BLOBS),
     };
     let mut report = CopyReport::default();
     for item in items {
@@ -255,9 +255,95 @@ async fn copy_blobs(
     Ok(())
 }
 
-/// Streams one blob from the source into an upload to the target. The
-/// source stream checks length and digest; on any mismatch the upload is
-/// never completed.
+/// Tries of one layer's upload: a part that failed (a timeout, a dropped
+/// connection, or ECR refusing the retry of a part it already had) starts
+/// that layer's upload over, cleanly, from its first byte.
+const LAYER_TRIES: usize = 3;
+
+/// A part slower than this gives up a lane (the link is the limit: more
+/// parts at once only make each slower and a failed one costlier).
+const SLOW_PART: Duration = Duration::from_secs(20);
+/// A part faster than this gives a lane back.
+const FAST_PART: Duration = Duration::from_secs(5);
+
+#[derive(Debug)]
+struct LaneCount {
+    lanes: usize,
+    /// Permits to forget as they come back (lanes given up).
+    owed: usize,
+}
+
+/// Layer parts in flight at once, across the whole copy: [`PARALLEL_BLOBS`]
+/// on a fast link, down to one on a slow one, measured part by part.
+pub struct Lanes {
+    permits: tokio::sync::Semaphore,
+    count: Mutex<LaneCount>,
+    max: usize,
+}
+
+impl Lanes {
+    pub fn new(max: usize) -> Self {
+        let max = max.max(1);
+        Self {
+            permits: tokio::sync::Semaphore::new(max),
+            count: Mutex::new(LaneCount {
+                lanes: max,
+                owed: 0,
+            }),
+            max,
+        }
+    }
+
+    /// Lanes open now.
+    pub fn lanes(&self) -> usize {
+        self.count.lock().map_or(self.max, |c| c.lanes)
+    }
+
+    /// Runs one part in a lane, and learns from how long it took.
+    async fn part<T>(&self, send: impl std::future::Future<Output = T>) -> T {
+        let permit = self.permits.acquire().await.ok();
+        let t0 = Instant::now();
+        let out = send.await;
+        self.learn(t0.elapsed());
+        if let Some(p) = permit
+            && let Ok(mut c) = self.count.lock()
+            && c.owed > 0
+        {
+            c.owed -= 1;
+            p.forget();
+        }
+        out
+    }
+
+    /// A pure step, tested below: fewer lanes after a slow part, one more
+    /// after a fast one.
+    fn learn(&self, took: Duration) {
+        let Ok(mut c) = self.count.lock() else {
+            return;
+        };
+        if took >= SLOW_PART && c.lanes > 1 {
+            c.lanes -= 1;
+            c.owed += 1;
+        } else if took <= FAST_PART && c.lanes < self.max {
+            c.lanes += 1;
+            if c.owed > 0 {
+                c.owed -= 1;
+            } else {
+                self.permits.add_permits(1);
+            }
+        }
+    }
+}
+
+/// Where a layer's transfer failed: only the upload side is started over
+/// (a source that broke off or lied stops the copy at that layer).
+enum Stage {
+    Source,
+    Upload,
+}
+
+/// Streams one blob from the source into an upload to the target, starting
+/// the layer's upload over (at most [`LAYER_TRIES`] times) when a part fails.
 async fn transfer(
     ends: CopyEnds<'_>,
     image: Digest,
@@ -265,8 +351,51 @@ async fn transfer(
     tracker: &Tracker<'_>,
     cancel: &AtomicBool,
 ) -> Result<u64, CopyFailure> {
-    let mut source = VerifiedBlob::open(ends.source, ends.source_repo, blob, Some(image)).await?;
-    let at = |e| CopyFailure::new(Some(image), Some(blob.digest), CopyError::Api(e));
+    let mut tries = 0;
+    loop {
+        let mut counted = 0u64;
+        match transfer_once(ends, image, blob, tracker, cancel, &mut counted).await {
+            Ok(n) => return Ok(n),
+            Err((Stage::Upload, f))
+                if tries + 1 < LAYER_TRIES
+                    && matches!(&f.error, CopyError::Api(e) if !e.is_credentials()
+                        && !matches!(e, EcrError::AccessDenied { .. })) =>
+            {
+                tries += 1;
+                tracing::warn!(layer = %blob.digest.short(), try_ = tries, "layer upload starts over: {f}");
+                tracker.update(true, |p| {
+                    p.bytes_done = p.bytes_done.saturating_sub(counted);
+                    p.active.retain(|a| a.0 != blob.digest);
+                    p.restarts += 1;
+                });
+            }
+            Err((_, f)) => return Err(f),
+        }
+    }
+}
+
+/// One try of a blob's transfer. The source stream checks length and
+/// digest; on any mismatch the upload is never completed. `counted`: the
+/// bytes this try added to the progress (taken back if it fails).
+async fn transfer_once(
+    ends: CopyEnds<'_>,
+    image: Digest,
+    blob: BlobRef,
+    tracker: &Tracker<'_>,
+    cancel: &AtomicBool,
+    counted: &mut u64,
+) -> Result<u64, (Stage, CopyFailure)> {
+    let lanes = &tracker.lanes;
+    let src = |f| (Stage::Source, f);
+    let mut source = VerifiedBlob::open(ends.source, ends.source_repo, blob, Some(image))
+        .await
+        .map_err(src)?;
+    let at = |e| {
+        (
+            Stage::Upload,
+            CopyFailure::new(Some(image), Some(blob.digest), CopyError::Api(e)),
+        )
+    };
     let upload = ecr::initiate_layer_upload(ends.target, ends.target_repo)
         .await
         .map_err(at)?;
@@ -276,9 +405,9 @@ async fn transfer(
     let mut sent = 0u64;
     loop {
         if cancel.load(Ordering::Relaxed) {
-            return Err(source.failure(CopyError::Cancelled));
+            return Err(src(source.failure(CopyError::Cancelled)));
         }
-        let chunk = source.next().await?;
+        let chunk = source.next().await.map_err(src)?;
         let last = chunk.is_none();
         let mut rest: &[u8] = chunk.as_deref().unwrap_or_default();
         while !rest.is_empty() || (last && !part.is_empty()) {
@@ -291,12 +420,22 @@ async fn transfer(
                     &mut part,
                     Vec::with_capacity(part_size.min((blob.size - sent - n) as usize + 1)),
                 );
-                ecr::upload_layer_part(ends.target, ends.target_repo, &upload, sent, body)
+                lanes
+                    .part(ecr::upload_layer_part(
+                        ends.target,
+                        ends.target_repo,
+                        &upload,
+                        sent,
+                        body,
+                    ))
                     .await
                     .map_err(at)?;
                 sent += n;
+                *counted += n;
+                let open = lanes.lanes();
                 tracker.update(false, |p| {
                     p.bytes_done += n;
+                    p.lanes = open;
                     if let Some(a) = p.active.iter_mut().find(|a| a.0 == blob.digest) {
                         a.1 = sent;
                     }
@@ -375,7 +514,32 @@ async fn put_manifest(
 
 async fn already_there(ends: CopyEnds<'_>, digest: Digest, tag: Option<&str>) -> bool {
     let id = tag.map_or(ImageId::Digest(digest), |t| ImageId::Tag(t.to_owned()));
-    ecr::describe_images_by_id(ends.target, ends.target_repo, &[id])
+    ecr::find_images(ends.target, ends.target_repo, &[id])
         .await
         .is_ok_and(|f| f.iter().any(|i| i.digest == digest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slow_parts_close_lanes_and_fast_ones_open_them() {
+        let l = Lanes::new(4);
+        assert_eq!(l.lanes(), 4);
+        l.learn(Duration::from_secs(10));
+        assert_eq!(l.lanes(), 4, "neither slow nor fast");
+        for expect in [3, 2, 1, 1] {
+            l.learn(Duration::from_secs(45));
+            assert_eq!(l.lanes(), expect);
+        }
+        l.learn(Duration::from_secs(1));
+        assert_eq!(l.lanes(), 2);
+        for _ in 0..10 {
+            l.learn(Duration::from_millis(200));
+        }
+        assert_eq!(l.lanes(), 4, "never above the most");
+        // Permits follow the count once the owed ones come back.
+        assert_eq!(l.permits.available_permits(), 4);
+    }
 }

@@ -13,4 +13,5 @@ mod source;
 pub use crate::model::transfer::{
     CopyError, CopyFailure, CopyItem, CopyProgress, CopyReport, ExportReport,
 };
+pub use crate::model::transfer::{TagMoves, TargetCheck};
 pub use engine::{CopyEnds, check_target, copy_images};

@@ -67,42 +67,7 @@ pub fn tag_is_immutable(setting: &TagMutabilitySetting, tag: &str) -> bool {
     }
 }
 
-/// What putting `tag` on the copied image will do in the target.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TagVerdict {
-    /// The tag is not in the target yet.
-    New,
-    /// The tag already names this very image: nothing to do.
-    AlreadyThere,
-    /// The tag names another image and is mutable: it will move.
-    Moves { from: Digest },
-    /// The tag names another image and is immutable: ECR will refuse.
-    Refused { held_by: Digest },
-}
-
-impl TagVerdict {
-    pub fn refuses(&self) -> bool {
-        matches!(self, Self::Refused { .. })
-    }
-
-    /// In words, for the copy dialog.
-    pub fn describe(&self, tag: &str) -> String {
-        match self {
-            Self::New => format!("'{tag}' is new in the target"),
-            Self::AlreadyThere => format!("'{tag}' already names this image there: kept"),
-            Self::Moves { from } => {
-                format!(
-                    "'{tag}' now names {} there and will move to the copy",
-                    from.short()
-                )
-            }
-            Self::Refused { held_by } => format!(
-                "'{tag}' is immutable in the target and already names {}: ECR will refuse it. Rename the tag or pick another repository.",
-                held_by.short()
-            ),
-        }
-    }
-}
+pub use crate::model::transfer::TagVerdict;
 
 /// The verdict for one tag, given the image the target's tag names now.
 pub fn tag_verdict(

@@ -45,6 +45,10 @@ pub enum FaultKind {
     Html(u16),
     /// Never answers within the client's timeout.
     Hang,
+    /// Does what was asked (an UploadLayerPart is stored), then never
+    /// answers: the client's retry of the same part is then refused, as ECR
+    /// refuses a part it already has.
+    HangAfterServing,
     /// Any ECR error code and message.
     Error { code: String, message: String },
     /// The real answer, with a `nextToken` that never changes (a server bug
@@ -63,6 +67,7 @@ impl FaultKind {
             "denied" => Self::AccessDenied,
             "throttle" => Self::Throttle,
             "hang" => Self::Hang,
+            "hang-after" => Self::HangAfterServing,
             "repeat-token" => Self::RepeatToken,
             "truncated" => Self::Truncated,
             "not-json" => Self::NotJson,
@@ -139,6 +144,20 @@ pub struct Knobs {
     pub latency_ms: AtomicU64,
     /// Requests per second before ThrottlingException (0 = unlimited).
     pub rate_limit: AtomicU64,
+    /// Bytes per second at which request bodies are read, shared by every
+    /// connection as one link is (0 = as fast as they come): a slow uplink.
+    pub upload_bps: AtomicU64,
+    /// When the link is free again (the slow link's clock).
+    link_free_at: Mutex<Option<Instant>>,
+    /// Request body bytes read so far.
+    pub body_bytes: AtomicU64,
+    /// Every call signed for this region answers AccessDeniedException: a
+    /// registry that always fails beside ones that work.
+    denied_region: Mutex<Option<String>>,
+    /// A request body longer than this stops being read there, and its
+    /// connection hangs (0: never): a link that drops mid-upload while
+    /// small requests still get through.
+    pub stop_bodies_after: AtomicU64,
     faults: Mutex<Vec<Fault>>,
     blob_fault: Mutex<Option<BlobFault>>,
     bucket: Mutex<Option<(f64, Instant)>>,
@@ -155,6 +174,41 @@ impl Knobs {
     pub fn set_latency(&self, d: Duration) {
         self.latency_ms
             .store(d.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// Denies every call signed for `region` from now on (None: none).
+    pub fn set_denied_region(&self, region: Option<&str>) {
+        if let Ok(mut r) = self.denied_region.lock() {
+            *r = region.map(str::to_owned);
+        }
+    }
+
+    fn denies(&self, region: &str) -> bool {
+        self.denied_region
+            .lock()
+            .is_ok_and(|r| r.as_deref() == Some(region))
+    }
+
+    /// Reads request bodies at `bytes_per_second` from now on (0: no limit).
+    pub fn set_upload_bps(&self, bytes_per_second: u64) {
+        self.upload_bps.store(bytes_per_second, Ordering::Relaxed);
+    }
+
+    /// How long to wait before `n` more body bytes may be read over the
+    /// slow link (zero when it is not set).
+    fn link_wait(&self, n: usize) -> Duration {
+        let bps = self.upload_bps.load(Ordering::Relaxed);
+        if bps == 0 {
+            return Duration::ZERO;
+        }
+        let Ok(mut free) = self.link_free_at.lock() else {
+            return Duration::ZERO;
+        };
+        let now = Instant::now();
+        let start = free.map_or(now, |f| f.max(now));
+        let done = start + Duration::from_secs_f64(n as f64 / bps as f64);
+        *free = Some(done);
+        done.saturating_duration_since(now)
     }
 
     pub fn set_rate_limit(&self, per_second: u64) {
@@ -282,7 +336,14 @@ impl DemoServer {
     /// Seeds the store and serves it on 127.0.0.1 at a free port. Must be
     /// called within a tokio runtime.
     pub async fn start(cfg: &SeedConfig) -> std::io::Result<Self> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        // A receive buffer of a modest, fixed size: with the slow-link knob
+        // the kernel must not take megabytes of a body ahead of the reader
+        // (the sender would see its bytes "gone" long before they are read,
+        // unlike on a real link). Loopback stays fast with it.
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.set_recv_buffer_size(256 * 1024)?;
+        socket.bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))?;
+        let listener = socket.listen(1024)?;
         let addr = listener.local_addr()?;
         let mut registries = Registries::new(cfg.clone(), format!("http://{addr}"));
         // The home registry is seeded now, so its first answer is quick.
@@ -373,10 +434,59 @@ fn refused_host() -> Response {
         .into_response()
 }
 
-async fn ecr(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+/// The largest request body (UploadLayerPart carries up to 20 MiB, base64
+/// in JSON).
+const MAX_BODY: usize = 32 * 1024 * 1024;
+
+/// Reads a request body, at the slow link's pace when one is set.
+async fn read_body(knobs: &Knobs, body: axum::body::Body) -> Result<Vec<u8>, ApiError> {
+    use http_body_util::BodyExt as _;
+    let mut body = body;
+    let mut out = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| ApiError {
+            status: 400,
+            code: "SerializationException".into(),
+            message: format!("the request body broke off: {e}"),
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        // The link carries at most 64 KiB at a time, so a slow one
+        // trickles (and a reader of a 13 MiB part is paced all along).
+        for piece in data.chunks(64 * 1024) {
+            let stop = knobs.stop_bodies_after.load(Ordering::Relaxed);
+            if stop > 0 && (out.len() + piece.len()) as u64 > stop {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            }
+            let wait = knobs.link_wait(piece.len());
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
+            knobs
+                .body_bytes
+                .fetch_add(piece.len() as u64, Ordering::Relaxed);
+            out.extend_from_slice(piece);
+        }
+        if out.len() > MAX_BODY {
+            return Err(ApiError {
+                status: 413,
+                code: "SerializationException".into(),
+                message: format!("the request body exceeds {MAX_BODY} bytes"),
+            });
+        }
+    }
+    Ok(out)
+}
+
+async fn ecr(State(s): State<Shared>, headers: HeaderMap, body: axum::body::Body) -> Response {
     if foreign_host(&headers) {
         return refused_host();
     }
+    let body = match read_body(&s.knobs, body).await {
+        Ok(b) => b,
+        Err(e) => return api_error(&e),
+    };
     let caller = match Caller::from_authorization(
         headers
             .get(header::AUTHORIZATION)
@@ -402,6 +512,19 @@ async fn ecr(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Respon
         }
     };
     s.knobs.record(&op, &req);
+    if s.knobs.denies(&caller.region) {
+        if let Ok(mut c) = s.knobs.counts.lock() {
+            *c.entry("denied".to_owned()).or_default() += 1;
+        }
+        return api_error(&ApiError {
+            status: 400,
+            code: "AccessDeniedException".into(),
+            message: format!(
+                "User: arn:aws:iam::123456789012:user/demo is not authorized to perform: ecr:{op} in {}",
+                caller.region
+            ),
+        });
+    }
     let now_serving = s.knobs.concurrent.fetch_add(1, Ordering::Relaxed) + 1;
     s.knobs
         .max_concurrent
@@ -483,6 +606,10 @@ async fn serve(s: &Shared, caller: &Caller, op: &str, req: &serde_json::Value) -
             };
         }
         Some(FaultKind::Hang) => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+        Some(FaultKind::HangAfterServing) => {
+            let _ = answer_of(s, caller, op, req);
             tokio::time::sleep(Duration::from_secs(3600)).await;
         }
         Some(FaultKind::Error { code, message }) => {

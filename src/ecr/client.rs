@@ -25,6 +25,9 @@ pub struct ClientOptions {
     pub attempt_timeout: Duration,
     /// All attempts of one request.
     pub operation_timeout: Duration,
+    /// A layer part's attempt fails when none of its bytes has moved for
+    /// this long (its whole time grows with its size: see `part_progress`).
+    pub stall_timeout: Duration,
 }
 
 impl Default for ClientOptions {
@@ -35,6 +38,7 @@ impl Default for ClientOptions {
             connect_timeout: Duration::from_secs(3),
             attempt_timeout: Duration::from_secs(20),
             operation_timeout: Duration::from_secs(60),
+            stall_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -73,6 +77,8 @@ pub struct EcrClient {
     answered: Arc<std::sync::Mutex<std::collections::HashSet<&'static str>>>,
     /// How long a blob download may take (one HTTP attempt's timeout).
     blob_timeout: Duration,
+    /// The limits it was made with (a layer part's are derived from them).
+    limits: ClientOptions,
 }
 
 impl EcrClient {
@@ -194,7 +200,13 @@ impl EcrClient {
             credentials_failed: Arc::default(),
             answered: Arc::default(),
             blob_timeout: opts.attempt_timeout,
+            limits: opts.clone(),
         }
+    }
+
+    /// The limits this client was made with.
+    pub fn limits(&self) -> &ClientOptions {
+        &self.limits
     }
 
     /// How long a blob download may take.
@@ -276,6 +288,15 @@ impl EcrClient {
             }
         }
     }
+}
+
+/// Timeouts for one call whose attempt may take `attempt` (a layer part).
+pub(crate) fn timeouts_with_attempt(opts: &ClientOptions, attempt: Duration) -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(opts.connect_timeout)
+        .operation_attempt_timeout(attempt)
+        .operation_timeout(attempt.saturating_mul(opts.max_attempts.max(1)))
+        .build()
 }
 
 fn timeouts(opts: &ClientOptions) -> TimeoutConfig {

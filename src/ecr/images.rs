@@ -91,6 +91,36 @@ pub async fn describe_images_by_id(
     Ok(all)
 }
 
+/// The images among `ids` that exist, of any status; the rest are absent.
+///
+/// DescribeImages by id fails whole: one absent tag or digest in the batch
+/// and ECR (moto too) answers ImageNotFoundException for all of them. That
+/// answer is never read as "all absent": the batch is split in two and each
+/// half asked again, down to single ids, where ImageNotFound does mean
+/// absent. k misses among n ids cost about 2·k·log2(n) extra calls, and a
+/// batch with no miss costs one.
+pub async fn find_images(
+    c: &EcrClient,
+    repo: &str,
+    ids: &[ImageId],
+) -> Result<Vec<Image>, EcrError> {
+    let mut found = Vec::with_capacity(ids.len());
+    let mut todo: Vec<&[ImageId]> = ids.chunks(MAX_BATCH).rev().collect();
+    while let Some(batch) = todo.pop() {
+        match describe_images_by_id(c, repo, batch).await {
+            Ok(images) => found.extend(images),
+            Err(e) if e.is_image_gone() && batch.len() > 1 => {
+                let (a, b) = batch.split_at(batch.len() / 2);
+                todo.push(b);
+                todo.push(a);
+            }
+            Err(e) if e.is_image_gone() => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(found)
+}
+
 /// ListImages: (digest, tag) pairs, all pages. Cheaper than DescribeImages
 /// when only identities are needed.
 pub async fn list_image_ids(

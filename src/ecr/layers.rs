@@ -4,9 +4,11 @@
 //! copied: memory stays at one part per upload.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use aws_smithy_types::Blob;
 
+use super::part_progress::{CountedBody, PartProgress, part_budget, wire_bytes};
 use super::{EcrClient, EcrError, MAX_BATCH};
 use crate::model::Digest;
 
@@ -80,7 +82,9 @@ pub fn part_size(said: Option<i64>) -> u64 {
     }
 }
 
-/// Sends bytes `first..first + part.len()` of an upload.
+/// Sends bytes `first..first + part.len()` of an upload. Its time limits
+/// follow progress (see `part_progress`): it fails when no byte has moved
+/// for the client's stall timeout, not after a fixed time.
 pub async fn upload_layer_part(
     c: &EcrClient,
     repo: &str,
@@ -88,7 +92,11 @@ pub async fn upload_layer_part(
     first: u64,
     part: Vec<u8>,
 ) -> Result<(), EcrError> {
-    let last = first + part.len() as u64 - 1;
+    let len = part.len() as u64;
+    let last = first + len - 1;
+    let limits = c.limits().clone();
+    let budget = part_budget(limits.attempt_timeout, wire_bytes(len));
+    let progress = Arc::new(PartProgress::default());
     let req = c
         .sdk
         .upload_layer_part()
@@ -97,9 +105,23 @@ pub async fn upload_layer_part(
         .upload_id(&upload.id)
         .part_first_byte(first as i64)
         .part_last_byte(last as i64)
-        .layer_part_blob(Blob::new(part));
-    c.run("UploadLayerPart", req.send()).await?;
-    Ok(())
+        .layer_part_blob(Blob::new(part))
+        .customize()
+        .interceptor(CountedBody(progress.clone()))
+        .config_override(
+            aws_sdk_ecr::config::Builder::default()
+                .timeout_config(super::client::timeouts_with_attempt(&limits, budget)),
+        );
+    tokio::select! {
+        done = c.run("UploadLayerPart", req.send()) => done.map(|_| ()),
+        idle = progress.watch(limits.stall_timeout) => Err(EcrError::Timeout {
+            operation: format!(
+                "UploadLayerPart (no byte of the part moved for {} s)",
+                idle.as_secs()
+            ),
+            endpoint: c.endpoint().to_owned(),
+        }),
+    }
 }
 
 /// Ends an upload; ECR hashes what it got and refuses a different digest.

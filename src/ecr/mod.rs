@@ -11,6 +11,7 @@ mod images;
 mod layers;
 mod lifecycle;
 mod paging;
+pub mod part_progress;
 mod pull_through;
 mod rate_gate;
 pub use rate_gate::RateGate;
@@ -24,8 +25,8 @@ pub use client::{ClientOptions, EcrClient, StaticCredentials};
 pub use error::{EcrError, ErrorContext, from_code};
 pub use images::{
     ImageDetail, batch_delete_images, batch_get_manifests, describe_images, describe_images_by_id,
-    describe_images_page, get_download_url_for_layer, list_image_ids, put_image, retag_image,
-    update_image_storage_class,
+    describe_images_page, find_images, get_download_url_for_layer, list_image_ids, put_image,
+    retag_image, update_image_storage_class,
 };
 pub use layers::{
     MAX_PART, Upload, batch_check_layer_availability, complete_layer_upload, initiate_layer_upload,

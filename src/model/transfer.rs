@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{Digest, EcrError};
+use super::{Digest, EcrError, Repository};
 
 /// One image to copy and the tags it gets in the target (empty: copied by
 /// digest, untagged).
@@ -28,6 +28,10 @@ pub struct CopyProgress {
     pub bytes_done: u64,
     /// Layers moving now: digest, bytes sent, size.
     pub active: Vec<(Digest, u64, u64)>,
+    /// Layer parts sent at once now (fewer on a slow link).
+    pub lanes: usize,
+    /// Layer uploads started over after a failed part.
+    pub restarts: usize,
 }
 
 /// What a finished copy did.
@@ -133,20 +137,29 @@ pub struct ReencryptReport {
     pub new: String,
     /// The settings carried over, in words ("tag immutability", …).
     pub carried: Vec<String>,
-    /// Active images in the old repository, and in the new one after.
+    /// The new repository was made by an earlier run and adopted.
+    pub adopted: bool,
+    /// Both repositories as last read (again right before a delete).
+    pub compared: ReencryptComparison,
+    pub copy: CopyReport,
+}
+
+/// Both repositories of a re-encryption, read at one moment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReencryptComparison {
+    /// Active images in the old repository, and images in the new one.
     pub old_images: usize,
     pub new_images: usize,
     /// Active images of the old repository the new one lacks.
     pub missing: Vec<Digest>,
     /// Archived images (not pullable, so not copied).
     pub archived_left: usize,
-    pub copy: CopyReport,
 }
 
 impl ReencryptReport {
     /// Whether deleting the old repository loses nothing it could copy.
     pub fn complete(&self) -> bool {
-        self.missing.is_empty()
+        self.compared.missing.is_empty()
     }
 }
 
@@ -162,5 +175,106 @@ impl CopyFailure {
     /// An API error about no image or layer in particular.
     pub fn api(e: EcrError) -> Self {
         Self::new(None, None, CopyError::Api(e))
+    }
+}
+
+/// What putting `tag` on the copied image will do in the target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TagVerdict {
+    /// The tag is not in the target yet.
+    New,
+    /// The tag already names this very image: nothing to do.
+    AlreadyThere,
+    /// The tag names another image and is mutable: it will move.
+    Moves { from: Digest },
+    /// The tag names another image and is immutable: ECR will refuse.
+    Refused { held_by: Digest },
+}
+
+impl TagVerdict {
+    pub fn refuses(&self) -> bool {
+        matches!(self, Self::Refused { .. })
+    }
+
+    /// In words, for the copy dialog.
+    pub fn describe(&self, tag: &str) -> String {
+        match self {
+            Self::New => format!("'{tag}' is new in the target"),
+            Self::AlreadyThere => format!("'{tag}' already names this image there: kept"),
+            Self::Moves { from } => {
+                format!(
+                    "'{tag}' now names {} there and will move to the copy",
+                    from.short()
+                )
+            }
+            Self::Refused { held_by } => format!(
+                "'{tag}' is immutable in the target and already names {}: ECR will refuse it. Rename the tag or pick another repository.",
+                held_by.short()
+            ),
+        }
+    }
+}
+
+/// What the target says before anything is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetCheck {
+    /// The target repository as it is (None: it does not exist yet).
+    pub repository: Option<Repository>,
+    /// Per image and tag, what putting the tag will do.
+    pub verdicts: Vec<(Digest, String, TagVerdict)>,
+}
+
+/// Which tags may move in the target: a tag that names another image there
+/// now moves to the copy only when the user allowed it.
+#[derive(Clone, Copy, Debug)]
+pub enum TagMoves<'a> {
+    /// Each listed tag may move, from the image it named when the user
+    /// allowed it (and from no other: a push meanwhile is refused).
+    Allowed(&'a [(String, Digest)]),
+    /// Every tag may move (a re-encryption mirrors its source).
+    Any,
+}
+
+impl TargetCheck {
+    pub fn refusals(&self) -> Vec<String> {
+        self.verdicts
+            .iter()
+            .filter(|(_, _, v)| v.refuses())
+            .map(|(_, t, v)| v.describe(t))
+            .collect()
+    }
+
+    /// The tags that would move: tag, the image it names now, the copy.
+    pub fn moves(&self) -> Vec<(String, Digest, Digest)> {
+        self.verdicts
+            .iter()
+            .filter_map(|(d, t, v)| match v {
+                TagVerdict::Moves { from } => Some((t.clone(), *from, *d)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Refusals, and the moves `moves` does not allow, in words.
+    pub fn refusals_under(&self, moves: TagMoves<'_>) -> Vec<String> {
+        let mut out = self.refusals();
+        let TagMoves::Allowed(allowed) = moves else {
+            return out;
+        };
+        for (tag, from, _) in self.moves() {
+            match allowed.iter().find(|(t, _)| *t == tag) {
+                Some((_, d)) if *d == from => {}
+                Some((_, d)) => out.push(format!(
+                    "'{tag}' now names {} in the target, not {} as when you allowed it to move: someone pushed meanwhile. Check again.",
+                    from.short(),
+                    d.short()
+                )),
+                None => out.push(format!(
+                    "'{tag}' names {} in the target and would move to the copy: allow the move (tick it in the dialog) or rename the tag.",
+                    from.short()
+                )),
+            }
+        }
+        out
     }
 }

@@ -131,7 +131,9 @@ impl AppState {
             p @ (Payload::TransferProgress(_)
             | Payload::Copied(_)
             | Payload::ImageExported(_)
-            | Payload::Reencrypted(_)) => self.transfer_event(request, p),
+            | Payload::Reencrypted(_)
+            | Payload::ReencryptCompared(_)
+            | Payload::CopyTargetChecked(_)) => self.transfer_event(request, p),
             p @ (Payload::ExportProgress { .. } | Payload::Exported(_)) => {
                 self.export_event(request, p);
                 Vec::new()

@@ -22,6 +22,9 @@ pub enum FollowUp {
     /// The image multi-selection no longer means anything (its images were
     /// deleted, or another repository opened).
     ClearImageSelection,
+    /// Open the typed delete confirmation of this repository (a
+    /// re-encryption's old repository, once both were compared again).
+    ConfirmDeleteRepository(RepoRef),
 }
 
 /// One image of one repository of one registry.

@@ -23,6 +23,7 @@ mod search;
 mod security;
 mod sweep;
 pub mod transfer;
+pub use transfer::{CopyCheck, Transfer, TransferKind, TransferOutcome};
 pub mod wording;
 
 pub use findings::{
@@ -34,7 +35,7 @@ pub use nav::{History, Location};
 pub use registry_level::{Login, RegistryDocs};
 pub use repo_table::{RepoFilter, repo_rows, tags_match};
 pub use requested::Requested;
-pub use search::{SearchHit, SearchKind, SearchState, classify};
+pub use search::{HitMatch, SearchFailure, SearchHit, SearchKind, SearchState, classify};
 pub use security::{
     Flagged, RegistrySecurity, RepoSecurity, registry_security, repo_security, summarised,
 };
@@ -230,8 +231,14 @@ pub struct AppState {
     pub sweep_done: HashSet<String>,
     /// A running export.
     pub export_progress: Option<ExportProgress>,
-    /// A running copy or image export.
-    pub transfer: Option<transfer::Transfer>,
+    /// Copies, re-encryptions and image exports: running ones, then the
+    /// last finished ones (the transfers panel).
+    pub transfers: Vec<transfer::Transfer>,
+    /// The re-read of both repositories asked right before a re-encrypted
+    /// repository's delete.
+    pub reencrypt_checking: Option<RequestId>,
+    /// The copy dialog's look at its target: what each tag would do there.
+    pub copy_check: Option<transfer::CopyCheck>,
     /// The last re-encryption: the old repository, and what came of it.
     pub reencrypted: Option<(
         RepoRef,

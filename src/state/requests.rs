@@ -72,6 +72,15 @@ impl AppState {
             c @ (Command::CopyImages(_) | Command::ExportImage(_) | Command::Reencrypt(_)) => {
                 self.transfer_started(id, c);
             }
+            Command::CompareReencrypted { .. } => self.reencrypt_checking = Some(id),
+            Command::CheckCopyTarget { target, items } => {
+                self.copy_check = Some(super::CopyCheck {
+                    request: id,
+                    target: target.clone(),
+                    items: items.clone(),
+                    result: None,
+                });
+            }
             Command::ExportFindings(x) => {
                 self.export_progress = Some(ExportProgress {
                     request: id,

@@ -1,6 +1,8 @@
-//! A running copy or image export: what it is, how far it got, its cancel
-//! flag; what the status bar says about it; the notice when it ends. One at
-//! a time (a second waits for the first: both would share the same network).
+//! Copies, re-encryptions and image exports as jobs: several may run at
+//! once (an export while a copy runs), each with its own progress, Cancel
+//! and result, listed in the transfers panel. A job ends once, as done,
+//! failed or cancelled, whatever ends it (its answer, or its task dying:
+//! the worker then answers with the command's own failure).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,9 +16,53 @@ use crate::model::RepoRef;
 use crate::model::transfer::human_size_u64 as format_bytes;
 use crate::model::transfer::{CopyFailure, CopyProgress, CopyReport, ExportReport};
 
+/// The copy dialog's check of its target, for one target and set of tags.
+#[derive(Clone, Debug)]
+pub struct CopyCheck {
+    pub request: RequestId,
+    pub target: RepoRef,
+    pub items: Vec<crate::model::transfer::CopyItem>,
+    /// `None` while asked.
+    pub result: Option<Result<crate::model::transfer::TargetCheck, String>>,
+}
+
+impl CopyCheck {
+    /// Whether this check answers for `target` and `items`.
+    pub fn is_for(&self, target: &RepoRef, items: &[crate::model::transfer::CopyItem]) -> bool {
+        self.target == *target && self.items == items
+    }
+}
+
+/// Finished jobs kept in the panel (the oldest go first).
+const KEEP_FINISHED: usize = 20;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransferKind {
+    Copy,
+    Reencrypt,
+    Export,
+}
+
+/// How a job ended, in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TransferOutcome {
+    Done(String),
+    Failed(String),
+    Cancelled(String),
+}
+
+impl TransferOutcome {
+    pub fn text(&self) -> &str {
+        match self {
+            Self::Done(s) | Self::Failed(s) | Self::Cancelled(s) => s,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Transfer {
     pub request: RequestId,
+    pub kind: TransferKind,
     /// "Copying 3 images to prod/api", "Exporting web/frontend:v2".
     pub what: String,
     pub progress: CopyProgress,
@@ -26,12 +72,23 @@ pub struct Transfer {
     pub target: Option<RepoRef>,
     /// What a copy or re-encryption reads from.
     pub source: Option<RepoRef>,
+    /// `None` while it runs.
+    pub outcome: Option<TransferOutcome>,
+    /// When it ended (for the panel's "how long it took").
+    pub ended: Option<Instant>,
 }
 
 impl Transfer {
+    pub fn is_running(&self) -> bool {
+        self.outcome.is_none()
+    }
+
     /// The status bar's line: what, how far, how fast, how long still.
     pub fn line(&self, now: Instant) -> String {
         let p = &self.progress;
+        if let Some(o) = &self.outcome {
+            return o.text().to_owned();
+        }
         if self.cancel.load(Ordering::Relaxed) {
             return format!("{}: cancelling…", self.what);
         }
@@ -69,6 +126,9 @@ impl Transfer {
     /// 0..1, by bytes when known, else by images.
     pub fn fraction(&self) -> f32 {
         let p = &self.progress;
+        if self.outcome.is_some() {
+            return 1.0;
+        }
         if p.bytes_planned > 0 {
             (p.bytes_done as f64 / p.bytes_planned as f64).clamp(0.0, 1.0) as f32
         } else {
@@ -113,7 +173,26 @@ pub fn exported_words(r: &ExportReport) -> String {
     )
 }
 
+fn outcome_of(f: &CopyFailure) -> TransferOutcome {
+    if f.error == crate::model::transfer::CopyError::Cancelled {
+        TransferOutcome::Cancelled(f.to_string())
+    } else {
+        TransferOutcome::Failed(f.to_string())
+    }
+}
+
 impl AppState {
+    /// Jobs still running, oldest first.
+    pub fn running_transfers(&self) -> impl Iterator<Item = &Transfer> {
+        self.transfers.iter().filter(|t| t.is_running())
+    }
+
+    /// The running re-encryption of `repo`, if any.
+    pub fn reencrypt_running(&self, repo: &RepoRef) -> Option<&Transfer> {
+        self.running_transfers()
+            .find(|t| t.kind == TransferKind::Reencrypt && t.source.as_ref() == Some(repo))
+    }
+
     /// A copy or export was sent.
     pub(super) fn transfer_started(&mut self, id: RequestId, cmd: &Command) {
         let source = match cmd {
@@ -121,20 +200,27 @@ impl AppState {
             Command::Reencrypt(j) => Some(j.repo.clone()),
             _ => None,
         };
-        let (what, cancel, target, images) = match cmd {
+        let (kind, what, cancel, target, images) = match cmd {
             Command::CopyImages(j) => (
+                TransferKind::Copy,
                 format!("Copying to {}", j.target.name),
                 j.cancel.clone(),
                 Some(j.target.clone()),
                 j.items.len(),
             ),
-            Command::Reencrypt(j) => (
-                format!("Re-encrypting {} into {}", j.repo.name, j.new_name),
-                j.cancel.clone(),
-                Some(RepoRef::new(&j.repo.registry, &j.new_name)),
-                0,
-            ),
+            Command::Reencrypt(j) => {
+                // A rerun: the dialog follows this job, not the last result.
+                self.reencrypted.take_if(|(r, _)| *r == j.repo);
+                (
+                    TransferKind::Reencrypt,
+                    format!("Re-encrypting {} into {}", j.repo.name, j.new_name),
+                    j.cancel.clone(),
+                    Some(RepoRef::new(&j.repo.registry, &j.new_name)),
+                    0,
+                )
+            }
             Command::ExportImage(j) => (
+                TransferKind::Export,
                 format!(
                     "Exporting {}",
                     j.tag
@@ -147,8 +233,9 @@ impl AppState {
             ),
             _ => return,
         };
-        self.transfer = Some(Transfer {
+        self.transfers.push(Transfer {
             request: id,
+            kind,
             what,
             progress: CopyProgress {
                 images_total: images,
@@ -158,6 +245,8 @@ impl AppState {
             cancel,
             target,
             source,
+            outcome: None,
+            ended: None,
         });
     }
 
@@ -173,15 +262,54 @@ impl AppState {
             Payload::Copied(result) => return self.copied(request, result),
             Payload::ImageExported(result) => self.image_exported(request, result),
             Payload::Reencrypted(result) => return self.reencrypted_done(request, result),
+            Payload::ReencryptCompared(result) => return self.reencrypt_compared(request, result),
+            Payload::CopyTargetChecked(result) => {
+                if let Some(c) = self.copy_check.as_mut().filter(|c| c.request == request) {
+                    c.result = Some(result.map_err(|f| f.to_string()));
+                }
+            }
             _ => {}
         }
         Vec::new()
     }
 
     fn transfer_progress(&mut self, request: RequestId, p: CopyProgress) {
-        if let Some(t) = self.transfer.as_mut().filter(|t| t.request == request) {
+        if let Some(t) = self
+            .transfers
+            .iter_mut()
+            .find(|t| t.request == request && t.is_running())
+        {
             t.progress = p;
         }
+    }
+
+    /// Ends the running job of `request` (once: a second end is ignored);
+    /// returns it.
+    fn end_transfer(&mut self, request: RequestId, outcome: TransferOutcome) -> Option<Transfer> {
+        let t = self
+            .transfers
+            .iter_mut()
+            .find(|t| t.request == request && t.is_running())?;
+        t.outcome = Some(outcome);
+        t.ended = Some(Instant::now());
+        let ended = t.clone();
+        let finished = self.transfers.iter().filter(|t| !t.is_running()).count();
+        if finished > KEEP_FINISHED {
+            let mut drop = finished - KEEP_FINISHED;
+            self.transfers.retain(|t| {
+                let go = drop > 0 && !t.is_running();
+                if go {
+                    drop -= 1;
+                }
+                !go
+            });
+        }
+        Some(ended)
+    }
+
+    /// Removes finished jobs from the panel.
+    pub fn clear_finished_transfers(&mut self) {
+        self.transfers.retain(Transfer::is_running);
     }
 
     /// A copy ended: say so, and read the target's list again when it is
@@ -191,15 +319,23 @@ impl AppState {
         request: RequestId,
         result: Result<CopyReport, CopyFailure>,
     ) -> Vec<FollowUp> {
-        let Some(t) = self.transfer.take_if(|t| t.request == request) else {
+        let name = self
+            .transfers
+            .iter()
+            .find(|t| t.request == request && t.is_running())
+            .and_then(|t| t.target.as_ref())
+            .map_or_else(|| "the target".to_owned(), |t| t.name.clone());
+        let outcome = match &result {
+            Ok(r) => TransferOutcome::Done(copied_words(r, &name)),
+            Err(f) => outcome_of(f),
+        };
+        let Some(t) = self.end_transfer(request, outcome) else {
             return Vec::new();
         };
-        let target = t.target.clone();
         match result {
             Ok(r) => {
-                let name = target.as_ref().map_or("the target", |t| t.name.as_str());
-                self.notify(NoticeLevel::Success, copied_words(&r, name));
-                target
+                self.notify(NoticeLevel::Success, copied_words(&r, &name));
+                t.target
                     .map(|t| {
                         vec![
                             FollowUp::Request(Command::LoadRepositories(t.registry.clone())),
@@ -216,7 +352,11 @@ impl AppState {
     }
 
     fn image_exported(&mut self, request: RequestId, result: Result<ExportReport, CopyFailure>) {
-        if self.transfer.take_if(|t| t.request == request).is_none() {
+        let outcome = match &result {
+            Ok(r) => TransferOutcome::Done(exported_words(r)),
+            Err(f) => outcome_of(f),
+        };
+        if self.end_transfer(request, outcome).is_none() {
             return;
         }
         match result {
@@ -230,33 +370,84 @@ impl AppState {
         request: RequestId,
         result: Result<crate::model::transfer::ReencryptReport, CopyFailure>,
     ) -> Vec<FollowUp> {
-        let Some(t) = self.transfer.take_if(|t| t.request == request) else {
+        let words = match &result {
+            Ok(r) if r.complete() => format!(
+                "{} holds all {} images of {} with its settings. Review the comparison, then delete the old repository if you wish.",
+                r.new, r.compared.old_images, r.old
+            ),
+            Ok(r) => format!(
+                "{} lacks {} images of {}: keep the old repository, or run again to copy them.",
+                r.new,
+                r.compared.missing.len(),
+                r.old
+            ),
+            Err(f) => f.to_string(),
+        };
+        let outcome = match &result {
+            Ok(r) if r.complete() => TransferOutcome::Done(words.clone()),
+            Ok(_) => TransferOutcome::Failed(words.clone()),
+            Err(f) => outcome_of(f),
+        };
+        let Some(t) = self.end_transfer(request, outcome) else {
             return Vec::new();
         };
         let (Some(new), Some(old)) = (t.target, t.source) else {
             return Vec::new();
         };
-        match &result {
-            Ok(r) if r.complete() => self.notify(
-                NoticeLevel::Success,
-                format!(
-                    "{} holds all {} images of {} with its settings. Review the comparison, then delete the old repository if you wish.",
-                    r.new, r.old_images, r.old
-                ),
-            ),
-            Ok(r) => self.notify(
-                NoticeLevel::Warning,
-                format!("{} lacks {} images of {}: keep the old repository.", r.new, r.missing.len(), r.old),
-            ),
-            Err(f) => self.notify(NoticeLevel::Error, f.to_string()),
-        }
+        let level = match &result {
+            Ok(r) if r.complete() => NoticeLevel::Success,
+            Ok(_) => NoticeLevel::Warning,
+            Err(_) => NoticeLevel::Error,
+        };
+        self.notify(level, words);
         self.reencrypted = Some((old, result.map_err(|f| f.to_string())));
         vec![FollowUp::Request(Command::LoadRepositories(new.registry))]
     }
 
-    /// The user pressed Cancel: the worker stops at its next chunk.
-    pub fn cancel_transfer(&mut self) {
-        if let Some(t) = &self.transfer {
+    /// Both repositories of a re-encryption read again before the delete:
+    /// the delete's typed confirmation opens only when the new one holds
+    /// every active image of the old one now.
+    fn reencrypt_compared(
+        &mut self,
+        request: RequestId,
+        result: Result<crate::model::transfer::ReencryptComparison, CopyFailure>,
+    ) -> Vec<FollowUp> {
+        if self.reencrypt_checking != Some(request) {
+            return Vec::new();
+        }
+        self.reencrypt_checking = None;
+        let Some((old, Ok(report))) = self.reencrypted.as_mut() else {
+            return Vec::new();
+        };
+        match result {
+            Ok(c) => {
+                report.compared = c;
+                if report.complete() {
+                    return vec![FollowUp::ConfirmDeleteRepository(old.clone())];
+                }
+                let words = format!(
+                    "{} now holds {} active images that {} lacks (pushed meanwhile?): the old repository is kept. Run again to copy them.",
+                    report.old,
+                    report.compared.missing.len(),
+                    report.new
+                );
+                self.notify(NoticeLevel::Warning, words);
+            }
+            Err(f) => self.notify(
+                NoticeLevel::Error,
+                format!("Could not compare both repositories again, so the old one is kept: {f}"),
+            ),
+        }
+        Vec::new()
+    }
+
+    /// The user pressed Cancel on a job: the worker stops at its next chunk.
+    pub fn cancel_transfer(&mut self, request: RequestId) {
+        if let Some(t) = self
+            .transfers
+            .iter()
+            .find(|t| t.request == request && t.is_running())
+        {
             t.cancel.store(true, Ordering::Relaxed);
         }
     }
@@ -270,12 +461,15 @@ mod tests {
     fn t(p: CopyProgress) -> Transfer {
         Transfer {
             request: 1,
+            kind: TransferKind::Copy,
             what: "Copying to prod/api".into(),
             progress: p,
             started: Instant::now() - Duration::from_secs(10),
             cancel: Arc::default(),
             target: None,
             source: None,
+            outcome: None,
+            ended: None,
         }
     }
 

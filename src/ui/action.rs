@@ -131,6 +131,8 @@ pub enum UiAction {
         target: RepoRef,
         items: Vec<crate::model::transfer::CopyItem>,
         create: Option<NewRepository>,
+        /// Tags the user allowed to move, from the image each names now.
+        allowed_moves: Vec<(String, Digest)>,
     },
     /// Write an image to an OCI layout tar (asks where first).
     ExportImage {
@@ -146,7 +148,20 @@ pub enum UiAction {
         encryption: crate::model::Encryption,
     },
     /// Stop the running copy or export.
-    CancelTransfer,
+    CancelTransfer(crate::message::RequestId),
+    /// Ask what each tag would do in a copy's target (the dialog's check).
+    CheckCopyTarget {
+        target: RepoRef,
+        items: Vec<crate::model::transfer::CopyItem>,
+    },
+    /// Remove finished jobs from the transfers panel.
+    ClearFinishedTransfers,
+    /// Read both repositories of a re-encryption again, then (only if the
+    /// new one holds every active image) open the old one's typed delete.
+    CheckThenDeleteReencrypted {
+        repo: RepoRef,
+        new_name: String,
+    },
     /// GetAuthorizationToken for a registry.
     GetLoginToken(RegistrySpec),
     /// Put the token's password on the clipboard, then forget it.

@@ -1,8 +1,11 @@
 //! "Copy to…": images (one, a selection, or a whole repository) to a
 //! repository in any registry the user has (another profile, region or
 //! account), through ECR's layer API. The form is checked as it is typed,
-//! before any call; the target's tag rules are checked again by the copy
-//! itself before anything is uploaded.
+//! before any call. Then the target is asked what each tag would do there:
+//! tags that would move from another image are listed (from which image to
+//! which) and move only with a tick; an immutable tag that names another
+//! image is refused. The copy checks both again before anything is
+//! uploaded (someone may push meanwhile).
 
 use egui::{RichText, Ui};
 
@@ -17,7 +20,7 @@ use crate::model::{
 };
 use crate::state::AppState;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CopyForm {
     /// Pinned when the dialog opened.
     pub source: RepoRef,
@@ -30,7 +33,16 @@ pub struct CopyForm {
     pub immutable: bool,
     pub kms: bool,
     pub kms_key: String,
+    /// The user allows the listed tags to move to the copy.
+    pub allow_moves: bool,
+    /// When the fields last changed (the target is asked once they rest).
+    pub changed_at: f64,
+    /// What the fields said last frame.
+    last: Option<(RepoRef, Vec<CopyItem>)>,
 }
+
+/// How long the fields must rest before the target is asked.
+const ASK_AFTER_S: f64 = 0.4;
 
 /// The form, checked: a field's message, or what to send.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,6 +68,9 @@ impl CopyForm {
             immutable: false,
             kms: false,
             kms_key: String::new(),
+            allow_moves: false,
+            changed_at: 0.0,
+            last: None,
         }
     }
 
@@ -142,7 +157,35 @@ pub fn copy_ui(
     };
     let spec = target.spec.clone();
     let checked = form.check(&spec);
-    let busy = state.transfer.is_some();
+    let target_ref = RepoRef::new(&spec, form.target_repo.trim());
+    let now = ctx.input(|i| i.time);
+    // Ask the target once the fields rest; a change means a new answer
+    // (and a new tick: a move allowed for one target is not for another).
+    let key = checked
+        .as_ref()
+        .ok()
+        .map(|(items, _)| (target_ref.clone(), items.clone()));
+    if key != form.last {
+        form.last = key.clone();
+        form.changed_at = now;
+        form.allow_moves = false;
+    }
+    let check = key
+        .as_ref()
+        .and_then(|(t, items)| state.copy_check.as_ref().filter(|c| c.is_for(t, items)));
+    if let Some((t, items)) = &key
+        && check.is_none()
+    {
+        if now - form.changed_at >= ASK_AFTER_S {
+            actions.push(UiAction::CheckCopyTarget {
+                target: t.clone(),
+                items: items.clone(),
+            });
+        } else {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(ASK_AFTER_S));
+        }
+    }
+    let verdict = target_verdict(check, form.allow_moves);
     let n = form.images.len();
     let title = format!("Copy {n} image{} to…", if n == 1 { "" } else { "s" });
     let outcome = modal::modal_ui(
@@ -156,19 +199,23 @@ pub fn copy_ui(
             top: Some(60.0),
         },
         Footer {
-            confirm: Some((icon::COPY, "Copy", checked.is_ok() && !busy)),
+            confirm: Some((icon::COPY, "Copy", checked.is_ok() && verdict.ready())),
             dismiss: "Cancel",
         },
-        |ui| body_ui(ui, form, state, &spec, checked.as_ref().err(), busy),
+        |ui| {
+            body_ui(ui, form, state, &spec, checked.as_ref().err());
+            target_check_ui(ui, form, check, &verdict, actions);
+        },
     );
     match outcome {
         Outcome::Confirmed => {
-            if let Ok((items, create)) = checked {
+            if let (Ok((items, create)), Verdict::Ready { allowed_moves }) = (checked, verdict) {
                 actions.push(UiAction::StartCopy {
                     source: form.source.clone(),
-                    target: RepoRef::new(&spec, form.target_repo.trim()),
+                    target: target_ref,
                     items,
                     create,
+                    allowed_moves,
                 });
             }
             false
@@ -178,15 +225,150 @@ pub fn copy_ui(
     }
 }
 
+/// Where the target check leaves the Copy button.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Verdict {
+    /// Not asked yet, or the answer is on its way.
+    Checking,
+    /// The check failed: nothing is known of the target.
+    Failed(String),
+    /// The target refuses (immutable tags naming other images).
+    Refused(Vec<String>),
+    /// Tags would move and the tick is not set.
+    NeedsTick,
+    /// Copy may start, with these moves allowed.
+    Ready {
+        allowed_moves: Vec<(String, Digest)>,
+    },
+}
+
+impl Verdict {
+    fn ready(&self) -> bool {
+        matches!(self, Self::Ready { .. })
+    }
+}
+
+/// The Copy button's state from the target's answer and the tick (a pure
+/// function: tested below).
+fn target_verdict(check: Option<&crate::state::CopyCheck>, allow_moves: bool) -> Verdict {
+    let Some(result) = check.and_then(|c| c.result.as_ref()) else {
+        return Verdict::Checking;
+    };
+    let t = match result {
+        Ok(t) => t,
+        Err(e) => return Verdict::Failed(e.clone()),
+    };
+    let refusals = t.refusals();
+    if !refusals.is_empty() {
+        return Verdict::Refused(refusals);
+    }
+    let moves = t.moves();
+    if !moves.is_empty() && !allow_moves {
+        return Verdict::NeedsTick;
+    }
+    Verdict::Ready {
+        allowed_moves: moves
+            .into_iter()
+            .map(|(tag, from, _)| (tag, from))
+            .collect(),
+    }
+}
+
+/// What the target said: tags that move (with the tick), refusals, or that
+/// it is being asked.
+fn target_check_ui(
+    ui: &mut Ui,
+    form: &mut CopyForm,
+    check: Option<&crate::state::CopyCheck>,
+    verdict: &Verdict,
+    actions: &mut Vec<UiAction>,
+) {
+    let palette = style::palette(ui.visuals());
+    ui.add_space(4.0);
+    match verdict {
+        Verdict::Checking => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Asking the target what each tag would do there…");
+            });
+        }
+        Verdict::Failed(e) => {
+            ui.colored_label(
+                palette.error,
+                format!("{} Could not read the target: {e}", icon::ERROR),
+            );
+            if ui.button("Check again").clicked()
+                && let Some(c) = check
+            {
+                actions.push(UiAction::CheckCopyTarget {
+                    target: c.target.clone(),
+                    items: c.items.clone(),
+                });
+            }
+        }
+        Verdict::Refused(why) => {
+            for w in why {
+                ui.colored_label(palette.error, format!("{} {w}", icon::ERROR));
+            }
+        }
+        Verdict::NeedsTick | Verdict::Ready { .. } => {
+            let moves = check
+                .and_then(|c| c.result.as_ref())
+                .and_then(|r| r.as_ref().ok())
+                .map(crate::model::transfer::TargetCheck::moves)
+                .unwrap_or_default();
+            if moves.is_empty() {
+                ui.colored_label(
+                    palette.ok,
+                    format!("{} No tag in the target moves.", icon::OK),
+                );
+                return;
+            }
+            ui.colored_label(
+                palette.warning,
+                format!(
+                    "{} {} tag{} in the target name{} another image now and would move to the copy:",
+                    icon::WARNING,
+                    moves.len(),
+                    if moves.len() == 1 { "" } else { "s" },
+                    if moves.len() == 1 { "s" } else { "" }
+                ),
+            );
+            for (tag, from, to) in moves.iter().take(20) {
+                ui.label(
+                    RichText::new(format!(
+                        "  {tag}: {} → {} (the copy)",
+                        from.short(),
+                        to.short()
+                    ))
+                    .monospace(),
+                );
+            }
+            if moves.len() > 20 {
+                ui.weak(format!("  and {} more", moves.len() - 20));
+            }
+            ui.checkbox(
+                &mut form.allow_moves,
+                format!(
+                    "Move {} to the copy",
+                    if moves.len() == 1 {
+                        "this tag"
+                    } else {
+                        "these tags"
+                    }
+                ),
+            );
+        }
+    }
+}
+
 fn body_ui(
     ui: &mut Ui,
     form: &mut CopyForm,
     state: &AppState,
     spec: &RegistrySpec,
     errors: Option<&CopyErrors>,
-    busy: bool,
 ) {
-    let palette = style::palette(ui.visuals());
     let err = |ui: &mut Ui, e: Option<&String>, help: &str| {
         super::widgets::field_note(ui, e.map(String::as_str), help);
     };
@@ -301,12 +483,6 @@ fn body_ui(
         ))
         .weak(),
     );
-    if busy {
-        ui.colored_label(
-            palette.loading,
-            "Another copy or export is running; wait for it or cancel it from the status bar.",
-        );
-    }
 }
 
 #[cfg(test)]
@@ -352,6 +528,49 @@ mod tests {
         assert!(e.repo.is_some());
         assert!(e.tags.is_some());
         assert!(e.kms_key.is_some(), "a key of another region");
+    }
+
+    fn checked(
+        result: Result<crate::model::transfer::TargetCheck, String>,
+    ) -> crate::state::CopyCheck {
+        crate::state::CopyCheck {
+            request: 1,
+            target: RepoRef::new(&spec("us-east-1"), "prod/api"),
+            items: vec![],
+            result: Some(result),
+        }
+    }
+
+    #[test]
+    fn a_tag_that_moves_needs_the_tick_and_is_pinned_to_its_image() {
+        use crate::model::transfer::{TagVerdict, TargetCheck};
+        let (copy, now) = (Digest([1; 32]), Digest([2; 32]));
+        assert_eq!(target_verdict(None, true), Verdict::Checking);
+        let t = TargetCheck {
+            repository: None,
+            verdicts: vec![
+                (copy, "latest".into(), TagVerdict::Moves { from: now }),
+                (copy, "v2".into(), TagVerdict::New),
+            ],
+        };
+        let c = checked(Ok(t));
+        assert_eq!(target_verdict(Some(&c), false), Verdict::NeedsTick);
+        assert_eq!(
+            target_verdict(Some(&c), true),
+            Verdict::Ready {
+                allowed_moves: vec![("latest".into(), now)]
+            }
+        );
+        let refused = checked(Ok(TargetCheck {
+            repository: None,
+            verdicts: vec![(copy, "v1".into(), TagVerdict::Refused { held_by: now })],
+        }));
+        assert!(matches!(
+            target_verdict(Some(&refused), true),
+            Verdict::Refused(_)
+        ));
+        let failed = checked(Err("no route".into()));
+        assert!(!target_verdict(Some(&failed), true).ready());
     }
 
     #[test]

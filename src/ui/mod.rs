@@ -32,6 +32,7 @@ mod sidebar;
 mod status_bar;
 pub mod style;
 mod tabs;
+pub mod transfers;
 pub mod widgets;
 
 pub use action::UiAction;
@@ -213,6 +214,11 @@ pub fn main_ui(
             }
         }
     });
+    // Beside the work, not over it; hidden under a dialog (nothing behind
+    // a dialog answers).
+    if view.modal.is_none() {
+        transfers::transfers_window_ui(ui.ctx(), state, actions);
+    }
 }
 
 /// The window's shortcuts (only called when no dialog is open and no text

@@ -1,7 +1,10 @@
 //! "Re-encrypt…": ECR fixes encryption at creation, so this makes a new
 //! repository with the chosen encryption and the old one's settings, copies
 //! every active image into it, and shows both compared. Only then does it
-//! offer to delete the old repository (through the typed confirmation).
+//! offer to delete the old repository: both are read again first, and the
+//! typed confirmation opens only if the new one still holds every active
+//! image of the old one. A failed, cancelled or incomplete run can be run
+//! again: it adopts the repository its first run made.
 
 use egui::{RichText, Ui};
 
@@ -75,24 +78,36 @@ pub fn reencrypt_ui(
         .as_ref()
         .filter(|(r, _)| form.started && *r == form.repo)
         .map(|(_, r)| r);
+    let job = state.reencrypt_running(&form.repo);
+    // Started, and no result yet (the job may still be on its way to the
+    // worker's queue).
     let running = form.started && result.is_none();
+    let checking = state.reencrypt_checking.is_some();
     let checked = form.check();
     let title = format!("Re-encrypt {}", form.repo.name);
     let target = reg.target_line();
     let footer = match result {
         Some(Ok(r)) if r.complete() => Footer {
-            confirm: Some((icon::TRASH, "Delete the old repository…", true)),
+            confirm: Some((
+                icon::TRASH,
+                "Check again and delete the old repository…",
+                !checking,
+            )),
             dismiss: "Close",
         },
         Some(_) => Footer {
-            confirm: None,
+            confirm: Some((
+                icon::KEY,
+                "Run again (copies what is missing)",
+                checked.is_ok() && job.is_none(),
+            )),
             dismiss: "Close",
         },
         None => Footer {
             confirm: Some((
                 icon::KEY,
                 "Create and copy",
-                checked.is_ok() && !running && state.transfer.is_none(),
+                checked.is_ok() && !running && job.is_none(),
             )),
             dismiss: if running { "Hide" } else { "Cancel" },
         },
@@ -115,20 +130,29 @@ pub fn reencrypt_ui(
                         .map_or_else(|| "…".to_owned(), |x| x.encryption.label())
                 };
                 comparison_ui(ui, r, [enc(&r.old), enc(&r.new)]);
+                if checking {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Reading both repositories again before the delete…");
+                    });
+                }
             }
             Some(Err(e)) => {
                 let palette = style::palette(ui.visuals());
                 ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
-                ui.label("The old repository is untouched. Whatever the new one holds stays; running again skips it.");
+                ui.label("The old repository is untouched. Whatever the new one holds stays; running again adopts it and copies only what is missing.");
             }
-            None => form_ui(ui, form, state, checked.as_ref().err(), running),
+            None => form_ui(ui, form, state, job, checked.as_ref().err(), running),
         },
     );
     match outcome {
         Outcome::Confirmed => match result {
-            Some(Ok(_)) => {
-                actions.push(UiAction::OpenDeleteRepository(form.repo.clone()));
-                false
+            Some(Ok(r)) if r.complete() => {
+                actions.push(UiAction::CheckThenDeleteReencrypted {
+                    repo: form.repo.clone(),
+                    new_name: r.new.clone(),
+                });
+                true
             }
             _ => {
                 if let Ok((new_name, encryption)) = checked {
@@ -151,6 +175,7 @@ fn form_ui(
     ui: &mut Ui,
     form: &mut ReencryptForm,
     state: &AppState,
+    job: Option<&crate::state::Transfer>,
     error: Option<&(&'static str, String)>,
     running: bool,
 ) {
@@ -160,7 +185,7 @@ fn form_ui(
         .map(|r| r.encryption.label())
         .unwrap_or_default();
     ui.label(format!(
-        "ECR cannot change a repository's encryption (now {current}). This creates a new repository with the encryption you choose and the settings of {}: tag immutability and exclusion filters, scan on push, lifecycle policy, repository policy and resource tags. Then it copies every active image (same digests, same tags) and compares both. The old repository stays until you delete it.",
+        "ECR cannot change a repository's encryption (now {current}). This creates a new repository with the encryption you choose and the settings of {}: tag immutability and exclusion filters, scan on push, repository policy and resource tags. Then it copies every active image, oldest first (same digests, same tags), puts the lifecycle policy once the copy is done (so \"keep the last N\" keeps the same images), and compares both. The old repository stays until you delete it.",
         form.repo.name
     ));
     ui.add_space(4.0);
@@ -203,7 +228,7 @@ fn form_ui(
     });
     if running {
         ui.add_space(4.0);
-        match &state.transfer {
+        match job {
             Some(t) => {
                 ui.label(t.line(std::time::Instant::now()));
                 ui.add(egui::ProgressBar::new(t.fraction()));
@@ -231,15 +256,22 @@ fn comparison_ui(ui: &mut Ui, r: &ReencryptReport, encryption: [String; 2]) {
             ui.label(&encryption[1]);
             ui.end_row();
             ui.label("Active images");
-            ui.label(r.old_images.to_string());
-            ui.label(r.new_images.to_string());
+            ui.label(r.compared.old_images.to_string());
+            ui.label(r.compared.new_images.to_string());
             ui.end_row();
             ui.label("Archived (not copied)");
-            ui.label(r.archived_left.to_string());
+            ui.label(r.compared.archived_left.to_string());
             ui.label("0");
             ui.end_row();
         });
     ui.label(format!("Carried over: {}.", r.carried.join(", ")));
+    if r.adopted {
+        ui.label(format!(
+            "{} was made by an earlier run (it carries the resource tag {}); this run copied what it lacked.",
+            r.new,
+            crate::copy::reencrypt::MARK_KEY
+        ));
+    }
     ui.label(format!(
         "Copied: {} blobs uploaded, {} already there.",
         r.copy.blobs_uploaded, r.copy.blobs_skipped
@@ -253,13 +285,13 @@ fn comparison_ui(ui: &mut Ui, r: &ReencryptReport, encryption: [String; 2]) {
                 r.new
             ),
         );
-        if r.archived_left > 0 {
+        if r.compared.archived_left > 0 {
             ui.colored_label(
                 palette.warning,
                 format!(
                     "{} {} archived images were not copied (restore them first): deleting the old repository deletes them.",
                     icon::WARNING,
-                    r.archived_left
+                    r.compared.archived_left
                 ),
             );
         }
@@ -267,9 +299,9 @@ fn comparison_ui(ui: &mut Ui, r: &ReencryptReport, encryption: [String; 2]) {
         ui.colored_label(
             palette.error,
             format!(
-                "{} {} images are missing from {}: keep the old repository.",
+                "{} {} images are missing from {}: keep the old repository, or run again to copy them.",
                 icon::WARNING,
-                r.missing.len(),
+                r.compared.missing.len(),
                 r.new
             ),
         );

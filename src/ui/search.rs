@@ -107,6 +107,7 @@ pub fn search_ui(
             SearchKind::Tag(t) => format!("tag {t}"),
             SearchKind::Digest(d) => format!("digest {}", d.short()),
             SearchKind::DigestPrefix(p) => format!("digests starting {p}"),
+            SearchKind::TagOrDigestPrefix(q) => format!("tag {q} or digests starting {q}"),
             SearchKind::Name(n) => format!("repositories named *{n}*"),
         };
         let state_word = if s.cancelled {
@@ -122,23 +123,49 @@ pub fn search_ui(
             s.total,
             s.hits.len()
         ));
-        if !s.errors.is_empty() {
-            ui.colored_label(
-                palette.warning,
-                format!("{} {} could not be searched", icon::WARNING, s.errors.len()),
-            )
-            .on_hover_text(
-                s.errors
-                    .iter()
-                    .take(10)
-                    .map(|(_, r, e)| format!("{r}: {e}"))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            );
-        }
     });
+    failures_ui(ui, state, &s.errors, palette.warning);
     ui.separator();
     results_ui(ui, state, s.id, &s.hits, view, actions);
+}
+
+/// What could not be searched, each with its reason: a registry (its
+/// listing or its credentials failed) or one repository.
+fn failures_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    errors: &[crate::state::SearchFailure],
+    colour: egui::Color32,
+) {
+    if errors.is_empty() {
+        return;
+    }
+    egui::CollapsingHeader::new(
+        RichText::new(format!(
+            "{} {} could not be searched",
+            icon::WARNING,
+            errors.len()
+        ))
+        .color(colour),
+    )
+    .id_salt("search_failures")
+    .default_open(errors.len() <= 3)
+    .show(ui, |ui| {
+        for f in errors.iter().take(50) {
+            let registry = state
+                .registry(&f.registry)
+                .map_or_else(|| f.registry.0.clone(), |r| r.target_line());
+            let what = match &f.repository {
+                Some(r) => format!("{r} ({registry})"),
+                None => format!("{registry}: every repository"),
+            };
+            ui.label(format!("{what} — {}", f.reason));
+        }
+        if errors.len() > 50 {
+            ui.weak(format!("and {} more", errors.len() - 50));
+        }
+        ui.weak("Fix the cause, press F5 on the registry, then search again.");
+    });
 }
 
 fn scope_ui(ui: &mut Ui, state: &AppState, view: &mut SearchView) {
@@ -276,6 +303,7 @@ fn image_line(
             }));
         }
         ui.label(RichText::new(img.digest.short()).monospace().color(muted));
+        ui.label(RichText::new(format!("matched by {}", h.matched.label())).color(muted));
         widgets::time_cell(ui, img.pushed_at, now);
         ui.label(widgets::human_size(img.size_bytes));
         ui.label(img.status.label());
@@ -311,6 +339,7 @@ mod tests {
                 severity_counts: None,
                 archive: None,
             }),
+            matched: crate::state::HitMatch::Digest,
         }
     }
 

@@ -56,39 +56,7 @@ pub fn status_bar_ui(
                     .desired_height(6.0),
             );
         }
-        if let Some(t) = &state.transfer {
-            ui.separator();
-            ui.label(format!(
-                "{} {}",
-                icon::COPY,
-                t.line(std::time::Instant::now())
-            ))
-            .on_hover_ui(|ui| {
-                // Each layer moving now, with its own progress.
-                if t.progress.active.is_empty() {
-                    ui.label("Reading manifests and checking the target…");
-                }
-                for (d, done, size) in &t.progress.active {
-                    ui.label(format!(
-                        "layer {}: {} of {}",
-                        d.short(),
-                        crate::model::transfer::human_size_u64(*done),
-                        crate::model::transfer::human_size_u64(*size)
-                    ));
-                }
-            });
-            ui.add(
-                egui::ProgressBar::new(t.fraction())
-                    .desired_width(120.0)
-                    .desired_height(6.0),
-            );
-            if ui.small_button("Cancel").clicked() {
-                actions.push(super::UiAction::CancelTransfer);
-            }
-            // Keeps the rate and time left moving between snapshots.
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_millis(500));
-        }
+        super::transfers::transfers_status_ui(ui, state, actions);
         if let Some(reg) = state.selected_registry() {
             ui.separator();
             let account = reg

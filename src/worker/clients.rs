@@ -41,6 +41,11 @@ pub(super) struct Clients {
     /// One rate gate per (endpoint, region, account): every client that
     /// calls as that account there sends through it.
     gates: std::sync::Mutex<HashMap<(String, String, String), Arc<crate::ecr::RateGate>>>,
+    /// The gate each registry last sent through. A client made again
+    /// (credentials renewed, the in-flight preference changed) takes it
+    /// over, so it neither forgets what it learned nor leaves the account's
+    /// shared budget for a private one.
+    by_registry: std::sync::Mutex<HashMap<RegistryKey, Arc<crate::ecr::RateGate>>>,
 }
 
 impl Clients {
@@ -50,6 +55,7 @@ impl Clients {
             demo,
             map: Mutex::new(HashMap::new()),
             gates: std::sync::Mutex::new(HashMap::new()),
+            by_registry: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -69,7 +75,7 @@ impl Clients {
 
     /// `client` calls as `account`: it shares the gate of every client that
     /// does so at the same endpoint and region (the first one's gate).
-    pub(super) fn share_gate(&self, client: &EcrClient, account: &str) {
+    pub(super) fn share_gate(&self, registry: &RegistryKey, client: &EcrClient, account: &str) {
         if account.is_empty() {
             return;
         }
@@ -82,6 +88,23 @@ impl Clients {
             return;
         };
         let gate = gates.entry(key).or_insert_with(|| client.gate()).clone();
+        drop(gates);
+        if let Ok(mut by) = self.by_registry.lock() {
+            by.insert(registry.clone(), gate.clone());
+        }
+        client.share_gate(gate);
+    }
+
+    /// A new client for `registry` sends through the gate its registry
+    /// already had, if any.
+    fn adopt_gate(&self, registry: &RegistryKey, client: &EcrClient) {
+        let Ok(mut by) = self.by_registry.lock() else {
+            return;
+        };
+        let gate = by
+            .entry(registry.clone())
+            .or_insert_with(|| client.gate())
+            .clone();
         client.share_gate(gate);
     }
 
@@ -134,6 +157,7 @@ impl Clients {
         } else {
             EcrClient::connect(spec, &self.opts()).await
         };
+        self.adopt_gate(&key, &client);
         map.insert(key, client.clone());
         Ok(client)
     }
@@ -161,13 +185,39 @@ mod tests {
         let clients = Clients::new(ClientOptions::default(), None);
         let (a, b, c) = (client("A"), client("B"), client("C"));
         assert!(!Arc::ptr_eq(&a.gate(), &b.gate()), "each its own at first");
-        clients.share_gate(&a, "111111111111");
-        clients.share_gate(&b, "111111111111");
-        clients.share_gate(&c, "222222222222");
+        let key = |n: &str| RegistryKey(n.into());
+        clients.share_gate(&key("a"), &a, "111111111111");
+        clients.share_gate(&key("b"), &b, "111111111111");
+        clients.share_gate(&key("c"), &c, "222222222222");
         assert!(Arc::ptr_eq(&a.gate(), &b.gate()), "one account: one budget");
         assert!(
             !Arc::ptr_eq(&a.gate(), &c.gate()),
             "another account: its own"
         );
+    }
+
+    #[tokio::test]
+    async fn a_client_made_again_keeps_the_shared_gate() {
+        let clients = Clients::new(ClientOptions::default(), None);
+        let spec = |p: &str| RegistrySpec {
+            profile: Some(p.into()),
+            region: "us-east-1".into(),
+            registry_id: None,
+            endpoint: Some("http://127.0.0.1:9".into()),
+            source: Default::default(),
+        };
+        let (one, two) = (spec("one"), spec("two"));
+        let a = clients.get(&one).await.expect("client");
+        let b = clients.get(&two).await.expect("client");
+        clients.share_gate(&one.key(), &a, "111111111111");
+        clients.share_gate(&two.key(), &b, "111111111111");
+        assert!(Arc::ptr_eq(&a.gate(), &b.gate()));
+        // Credentials renewed or the in-flight preference changed: every
+        // client is made again, before anyone has called DescribeRegistry.
+        clients.forget_all();
+        let a2 = clients.get(&one).await.expect("client");
+        let b2 = clients.get(&two).await.expect("client");
+        assert!(Arc::ptr_eq(&a2.gate(), &b2.gate()), "still one budget");
+        assert!(Arc::ptr_eq(&a2.gate(), &a.gate()), "and the same one");
     }
 }

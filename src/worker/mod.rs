@@ -108,8 +108,13 @@ impl Worker {
                     inner.running.fetch_add(1, Ordering::Relaxed);
                     let key = cmd.registry().map(crate::model::RegistrySpec::key);
                     // The command runs in a task of its own, so a panic in it
-                    // ends as an error event instead of a request that never
-                    // answers (and a count that never comes down).
+                    // ends as an error instead of a request that never
+                    // answers (and a count that never comes down). The
+                    // command's own failure payloads end it, so every slot
+                    // that waits for it hears (a copy ends as an error, a
+                    // search counts the repository as not searched); a copy
+                    // is kept for that.
+                    let fallback = cmd.clone();
                     let work = inner.clone();
                     let joined = tokio::spawn(async move { work.run(id, cmd).await }).await;
                     if let Err(e) = joined {
@@ -119,16 +124,17 @@ impl Worker {
                             "the request was cancelled"
                         };
                         tracing::error!(request = id, "worker task ended without an answer: {e}");
-                        inner
-                            .emit(
-                                id,
-                                key,
-                                Payload::Crashed(EcrError::Other {
-                                    operation: "The request".into(),
-                                    detail: detail.into(),
-                                }),
-                            )
-                            .await;
+                        let error = EcrError::Other {
+                            operation: "The request".into(),
+                            detail: detail.into(),
+                        };
+                        let mut ends = crate::message::failed_payloads(fallback, &error);
+                        if ends.is_empty() {
+                            ends.push(Payload::Crashed(error));
+                        }
+                        for p in ends {
+                            inner.emit(id, key.clone(), p).await;
+                        }
                     }
                     inner.running.fetch_sub(1, Ordering::Relaxed);
                     (inner.notify)();

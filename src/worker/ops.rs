@@ -43,7 +43,9 @@ pub(super) async fn run(cx: &Cx<'_>, cmd: Command) {
             let info = ecr::describe_registry(cx.c()).await;
             // Now the account is known: share its rate budget.
             if let Ok(i) = &info {
-                cx.inner.clients.share_gate(cx.c(), &i.registry_id);
+                if let Some(k) = &cx.key {
+                    cx.inner.clients.share_gate(k, cx.c(), &i.registry_id);
+                }
             }
             cx.emit(Payload::RegistryInfo(info)).await;
         }
@@ -85,10 +87,7 @@ pub(super) async fn run(cx: &Cx<'_>, cmd: Command) {
             }
         }
         Command::FindImages { repo, ids, search } => {
-            let result = match ecr::describe_images_by_id(cx.c(), &repo.name, &ids).await {
-                Err(e) if e.is_image_gone() => Ok(Vec::new()),
-                other => other,
-            };
+            let result = ecr::find_images(cx.c(), &repo.name, &ids).await;
             cx.emit(Payload::Found {
                 repository: repo.name,
                 search,
@@ -98,11 +97,9 @@ pub(super) async fn run(cx: &Cx<'_>, cmd: Command) {
         }
         Command::RefreshImages { repo, digests } => {
             let ids: Vec<ImageId> = digests.iter().map(|d| ImageId::Digest(*d)).collect();
-            let result = match ecr::describe_images_by_id(cx.c(), &repo.name, &ids).await {
-                // Every one asked for is gone: ECR refuses the call.
-                Err(e) if e.is_image_gone() => Ok(Vec::new()),
-                other => other,
-            };
+            // One image gone makes ECR refuse the whole call: find_images
+            // asks again without it, so the others are still refreshed.
+            let result = ecr::find_images(cx.c(), &repo.name, &ids).await;
             cx.emit(Payload::ImagesRefreshed {
                 repository: repo.name,
                 digests,
@@ -199,6 +196,15 @@ async fn beyond_browsing(cx: &Cx<'_>, cmd: Command) {
         Command::CopyImages(job) => super::transfer::copy_images(cx, job).await,
         Command::ExportImage(job) => super::transfer::export_image(cx, job).await,
         Command::Reencrypt(job) => super::transfer::reencrypt(cx, job).await,
+        Command::CheckCopyTarget { target, items } => {
+            // This command's registry is the target's: its own client.
+            let result = crate::copy::check_target(cx.c(), &target.name, &items).await;
+            cx.emit(Payload::CopyTargetChecked(result)).await;
+        }
+        Command::CompareReencrypted { repo, new_name } => {
+            let result = crate::copy::reencrypt::compare(cx.c(), &repo.name, &new_name).await;
+            cx.emit(Payload::ReencryptCompared(result)).await;
+        }
         Command::ChangeImages { repo, change } => {
             let result = change_images(cx.c(), &repo.name, &change).await;
             cx.emit(Payload::ImagesChanged {
@@ -564,11 +570,11 @@ async fn remove_tag(
     digest: &Digest,
     tag: &str,
 ) -> Result<BatchResult, EcrError> {
-    let now = match ecr::describe_images_by_id(c, repo, &[ImageId::Tag(tag.to_owned())]).await {
-        Ok(found) => found.into_iter().next().map(|i| i.digest),
-        Err(e) if e.is_image_gone() => None,
-        Err(e) => return Err(e),
-    };
+    let now = ecr::find_images(c, repo, &[ImageId::Tag(tag.to_owned())])
+        .await?
+        .into_iter()
+        .next()
+        .map(|i| i.digest);
     match now {
         Some(d) if d == *digest => {
             ecr::batch_delete_images(c, repo, &[ImageId::Tag(tag.to_owned())]).await

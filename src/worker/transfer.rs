@@ -35,7 +35,15 @@ pub(super) async fn copy_images(cx: &Cx<'_>, job: CopyJob) {
             target_repo: &job.target.name,
         };
         let sink = |p: CopyProgress| cx.progress(p);
-        copy::copy_images(ends, &job.items, job.create.as_ref(), &job.cancel, &sink).await
+        copy::copy_images(
+            ends,
+            &job.items,
+            job.create.as_ref(),
+            copy::TagMoves::Allowed(&job.allowed_moves),
+            &job.cancel,
+            &sink,
+        )
+        .await
     }
     .await;
     cx.emit(Payload::Copied(result)).await;
