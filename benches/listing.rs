@@ -327,11 +327,13 @@ fn main() {
 
     // The lower bound from ECR's rules: pages of 1000; the pages of one
     // repository one after the other; requests in flight bounded (8); the
-    // rate cap with a one-second burst.
+    // rate cap with a one-second burst, per API action as ECR's quotas are
+    // (the DescribeImages pages are what it holds back).
     let pages_per_repo = per_repo.div_ceil(PAGE);
     let requests = 1 + repos * pages_per_repo;
     let latency = LATENCY_MS as f64 / 1000.0;
-    let rate_bound = (requests as f64 - RATE as f64).max(0.0) / RATE as f64 + latency;
+    let rate_bound =
+        ((repos * pages_per_repo) as f64 - RATE as f64).max(0.0) / RATE as f64 + latency;
     let in_flight_bound = requests as f64 * latency / 8.0;
     let chain_bound = latency * (1 + pages_per_repo) as f64;
     let bound = rate_bound.max(in_flight_bound).max(chain_bound);

@@ -734,4 +734,27 @@ async fn layer_uploads_read_the_same() {
             ),
         }
     }
+    // The same part sent twice (a retry after the first one's answer was
+    // lost): refused by both, as ECR documents for UploadLayerPart
+    // ("InvalidLayerPartException: ... the first byte specified is not
+    // consecutive to the last byte of a previous layer part upload", ECR API
+    // reference). The copy then starts that layer's upload over.
+    let mut repeats = Vec::new();
+    for p in &peers {
+        let up = ecr::initiate_layer_upload(&p.c, "layers/b")
+            .await
+            .expect("initiate");
+        ecr::upload_layer_part(&p.c, "layers/b", &up, 0, b"abc".to_vec())
+            .await
+            .expect("part");
+        let again = ecr::upload_layer_part(&p.c, "layers/b", &up, 0, b"abc".to_vec()).await;
+        repeats.push((
+            p.name,
+            format!(
+                "refused: {}",
+                again.is_err_and(|e| matches!(e, ecr::EcrError::InvalidInput { .. }))
+            ),
+        ));
+    }
+    same("a part sent twice", &repeats, "refused: true");
 }

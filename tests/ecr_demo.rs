@@ -465,3 +465,49 @@ async fn blobs_are_served_for_configs() {
         .expect_err("unknown layer");
     assert!(matches!(missing, EcrError::NotFound { .. }));
 }
+
+/// ECR's quotas are per API action: a throttled action learns its rate and
+/// retries through its own gate; another action is not slowed. Each
+/// throttled call is tried again by the client (not the SDK), so every one
+/// ends well with a handful of throttled answers.
+#[tokio::test]
+async fn a_throttled_action_retries_through_its_gate_and_slows_no_other() {
+    let server = DemoServer::start(&SeedConfig::small())
+        .await
+        .expect("demo endpoint");
+    let c = EcrClient::with_static(
+        &server.url(),
+        "us-east-1",
+        &test_creds(),
+        None,
+        &ClientOptions {
+            max_attempts: 6,
+            ..ClientOptions::default()
+        },
+    );
+    server.knobs.set_rate_limit(10);
+    let repos = ecr::describe_repositories(&c).await.expect("repos");
+    let calls = (0..60).map(|i| {
+        let c = c.clone();
+        let name = repos[i % repos.len()].name.clone();
+        async move { ecr::describe_images(&c, &name).await }
+    });
+    let answers = futures_util::future::join_all(calls).await;
+    assert!(
+        answers.iter().all(Result::is_ok),
+        "every call ends well: {:?}",
+        answers.iter().find(|a| a.is_err())
+    );
+    assert!(c.learned_rate("DescribeImages").is_some(), "it learned");
+    assert_eq!(
+        c.learned_rate("ListImages"),
+        None,
+        "another action: not slowed"
+    );
+    let throttled = server.knobs.count("throttled");
+    assert!(throttled > 0, "the cap was met");
+    assert!(
+        throttled * 4 < 60,
+        "throttles are a small share: {throttled} for 60 calls"
+    );
+}

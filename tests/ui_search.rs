@@ -64,6 +64,18 @@ fn search(h: &mut H, query: &str) {
     });
 }
 
+/// Opens the search view (its shortcut), so what it draws can be read.
+fn open_view(h: &mut H) {
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::F,
+    );
+    step_until(h, 5, "the search view", |h| {
+        h.query_by_role_and_label(Role::SearchInput, "Search everywhere")
+            .is_some()
+    });
+}
+
 fn hits(h: &H) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = h
         .state()
@@ -274,7 +286,9 @@ fn a_git_commit_tag_is_found_as_a_tag() {
                 .push(commit.into());
         })
         .expect("store");
+    open_view(&mut h);
     search(&mut h, commit);
+    h.run_steps(2);
     let s = h.state().state.search.clone().expect("a search");
     assert_eq!(s.kind, SearchKind::TagOrDigestPrefix(commit.into()));
     assert_eq!(hits(&h), [(west().key().0, "web/frontend".to_owned())]);
@@ -325,7 +339,9 @@ fn a_registry_that_always_fails_is_reported_once_and_the_search_ends() {
     // Whatever else the app asks of it on its own (registry info) first.
     h.run_steps(10);
     let before = demo.knobs.count("denied");
+    open_view(&mut h);
     search(&mut h, "v1.0");
+    h.run_steps(2);
     let s = h.state().state.search.clone().expect("a search");
     assert!(!s.is_running());
     assert_eq!(

@@ -142,7 +142,10 @@ pub enum BlobFault {
 pub struct Knobs {
     /// Added to every request, in milliseconds.
     pub latency_ms: AtomicU64,
-    /// Requests per second before ThrottlingException (0 = unlimited).
+    /// Requests per second of each API action before ThrottlingException
+    /// (0 = unlimited). One bucket per action, as ECR's quotas are ("Each API
+    /// operation in Amazon ECR has a rate throttle associated with it",
+    /// docs.aws.amazon.com/AmazonECR/latest/userguide/common-errors.html).
     pub rate_limit: AtomicU64,
     /// Bytes per second at which request bodies are read, shared by every
     /// connection as one link is (0 = as fast as they come): a slow uplink.
@@ -160,7 +163,7 @@ pub struct Knobs {
     pub stop_bodies_after: AtomicU64,
     faults: Mutex<Vec<Fault>>,
     blob_fault: Mutex<Option<BlobFault>>,
-    bucket: Mutex<Option<(f64, Instant)>>,
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
     /// Requests seen, by operation.
     counts: Mutex<HashMap<String, u64>>,
     /// maxResults of each paged call, by operation (for tests of paging).
@@ -213,8 +216,8 @@ impl Knobs {
 
     pub fn set_rate_limit(&self, per_second: u64) {
         self.rate_limit.store(per_second, Ordering::Relaxed);
-        if let Ok(mut b) = self.bucket.lock() {
-            *b = None;
+        if let Ok(mut b) = self.buckets.lock() {
+            b.clear();
         }
     }
 
@@ -284,17 +287,18 @@ impl Knobs {
         Some(kind)
     }
 
-    /// Token bucket: `rate` tokens a second, burst of one second's worth.
-    fn admit(&self) -> bool {
+    /// Token bucket of `action`: `rate` tokens a second, burst of one
+    /// second's worth.
+    fn admit(&self, action: &str) -> bool {
         let rate = self.rate_limit.load(Ordering::Relaxed) as f64;
         if rate <= 0.0 {
             return true;
         }
-        let Ok(mut b) = self.bucket.lock() else {
+        let Ok(mut b) = self.buckets.lock() else {
             return true;
         };
         let now = Instant::now();
-        let (tokens, last) = b.get_or_insert((rate, now));
+        let (tokens, last) = b.entry(action.to_owned()).or_insert((rate, now));
         *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(rate);
         *last = now;
         if *tokens >= 1.0 {
@@ -539,7 +543,7 @@ async fn serve(s: &Shared, caller: &Caller, op: &str, req: &serde_json::Value) -
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
-    if !s.knobs.admit() {
+    if !s.knobs.admit(op) {
         // Counted as an operation of its own, for the benchmarks.
         if let Ok(mut c) = s.knobs.counts.lock() {
             *c.entry("throttled".to_owned()).or_default() += 1;

@@ -9,7 +9,7 @@ use tokio::sync::Semaphore;
 
 use super::EcrError;
 use super::error::{ErrorContext, HttpStatus, classify};
-use super::rate_gate::{GateSlot, RateGate, ThrottleSignal};
+use super::rate_gate::{GateSlot, NoThrottleRetry, RateGates, ThrottleSignal};
 use crate::model::RegistrySpec;
 
 /// Limits and timeouts for one registry's client.
@@ -129,6 +129,7 @@ impl EcrClient {
         let gate = Arc::new(GateSlot::default());
         let conf = aws_sdk_ecr::config::Builder::from(&sdk_config)
             .interceptor(ThrottleSignal(gate.clone()))
+            .retry_classifier(NoThrottleRetry)
             .build();
         let sdk = aws_sdk_ecr::Client::from_conf(conf);
         Self::from_parts(
@@ -160,6 +161,7 @@ impl EcrClient {
         let gate = Arc::new(GateSlot::default());
         let conf = aws_sdk_ecr::Config::builder()
             .interceptor(ThrottleSignal(gate.clone()))
+            .retry_classifier(NoThrottleRetry)
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.to_owned()))
             .endpoint_url(endpoint)
@@ -234,31 +236,35 @@ impl EcrClient {
         self.permits.available_permits()
     }
 
-    /// The gate this client sends through now.
-    pub fn gate(&self) -> Arc<RateGate> {
+    /// The gates this client sends through now.
+    pub fn gate(&self) -> Arc<RateGates> {
         self.gate.current()
     }
 
-    /// Sends through `gate` from now on (shared with the other clients of
+    /// Sends through `gates` from now on (shared with the other clients of
     /// the same account and region).
-    pub fn share_gate(&self, gate: Arc<RateGate>) {
-        self.gate.share(gate);
+    pub fn share_gate(&self, gates: Arc<RateGates>) {
+        self.gate.share(gates);
     }
 
-    /// The send rate learned from throttling, if any (None: unlimited).
-    pub fn learned_rate(&self) -> Option<f64> {
-        self.gate.current().rate()
+    /// The send rate learned for `action` from throttling, if any (None:
+    /// unlimited).
+    pub fn learned_rate(&self, action: &str) -> Option<f64> {
+        self.gate.current().rate(action)
     }
 
     /// Runs one SDK request under this registry's in-flight limit and turns
-    /// its error into an `EcrError`. The SDK future is lazy, so nothing is
-    /// sent before the permit is held.
-    pub(crate) async fn run<T, E, R>(
+    /// its error into an `EcrError`. `request` makes the (lazy) SDK future,
+    /// so nothing is sent before the permit is held and the action's rate
+    /// gate gives a slot; a throttled request is made again and waits for
+    /// its next slot (at most `max_attempts` tries in all).
+    pub(crate) async fn run<T, E, R, F>(
         &self,
         operation: &'static str,
-        request: impl std::future::Future<Output = Result<T, aws_sdk_ecr::error::SdkError<E, R>>>,
+        request: impl Fn() -> F,
     ) -> Result<T, EcrError>
     where
+        F: std::future::Future<Output = Result<T, aws_sdk_ecr::error::SdkError<E, R>>>,
         E: aws_sdk_ecr::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + HttpStatus,
     {
@@ -266,25 +272,33 @@ impl EcrClient {
             operation: operation.to_owned(),
             detail: "the client was shut down".into(),
         })?;
-        self.gate.current().wait().await;
-        // On the heap: an SDK call's future is tens of KiB, and a copy nests
-        // several under one task (a debug build overflowed a worker thread's
-        // 2 MiB stack re-encrypting a repository).
-        match Box::pin(request).await {
-            Ok(v) => {
-                if let Ok(mut a) = self.answered.lock() {
-                    a.insert(operation);
+        let tries = self.limits.max_attempts.max(1);
+        let mut tried = 0;
+        loop {
+            tried += 1;
+            self.gate.current().action(operation).wait().await;
+            // On the heap: an SDK call's future is tens of KiB, and a copy
+            // nests several under one task (a debug build overflowed a
+            // worker thread's 2 MiB stack re-encrypting a repository).
+            match Box::pin(request()).await {
+                Ok(v) => {
+                    if let Ok(mut a) = self.answered.lock() {
+                        a.insert(operation);
+                    }
+                    return Ok(v);
                 }
-                Ok(v)
-            }
-            Err(e) => {
-                let e = classify(operation, e, &self.cx);
-                if e.is_credentials() {
-                    self.credentials_failed
-                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                Err(e) => {
+                    let e = classify(operation, e, &self.cx);
+                    if matches!(e, EcrError::Throttled { .. }) && tried < tries {
+                        continue;
+                    }
+                    if e.is_credentials() {
+                        self.credentials_failed
+                            .store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    let answered_before = self.answered.lock().is_ok_and(|a| a.contains(operation));
+                    return Err(super::error::refine(e, &self.cx, answered_before));
                 }
-                let answered_before = self.answered.lock().is_ok_and(|a| a.contains(operation));
-                Err(super::error::refine(e, &self.cx, answered_before))
             }
         }
     }

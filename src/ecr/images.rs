@@ -55,7 +55,7 @@ pub async fn describe_images_page(
         .max_results(MAX_PAGE)
         .filter(any_status())
         .set_next_token(token);
-    let out = c.run("DescribeImages", req.send()).await?;
+    let out = c.run("DescribeImages", || req.clone().send()).await?;
     let page = out
         .image_details()
         .iter()
@@ -85,7 +85,7 @@ pub async fn describe_images_by_id(
             .repository_name(repo)
             .filter(any_status())
             .set_image_ids(Some(chunk.iter().map(identifier).collect()));
-        let out = c.run("DescribeImages", req.send()).await?;
+        let out = c.run("DescribeImages", || req.clone().send()).await?;
         all.extend(out.image_details().iter().filter_map(convert::image));
     }
     Ok(all)
@@ -143,7 +143,7 @@ pub async fn list_image_ids(
                     .build(),
             )
             .set_next_token(token.take());
-        let out = c.run("ListImages", req.send()).await?;
+        let out = c.run("ListImages", || req.clone().send()).await?;
         for id in out.image_ids() {
             if let Some(d) = id.image_digest().and_then(Digest::parse) {
                 all.push((d, id.image_tag().map(str::to_owned)));
@@ -176,7 +176,7 @@ pub async fn batch_get_manifests(
             .accepted_media_types("application/vnd.docker.distribution.manifest.list.v2+json")
             .accepted_media_types("application/vnd.oci.image.manifest.v1+json")
             .accepted_media_types("application/vnd.oci.image.index.v1+json");
-        let out = c.run("BatchGetImage", req.send()).await?;
+        let out = c.run("BatchGetImage", || req.clone().send()).await?;
         for img in out.images() {
             docs.push(ManifestDoc {
                 digest: img
@@ -229,7 +229,7 @@ pub async fn batch_delete_images(
             .set_registry_id(c.registry_id.clone())
             .repository_name(repo)
             .set_image_ids(Some(chunk.iter().map(identifier).collect()));
-        let out = match c.run("BatchDeleteImage", req.send()).await {
+        let out = match c.run("BatchDeleteImage", || req.clone().send()).await {
             Ok(out) => out,
             // The first call failing fails the whole; a later one leaves
             // what was deleted deleted: say so, and why the rest was not.
@@ -283,7 +283,7 @@ pub async fn put_image(
         .set_image_manifest_media_type(media_type.map(str::to_owned))
         .set_image_tag(tag.map(str::to_owned))
         .set_image_digest(digest.map(Digest::to_string));
-    let out = c.run("PutImage", req.send()).await?;
+    let out = c.run("PutImage", || req.clone().send()).await?;
     Ok(out
         .image()
         .and_then(|i| i.image_id())
@@ -332,7 +332,9 @@ pub async fn get_download_url_for_layer(
         .set_registry_id(c.registry_id.clone())
         .repository_name(repo)
         .layer_digest(layer.to_string());
-    let out = c.run("GetDownloadUrlForLayer", req.send()).await?;
+    let out = c
+        .run("GetDownloadUrlForLayer", || req.clone().send())
+        .await?;
     out.download_url()
         .map(str::to_owned)
         .ok_or_else(|| EcrError::Other {
@@ -356,7 +358,9 @@ pub async fn update_image_storage_class(
         .repository_name(repo)
         .image_id(identifier(&ImageId::Digest(*digest)))
         .target_storage_class(t::TargetStorageClass::from(target.as_api()));
-    let out = c.run("UpdateImageStorageClass", req.send()).await?;
+    let out = c
+        .run("UpdateImageStorageClass", || req.clone().send())
+        .await?;
     Ok(out
         .image_status()
         .map_or(crate::model::ImageStatus::Other, |s| {

@@ -31,7 +31,9 @@ pub async fn batch_check_layer_availability(
             .set_registry_id(c.registry_id.clone())
             .repository_name(repo)
             .set_layer_digests(Some(chunk.iter().map(Digest::to_string).collect()));
-        let out = c.run("BatchCheckLayerAvailability", req.send()).await?;
+        let out = c
+            .run("BatchCheckLayerAvailability", || req.clone().send())
+            .await?;
         have.extend(
             out.layers()
                 .iter()
@@ -59,7 +61,7 @@ pub async fn initiate_layer_upload(c: &EcrClient, repo: &str) -> Result<Upload, 
         .initiate_layer_upload()
         .set_registry_id(c.registry_id.clone())
         .repository_name(repo);
-    let out = c.run("InitiateLayerUpload", req.send()).await?;
+    let out = c.run("InitiateLayerUpload", || req.clone().send()).await?;
     let id = out
         .upload_id()
         .map(str::to_owned)
@@ -97,23 +99,28 @@ pub async fn upload_layer_part(
     let limits = c.limits().clone();
     let budget = part_budget(limits.attempt_timeout, wire_bytes(len));
     let progress = Arc::new(PartProgress::default());
-    let req = c
-        .sdk
-        .upload_layer_part()
-        .set_registry_id(c.registry_id.clone())
-        .repository_name(repo)
-        .upload_id(&upload.id)
-        .part_first_byte(first as i64)
-        .part_last_byte(last as i64)
-        .layer_part_blob(Blob::new(part))
-        .customize()
-        .interceptor(CountedBody(progress.clone()))
-        .config_override(
-            aws_sdk_ecr::config::Builder::default()
-                .timeout_config(super::client::timeouts_with_attempt(&limits, budget)),
-        );
+    // Kept for a throttled try, made again through the rate gate; the SDK
+    // takes a Vec, so each try copies the part once.
+    let part = hyper::body::Bytes::from(part);
+    let send = || {
+        c.sdk
+            .upload_layer_part()
+            .set_registry_id(c.registry_id.clone())
+            .repository_name(repo)
+            .upload_id(&upload.id)
+            .part_first_byte(first as i64)
+            .part_last_byte(last as i64)
+            .layer_part_blob(Blob::new(part.to_vec()))
+            .customize()
+            .interceptor(CountedBody(progress.clone()))
+            .config_override(
+                aws_sdk_ecr::config::Builder::default()
+                    .timeout_config(super::client::timeouts_with_attempt(&limits, budget)),
+            )
+            .send()
+    };
     tokio::select! {
-        done = c.run("UploadLayerPart", req.send()) => done.map(|_| ()),
+        done = c.run("UploadLayerPart", send) => done.map(|_| ()),
         idle = progress.watch(limits.stall_timeout) => Err(EcrError::Timeout {
             operation: format!(
                 "UploadLayerPart (no byte of the part moved for {} s)",
@@ -138,7 +145,7 @@ pub async fn complete_layer_upload(
         .repository_name(repo)
         .upload_id(&upload.id)
         .layer_digests(digest.to_string());
-    c.run("CompleteLayerUpload", req.send()).await?;
+    c.run("CompleteLayerUpload", || req.clone().send()).await?;
     Ok(())
 }
 

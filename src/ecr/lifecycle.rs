@@ -15,7 +15,7 @@ pub async fn get_lifecycle_policy(
         .get_lifecycle_policy()
         .set_registry_id(c.registry_id.clone())
         .repository_name(repo);
-    match c.run("GetLifecyclePolicy", req.send()).await {
+    match c.run("GetLifecyclePolicy", || req.clone().send()).await {
         Ok(out) => Ok(Some(LifecyclePolicy {
             repository: out.repository_name().unwrap_or(repo).to_owned(),
             text: out.lifecycle_policy_text().unwrap_or_default().to_owned(),
@@ -33,7 +33,9 @@ pub async fn put_lifecycle_policy(c: &EcrClient, repo: &str, text: &str) -> Resu
         .set_registry_id(c.registry_id.clone())
         .repository_name(repo)
         .lifecycle_policy_text(text);
-    c.run("PutLifecyclePolicy", req.send()).await.map(|_| ())
+    c.run("PutLifecyclePolicy", || req.clone().send())
+        .await
+        .map(|_| ())
 }
 
 pub async fn delete_lifecycle_policy(c: &EcrClient, repo: &str) -> Result<(), EcrError> {
@@ -42,7 +44,9 @@ pub async fn delete_lifecycle_policy(c: &EcrClient, repo: &str) -> Result<(), Ec
         .delete_lifecycle_policy()
         .set_registry_id(c.registry_id.clone())
         .repository_name(repo);
-    c.run("DeleteLifecyclePolicy", req.send()).await.map(|_| ())
+    c.run("DeleteLifecyclePolicy", || req.clone().send())
+        .await
+        .map(|_| ())
 }
 
 /// Starts a preview of `text` (or of the stored policy when `None`).
@@ -57,7 +61,9 @@ pub async fn start_lifecycle_policy_preview(
         .set_registry_id(c.registry_id.clone())
         .repository_name(repo)
         .set_lifecycle_policy_text(text.map(str::to_owned));
-    let out = c.run("StartLifecyclePolicyPreview", req.send()).await?;
+    let out = c
+        .run("StartLifecyclePolicyPreview", || req.clone().send())
+        .await?;
     Ok(out.status().map_or(PreviewStatus::InProgress, |s| {
         PreviewStatus::from_api(s.as_str())
     }))
@@ -79,7 +85,9 @@ pub async fn get_lifecycle_policy_preview(
             .repository_name(repo)
             .max_results(MAX_PAGE_SMALL)
             .set_next_token(token.take());
-        let out = c.run("GetLifecyclePolicyPreview", req.send()).await?;
+        let out = c
+            .run("GetLifecyclePolicyPreview", || req.clone().send())
+            .await?;
         preview.status = out.status().map_or(PreviewStatus::InProgress, |s| {
             PreviewStatus::from_api(s.as_str())
         });

@@ -14,7 +14,7 @@ mod paging;
 pub mod part_progress;
 mod pull_through;
 mod rate_gate;
-pub use rate_gate::RateGate;
+pub use rate_gate::{RateGate, RateGates};
 mod registry;
 mod repositories;
 mod scanning;

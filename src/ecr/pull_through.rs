@@ -16,7 +16,9 @@ pub async fn describe_pull_through_cache_rules(
             .set_registry_id(c.registry_id.clone())
             .max_results(MAX_PAGE)
             .set_next_token(token.take());
-        let out = c.run("DescribePullThroughCacheRules", req.send()).await?;
+        let out = c
+            .run("DescribePullThroughCacheRules", || req.clone().send())
+            .await?;
         all.extend(
             out.pull_through_cache_rules()
                 .iter()
@@ -47,7 +49,9 @@ pub async fn create_pull_through_cache_rule(
         .set_credential_arn(new.credential_arn.clone())
         .set_custom_role_arn(new.custom_role_arn.clone())
         .set_upstream_repository_prefix(new.upstream_repository_prefix.clone());
-    let out = c.run("CreatePullThroughCacheRule", req.send()).await?;
+    let out = c
+        .run("CreatePullThroughCacheRule", || req.clone().send())
+        .await?;
     Ok(PullThroughRule {
         ecr_repository_prefix: out.ecr_repository_prefix().unwrap_or_default().to_owned(),
         upstream_registry_url: out.upstream_registry_url().unwrap_or_default().to_owned(),
@@ -76,7 +80,7 @@ pub async fn update_pull_through_cache_rule(
         .ecr_repository_prefix(prefix)
         .set_credential_arn(credential_arn.map(str::to_owned))
         .set_custom_role_arn(custom_role_arn.map(str::to_owned));
-    c.run("UpdatePullThroughCacheRule", req.send())
+    c.run("UpdatePullThroughCacheRule", || req.clone().send())
         .await
         .map(|_| ())
 }
@@ -87,7 +91,7 @@ pub async fn delete_pull_through_cache_rule(c: &EcrClient, prefix: &str) -> Resu
         .delete_pull_through_cache_rule()
         .set_registry_id(c.registry_id.clone())
         .ecr_repository_prefix(prefix);
-    c.run("DeletePullThroughCacheRule", req.send())
+    c.run("DeletePullThroughCacheRule", || req.clone().send())
         .await
         .map(|_| ())
 }
@@ -101,7 +105,9 @@ pub async fn validate_pull_through_cache_rule(
         .validate_pull_through_cache_rule()
         .set_registry_id(c.registry_id.clone())
         .ecr_repository_prefix(prefix);
-    let out = c.run("ValidatePullThroughCacheRule", req.send()).await?;
+    let out = c
+        .run("ValidatePullThroughCacheRule", || req.clone().send())
+        .await?;
     Ok(PullThroughValidation {
         is_valid: out.is_valid(),
         failure: out.failure().map(str::to_owned),

@@ -11,15 +11,29 @@
 //! spell says little about the cap); every quiet second it probes one
 //! request/s higher, and after ten quiet seconds the limit is dropped.
 //! An interceptor reports each attempt's outcome; [`RateGate::wait`] runs
-//! before each request is sent.
+//! before each request is sent, retries of a throttled request included: the
+//! SDK does not retry throttles itself ([`NoThrottleRetry`]), `EcrClient::run`
+//! does, through the gate, so a retry waits for its slot like any request.
+//!
+//! ECR's request quotas are per API action, per account and region ("Each
+//! API operation in Amazon ECR has a rate throttle associated with it ...
+//! each account receives a bucket", Troubleshooting Amazon ECR error
+//! messages, docs.aws.amazon.com/AmazonECR/latest/userguide/common-errors.html):
+//! [`RateGates`] keeps one gate per action, so a throttled PutImage does not
+//! slow browsing.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use aws_sdk_ecr::config::interceptors::BeforeDeserializationInterceptorContextRef;
+use aws_sdk_ecr::config::interceptors::{
+    BeforeDeserializationInterceptorContextRef, InterceptorContext,
+};
+use aws_sdk_ecr::config::retry::{ClassifyRetry, RetryAction};
 use aws_sdk_ecr::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_ecr::error::BoxError;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::retries::classifiers::RetryClassifierPriority;
 
 /// How far back admitted answers are kept.
 const WINDOW: Duration = Duration::from_secs(2);
@@ -167,25 +181,87 @@ impl RateGate {
     }
 }
 
-/// The gate a client sends through: its own until the account it calls as
-/// is known, then the one every client of that account and region shares
-/// (ECR's request quotas are per account and region, so two profiles on one
-/// account share one budget).
+/// One gate per API action, for one account and region.
 #[derive(Debug, Default)]
-pub struct GateSlot(std::sync::RwLock<Arc<RateGate>>);
+pub struct RateGates {
+    by_action: Mutex<HashMap<String, Arc<RateGate>>>,
+}
 
-impl GateSlot {
-    pub fn current(&self) -> Arc<RateGate> {
-        self.0
-            .read()
-            .map_or_else(|_| Arc::new(RateGate::default()), |g| g.clone())
+impl RateGates {
+    /// The gate of `action` (made on first use).
+    pub fn action(&self, action: &str) -> Arc<RateGate> {
+        let Ok(mut m) = self.by_action.lock() else {
+            return Arc::new(RateGate::default());
+        };
+        m.entry(action.to_owned()).or_default().clone()
     }
 
-    /// From now on, send through `gate`.
-    pub fn share(&self, gate: Arc<RateGate>) {
+    /// The rate learned for `action`, if any (None: unlimited).
+    pub fn rate(&self, action: &str) -> Option<f64> {
+        self.by_action
+            .lock()
+            .ok()
+            .and_then(|m| m.get(action).and_then(|g| g.rate()))
+    }
+}
+
+/// The gates a client sends through: its own until the account it calls
+/// as is known, then the ones every client of that account and region
+/// shares (ECR's request quotas are per account and region, so two
+/// profiles on one account share one budget).
+#[derive(Debug, Default)]
+pub struct GateSlot(std::sync::RwLock<Arc<RateGates>>);
+
+impl GateSlot {
+    pub fn current(&self) -> Arc<RateGates> {
+        self.0
+            .read()
+            .map_or_else(|_| Arc::new(RateGates::default()), |g| g.clone())
+    }
+
+    /// From now on, send through `gates`.
+    pub fn share(&self, gates: Arc<RateGates>) {
         if let Ok(mut g) = self.0.write() {
-            *g = gate;
+            *g = gates;
         }
+    }
+}
+
+/// Whether an HTTP answer is a throttle (429, or a 400 whose error type
+/// says so).
+fn is_throttle(status: u16, error_type: &str) -> bool {
+    status == 429 || (status == 400 && error_type.contains("Throttl"))
+}
+
+/// Tells the SDK not to retry a throttled request: `EcrClient::run` retries
+/// it through the rate gate instead (the SDK's own retry would not wait for
+/// the gate, and two clients sharing an account's budget would go on
+/// bursting into it: measured at about 4 % throttled answers).
+#[derive(Debug)]
+pub struct NoThrottleRetry;
+
+impl ClassifyRetry for NoThrottleRetry {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        match ctx.response() {
+            Some(r)
+                if is_throttle(
+                    r.status().as_u16(),
+                    r.headers().get("x-amzn-errortype").unwrap_or_default(),
+                ) =>
+            {
+                RetryAction::RetryForbidden
+            }
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "ecrscope-no-throttle-retry"
+    }
+
+    fn priority(&self) -> RetryClassifierPriority {
+        // After the SDK's own classifiers, so its verdict is overruled.
+        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
     }
 }
 
@@ -202,18 +278,20 @@ impl Intercept for ThrottleSignal {
         &self,
         context: &BeforeDeserializationInterceptorContextRef<'_>,
         _rc: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let r = context.response();
         let status = r.status().as_u16();
         let kind = r.headers().get("x-amzn-errortype").unwrap_or_default();
+        let action = cfg.load::<Metadata>().map_or("", Metadata::name);
+        let gate = self.0.current().action(action);
         let now = Instant::now();
-        if status == 429 || (status == 400 && kind.contains("Throttl")) {
-            self.0.current().throttled(now);
+        if is_throttle(status, kind) {
+            gate.throttled(now);
         } else if status < 500 {
             // An answer the server counted against the rate, an error
             // included (ImageNotFound is what most of a tag search hears).
-            self.0.current().admitted(now);
+            gate.admitted(now);
         }
         Ok(())
     }
@@ -222,6 +300,22 @@ impl Intercept for ThrottleSignal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_action_has_its_own_gate() {
+        let g = RateGates::default();
+        let t0 = Instant::now();
+        let put = g.action("PutImage");
+        put.admitted(t0);
+        put.throttled(t0);
+        assert!(g.rate("PutImage").is_some());
+        assert_eq!(g.rate("DescribeImages"), None, "browsing is not slowed");
+        assert!(
+            Arc::ptr_eq(&put, &g.action("PutImage")),
+            "one gate an action"
+        );
+        assert_eq!(g.action("DescribeImages").reserve(t0), Duration::ZERO);
+    }
 
     #[test]
     fn a_burst_before_the_first_throttle_is_spread_over_two_seconds() {

@@ -3,7 +3,7 @@ use crate::model::{AuthToken, RegistryInfo, ReplicationRule};
 
 pub async fn describe_registry(c: &EcrClient) -> Result<RegistryInfo, EcrError> {
     let out = c
-        .run("DescribeRegistry", c.sdk.describe_registry().send())
+        .run("DescribeRegistry", || c.sdk.describe_registry().send())
         .await?;
     let replication_rules = out
         .replication_configuration()
@@ -42,7 +42,9 @@ pub async fn get_authorization_token(c: &EcrClient) -> Result<AuthToken, EcrErro
             req = req.registry_ids(id);
         }
     }
-    let out = c.run("GetAuthorizationToken", req.send()).await?;
+    let out = c
+        .run("GetAuthorizationToken", || req.clone().send())
+        .await?;
     let data = out
         .authorization_data()
         .first()
@@ -68,7 +70,7 @@ pub async fn get_repository_policy(c: &EcrClient, repo: &str) -> Result<Option<S
         .get_repository_policy()
         .set_registry_id(c.registry_id.clone())
         .repository_name(repo);
-    match c.run("GetRepositoryPolicy", req.send()).await {
+    match c.run("GetRepositoryPolicy", || req.clone().send()).await {
         Ok(out) => Ok(out.policy_text().map(str::to_owned)),
         Err(EcrError::NotFound { .. }) => Ok(None),
         Err(e) => Err(e),
@@ -83,6 +85,6 @@ pub async fn set_repository_policy(c: &EcrClient, repo: &str, text: &str) -> Res
         .set_registry_id(c.registry_id.clone())
         .repository_name(repo)
         .policy_text(text);
-    c.run("SetRepositoryPolicy", req.send()).await?;
+    c.run("SetRepositoryPolicy", || req.clone().send()).await?;
     Ok(())
 }

@@ -30,7 +30,7 @@ pub async fn describe_repositories_page(
         .set_registry_id(c.registry_id.clone())
         .max_results(MAX_PAGE)
         .set_next_token(token);
-    let out = c.run("DescribeRepositories", req.send()).await?;
+    let out = c.run("DescribeRepositories", || req.clone().send()).await?;
     let page = out.repositories().iter().map(convert::repository).collect();
     Ok((
         page,
@@ -69,7 +69,7 @@ pub async fn create_repository(c: &EcrClient, new: &NewRepository) -> Result<Rep
     for (k, v) in &new.tags {
         req = req.tags(t::Tag::builder().key(k).value(v).build().map_err(invalid)?);
     }
-    let out = c.run("CreateRepository", req.send()).await?;
+    let out = c.run("CreateRepository", || req.clone().send()).await?;
     out.repository()
         .map(convert::repository)
         .ok_or_else(|| EcrError::Other {
@@ -86,7 +86,9 @@ pub async fn delete_repository(c: &EcrClient, name: &str, force: bool) -> Result
         .set_registry_id(c.registry_id.clone())
         .repository_name(name)
         .force(force);
-    c.run("DeleteRepository", req.send()).await.map(|_| ())
+    c.run("DeleteRepository", || req.clone().send())
+        .await
+        .map(|_| ())
 }
 
 fn exclusion_filters(
@@ -124,7 +126,9 @@ pub async fn put_image_tag_mutability(
         .set_image_tag_mutability_exclusion_filters(
             Some(exclusion_filters(setting)?).filter(|v| !v.is_empty()),
         );
-    let out = c.run("PutImageTagMutability", req.send()).await?;
+    let out = c
+        .run("PutImageTagMutability", || req.clone().send())
+        .await?;
     Ok(TagMutabilitySetting {
         mode: out
             .image_tag_mutability()
@@ -154,7 +158,9 @@ pub async fn put_image_scanning_configuration(
                 .scan_on_push(scan_on_push)
                 .build(),
         );
-    let out = c.run("PutImageScanningConfiguration", req.send()).await?;
+    let out = c
+        .run("PutImageScanningConfiguration", || req.clone().send())
+        .await?;
     Ok(out
         .image_scanning_configuration()
         .map_or(scan_on_push, |s| s.scan_on_push()))
@@ -168,7 +174,7 @@ pub async fn describe_repository(c: &EcrClient, name: &str) -> Result<Repository
         .describe_repositories()
         .set_registry_id(c.registry_id.clone())
         .repository_names(name);
-    let out = c.run("DescribeRepositories", req.send()).await?;
+    let out = c.run("DescribeRepositories", || req.clone().send()).await?;
     out.repositories()
         .first()
         .map(convert::repository)

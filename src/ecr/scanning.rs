@@ -10,10 +10,9 @@ pub async fn get_registry_scanning_configuration(
     c: &EcrClient,
 ) -> Result<RegistryScanningConfig, EcrError> {
     let out = c
-        .run(
-            "GetRegistryScanningConfiguration",
-            c.sdk.get_registry_scanning_configuration().send(),
-        )
+        .run("GetRegistryScanningConfiguration", || {
+            c.sdk.get_registry_scanning_configuration().send()
+        })
         .await?;
     Ok(out
         .scanning_configuration()
@@ -64,7 +63,7 @@ pub async fn put_registry_scanning_configuration(
         }
         req = req.rules(b.build().map_err(invalid)?);
     }
-    c.run("PutRegistryScanningConfiguration", req.send())
+    c.run("PutRegistryScanningConfiguration", || req.clone().send())
         .await?;
     get_registry_scanning_configuration(c).await
 }
@@ -81,7 +80,9 @@ pub async fn batch_get_repository_scanning_configuration(
             .batch_get_repository_scanning_configuration()
             .set_repository_names(Some(chunk.to_vec()));
         let out = c
-            .run("BatchGetRepositoryScanningConfiguration", req.send())
+            .run("BatchGetRepositoryScanningConfiguration", || {
+                req.clone().send()
+            })
             .await?;
         all.extend(
             out.scanning_configurations()
@@ -113,16 +114,20 @@ pub async fn start_image_scan(
             t::ImageIdentifier::builder()
                 .image_digest(digest.to_string())
                 .build(),
-        )
-        // The SDK counts LimitExceededException as throttling and would retry
-        // it with backoff for many seconds; the scan quota (one scan per image
-        // per 24 h) does not change by retrying, so the user hears at once.
-        .customize()
-        .config_override(
-            aws_sdk_ecr::config::Builder::default()
-                .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1)),
         );
-    let out = c.run("StartImageScan", req.send()).await?;
+    // The SDK counts LimitExceededException as throttling and would retry
+    // it with backoff for many seconds; the scan quota (one scan per image
+    // per 24 h) does not change by retrying, so the user hears at once.
+    let send = || {
+        req.clone()
+            .customize()
+            .config_override(
+                aws_sdk_ecr::config::Builder::default()
+                    .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1)),
+            )
+            .send()
+    };
+    let out = c.run("StartImageScan", send).await?;
     Ok(out
         .image_scan_status()
         .and_then(|s| s.status())
@@ -153,7 +158,9 @@ pub async fn describe_image_scan_findings(
             )
             .max_results(page_size)
             .set_next_token(token.take());
-        let out = c.run("DescribeImageScanFindings", req.send()).await?;
+        let out = c
+            .run("DescribeImageScanFindings", || req.clone().send())
+            .await?;
         if let Some(s) = out.image_scan_status() {
             report.status = s.status().map(|s| ScanStatus::from_api(s.as_str()));
             report.status_description = s.description().map(str::to_owned);
@@ -207,7 +214,9 @@ pub async fn describe_image_scan_findings_summary(
                 .build(),
         )
         .max_results(1);
-    let out = c.run("DescribeImageScanFindings", req.send()).await?;
+    let out = c
+        .run("DescribeImageScanFindings", || req.clone().send())
+        .await?;
     let status = out
         .image_scan_status()
         .and_then(|s| s.status())

@@ -11,10 +11,9 @@ pub async fn list_tags_for_resource(
     arn: &str,
 ) -> Result<Vec<(String, String)>, EcrError> {
     let out = c
-        .run(
-            "ListTagsForResource",
-            c.sdk.list_tags_for_resource().resource_arn(arn).send(),
-        )
+        .run("ListTagsForResource", || {
+            c.sdk.list_tags_for_resource().resource_arn(arn).send()
+        })
         .await?;
     let mut tags: Vec<(String, String)> = out
         .tags()
@@ -43,7 +42,9 @@ pub async fn tag_resource(
                 })?;
         req = req.tags(tag);
     }
-    c.run("TagResource", req.send()).await.map(|_| ())
+    c.run("TagResource", || req.clone().send())
+        .await
+        .map(|_| ())
 }
 
 /// Removes tags by key.
@@ -53,5 +54,7 @@ pub async fn untag_resource(c: &EcrClient, arn: &str, keys: &[String]) -> Result
         .untag_resource()
         .resource_arn(arn)
         .set_tag_keys(Some(keys.to_vec()));
-    c.run("UntagResource", req.send()).await.map(|_| ())
+    c.run("UntagResource", || req.clone().send())
+        .await
+        .map(|_| ())
 }

@@ -40,12 +40,12 @@ pub(super) struct Clients {
     map: Mutex<HashMap<RegistryKey, EcrClient>>,
     /// One rate gate per (endpoint, region, account): every client that
     /// calls as that account there sends through it.
-    gates: std::sync::Mutex<HashMap<(String, String, String), Arc<crate::ecr::RateGate>>>,
+    gates: std::sync::Mutex<HashMap<(String, String, String), Arc<crate::ecr::RateGates>>>,
     /// The gate each registry last sent through. A client made again
     /// (credentials renewed, the in-flight preference changed) takes it
     /// over, so it neither forgets what it learned nor leaves the account's
     /// shared budget for a private one.
-    by_registry: std::sync::Mutex<HashMap<RegistryKey, Arc<crate::ecr::RateGate>>>,
+    by_registry: std::sync::Mutex<HashMap<RegistryKey, Arc<crate::ecr::RateGates>>>,
 }
 
 impl Clients {
