@@ -9,6 +9,10 @@
 //! 2. A second copy of the same image to the same target: what it uploads.
 //! 3. Peak extra memory (VmHWM after reset, minus VmRSS before) while copying
 //!    one 2 GiB layer.
+//! 4. A slow uplink: the endpoint reads request bodies at 100 KB/s; an image
+//!    of four 1 MiB layers copied to another account, against the time its
+//!    request bytes need at that rate (target: within 1.2x), with the
+//!    fewest parts in flight the copy went down to.
 //!
 //! Run: `cargo bench --bench copy` (`--quick` for small sizes; under
 //! `cargo test` it runs quick).
@@ -59,6 +63,9 @@ fn serve() {
     let server = rt
         .block_on(DemoServer::start(&SeedConfig::small()))
         .unwrap();
+    if let Some(bps) = arg("--upload-bps") {
+        server.knobs.set_upload_bps(bps);
+    }
     let synthetic: Vec<Synthetic> = (0..layers)
         .map(|i| Synthetic {
             seed: 0xB16_B10B + i,
@@ -73,34 +80,64 @@ fn serve() {
     std::io::stdout().flush().unwrap();
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line);
+    println!(
+        "BODY {}",
+        server
+            .knobs
+            .body_bytes
+            .load(std::sync::atomic::Ordering::Relaxed)
+    );
 }
 
 struct Child {
     proc: std::process::Child,
+    out: std::io::BufReader<std::process::ChildStdout>,
     url: String,
     digest: Digest,
 }
 
+impl Child {
+    /// Stops the child; the request body bytes it read in all.
+    fn stop(mut self) -> u64 {
+        drop(self.proc.stdin.take());
+        let mut line = String::new();
+        let _ = self.out.read_line(&mut line);
+        let _ = self.proc.wait();
+        line.trim()
+            .strip_prefix("BODY ")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
 fn child(layers: u64, size: u64) -> Child {
+    child_with(layers, size, None)
+}
+
+fn child_with(layers: u64, size: u64, upload_bps: Option<u64>) -> Child {
+    let mut args = vec![
+        "--serve".to_owned(),
+        "--layers".into(),
+        layers.to_string(),
+        "--size".into(),
+        size.to_string(),
+    ];
+    if let Some(bps) = upload_bps {
+        args.extend(["--upload-bps".into(), bps.to_string()]);
+    }
     let mut proc = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--serve",
-            "--layers",
-            &layers.to_string(),
-            "--size",
-            &size.to_string(),
-        ])
+        .args(&args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut out = std::io::BufReader::new(proc.stdout.take().unwrap());
     let mut line = String::new();
-    std::io::BufReader::new(proc.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    out.read_line(&mut line).unwrap();
     let parts: Vec<&str> = line.split_whitespace().collect();
     Child {
         proc,
+        out,
         url: parts[1].to_owned(),
         digest: Digest::parse(parts[3]).unwrap(),
     }
@@ -290,6 +327,7 @@ fn main() {
     });
     drop(c.proc.stdin.take());
     let _ = c.proc.wait();
+    slow_link(&rt, quick);
     // Memory is measured in a process of its own: this one's heap keeps
     // what the runs above freed.
     let status = Command::new(std::env::current_exe().unwrap())
@@ -297,6 +335,54 @@ fn main() {
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+/// A copy over an uplink of 100 KB/s (the endpoint reads request bodies at
+/// that rate): its time against the time its request bytes need.
+fn slow_link(rt: &tokio::runtime::Runtime, quick: bool) {
+    const BPS: u64 = 100_000;
+    let (layers, size) = if quick { (2, 96 * 1024) } else { (4, MIB) };
+    let c = child_with(layers, size, Some(BPS));
+    let (src, dst) = (client(&c.url, "AKIDEMO"), client(&c.url, "AKIDEMOSECOND"));
+    let fewest = std::sync::atomic::AtomicUsize::new(usize::MAX);
+    let sink = |p: copy::CopyProgress| {
+        if p.lanes > 0 {
+            fewest.fetch_min(p.lanes, std::sync::atomic::Ordering::Relaxed);
+        }
+    };
+    let t = Instant::now();
+    let report = rt
+        .block_on(copy::copy_images(
+            CopyEnds {
+                source: &src,
+                source_repo: "bench/src",
+                target: &dst,
+                target_repo: "bench/slow",
+            },
+            &[CopyItem {
+                digest: c.digest,
+                tags: vec!["slow".into()],
+            }],
+            Some(&NewRepository {
+                name: "bench/slow".into(),
+                ..NewRepository::default()
+            }),
+            copy::TagMoves::Allowed(&[]),
+            &AtomicBool::new(false),
+            &sink,
+        ))
+        .expect("the copy finishes over the slow link");
+    let secs = t.elapsed().as_secs_f64();
+    let body = c.stop();
+    let need = body as f64 / BPS as f64;
+    println!(
+        "slow uplink (100 KB/s): {layers} layers of {} KiB copied in {secs:.1} s; its {:.2} MB of request bodies need {need:.1} s at that rate: {:.2}x (target: within 1.2x); {} blobs, fewest parts in flight {}",
+        size / 1024,
+        body as f64 / 1e6,
+        secs / need,
+        report.blobs_uploaded,
+        fewest.load(std::sync::atomic::Ordering::Relaxed)
+    );
 }
 
 fn memory(quick: bool) {

@@ -99,10 +99,16 @@ pub async fn upload_layer_part(
     let limits = c.limits().clone();
     let budget = part_budget(limits.attempt_timeout, wire_bytes(len));
     let progress = Arc::new(PartProgress::default());
-    // Kept for a throttled try, made again through the rate gate; the SDK
-    // takes a Vec, so each try copies the part once.
-    let part = hyper::body::Bytes::from(part);
+    // The first try takes the part; a try made again after a throttle reads
+    // it back from the body the first one sent (no second copy is kept).
+    let untried = std::sync::Mutex::new(Some(part));
     let send = || {
+        let part = untried
+            .lock()
+            .ok()
+            .and_then(|mut p| p.take())
+            .or_else(|| progress.sent_part())
+            .unwrap_or_default();
         c.sdk
             .upload_layer_part()
             .set_registry_id(c.registry_id.clone())
@@ -110,7 +116,7 @@ pub async fn upload_layer_part(
             .upload_id(&upload.id)
             .part_first_byte(first as i64)
             .part_last_byte(last as i64)
-            .layer_part_blob(Blob::new(part.to_vec()))
+            .layer_part_blob(Blob::new(part))
             .customize()
             .interceptor(CountedBody(progress.clone()))
             .config_override(

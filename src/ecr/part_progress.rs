@@ -64,6 +64,8 @@ struct Clock {
 #[derive(Debug, Default)]
 pub struct PartProgress {
     clock: Mutex<Clock>,
+    /// The request body as serialized (shared with the SDK, not copied).
+    sent: Mutex<Option<Bytes>>,
 }
 
 impl PartProgress {
@@ -85,6 +87,18 @@ impl PartProgress {
                 c.done = Some(now);
             }
         }
+    }
+
+    /// The part's bytes, read back from the body already sent: a try made
+    /// again after a throttle needs them, and keeping a second copy of every
+    /// part just in case would cost a part's size of memory per upload.
+    pub fn sent_part(&self) -> Option<Vec<u8>> {
+        use base64::Engine as _;
+        let body = self.sent.lock().ok()?.clone()?;
+        let v: serde_json::Value = serde_json::from_slice(&body).ok()?;
+        base64::engine::general_purpose::STANDARD
+            .decode(v.get("layerPartBlob")?.as_str()?)
+            .ok()
     }
 
     /// Whether the attempt has stalled at `now`: how long nothing has moved,
@@ -139,6 +153,9 @@ impl Intercept for CountedBody {
         };
         let bytes = collected.to_bytes();
         self.0.start_attempt(Instant::now(), bytes.len() as u64);
+        if let Ok(mut s) = self.0.sent.lock() {
+            *s = Some(bytes.clone());
+        }
         let progress = self.0.clone();
         *request.body_mut() = SdkBody::retryable(move || sliced(bytes.clone(), progress.clone()));
         Ok(())
@@ -205,6 +222,20 @@ mod tests {
         p.moved(t0, true);
         let most = Duration::from_secs(HIDDEN / MIN_RATE);
         assert!(p.stalled(t0 + stall + most, stall).is_some());
+    }
+
+    #[test]
+    fn the_part_is_read_back_from_the_body_sent() {
+        use base64::Engine as _;
+        let p = PartProgress::default();
+        assert_eq!(p.sent_part(), None);
+        let part = vec![7u8; 1000];
+        let body = serde_json::json!({
+            "uploadId": "u",
+            "layerPartBlob": base64::engine::general_purpose::STANDARD.encode(&part),
+        });
+        *p.sent.lock().expect("lock") = Some(Bytes::from(body.to_string()));
+        assert_eq!(p.sent_part(), Some(part));
     }
 
     #[test]
