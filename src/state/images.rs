@@ -82,9 +82,20 @@ impl RepoImages {
             }
             if !i.manifest.is_index() {
                 slot.1 = slot.1.saturating_add(i.size_bytes);
+            } else if i.status == ImageStatus::Active {
+                t.active_indexes += 1;
             }
         }
         Some(t)
+    }
+
+    /// About how many active indexes have not had their platforms read or
+    /// asked for, from totals computed once per change (never a walk of the
+    /// whole list per frame: at a million images that walk was most of a
+    /// frame). The click that reads them counts exactly.
+    pub fn ungrouped_estimate(&self, totals: &ImageTotals) -> usize {
+        let grouped = self.platforms.len().max(self.platforms_asked.len());
+        totals.active_indexes.saturating_sub(grouped)
     }
 }
 
@@ -94,6 +105,8 @@ pub struct ImageTotals {
     pub active: (usize, i64),
     pub archived: (usize, i64),
     pub activating: (usize, i64),
+    /// Active multi-arch indexes.
+    pub active_indexes: usize,
 }
 
 impl ImageTotals {

@@ -145,6 +145,12 @@ pub fn images_ui(
         view.reset();
     }
     header_ui(ui, state, &target, actions);
+    // Rows first (drawn below): the toolbar reads the totals made with them.
+    let shaped = state.open_images().and_then(|ri| {
+        ri.list
+            .shown()
+            .map(|images| rows_for(ui, state, &target, view, ri, images))
+    });
     toolbar_ui(ui, state, &target, view, actions);
     let palette = style::palette(ui.visuals());
     let Some(ri) = state.open_images() else {
@@ -159,11 +165,10 @@ pub fn images_ui(
             }
         });
     }
-    let Some(images) = ri.list.shown() else {
+    let (Some(images), Some((rows, totals))) = (ri.list.shown(), shaped) else {
         loading_ui(ui);
         return;
     };
-    let (rows, totals) = rows_for(ui, state, &target, view, ri, images);
     progress_ui(ui, view, ri, images, &rows, totals);
     keyboard_ui(ui, state, &target, view, &rows, images, actions);
     let cx = TableCx {
@@ -290,7 +295,15 @@ fn toolbar_ui(
         }
         ui.checkbox(&mut view.filter.show_untagged, "Show untagged");
         status_chips(ui, state, view);
-        let ungrouped = state.ungrouped_indexes(target).len();
+        // From the totals computed with the rows, not a walk of every
+        // image each frame.
+        let ungrouped = match (
+            state.open_images(),
+            view.cache.as_ref().and_then(|(_, _, t)| *t),
+        ) {
+            (Some(ri), Some(t)) => ri.ungrouped_estimate(&t),
+            _ => 0,
+        };
         if ungrouped > 0
             && ui
                 .button(format!("{} Group platforms", icon::STACK))
