@@ -8,7 +8,8 @@
 #   search  - global search over 1,000 repositories vs its bound and the aws
 #             CLI; two profiles on one account; frames with 100,000 results
 #   copy    - copy throughput vs the endpoint's download and upload ceilings,
-#             a rerun, peak memory copying a 2 GiB layer
+#             a rerun, a copy over a 100 KB/s uplink, peak memory copying a
+#             2 GiB layer
 # Usage: bash scripts/bench.sh   (run scripts/test.sh once first: it installs
 # the aws CLI into .venv and Xvfb)
 set -euo pipefail

@@ -382,3 +382,62 @@ fn an_export_during_a_copy_both_finish() {
         "the copy landed"
     );
 }
+
+/// Issue 22, item 4: an image pushed to the old repository after the
+/// comparison: "Check again and delete…" reads both again, says what is
+/// missing, and the typed confirmation does not open.
+#[test]
+fn an_image_pushed_after_a_reencrypt_keeps_the_old_repository() {
+    let rt = runtime();
+    let mut h = app(&rt, None);
+    let old = ecrscope::model::RepoRef::new(&spec(EAST), "hello-world");
+    h.state_mut().handle(UiAction::OpenReencrypt(old.clone()));
+    step_until(&mut h, 5, "dialog", |h| {
+        h.query_by_label("Create and copy").is_some()
+    });
+    h.get_by_label("Create and copy").click_accesskit();
+    step_until(&mut h, 30, "comparison", |h| {
+        h.query_by_label_contains("Every active image is in hello-world-kms")
+            .is_some()
+    });
+    // Someone pushes to the old repository meanwhile.
+    demo_of(&h)
+        .with_store_at(DEMO_ACCOUNT, EAST, |s| {
+            let have: Vec<Digest> = s.repos["hello-world"]
+                .images
+                .iter()
+                .map(|i| i.digest)
+                .collect();
+            let img = s.repos["web/frontend"]
+                .images
+                .iter()
+                .find(|i| !have.contains(&i.digest) && !i.media_type.contains("index"))
+                .cloned()
+                .expect("an image to push");
+            s.repos
+                .get_mut("hello-world")
+                .expect("old")
+                .images
+                .push(img);
+        })
+        .expect("store");
+    h.get_by_label("Check again and delete the old repository…")
+        .click_accesskit();
+    step_until(&mut h, 30, "the check said no", |h| {
+        h.state()
+            .state
+            .last_notice
+            .as_deref()
+            .is_some_and(|n| n.contains("pushed meanwhile"))
+    });
+    h.run_steps(3);
+    assert!(
+        h.query_by_label_contains("Delete hello-world?").is_none(),
+        "no typed confirmation while an image would be lost"
+    );
+    assert!(
+        h.query_by_label_contains("1 image is missing").is_some()
+            || h.query_by_label_contains("Run again").is_some(),
+        "the dialog says what is missing and offers the rerun"
+    );
+}

@@ -425,11 +425,13 @@ impl AppState {
                 if report.complete() {
                     return vec![FollowUp::ConfirmDeleteRepository(old.clone())];
                 }
+                let n = report.compared.missing.len();
                 let words = format!(
-                    "{} now holds {} active images that {} lacks (pushed meanwhile?): the old repository is kept. Run again to copy them.",
+                    "{} now holds {n} active image{} that {} lacks (pushed meanwhile?): the old repository is kept. Run again to copy {}.",
                     report.old,
-                    report.compared.missing.len(),
-                    report.new
+                    if n == 1 { "" } else { "s" },
+                    report.new,
+                    if n == 1 { "it" } else { "them" }
                 );
                 self.notify(NoticeLevel::Warning, words);
             }

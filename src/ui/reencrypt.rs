@@ -299,10 +299,20 @@ fn comparison_ui(ui: &mut Ui, r: &ReencryptReport, encryption: [String; 2]) {
         ui.colored_label(
             palette.error,
             format!(
-                "{} {} images are missing from {}: keep the old repository, or run again to copy them.",
+                "{} {} {} missing from {}: keep the old repository, or run again to copy {}.",
                 icon::WARNING,
                 r.compared.missing.len(),
-                r.new
+                if r.compared.missing.len() == 1 {
+                    "image is"
+                } else {
+                    "images are"
+                },
+                r.new,
+                if r.compared.missing.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                }
             ),
         );
     }
