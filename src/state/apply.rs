@@ -20,6 +20,27 @@ pub(super) fn settle<T>(
 }
 
 impl AppState {
+    fn repository_deleted(
+        &mut self,
+        key: Option<&RegistryKey>,
+        repository: &str,
+        result: Result<(), EcrError>,
+    ) {
+        match result {
+            Ok(()) => {
+                self.forget_repository(key, repository);
+                self.notify(
+                    NoticeLevel::Success,
+                    format!("Deleted repository {repository}."),
+                );
+            }
+            Err(e) => self.notify(
+                NoticeLevel::Error,
+                format!("Could not delete {repository}: {e}"),
+            ),
+        }
+    }
+
     /// Applies one worker event; returns the follow-ups it calls for.
     pub fn apply(&mut self, ev: Event) -> Vec<FollowUp> {
         let Event {
@@ -153,23 +174,10 @@ impl AppState {
                 change,
                 result,
             } => self.images_changed(key, &repository, &change, result),
-            Payload::RepositoryDeleted { repository, result } => match result {
-                Ok(()) => {
-                    self.forget_repository(key, &repository);
-                    self.notify(
-                        NoticeLevel::Success,
-                        format!("Deleted repository {repository}."),
-                    );
-                    Vec::new()
-                }
-                Err(e) => {
-                    self.notify(
-                        NoticeLevel::Error,
-                        format!("Could not delete {repository}: {e}"),
-                    );
-                    Vec::new()
-                }
-            },
+            Payload::RepositoryDeleted { repository, result } => {
+                self.repository_deleted(key, &repository, result);
+                Vec::new()
+            }
             Payload::Crashed(e) => {
                 self.fail_request(request, key, &e);
                 self.notify(NoticeLevel::Error, e.to_string());

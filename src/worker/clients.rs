@@ -196,6 +196,7 @@ mod tests {
         );
     }
 
+    #[allow(clippy::disallowed_methods)] // a test's own runtime, no UI thread
     #[tokio::test]
     async fn a_client_made_again_keeps_the_shared_gate() {
         let clients = Clients::new(ClientOptions::default(), None);

@@ -42,10 +42,10 @@ pub(super) async fn run(cx: &Cx<'_>, cmd: Command) {
         Command::LoadRegistryInfo(_) => {
             let info = ecr::describe_registry(cx.c()).await;
             // Now the account is known: share its rate budget.
-            if let Ok(i) = &info {
-                if let Some(k) = &cx.key {
-                    cx.inner.clients.share_gate(k, cx.c(), &i.registry_id);
-                }
+            if let Ok(i) = &info
+                && let Some(k) = &cx.key
+            {
+                cx.inner.clients.share_gate(k, cx.c(), &i.registry_id);
             }
             cx.emit(Payload::RegistryInfo(info)).await;
         }
