@@ -111,6 +111,28 @@ def any_named(text):
     return False
 
 
+def entry_text(node):
+    """The text an entry holds, read through AT-SPI (None when the node
+    does not expose its text)."""
+    try:
+        t = node.queryText()
+        return t.getText(0, t.characterCount)
+    except Exception:
+        return None
+
+
+def names():
+    """Every node's name, skipping nodes that go away while the tree is walked."""
+    out = []
+    for n in nodes(app()):
+        try:
+            if n.name:
+                out.append(n.name)
+        except Exception:
+            continue
+    return out
+
+
 def pointer(node):
     """A real pointer click at the node's centre."""
     ext = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
@@ -223,15 +245,29 @@ def copy(repo, target_repo, shot=None):
     subprocess.run(["xdotool", "search", "--name", "^ecrscope$", "windowfocus", "--sync"], check=False)
     pointer(need("entry", "Target repository", "target repository field"))
     time.sleep(0.3)
-    subprocess.run(["xdotool", "key", "ctrl+a"], check=True)
-    subprocess.run(["xdotool", "type", "--delay", "20", target_repo], check=True)
+    # Typed keys can be lost while the window takes the X focus: read the
+    # field back (AT-SPI text) and type again, up to three times.
+    typed = ""
+    for _ in range(3):
+        subprocess.run(["xdotool", "key", "ctrl+a"], check=True)
+        subprocess.run(["xdotool", "type", "--delay", "20", target_repo], check=True)
+        time.sleep(0.3)
+        typed = entry_text(need("entry", "Target repository", "target repository field"))
+        if typed is None or typed == target_repo:
+            break
+        pointer(need("entry", "Target repository", "target repository field"))
+        time.sleep(0.3)
     # The dialog asks the target what each tag would do there; Copy waits
     # for the answer (a tag that would move needs a tick).
     end = time.time() + 20
     while not any_named("No tag in the target moves") and time.time() < end:
         time.sleep(0.3)
     if not any_named("No tag in the target moves"):
-        fail("the copy dialog never said what the tags would do in the target")
+        if shot:
+            subprocess.run(["import", "-window", "root", shot], check=False)
+        said = [n for n in names() if any(w in n for w in ("target", "Target", "tag", "Could not"))]
+        fail(f"the copy dialog never said what the tags would do in the target "
+             f"(field holds {typed!r}; the dialog says {said[:12]}; screenshot {shot})")
     if shot:
         subprocess.run(["import", "-window", "root", shot], check=True)
     click(need("push button", "Copy", "the Copy button"))

@@ -41,7 +41,11 @@ echo "seeded moto: 4 repositories, web/frontend v1.4.2 + latest ($digest) with o
 
 # --- run the app in Xvfb with the accessibility bus on ------------------------
 home=$(mktemp -d)
-requests_before=$(grep -c 'POST / ' target/moto.log 2>/dev/null || echo 0)
+# moto's request log (scripts/test.sh writes it there): the count of requests
+# proves the app talked to moto and not to AWS.
+MOTO_LOG=${MOTO_LOG:-$ROOT/target/moto.log}
+[ -f "$MOTO_LOG" ] || { echo "FAIL: no moto request log at $MOTO_LOG (start moto with its output there, or set MOTO_LOG)"; exit 1; }
+requests_before=$(grep -c 'POST / ' "$MOTO_LOG" || true)
 cat > "$OUT/run.sh" <<RUN
 #!/usr/bin/env bash
 set -u
@@ -94,7 +98,7 @@ rm -f "$OUT/counts"
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$OUT/run.sh" 2> >(grep -v -e '^dbus-daemon' -e 'SpiRegistry' >&2) || true
 [ -s "$OUT/counts" ] || { echo "FAIL: the run inside Xvfb ended before counting (see $OUT/app.log)"; exit 1; }
 read -r pass failed < "$OUT/counts"
-requests_after=$(grep -c 'POST / ' target/moto.log 2>/dev/null || echo 0)
+requests_after=$(grep -c 'POST / ' "$MOTO_LOG" || true)
 [ "$requests_after" -gt "$requests_before" ] || { echo "FAIL: the app sent no request to moto"; failed=$((failed+1)); }
 # The independent client says what the server holds now.
 mode=$(aws_ ecr describe-repositories --repository-names payments/checkout --query 'repositories[0].imageTagMutability' --output text)
