@@ -377,6 +377,8 @@ fn body_ui(
         .map(crate::state::RegistryState::target_line)
         .unwrap_or_default();
     ui.label(format!("From {} in {from}", form.source.name));
+    // Which images: the selection may have changed since the dialog opened.
+    ui.label(RichText::new(images_line(&form.images)).monospace());
     ui.add_space(4.0);
     let l = ui.label("Target registry");
     let current = state
@@ -485,8 +487,42 @@ fn body_ui(
     );
 }
 
+/// The images a copy takes, in one line: digest and source tags, the first
+/// three, then how many more.
+fn images_line(images: &[(Digest, Vec<String>)]) -> String {
+    let mut parts: Vec<String> = images
+        .iter()
+        .take(3)
+        .map(|(d, tags)| {
+            if tags.is_empty() {
+                format!("{} (untagged)", d.short())
+            } else {
+                format!("{} ({})", d.short(), tags.join(", "))
+            }
+        })
+        .collect();
+    if images.len() > 3 {
+        parts.push(format!("and {} more", images.len() - 3));
+    }
+    parts.join(" · ")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_images_line_names_digests_and_tags_and_counts_the_rest() {
+        let d = |b: u8| Digest([b; 32]);
+        let one = super::images_line(&[(d(1), vec!["v1".into(), "latest".into()])]);
+        assert_eq!(one, format!("{} (v1, latest)", d(1).short()));
+        let five: Vec<_> = (1..=5).map(|b| (d(b), Vec::new())).collect();
+        let line = super::images_line(&five);
+        assert!(
+            line.starts_with(&format!("{} (untagged) · ", d(1).short())),
+            "{line}"
+        );
+        assert!(line.ends_with(" · and 2 more"), "{line}");
+    }
+
     use super::*;
     use crate::model::RegistrySource;
 
