@@ -121,8 +121,9 @@ def entry_text(node):
         return None
 
 
-def names():
-    """Every node's name, skipping nodes that go away while the tree is walked."""
+def all_names():
+    """Every node's name, skipping nodes that go away while the tree is walked
+    (named apart from `names(role)`, which `need` uses)."""
     out = []
     for n in nodes(app()):
         try:
@@ -265,7 +266,7 @@ def copy(repo, target_repo, shot=None):
     if not any_named("No tag in the target moves"):
         if shot:
             subprocess.run(["import", "-window", "root", shot], check=False)
-        said = [n for n in names() if any(w in n for w in ("target", "Target", "tag", "Could not"))]
+        said = [n for n in all_names() if any(w in n for w in ("target", "Target", "tag", "Could not"))]
         fail(f"the copy dialog never said what the tags would do in the target "
              f"(field holds {typed!r}; the dialog says {said[:12]}; screenshot {shot})")
     if shot:
