@@ -5,7 +5,6 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_types::region::Region;
-use tokio::sync::Semaphore;
 
 use super::EcrError;
 use super::error::{ErrorContext, HttpStatus, classify};
@@ -64,8 +63,8 @@ pub struct EcrClient {
     pub(crate) sdk: aws_sdk_ecr::Client,
     pub(crate) registry_id: Option<String>,
     pub(crate) cx: ErrorContext,
-    permits: Arc<Semaphore>,
-    /// The send rate learned from throttling (see `rate_gate`).
+    /// The send rate learned from throttling and the requests in flight,
+    /// shared per account and region (see `rate_gate`).
     gate: Arc<GateSlot>,
     region: String,
     /// A call failed on its credentials: the owner should make a new client
@@ -126,7 +125,7 @@ impl EcrClient {
             },
             endpoint,
         };
-        let gate = Arc::new(GateSlot::default());
+        let gate = Arc::new(GateSlot::new(RateGates::new(opts.max_in_flight)));
         let conf = aws_sdk_ecr::config::Builder::from(&sdk_config)
             .interceptor(ThrottleSignal(gate.clone()))
             .retry_classifier(NoThrottleRetry)
@@ -158,7 +157,7 @@ impl EcrClient {
             None,
             "ecrscope-static",
         );
-        let gate = Arc::new(GateSlot::default());
+        let gate = Arc::new(GateSlot::new(RateGates::new(opts.max_in_flight)));
         let conf = aws_sdk_ecr::Config::builder()
             .interceptor(ThrottleSignal(gate.clone()))
             .retry_classifier(NoThrottleRetry)
@@ -196,7 +195,6 @@ impl EcrClient {
             sdk,
             registry_id,
             cx,
-            permits: Arc::new(Semaphore::new(opts.max_in_flight.max(1))),
             gate,
             region,
             credentials_failed: Arc::default(),
@@ -233,7 +231,7 @@ impl EcrClient {
     /// Requests currently waiting for or holding a permit is not observable
     /// from a semaphore; this reports the free permits, for tests.
     pub fn free_permits(&self) -> usize {
-        self.permits.available_permits()
+        self.gate.current().permits().available_permits()
     }
 
     /// The gates this client sends through now.
@@ -268,7 +266,8 @@ impl EcrClient {
         E: aws_sdk_ecr::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + HttpStatus,
     {
-        let _permit = self.permits.acquire().await.map_err(|_| EcrError::Other {
+        let permits = self.gate.current().permits();
+        let _permit = permits.acquire().await.map_err(|_| EcrError::Other {
             operation: operation.to_owned(),
             detail: "the client was shut down".into(),
         })?;

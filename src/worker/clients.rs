@@ -38,8 +38,9 @@ pub(super) struct Clients {
     opts: std::sync::RwLock<ClientOptions>,
     demo: Option<Arc<dyn DemoEndpoint>>,
     map: Mutex<HashMap<RegistryKey, EcrClient>>,
-    /// One rate gate per (endpoint, region, account): every client that
-    /// calls as that account there sends through it.
+    /// One budget (rate gates and requests in flight) per (endpoint,
+    /// region, account): every client that calls as that account there
+    /// sends through it.
     gates: std::sync::Mutex<HashMap<(String, String, String), Arc<crate::ecr::RateGates>>>,
     /// The gate each registry last sent through. A client made again
     /// (credentials renewed, the in-flight preference changed) takes it
@@ -105,6 +106,8 @@ impl Clients {
             .entry(registry.clone())
             .or_insert_with(|| client.gate())
             .clone();
+        // A changed in-flight preference applies to the kept budget too.
+        gate.set_in_flight(client.limits().max_in_flight);
         client.share_gate(gate);
     }
 
@@ -191,6 +194,11 @@ mod tests {
         clients.share_gate(&key("c"), &c, "222222222222");
         assert!(Arc::ptr_eq(&a.gate(), &b.gate()), "one account: one budget");
         assert!(
+            Arc::ptr_eq(&a.gate().permits(), &b.gate().permits()),
+            "and one in-flight limit"
+        );
+        assert_eq!(a.free_permits(), ClientOptions::default().max_in_flight);
+        assert!(
             !Arc::ptr_eq(&a.gate(), &c.gate()),
             "another account: its own"
         );
@@ -220,5 +228,10 @@ mod tests {
         let b2 = clients.get(&two).await.expect("client");
         assert!(Arc::ptr_eq(&a2.gate(), &b2.gate()), "still one budget");
         assert!(Arc::ptr_eq(&a2.gate(), &a.gate()), "and the same one");
+        // The in-flight preference changes: the kept budget takes it.
+        clients.set_max_in_flight(3);
+        let a3 = clients.get(&one).await.expect("client");
+        assert!(Arc::ptr_eq(&a3.gate(), &a.gate()));
+        assert_eq!(a3.free_permits(), 3);
     }
 }
