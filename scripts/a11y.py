@@ -192,10 +192,9 @@ def findings(repo, tag, finding):
     print(f"PASS findings: {repo}:{tag} lists {finding}")
 
 
-def copy(repo, target_repo, shot=None):
-    """From the demo registry, copy an image of `repo` into the registry of
-    the environment's credentials (moto) as `target_repo`, through the copy
-    dialog; the aws CLI checks the result afterwards."""
+def open_demo_repo(repo):
+    """Select the demo registry in the sidebar and open `repo` (skipped when
+    its images are already rows)."""
     demo = None
     end = time.time() + 15
     while demo is None and time.time() < end:
@@ -209,9 +208,44 @@ def copy(repo, target_repo, shot=None):
     if demo is None:
         fail("no registry named 'Registry demo us-east-1' in the sidebar")
     click(demo)
-    click(need("table row", f"Repository {repo}", "repository row"))
-    click(need("table row", "latest", "the image tagged latest", within=True))
-    click(need("push button", "Copy to…", "Copy to…"))
+    # The repository's images may already be the rows (the view stays on
+    # the repository last opened): then there is no repository row.
+    row = find("table row", f"Repository {repo}", timeout=5)
+    if row is not None:
+        click(row)
+    elif not any((n or "").startswith("Image ") for n in names("table row")):
+        fail(f"neither the repository {repo} nor its images are rows; rows: {names('table row')[:10]}")
+
+
+def open_copy_dialog(tag):
+    """Select the image tagged `tag` and open "Copy to…" for it; the dialog
+    must name that image (a click on a stale details pane could open it for
+    the row selected before)."""
+    row = need("table row", tag, f"the image tagged {tag}", within=True)
+    click(row)
+    end = time.time() + 15
+    while time.time() < end:
+        button = find("push button", "Copy to…", timeout=2)
+        if button is not None:
+            click(button)
+        if find("combo box", "Target registry", timeout=2) is not None:
+            break
+        click(row)
+    else:
+        fail(f"'Copy to…' for {tag} never opened the copy dialog")
+    if not any(f"({tag}" in n or f", {tag}" in n for n in all_names() if "sha256:" in n or "(" in n):
+        said = [n for n in all_names() if "(" in n][:8]
+        close_dialog()
+        fail(f"the copy dialog is not about the image tagged {tag}: it says {said}")
+
+
+def close_dialog():
+    b = find("push button", "Cancel", timeout=1)
+    if b is not None:
+        click(b)
+
+
+def pick_moto_target():
     click(need("combo box", "Target registry", "target registry list"))
     time.sleep(0.5)
     option = None
@@ -238,51 +272,111 @@ def copy(repo, target_repo, shot=None):
     # action picks it and leaves the list open over the form).
     pointer(option)
     time.sleep(0.5)
+
+
+def type_into(label, text):
+    """Types `text` into the entry named `label`, replacing what it held,
+    and reads it back."""
     # A pointer click gives the field the keyboard.
-    pointer(need("entry", "Target repository", "target repository field"))
+    pointer(need("entry", label, f"the field {label}"))
     time.sleep(0.3)
     # No window manager under Xvfb: give the window the X input focus, or
     # typed keys go nowhere.
     subprocess.run(["xdotool", "search", "--name", "^ecrscope$", "windowfocus", "--sync"], check=False)
-    pointer(need("entry", "Target repository", "target repository field"))
+    pointer(need("entry", label, f"the field {label}"))
     time.sleep(0.3)
     # Typed keys can be lost while the window takes the X focus: read the
     # field back (AT-SPI text) and type again, up to three times.
     typed = ""
     for _ in range(3):
         subprocess.run(["xdotool", "key", "ctrl+a"], check=True)
-        subprocess.run(["xdotool", "type", "--delay", "20", target_repo], check=True)
+        subprocess.run(["xdotool", "type", "--delay", "20", text], check=True)
         time.sleep(0.3)
-        typed = entry_text(need("entry", "Target repository", "target repository field"))
-        if typed is None or typed == target_repo:
+        typed = entry_text(need("entry", label, f"the field {label}"))
+        if typed is None or typed == text:
             break
-        pointer(need("entry", "Target repository", "target repository field"))
+        pointer(need("entry", label, f"the field {label}"))
         time.sleep(0.3)
-    # The dialog asks the target what each tag would do there; Copy waits
-    # for the answer (a tag that would move needs a tick).
+    return typed
+
+
+def wait_for_verdict(expect, typed, shot):
+    """The dialog asks the target what each tag would do there; Copy waits
+    for the answer."""
     end = time.time() + 20
-    while not any_named("No tag in the target moves") and time.time() < end:
+    while not any_named(expect) and time.time() < end:
         time.sleep(0.3)
-    if not any_named("No tag in the target moves"):
+    if not any_named(expect):
         if shot:
             subprocess.run(["import", "-window", "root", shot], check=False)
         said = [n for n in all_names() if any(w in n for w in ("target", "Target", "tag", "Could not"))]
-        fail(f"the copy dialog never said what the tags would do in the target "
+        fail(f"the copy dialog never said {expect!r} "
              f"(field holds {typed!r}; the dialog says {said[:12]}; screenshot {shot})")
-    if shot:
-        subprocess.run(["import", "-window", "root", shot], check=True)
-    click(need("push button", "Copy", "the Copy button"))
-    # The dialog closes; the status bar says "Copying to …" until the copy
-    # ends (the notice is a toast, painted, not in the tree).
+
+
+def wait_for_copy_end():
+    """The dialog closes; the status bar says "Copying to …" until the copy
+    ends (the notice is a toast, painted, not in the tree)."""
     end = time.time() + 60
     while time.time() < end:
         busy = any_named("Copying to")
         if not busy and find("push button", "Copy", timeout=0.1) is None:
-            break
+            return
         time.sleep(0.5)
-    else:
-        fail("the copy did not end within 60 s")
+    fail("the copy did not end within 60 s")
+
+
+def enabled(node):
+    try:
+        return node.getState().contains(pyatspi.STATE_ENABLED)
+    except Exception:
+        return False
+
+
+def copy(repo, target_repo, shot=None):
+    """From the demo registry, copy the image of `repo` tagged latest into
+    the registry of the environment's credentials (moto) as `target_repo`,
+    through the copy dialog; the aws CLI checks the result afterwards."""
+    open_demo_repo(repo)
+    open_copy_dialog("latest")
+    pick_moto_target()
+    typed = type_into("Target repository", target_repo)
+    wait_for_verdict("No tag in the target moves", typed, shot)
+    if shot:
+        subprocess.run(["import", "-window", "root", shot], check=True)
+    click(need("push button", "Copy", "the Copy button"))
+    wait_for_copy_end()
     print(f"PASS copy: {repo}:latest copied to {target_repo} through the dialog")
+
+
+def move_tag(repo, target_repo, source_tag, tag, shot=None):
+    """Copy the image of `repo` tagged `source_tag` to `target_repo` under
+    `tag`, a tag that names another image there: the dialog lists the move,
+    Copy stays off until the move is ticked; the aws CLI checks that the tag
+    moved and the other image kept its other tags."""
+    open_demo_repo(repo)
+    open_copy_dialog(source_tag)
+    pick_moto_target()
+    typed = type_into("Target repository", target_repo)
+    type_into("Tags in the target", tag)
+    wait_for_verdict("1 tag in the target names another image", typed, shot)
+    if shot:
+        subprocess.run(["import", "-window", "root", shot], check=True)
+    copy_button = need("push button", "Copy", "the Copy button")
+    if enabled(copy_button):
+        close_dialog()
+        fail(f"Copy is enabled before the move of {tag} is ticked")
+    click(need("check box", "Move this tag to the copy", "the move tick"))
+    end = time.time() + 5
+    while not enabled(copy_button) and time.time() < end:
+        time.sleep(0.2)
+    if not enabled(copy_button):
+        close_dialog()
+        fail("Copy stays disabled after the move is ticked")
+    click(copy_button)
+    wait_for_copy_end()
+    print(f"PASS move_tag: {repo}:{source_tag} copied to {target_repo} as {tag}; "
+          f"the move was listed and needed its tick")
 
 
 if __name__ == "__main__":
@@ -293,4 +387,5 @@ if __name__ == "__main__":
         "immutable": immutable,
         "findings": findings,
         "copy": copy,
+        "move_tag": move_tag,
     }[scenario](*args)

@@ -89,6 +89,7 @@ step findings web/frontend v1.4.2 CVE-2024-E2E1
 import -window root "$OUT/moto-findings.png"
 step copy hello-world from-demo/hello "$OUT/copy-dialog.png"
 import -window root "$OUT/copied.png"
+step move_tag hello-world from-demo/hello v1.0.2 latest "$OUT/copy-move.png"
 kill -0 \$app 2>/dev/null || { echo "FAIL: ecrscope exited"; cat "$OUT/app.log"; failed=\$((failed+1)); }
 kill \$app 2>/dev/null; wait \$app 2>/dev/null
 echo "\$pass \$failed" > "$OUT/counts"
@@ -108,18 +109,32 @@ else
   echo "FAIL aws CLI: payments/checkout is $mode after the clicks (see $OUT/moto-findings.png)"; failed=$((failed+1))
 fi
 # The copy: moto holds the image under its tag, with every layer.
-copied=$(aws_ ecr describe-images --repository-name from-demo/hello --query 'imageDetails[0].imageTags' --output text 2>/dev/null || true)
-layers=$(aws_ ecr batch-get-image --repository-name from-demo/hello --image-ids imageTag=latest \
+# (Its latest moved to the second copy below: v1.0.3 names it.)
+copied=$(aws_ ecr describe-images --repository-name from-demo/hello --image-ids imageTag=v1.0.3 --query 'imageDetails[0].imageTags' --output text 2>/dev/null || true)
+layers=$(aws_ ecr batch-get-image --repository-name from-demo/hello --image-ids imageTag=v1.0.3 \
   --query 'images[0].imageManifest' --output text 2>/dev/null | /usr/bin/python3 -c '
 import json, sys
 m = json.load(sys.stdin)
 print(" ".join([m["config"]["digest"]] + [l["digest"] for l in m["layers"]]))' 2>/dev/null || true)
 missing=$( [ -n "$layers" ] && aws_ ecr batch-check-layer-availability --repository-name from-demo/hello \
   --layer-digests $layers --query 'length(failures)' --output text 2>/dev/null || echo "?")
-if echo "$copied" | grep -qw latest && [ "$missing" = "0" ]; then
+if echo "$copied" | grep -qw v1.0.3 && [ "$missing" = "0" ]; then
   echo "PASS aws CLI: from-demo/hello holds the copied image (tags: $copied), every layer available"; pass=$((pass+1))
 else
   echo "FAIL aws CLI: from-demo/hello tags '$copied', layers missing '$missing'"; failed=$((failed+1))
+fi
+# The tag move: latest names the second copy now; the first keeps v1.0.3.
+latest=$(aws_ ecr describe-images --repository-name from-demo/hello --image-ids imageTag=latest \
+  --query 'imageDetails[0].imageDigest' --output text 2>/dev/null || true)
+first=$(aws_ ecr describe-images --repository-name from-demo/hello --image-ids imageTag=v1.0.3 \
+  --query 'imageDetails[0].[imageDigest,join(`,`,imageTags)]' --output text 2>/dev/null || true)
+count=$(aws_ ecr describe-images --repository-name from-demo/hello --query 'length(imageDetails)' --output text 2>/dev/null || true)
+first_digest=${first%%[[:space:]]*}; first_tags=$(echo "${first##*[[:space:]]}" | tr ',' '\n')
+if [ -n "$latest" ] && [ "$count" = "2" ] && [ "$first_digest" != "$latest" ] \
+    && echo "$first_tags" | grep -qx v1.0.3 && ! echo "$first_tags" | grep -qx latest; then
+  echo "PASS aws CLI: latest moved to the second copy ($latest); the first keeps v1.0.3 and lost latest"; pass=$((pass+1))
+else
+  echo "FAIL aws CLI: after the move latest is '$latest', v1.0.3 is '$first', $count images"; failed=$((failed+1))
 fi
 echo "e2e: $((requests_after - requests_before)) requests to moto; screenshots in $OUT"
 echo "$pass passed, $failed failed"
