@@ -99,17 +99,14 @@ impl RateGate {
         let Ok(mut i) = self.inner.lock() else {
             return Duration::ZERO;
         };
+        // A known cap, long quiet: look a little higher, still gently (with
+        // no cap known the climb below opens the gate in time).
         if i.last_throttle
             .is_some_and(|t| now.duration_since(t) >= FORGET)
+            && let Some(c) = i.ceiling
         {
-            match i.ceiling {
-                // A known cap: look a little higher, still gently.
-                Some(c) => {
-                    i.ceiling = Some(c * 1.1);
-                    i.last_throttle = Some(now);
-                }
-                None => {}
-            }
+            i.ceiling = Some(c * 1.1);
+            i.last_throttle = Some(now);
         }
         // Probe upwards while quiet, up to just under the known cap.
         if let (Some(rate), Some(probe)) = (i.rate, i.last_probe)
