@@ -9,7 +9,9 @@
 //!
 //! Layers, each importing only those below it: `model` (plain data) <
 //! `message` (the vocabulary) < `ecr`, `state` < `worker`, `ui` < `app`.
-//! `demo` (the embedded endpoint) is handed to the worker from outside.
+//! The demo endpoint is a crate of its own (`crates/ecr-demo`); `demo` here
+//! only hands it to the worker, from outside. ECR's rules (validation,
+//! lifecycle evaluation, digests) are `crates/ecr-core`, which both use.
 
 pub mod app;
 pub mod check;
@@ -18,7 +20,6 @@ pub mod demo;
 pub mod ecr;
 pub mod export;
 pub mod files;
-pub mod lifecycle_policy;
 pub mod logging;
 pub mod message;
 pub mod model;
@@ -28,5 +29,6 @@ pub mod settings;
 pub mod shell;
 pub mod state;
 pub mod ui;
-pub mod validate;
 pub mod worker;
+
+pub use ecr_core::{lifecycle_policy, validate};

@@ -26,7 +26,9 @@ struct Flags {
     /// KIND one of denied, throttle, hang, expired, repeat-token, truncated,
     /// not-json, html500, html502, html503, html504; or blob-<fault>
     /// (oversize, wrong-digest, not-utf8, redirect, slow, reset, link-local).
-    /// Repeatable. For trying what the fault suite tests.
+    /// Repeatable. For trying what the fault suite tests; only in a build
+    /// with the `demo-faults` feature.
+    #[cfg(feature = "demo-faults")]
     #[arg(long, hide = true)]
     demo_fault: Vec<String>,
     #[command(subcommand)]
@@ -91,30 +93,12 @@ fn main() -> eframe::Result {
         });
         std::process::exit(code);
     }
-    let mut faults = Vec::new();
-    let mut blob_fault = None;
-    for spec in &flags.demo_fault {
-        let understood = if let Some(b) = spec.strip_prefix("blob-") {
-            blob_fault = ecrscope::demo::BlobFault::parse(b);
-            blob_fault.is_some()
-        } else if let Some(f) = ecrscope::demo::Fault::parse(spec) {
-            faults.push(f);
-            true
-        } else {
-            false
-        };
-        if !understood {
-            eprintln!(
-                "ecrscope: --demo-fault {spec}: not a fault (KIND[:OPERATION[:COUNT[:AFTER]]] or blob-KIND)"
-            );
-            std::process::exit(2);
-        }
-    }
     let demo = LazyDemo::new(
         SeedConfig::default(),
         std::time::Duration::from_millis(flags.demo_latency_ms),
-    )
-    .with_faults(faults, blob_fault);
+    );
+    #[cfg(feature = "demo-faults")]
+    let demo = with_demo_faults(demo, &flags.demo_fault);
     let opts = AppOptions {
         force_demo: flags.demo,
         worker: WorkerConfig {
@@ -146,4 +130,30 @@ fn main() -> eframe::Result {
 
 fn app_icon() -> egui::IconData {
     eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon.png")).unwrap_or_default()
+}
+
+/// The demo endpoint with the faults `--demo-fault` asked for (exits with
+/// code 2 on one it does not know).
+#[cfg(feature = "demo-faults")]
+fn with_demo_faults(demo: std::sync::Arc<LazyDemo>, specs: &[String]) -> std::sync::Arc<LazyDemo> {
+    let mut faults = Vec::new();
+    let mut blob_fault = None;
+    for spec in specs {
+        let understood = if let Some(b) = spec.strip_prefix("blob-") {
+            blob_fault = ecrscope::demo::BlobFault::parse(b);
+            blob_fault.is_some()
+        } else if let Some(f) = ecrscope::demo::Fault::parse(spec) {
+            faults.push(f);
+            true
+        } else {
+            false
+        };
+        if !understood {
+            eprintln!(
+                "ecrscope: --demo-fault {spec}: not a fault (KIND[:OPERATION[:COUNT[:AFTER]]] or blob-KIND)"
+            );
+            std::process::exit(2);
+        }
+    }
+    demo.with_faults(faults, blob_fault)
 }

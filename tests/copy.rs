@@ -1131,10 +1131,7 @@ async fn a_link_that_stops_fails_on_the_stall_not_the_budget() {
     let digest = synthetic_image(&server, 7_000_000);
     let dst = short_limits(&server);
     // Small requests still get through; a part stops after 100 KB.
-    server
-        .knobs
-        .stop_bodies_after
-        .store(100_000, std::sync::atomic::Ordering::Relaxed);
+    server.knobs.set_stop_bodies_after(100_000);
     let t0 = std::time::Instant::now();
     let (result, _) = copy_synthetic(&src, &dst, digest, "slow/stopped").await;
     let err = result.expect_err("a stopped link fails");

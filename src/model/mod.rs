@@ -12,7 +12,8 @@ mod pull_through;
 mod registry;
 mod repository;
 mod scan;
-pub mod time;
+/// Dates from ECR's epoch values (shared with the demo endpoint).
+pub use ecr_core::time;
 pub mod transfer;
 
 pub use changes::{
@@ -38,5 +39,4 @@ pub use scan::{
     ScanFrequency, ScanReport, ScanStatus, ScanType, Severity,
 };
 
-/// Milliseconds since the Unix epoch, UTC. Compact (8 bytes) and sortable.
-pub type EpochMillis = i64;
+pub use ecr_core::time::EpochMillis;

@@ -1,11 +1,8 @@
 use serde::{Deserialize, Serialize};
 
-/// The demo registry's account id and region (the endpoint itself lives in
-/// `demo`; these are here so the rest of the app can name it).
-pub const DEMO_ACCOUNT: &str = "123456789012";
-pub const DEMO_REGION: &str = "us-east-1";
-/// The demo endpoint's second account (cross-account registries, copies).
-pub const DEMO_SECOND_ACCOUNT: &str = "210987654321";
+/// The demo registry's accounts and region (the endpoint is the `ecr-demo`
+/// crate; the rest of the app names them through here).
+pub use ecr_demo::{DEMO_ACCOUNT, DEMO_REGION, DEMO_SECOND_ACCOUNT};
 
 /// What the user chose to look at: a profile in a region, optionally at another
 /// endpoint or for another account's registry. Persisted (never credentials).

@@ -6,7 +6,6 @@ use std::time::Duration;
 use tokio::sync::OnceCell;
 
 use super::{DemoServer, SeedConfig};
-use crate::worker::DemoEndpoint;
 
 /// Starts the demo endpoint the first time its URL is asked for (so an app
 /// with real registries never builds the sample data).
@@ -15,7 +14,9 @@ pub struct LazyDemo {
     seed: SeedConfig,
     latency: Duration,
     /// Faults set as soon as the server starts (the hidden `--demo-fault`).
+    #[cfg(feature = "faults")]
     faults: Vec<super::Fault>,
+    #[cfg(feature = "faults")]
     blob_fault: Option<super::BlobFault>,
     server: OnceCell<Result<Arc<DemoServer>, String>>,
 }
@@ -25,13 +26,16 @@ impl LazyDemo {
         Arc::new(Self {
             seed,
             latency,
+            #[cfg(feature = "faults")]
             faults: Vec::new(),
+            #[cfg(feature = "faults")]
             blob_fault: None,
             server: OnceCell::new(),
         })
     }
 
     /// The same, with faults set from the start.
+    #[cfg(feature = "faults")]
     pub fn with_faults(
         self: Arc<Self>,
         faults: Vec<super::Fault>,
@@ -60,35 +64,16 @@ impl LazyDemo {
                     .await
                     .map_err(|e| e.to_string())?;
                 server.knobs.set_latency(self.latency);
-                for f in &self.faults {
-                    server.knobs.inject(f.clone());
+                #[cfg(feature = "faults")]
+                {
+                    for f in &self.faults {
+                        server.knobs.inject(f.clone());
+                    }
+                    server.knobs.set_blob_fault(self.blob_fault);
                 }
-                server.knobs.set_blob_fault(self.blob_fault);
                 Ok(Arc::new(server))
             })
             .await
             .clone()
     }
-}
-
-impl DemoEndpoint for LazyDemo {
-    fn url(
-        &self,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, String>> + Send + '_>>
-    {
-        Box::pin(async move { self.start().await.map(|s| s.url()) })
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-}
-
-/// The demo server behind a worker's demo endpoint, if it is a [`LazyDemo`]
-/// that has started.
-pub fn server_of(endpoint: &dyn DemoEndpoint) -> Option<Arc<DemoServer>> {
-    endpoint
-        .as_any()
-        .downcast_ref::<LazyDemo>()
-        .and_then(LazyDemo::server)
 }

@@ -19,6 +19,7 @@ use super::seed::SeedConfig;
 use super::store::{ApiError, Store};
 
 impl BlobFault {
+    #[cfg(feature = "faults")]
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "oversize" => Self::Oversize,
@@ -62,6 +63,7 @@ pub enum FaultKind {
 
 impl FaultKind {
     /// Parses a fault's name as the hidden `--demo-fault` flag takes it.
+    #[cfg(feature = "faults")]
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "denied" => Self::AccessDenied,
@@ -92,6 +94,7 @@ pub struct Fault {
 
 impl Fault {
     /// `kind` on every call from now on (until cleared).
+    #[cfg(feature = "faults")]
     pub fn always(kind: FaultKind) -> Self {
         Self {
             operation: None,
@@ -103,6 +106,7 @@ impl Fault {
 
     /// The hidden flag's form: `KIND[:OPERATION[:COUNT[:AFTER]]]`, e.g.
     /// `html503`, `throttle:DescribeImages:5`, `expired::1000:20`.
+    #[cfg(feature = "faults")]
     pub fn parse(spec: &str) -> Option<Self> {
         let mut parts = spec.split(':');
         let kind = FaultKind::parse(parts.next()?)?;
@@ -141,15 +145,15 @@ pub enum BlobFault {
 #[derive(Debug, Default)]
 pub struct Knobs {
     /// Added to every request, in milliseconds.
-    pub latency_ms: AtomicU64,
+    latency_ms: AtomicU64,
     /// Requests per second of each API action before ThrottlingException
     /// (0 = unlimited). One bucket per action, as ECR's quotas are ("Each API
     /// operation in Amazon ECR has a rate throttle associated with it",
     /// docs.aws.amazon.com/AmazonECR/latest/userguide/common-errors.html).
-    pub rate_limit: AtomicU64,
+    rate_limit: AtomicU64,
     /// Bytes per second at which request bodies are read, shared by every
     /// connection as one link is (0 = as fast as they come): a slow uplink.
-    pub upload_bps: AtomicU64,
+    upload_bps: AtomicU64,
     /// When the link is free again (the slow link's clock).
     link_free_at: Mutex<Option<Instant>>,
     /// Request body bytes read so far.
@@ -160,7 +164,7 @@ pub struct Knobs {
     /// A request body longer than this stops being read there, and its
     /// connection hangs (0: never): a link that drops mid-upload while
     /// small requests still get through.
-    pub stop_bodies_after: AtomicU64,
+    stop_bodies_after: AtomicU64,
     faults: Mutex<Vec<Fault>>,
     blob_fault: Mutex<Option<BlobFault>>,
     buckets: Mutex<HashMap<String, (f64, Instant)>>,
@@ -180,6 +184,7 @@ impl Knobs {
     }
 
     /// Denies every call signed for `region` from now on (None: none).
+    #[cfg(feature = "faults")]
     pub fn set_denied_region(&self, region: Option<&str>) {
         if let Ok(mut r) = self.denied_region.lock() {
             *r = region.map(str::to_owned);
@@ -193,8 +198,16 @@ impl Knobs {
     }
 
     /// Reads request bodies at `bytes_per_second` from now on (0: no limit).
+    #[cfg(feature = "faults")]
     pub fn set_upload_bps(&self, bytes_per_second: u64) {
         self.upload_bps.store(bytes_per_second, Ordering::Relaxed);
+    }
+
+    /// Stops reading any request body longer than `bytes` there, and
+    /// hangs its connection (0: never).
+    #[cfg(feature = "faults")]
+    pub fn set_stop_bodies_after(&self, bytes: u64) {
+        self.stop_bodies_after.store(bytes, Ordering::Relaxed);
     }
 
     /// How long to wait before `n` more body bytes may be read over the
@@ -214,6 +227,9 @@ impl Knobs {
         done.saturating_duration_since(now)
     }
 
+    /// At most `per_second` requests of each action, a one-second burst
+    /// (0: no cap).
+    #[cfg(feature = "faults")]
     pub fn set_rate_limit(&self, per_second: u64) {
         self.rate_limit.store(per_second, Ordering::Relaxed);
         if let Ok(mut b) = self.buckets.lock() {
@@ -221,12 +237,14 @@ impl Knobs {
         }
     }
 
+    #[cfg(feature = "faults")]
     pub fn inject(&self, fault: Fault) {
         if let Ok(mut f) = self.faults.lock() {
             f.push(fault);
         }
     }
 
+    #[cfg(feature = "faults")]
     pub fn clear_faults(&self) {
         if let Ok(mut f) = self.faults.lock() {
             f.clear();
@@ -235,6 +253,7 @@ impl Knobs {
     }
 
     /// What the blob route (and GetDownloadUrlForLayer) does until changed.
+    #[cfg(feature = "faults")]
     pub fn set_blob_fault(&self, fault: Option<BlobFault>) {
         if let Ok(mut b) = self.blob_fault.lock() {
             *b = fault;
@@ -340,19 +359,24 @@ impl DemoServer {
     /// Seeds the store and serves it on 127.0.0.1 at a free port. Must be
     /// called within a tokio runtime.
     pub async fn start(cfg: &SeedConfig) -> std::io::Result<Self> {
+        Self::start_on(cfg, 0).await
+    }
+
+    /// The same on `port` (0: a free one).
+    pub async fn start_on(cfg: &SeedConfig, port: u16) -> std::io::Result<Self> {
         // A receive buffer of a modest, fixed size: with the slow-link knob
         // the kernel must not take megabytes of a body ahead of the reader
         // (the sender would see its bytes "gone" long before they are read,
         // unlike on a real link). Loopback stays fast with it.
         let socket = tokio::net::TcpSocket::new_v4()?;
         socket.set_recv_buffer_size(256 * 1024)?;
-        socket.bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))?;
+        socket.bind(std::net::SocketAddr::from(([127, 0, 0, 1], port)))?;
         let listener = socket.listen(1024)?;
         let addr = listener.local_addr()?;
         let mut registries = Registries::new(cfg.clone(), format!("http://{addr}"));
         // The home registry is seeded now, so its first answer is quick.
         let seeding = Instant::now();
-        registries.store(crate::model::DEMO_ACCOUNT, crate::model::DEMO_REGION);
+        registries.store(crate::DEMO_ACCOUNT, crate::DEMO_REGION);
         tracing::debug!(ms = seeding.elapsed().as_millis(), "demo data seeded");
         let shared = Shared {
             registries: Arc::new(Mutex::new(registries)),
@@ -392,7 +416,7 @@ impl DemoServer {
     /// Runs `f` on the home registry (the first demo account in
     /// us-east-1): seed tweaks and checks in tests.
     pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> Option<R> {
-        self.with_store_at(crate::model::DEMO_ACCOUNT, crate::model::DEMO_REGION, f)
+        self.with_store_at(crate::DEMO_ACCOUNT, crate::DEMO_REGION, f)
     }
 
     /// Runs `f` on the registry of `account` in `region` (seeded if new).
@@ -692,7 +716,7 @@ async fn blob(
     if let Some(fault) = s.knobs.blob_fault() {
         return blob_fault(fault).await;
     }
-    let digest = crate::model::Digest::parse(&format!("sha256:{hex}"));
+    let digest = ecr_core::Digest::parse(&format!("sha256:{hex}"));
     let (bytes, synthetic) = digest
         .and_then(|d| {
             s.registries.lock().ok().and_then(|r| {
@@ -724,16 +748,15 @@ async fn blob(
     }
 }
 
+/// Larger than any client should read as a config blob (ecrscope stops at
+/// 8 MiB).
+const OVERSIZE_BLOB: usize = 16 * 1024 * 1024 + 1024;
+
 /// A blob answer gone wrong in the way `fault` says.
 async fn blob_fault(fault: BlobFault) -> Response {
     let octets = [(header::CONTENT_TYPE, "application/octet-stream")];
     match fault {
-        BlobFault::Oversize => (
-            StatusCode::OK,
-            octets,
-            vec![b'{'; crate::ecr::MAX_BLOB + 1024],
-        )
-            .into_response(),
+        BlobFault::Oversize => (StatusCode::OK, octets, vec![b'{'; OVERSIZE_BLOB]).into_response(),
         BlobFault::WrongDigest => (
             StatusCode::OK,
             octets,

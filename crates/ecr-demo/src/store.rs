@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use hyper::body::Bytes;
 use serde_json::{Value, json};
 
-use crate::lifecycle_policy::{self as lifecycle_eval, wildcard_match};
-use crate::model::Digest;
-use crate::validate;
+use ecr_core::Digest;
+use ecr_core::lifecycle_policy::{self as lifecycle_eval, wildcard_match};
+use ecr_core::validate;
 
 /// An ECR-shaped error: `{"__type": code, "message": message}` with a status.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1619,7 +1619,7 @@ mod tests {
 
     #[test]
     fn immutability_with_exclusions() {
-        let mut r = crate::demo::seed::build(&crate::demo::SeedConfig::small())
+        let mut r = crate::seed::build(&crate::SeedConfig::small())
             .repos
             .into_values()
             .next()

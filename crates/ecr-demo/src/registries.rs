@@ -13,8 +13,8 @@ use super::store::{ApiError, Store};
 
 /// The demo accounts and the access keys that sign as them.
 pub const ACCOUNTS: [(&str, &str); 2] = [
-    ("AKIDEMO", crate::model::DEMO_ACCOUNT),
-    ("AKIDEMOSECOND", crate::model::DEMO_SECOND_ACCOUNT),
+    ("AKIDEMO", crate::DEMO_ACCOUNT),
+    ("AKIDEMOSECOND", crate::DEMO_SECOND_ACCOUNT),
 ];
 
 /// Who is calling, and which registry the call is about.
@@ -83,7 +83,7 @@ impl Registries {
         let key = (account.to_owned(), region.to_owned());
         let (seed, base) = (&self.seed, &self.base_url);
         self.stores.entry(key).or_insert_with(|| {
-            let home = account == crate::model::DEMO_ACCOUNT && region == crate::model::DEMO_REGION;
+            let home = account == crate::DEMO_ACCOUNT && region == crate::DEMO_REGION;
             let cfg = if home {
                 seed.clone()
             } else {
@@ -135,14 +135,14 @@ mod tests {
         assert_eq!(
             Caller::from_authorization(Some(h)),
             Ok(Caller {
-                account: crate::model::DEMO_SECOND_ACCOUNT.into(),
+                account: crate::DEMO_SECOND_ACCOUNT.into(),
                 region: "us-west-2".into()
             })
         );
         assert_eq!(
             Caller::from_authorization(Some("AWS4-HMAC-SHA256 Credential=testing/1/r/ecr/x"))
                 .map(|c| c.account),
-            Ok(crate::model::DEMO_ACCOUNT.to_owned())
+            Ok(crate::DEMO_ACCOUNT.to_owned())
         );
         assert!(Caller::from_authorization(None).is_err());
     }
@@ -151,7 +151,7 @@ mod tests {
     fn each_registry_is_its_own_and_ids_are_checked() {
         let mut r = Registries::new(SeedConfig::small(), "http://x".into());
         let east = Caller {
-            account: crate::model::DEMO_ACCOUNT.into(),
+            account: crate::DEMO_ACCOUNT.into(),
             region: "us-east-1".into(),
         };
         let west = Caller {
@@ -169,10 +169,10 @@ mod tests {
                 .is_empty(),
             "another region is another registry"
         );
-        let other = serde_json::json!({"registryId": crate::model::DEMO_SECOND_ACCOUNT});
+        let other = serde_json::json!({"registryId": crate::DEMO_SECOND_ACCOUNT});
         assert_eq!(
             r.for_request(&east, &other).expect("trusted").account,
-            crate::model::DEMO_SECOND_ACCOUNT
+            crate::DEMO_SECOND_ACCOUNT
         );
         let stranger = serde_json::json!({"registryId": "999999999999"});
         assert!(r.for_request(&east, &stranger).is_err());

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::store::{
     DemoArchive, DemoImage, DemoRepo, Findings, PullThroughRow, ScanState, Store, now,
 };
-use crate::model::Digest;
+use ecr_core::Digest;
 
 const DAY: f64 = 86_400.0;
 
@@ -880,7 +880,7 @@ fn config_json(
 }
 
 /// `2026-11-27T09:04:41Z` from epoch seconds (no date crate needed for this).
-pub use crate::model::time::rfc3339;
+pub use ecr_core::time::rfc3339;
 
 /// A fixed catalogue of vulnerabilities to draw findings from.
 struct Catalog {

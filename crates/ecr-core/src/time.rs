@@ -1,7 +1,8 @@
 //! Dates as people read them, from the epoch values ECR sends. Any value,
 //! however far in the past or future a server says it is, gives a date.
 
-use super::EpochMillis;
+/// Milliseconds since the Unix epoch, UTC. Compact (8 bytes) and sortable.
+pub type EpochMillis = i64;
 
 /// The last second of year 9999: later values draw as that date.
 const MAX_SECS: i64 = 253_402_300_799;

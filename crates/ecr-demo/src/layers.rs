@@ -10,7 +10,7 @@
 
 use hyper::body::Bytes;
 
-use crate::model::Digest;
+use ecr_core::Digest;
 
 /// Sizes of the pool's layers: four "base" layers, then smaller ones.
 const SIZES: [u64; 16] = [

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
 use super::store::{Answer, ApiError, DemoRepo, Store, api_err, invalid, req_str};
-use crate::model::Digest;
+use ecr_core::Digest;
 
 /// The part size the demo asks for (moto's and a common ECR answer).
 pub const PART_SIZE: u64 = 10 * 1024 * 1024;
@@ -270,10 +270,10 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::SeedConfig;
+    use crate::SeedConfig;
 
     fn store() -> Store {
-        let mut s = crate::demo::seed::build(&SeedConfig::small());
+        let mut s = crate::seed::build(&SeedConfig::small());
         s.call(
             "CreateRepository",
             &json!({"repositoryName": "copy/target"}),
