@@ -29,6 +29,9 @@ struct Flags {
     latency_ms: u64,
 }
 
+// A server process with no UI thread: #[tokio::main] blocks main on the
+// runtime, which is the point here.
+#[allow(clippy::disallowed_methods)]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let flags = Flags::parse();
