@@ -65,6 +65,7 @@ async fn main() -> std::process::ExitCode {
     {
         println!("{}", server.url());
     }
-    let _ = tokio::signal::ctrl_c().await;
-    std::process::ExitCode::SUCCESS
+    // Until the process is interrupted or killed (the default handlers end
+    // it; there is nothing to flush).
+    std::future::pending::<std::process::ExitCode>().await
 }
