@@ -20,6 +20,7 @@
     clippy::disallowed_methods
 )]
 
+use ecrscope::message::BrowseCommand;
 use std::io::{BufRead, BufReader};
 use std::process::{Command as Proc, Stdio};
 use std::time::{Duration, Instant};
@@ -133,7 +134,7 @@ fn load(url: &str) {
     st.set_registries(vec![spec.clone()]);
     // Warm up: the client, its credentials and connection pool exist before
     // the clock starts, as they would once the app is open.
-    let cmd = Command::LoadRegistryInfo(spec.clone());
+    let cmd = Command::Browse(BrowseCommand::RegistryInfo(spec.clone()));
     let id = worker.send(cmd.clone()).unwrap();
     st.started(id, &cmd);
     rt.block_on(async {
@@ -145,7 +146,7 @@ fn load(url: &str) {
     std::thread::sleep(Duration::from_millis(1_100)); // let the rate bucket refill
     let baseline = rss();
     let t0 = Instant::now();
-    let cmd = Command::LoadRepositories(spec.clone());
+    let cmd = Command::Browse(BrowseCommand::Repositories(spec.clone()));
     let id = worker.send(cmd.clone()).unwrap();
     st.started(id, &cmd);
     let mut repos_at = None;
@@ -165,7 +166,7 @@ fn load(url: &str) {
                     .map(|r| r.name.clone())
                     .collect();
                 for n in names {
-                    let cmd = Command::LoadImages(RepoRef::new(&spec, &n));
+                    let cmd = Command::Browse(BrowseCommand::Images(RepoRef::new(&spec, &n)));
                     let id = worker.send(cmd.clone()).unwrap();
                     st.started(id, &cmd);
                 }

@@ -338,7 +338,9 @@ proptest! {
 mod search_machine {
     use std::collections::HashMap;
 
-    use ecrscope::message::{Command, Event, Payload};
+    use ecrscope::message::{
+        BrowseCommand, BrowsePayload, Command, Event, Payload, SearchCommand, SearchPayload,
+    };
     use ecrscope::model::{
         EcrError, Encryption, RegistryKey, RegistrySource, RegistrySpec, Repository,
         TagMutabilitySetting,
@@ -420,11 +422,14 @@ mod search_machine {
             for f in follow {
                 let FollowUp::Request(cmd) = f else { continue };
                 let what = match &cmd {
-                    Command::LoadRepositories(s) => Some(format!("list {}", s.key().0)),
-                    Command::FindImages { repo, .. } | Command::LoadImages(repo) => {
+                    Command::Browse(BrowseCommand::Repositories(s)) => {
+                        Some(format!("list {}", s.key().0))
+                    }
+                    Command::Search(SearchCommand::Find { repo, .. })
+                    | Command::Browse(BrowseCommand::Images(repo)) => {
                         Some(format!("repo {} {}", repo.registry.key().0, repo.name))
                     }
-                    Command::LoadRepoTags { registry, repos } => Some(format!(
+                    Command::Browse(BrowseCommand::RepoTags { registry, repos }) => Some(format!(
                         "tags {} {}",
                         registry.key().0,
                         repos
@@ -447,61 +452,68 @@ mod search_machine {
 
         fn answer(&mut self, id: u64, cmd: &Command, ok: bool) {
             let events: Vec<(Option<RegistryKey>, Payload)> = match cmd {
-                Command::LoadRepositories(s) => {
+                Command::Browse(BrowseCommand::Repositories(s)) => {
                     let mut v = Vec::new();
                     if ok {
                         v.push((
                             Some(s.key()),
-                            Payload::RepositoriesPage(vec![repo("team/a"), repo("team/b")]),
+                            Payload::Browse(BrowsePayload::RepositoriesPage(vec![
+                                repo("team/a"),
+                                repo("team/b"),
+                            ])),
                         ));
                     }
                     v.push((
                         Some(s.key()),
-                        Payload::RepositoriesDone(if ok { Ok(2) } else { Err(denied()) }),
+                        Payload::Browse(BrowsePayload::RepositoriesDone(if ok {
+                            Ok(2)
+                        } else {
+                            Err(denied())
+                        })),
                     ));
                     v
                 }
-                Command::FindImages { repo, search, .. } => vec![(
+                Command::Search(SearchCommand::Find { repo, search, .. }) => vec![(
                     Some(repo.registry.key()),
-                    Payload::Found {
+                    Payload::Search(SearchPayload::Found {
                         repository: repo.name.clone(),
                         search: *search,
                         result: if ok { Ok(Vec::new()) } else { Err(denied()) },
-                    },
+                    }),
                 )],
-                Command::LoadImages(repo) => {
+                Command::Browse(BrowseCommand::Images(repo)) => {
                     let mut v = Vec::new();
                     if ok {
                         v.push((
                             Some(repo.registry.key()),
-                            Payload::ImagesPage {
+                            Payload::Browse(BrowsePayload::ImagesPage {
                                 repository: repo.name.clone(),
                                 images: Vec::new(),
-                            },
+                            }),
                         ));
                     }
                     v.push((
                         Some(repo.registry.key()),
-                        Payload::ImagesDone {
+                        Payload::Browse(BrowsePayload::ImagesDone {
                             repository: repo.name.clone(),
                             result: if ok { Ok(0) } else { Err(denied()) },
-                        },
+                        }),
                     ));
                     v
                 }
-                Command::LoadRepoTags { registry, repos } => repos
+                Command::Browse(BrowseCommand::RepoTags { registry, repos }) => repos
                     .iter()
                     .map(|(name, _)| {
                         (
                             Some(registry.key()),
-                            Payload::RepoTags {
+                            Payload::Browse(BrowsePayload::RepoTags {
                                 repository: name.clone(),
                                 result: if ok {
                                     Ok(vec![("team".into(), "pay".into())])
                                 } else {
                                     Err(denied())
                                 },
-                            },
+                            }),
                         )
                     })
                     .collect(),
@@ -541,7 +553,7 @@ mod search_machine {
             // the others are listed by it.
             for (i, listed) in settled.iter().enumerate() {
                 if *listed {
-                    let cmd = Command::LoadRepositories(spec(i));
+                    let cmd = Command::Browse(BrowseCommand::Repositories(spec(i)));
                     sim.next += 1;
                     let id = sim.next;
                     sim.st.started(id, &cmd);
@@ -563,7 +575,7 @@ mod search_machine {
                     Step::Cancel => sim.st.cancel_search(),
                     Step::NewSearch(q, t) => sim.start(q, t),
                     Step::Refresh(r) => {
-                        let cmd = Command::LoadRepositories(spec(r));
+                        let cmd = Command::Browse(BrowseCommand::Repositories(spec(r)));
                         sim.next += 1;
                         sim.st.started(sim.next, &cmd);
                         sim.pending.push((sim.next, cmd));

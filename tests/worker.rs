@@ -2,6 +2,10 @@
 //! endpoint. What ends a request when no call can be made, and when the task
 //! working on it dies.
 
+use ecrscope::message::{
+    BrowseCommand, BrowsePayload, LifecycleCommand, LoginCommand, ManageCommand,
+    PullThroughCommand, ScanningCommand, ScanningPayload, TransferCommand, TransferPayload,
+};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -63,16 +67,16 @@ fn a_command_answers_through_its_registrys_client() {
     let demo: Arc<dyn DemoEndpoint> = LazyDemo::new(SeedConfig::small(), Duration::ZERO);
     let (worker, mut events) = start(&rt, Some(demo));
     let id = worker
-        .send(Command::LoadImages(RepoRef::new(
+        .send(Command::Browse(BrowseCommand::Images(RepoRef::new(
             &demo_spec(),
             "hello-world",
-        )))
+        ))))
         .expect("queued");
     let mut images = 0;
     loop {
         match next_event(&rt, &mut events, id).payload {
-            Payload::ImagesPage { images: page, .. } => images += page.len(),
-            Payload::ImagesDone { result, .. } => {
+            Payload::Browse(BrowsePayload::ImagesPage { images: page, .. }) => images += page.len(),
+            Payload::Browse(BrowsePayload::ImagesDone { result, .. }) => {
                 assert_eq!(result, Ok(images));
                 break;
             }
@@ -89,10 +93,10 @@ fn a_command_without_a_client_ends_in_an_error_event() {
     let (worker, mut events) = start(&rt, None);
     // No demo endpoint was given: the demo registry cannot be reached.
     let id = worker
-        .send(Command::LoadRepositories(demo_spec()))
+        .send(Command::Browse(BrowseCommand::Repositories(demo_spec())))
         .expect("queued");
     match next_event(&rt, &mut events, id).payload {
-        Payload::RepositoriesDone(Err(e)) => {
+        Payload::Browse(BrowsePayload::RepositoriesDone(Err(e))) => {
             assert!(e.to_string().contains("demo endpoint"), "{e}");
         }
         other => panic!("unexpected {other:?}"),
@@ -110,14 +114,14 @@ fn a_command_without_a_client_ends_in_an_error_event() {
         ecrscope::model::Digest([2; 32]),
     ];
     let id = worker
-        .send(Command::LoadScanSummaries {
+        .send(Command::Scanning(ScanningCommand::Summaries {
             repo: RepoRef::new(&no_region, "r"),
             digests: digests.clone(),
-        })
+        }))
         .expect("queued");
     for _ in &digests {
         match next_event(&rt, &mut events, id).payload {
-            Payload::ScanSummary { result: Err(e), .. } => {
+            Payload::Scanning(ScanningPayload::Summary { result: Err(e), .. }) => {
                 assert!(e.to_string().contains("has no region"), "{e}");
             }
             other => panic!("unexpected {other:?}"),
@@ -147,12 +151,12 @@ fn a_task_that_panics_ends_its_request_as_an_error() {
     let rt = runtime();
     let (worker, mut events) = start(&rt, Some(Arc::new(Panicking)));
     let id = worker
-        .send(Command::LoadRepositories(demo_spec()))
+        .send(Command::Browse(BrowseCommand::Repositories(demo_spec())))
         .expect("queued");
     // The command's own failure answer, so the slot waiting for it ends.
     let crashed = next_event(&rt, &mut events, id);
     match &crashed.payload {
-        Payload::RepositoriesDone(Err(e)) => {
+        Payload::Browse(BrowsePayload::RepositoriesDone(Err(e))) => {
             assert!(e.to_string().contains("unexpectedly"), "{e}");
         }
         other => panic!("unexpected {other:?}"),
@@ -170,7 +174,7 @@ fn a_task_that_panics_ends_its_request_as_an_error() {
     // And the state ends what waited for it.
     let mut st = ecrscope::state::AppState::default();
     st.set_registries(vec![demo_spec()]);
-    let cmd = Command::LoadRepositories(demo_spec());
+    let cmd = Command::Browse(BrowseCommand::Repositories(demo_spec()));
     st.started(id, &cmd);
     st.apply(crashed);
     let reg = st.registry(&demo_spec().key()).expect("registry");
@@ -185,14 +189,14 @@ fn a_transfer_that_panics_ends_as_an_error() {
     let rt = runtime();
     let (worker, mut events) = start(&rt, Some(Arc::new(Panicking)));
     let spec = demo_spec();
-    let cmd = Command::CopyImages(ecrscope::message::CopyJob {
+    let cmd = Command::Transfer(TransferCommand::Copy(ecrscope::message::CopyJob {
         source: RepoRef::new(&spec, "a"),
         target: RepoRef::new(&spec, "b"),
         items: vec![],
         create: None,
         allowed_moves: vec![],
         cancel: Arc::default(),
-    });
+    }));
     let mut st = ecrscope::state::AppState::default();
     st.set_registries(vec![spec.clone()]);
     let id = worker.send(cmd.clone()).expect("queued");
@@ -200,7 +204,10 @@ fn a_transfer_that_panics_ends_as_an_error() {
     assert_eq!(st.running_transfers().count(), 1);
     let ev = next_event(&rt, &mut events, id);
     assert!(
-        matches!(ev.payload, Payload::Copied(Err(_))),
+        matches!(
+            ev.payload,
+            Payload::Transfer(TransferPayload::Copied(Err(_)))
+        ),
         "{:?}",
         ev.payload
     );
@@ -224,59 +231,59 @@ fn every_command_failed_early_ends_what_waits_for_it() {
     let repo = RepoRef::new(&spec, "r");
     let d = ecrscope::model::Digest([3; 32]);
     let cmds = vec![
-        Command::LoadRegistryInfo(spec.clone()),
-        Command::LoadRepositories(spec.clone()),
-        Command::LoadScanning {
+        Command::Browse(BrowseCommand::RegistryInfo(spec.clone())),
+        Command::Browse(BrowseCommand::Repositories(spec.clone())),
+        Command::Scanning(ScanningCommand::Configuration {
             registry: spec.clone(),
             repositories: vec!["r".into()],
-        },
-        Command::LoadImages(repo.clone()),
-        Command::LoadScanSummaries {
+        }),
+        Command::Browse(BrowseCommand::Images(repo.clone())),
+        Command::Scanning(ScanningCommand::Summaries {
             repo: repo.clone(),
             digests: vec![d],
-        },
-        Command::LoadImageDetail {
+        }),
+        Command::Browse(BrowseCommand::ImageDetail {
             repo: repo.clone(),
             digest: d,
-        },
-        Command::LoadFindings {
+        }),
+        Command::Scanning(ScanningCommand::Findings {
             repo: repo.clone(),
             digest: d,
-        },
-        Command::ChangeRepository {
+        }),
+        Command::Manage(ManageCommand::ChangeRepository {
             repo: repo.clone(),
             change: RepoChange::ScanOnPush(true),
-        },
-        Command::ExportFindings(ExportRequest {
+        }),
+        Command::Scanning(ScanningCommand::Export(ExportRequest {
             repo: repo.clone(),
             images: vec![(d, vec![])],
             format: ecrscope::model::ExportFormat::Csv,
             path: "/x".into(),
-        }),
-        Command::CreateRepository {
+        })),
+        Command::Manage(ManageCommand::CreateRepository {
             registry: spec.clone(),
             new: Default::default(),
-        },
-        Command::LoadPullThrough(spec.clone()),
-        Command::ChangePullThrough {
+        }),
+        Command::PullThrough(PullThroughCommand::Load(spec.clone())),
+        Command::PullThrough(PullThroughCommand::Change {
             registry: spec.clone(),
             change: PullThroughChange::Delete("p".into()),
-        },
-        Command::LoginToken(spec.clone()),
-        Command::LoadLifecycle(repo.clone()),
-        Command::ChangeLifecycle {
+        }),
+        Command::Login(LoginCommand::Token(spec.clone())),
+        Command::Lifecycle(LifecycleCommand::Load(repo.clone())),
+        Command::Lifecycle(LifecycleCommand::Change {
             repo: repo.clone(),
             text: None,
-        },
-        Command::PreviewLifecycle {
+        }),
+        Command::Lifecycle(LifecycleCommand::Preview {
             repo: repo.clone(),
             text: "{}".into(),
-        },
-        Command::LoadRepoPolicy(repo.clone()),
-        Command::ChangeImages {
+        }),
+        Command::Manage(ManageCommand::RepoPolicy(repo.clone())),
+        Command::Manage(ManageCommand::ChangeImages {
             repo: repo.clone(),
             change: ImageChange::Delete(vec![d]),
-        },
+        }),
     ];
     let e = ecrscope::model::EcrError::Other {
         operation: "x".into(),

@@ -4,6 +4,9 @@
 //! carry it out; the rest open dialogs or touch the clipboard.
 
 use crate::message::{Command, ExportRequest, RepoChange};
+use crate::message::{
+    LifecycleCommand, LoginCommand, ManageCommand, PullThroughCommand, TransferCommand,
+};
 use crate::model::{RegistryKey, RepoRef};
 use crate::state::{FollowUp, NoticeLevel};
 use crate::ui::UiAction;
@@ -217,7 +220,7 @@ impl EcrscopeApp {
                 items,
                 create,
                 allowed_moves,
-            } => vec![FollowUp::Request(Command::CopyImages(
+            } => vec![FollowUp::Request(Command::Transfer(TransferCommand::Copy(
                 crate::message::CopyJob {
                     source,
                     target,
@@ -226,7 +229,7 @@ impl EcrscopeApp {
                     allowed_moves,
                     cancel: std::sync::Arc::default(),
                 },
-            ))],
+            )))],
             UiAction::ExportImage { repo, digest, tag } => {
                 self.pick_image_export_path(crate::message::ImageExportJob {
                     repo,
@@ -242,23 +245,22 @@ impl EcrscopeApp {
                 repo,
                 new_name,
                 encryption,
-            } => vec![FollowUp::Request(Command::Reencrypt(
-                crate::message::ReencryptJob {
+            } => vec![FollowUp::Request(Command::Transfer(
+                TransferCommand::Reencrypt(crate::message::ReencryptJob {
                     repo,
                     new_name,
                     encryption,
                     cancel: std::sync::Arc::default(),
-                },
+                }),
             ))],
             UiAction::CancelTransfer(request) => {
                 self.state.cancel_transfer(request);
                 Vec::new()
             }
             UiAction::CheckCopyTarget { target, items } => {
-                vec![FollowUp::Request(Command::CheckCopyTarget {
-                    target,
-                    items,
-                })]
+                vec![FollowUp::Request(Command::Transfer(
+                    TransferCommand::CheckTarget { target, items },
+                ))]
             }
             UiAction::ClearFinishedTransfers => {
                 self.state.clear_finished_transfers();
@@ -268,10 +270,9 @@ impl EcrscopeApp {
                 if self.state.reencrypt_checking.is_some() {
                     Vec::new()
                 } else {
-                    vec![FollowUp::Request(Command::CompareReencrypted {
-                        repo,
-                        new_name,
-                    })]
+                    vec![FollowUp::Request(Command::Transfer(
+                        TransferCommand::CompareReencrypted { repo, new_name },
+                    ))]
                 }
             }
             _ => Vec::new(),
@@ -286,7 +287,9 @@ impl EcrscopeApp {
                 if matches!(change, crate::message::ImageChange::Delete(_)) {
                     self.view.images.selection.clear();
                 }
-                vec![FollowUp::Request(Command::ChangeImages { repo, change })]
+                vec![FollowUp::Request(Command::Manage(
+                    ManageCommand::ChangeImages { repo, change },
+                ))]
             }
             UiAction::ApplyScanning(registry, config) => {
                 self.state.apply_scanning_request(registry, config)
@@ -333,18 +336,16 @@ impl EcrscopeApp {
                 if self.state.creating.is_some() {
                     Vec::new()
                 } else {
-                    vec![FollowUp::Request(Command::CreateRepository {
-                        registry,
-                        new,
-                    })]
+                    vec![FollowUp::Request(Command::Manage(
+                        ManageCommand::CreateRepository { registry, new },
+                    ))]
                 }
             }
             // The confirmation named the images that go with it: force.
             UiAction::DeleteRepository(repo) => {
-                vec![FollowUp::Request(Command::DeleteRepository {
-                    repo,
-                    force: true,
-                })]
+                vec![FollowUp::Request(Command::Manage(
+                    ManageCommand::DeleteRepository { repo, force: true },
+                ))]
             }
             UiAction::StartScan(repo, digests) => self.state.scan_request(repo, digests),
             t @ (UiAction::StartCopy { .. }
@@ -365,34 +366,35 @@ impl EcrscopeApp {
                 Vec::new()
             }
             UiAction::ChangePullThrough(registry, change) => {
-                vec![FollowUp::Request(Command::ChangePullThrough {
-                    registry,
-                    change,
-                })]
+                vec![FollowUp::Request(Command::PullThrough(
+                    PullThroughCommand::Change { registry, change },
+                ))]
             }
             UiAction::ValidatePullThrough(registry, prefix) => {
-                vec![FollowUp::Request(Command::ValidatePullThrough {
-                    registry,
-                    prefix,
-                })]
+                vec![FollowUp::Request(Command::PullThrough(
+                    PullThroughCommand::Validate { registry, prefix },
+                ))]
             }
             UiAction::SaveLifecycle(repo, text) => {
-                vec![FollowUp::Request(Command::ChangeLifecycle {
-                    repo,
-                    text: Some(text),
-                })]
+                vec![FollowUp::Request(Command::Lifecycle(
+                    LifecycleCommand::Change {
+                        repo,
+                        text: Some(text),
+                    },
+                ))]
             }
             UiAction::DeleteLifecycle(repo) => {
-                vec![FollowUp::Request(Command::ChangeLifecycle {
-                    repo,
-                    text: None,
-                })]
+                vec![FollowUp::Request(Command::Lifecycle(
+                    LifecycleCommand::Change { repo, text: None },
+                ))]
             }
             UiAction::PreviewLifecycle(repo, text) => {
-                vec![FollowUp::Request(Command::PreviewLifecycle { repo, text })]
+                vec![FollowUp::Request(Command::Lifecycle(
+                    LifecycleCommand::Preview { repo, text },
+                ))]
             }
             UiAction::GetLoginToken(spec) => {
-                vec![FollowUp::Request(Command::LoginToken(spec))]
+                vec![FollowUp::Request(Command::Login(LoginCommand::Token(spec)))]
             }
             UiAction::CopyLoginPassword(key) => {
                 self.copy_login_password(&key);

@@ -11,6 +11,7 @@ mod follow;
 mod handler;
 mod timers;
 
+use crate::message::{BrowseCommand, SearchCommand};
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -118,7 +119,7 @@ impl EcrscopeApp {
             picks: timers::Inbox::new(&cc.egui_ctx),
             image_picks: timers::Inbox::new(&cc.egui_ctx),
         };
-        app.request(Command::Discover);
+        app.request(Command::Browse(BrowseCommand::Discover));
         app
     }
 
@@ -149,7 +150,7 @@ impl EcrscopeApp {
     /// worker queue never loses it: it waits in the outbox (the state
     /// already shows it as pending) and goes next frame.
     pub(crate) fn request(&mut self, cmd: Command) {
-        if let Command::LoadRepositories(spec) = &cmd {
+        if let Command::Browse(BrowseCommand::Repositories(spec)) = &cmd {
             self.timers.refreshed(spec.key());
         }
         let id = self.worker.reserve_id();
@@ -168,7 +169,7 @@ impl EcrscopeApp {
         while let Some((id, cmd)) = self.outbox.pop_front() {
             // A search cancelled (or replaced) while its asks waited here.
             // Or its registry failed as a whole meanwhile.
-            if let Command::FindImages { search, repo, .. } = &cmd
+            if let Command::Search(SearchCommand::Find { search, repo, .. }) = &cmd
                 && !self.state.search_wants(*search, &repo.registry.key())
             {
                 continue;

@@ -2,6 +2,7 @@
 //! the findings sweep's next step, the start-up probe; and answers that
 //! arrive from outside the worker (the save dialog).
 
+use crate::message::{BrowseCommand, ScanningCommand, TransferCommand};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -113,7 +114,9 @@ impl EcrscopeApp {
             if self.state.location.registry.as_ref() == Some(&key)
                 && let Some(repo) = self.state.open_repo()
             {
-                follow.push(crate::state::FollowUp::Request(Command::LoadImages(repo)));
+                follow.push(crate::state::FollowUp::Request(Command::Browse(
+                    BrowseCommand::Images(repo),
+                )));
             }
             self.carry_out(follow);
         }
@@ -199,13 +202,13 @@ impl EcrscopeApp {
         while let Ok((mut x, path)) = self.image_picks.rx.try_recv() {
             if let Some(p) = path {
                 x.path = p;
-                self.request(Command::ExportImage(x));
+                self.request(Command::Transfer(TransferCommand::ExportImage(x)));
             }
         }
         while let Ok((mut x, path)) = self.picks.rx.try_recv() {
             if let Some(p) = path {
                 x.path = p;
-                self.request(Command::ExportFindings(x));
+                self.request(Command::Scanning(ScanningCommand::Export(x)));
             }
         }
     }

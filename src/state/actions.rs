@@ -2,6 +2,7 @@
 //! at a time, scanning changes only on the caller's own account, findings
 //! and comparisons loaded once, platforms read on demand.
 
+use crate::message::{BrowseCommand, ManageCommand, ScanningCommand};
 use crate::message::{Command, RepoChange};
 use crate::model::{Digest, RegistryScanningConfig, RegistrySpec, RepoRef};
 
@@ -14,10 +15,9 @@ impl AppState {
         let busy = self
             .registry(&repo.key())
             .is_none_or(|r| r.pending.contains_key(&repo.name));
-        (!busy).then_some(FollowUp::Request(Command::ChangeRepository {
-            repo,
-            change,
-        }))
+        (!busy).then_some(FollowUp::Request(Command::Manage(
+            ManageCommand::ChangeRepository { repo, change },
+        )))
     }
 
     /// PutRegistryScanningConfiguration, unless a change is running or the
@@ -46,11 +46,13 @@ impl AppState {
             .shown()
             .map(|l| l.iter().map(|r| r.name.clone()).collect())
             .unwrap_or_default();
-        vec![FollowUp::Request(Command::PutScanning {
-            registry,
-            config,
-            repositories,
-        })]
+        vec![FollowUp::Request(Command::Scanning(
+            ScanningCommand::PutConfiguration {
+                registry,
+                config,
+                repositories,
+            },
+        ))]
     }
 
     /// Opens the findings of the open image (loading them once).
@@ -83,7 +85,9 @@ impl AppState {
         if loaded {
             Vec::new()
         } else {
-            vec![FollowUp::Request(Command::LoadFindings { repo, digest })]
+            vec![FollowUp::Request(Command::Scanning(
+                ScanningCommand::Findings { repo, digest },
+            ))]
         }
     }
 
@@ -95,10 +99,12 @@ impl AppState {
         if known {
             Vec::new()
         } else {
-            vec![FollowUp::Request(Command::LoadPlatforms {
-                repo: repo.clone(),
-                indexes: vec![index],
-            })]
+            vec![FollowUp::Request(Command::Browse(
+                BrowseCommand::Platforms {
+                    repo: repo.clone(),
+                    indexes: vec![index],
+                },
+            ))]
         }
     }
 
@@ -127,10 +133,12 @@ impl AppState {
         if indexes.is_empty() {
             return Vec::new();
         }
-        vec![FollowUp::Request(Command::LoadPlatforms {
-            repo: repo.clone(),
-            indexes,
-        })]
+        vec![FollowUp::Request(Command::Browse(
+            BrowseCommand::Platforms {
+                repo: repo.clone(),
+                indexes,
+            },
+        ))]
     }
 
     /// The images of an export with the tags they show now (pinned: a tag

@@ -2,6 +2,10 @@
 //! any more (a newer refresh, a removed registry) are dropped here; each
 //! event returns what should happen next.
 
+use crate::message::{
+    BrowseCommand, BrowsePayload, LifecyclePayload, LoginPayload, ManagePayload,
+    PullThroughPayload, ScanningPayload, SearchPayload, TransferPayload,
+};
 use crate::message::{Command, Event, ImageChange, Payload, RequestId, ScanningConfigs};
 use crate::model::{EcrError, RegistryKey, RepoRef, ScanReport, ScanSummary};
 
@@ -50,40 +54,44 @@ impl AppState {
         } = ev;
         let key = registry.as_ref();
         match payload {
-            p @ (Payload::PullThroughRules(_)
-            | Payload::PullThroughChanged { .. }
-            | Payload::PullThroughValidated { .. }
-            | Payload::LoginToken(_)
-            | Payload::Lifecycle { .. }
-            | Payload::LifecycleChanged { .. }
-            | Payload::LifecyclePreview { .. }
-            | Payload::RepoPolicy { .. }) => self.apply_docs_event(request, key, p),
-            Payload::Discovered(d) => self.discovered(request, d),
-            Payload::RegistryInfo(result) => self.registry_info(request, key, result),
-            Payload::RepositoriesPage(page) => {
+            p @ (Payload::PullThrough(PullThroughPayload::Rules(_))
+            | Payload::PullThrough(PullThroughPayload::Changed { .. })
+            | Payload::PullThrough(PullThroughPayload::Validated { .. })
+            | Payload::Login(LoginPayload::Token(_))
+            | Payload::Lifecycle(LifecyclePayload::Policy { .. })
+            | Payload::Lifecycle(LifecyclePayload::Changed { .. })
+            | Payload::Lifecycle(LifecyclePayload::Preview { .. })
+            | Payload::Manage(ManagePayload::RepoPolicy { .. })) => {
+                self.apply_docs_event(request, key, p)
+            }
+            Payload::Browse(BrowsePayload::Discovered(d)) => self.discovered(request, d),
+            Payload::Browse(BrowsePayload::RegistryInfo(result)) => {
+                self.registry_info(request, key, result)
+            }
+            Payload::Browse(BrowsePayload::RepositoriesPage(page)) => {
                 if let Some(reg) = key.and_then(|k| self.registry_mut(k)) {
                     reg.repositories.add_page(request, page);
                 }
                 Vec::new()
             }
-            Payload::RepositoriesDone(result) => {
+            Payload::Browse(BrowsePayload::RepositoriesDone(result)) => {
                 let mut out = self.repositories_done(request, key, result);
                 out.extend(self.search_after_listing(key));
                 out
             }
-            Payload::RepoTags { repository, result } => {
+            Payload::Browse(BrowsePayload::RepoTags { repository, result }) => {
                 self.repo_tags(request, key, repository.clone(), result);
                 self.search_tags_read(key, &repository)
             }
-            Payload::Found {
+            Payload::Search(SearchPayload::Found {
                 repository,
                 search,
                 result,
-            } => {
+            }) => {
                 self.search_found(search, key, &repository, result);
                 Vec::new()
             }
-            Payload::Scanning(result) => {
+            Payload::Scanning(ScanningPayload::Configuration(result)) => {
                 // Scanning is extra detail; its failure (e.g. an endpoint
                 // without the call) must not mark the registry red.
                 if let Some(reg) = key.and_then(|k| self.registry_mut(k)) {
@@ -91,8 +99,10 @@ impl AppState {
                 }
                 Vec::new()
             }
-            Payload::ScanningSaved(result) => self.scanning_saved(request, key, result),
-            Payload::ImagesPage { repository, images } => {
+            Payload::Scanning(ScanningPayload::ConfigurationSaved(result)) => {
+                self.scanning_saved(request, key, result)
+            }
+            Payload::Browse(BrowsePayload::ImagesPage { repository, images }) => {
                 if let Some(ri) = self.repo_images_mut(key, &repository)
                     && ri.list.add_page(request, images)
                 {
@@ -100,17 +110,17 @@ impl AppState {
                 }
                 Vec::new()
             }
-            Payload::ImagesDone { repository, result } => {
+            Payload::Browse(BrowsePayload::ImagesDone { repository, result }) => {
                 let out = self.images_done(request, key, &repository, result);
                 self.search_listed(key, &repository);
                 out
             }
-            Payload::ImagesRefreshed {
+            Payload::Browse(BrowsePayload::ImagesRefreshed {
                 repository,
                 digests,
                 result,
-            } => self.images_refreshed(key, &repository, &digests, result),
-            Payload::Platforms { repository, result } => {
+            }) => self.images_refreshed(key, &repository, &digests, result),
+            Payload::Browse(BrowsePayload::Platforms { repository, result }) => {
                 if let (Some(ri), Ok(list)) = (self.repo_images_mut(key, &repository), result) {
                     for p in list {
                         ri.set_platforms(p.index, p.children);
@@ -118,11 +128,11 @@ impl AppState {
                 }
                 Vec::new()
             }
-            Payload::ScanSummary {
+            Payload::Scanning(ScanningPayload::Summary {
                 repository,
                 digest,
                 result,
-            } => {
+            }) => {
                 let gone = result
                     .as_ref()
                     .err()
@@ -138,43 +148,48 @@ impl AppState {
                 }
                 Vec::new()
             }
-            Payload::ImageDetail {
+            Payload::Browse(BrowsePayload::ImageDetail {
                 repository,
                 digest,
                 result,
-            } => self.image_detail(request, key, &repository, digest, result),
-            Payload::RepositoryChanged {
+            }) => self.image_detail(request, key, &repository, digest, result),
+            Payload::Manage(ManagePayload::RepositoryChanged {
                 repository,
                 result,
                 reread,
-            } => self.repository_changed(request, key, &repository, result, reread),
-            Payload::RepositoryCreated(result) => self.repository_created(request, key, result),
-            p @ (Payload::TransferProgress(_)
-            | Payload::Copied(_)
-            | Payload::ImageExported(_)
-            | Payload::Reencrypted(_)
-            | Payload::ReencryptCompared(_)
-            | Payload::CopyTargetChecked(_)) => self.transfer_event(request, p),
-            p @ (Payload::ExportProgress { .. } | Payload::Exported(_)) => {
+            }) => self.repository_changed(request, key, &repository, result, reread),
+            Payload::Manage(ManagePayload::RepositoryCreated(result)) => {
+                self.repository_created(request, key, result)
+            }
+            p @ (Payload::Transfer(TransferPayload::Progress(_))
+            | Payload::Transfer(TransferPayload::Copied(_))
+            | Payload::Transfer(TransferPayload::ImageExported(_))
+            | Payload::Transfer(TransferPayload::Reencrypted(_))
+            | Payload::Transfer(TransferPayload::ReencryptCompared(_))
+            | Payload::Transfer(TransferPayload::TargetChecked(_))) => {
+                self.transfer_event(request, p)
+            }
+            p @ (Payload::Scanning(ScanningPayload::ExportProgress { .. })
+            | Payload::Scanning(ScanningPayload::Exported(_))) => {
                 self.export_event(request, p);
                 Vec::new()
             }
-            Payload::ScanStarted {
+            Payload::Scanning(ScanningPayload::Started {
                 repository,
                 digest,
                 result,
-            } => self.scan_started(key, &repository, digest, result),
-            Payload::Findings {
+            }) => self.scan_started(key, &repository, digest, result),
+            Payload::Scanning(ScanningPayload::Findings {
                 repository,
                 digest,
                 result,
-            } => self.findings(request, key, &repository, digest, result),
-            Payload::ImagesChanged {
+            }) => self.findings(request, key, &repository, digest, result),
+            Payload::Manage(ManagePayload::ImagesChanged {
                 repository,
                 change,
                 result,
-            } => self.images_changed(key, &repository, &change, result),
-            Payload::RepositoryDeleted { repository, result } => {
+            }) => self.images_changed(key, &repository, &change, result),
+            Payload::Manage(ManagePayload::RepositoryDeleted { repository, result }) => {
                 self.repository_deleted(key, &repository, result);
                 Vec::new()
             }
@@ -223,11 +238,11 @@ impl AppState {
     /// An export's progress, and its end.
     fn export_event(&mut self, request: RequestId, p: Payload) {
         match p {
-            Payload::ExportProgress {
+            Payload::Scanning(ScanningPayload::ExportProgress {
                 done,
                 total,
                 findings,
-            } => {
+            }) => {
                 if let Some(p) = &mut self.export_progress
                     && p.request == request
                 {
@@ -236,7 +251,7 @@ impl AppState {
                     p.findings = findings;
                 }
             }
-            Payload::Exported(result) => {
+            Payload::Scanning(ScanningPayload::Exported(result)) => {
                 if self.export_progress.is_some_and(|p| p.request == request) {
                     self.export_progress = None;
                 }
@@ -751,7 +766,9 @@ impl AppState {
         if let Some(ri) = self.repo_images_mut(key, repository) {
             ri.details.clear();
         }
-        let mut out = vec![FollowUp::Request(Command::LoadImages(repo.clone()))];
+        let mut out = vec![FollowUp::Request(Command::Browse(BrowseCommand::Images(
+            repo.clone(),
+        )))];
         // Restores started are followed until the images are ACTIVE.
         if let (ImageChange::Restore(ds), Ok(r)) = (change, &result) {
             for d in ds.iter().filter(|d| r.done.contains(&d.to_string())) {
@@ -770,7 +787,9 @@ impl AppState {
                 self.findings_open = false;
             }
             if let Some(digest) = self.location.image {
-                out.push(FollowUp::Request(Command::LoadImageDetail { repo, digest }));
+                out.push(FollowUp::Request(Command::Browse(
+                    BrowseCommand::ImageDetail { repo, digest },
+                )));
             }
         }
         out
@@ -830,26 +849,28 @@ mod tests {
     use super::super::test_support::*;
     use super::super::{Connection, RegistryState};
     use super::*;
-    use crate::message::{ExportFailure, Exported};
+    use crate::message::{ExportFailure, Exported, ScanningCommand};
 
     #[test]
     fn export_progress_shows_until_the_export_ends() {
         let mut st = AppState::default();
         st.set_registries(vec![spec("a")]);
         let key = spec("a").key();
-        let progress = |done| Payload::ExportProgress {
-            done,
-            total: 3,
-            findings: done * 10,
+        let progress = |done| {
+            Payload::Scanning(ScanningPayload::ExportProgress {
+                done,
+                total: 3,
+                findings: done * 10,
+            })
         };
         st.started(
             4,
-            &Command::ExportFindings(crate::message::ExportRequest {
+            &Command::Scanning(ScanningCommand::Export(crate::message::ExportRequest {
                 repo: RepoRef::new(&spec("a"), "r"),
                 images: vec![],
                 format: crate::model::ExportFormat::Csv,
                 path: "/x".into(),
-            }),
+            })),
         );
         st.apply(ev(4, &key, progress(1)));
         st.apply(ev(4, &key, progress(2)));
@@ -860,30 +881,30 @@ mod tests {
         st.apply(ev(
             4,
             &key,
-            Payload::Exported(Err(ExportFailure::Write {
+            Payload::Scanning(ScanningPayload::Exported(Err(ExportFailure::Write {
                 path: "/x".into(),
                 detail: "denied".into(),
-            })),
+            }))),
         ));
         assert_eq!(st.export_progress, None);
         assert!(st.last_error.as_deref().is_some_and(|e| e.contains("/x")));
         st.started(
             5,
-            &Command::ExportFindings(crate::message::ExportRequest {
+            &Command::Scanning(ScanningCommand::Export(crate::message::ExportRequest {
                 repo: RepoRef::new(&spec("a"), "r"),
                 images: vec![],
                 format: crate::model::ExportFormat::Csv,
                 path: "/y".into(),
-            }),
+            })),
         );
         st.apply(ev(
             5,
             &key,
-            Payload::Exported(Ok(Exported {
+            Payload::Scanning(ScanningPayload::Exported(Ok(Exported {
                 path: "/y".into(),
                 findings: 3,
                 images: 1,
-            })),
+            }))),
         ));
         assert!(
             st.notices
@@ -904,7 +925,10 @@ mod tests {
         st.apply(ev(
             1,
             &key,
-            Payload::RepositoriesPage(vec![repo("zeta"), repo("alpha")]),
+            Payload::Browse(BrowsePayload::RepositoriesPage(vec![
+                repo("zeta"),
+                repo("alpha"),
+            ])),
         ));
         assert_eq!(
             st.registry(&key)
@@ -912,7 +936,11 @@ mod tests {
                 .map(Vec::len),
             Some(2)
         );
-        st.apply(ev(1, &key, Payload::RepositoriesDone(Ok(2))));
+        st.apply(ev(
+            1,
+            &key,
+            Payload::Browse(BrowsePayload::RepositoriesDone(Ok(2))),
+        ));
         let names: Vec<_> = st
             .registry(&key)
             .and_then(|r| r.repositories.shown())
@@ -939,9 +967,11 @@ mod tests {
         st.apply(ev(
             3,
             &key,
-            Payload::RepositoriesDone(Err(EcrError::NoCredentials {
-                who: "profile 'a'".into(),
-            })),
+            Payload::Browse(BrowsePayload::RepositoriesDone(Err(
+                EcrError::NoCredentials {
+                    who: "profile 'a'".into(),
+                },
+            ))),
         ));
         assert_eq!(
             st.registry(&key).map(RegistryState::connection),
@@ -972,9 +1002,9 @@ mod tests {
         st.apply(ev(
             1,
             &key,
-            Payload::RepositoriesDone(Err(EcrError::Throttled {
+            Payload::Browse(BrowsePayload::RepositoriesDone(Err(EcrError::Throttled {
                 operation: "X".into(),
-            })),
+            }))),
         ));
         assert!(st.notices.is_empty());
         assert_eq!(st.location.registry, Some(spec("b").key()));
@@ -990,8 +1020,16 @@ mod tests {
             .expect("registry")
             .repositories
             .start(1);
-        st.apply(ev(1, &key, Payload::RepositoriesPage(vec![repo("stays")])));
-        st.apply(ev(1, &key, Payload::RepositoriesDone(Ok(1))));
+        st.apply(ev(
+            1,
+            &key,
+            Payload::Browse(BrowsePayload::RepositoriesPage(vec![repo("stays")])),
+        ));
+        st.apply(ev(
+            1,
+            &key,
+            Payload::Browse(BrowsePayload::RepositoriesDone(Ok(1))),
+        ));
         assert_eq!(st.location.repository, None);
         assert!(
             st.notices
@@ -1018,10 +1056,10 @@ mod tests {
         st.apply(ev(
             7,
             &key,
-            Payload::ImagesDone {
+            Payload::Browse(BrowsePayload::ImagesDone {
                 repository: "gone".into(),
                 result: Err(nf),
-            },
+            }),
         ));
         assert_eq!(st.location.repository, None, "back to the list");
         assert!(
@@ -1052,12 +1090,12 @@ mod tests {
         st.apply(ev(
             1,
             &key,
-            Payload::ImagesDone {
+            Payload::Browse(BrowsePayload::ImagesDone {
                 repository: "r".into(),
                 result: Err(EcrError::Throttled {
                     operation: "DescribeImages".into(),
                 }),
-            },
+            }),
         ));
         assert_eq!(st.location.repository.as_deref(), Some("r"));
         assert!(st.open_images().is_some_and(|ri| ri.list.error().is_some()));
@@ -1084,21 +1122,21 @@ mod tests {
         st.apply(ev(
             3,
             &key,
-            Payload::RepositoryChanged {
+            Payload::Manage(ManagePayload::RepositoryChanged {
                 repository: "r".into(),
                 result: Err(denied.clone()),
                 reread: Some(Ok(server.clone())),
-            },
+            }),
         ));
         assert!(st.registry(&key).expect("a").pending.contains_key("r"));
         st.apply(ev(
             4,
             &key,
-            Payload::RepositoryChanged {
+            Payload::Manage(ManagePayload::RepositoryChanged {
                 repository: "r".into(),
                 result: Err(denied),
                 reread: Some(Ok(server)),
-            },
+            }),
         ));
         let reg = st.registry(&key).expect("a");
         assert!(reg.pending.is_empty());

@@ -2,6 +2,7 @@
 //! one place that decides whether a scan or a restore is still worth
 //! polling.
 
+use crate::message::{BrowseCommand, ScanningCommand};
 use std::time::Duration;
 
 use crate::message::Command;
@@ -290,14 +291,14 @@ impl AppState {
     pub fn poll_request(&self, image: &ImageKey) -> Option<Command> {
         let f = self.following.get(image)?;
         Some(match f.kind {
-            FollowKind::Scan => Command::LoadFindings {
+            FollowKind::Scan => Command::Scanning(ScanningCommand::Findings {
                 repo: f.repo.clone(),
                 digest: image.digest,
-            },
-            FollowKind::Restore => Command::RefreshImages {
+            }),
+            FollowKind::Restore => Command::Browse(BrowseCommand::RefreshImages {
                 repo: f.repo.clone(),
                 digests: vec![image.digest],
-            },
+            }),
         })
     }
 }
@@ -419,7 +420,7 @@ mod tests {
         let k = ImageKey::new(&spec("a").key(), "r", Digest([1; 32]));
         assert!(matches!(
             st.poll_request(&k),
-            Some(Command::RefreshImages { digests, .. }) if digests == [Digest([1; 32])]
+            Some(Command::Browse(BrowseCommand::RefreshImages { digests, .. })) if digests == [Digest([1; 32])]
         ));
         assert_eq!((st.restores_followed(), st.scans_followed()), (1, 0));
         let activating = row(ImageStatus::Activating);

@@ -132,7 +132,7 @@ impl AppState {
 mod tests {
     use super::super::test_support::*;
     use super::*;
-    use crate::message::Command;
+    use crate::message::{BrowseCommand, Command};
 
     fn requests(f: &[FollowUp]) -> Vec<&Command> {
         f.iter()
@@ -148,7 +148,9 @@ mod tests {
         let mut st = AppState::default();
         st.set_registries(vec![spec("a")]);
         let f = st.select_repository(Some("web".into()));
-        assert!(matches!(requests(&f)[..], [Command::LoadImages(r)] if r.name == "web"));
+        assert!(
+            matches!(requests(&f)[..], [Command::Browse(BrowseCommand::Images(r))] if r.name == "web")
+        );
         st.started(1, requests(&f)[0]);
         assert!(requests(&st.select_repository(Some("web".into()))).is_empty());
     }
@@ -211,13 +213,13 @@ mod tests {
         assert_eq!(st.location, saved);
         let loads = requests(&f)
             .iter()
-            .filter(|c| matches!(c, Command::LoadRepositories(_)))
+            .filter(|c| matches!(c, Command::Browse(BrowseCommand::Repositories(_))))
             .count();
         assert_eq!(loads, 2);
         assert!(
             requests(&f)
                 .iter()
-                .any(|c| matches!(c, Command::LoadImages(r) if r.name == "web"))
+                .any(|c| matches!(c, Command::Browse(BrowseCommand::Images(r)) if r.name == "web"))
         );
         let _ = repo("unused");
     }

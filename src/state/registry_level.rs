@@ -2,6 +2,7 @@
 //! pull-through cache rules, the docker login token, lifecycle policies and
 //! their previews, repository policies. Their events land here.
 
+use crate::message::{LifecyclePayload, LoginPayload, ManagePayload, PullThroughPayload};
 use std::collections::HashMap;
 
 use crate::message::{Payload, RequestId};
@@ -49,18 +50,18 @@ impl AppState {
         payload: Payload,
     ) -> Vec<FollowUp> {
         let gone = match &payload {
-            Payload::Lifecycle {
+            Payload::Lifecycle(LifecyclePayload::Policy {
                 repository,
                 result: Err(e),
-            }
-            | Payload::RepoPolicy {
+            })
+            | Payload::Manage(ManagePayload::RepoPolicy {
                 repository,
                 result: Err(e),
-            }
-            | Payload::LifecyclePreview {
+            })
+            | Payload::Lifecycle(LifecyclePayload::Preview {
                 repository,
                 result: Err(e),
-            } if e.is_repository_gone() => Some(repository.clone()),
+            }) if e.is_repository_gone() => Some(repository.clone()),
             _ => None,
         };
         let notice = key
@@ -81,11 +82,11 @@ impl RegistryState {
     pub(crate) fn apply_docs(&mut self, request: RequestId, payload: Payload) -> Option<Notice> {
         let docs = &mut self.docs;
         match payload {
-            Payload::PullThroughRules(result) => {
+            Payload::PullThrough(PullThroughPayload::Rules(result)) => {
                 settle(&mut docs.pull_through, request, result);
                 None
             }
-            Payload::PullThroughChanged { change, result } => match result {
+            Payload::PullThrough(PullThroughPayload::Changed { change, result }) => match result {
                 Ok(()) => {
                     docs.pull_through_error = None;
                     Some(Notice {
@@ -101,12 +102,12 @@ impl RegistryState {
                     })
                 }
             },
-            Payload::PullThroughValidated { prefix, result } => {
+            Payload::PullThrough(PullThroughPayload::Validated { prefix, result }) => {
                 docs.validations
                     .insert(prefix, result.map_err(|e| e.to_string()));
                 None
             }
-            Payload::LoginToken(result) => {
+            Payload::Login(LoginPayload::Token(result)) => {
                 let result = result.map(|t| Login {
                     proxy_endpoint: t.proxy_endpoint.clone(),
                     expires_at: t.expires_at,
@@ -115,7 +116,7 @@ impl RegistryState {
                 settle(&mut docs.login, request, result);
                 None
             }
-            Payload::Lifecycle { repository, result } => {
+            Payload::Lifecycle(LifecyclePayload::Policy { repository, result }) => {
                 settle(
                     docs.lifecycle.entry(repository).or_default(),
                     request,
@@ -123,11 +124,11 @@ impl RegistryState {
                 );
                 None
             }
-            Payload::LifecycleChanged {
+            Payload::Lifecycle(LifecyclePayload::Changed {
                 repository,
                 deleted,
                 result,
-            } => match result {
+            }) => match result {
                 Ok(()) => {
                     docs.lifecycle_error.remove(&repository);
                     docs.preview.remove(&repository);
@@ -144,11 +145,11 @@ impl RegistryState {
                     })
                 }
             },
-            Payload::LifecyclePreview { repository, result } => {
+            Payload::Lifecycle(LifecyclePayload::Preview { repository, result }) => {
                 settle(docs.preview.entry(repository).or_default(), request, result);
                 None
             }
-            Payload::RepoPolicy { repository, result } => {
+            Payload::Manage(ManagePayload::RepoPolicy { repository, result }) => {
                 settle(
                     docs.repo_policy.entry(repository).or_default(),
                     request,
@@ -179,33 +180,33 @@ mod tests {
         reg.docs.lifecycle.entry("web".into()).or_default().start(7);
         let n = reg.apply_docs(
             7,
-            Payload::LifecycleChanged {
+            Payload::Lifecycle(LifecyclePayload::Changed {
                 repository: "web".into(),
                 deleted: false,
                 result: Err(EcrError::Other {
                     operation: "PutLifecyclePolicy".into(),
                     detail: "bad".into(),
                 }),
-            },
+            }),
         );
         assert_eq!(n.map(|n| n.level), Some(NoticeLevel::Error));
         assert!(reg.docs.lifecycle_error.contains_key("web"));
         // The re-read that follows shows what the server holds.
         reg.apply_docs(
             7,
-            Payload::Lifecycle {
+            Payload::Lifecycle(LifecyclePayload::Policy {
                 repository: "web".into(),
                 result: Ok(None),
-            },
+            }),
         );
         assert_eq!(reg.docs.lifecycle["web"].shown(), Some(&None));
         // A stale answer is ignored.
         reg.apply_docs(
             3,
-            Payload::Lifecycle {
+            Payload::Lifecycle(LifecyclePayload::Policy {
                 repository: "web".into(),
                 result: Ok(Some(LifecyclePolicy::default())),
-            },
+            }),
         );
         assert_eq!(reg.docs.lifecycle["web"].shown(), Some(&None));
     }
@@ -217,7 +218,7 @@ mod tests {
         reg.docs.login.start(1);
         let enc = base64::engine::general_purpose::STANDARD.encode("AWS:pw");
         let t = AuthToken::from_encoded(&enc, "https://r".into(), Some(5)).expect("token");
-        reg.apply_docs(1, Payload::LoginToken(Ok(t)));
+        reg.apply_docs(1, Payload::Login(LoginPayload::Token(Ok(t))));
         assert_eq!(
             reg.take_login_token().map(|t| t.password().to_owned()),
             Some("pw".into())

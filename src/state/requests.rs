@@ -2,6 +2,10 @@
 //! and the loads a place needs (registry, images, details, tab documents),
 //! built as commands with their whole target.
 
+use crate::message::{
+    BrowseCommand, LifecycleCommand, LoginCommand, ManageCommand, PullThroughCommand,
+    ScanningCommand, SearchCommand, TransferCommand,
+};
 use crate::message::{Command, RequestId};
 use crate::model::{Digest, EcrError, RegistryKey, RepoRef};
 
@@ -18,50 +22,51 @@ impl AppState {
         let key = cmd.registry().map(crate::model::RegistrySpec::key);
         let key = key.as_ref();
         match cmd {
-            Command::Discover => self.discovery_request = Some(id),
-            Command::LoadRegistryInfo(_) => {
+            Command::Browse(BrowseCommand::Discover) => self.discovery_request = Some(id),
+            Command::Browse(BrowseCommand::RegistryInfo(_)) => {
                 if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
                     r.info.start(id);
                 }
             }
-            Command::LoadRepositories(_) => {
+            Command::Browse(BrowseCommand::Repositories(_)) => {
                 if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
                     r.repositories.start(id);
                 }
             }
-            Command::LoadScanning { .. } | Command::PutScanning { .. } => {
+            Command::Scanning(ScanningCommand::Configuration { .. })
+            | Command::Scanning(ScanningCommand::PutConfiguration { .. }) => {
                 if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
                     r.scanning.start(id);
                 }
             }
-            Command::LoadImages(repo) => {
+            Command::Browse(BrowseCommand::Images(repo)) => {
                 if let Some(ri) = self.repo_images_mut(key, &repo.name) {
                     ri.list.start(id);
                 }
             }
-            Command::LoadPlatforms { repo, indexes } => {
+            Command::Browse(BrowseCommand::Platforms { repo, indexes }) => {
                 if let Some(ri) = self.repo_images_mut(key, &repo.name) {
                     ri.platforms_asked.extend(indexes.iter().copied());
                 }
             }
-            Command::LoadScanSummaries { repo, digests } => {
+            Command::Scanning(ScanningCommand::Summaries { repo, digests }) => {
                 if let Some(ri) = self.repo_images_mut(key, &repo.name) {
                     for d in digests {
                         ri.scans.entry(*d).or_default().start(id);
                     }
                 }
             }
-            Command::LoadImageDetail { repo, digest } => {
+            Command::Browse(BrowseCommand::ImageDetail { repo, digest }) => {
                 if let Some(ri) = self.repo_images_mut(key, &repo.name) {
                     ri.details.entry(*digest).or_default().start(id);
                 }
             }
-            Command::LoadFindings { repo, digest } => {
+            Command::Scanning(ScanningCommand::Findings { repo, digest }) => {
                 if let Some(ri) = self.repo_images_mut(key, &repo.name) {
                     ri.findings.entry(*digest).or_default().start(id);
                 }
             }
-            Command::ChangeRepository { repo, .. } => {
+            Command::Manage(ManageCommand::ChangeRepository { repo, .. }) => {
                 if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
                     // A fresh start: an old error would read as this one's.
                     r.change_errors.remove(&repo.name);
@@ -69,11 +74,15 @@ impl AppState {
                     r.pending.insert(repo.name.clone(), id);
                 }
             }
-            c @ (Command::CopyImages(_) | Command::ExportImage(_) | Command::Reencrypt(_)) => {
+            c @ (Command::Transfer(TransferCommand::Copy(_))
+            | Command::Transfer(TransferCommand::ExportImage(_))
+            | Command::Transfer(TransferCommand::Reencrypt(_))) => {
                 self.transfer_started(id, c);
             }
-            Command::CompareReencrypted { .. } => self.reencrypt_checking = Some(id),
-            Command::CheckCopyTarget { target, items } => {
+            Command::Transfer(TransferCommand::CompareReencrypted { .. }) => {
+                self.reencrypt_checking = Some(id)
+            }
+            Command::Transfer(TransferCommand::CheckTarget { target, items }) => {
                 self.copy_check = Some(super::CopyCheck {
                     request: id,
                     target: target.clone(),
@@ -81,7 +90,7 @@ impl AppState {
                     result: None,
                 });
             }
-            Command::ExportFindings(x) => {
+            Command::Scanning(ScanningCommand::Export(x)) => {
                 self.export_progress = Some(ExportProgress {
                     request: id,
                     done: 0,
@@ -89,32 +98,33 @@ impl AppState {
                     findings: 0,
                 });
             }
-            Command::CreateRepository { .. } => {
+            Command::Manage(ManageCommand::CreateRepository { .. }) => {
                 self.creating = Some(id);
                 self.create_error = None;
             }
-            Command::LoadPullThrough(_) => {
+            Command::PullThrough(PullThroughCommand::Load(_)) => {
                 if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
                     r.docs.pull_through.start(id);
                 }
             }
-            Command::ChangePullThrough { .. } => {
+            Command::PullThrough(PullThroughCommand::Change { .. }) => {
                 if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
                     r.docs.pull_through.start(id);
                     r.docs.pull_through_error = None;
                 }
             }
-            Command::ValidatePullThrough { prefix, .. } => {
+            Command::PullThrough(PullThroughCommand::Validate { prefix, .. }) => {
                 if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
                     r.docs.validations.remove(prefix);
                 }
             }
-            Command::LoginToken(_) => {
+            Command::Login(LoginCommand::Token(_)) => {
                 if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
                     r.docs.login.start(id);
                 }
             }
-            Command::LoadLifecycle(repo) | Command::ChangeLifecycle { repo, .. } => {
+            Command::Lifecycle(LifecycleCommand::Load(repo))
+            | Command::Lifecycle(LifecycleCommand::Change { repo, .. }) => {
                 if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
                     r.docs
                         .lifecycle
@@ -123,7 +133,7 @@ impl AppState {
                         .start(id);
                 }
             }
-            Command::PreviewLifecycle { repo, .. } => {
+            Command::Lifecycle(LifecycleCommand::Preview { repo, .. }) => {
                 if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
                     r.docs
                         .preview
@@ -132,7 +142,7 @@ impl AppState {
                         .start(id);
                 }
             }
-            Command::LoadRepoPolicy(repo) => {
+            Command::Manage(ManageCommand::RepoPolicy(repo)) => {
                 if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
                     r.docs
                         .repo_policy
@@ -141,7 +151,7 @@ impl AppState {
                         .start(id);
                 }
             }
-            Command::LoadRepoTags { repos, .. } => {
+            Command::Browse(BrowseCommand::RepoTags { repos, .. }) => {
                 if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
                     for (name, _) in repos {
                         r.resource_tags.entry(name.clone()).or_default().start(id);
@@ -149,11 +159,11 @@ impl AppState {
                 }
             }
             // Answers replace rows in place: nothing waits for them.
-            Command::StartScans { .. }
-            | Command::RefreshImages { .. }
-            | Command::FindImages { .. }
-            | Command::ChangeImages { .. }
-            | Command::DeleteRepository { .. } => {}
+            Command::Scanning(ScanningCommand::Start { .. })
+            | Command::Browse(BrowseCommand::RefreshImages { .. })
+            | Command::Search(SearchCommand::Find { .. })
+            | Command::Manage(ManageCommand::ChangeImages { .. })
+            | Command::Manage(ManageCommand::DeleteRepository { .. }) => {}
         }
     }
 
@@ -176,8 +186,12 @@ impl AppState {
             return Vec::new();
         };
         vec![
-            FollowUp::Request(Command::LoadRegistryInfo(reg.spec.clone())),
-            FollowUp::Request(Command::LoadRepositories(reg.spec.clone())),
+            FollowUp::Request(Command::Browse(BrowseCommand::RegistryInfo(
+                reg.spec.clone(),
+            ))),
+            FollowUp::Request(Command::Browse(BrowseCommand::Repositories(
+                reg.spec.clone(),
+            ))),
         ]
     }
 
@@ -196,10 +210,12 @@ impl AppState {
             .shown()
             .map(|l| l.iter().map(|r| r.name.clone()).collect())
             .unwrap_or_default();
-        vec![FollowUp::Request(Command::LoadScanning {
-            registry: reg.spec.clone(),
-            repositories: names,
-        })]
+        vec![FollowUp::Request(Command::Scanning(
+            ScanningCommand::Configuration {
+                registry: reg.spec.clone(),
+                repositories: names,
+            },
+        ))]
     }
 
     /// The open repository's images, unless loaded already; when the user
@@ -215,7 +231,9 @@ impl AppState {
             _ => false,
         });
         if idle {
-            vec![FollowUp::Request(Command::LoadImages(repo))]
+            vec![FollowUp::Request(Command::Browse(BrowseCommand::Images(
+                repo,
+            )))]
         } else {
             Vec::new()
         }
@@ -240,7 +258,9 @@ impl AppState {
             .is_none_or(|i| i.status == crate::model::ImageStatus::Active);
         let needed = needed && pullable;
         if needed {
-            vec![FollowUp::Request(Command::LoadImageDetail { repo, digest })]
+            vec![FollowUp::Request(Command::Browse(
+                BrowseCommand::ImageDetail { repo, digest },
+            ))]
         } else {
             Vec::new()
         }
@@ -266,10 +286,12 @@ impl AppState {
         if repos.is_empty() {
             return Vec::new();
         }
-        vec![FollowUp::Request(Command::LoadRepoTags {
-            registry: reg.spec.clone(),
-            repos,
-        })]
+        vec![FollowUp::Request(Command::Browse(
+            BrowseCommand::RepoTags {
+                registry: reg.spec.clone(),
+                repos,
+            },
+        ))]
     }
 
     /// Scan summaries for rows on screen whose summary is not known (at most
@@ -285,10 +307,12 @@ impl AppState {
         if digests.is_empty() {
             return Vec::new();
         }
-        vec![FollowUp::Request(Command::LoadScanSummaries {
-            repo: repo.clone(),
-            digests,
-        })]
+        vec![FollowUp::Request(Command::Scanning(
+            ScanningCommand::Summaries {
+                repo: repo.clone(),
+                digests,
+            },
+        ))]
     }
 
     /// What the open tab shows, if it is not loaded (or, with `refresh`,
@@ -309,13 +333,17 @@ impl AppState {
                     && (refresh || matches!(reg.docs.pull_through, Requested::Idle))
                     && !reg.docs.pull_through.is_loading()
                 {
-                    out.push(FollowUp::Request(Command::LoadPullThrough(spec.clone())));
+                    out.push(FollowUp::Request(Command::PullThrough(
+                        PullThroughCommand::Load(spec.clone()),
+                    )));
                 }
                 if self.registry_tab != RegistryTab::Repositories
                     && (refresh || matches!(reg.info, Requested::Idle))
                     && !reg.info.is_loading()
                 {
-                    out.push(FollowUp::Request(Command::LoadRegistryInfo(spec)));
+                    out.push(FollowUp::Request(Command::Browse(
+                        BrowseCommand::RegistryInfo(spec),
+                    )));
                 }
             }
             Some(repo) => {
@@ -326,7 +354,9 @@ impl AppState {
                     RepoTab::Images => {}
                     RepoTab::Lifecycle => {
                         if refresh || idle(reg.docs.lifecycle.get(&repo.name)) {
-                            out.push(FollowUp::Request(Command::LoadLifecycle(repo)));
+                            out.push(FollowUp::Request(Command::Lifecycle(
+                                LifecycleCommand::Load(repo),
+                            )));
                         }
                     }
                     RepoTab::Policy => {
@@ -337,7 +367,9 @@ impl AppState {
                                 .get(&repo.name)
                                 .is_none_or(|d| matches!(d, Requested::Idle))
                         {
-                            out.push(FollowUp::Request(Command::LoadRepoPolicy(repo)));
+                            out.push(FollowUp::Request(Command::Manage(
+                                ManageCommand::RepoPolicy(repo),
+                            )));
                         }
                     }
                 }
@@ -355,16 +387,20 @@ impl AppState {
         let mut out = self.tab_loads(true);
         match self.open_repo() {
             Some(repo) => {
-                out.push(FollowUp::Request(Command::LoadImages(repo.clone())));
+                out.push(FollowUp::Request(Command::Browse(BrowseCommand::Images(
+                    repo.clone(),
+                ))));
                 let known: Vec<Digest> = self
                     .open_images()
                     .map(|ri| ri.scans.keys().copied().collect())
                     .unwrap_or_default();
                 for chunk in known.chunks(SCAN_SUMMARIES_PER_FRAME) {
-                    out.push(FollowUp::Request(Command::LoadScanSummaries {
-                        repo: repo.clone(),
-                        digests: chunk.to_vec(),
-                    }));
+                    out.push(FollowUp::Request(Command::Scanning(
+                        ScanningCommand::Summaries {
+                            repo: repo.clone(),
+                            digests: chunk.to_vec(),
+                        },
+                    )));
                 }
                 if let Some(d) = self.location.image {
                     if let Some(ri) = self.repo_images_mut(Some(&key), &repo.name) {
@@ -372,7 +408,9 @@ impl AppState {
                     }
                     out.extend(self.ensure_detail());
                     if self.findings_open {
-                        out.push(FollowUp::Request(Command::LoadFindings { repo, digest: d }));
+                        out.push(FollowUp::Request(Command::Scanning(
+                            ScanningCommand::Findings { repo, digest: d },
+                        )));
                     }
                 }
             }

@@ -18,6 +18,7 @@
 //! - **It is complete when it says so.** A registry still listing is
 //!   waited for, not searched on the pages that have arrived.
 
+use crate::message::{BrowseCommand, SearchCommand};
 use std::collections::HashSet;
 
 use crate::message::Command;
@@ -341,7 +342,9 @@ impl AppState {
                 None => {
                     s.listed.insert(key.clone());
                     s.waiting_registries.insert(key.clone());
-                    vec![FollowUp::Request(Command::LoadRepositories(spec))]
+                    vec![FollowUp::Request(Command::Browse(
+                        BrowseCommand::Repositories(spec),
+                    ))]
                 }
             };
         };
@@ -387,10 +390,12 @@ impl AppState {
             }
         }
         if !ask.is_empty() {
-            out.push(FollowUp::Request(Command::LoadRepoTags {
-                registry: spec,
-                repos: ask,
-            }));
+            out.push(FollowUp::Request(Command::Browse(
+                BrowseCommand::RepoTags {
+                    registry: spec,
+                    repos: ask,
+                },
+            )));
         }
         out
     }
@@ -460,21 +465,21 @@ impl AppState {
             search.waiting.insert((key.clone(), name.clone()));
             let repo = RepoRef::new(spec, &name);
             let cmd = match kind {
-                SearchKind::Tag(t) => Command::FindImages {
+                SearchKind::Tag(t) => Command::Search(SearchCommand::Find {
                     repo,
                     ids: vec![ImageId::Tag(t.clone())],
                     search: id,
-                },
-                SearchKind::Digest(d) => Command::FindImages {
+                }),
+                SearchKind::Digest(d) => Command::Search(SearchCommand::Find {
                     repo,
                     ids: vec![ImageId::Digest(*d)],
                     search: id,
-                },
+                }),
                 // A prefix needs the list (kept for browsing afterwards);
                 // the list answers the tag half of a hex query too.
                 SearchKind::DigestPrefix(_)
                 | SearchKind::TagOrDigestPrefix(_)
-                | SearchKind::Name(_) => Command::LoadImages(repo),
+                | SearchKind::Name(_) => Command::Browse(BrowseCommand::Images(repo)),
             };
             out.push(FollowUp::Request(cmd));
         }

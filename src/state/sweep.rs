@@ -2,6 +2,7 @@
 //! rules for starting scans: decisions made from what is loaded.
 
 use crate::message::Command;
+use crate::message::{BrowseCommand, ScanningCommand};
 use crate::model::{Digest, ImageStatus, RepoRef, ScanType};
 
 use super::{AppState, FollowUp, NoticeLevel, Requested, registry_security, summarised, wording};
@@ -81,13 +82,19 @@ impl AppState {
         let mut out: Vec<FollowUp> = to_list
             .iter()
             .take(room)
-            .map(|name| FollowUp::Request(Command::LoadImages(RepoRef::new(&spec, name))))
+            .map(|name| {
+                FollowUp::Request(Command::Browse(BrowseCommand::Images(RepoRef::new(
+                    &spec, name,
+                ))))
+            })
             .collect();
         for (repo, digests) in to_scan {
-            out.push(FollowUp::Request(Command::LoadScanSummaries {
-                repo: RepoRef::new(&spec, &repo),
-                digests,
-            }));
+            out.push(FollowUp::Request(Command::Scanning(
+                ScanningCommand::Summaries {
+                    repo: RepoRef::new(&spec, &repo),
+                    digests,
+                },
+            )));
         }
         let done = out.is_empty() && loading == 0 && !scans_pending;
         if done && starting == 0 {
@@ -152,7 +159,9 @@ impl AppState {
         if digests.is_empty() {
             return Vec::new();
         }
-        vec![FollowUp::Request(Command::StartScans { repo, digests })]
+        vec![FollowUp::Request(Command::Scanning(
+            ScanningCommand::Start { repo, digests },
+        ))]
     }
 }
 
@@ -186,7 +195,7 @@ mod tests {
         st.set_registries(vec![spec("a")]);
         let f = st.scan_request(RepoRef::new(&spec("a"), "r"), vec![Digest([1; 32])]);
         assert!(
-            matches!(&f[..], [FollowUp::Request(Command::StartScans { repo, digests })] if repo.name == "r" && digests.len() == 1)
+            matches!(&f[..], [FollowUp::Request(Command::Scanning(ScanningCommand::Start { repo, digests }))] if repo.name == "r" && digests.len() == 1)
         );
         let _ = repo("unused");
     }

@@ -4,6 +4,7 @@
 //! failed or cancelled, whatever ends it (its answer, or its task dying:
 //! the worker then answers with the command's own failure).
 
+use crate::message::{BrowseCommand, TransferCommand, TransferPayload};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -196,19 +197,19 @@ impl AppState {
     /// A copy or export was sent.
     pub(super) fn transfer_started(&mut self, id: RequestId, cmd: &Command) {
         let source = match cmd {
-            Command::CopyImages(j) => Some(j.source.clone()),
-            Command::Reencrypt(j) => Some(j.repo.clone()),
+            Command::Transfer(TransferCommand::Copy(j)) => Some(j.source.clone()),
+            Command::Transfer(TransferCommand::Reencrypt(j)) => Some(j.repo.clone()),
             _ => None,
         };
         let (kind, what, cancel, target, images) = match cmd {
-            Command::CopyImages(j) => (
+            Command::Transfer(TransferCommand::Copy(j)) => (
                 TransferKind::Copy,
                 format!("Copying to {}", j.target.name),
                 j.cancel.clone(),
                 Some(j.target.clone()),
                 j.items.len(),
             ),
-            Command::Reencrypt(j) => {
+            Command::Transfer(TransferCommand::Reencrypt(j)) => {
                 // A rerun: the dialog follows this job, not the last result.
                 self.reencrypted.take_if(|(r, _)| *r == j.repo);
                 (
@@ -219,7 +220,7 @@ impl AppState {
                     0,
                 )
             }
-            Command::ExportImage(j) => (
+            Command::Transfer(TransferCommand::ExportImage(j)) => (
                 TransferKind::Export,
                 format!(
                     "Exporting {}",
@@ -258,12 +259,20 @@ impl AppState {
     ) -> Vec<FollowUp> {
         use crate::message::Payload;
         match payload {
-            Payload::TransferProgress(p) => self.transfer_progress(request, p),
-            Payload::Copied(result) => return self.copied(request, result),
-            Payload::ImageExported(result) => self.image_exported(request, result),
-            Payload::Reencrypted(result) => return self.reencrypted_done(request, result),
-            Payload::ReencryptCompared(result) => return self.reencrypt_compared(request, result),
-            Payload::CopyTargetChecked(result) => {
+            Payload::Transfer(TransferPayload::Progress(p)) => self.transfer_progress(request, p),
+            Payload::Transfer(TransferPayload::Copied(result)) => {
+                return self.copied(request, result);
+            }
+            Payload::Transfer(TransferPayload::ImageExported(result)) => {
+                self.image_exported(request, result)
+            }
+            Payload::Transfer(TransferPayload::Reencrypted(result)) => {
+                return self.reencrypted_done(request, result);
+            }
+            Payload::Transfer(TransferPayload::ReencryptCompared(result)) => {
+                return self.reencrypt_compared(request, result);
+            }
+            Payload::Transfer(TransferPayload::TargetChecked(result)) => {
                 if let Some(c) = self.copy_check.as_mut().filter(|c| c.request == request) {
                     c.result = Some(result.map_err(|f| f.to_string()));
                 }
@@ -338,8 +347,10 @@ impl AppState {
                 t.target
                     .map(|t| {
                         vec![
-                            FollowUp::Request(Command::LoadRepositories(t.registry.clone())),
-                            FollowUp::Request(Command::LoadImages(t)),
+                            FollowUp::Request(Command::Browse(BrowseCommand::Repositories(
+                                t.registry.clone(),
+                            ))),
+                            FollowUp::Request(Command::Browse(BrowseCommand::Images(t))),
                         ]
                     })
                     .unwrap_or_default()
@@ -401,7 +412,9 @@ impl AppState {
         };
         self.notify(level, words);
         self.reencrypted = Some((old, result.map_err(|f| f.to_string())));
-        vec![FollowUp::Request(Command::LoadRepositories(new.registry))]
+        vec![FollowUp::Request(Command::Browse(
+            BrowseCommand::Repositories(new.registry),
+        ))]
     }
 
     /// Both repositories of a re-encryption read again before the delete:

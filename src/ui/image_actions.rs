@@ -194,7 +194,7 @@ pub fn restore_confirm(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::message::{Event, Payload, RequestId};
+    use crate::message::{BrowsePayload, Event, Payload, RequestId};
     use crate::model::{ArchiveTimes, ManifestKind};
 
     fn image(n: u8, status: ImageStatus, archived_days_ago: Option<i64>, now: i64) -> Image {
@@ -226,16 +226,19 @@ mod tests {
         st.location.registry = Some(spec.key());
         st.location.repository = Some("app".into());
         let id: RequestId = 7;
-        st.started(id, &crate::message::Command::LoadImages(repo.clone()));
+        st.started(
+            id,
+            &crate::message::Command::Browse(crate::message::BrowseCommand::Images(repo.clone())),
+        );
         for payload in [
-            Payload::ImagesPage {
+            Payload::Browse(BrowsePayload::ImagesPage {
                 repository: "app".into(),
                 images,
-            },
-            Payload::ImagesDone {
+            }),
+            Payload::Browse(BrowsePayload::ImagesDone {
                 repository: "app".into(),
                 result: Ok(0),
-            },
+            }),
         ] {
             st.apply(Event {
                 request: id,

@@ -11,6 +11,7 @@ mod clients;
 mod ops;
 mod transfer;
 
+use crate::message::BrowsePayload;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -215,7 +216,9 @@ impl Inner {
                 Some(d) => d.clone(),
                 None => crate::profiles::discover().await,
             };
-            return self.emit(id, None, Payload::Discovered(d)).await;
+            return self
+                .emit(id, None, Payload::Browse(BrowsePayload::Discovered(d)))
+                .await;
         };
         let key = Some(spec.key());
         match self.clients.get(&spec).await {

@@ -2,6 +2,11 @@
 //! (found once by the dispatcher) and returns or streams its payloads; the
 //! wording of what happened is the state's business, not the worker's.
 
+use crate::message::{
+    BrowseCommand, BrowsePayload, LifecycleCommand, LifecyclePayload, LoginCommand, LoginPayload,
+    ManageCommand, ManagePayload, PullThroughCommand, PullThroughPayload, ScanningCommand,
+    ScanningPayload, SearchCommand, SearchPayload, TransferCommand, TransferPayload,
+};
 use std::sync::Arc;
 
 use super::Inner;
@@ -38,8 +43,8 @@ impl Cx<'_> {
 pub(super) async fn run(cx: &Cx<'_>, cmd: Command) {
     match cmd {
         // Answered by the dispatcher (no registry).
-        Command::Discover => {}
-        Command::LoadRegistryInfo(_) => {
+        Command::Browse(BrowseCommand::Discover) => {}
+        Command::Browse(BrowseCommand::RegistryInfo(_)) => {
             let info = ecr::describe_registry(cx.c()).await;
             // Now the account is known: share its rate budget.
             if let Ok(i) = &info
@@ -47,73 +52,80 @@ pub(super) async fn run(cx: &Cx<'_>, cmd: Command) {
             {
                 cx.inner.clients.share_gate(k, cx.c(), &i.registry_id);
             }
-            cx.emit(Payload::RegistryInfo(info)).await;
+            cx.emit(Payload::Browse(BrowsePayload::RegistryInfo(info)))
+                .await;
         }
-        Command::LoadRepositories(_) => load_repositories(cx).await,
-        Command::LoadScanning { repositories, .. } => {
+        Command::Browse(BrowseCommand::Repositories(_)) => load_repositories(cx).await,
+        Command::Scanning(ScanningCommand::Configuration { repositories, .. }) => {
             let result = scanning(cx.c(), &repositories).await;
-            cx.emit(Payload::Scanning(result)).await;
+            cx.emit(Payload::Scanning(ScanningPayload::Configuration(result)))
+                .await;
         }
-        Command::PutScanning {
+        Command::Scanning(ScanningCommand::PutConfiguration {
             config,
             repositories,
             ..
-        } => {
+        }) => {
             let result = async {
                 ecr::put_registry_scanning_configuration(cx.c(), &config).await?;
                 scanning(cx.c(), &repositories).await
             }
             .await;
-            cx.emit(Payload::ScanningSaved(result)).await;
-        }
-        Command::LoadImages(repo) => load_images(cx, repo).await,
-        Command::LoadPlatforms { repo, indexes } => {
-            let result = platforms(cx.c(), &repo.name, &indexes).await;
-            cx.emit(Payload::Platforms {
-                repository: repo.name,
+            cx.emit(Payload::Scanning(ScanningPayload::ConfigurationSaved(
                 result,
-            })
+            )))
             .await;
         }
-        Command::LoadScanSummaries { repo, digests } => scan_summaries(cx, repo, digests).await,
-        Command::LoadRepoTags { repos, .. } => {
+        Command::Browse(BrowseCommand::Images(repo)) => load_images(cx, repo).await,
+        Command::Browse(BrowseCommand::Platforms { repo, indexes }) => {
+            let result = platforms(cx.c(), &repo.name, &indexes).await;
+            cx.emit(Payload::Browse(BrowsePayload::Platforms {
+                repository: repo.name,
+                result,
+            }))
+            .await;
+        }
+        Command::Scanning(ScanningCommand::Summaries { repo, digests }) => {
+            scan_summaries(cx, repo, digests).await
+        }
+        Command::Browse(BrowseCommand::RepoTags { repos, .. }) => {
             for (name, arn) in repos {
                 let result = ecr::list_tags_for_resource(cx.c(), &arn).await;
-                cx.emit(Payload::RepoTags {
+                cx.emit(Payload::Browse(BrowsePayload::RepoTags {
                     repository: name,
                     result,
-                })
+                }))
                 .await;
             }
         }
-        Command::FindImages { repo, ids, search } => {
+        Command::Search(SearchCommand::Find { repo, ids, search }) => {
             let result = ecr::find_images(cx.c(), &repo.name, &ids).await;
-            cx.emit(Payload::Found {
+            cx.emit(Payload::Search(SearchPayload::Found {
                 repository: repo.name,
                 search,
                 result,
-            })
+            }))
             .await;
         }
-        Command::RefreshImages { repo, digests } => {
+        Command::Browse(BrowseCommand::RefreshImages { repo, digests }) => {
             let ids: Vec<ImageId> = digests.iter().map(|d| ImageId::Digest(*d)).collect();
             // One image gone makes ECR refuse the whole call: find_images
             // asks again without it, so the others are still refreshed.
             let result = ecr::find_images(cx.c(), &repo.name, &ids).await;
-            cx.emit(Payload::ImagesRefreshed {
+            cx.emit(Payload::Browse(BrowsePayload::ImagesRefreshed {
                 repository: repo.name,
                 digests,
                 result,
-            })
+            }))
             .await;
         }
-        Command::LoadImageDetail { repo, digest } => {
+        Command::Browse(BrowseCommand::ImageDetail { repo, digest }) => {
             let result = image_detail(cx.c(), &repo.name, &digest).await;
-            cx.emit(Payload::ImageDetail {
+            cx.emit(Payload::Browse(BrowsePayload::ImageDetail {
                 repository: repo.name,
                 digest,
                 result,
-            })
+            }))
             .await;
         }
         other => beyond_browsing(cx, other).await,
@@ -145,21 +157,21 @@ async fn change_repository(cx: &Cx<'_>, repo: RepoRef, change: RepoChange) {
             .await;
             // What the server holds now, whatever happened.
             let tags = ecr::list_tags_for_resource(cx.c(), arn).await;
-            cx.emit(Payload::RepoTags {
+            cx.emit(Payload::Browse(BrowsePayload::RepoTags {
                 repository: repo.name.clone(),
                 result: tags,
-            })
+            }))
             .await;
             result
         }
     };
     // Whatever happened, read back what the server holds.
     let reread = Some(ecr::describe_repository(cx.c(), &repo.name).await);
-    cx.emit(Payload::RepositoryChanged {
+    cx.emit(Payload::Manage(ManagePayload::RepositoryChanged {
         repository: repo.name,
         result,
         reread,
-    })
+    }))
     .await;
 }
 
@@ -168,130 +180,152 @@ async fn change_repository(cx: &Cx<'_>, repo: RepoRef, change: RepoChange) {
 /// token, lifecycle policies and repository policies.
 async fn beyond_browsing(cx: &Cx<'_>, cmd: Command) {
     match cmd {
-        Command::ChangeRepository { repo, change } => change_repository(cx, repo, change).await,
-        Command::StartScans { repo, digests } => {
+        Command::Manage(ManageCommand::ChangeRepository { repo, change }) => {
+            change_repository(cx, repo, change).await
+        }
+        Command::Scanning(ScanningCommand::Start { repo, digests }) => {
             for digest in digests {
                 let result = ecr::start_image_scan(cx.c(), &repo.name, &digest).await;
-                cx.emit(Payload::ScanStarted {
+                cx.emit(Payload::Scanning(ScanningPayload::Started {
                     repository: repo.name.clone(),
                     digest,
                     result,
-                })
+                }))
                 .await;
             }
         }
-        Command::LoadFindings { repo, digest } => {
+        Command::Scanning(ScanningCommand::Findings { repo, digest }) => {
             let result = ecr::describe_image_scan_findings(cx.c(), &repo.name, &digest).await;
-            cx.emit(Payload::Findings {
+            cx.emit(Payload::Scanning(ScanningPayload::Findings {
                 repository: repo.name,
                 digest,
                 result,
-            })
+            }))
             .await;
         }
-        Command::ExportFindings(x) => {
+        Command::Scanning(ScanningCommand::Export(x)) => {
             let result = export(cx, x).await;
-            cx.emit(Payload::Exported(result)).await;
+            cx.emit(Payload::Scanning(ScanningPayload::Exported(result)))
+                .await;
         }
-        Command::CopyImages(job) => super::transfer::copy_images(cx, job).await,
-        Command::ExportImage(job) => super::transfer::export_image(cx, job).await,
-        Command::Reencrypt(job) => super::transfer::reencrypt(cx, job).await,
-        Command::CheckCopyTarget { target, items } => {
+        Command::Transfer(TransferCommand::Copy(job)) => {
+            super::transfer::copy_images(cx, job).await
+        }
+        Command::Transfer(TransferCommand::ExportImage(job)) => {
+            super::transfer::export_image(cx, job).await
+        }
+        Command::Transfer(TransferCommand::Reencrypt(job)) => {
+            super::transfer::reencrypt(cx, job).await
+        }
+        Command::Transfer(TransferCommand::CheckTarget { target, items }) => {
             // This command's registry is the target's: its own client.
             let result = crate::copy::check_target(cx.c(), &target.name, &items).await;
-            cx.emit(Payload::CopyTargetChecked(result)).await;
+            cx.emit(Payload::Transfer(TransferPayload::TargetChecked(result)))
+                .await;
         }
-        Command::CompareReencrypted { repo, new_name } => {
+        Command::Transfer(TransferCommand::CompareReencrypted { repo, new_name }) => {
             let result = crate::copy::reencrypt::compare(cx.c(), &repo.name, &new_name).await;
-            cx.emit(Payload::ReencryptCompared(result)).await;
+            cx.emit(Payload::Transfer(TransferPayload::ReencryptCompared(
+                result,
+            )))
+            .await;
         }
-        Command::ChangeImages { repo, change } => {
+        Command::Manage(ManageCommand::ChangeImages { repo, change }) => {
             let result = change_images(cx.c(), &repo.name, &change).await;
-            cx.emit(Payload::ImagesChanged {
+            cx.emit(Payload::Manage(ManagePayload::ImagesChanged {
                 repository: repo.name,
                 change,
                 result,
-            })
+            }))
             .await;
         }
-        Command::CreateRepository { new, .. } => {
+        Command::Manage(ManageCommand::CreateRepository { new, .. }) => {
             let result = async {
                 ecr::create_repository(cx.c(), &new).await?;
                 // Re-read rather than trust the create answer's echo.
                 ecr::describe_repository(cx.c(), &new.name).await
             }
             .await;
-            cx.emit(Payload::RepositoryCreated(result)).await;
+            cx.emit(Payload::Manage(ManagePayload::RepositoryCreated(result)))
+                .await;
         }
-        Command::DeleteRepository { repo, force } => {
+        Command::Manage(ManageCommand::DeleteRepository { repo, force }) => {
             let result = ecr::delete_repository(cx.c(), &repo.name, force).await;
-            cx.emit(Payload::RepositoryDeleted {
+            cx.emit(Payload::Manage(ManagePayload::RepositoryDeleted {
                 repository: repo.name,
                 result,
-            })
+            }))
             .await;
         }
-        Command::LoadPullThrough(_) => {
+        Command::PullThrough(PullThroughCommand::Load(_)) => {
             let rules = ecr::describe_pull_through_cache_rules(cx.c()).await;
-            cx.emit(Payload::PullThroughRules(rules)).await;
-        }
-        Command::ChangePullThrough { change, .. } => {
-            let result = change_pull_through(cx.c(), &change).await;
-            cx.emit(Payload::PullThroughChanged { change, result })
+            cx.emit(Payload::PullThrough(PullThroughPayload::Rules(rules)))
                 .await;
+        }
+        Command::PullThrough(PullThroughCommand::Change { change, .. }) => {
+            let result = change_pull_through(cx.c(), &change).await;
+            cx.emit(Payload::PullThrough(PullThroughPayload::Changed {
+                change,
+                result,
+            }))
+            .await;
             // Re-read, so the list shows what the server holds.
             let rules = ecr::describe_pull_through_cache_rules(cx.c()).await;
-            cx.emit(Payload::PullThroughRules(rules)).await;
-        }
-        Command::ValidatePullThrough { prefix, .. } => {
-            let result = ecr::validate_pull_through_cache_rule(cx.c(), &prefix).await;
-            cx.emit(Payload::PullThroughValidated { prefix, result })
+            cx.emit(Payload::PullThrough(PullThroughPayload::Rules(rules)))
                 .await;
         }
-        Command::LoginToken(_) => {
-            let token = ecr::get_authorization_token(cx.c()).await;
-            cx.emit(Payload::LoginToken(token)).await;
-        }
-        Command::LoadLifecycle(repo) => {
-            let result = ecr::get_lifecycle_policy(cx.c(), &repo.name).await;
-            cx.emit(Payload::Lifecycle {
-                repository: repo.name,
+        Command::PullThrough(PullThroughCommand::Validate { prefix, .. }) => {
+            let result = ecr::validate_pull_through_cache_rule(cx.c(), &prefix).await;
+            cx.emit(Payload::PullThrough(PullThroughPayload::Validated {
+                prefix,
                 result,
-            })
+            }))
             .await;
         }
-        Command::ChangeLifecycle { repo, text } => {
+        Command::Login(LoginCommand::Token(_)) => {
+            let token = ecr::get_authorization_token(cx.c()).await;
+            cx.emit(Payload::Login(LoginPayload::Token(token))).await;
+        }
+        Command::Lifecycle(LifecycleCommand::Load(repo)) => {
+            let result = ecr::get_lifecycle_policy(cx.c(), &repo.name).await;
+            cx.emit(Payload::Lifecycle(LifecyclePayload::Policy {
+                repository: repo.name,
+                result,
+            }))
+            .await;
+        }
+        Command::Lifecycle(LifecycleCommand::Change { repo, text }) => {
             let result = match &text {
                 Some(t) => ecr::put_lifecycle_policy(cx.c(), &repo.name, t).await,
                 None => ecr::delete_lifecycle_policy(cx.c(), &repo.name).await,
             };
-            cx.emit(Payload::LifecycleChanged {
+            cx.emit(Payload::Lifecycle(LifecyclePayload::Changed {
                 repository: repo.name.clone(),
                 deleted: text.is_none(),
                 result,
-            })
+            }))
             .await;
             let reread = ecr::get_lifecycle_policy(cx.c(), &repo.name).await;
-            cx.emit(Payload::Lifecycle {
+            cx.emit(Payload::Lifecycle(LifecyclePayload::Policy {
                 repository: repo.name,
                 result: reread,
-            })
+            }))
             .await;
         }
-        Command::PreviewLifecycle { repo, text } => {
+        Command::Lifecycle(LifecycleCommand::Preview { repo, text }) => {
             let result = preview_lifecycle(cx.c(), &repo.name, &text).await;
-            cx.emit(Payload::LifecyclePreview {
+            cx.emit(Payload::Lifecycle(LifecyclePayload::Preview {
                 repository: repo.name,
                 result,
-            })
+            }))
             .await;
         }
-        Command::LoadRepoPolicy(repo) => {
+        Command::Manage(ManageCommand::RepoPolicy(repo)) => {
             let result = ecr::get_repository_policy(cx.c(), &repo.name).await;
-            cx.emit(Payload::RepoPolicy {
+            cx.emit(Payload::Manage(ManagePayload::RepoPolicy {
                 repository: repo.name,
                 result,
-            })
+            }))
             .await;
         }
         // Browsing is answered by `run`.
@@ -308,7 +342,8 @@ async fn load_repositories(cx: &Cx<'_>) {
             Err(e) => break Err(e),
             Ok((page, next)) => {
                 total += page.len();
-                cx.emit(Payload::RepositoriesPage(page)).await;
+                cx.emit(Payload::Browse(BrowsePayload::RepositoriesPage(page)))
+                    .await;
                 match paging.next(next.as_deref()) {
                     Ok(Some(t)) => token = Some(t),
                     Ok(None) => break Ok(total),
@@ -317,7 +352,8 @@ async fn load_repositories(cx: &Cx<'_>) {
             }
         }
     };
-    cx.emit(Payload::RepositoriesDone(result)).await;
+    cx.emit(Payload::Browse(BrowsePayload::RepositoriesDone(result)))
+        .await;
 }
 
 /// Every page of a repository's images, each sent as it arrives: pages of
@@ -331,10 +367,10 @@ async fn load_images(cx: &Cx<'_>, repo: RepoRef) {
             Err(e) => break Err(e),
             Ok((images, next)) => {
                 total += images.len();
-                cx.emit(Payload::ImagesPage {
+                cx.emit(Payload::Browse(BrowsePayload::ImagesPage {
                     repository: repo.name.clone(),
                     images,
-                })
+                }))
                 .await;
                 match paging.next(next.as_deref()) {
                     Ok(Some(t)) => token = Some(t),
@@ -344,10 +380,10 @@ async fn load_images(cx: &Cx<'_>, repo: RepoRef) {
             }
         }
     };
-    cx.emit(Payload::ImagesDone {
+    cx.emit(Payload::Browse(BrowsePayload::ImagesDone {
         repository: repo.name,
         result,
-    })
+    }))
     .await;
 }
 
@@ -405,23 +441,23 @@ async fn scan_summaries(cx: &Cx<'_>, repo: RepoRef, digests: Vec<Digest>) {
             continue;
         };
         answered.insert(digest);
-        cx.emit(Payload::ScanSummary {
+        cx.emit(Payload::Scanning(ScanningPayload::Summary {
             repository: repo.name.clone(),
             digest,
             result,
-        })
+        }))
         .await;
     }
     // A task that died still ends its row's request.
     for digest in digests.into_iter().filter(|d| !answered.contains(d)) {
-        cx.emit(Payload::ScanSummary {
+        cx.emit(Payload::Scanning(ScanningPayload::Summary {
             repository: repo.name.clone(),
             digest,
             result: Err(EcrError::Other {
                 operation: "DescribeImageScanFindings".into(),
                 detail: "the request failed unexpectedly".into(),
             }),
-        })
+        }))
         .await;
     }
 }
@@ -672,11 +708,11 @@ async fn export(cx: &Cx<'_>, x: ExportRequest) -> Result<Exported, ExportFailure
                 report,
             });
         }
-        cx.emit(Payload::ExportProgress {
+        cx.emit(Payload::Scanning(ScanningPayload::ExportProgress {
             done,
             total,
             findings,
-        })
+        }))
         .await;
     }
     let reports: Vec<crate::export::ImageReport> = slots.into_iter().flatten().collect();

@@ -4,6 +4,7 @@
 
 use super::ops::Cx;
 use crate::copy::{self, CopyEnds, CopyFailure, CopyProgress};
+use crate::message::TransferPayload;
 use crate::message::{CopyJob, Event, ImageExportJob, Payload};
 
 impl Cx<'_> {
@@ -12,7 +13,7 @@ impl Cx<'_> {
         let _ = self.inner.events.try_send(Event {
             request: self.id,
             registry: self.key.clone(),
-            payload: Payload::TransferProgress(p),
+            payload: Payload::Transfer(TransferPayload::Progress(p)),
         });
         (self.inner.notify)();
     }
@@ -46,7 +47,8 @@ pub(super) async fn copy_images(cx: &Cx<'_>, job: CopyJob) {
         .await
     }
     .await;
-    cx.emit(Payload::Copied(result)).await;
+    cx.emit(Payload::Transfer(TransferPayload::Copied(result)))
+        .await;
 }
 
 pub(super) async fn reencrypt(cx: &Cx<'_>, job: crate::message::ReencryptJob) {
@@ -60,7 +62,8 @@ pub(super) async fn reencrypt(cx: &Cx<'_>, job: crate::message::ReencryptJob) {
         &sink,
     )
     .await;
-    cx.emit(Payload::Reencrypted(result)).await;
+    cx.emit(Payload::Transfer(TransferPayload::Reencrypted(result)))
+        .await;
 }
 
 pub(super) async fn export_image(cx: &Cx<'_>, job: ImageExportJob) {
@@ -76,5 +79,6 @@ pub(super) async fn export_image(cx: &Cx<'_>, job: ImageExportJob) {
         &sink,
     )
     .await;
-    cx.emit(Payload::ImageExported(result)).await;
+    cx.emit(Payload::Transfer(TransferPayload::ImageExported(result)))
+        .await;
 }

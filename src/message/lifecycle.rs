@@ -1,0 +1,67 @@
+//! A repository's lifecycle policy: read, put or delete, and previews.
+
+use crate::model::{EcrError, LifecyclePolicy, LifecyclePreview, RegistrySpec, RepoRef};
+
+#[derive(Clone, Debug)]
+pub enum LifecycleCommand {
+    /// GetLifecyclePolicy.
+    Load(RepoRef),
+    /// Put (Some) or delete (None) the lifecycle policy, then re-read it.
+    Change { repo: RepoRef, text: Option<String> },
+    /// StartLifecyclePolicyPreview with a draft, then GetLifecyclePolicyPreview
+    /// until it leaves IN_PROGRESS.
+    Preview { repo: RepoRef, text: String },
+}
+
+impl LifecycleCommand {
+    pub fn registry(&self) -> Option<&RegistrySpec> {
+        match self {
+            Self::Load(repo) | Self::Change { repo, .. } | Self::Preview { repo, .. } => {
+                Some(&repo.registry)
+            }
+        }
+    }
+
+    /// What ends each slot waiting for this command when it fails before
+    /// any call.
+    pub fn failed(self, e: &EcrError) -> Vec<LifecyclePayload> {
+        match self {
+            Self::Load(repo) => vec![LifecyclePayload::Policy {
+                repository: repo.name,
+                result: Err(e.clone()),
+            }],
+            Self::Change { repo, text } => vec![
+                LifecyclePayload::Changed {
+                    repository: repo.name.clone(),
+                    deleted: text.is_none(),
+                    result: Err(e.clone()),
+                },
+                LifecyclePayload::Policy {
+                    repository: repo.name,
+                    result: Err(e.clone()),
+                },
+            ],
+            Self::Preview { repo, .. } => vec![LifecyclePayload::Preview {
+                repository: repo.name,
+                result: Err(e.clone()),
+            }],
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum LifecyclePayload {
+    Policy {
+        repository: String,
+        result: Result<Option<LifecyclePolicy>, EcrError>,
+    },
+    Changed {
+        repository: String,
+        deleted: bool,
+        result: Result<(), EcrError>,
+    },
+    Preview {
+        repository: String,
+        result: Result<LifecyclePreview, EcrError>,
+    },
+}
