@@ -28,11 +28,11 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use ecrscope::copy::{self, CopyEnds, CopyItem};
 use ecrscope::demo::layers::Synthetic;
 use ecrscope::demo::{DemoServer, SeedConfig};
 use ecrscope::ecr::{self, ClientOptions, EcrClient, StaticCredentials};
 use ecrscope::model::{Digest, NewRepository};
+use ecrscope::transfer::{self, CopyEnds, CopyItem};
 use sha2::Digest as _;
 
 const MIB: u64 = 1024 * 1024;
@@ -161,9 +161,9 @@ fn rate(bytes: u64, secs: f64) -> f64 {
 }
 
 fn layers_of(manifest: &str) -> Vec<(Digest, u64)> {
-    match copy::plan::needs(manifest).unwrap() {
-        copy::plan::Needs::Blobs(b) => b.iter().map(|b| (b.digest, b.size)).collect(),
-        copy::plan::Needs::Children(_) => panic!("an image"),
+    match transfer::plan::needs(manifest).unwrap() {
+        transfer::plan::Needs::Blobs(b) => b.iter().map(|b| (b.digest, b.size)).collect(),
+        transfer::plan::Needs::Children(_) => panic!("an image"),
     }
 }
 
@@ -256,9 +256,9 @@ async fn copy_once(
     dst: &EcrClient,
     digest: Digest,
     target: &str,
-) -> (copy::CopyReport, f64) {
+) -> (transfer::CopyReport, f64) {
     let t = Instant::now();
-    let report = copy::copy_images(
+    let report = transfer::copy_images(
         CopyEnds {
             source: src,
             source_repo: "bench/src",
@@ -273,7 +273,7 @@ async fn copy_once(
             name: target.into(),
             ..NewRepository::default()
         }),
-        copy::TagMoves::Allowed(&[]),
+        transfer::TagMoves::Allowed(&[]),
         &AtomicBool::new(false),
         &|_| {},
     )
@@ -345,14 +345,14 @@ fn slow_link(rt: &tokio::runtime::Runtime, quick: bool) {
     let c = child_with(layers, size, Some(BPS));
     let (src, dst) = (client(&c.url, "AKIDEMO"), client(&c.url, "AKIDEMOSECOND"));
     let fewest = std::sync::atomic::AtomicUsize::new(usize::MAX);
-    let sink = |p: copy::CopyProgress| {
+    let sink = |p: transfer::CopyProgress| {
         if p.lanes > 0 {
             fewest.fetch_min(p.lanes, std::sync::atomic::Ordering::Relaxed);
         }
     };
     let t = Instant::now();
     let report = rt
-        .block_on(copy::copy_images(
+        .block_on(transfer::copy_images(
             CopyEnds {
                 source: &src,
                 source_repo: "bench/src",
@@ -367,7 +367,7 @@ fn slow_link(rt: &tokio::runtime::Runtime, quick: bool) {
                 name: "bench/slow".into(),
                 ..NewRepository::default()
             }),
-            copy::TagMoves::Allowed(&[]),
+            transfer::TagMoves::Allowed(&[]),
             &AtomicBool::new(false),
             &sink,
         ))

@@ -14,20 +14,27 @@
 //! lifecycle evaluation, digests) are `crates/ecr-core`, which both use.
 
 pub mod app;
+pub mod browse;
 pub mod check;
-pub mod copy;
 pub mod demo;
 pub mod ecr;
 pub mod export;
 pub mod files;
+pub mod lifecycle;
 pub mod logging;
+pub mod login;
+pub mod manage;
 pub mod message;
 pub mod model;
 pub mod profiles;
+pub mod pull_through;
 pub mod save_dialog;
+pub mod scanning;
+pub mod search;
 pub mod settings;
 pub mod shell;
 pub mod state;
+pub mod transfer;
 pub mod ui;
 pub mod worker;
 

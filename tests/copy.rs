@@ -11,12 +11,12 @@ mod common;
 use std::sync::atomic::AtomicBool;
 
 use common::*;
-use ecrscope::copy::{self, CopyEnds, CopyError, CopyItem, CopyProgress, CopyReport};
 use ecrscope::demo::{BlobFault, DemoServer, SeedConfig};
 use ecrscope::ecr::{self, EcrClient, StaticCredentials};
 use ecrscope::model::{
     Digest, ImageStatus, ManifestKind, NewRepository, TagMutability, TagMutabilitySetting,
 };
+use ecrscope::transfer::{self, CopyEnds, CopyError, CopyItem, CopyProgress, CopyReport};
 
 fn demo_client(server: &DemoServer, key: &str) -> EcrClient {
     EcrClient::with_static(
@@ -65,14 +65,14 @@ async fn run(
     ends: CopyEnds<'_>,
     items: &[CopyItem],
     create: Option<&NewRepository>,
-) -> (Result<CopyReport, copy::CopyFailure>, Vec<CopyProgress>) {
+) -> (Result<CopyReport, transfer::CopyFailure>, Vec<CopyProgress>) {
     let seen = std::sync::Mutex::new(Vec::new());
     let sink = |p: CopyProgress| seen.lock().expect("lock").push(p);
-    let result = copy::copy_images(
+    let result = transfer::copy_images(
         ends,
         items,
         create,
-        copy::TagMoves::Allowed(&[]),
+        transfer::TagMoves::Allowed(&[]),
         &AtomicBool::new(false),
         &sink,
     )
@@ -89,7 +89,7 @@ async fn copy_into(
     target: &str,
     digest: Digest,
     tags: &[String],
-) -> Result<CopyReport, copy::CopyFailure> {
+) -> Result<CopyReport, transfer::CopyFailure> {
     let ends = CopyEnds {
         source: src,
         source_repo: repo,
@@ -109,9 +109,9 @@ async fn blobs_of(c: &EcrClient, repo: &str, d: Digest) -> (Vec<Digest>, Vec<Dig
     let (docs, _) = ecr::batch_get_manifests(c, repo, &[ecrscope::model::ImageId::Digest(d)])
         .await
         .expect("manifest");
-    match copy::plan::needs(&docs[0].manifest).expect("readable") {
-        copy::plan::Needs::Blobs(b) => (vec![d], b.iter().map(|b| b.digest).collect()),
-        copy::plan::Needs::Children(ch) => {
+    match transfer::plan::needs(&docs[0].manifest).expect("readable") {
+        transfer::plan::Needs::Blobs(b) => (vec![d], b.iter().map(|b| b.digest).collect()),
+        transfer::plan::Needs::Children(ch) => {
             let (mut ms, mut bs) = (vec![d], vec![]);
             for child in ch {
                 let (m, b) = Box::pin(blobs_of(c, repo, child)).await;
@@ -433,11 +433,11 @@ async fn a_cancelled_copy_says_so_and_puts_no_manifest() {
         target: &dst,
         target_repo: "promoted/cancel",
     };
-    let err = copy::copy_images(
+    let err = transfer::copy_images(
         ends,
         &[CopyItem { digest, tags }],
         Some(&new_repo("promoted/cancel")),
-        copy::TagMoves::Allowed(&[]),
+        transfer::TagMoves::Allowed(&[]),
         &AtomicBool::new(true),
         &|_| {},
     )
@@ -566,7 +566,7 @@ async fn an_export_verifies_by_digest_with_an_independent_reader() {
     for kind in [ManifestKind::OciManifest, ManifestKind::OciIndex] {
         let (repo, digest, tags) = find_image(&src, kind).await;
         let path = dir.path().join(format!("{kind:?}.tar"));
-        let report = copy::oci::export_oci(
+        let report = transfer::oci::export_oci(
             &src,
             &repo,
             digest,
@@ -601,7 +601,7 @@ async fn a_corrupt_blob_leaves_no_export_file() {
     server.knobs.set_blob_fault(Some(BlobFault::WrongDigest));
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("bad.tar");
-    let err = copy::oci::export_oci(
+    let err = transfer::oci::export_oci(
         &src,
         &repo,
         digest,
@@ -627,7 +627,7 @@ async fn reencrypt_creates_a_twin_with_every_setting_and_every_image() {
         .expect("policy");
     let before = ecr::describe_repository(&c, old).await.expect("old");
     let key = "arn:aws:kms:us-east-1:123456789012:key/0f0e0d0c-1111-2222-3333-444455556666";
-    let report = copy::reencrypt::reencrypt(
+    let report = transfer::reencrypt::reencrypt(
         &c,
         old,
         "web/frontend-kms",
@@ -670,8 +670,8 @@ async fn reencrypt_creates_a_twin_with_every_setting_and_every_image() {
         .await
         .expect("tags");
     let mark = (
-        copy::reencrypt::MARK_KEY.to_owned(),
-        copy::reencrypt::mark_value(&before.arn),
+        transfer::reencrypt::MARK_KEY.to_owned(),
+        transfer::reencrypt::mark_value(&before.arn),
     );
     assert!(new_tags.contains(&mark), "{new_tags:?}");
     new_tags.retain(|t| *t != mark);
@@ -826,10 +826,10 @@ async fn a_hanging_target_times_out_naming_the_layer() {
 fn multi_byte_and_huge_tags_are_refused_before_any_call() {
     // ECR's limit is 300 characters (validate::MAX_TAG).
     for bad in ["ünïcode", "タグ", &"a".repeat(301), "v1,💥"] {
-        assert!(copy::plan::parse_tags(bad).is_err(), "{bad}");
+        assert!(transfer::plan::parse_tags(bad).is_err(), "{bad}");
     }
     assert_eq!(
-        copy::plan::parse_tags(&"a".repeat(300)).map(|t| t.len()),
+        transfer::plan::parse_tags(&"a".repeat(300)).map(|t| t.len()),
         Ok(1)
     );
 }
@@ -879,7 +879,7 @@ async fn reencrypt_keeps_what_keep_the_last_n_keeps() {
         .expect("policy");
     let before = expired_by_policy(&c, old).await;
     assert!(!before.is_empty(), "the rule expires something");
-    let report = copy::reencrypt::reencrypt(
+    let report = transfer::reencrypt::reencrypt(
         &c,
         old,
         "web/frontend-kms",
@@ -930,7 +930,7 @@ async fn an_image_pushed_during_a_reencrypt_blocks_the_delete_until_a_rerun() {
             })
             .flatten();
     };
-    let first = copy::reencrypt::reencrypt(
+    let first = transfer::reencrypt::reencrypt(
         &c,
         old,
         "web/frontend-kms",
@@ -947,12 +947,12 @@ async fn an_image_pushed_during_a_reencrypt_blocks_the_delete_until_a_rerun() {
     assert!(!first.complete(), "the newcomer is missing");
     assert_eq!(first.compared.missing, vec![newcomer]);
     // Read again right before a delete: still refused.
-    let again = copy::reencrypt::compare(&c, old, "web/frontend-kms")
+    let again = transfer::reencrypt::compare(&c, old, "web/frontend-kms")
         .await
         .expect("compare");
     assert_eq!(again.missing, vec![newcomer]);
     // A second run adopts its repository and copies only what is missing.
-    let second = copy::reencrypt::reencrypt(
+    let second = transfer::reencrypt::reencrypt(
         &c,
         old,
         "web/frontend-kms",
@@ -978,7 +978,7 @@ async fn an_image_pushed_during_a_reencrypt_blocks_the_delete_until_a_rerun() {
 async fn a_cancelled_reencrypt_runs_again_and_a_stranger_is_refused() {
     let (server, c, _) = demo().await;
     let old = "web/frontend";
-    let err = copy::reencrypt::reencrypt(
+    let err = transfer::reencrypt::reencrypt(
         &c,
         old,
         "web/frontend-kms",
@@ -990,7 +990,7 @@ async fn a_cancelled_reencrypt_runs_again_and_a_stranger_is_refused() {
     .expect_err("cancelled");
     assert_eq!(err.error, CopyError::Cancelled);
     let creates = server.knobs.count("CreateRepository");
-    let rerun = copy::reencrypt::reencrypt(
+    let rerun = transfer::reencrypt::reencrypt(
         &c,
         old,
         "web/frontend-kms",
@@ -1010,7 +1010,7 @@ async fn a_cancelled_reencrypt_runs_again_and_a_stranger_is_refused() {
     ecr::create_repository(&c, &new_repo("web/other"))
         .await
         .expect("made");
-    let refused = copy::reencrypt::reencrypt(
+    let refused = transfer::reencrypt::reencrypt(
         &c,
         old,
         "web/other",
@@ -1076,7 +1076,7 @@ async fn copy_synthetic(
     dst: &EcrClient,
     digest: Digest,
     target: &str,
-) -> (Result<CopyReport, copy::CopyFailure>, Vec<CopyProgress>) {
+) -> (Result<CopyReport, transfer::CopyFailure>, Vec<CopyProgress>) {
     let ends = CopyEnds {
         source: src,
         source_repo: "bench/src",

@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 
 use super::follow::FollowUp;
 use super::{AppState, NoticeLevel};
-use crate::copy::plan::rate_and_eta;
 use crate::message::{Command, RequestId};
 use crate::model::RepoRef;
 use crate::model::transfer::human_size_u64 as format_bytes;
 use crate::model::transfer::{CopyFailure, CopyProgress, CopyReport, ExportReport};
+use crate::transfer::plan::rate_and_eta;
 
 /// The copy dialog's check of its target, for one target and set of tags.
 #[derive(Clone, Debug)]

@@ -12,13 +12,13 @@ use egui::{RichText, Ui};
 use super::UiAction;
 use super::modal::{self, Footer, Frame, Outcome};
 use super::style::{self, icon};
-use crate::copy::plan::parse_tags;
 use crate::model::transfer::CopyItem;
 use crate::model::{
     Digest, Encryption, EncryptionType, NewRepository, RegistryKey, RegistrySpec, RepoRef,
     TagMutability, TagMutabilitySetting,
 };
 use crate::state::AppState;
+use crate::transfer::plan::parse_tags;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CopyForm {

@@ -269,7 +269,7 @@ fn comparison_ui(ui: &mut Ui, r: &ReencryptReport, encryption: [String; 2]) {
         ui.label(format!(
             "{} was made by an earlier run (it carries the resource tag {}); this run copied what it lacked.",
             r.new,
-            crate::copy::reencrypt::MARK_KEY
+            crate::transfer::reencrypt::MARK_KEY
         ));
     }
     ui.label(format!(

@@ -8,8 +8,7 @@
 //! function in [`ops`] that returns its payload.
 
 mod clients;
-mod ops;
-mod transfer;
+mod cx;
 
 use crate::message::BrowsePayload;
 use std::sync::Arc;
@@ -20,6 +19,7 @@ use tokio::sync::mpsc;
 
 use clients::Clients;
 pub use clients::DemoEndpoint;
+pub use cx::{Cx, copy_progress};
 
 use crate::ecr::ClientOptions;
 use crate::message::{Command, Event, Payload, RequestId};
@@ -223,13 +223,23 @@ impl Inner {
         let key = Some(spec.key());
         match self.clients.get(&spec).await {
             Ok(client) => {
-                let cx = ops::Cx {
+                let cx = Cx {
                     inner: self,
                     id,
                     key,
                     client,
                 };
-                ops::run(&cx, cmd).await;
+                // Each feature runs its own commands.
+                match cmd {
+                    Command::Browse(c) => crate::browse::ops::run(&cx, c).await,
+                    Command::Manage(c) => crate::manage::ops::run(&cx, c).await,
+                    Command::Scanning(c) => crate::scanning::ops::run(&cx, c).await,
+                    Command::Transfer(c) => crate::transfer::ops::run(&cx, c).await,
+                    Command::Search(c) => crate::search::ops::run(&cx, c).await,
+                    Command::PullThrough(c) => crate::pull_through::ops::run(&cx, c).await,
+                    Command::Login(c) => crate::login::ops::run(&cx, c).await,
+                    Command::Lifecycle(c) => crate::lifecycle::ops::run(&cx, c).await,
+                }
             }
             Err(e) => {
                 for p in crate::message::failed_payloads(cmd, &e) {

@@ -6,6 +6,7 @@
 
 pub mod engine;
 pub mod oci;
+pub mod ops;
 pub mod plan;
 pub mod reencrypt;
 mod source;

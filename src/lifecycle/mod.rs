@@ -1,0 +1,5 @@
+//! Lifecycle policies and their previews.
+//!
+//! `ops.rs`: the worker operations (each command matched exhaustively).
+
+pub mod ops;
