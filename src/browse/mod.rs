@@ -1,6 +1,9 @@
 //! Browsing: the registry, its repositories, their images and an image's
 //! documents.
 //!
-//! `ops.rs`: the worker operations (each command matched exhaustively).
+//! `ops.rs`: the worker operations; `state.rs`: the state transitions
+//! (which slot waits for a request, what each answer changes). Both match
+//! the feature's messages exhaustively.
 
 pub mod ops;
+pub mod state;

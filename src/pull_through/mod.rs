@@ -1,5 +1,8 @@
 //! Pull-through cache rules.
 //!
-//! `ops.rs`: the worker operations (each command matched exhaustively).
+//! `ops.rs`: the worker operations; `state.rs`: the state transitions
+//! (which slot waits for a request, what each answer changes). Both match
+//! the feature's messages exhaustively.
 
 pub mod ops;
+pub mod state;

@@ -116,7 +116,7 @@ impl ScanFollowPolicy {
 
 impl AppState {
     /// A scan just started: follow it.
-    pub(super) fn follow_scan(&mut self, repo: &RepoRef, digest: Digest) -> Vec<FollowUp> {
+    pub(crate) fn follow_scan(&mut self, repo: &RepoRef, digest: Digest) -> Vec<FollowUp> {
         let image = ImageKey::new(&repo.key(), &repo.name, digest);
         self.following.insert(
             image.clone(),
@@ -134,7 +134,7 @@ impl AppState {
     }
 
     /// A restore just started: follow the image until it is ACTIVE.
-    pub(super) fn follow_restore(&mut self, repo: &RepoRef, digest: Digest) -> Vec<FollowUp> {
+    pub(crate) fn follow_restore(&mut self, repo: &RepoRef, digest: Digest) -> Vec<FollowUp> {
         let image = ImageKey::new(&repo.key(), &repo.name, digest);
         self.following.insert(
             image.clone(),
@@ -152,7 +152,7 @@ impl AppState {
     }
 
     /// A re-read of a restoring image answered (`Ok(None)`: it is gone).
-    pub(super) fn restore_polled(
+    pub(crate) fn restore_polled(
         &mut self,
         image: &ImageKey,
         result: Result<Option<&Image>, &EcrError>,
@@ -220,7 +220,7 @@ impl AppState {
 
     /// A poll of a followed scan answered: poll again, or stop (and say why
     /// when it did not end by itself).
-    pub(super) fn scan_polled(
+    pub(crate) fn scan_polled(
         &mut self,
         image: &ImageKey,
         result: Result<&ScanReport, &EcrError>,

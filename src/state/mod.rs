@@ -9,6 +9,7 @@
 
 mod actions;
 mod apply;
+pub(crate) use apply::settle;
 pub mod auto_refresh;
 mod findings;
 mod follow;
@@ -19,13 +20,14 @@ mod registry_level;
 mod repo_table;
 mod requested;
 mod requests;
-mod search;
 mod security;
 mod sweep;
-pub mod transfer;
-pub use transfer::{CopyCheck, Transfer, TransferKind, TransferOutcome};
+pub use crate::transfer::state::{CopyCheck, Transfer, TransferKind, TransferOutcome};
 pub mod wording;
 
+pub use crate::search::state::{
+    HitMatch, SearchFailure, SearchHit, SearchKind, SearchState, classify,
+};
 pub use findings::{
     Change, Comparison, FindingColumn, FindingsFilter, finding_rows, severity_index,
 };
@@ -35,7 +37,6 @@ pub use nav::{History, Location};
 pub use registry_level::{Login, RegistryDocs};
 pub use repo_table::{RepoFilter, repo_rows, tags_match};
 pub use requested::Requested;
-pub use search::{HitMatch, SearchFailure, SearchHit, SearchKind, SearchState, classify};
 pub use security::{
     Flagged, RegistrySecurity, RepoSecurity, registry_security, repo_security, summarised,
 };
@@ -233,12 +234,12 @@ pub struct AppState {
     pub export_progress: Option<ExportProgress>,
     /// Copies, re-encryptions and image exports: running ones, then the
     /// last finished ones (the transfers panel).
-    pub transfers: Vec<transfer::Transfer>,
+    pub transfers: Vec<Transfer>,
     /// The re-read of both repositories asked right before a re-encrypted
     /// repository's delete.
     pub reencrypt_checking: Option<RequestId>,
     /// The copy dialog's look at its target: what each tag would do there.
-    pub copy_check: Option<transfer::CopyCheck>,
+    pub copy_check: Option<CopyCheck>,
     /// The last re-encryption: the old repository, and what came of it.
     pub reencrypted: Option<(
         RepoRef,

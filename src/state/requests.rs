@@ -3,13 +3,12 @@
 //! built as commands with their whole target.
 
 use crate::message::{
-    BrowseCommand, LifecycleCommand, LoginCommand, ManageCommand, PullThroughCommand,
-    ScanningCommand, SearchCommand, TransferCommand,
+    BrowseCommand, LifecycleCommand, ManageCommand, PullThroughCommand, ScanningCommand,
 };
 use crate::message::{Command, RequestId};
 use crate::model::{Digest, EcrError, RegistryKey, RepoRef};
 
-use super::{AppState, ExportProgress, FollowUp, RegistryTab, RepoTab, Requested};
+use super::{AppState, FollowUp, RegistryTab, RepoTab, Requested};
 
 /// Scan summaries asked for per frame at most; the rest follow on the next
 /// frames (the rows stay on screen).
@@ -21,149 +20,16 @@ impl AppState {
     pub fn started(&mut self, id: RequestId, cmd: &Command) {
         let key = cmd.registry().map(crate::model::RegistrySpec::key);
         let key = key.as_ref();
+        // Each feature marks its own slots.
         match cmd {
-            Command::Browse(BrowseCommand::Discover) => self.discovery_request = Some(id),
-            Command::Browse(BrowseCommand::RegistryInfo(_)) => {
-                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
-                    r.info.start(id);
-                }
-            }
-            Command::Browse(BrowseCommand::Repositories(_)) => {
-                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
-                    r.repositories.start(id);
-                }
-            }
-            Command::Scanning(ScanningCommand::Configuration { .. })
-            | Command::Scanning(ScanningCommand::PutConfiguration { .. }) => {
-                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
-                    r.scanning.start(id);
-                }
-            }
-            Command::Browse(BrowseCommand::Images(repo)) => {
-                if let Some(ri) = self.repo_images_mut(key, &repo.name) {
-                    ri.list.start(id);
-                }
-            }
-            Command::Browse(BrowseCommand::Platforms { repo, indexes }) => {
-                if let Some(ri) = self.repo_images_mut(key, &repo.name) {
-                    ri.platforms_asked.extend(indexes.iter().copied());
-                }
-            }
-            Command::Scanning(ScanningCommand::Summaries { repo, digests }) => {
-                if let Some(ri) = self.repo_images_mut(key, &repo.name) {
-                    for d in digests {
-                        ri.scans.entry(*d).or_default().start(id);
-                    }
-                }
-            }
-            Command::Browse(BrowseCommand::ImageDetail { repo, digest }) => {
-                if let Some(ri) = self.repo_images_mut(key, &repo.name) {
-                    ri.details.entry(*digest).or_default().start(id);
-                }
-            }
-            Command::Scanning(ScanningCommand::Findings { repo, digest }) => {
-                if let Some(ri) = self.repo_images_mut(key, &repo.name) {
-                    ri.findings.entry(*digest).or_default().start(id);
-                }
-            }
-            Command::Manage(ManageCommand::ChangeRepository { repo, .. }) => {
-                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
-                    // A fresh start: an old error would read as this one's.
-                    r.change_errors.remove(&repo.name);
-                    r.change_ok.remove(&repo.name);
-                    r.pending.insert(repo.name.clone(), id);
-                }
-            }
-            c @ (Command::Transfer(TransferCommand::Copy(_))
-            | Command::Transfer(TransferCommand::ExportImage(_))
-            | Command::Transfer(TransferCommand::Reencrypt(_))) => {
-                self.transfer_started(id, c);
-            }
-            Command::Transfer(TransferCommand::CompareReencrypted { .. }) => {
-                self.reencrypt_checking = Some(id)
-            }
-            Command::Transfer(TransferCommand::CheckTarget { target, items }) => {
-                self.copy_check = Some(super::CopyCheck {
-                    request: id,
-                    target: target.clone(),
-                    items: items.clone(),
-                    result: None,
-                });
-            }
-            Command::Scanning(ScanningCommand::Export(x)) => {
-                self.export_progress = Some(ExportProgress {
-                    request: id,
-                    done: 0,
-                    total: x.images.len(),
-                    findings: 0,
-                });
-            }
-            Command::Manage(ManageCommand::CreateRepository { .. }) => {
-                self.creating = Some(id);
-                self.create_error = None;
-            }
-            Command::PullThrough(PullThroughCommand::Load(_)) => {
-                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
-                    r.docs.pull_through.start(id);
-                }
-            }
-            Command::PullThrough(PullThroughCommand::Change { .. }) => {
-                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
-                    r.docs.pull_through.start(id);
-                    r.docs.pull_through_error = None;
-                }
-            }
-            Command::PullThrough(PullThroughCommand::Validate { prefix, .. }) => {
-                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
-                    r.docs.validations.remove(prefix);
-                }
-            }
-            Command::Login(LoginCommand::Token(_)) => {
-                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
-                    r.docs.login.start(id);
-                }
-            }
-            Command::Lifecycle(LifecycleCommand::Load(repo))
-            | Command::Lifecycle(LifecycleCommand::Change { repo, .. }) => {
-                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
-                    r.docs
-                        .lifecycle
-                        .entry(repo.name.clone())
-                        .or_default()
-                        .start(id);
-                }
-            }
-            Command::Lifecycle(LifecycleCommand::Preview { repo, .. }) => {
-                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
-                    r.docs
-                        .preview
-                        .entry(repo.name.clone())
-                        .or_default()
-                        .start(id);
-                }
-            }
-            Command::Manage(ManageCommand::RepoPolicy(repo)) => {
-                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
-                    r.docs
-                        .repo_policy
-                        .entry(repo.name.clone())
-                        .or_default()
-                        .start(id);
-                }
-            }
-            Command::Browse(BrowseCommand::RepoTags { repos, .. }) => {
-                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
-                    for (name, _) in repos {
-                        r.resource_tags.entry(name.clone()).or_default().start(id);
-                    }
-                }
-            }
-            // Answers replace rows in place: nothing waits for them.
-            Command::Scanning(ScanningCommand::Start { .. })
-            | Command::Browse(BrowseCommand::RefreshImages { .. })
-            | Command::Search(SearchCommand::Find { .. })
-            | Command::Manage(ManageCommand::ChangeImages { .. })
-            | Command::Manage(ManageCommand::DeleteRepository { .. }) => {}
+            Command::Browse(c) => self.browse_started(id, key, c),
+            Command::Manage(c) => self.manage_started(id, key, c),
+            Command::Scanning(c) => self.scanning_started(id, key, c),
+            Command::Transfer(c) => self.transfer_started(id, c),
+            Command::Search(c) => self.search_started(c),
+            Command::PullThrough(c) => self.pull_through_started(id, key, c),
+            Command::Login(c) => self.login_started(id, key, c),
+            Command::Lifecycle(c) => self.lifecycle_started(id, key, c),
         }
     }
 
@@ -198,7 +64,7 @@ impl AppState {
     /// The registry scanning configuration and each listed repository's.
     /// Not for another account's registry: the calls take no registry id
     /// and would answer for the caller's own account.
-    pub(super) fn load_scanning(&self, key: &RegistryKey) -> Vec<FollowUp> {
+    pub(crate) fn load_scanning(&self, key: &RegistryKey) -> Vec<FollowUp> {
         let Some(reg) = self.registry(key) else {
             return Vec::new();
         };

@@ -10,6 +10,7 @@ pub mod ops;
 pub mod plan;
 pub mod reencrypt;
 mod source;
+pub mod state;
 
 pub use crate::model::transfer::{
     CopyError, CopyFailure, CopyItem, CopyProgress, CopyReport, ExportReport,

@@ -18,13 +18,13 @@
 //! - **It is complete when it says so.** A registry still listing is
 //!   waited for, not searched on the pages that have arrived.
 
-use crate::message::{BrowseCommand, SearchCommand};
+use crate::message::{BrowseCommand, SearchCommand, SearchPayload};
 use std::collections::HashSet;
 
 use crate::message::Command;
 use crate::model::{Digest, EcrError, Image, ImageId, RegistryKey, RepoRef};
 
-use super::{AppState, FollowUp};
+use crate::state::{AppState, FollowUp};
 
 /// What the query is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -246,6 +246,30 @@ fn fails_the_registry(e: &EcrError) -> bool {
 }
 
 impl AppState {
+    /// A search request was sent: nothing waits in a slot (the search
+    /// counts its own asks).
+    pub(crate) fn search_started(&mut self, cmd: &SearchCommand) {
+        match cmd {
+            SearchCommand::Find { .. } => {}
+        }
+    }
+
+    /// What one repository holds of a search's query.
+    pub(crate) fn apply_search(
+        &mut self,
+        key: Option<&RegistryKey>,
+        payload: SearchPayload,
+    ) -> Vec<FollowUp> {
+        match payload {
+            SearchPayload::Found {
+                repository,
+                search,
+                result,
+            } => self.search_found(search, key, &repository, result),
+        }
+        Vec::new()
+    }
+
     /// Starts a search (dropping any running one) over `scope`.
     pub fn start_search(
         &mut self,
@@ -264,9 +288,9 @@ impl AppState {
             kind,
             scope: scope.clone(),
             repo_filter: repo_filter.trim().to_ascii_lowercase(),
-            tag_query: super::RepoFilter {
+            tag_query: crate::state::RepoFilter {
                 text: repo_filter.to_owned(),
-                ..super::RepoFilter::default()
+                ..crate::state::RepoFilter::default()
             }
             .tag_query(),
             ..SearchState::default()
@@ -307,7 +331,7 @@ impl AppState {
     /// Searches one registry's repositories: loaded images answer at once,
     /// the rest are asked. A registry still listing is waited for; one whose
     /// listing failed is reported (never listed again by the search).
-    pub(super) fn search_registry(&mut self, key: &RegistryKey) -> Vec<FollowUp> {
+    pub(crate) fn search_registry(&mut self, key: &RegistryKey) -> Vec<FollowUp> {
         let Some(search) = self.search.as_ref().filter(|s| s.wants(key)) else {
             return Vec::new();
         };
@@ -358,7 +382,9 @@ impl AppState {
                 Some(q) => match reg.resource_tags.get(&r.name) {
                     Some(t) if t.is_loading() => unknown_tags.push((r.name.clone(), None)),
                     Some(t) => match (t.shown(), t.error()) {
-                        (Some(tags), _) if super::tags_match(q, tags) => names.push(r.name.clone()),
+                        (Some(tags), _) if crate::state::tags_match(q, tags) => {
+                            names.push(r.name.clone())
+                        }
                         (Some(_), _) => {}
                         (None, Some(e)) => tag_failures.push((r.name.clone(), e.to_string())),
                         (None, None) => {
@@ -488,7 +514,7 @@ impl AppState {
 
     /// A repository's resource tags arrived (or failed): a search filtering
     /// by tag searches it now if they match, or reports it.
-    pub(super) fn search_tags_read(
+    pub(crate) fn search_tags_read(
         &mut self,
         key: Option<&RegistryKey>,
         repository: &str,
@@ -509,12 +535,13 @@ impl AppState {
         };
         let slot = reg.resource_tags.get(repository);
         // An answer to an older ask, while a newer one is on its way.
-        if slot.is_some_and(super::Requested::is_loading) {
+        if slot.is_some_and(crate::state::Requested::is_loading) {
             return Vec::new();
         }
-        let tags = slot.and_then(super::Requested::shown);
+        let tags = slot.and_then(crate::state::Requested::shown);
         let error = slot.and_then(|t| t.error()).map(ToString::to_string);
-        let matched = matches!((&q, tags), (Some(q), Some(tags)) if super::tags_match(q, tags));
+        let matched =
+            matches!((&q, tags), (Some(q), Some(tags)) if crate::state::tags_match(q, tags));
         let read = tags.is_some();
         let spec = reg.spec.clone();
         let s = self.search.as_mut().expect("checked above");
@@ -537,7 +564,7 @@ impl AppState {
 
     /// A registry's listing ended (or failed): a search waiting on it goes
     /// on, or reports it.
-    pub(super) fn search_after_listing(&mut self, key: Option<&RegistryKey>) -> Vec<FollowUp> {
+    pub(crate) fn search_after_listing(&mut self, key: Option<&RegistryKey>) -> Vec<FollowUp> {
         match key {
             Some(k)
                 if self
@@ -552,7 +579,7 @@ impl AppState {
     }
 
     /// An answer to a FindImages of search `id`.
-    pub(super) fn search_found(
+    pub(crate) fn search_found(
         &mut self,
         id: u64,
         key: Option<&RegistryKey>,
@@ -580,7 +607,7 @@ impl AppState {
     }
 
     /// A repository's listing ended: a prefix search waiting on it looks.
-    pub(super) fn search_listed(&mut self, key: Option<&RegistryKey>, repository: &str) {
+    pub(crate) fn search_listed(&mut self, key: Option<&RegistryKey>, repository: &str) {
         let Some(key) = key else { return };
         let waited = self.search.as_ref().is_some_and(|s| {
             !s.cancelled && s.waiting.contains(&(key.clone(), repository.to_owned()))

@@ -4,17 +4,15 @@
 //! failed or cancelled, whatever ends it (its answer, or its task dying:
 //! the worker then answers with the command's own failure).
 
-use crate::message::{BrowseCommand, TransferCommand, TransferPayload};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use super::follow::FollowUp;
-use super::{AppState, NoticeLevel};
-use crate::message::{Command, RequestId};
+use crate::message::{BrowseCommand, Command, RequestId, TransferCommand, TransferPayload};
 use crate::model::RepoRef;
 use crate::model::transfer::human_size_u64 as format_bytes;
 use crate::model::transfer::{CopyFailure, CopyProgress, CopyReport, ExportReport};
+use crate::state::{AppState, FollowUp, NoticeLevel};
 use crate::transfer::plan::rate_and_eta;
 
 /// The copy dialog's check of its target, for one target and set of tags.
@@ -194,22 +192,19 @@ impl AppState {
             .find(|t| t.kind == TransferKind::Reencrypt && t.source.as_ref() == Some(repo))
     }
 
-    /// A copy or export was sent.
-    pub(super) fn transfer_started(&mut self, id: RequestId, cmd: &Command) {
-        let source = match cmd {
-            Command::Transfer(TransferCommand::Copy(j)) => Some(j.source.clone()),
-            Command::Transfer(TransferCommand::Reencrypt(j)) => Some(j.repo.clone()),
-            _ => None,
-        };
-        let (kind, what, cancel, target, images) = match cmd {
-            Command::Transfer(TransferCommand::Copy(j)) => (
+    /// A transfer request was sent: a job for a copy, re-encryption or
+    /// export; the dialog's check and comparison wait for their answers.
+    pub(crate) fn transfer_started(&mut self, id: RequestId, cmd: &TransferCommand) {
+        let (kind, what, cancel, target, images, source) = match cmd {
+            TransferCommand::Copy(j) => (
                 TransferKind::Copy,
                 format!("Copying to {}", j.target.name),
                 j.cancel.clone(),
                 Some(j.target.clone()),
                 j.items.len(),
+                Some(j.source.clone()),
             ),
-            Command::Transfer(TransferCommand::Reencrypt(j)) => {
+            TransferCommand::Reencrypt(j) => {
                 // A rerun: the dialog follows this job, not the last result.
                 self.reencrypted.take_if(|(r, _)| *r == j.repo);
                 (
@@ -218,9 +213,10 @@ impl AppState {
                     j.cancel.clone(),
                     Some(RepoRef::new(&j.repo.registry, &j.new_name)),
                     0,
+                    Some(j.repo.clone()),
                 )
             }
-            Command::Transfer(TransferCommand::ExportImage(j)) => (
+            TransferCommand::ExportImage(j) => (
                 TransferKind::Export,
                 format!(
                     "Exporting {}",
@@ -231,8 +227,21 @@ impl AppState {
                 j.cancel.clone(),
                 None,
                 1,
+                None,
             ),
-            _ => return,
+            TransferCommand::CompareReencrypted { .. } => {
+                self.reencrypt_checking = Some(id);
+                return;
+            }
+            TransferCommand::CheckTarget { target, items } => {
+                self.copy_check = Some(CopyCheck {
+                    request: id,
+                    target: target.clone(),
+                    items: items.clone(),
+                    result: None,
+                });
+                return;
+            }
         };
         self.transfers.push(Transfer {
             request: id,
@@ -251,33 +260,25 @@ impl AppState {
         });
     }
 
-    /// A copy's or export's progress or end.
-    pub(super) fn transfer_event(
+    /// A transfer's progress or end, or the dialog's check.
+    pub(crate) fn apply_transfer(
         &mut self,
         request: RequestId,
-        payload: crate::message::Payload,
+        payload: TransferPayload,
     ) -> Vec<FollowUp> {
-        use crate::message::Payload;
         match payload {
-            Payload::Transfer(TransferPayload::Progress(p)) => self.transfer_progress(request, p),
-            Payload::Transfer(TransferPayload::Copied(result)) => {
-                return self.copied(request, result);
-            }
-            Payload::Transfer(TransferPayload::ImageExported(result)) => {
-                self.image_exported(request, result)
-            }
-            Payload::Transfer(TransferPayload::Reencrypted(result)) => {
-                return self.reencrypted_done(request, result);
-            }
-            Payload::Transfer(TransferPayload::ReencryptCompared(result)) => {
+            TransferPayload::Progress(p) => self.transfer_progress(request, p),
+            TransferPayload::Copied(result) => return self.copied(request, result),
+            TransferPayload::ImageExported(result) => self.image_exported(request, result),
+            TransferPayload::Reencrypted(result) => return self.reencrypted_done(request, result),
+            TransferPayload::ReencryptCompared(result) => {
                 return self.reencrypt_compared(request, result);
             }
-            Payload::Transfer(TransferPayload::TargetChecked(result)) => {
+            TransferPayload::TargetChecked(result) => {
                 if let Some(c) = self.copy_check.as_mut().filter(|c| c.request == request) {
                     c.result = Some(result.map_err(|f| f.to_string()));
                 }
             }
-            _ => {}
         }
         Vec::new()
     }
