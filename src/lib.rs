@@ -28,6 +28,7 @@ pub mod message;
 pub mod model;
 pub mod profiles;
 pub mod pull_through;
+pub mod registries;
 pub mod save_dialog;
 pub mod scanning;
 pub mod search;

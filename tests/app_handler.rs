@@ -5,6 +5,9 @@
 
 mod common;
 
+use ecrscope::ui::{
+    BrowseAction, LoginAction, ManageAction, PreferencesAction, RegistriesAction, ScanningAction,
+};
 use std::path::Path;
 
 use common::ui::{demo_app_with, demo_of, demo_options, runtime, step_until};
@@ -68,11 +71,12 @@ fn a_full_worker_queue_loses_no_command() {
         .map(|r| r.name.clone())
         .collect();
     let spec = ecrscope::state::demo_spec();
-    h.state_mut().handle(UiAction::ApplyBulk(
-        spec,
-        names.clone(),
-        ecrscope::message::RepoChange::ScanOnPush(true),
-    ));
+    h.state_mut()
+        .handle(UiAction::Manage(ManageAction::ApplyBulk(
+            spec,
+            names.clone(),
+            ecrscope::message::RepoChange::ScanOnPush(true),
+        )));
     step_until(&mut h, 30, "every repository changed", |h| {
         demo_of(h)
             .with_store(|s| s.repos.values().all(|r| r.scan_on_push))
@@ -94,12 +98,17 @@ fn settings_survive_a_restart_and_reset_writes_nothing() {
     {
         let mut h = app(&rt, with_settings(&path));
         h.state_mut()
-            .handle(UiAction::SetTheme(ecrscope::settings::ThemePref::Dark));
-        h.state_mut().handle(UiAction::SortRepositories(
-            ecrscope::settings::RepoColumn::Created,
-        ));
+            .handle(UiAction::Preferences(PreferencesAction::SetTheme(
+                ecrscope::settings::ThemePref::Dark,
+            )));
         h.state_mut()
-            .handle(UiAction::SelectRepository(Some("web/frontend".into())));
+            .handle(UiAction::Preferences(PreferencesAction::SortRepositories(
+                ecrscope::settings::RepoColumn::Created,
+            )));
+        h.state_mut()
+            .handle(UiAction::Browse(BrowseAction::SelectRepository(Some(
+                "web/frontend".into(),
+            ))));
         h.step();
         save(&mut h);
     }
@@ -130,7 +139,9 @@ fn settings_survive_a_restart_and_reset_writes_nothing() {
             ecrscope::settings::ThemePref::System
         );
         h.state_mut()
-            .handle(UiAction::SetTheme(ecrscope::settings::ThemePref::Light));
+            .handle(UiAction::Preferences(PreferencesAction::SetTheme(
+                ecrscope::settings::ThemePref::Light,
+            )));
         save(&mut h);
     }
     assert_eq!(std::fs::read_to_string(&path).expect("read"), written);
@@ -164,7 +175,8 @@ fn the_login_password_is_copied_once_then_forgotten() {
     let rt = runtime();
     let mut h = app(&rt, demo_options(SeedConfig::small()));
     let spec = ecrscope::state::demo_spec();
-    h.state_mut().handle(UiAction::GetLoginToken(spec.clone()));
+    h.state_mut()
+        .handle(UiAction::Login(LoginAction::GetToken(spec.clone())));
     step_until(&mut h, 10, "token", |h| {
         h.state()
             .state
@@ -173,7 +185,7 @@ fn the_login_password_is_copied_once_then_forgotten() {
             .is_some_and(|l| l.token.is_some())
     });
     h.state_mut()
-        .handle(UiAction::CopyLoginPassword(spec.key()));
+        .handle(UiAction::Login(LoginAction::CopyPassword(spec.key())));
     let copied = h.state_mut().view.clipboard.take();
     assert!(copied.is_some_and(|p| p.len() >= 16));
     let left = h
@@ -184,7 +196,7 @@ fn the_login_password_is_copied_once_then_forgotten() {
         .map(|l| (l.token.is_some(), l.expires_at.is_some()));
     assert_eq!(left, Some((false, true)), "forgotten; the expiry stays");
     h.state_mut()
-        .handle(UiAction::CopyLoginPassword(spec.key()));
+        .handle(UiAction::Login(LoginAction::CopyPassword(spec.key())));
     assert!(h.state_mut().view.clipboard.take().is_none(), "only once");
 }
 
@@ -199,7 +211,8 @@ fn another_accounts_registry_is_not_the_callers() {
         registry_id: Some(DEMO_SECOND_ACCOUNT.into()),
         source: RegistrySource::Demo,
     };
-    h.state_mut().handle(UiAction::AddRegistry(other.clone()));
+    h.state_mut()
+        .handle(UiAction::Registries(RegistriesAction::Add(other.clone())));
     step_until(&mut h, 30, "the other account listed", |h| {
         h.state()
             .state
@@ -222,13 +235,18 @@ fn another_accounts_registry_is_not_the_callers() {
     );
     // The scanning configuration takes no registry id: not read, not offered.
     assert!(matches!(reg.scanning, ecrscope::state::Requested::Idle));
-    h.state_mut().handle(UiAction::OpenScanning(other.key()));
+    h.state_mut()
+        .handle(UiAction::Scanning(ScanningAction::OpenConfiguration(
+            other.key(),
+        )));
     assert!(h.state().view.modal.is_none());
     // The overview says why instead of showing the caller's own.
-    h.state_mut().handle(UiAction::SelectRegistry(other.key()));
-    h.state_mut().handle(UiAction::SetRegistryTab(
-        ecrscope::state::RegistryTab::Overview,
-    ));
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SelectRegistry(other.key())));
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SetRegistryTab(
+            ecrscope::state::RegistryTab::Overview,
+        )));
     step_until(&mut h, 10, "overview", |h| {
         h.query_all_by_label_contains("only for the account you sign in with")
             .next()

@@ -8,6 +8,7 @@
 
 mod common;
 
+use ecrscope::ui::{BrowseAction, LoginAction, ManageAction, ScanningAction};
 use std::time::{Duration, Instant};
 
 use common::ui::{demo_app_with, demo_of, demo_options, runtime, step_until};
@@ -101,11 +102,12 @@ fn repo(h: &H, name: &str) -> RepoRef {
 
 fn go(h: &mut H, repository: Option<&str>) {
     let registry = h.state().state.location.registry.clone();
-    h.state_mut().handle(UiAction::GoTo(Location {
-        registry,
-        repository: repository.map(str::to_owned),
-        image: None,
-    }));
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::GoTo(Location {
+            registry,
+            repository: repository.map(str::to_owned),
+            image: None,
+        })));
 }
 
 fn images_loaded(h: &H) -> bool {
@@ -186,7 +188,8 @@ fn html_500_on_a_call_that_worked_is_temporary() {
     open(&mut h, "web/frontend");
     assert!(images_loaded(&h));
     inject(&h, "DescribeImages", FaultKind::Html(500));
-    h.state_mut().handle(UiAction::Refresh);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::Refresh));
     wait(&mut h, 10, "the refresh to fail", |h| {
         list_error(h).is_some()
     });
@@ -194,7 +197,8 @@ fn html_500_on_a_call_that_worked_is_temporary() {
     assert!(e.contains("temporarily unavailable"), "{e}");
     assert!(!e.contains("does not support"), "{e}");
     clear(&h);
-    h.state_mut().handle(UiAction::Refresh);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::Refresh));
     wait(&mut h, 10, "F5 recovers", images_loaded);
 }
 
@@ -266,11 +270,12 @@ fn every_call_hangs_yet_the_ui_answers_and_requests_time_out() {
         Some("web/frontend")
     );
     let target = repo(&h, "web/frontend");
-    h.state_mut().handle(UiAction::OpenPushCommands(target));
+    h.state_mut()
+        .handle(UiAction::Login(LoginAction::OpenPushCommands(target)));
     h.step();
     h.key_press(egui::Key::Escape);
     h.step();
-    h.state_mut().handle(UiAction::Back);
+    h.state_mut().handle(UiAction::Browse(BrowseAction::Back));
     h.step();
     assert_eq!(
         h.state().state.location.repository,
@@ -280,7 +285,8 @@ fn every_call_hangs_yet_the_ui_answers_and_requests_time_out() {
     // The repository's own requests are nobody's concern after Back (their
     // answers are dropped); F5 here asks for the list, which hangs too and
     // must end in a timeout said in words.
-    h.state_mut().handle(UiAction::Refresh);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::Refresh));
     h.step();
     all_requests_end(&mut h, 8);
     assert!(last_error(&h).contains("timed out"), "{}", last_error(&h));
@@ -301,7 +307,8 @@ fn expired_credentials_are_said_and_f5_recovers_without_a_restart() {
         code: "ExpiredTokenException".into(),
         message: "The security token included in the request is expired".into(),
     }));
-    h.state_mut().handle(UiAction::Refresh);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::Refresh));
     wait(&mut h, 10, "the refresh to fail", |h| {
         list_error(h).is_some()
     });
@@ -309,7 +316,8 @@ fn expired_credentials_are_said_and_f5_recovers_without_a_restart() {
     assert!(e.contains("have expired"), "{e}");
     all_requests_end(&mut h, 5);
     clear(&h);
-    h.state_mut().handle(UiAction::Refresh);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::Refresh));
     wait(&mut h, 10, "F5 recovers", images_loaded);
 }
 
@@ -339,22 +347,26 @@ fn a_repository_deleted_while_open_is_said_on_every_tab() {
     for (name, tab, findings) in cases {
         open(&mut h, name);
         if let Some(tab) = tab {
-            h.state_mut().handle(UiAction::SetRepoTab(tab));
+            h.state_mut()
+                .handle(UiAction::Browse(BrowseAction::SetRepoTab(tab)));
         }
         if findings {
             let d = first_image(&h);
-            h.state_mut().handle(UiAction::SelectImage(Some(d)));
+            h.state_mut()
+                .handle(UiAction::Browse(BrowseAction::SelectImage(Some(d))));
             wait(&mut h, 10, "an image open", |h| {
                 h.state().state.location.image.is_some()
             });
-            h.state_mut().handle(UiAction::OpenFindings);
+            h.state_mut()
+                .handle(UiAction::Scanning(ScanningAction::OpenFindings));
         }
         for _ in 0..5 {
             h.step();
         }
         all_requests_end(&mut h, 10);
         demo_of(&h).with_store(|s| s.repos.remove(name));
-        h.state_mut().handle(UiAction::Refresh);
+        h.state_mut()
+            .handle(UiAction::Browse(BrowseAction::Refresh));
         wait(&mut h, 10, "the repository said gone", |h| {
             repository_gone_said(h, name)
         });
@@ -393,11 +405,12 @@ fn exporting_a_deleted_image_says_so() {
         }
     });
     let frontend = repo(&h, "web/frontend");
-    h.state_mut().handle(UiAction::Export(
-        frontend,
-        vec![d],
-        ecrscope::export::Format::Csv,
-    ));
+    h.state_mut()
+        .handle(UiAction::Scanning(ScanningAction::Export(
+            frontend,
+            vec![d],
+            ecrscope::export::Format::Csv,
+        )));
     wait(&mut h, 10, "the export to stop", |h| {
         last_error(h).contains("Export stopped")
     });
@@ -464,7 +477,10 @@ fn scans_that_never_finish_fail_once_or_fail() {
     // Never finishes.
     demo.with_store(|s| s.scan_seconds = 1.0e9);
     h.state_mut()
-        .handle(UiAction::StartScan(r.clone(), vec![images[0]]));
+        .handle(UiAction::Scanning(ScanningAction::StartScan(
+            r.clone(),
+            vec![images[0]],
+        )));
     wait(&mut h, 10, "following starts", |h| {
         h.state().state.scans_followed() == 1
     });
@@ -485,7 +501,10 @@ fn scans_that_never_finish_fail_once_or_fail() {
         after: 0,
     });
     h.state_mut()
-        .handle(UiAction::StartScan(r.clone(), vec![images[1]]));
+        .handle(UiAction::Scanning(ScanningAction::StartScan(
+            r.clone(),
+            vec![images[1]],
+        )));
     wait(&mut h, 10, "following starts", |h| {
         h.state().state.scans_followed() == 1
     });
@@ -504,7 +523,10 @@ fn scans_that_never_finish_fail_once_or_fail() {
     // A FAILED scan says why.
     demo.with_store(|s| s.fail_next_scan = true);
     h.state_mut()
-        .handle(UiAction::StartScan(r, vec![images[2]]));
+        .handle(UiAction::Scanning(ScanningAction::StartScan(
+            r,
+            vec![images[2]],
+        )));
     wait(&mut h, 15, "the failure said", |h| {
         last_error(h).contains("failed")
     });
@@ -533,11 +555,12 @@ fn bulk_settings_over_400_repositories_with_latency() {
         .map(|l| l.iter().map(|r| r.name.clone()).collect())
         .unwrap_or_default();
     assert_eq!(names.len(), 400);
-    h.state_mut().handle(UiAction::ApplyBulk(
-        reg.clone(),
-        names.clone(),
-        ecrscope::message::RepoChange::ScanOnPush(true),
-    ));
+    h.state_mut()
+        .handle(UiAction::Manage(ManageAction::ApplyBulk(
+            reg.clone(),
+            names.clone(),
+            ecrscope::message::RepoChange::ScanOnPush(true),
+        )));
     let mut busy = 0;
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
@@ -606,10 +629,11 @@ fn a_batch_delete_failing_part_way_says_what_was_done() {
         after: 1,
     });
     let target = repo(&h, "tools/ci-runner");
-    h.state_mut().handle(UiAction::ChangeImages(
-        target,
-        ecrscope::message::ImageChange::Delete(digests),
-    ));
+    h.state_mut()
+        .handle(UiAction::Manage(ManageAction::ChangeImages(
+            target,
+            ecrscope::message::ImageChange::Delete(digests),
+        )));
     wait(&mut h, 15, "the outcome said", |h| {
         last_error(h).contains("deleted")
     });
@@ -661,7 +685,8 @@ fn a_repeating_token_and_malformed_answers_are_errors() {
         clear(&h);
     }
     all_requests_end(&mut h, 5);
-    h.state_mut().handle(UiAction::Refresh);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::Refresh));
     wait(&mut h, 10, "F5 recovers", images_loaded);
 }
 
@@ -698,7 +723,8 @@ fn each_blob_fault_is_said_in_place() {
     for ((fault, words), d) in cases.into_iter().zip(images) {
         demo_of(&h).knobs.set_blob_fault(Some(fault));
         let started = Instant::now();
-        h.state_mut().handle(UiAction::SelectImage(Some(d)));
+        h.state_mut()
+            .handle(UiAction::Browse(BrowseAction::SelectImage(Some(d))));
         wait(&mut h, 10, "the config problem", |h| {
             config_problem(h, d).is_some()
         });

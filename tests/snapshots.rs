@@ -23,7 +23,9 @@ fn harness(rt: &tokio::runtime::Runtime, theme: egui::Theme) -> Harness<'static,
         egui::Theme::Dark => ecrscope::settings::ThemePref::Dark,
         egui::Theme::Light => ecrscope::settings::ThemePref::Light,
     };
-    h.state_mut().handle(ecrscope::ui::UiAction::SetTheme(pref));
+    h.state_mut().handle(ecrscope::ui::UiAction::Preferences(
+        ecrscope::ui::PreferencesAction::SetTheme(pref),
+    ));
     h
 }
 
@@ -82,18 +84,20 @@ fn push_commands_dialog() {
     let mut h = harness(&rt, egui::Theme::Dark);
     settle(&mut h);
     let registry = h.state().state.location.registry.clone();
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
+    h.state_mut().handle(ecrscope::ui::UiAction::Browse(
+        ecrscope::ui::BrowseAction::GoTo(ecrscope::state::Location {
             registry,
             repository: Some("payments/ledger".into()),
             image: None,
-        }));
+        }),
+    ));
     // Pushed-at times under the dialog would drift with the clock: filter the
     // table down to no rows before taking the picture.
     h.state_mut().view.images.filter.text = "no-such-tag".into();
     let repo = common::ui::repo_ref(&h, "payments/ledger");
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::OpenPushCommands(repo));
+    h.state_mut().handle(ecrscope::ui::UiAction::Login(
+        ecrscope::ui::LoginAction::OpenPushCommands(repo),
+    ));
     for _ in 0..60 {
         h.step();
         std::thread::sleep(Duration::from_millis(10));
@@ -142,8 +146,9 @@ fn repository_settings_dialog() {
     let mut h = harness(&rt, egui::Theme::Dark);
     settle(&mut h);
     let repo = common::ui::repo_ref(&h, "platform/config-server");
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::OpenRepoSettings(repo));
+    h.state_mut().handle(ecrscope::ui::UiAction::Manage(
+        ecrscope::ui::ManageAction::OpenRepoSettings(repo),
+    ));
     for _ in 0..20 {
         h.step();
     }

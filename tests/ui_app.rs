@@ -450,8 +450,9 @@ fn auto_refresh_reloads_the_registry_on_its_own() {
         .unwrap_or(0);
     // The menu offers minutes; the action takes any interval, so the test
     // uses one second instead of waiting a minute.
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::SetAutoRefresh(key, 1));
+    h.state_mut().handle(ecrscope::ui::UiAction::Preferences(
+        ecrscope::ui::PreferencesAction::SetAutoRefresh(key, 1),
+    ));
     step_until(&mut h, 10, "a refresh nobody asked for by hand", |h| {
         Some(common::ui::demo_of(h))
             .map(|d| d.knobs.count("DescribeRepositories"))

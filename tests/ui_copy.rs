@@ -11,6 +11,7 @@ use ecrscope::app::EcrscopeApp;
 use ecrscope::model::{DEMO_ACCOUNT, Digest, RegistrySpec};
 use ecrscope::state::Location;
 use ecrscope::ui::UiAction;
+use ecrscope::ui::{BrowseAction, ManageAction, RegistriesAction, TransferAction};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -40,11 +41,12 @@ fn app(
 
 /// Opens east's hello-world and its newest image; returns its digest.
 fn open_image(h: &mut Harness<'static, EcrscopeApp>) -> Digest {
-    h.state_mut().handle(UiAction::GoTo(Location {
-        registry: Some(spec(EAST).key()),
-        repository: Some("hello-world".into()),
-        image: None,
-    }));
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::GoTo(Location {
+            registry: Some(spec(EAST).key()),
+            repository: Some("hello-world".into()),
+            image: None,
+        })));
     step_until(h, 30, "images", |h| {
         h.state()
             .state
@@ -76,7 +78,8 @@ fn in_store(h: &Harness<'_, EcrscopeApp>, region: &str, repo: &str) -> Vec<(Dige
 fn copy_to_another_region_from_the_details_pane() {
     let rt = runtime();
     let mut h = app(&rt, None);
-    h.state_mut().handle(UiAction::AddRegistry(spec(WEST)));
+    h.state_mut()
+        .handle(UiAction::Registries(RegistriesAction::Add(spec(WEST))));
     step_until(&mut h, 30, "west listed", |h| {
         h.state()
             .state
@@ -127,11 +130,12 @@ fn copy_to_another_region_from_the_details_pane() {
             .is_some()
     });
     // Navigating while the dialog is open changes nothing about the copy.
-    h.state_mut().handle(UiAction::GoTo(Location {
-        registry: Some(spec(WEST).key()),
-        repository: Some("hello-world".into()),
-        image: None,
-    }));
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::GoTo(Location {
+            registry: Some(spec(WEST).key()),
+            repository: Some("hello-world".into()),
+            image: None,
+        })));
     h.step();
     h.get_by_label("Copy").click_accesskit();
     step_until(&mut h, 30, "copied into west", |h| {
@@ -188,7 +192,9 @@ fn reencrypt_from_the_settings_compares_then_offers_the_typed_delete() {
     let mut h = app(&rt, None);
     let old = ecrscope::model::RepoRef::new(&spec(EAST), "hello-world");
     h.state_mut()
-        .handle(UiAction::OpenRepoSettings(old.clone()));
+        .handle(UiAction::Manage(ManageAction::OpenRepoSettings(
+            old.clone(),
+        )));
     step_until(&mut h, 5, "settings", |h| {
         h.query_by_label_contains("Re-encrypt…").is_some()
     });
@@ -263,27 +269,29 @@ fn a_tag_that_would_move_is_shown_and_needs_the_tick() {
     let (newest, older) = two_images(&h);
     let source = ecrscope::model::RepoRef::new(&spec(EAST), "hello-world");
     // The target's 'latest' names the older image.
-    h.state_mut().handle(UiAction::StartCopy {
-        source: source.clone(),
-        target: ecrscope::model::RepoRef::new(&spec(EAST), "prod/hello"),
-        items: vec![ecrscope::model::transfer::CopyItem {
-            digest: older,
-            tags: vec!["latest".into()],
-        }],
-        create: Some(ecrscope::model::NewRepository {
-            name: "prod/hello".into(),
-            ..Default::default()
-        }),
-        allowed_moves: vec![],
-    });
+    h.state_mut()
+        .handle(UiAction::Transfer(TransferAction::StartCopy {
+            source: source.clone(),
+            target: ecrscope::model::RepoRef::new(&spec(EAST), "prod/hello"),
+            items: vec![ecrscope::model::transfer::CopyItem {
+                digest: older,
+                tags: vec!["latest".into()],
+            }],
+            create: Some(ecrscope::model::NewRepository {
+                name: "prod/hello".into(),
+                ..Default::default()
+            }),
+            allowed_moves: vec![],
+        }));
     step_until(&mut h, 60, "first copy", |h| {
         !in_store(h, EAST, "prod/hello").is_empty()
             && h.state().state.running_transfers().count() == 0
     });
-    h.state_mut().handle(UiAction::OpenCopy(
-        source,
-        vec![(newest, vec!["latest".into(), "v9".into()])],
-    ));
+    h.state_mut()
+        .handle(UiAction::Transfer(TransferAction::OpenCopy(
+            source,
+            vec![(newest, vec!["latest".into(), "v9".into()])],
+        )));
     step_until(&mut h, 5, "dialog", |h| {
         h.query_by_label_contains("Copy 1 image to").is_some()
     });
@@ -340,26 +348,28 @@ fn an_export_during_a_copy_both_finish() {
         .knobs
         .set_latency(std::time::Duration::from_millis(120));
     let source = ecrscope::model::RepoRef::new(&spec(EAST), "hello-world");
-    h.state_mut().handle(UiAction::StartCopy {
-        source: source.clone(),
-        target: ecrscope::model::RepoRef::new(&spec(WEST), "mirror/hello"),
-        items: vec![ecrscope::model::transfer::CopyItem {
-            digest: older,
-            tags: vec!["old".into()],
-        }],
-        create: Some(ecrscope::model::NewRepository {
-            name: "mirror/hello".into(),
-            ..Default::default()
-        }),
-        allowed_moves: vec![],
-    });
+    h.state_mut()
+        .handle(UiAction::Transfer(TransferAction::StartCopy {
+            source: source.clone(),
+            target: ecrscope::model::RepoRef::new(&spec(WEST), "mirror/hello"),
+            items: vec![ecrscope::model::transfer::CopyItem {
+                digest: older,
+                tags: vec!["old".into()],
+            }],
+            create: Some(ecrscope::model::NewRepository {
+                name: "mirror/hello".into(),
+                ..Default::default()
+            }),
+            allowed_moves: vec![],
+        }));
     h.run_steps(2);
     assert_eq!(h.state().state.running_transfers().count(), 1);
-    h.state_mut().handle(UiAction::ExportImage {
-        repo: source,
-        digest: newest,
-        tag: None,
-    });
+    h.state_mut()
+        .handle(UiAction::Transfer(TransferAction::ExportImage {
+            repo: source,
+            digest: newest,
+            tag: None,
+        }));
     step_until(&mut h, 10, "both running", |h| {
         h.state().state.running_transfers().count() == 2
     });
@@ -391,7 +401,10 @@ fn an_image_pushed_after_a_reencrypt_keeps_the_old_repository() {
     let rt = runtime();
     let mut h = app(&rt, None);
     let old = ecrscope::model::RepoRef::new(&spec(EAST), "hello-world");
-    h.state_mut().handle(UiAction::OpenReencrypt(old.clone()));
+    h.state_mut()
+        .handle(UiAction::Transfer(TransferAction::OpenReencrypt(
+            old.clone(),
+        )));
     step_until(&mut h, 5, "dialog", |h| {
         h.query_by_label("Create and copy").is_some()
     });

@@ -23,12 +23,13 @@ fn launch_a_scan_follow_it_filter_and_open_a_finding() {
         }
     });
     let registry = h.state().state.location.registry.clone();
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
+    h.state_mut().handle(ecrscope::ui::UiAction::Browse(
+        ecrscope::ui::BrowseAction::GoTo(ecrscope::state::Location {
             registry,
             repository: Some("web/frontend".into()),
             image: None,
-        }));
+        }),
+    ));
     step_until(&mut h, 30, "images", |h| {
         h.state()
             .state
@@ -50,8 +51,9 @@ fn launch_a_scan_follow_it_filter_and_open_a_finding() {
         })
         .flatten()
         .expect("an image with critical findings");
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::SelectImage(Some(target)));
+    h.state_mut().handle(ecrscope::ui::UiAction::Browse(
+        ecrscope::ui::BrowseAction::SelectImage(Some(target)),
+    ));
     step_until(&mut h, 10, "details", |h| {
         h.query_by_label("Scan").is_some()
     });
@@ -140,12 +142,13 @@ fn export_app(
         h.query_by_label_contains("25 repositories").is_some()
     });
     let registry = h.state().state.location.registry.clone();
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
+    h.state_mut().handle(ecrscope::ui::UiAction::Browse(
+        ecrscope::ui::BrowseAction::GoTo(ecrscope::state::Location {
             registry,
             repository: Some("sandbox/experiments".into()),
             image: None,
-        }));
+        }),
+    ));
     step_until(&mut h, 30, "images", |h| {
         h.state()
             .state
@@ -173,10 +176,12 @@ fn export_sarif_with_every_finding() {
     let target = dir.path().join("zoo.sarif");
     let (mut h, zoo) = export_app(&rt, target.clone());
     let zoo_repo = common::ui::repo_ref(&h, "sandbox/experiments");
-    h.state_mut().handle(ecrscope::ui::UiAction::Export(
-        zoo_repo.clone(),
-        vec![zoo],
-        ecrscope::export::Format::Sarif,
+    h.state_mut().handle(ecrscope::ui::UiAction::Scanning(
+        ecrscope::ui::ScanningAction::Export(
+            zoo_repo.clone(),
+            vec![zoo],
+            ecrscope::export::Format::Sarif,
+        ),
     ));
     step_until(&mut h, 20, "file written", |_| target.exists());
     let v: serde_json::Value =
@@ -195,10 +200,12 @@ fn an_unwritable_path_is_reported() {
     let target = std::path::PathBuf::from("/nonexistent-ecrscope-dir/out.csv");
     let (mut h, zoo) = export_app(&rt, target);
     let zoo_repo = common::ui::repo_ref(&h, "sandbox/experiments");
-    h.state_mut().handle(ecrscope::ui::UiAction::Export(
-        zoo_repo.clone(),
-        vec![zoo],
-        ecrscope::export::Format::Csv,
+    h.state_mut().handle(ecrscope::ui::UiAction::Scanning(
+        ecrscope::ui::ScanningAction::Export(
+            zoo_repo.clone(),
+            vec![zoo],
+            ecrscope::export::Format::Csv,
+        ),
     ));
     step_until(&mut h, 20, "error in words", |h| {
         h.state()
@@ -215,12 +222,13 @@ fn open_frontend(h: &mut egui_kittest::Harness<'static, ecrscope::app::EcrscopeA
         h.query_by_label_contains("25 repositories").is_some()
     });
     let registry = h.state().state.location.registry.clone();
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
+    h.state_mut().handle(ecrscope::ui::UiAction::Browse(
+        ecrscope::ui::BrowseAction::GoTo(ecrscope::state::Location {
             registry,
             repository: Some("web/frontend".into()),
             image: None,
-        }));
+        }),
+    ));
     step_until(h, 30, "images", |h| {
         h.state()
             .state
@@ -266,14 +274,18 @@ fn compare_two_tags_new_fixed_unchanged() {
             (scanned[0].digest, scanned[1].digest, (new, fixed, same))
         })
         .expect("store");
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::SelectImage(Some(newer)));
-    h.state_mut().handle(ecrscope::ui::UiAction::OpenFindings);
+    h.state_mut().handle(ecrscope::ui::UiAction::Browse(
+        ecrscope::ui::BrowseAction::SelectImage(Some(newer)),
+    ));
+    h.state_mut().handle(ecrscope::ui::UiAction::Scanning(
+        ecrscope::ui::ScanningAction::OpenFindings,
+    ));
     step_until(&mut h, 10, "findings", |h| {
         h.query_all_by_label_contains(" findings").next().is_some()
     });
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::CompareWith(Some(older)));
+    h.state_mut().handle(ecrscope::ui::UiAction::Scanning(
+        ecrscope::ui::ScanningAction::CompareWith(Some(older)),
+    ));
     let (new, fixed, same) = expect;
     step_until(&mut h, 10, "comparison chips", |h| {
         h.query_by_label_contains("Show new (").is_some()
@@ -308,8 +320,9 @@ fn compare_two_tags_new_fixed_unchanged() {
         })
         .flatten()
         .expect("an unscanned tagged image");
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::CompareWith(Some(unscanned)));
+    h.state_mut().handle(ecrscope::ui::UiAction::Scanning(
+        ecrscope::ui::ScanningAction::CompareWith(Some(unscanned)),
+    ));
     step_until(&mut h, 10, "refusal", |h| {
         h.query_by_label_contains("has no finished scan (never scanned)")
             .is_some()
@@ -341,8 +354,9 @@ fn s_scans_the_open_image_and_the_context_menu_offers_the_actions() {
                 .map(|i| (i.digest, i.tags[0].clone()))
         })
         .expect("a tagged image");
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::SelectImage(Some(target.0)));
+    h.state_mut().handle(ecrscope::ui::UiAction::Browse(
+        ecrscope::ui::BrowseAction::SelectImage(Some(target.0)),
+    ));
     for _ in 0..5 {
         h.step();
     }

@@ -6,6 +6,7 @@ mod common;
 
 use common::ui::{demo_app, runtime, step_until};
 use ecrscope::settings::{Clock, ThemePref, TimeStyle};
+use ecrscope::ui::PreferencesAction;
 use ecrscope::ui::UiAction;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
@@ -72,7 +73,8 @@ fn preferences_apply_at_once_and_are_settings() {
             && h.query_all_by_label_contains(" UTC").next().is_some()
     });
     // Requests in flight: the setting and the worker's clients follow.
-    h.state_mut().handle(UiAction::SetMaxInFlight(3));
+    h.state_mut()
+        .handle(UiAction::Preferences(PreferencesAction::SetMaxInFlight(3)));
     assert_eq!(h.state().state.settings.max_in_flight, 3);
     // Zoom with the keyboard is remembered.
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Plus);
@@ -90,7 +92,8 @@ fn preferences_apply_at_once_and_are_settings() {
         "Ctrl+0 resets"
     );
     // The preference slider path.
-    h.state_mut().handle(UiAction::SetZoom(1.5));
+    h.state_mut()
+        .handle(UiAction::Preferences(PreferencesAction::SetZoom(1.5)));
     for _ in 0..3 {
         h.step();
     }

@@ -6,6 +6,7 @@
 
 mod common;
 
+use ecrscope::ui::{BrowseAction, PreferencesAction, ScanningAction};
 use std::time::{Duration, Instant};
 
 use common::ui::{demo_app, runtime, step_until};
@@ -76,11 +77,12 @@ fn on_screen(h: &H, label: &str, size: (f32, f32)) {
 
 fn open(h: &mut H, repository: &str, image: bool) {
     let registry = h.state().state.location.registry.clone();
-    h.state_mut().handle(UiAction::GoTo(Location {
-        registry,
-        repository: Some(repository.into()),
-        image: None,
-    }));
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::GoTo(Location {
+            registry,
+            repository: Some(repository.into()),
+            image: None,
+        })));
     step_until(h, 20, "images", |h| {
         h.state()
             .state
@@ -94,7 +96,8 @@ fn open(h: &mut H, repository: &str, image: bool) {
             .open_images()
             .and_then(|ri| ri.list.shown())
             .and_then(|l| l.iter().find(|i| !i.manifest.is_index()).map(|i| i.digest));
-        h.state_mut().handle(UiAction::SelectImage(d));
+        h.state_mut()
+            .handle(UiAction::Browse(BrowseAction::SelectImage(d)));
     }
     for _ in 0..10 {
         h.step();
@@ -150,8 +153,10 @@ fn at_the_minimum_window_every_toolbar_control_is_on_screen() {
                 .find(|i| i.tags.contains(&"cve-zoo".to_owned()))
                 .map(|i| i.digest)
         });
-    h.state_mut().handle(UiAction::SelectImage(zoo));
-    h.state_mut().handle(UiAction::OpenFindings);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SelectImage(zoo)));
+    h.state_mut()
+        .handle(UiAction::Scanning(ScanningAction::OpenFindings));
     step_until(&mut h, 20, "the findings", |h| {
         h.query_by_label("Search findings").is_some()
     });
@@ -171,7 +176,10 @@ fn columns_hide_and_come_back_and_panels_fold() {
     let mut hidden = std::collections::BTreeSet::new();
     hidden.insert("created".to_owned());
     h.state_mut()
-        .handle(UiAction::SetHiddenColumns("repositories", hidden));
+        .handle(UiAction::Preferences(PreferencesAction::SetHiddenColumns(
+            ecrscope::settings::Table::Repositories,
+            hidden,
+        )));
     h.step();
     h.step();
     assert!(h.query_by_label("Sort repositories by Created").is_none());
@@ -180,10 +188,13 @@ fn columns_hide_and_come_back_and_panels_fold() {
             .state
             .settings
             .hidden_columns
-            .contains_key("repositories"),
+            .contains_key(&ecrscope::settings::Table::Repositories),
         "the choice is a setting (saved with the others)"
     );
-    h.state_mut().handle(UiAction::ResetColumns("repositories"));
+    h.state_mut()
+        .handle(UiAction::Preferences(PreferencesAction::ResetColumns(
+            ecrscope::settings::Table::Repositories,
+        )));
     h.step();
     h.step();
     assert!(h.query_by_label("Sort repositories by Created").is_some());
@@ -238,7 +249,8 @@ fn repositories_at_three_sizes_in_both_themes() {
                 egui::Theme::Dark => ecrscope::settings::ThemePref::Dark,
                 egui::Theme::Light => ecrscope::settings::ThemePref::Light,
             };
-            h.state_mut().handle(UiAction::SetTheme(pref));
+            h.state_mut()
+                .handle(UiAction::Preferences(PreferencesAction::SetTheme(pref)));
             settle(&mut h);
             let name = format!(
                 "layout_{w}x{h_}_{}",
@@ -259,8 +271,11 @@ fn repositories_at_three_sizes_in_both_themes() {
             .wgpu()
     });
     h.state_mut()
-        .handle(UiAction::SetTheme(ecrscope::settings::ThemePref::Light));
-    h.state_mut().handle(UiAction::SetZoom(1.5));
+        .handle(UiAction::Preferences(PreferencesAction::SetTheme(
+            ecrscope::settings::ThemePref::Light,
+        )));
+    h.state_mut()
+        .handle(UiAction::Preferences(PreferencesAction::SetZoom(1.5)));
     settle(&mut h);
     h.snapshot_options("layout_1280x800_zoom150_light", &opts());
     results.extend(h.take_snapshot_results());

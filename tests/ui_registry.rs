@@ -148,10 +148,9 @@ fn lifecycle_form_edits_the_json_preview_lists_images_and_apply_saves() {
     let rt = runtime();
     let mut h = app(&rt);
     let demo = common::ui::demo_of(&h);
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::SelectRepository(Some(
-            "analytics/dashboard".into(),
-        )));
+    h.state_mut().handle(ecrscope::ui::UiAction::Browse(
+        ecrscope::ui::BrowseAction::SelectRepository(Some("analytics/dashboard".into())),
+    ));
     step_until(&mut h, 10, "tabs", |h| {
         h.query_by_label_contains("Lifecycle policy").is_some()
     });
@@ -338,10 +337,9 @@ fn a_refused_token_says_why() {
 fn permissions_tab_shows_the_policy_or_says_there_is_none() {
     let rt = runtime();
     let mut h = app(&rt);
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::SelectRepository(Some(
-            "analytics/dashboard".into(),
-        )));
+    h.state_mut().handle(ecrscope::ui::UiAction::Browse(
+        ecrscope::ui::BrowseAction::SelectRepository(Some("analytics/dashboard".into())),
+    ));
     step_until(&mut h, 10, "tabs", |h| {
         h.query_by_label_contains("Permissions").is_some()
     });

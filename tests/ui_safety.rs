@@ -14,6 +14,7 @@ use ecrscope::app::EcrscopeApp;
 use ecrscope::model::{DEMO_ACCOUNT, RegistrySpec, RepoRef};
 use ecrscope::state::Location;
 use ecrscope::ui::UiAction;
+use ecrscope::ui::{BrowseAction, ManageAction, RegistriesAction, ScanningAction, ShellAction};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -31,7 +32,8 @@ fn two_registries(rt: &tokio::runtime::Runtime) -> Harness<'static, EcrscopeApp>
     step_until(&mut h, 30, "east listed", |h| {
         h.query_by_label_contains("25 repositories").is_some()
     });
-    h.state_mut().handle(UiAction::AddRegistry(spec(WEST)));
+    h.state_mut()
+        .handle(UiAction::Registries(RegistriesAction::Add(spec(WEST))));
     step_until(&mut h, 30, "west listed", |h| {
         h.state()
             .state
@@ -44,11 +46,12 @@ fn two_registries(rt: &tokio::runtime::Runtime) -> Harness<'static, EcrscopeApp>
 }
 
 fn go(h: &mut Harness<'static, EcrscopeApp>, region: &str, repo: Option<&str>) {
-    h.state_mut().handle(UiAction::GoTo(Location {
-        registry: Some(spec(region).key()),
-        repository: repo.map(str::to_owned),
-        image: None,
-    }));
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::GoTo(Location {
+            registry: Some(spec(region).key()),
+            repository: repo.map(str::to_owned),
+            image: None,
+        })));
     if repo.is_some() {
         step_until(h, 30, "images", |h| {
             h.state()
@@ -75,11 +78,12 @@ fn navigate_away(h: &mut Harness<'static, EcrscopeApp>, repo: Option<&str>) {
         before,
         "Alt+Left under a dialog does not navigate"
     );
-    h.state_mut().handle(UiAction::GoTo(Location {
-        registry: Some(spec(WEST).key()),
-        repository: repo.map(str::to_owned),
-        image: None,
-    }));
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::GoTo(Location {
+            registry: Some(spec(WEST).key()),
+            repository: repo.map(str::to_owned),
+            image: None,
+        })));
     for _ in 0..3 {
         h.step();
     }
@@ -121,9 +125,8 @@ fn delete_repository_lands_in_the_registry_it_was_opened_for() {
     let rt = runtime();
     let mut h = two_registries(&rt);
     h.state_mut()
-        .handle(UiAction::OpenDeleteRepository(RepoRef::new(
-            &spec(EAST),
-            "hello-world",
+        .handle(UiAction::Manage(ManageAction::OpenDeleteRepository(
+            RepoRef::new(&spec(EAST), "hello-world"),
         )));
     step_until(&mut h, 5, "dialog", |h| {
         h.query_by_label_contains("Delete hello-world?").is_some()
@@ -205,7 +208,8 @@ fn archive_and_restore_land_where_they_were_asked() {
     assert_eq!(status_in(&h, WEST, d), "ACTIVE", "west untouched");
     // Back to east's image: it shows archived, and offers a restore.
     go(&mut h, EAST, Some("hello-world"));
-    h.state_mut().handle(UiAction::SelectImage(Some(d)));
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SelectImage(Some(d))));
     step_until(&mut h, 10, "restore offered", |h| {
         h.query_by_label("Restore").is_some()
     });
@@ -301,7 +305,9 @@ fn lifecycle_delete_lands_where_it_was_asked() {
     assert!(has(&h, EAST) && has(&h, WEST));
     go(&mut h, EAST, Some(repo));
     h.state_mut()
-        .handle(UiAction::SetRepoTab(ecrscope::state::RepoTab::Lifecycle));
+        .handle(UiAction::Browse(BrowseAction::SetRepoTab(
+            ecrscope::state::RepoTab::Lifecycle,
+        )));
     step_until(&mut h, 10, "policy", |h| {
         h.query_by_label("Delete policy").is_some()
     });
@@ -321,9 +327,10 @@ fn pull_through_delete_lands_where_it_was_asked() {
     let count = |h: &Harness<'_, EcrscopeApp>, region: &str| store(h, region, |s| s.rules.len());
     let (east, west) = (count(&h, EAST), count(&h, WEST));
     assert!(east > 0 && west == east);
-    h.state_mut().handle(UiAction::SetRegistryTab(
-        ecrscope::state::RegistryTab::PullThrough,
-    ));
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SetRegistryTab(
+            ecrscope::state::RegistryTab::PullThrough,
+        )));
     step_until(&mut h, 10, "rules", |h| {
         h.query_all_by_label_contains("Delete rule ")
             .next()
@@ -357,7 +364,9 @@ fn scanning_configuration_lands_where_it_was_asked() {
             .is_some_and(|r| r.scanning.shown().is_some())
     });
     h.state_mut()
-        .handle(UiAction::OpenScanning(spec(EAST).key()));
+        .handle(UiAction::Scanning(ScanningAction::OpenConfiguration(
+            spec(EAST).key(),
+        )));
     step_until(&mut h, 5, "dialog", |h| {
         h.query_by_label("Registry scanning").is_some()
     });
@@ -376,9 +385,8 @@ fn repository_settings_land_where_they_were_asked() {
     let rt = runtime();
     let mut h = two_registries(&rt);
     h.state_mut()
-        .handle(UiAction::OpenRepoSettings(RepoRef::new(
-            &spec(EAST),
-            "hello-world",
+        .handle(UiAction::Manage(ManageAction::OpenRepoSettings(
+            RepoRef::new(&spec(EAST), "hello-world"),
         )));
     step_until(&mut h, 5, "dialog", |h| {
         h.query_by_label_contains("Settings of hello-world")
@@ -402,10 +410,11 @@ fn repository_settings_land_where_they_were_asked() {
 fn bulk_settings_land_where_they_were_asked() {
     let rt = runtime();
     let mut h = two_registries(&rt);
-    h.state_mut().handle(UiAction::OpenBulk(
-        spec(EAST).key(),
-        vec!["hello-world".into(), "web/frontend".into()],
-    ));
+    h.state_mut()
+        .handle(UiAction::Manage(ManageAction::OpenBulk(
+            spec(EAST).key(),
+            vec!["hello-world".into(), "web/frontend".into()],
+        )));
     step_until(&mut h, 5, "dialog", |h| {
         h.query_by_label_contains("Bulk settings for 2 repositories")
             .is_some()
@@ -443,7 +452,8 @@ fn shortcuts_are_inert_under_a_dialog_and_while_typing() {
         )
     };
     // A dialog: F5, Alt+Left, Ctrl+K, S and / do nothing behind it.
-    h.state_mut().handle(UiAction::OpenPalette);
+    h.state_mut()
+        .handle(UiAction::Shell(ShellAction::OpenPalette));
     h.step();
     let before = requests(&h);
     for (m, k) in [
@@ -624,16 +634,23 @@ fn hostile_records_draw_without_panicking() {
     for _ in 0..10 {
         h.step();
     }
-    h.state_mut().handle(UiAction::OpenFindings);
+    h.state_mut()
+        .handle(UiAction::Scanning(ScanningAction::OpenFindings));
     for _ in 0..20 {
         h.step();
     }
-    h.state_mut().handle(UiAction::CloseFindings);
     h.state_mut()
-        .handle(UiAction::SelectImage(Some(index_digest)));
+        .handle(UiAction::Scanning(ScanningAction::CloseFindings));
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SelectImage(Some(
+            index_digest,
+        ))));
     let repo = RepoRef::new(&spec(EAST), "hostile/records");
     h.state_mut()
-        .handle(UiAction::ToggleExpand(repo, index_digest));
+        .handle(UiAction::Browse(BrowseAction::ToggleExpand(
+            repo,
+            index_digest,
+        )));
     step_until(&mut h, 10, "the index read", |h| {
         h.state()
             .state

@@ -6,6 +6,7 @@
 
 mod common;
 
+use ecrscope::ui::{BrowseAction, RegistriesAction, SearchAction};
 use std::time::Duration;
 
 use common::ui::{demo_app_with, demo_of, demo_options, runtime, step_until};
@@ -31,7 +32,8 @@ fn two_registries(rt: &tokio::runtime::Runtime) -> H {
     step_until(&mut h, 30, "east listed", |h| {
         h.query_by_label_contains("175 repositories").is_some()
     });
-    h.state_mut().handle(UiAction::AddRegistry(west()));
+    h.state_mut()
+        .handle(UiAction::Registries(RegistriesAction::Add(west())));
     step_until(&mut h, 30, "west listed", |h| {
         h.state()
             .state
@@ -50,11 +52,11 @@ fn search(h: &mut H, query: &str) {
         .iter()
         .map(|r| r.spec.key())
         .collect();
-    h.state_mut().handle(UiAction::StartSearch {
+    h.state_mut().handle(UiAction::Search(SearchAction::Start {
         query: query.into(),
         scope,
         repo_filter: String::new(),
-    });
+    }));
     step_until(h, 60, "the search to end", |h| {
         h.state()
             .state
@@ -218,13 +220,13 @@ fn cancel_stops_a_search_and_its_late_answers_are_dropped() {
         .iter()
         .map(|r| r.spec.key())
         .collect();
-    h.state_mut().handle(UiAction::StartSearch {
+    h.state_mut().handle(UiAction::Search(SearchAction::Start {
         query: "v1.0.0".into(),
         scope,
         repo_filter: String::new(),
-    });
+    }));
     h.step();
-    h.state_mut().handle(UiAction::CancelSearch);
+    h.state_mut().handle(UiAction::Search(SearchAction::Cancel));
     let done_at_cancel = h.state().state.search.as_ref().map_or(0, |s| s.done);
     for _ in 0..40 {
         h.step();
@@ -243,11 +245,11 @@ fn a_resource_tag_narrows_the_search() {
     let rt = runtime();
     let mut h = two_registries(&rt);
     let pulls = demo_of(&h).knobs.count("BatchGetImage");
-    h.state_mut().handle(UiAction::StartSearch {
+    h.state_mut().handle(UiAction::Search(SearchAction::Start {
         query: "latest".into(),
         scope: vec![west().key()],
         repo_filter: "team=web".into(),
-    });
+    }));
     step_until(&mut h, 30, "the search to end", |h| {
         h.state()
             .state
@@ -332,7 +334,8 @@ fn a_registry_that_always_fails_is_reported_once_and_the_search_ends() {
     let demo = demo_of(&h);
     demo.knobs.set_denied_region(Some("eu-west-1"));
     let denied = common::ui::demo_spec("eu-west-1");
-    h.state_mut().handle(UiAction::AddRegistry(denied.clone()));
+    h.state_mut()
+        .handle(UiAction::Registries(RegistriesAction::Add(denied.clone())));
     step_until(&mut h, 30, "the denied registry failed", |h| {
         h.state()
             .state
@@ -387,7 +390,8 @@ fn a_search_waits_for_a_listing_in_progress() {
     demo.knobs.set_latency(Duration::from_millis(300));
     // F5: the selected registry's list is being read again (slowly) when
     // the search starts.
-    h.state_mut().handle(UiAction::Refresh);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::Refresh));
     h.step();
     assert!(
         h.state()

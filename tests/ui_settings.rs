@@ -173,8 +173,9 @@ fn delete_needs_the_typed_name() {
     let rt = runtime();
     let mut h = app(&rt);
     let repo = common::ui::repo_ref(&h, "ml/training");
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::OpenDeleteRepository(repo));
+    h.state_mut().handle(ecrscope::ui::UiAction::Manage(
+        ecrscope::ui::ManageAction::OpenDeleteRepository(repo),
+    ));
     step_until(&mut h, 5, "dialog", |h| {
         h.query_by_label_contains("Delete ml/training?").is_some()
     });
@@ -204,12 +205,13 @@ fn delete_needs_the_typed_name() {
 /// Opens a repository through the palette-free path and selects its newest image.
 fn open_newest_image(h: &mut Harness<'_, EcrscopeApp>, repo: &str) -> ecrscope::model::Digest {
     let registry = h.state().state.location.registry.clone();
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::GoTo(ecrscope::state::Location {
+    h.state_mut().handle(ecrscope::ui::UiAction::Browse(
+        ecrscope::ui::BrowseAction::GoTo(ecrscope::state::Location {
             registry,
             repository: Some(repo.into()),
             image: None,
-        }));
+        }),
+    ));
     step_until(h, 30, "images", |h| {
         h.state()
             .state
@@ -359,8 +361,9 @@ fn switching_scan_type_warns_then_applies() {
             .is_some_and(|r| r.scanning.shown().is_some())
     });
     let key = common::ui::selected_key(&h);
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::OpenScanning(key));
+    h.state_mut().handle(ecrscope::ui::UiAction::Scanning(
+        ecrscope::ui::ScanningAction::OpenConfiguration(key),
+    ));
     step_until(&mut h, 5, "dialog", |h| {
         h.query_by_label("Registry scanning").is_some()
     });
@@ -523,8 +526,9 @@ fn a_resource_tag_in_bulk() {
         .map(|r| r.spec.clone())
         .expect("registry");
     let names = vec!["data/etl-runner".to_owned(), "data/spark-jobs".to_owned()];
-    h.state_mut()
-        .handle(ecrscope::ui::UiAction::OpenBulk(reg.key(), names.clone()));
+    h.state_mut().handle(ecrscope::ui::UiAction::Manage(
+        ecrscope::ui::ManageAction::OpenBulk(reg.key(), names.clone()),
+    ));
     step_until(&mut h, 5, "dialog", |h| {
         h.query_by_label("Bulk settings for 2 repositories")
             .is_some()

@@ -13,7 +13,7 @@ impl EcrscopeApp {
                 FollowUp::CloseModal => self.view.modal = None,
                 FollowUp::ClearImageSelection => self.view.images.reset(),
                 FollowUp::ConfirmDeleteRepository(repo) => {
-                    self.open_dialog(crate::ui::UiAction::OpenDeleteRepository(repo));
+                    self.handle(crate::ui::ManageAction::OpenDeleteRepository(repo).into());
                 }
             }
         }

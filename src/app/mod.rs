@@ -280,7 +280,7 @@ impl eframe::App for EcrscopeApp {
             &mut actions,
         );
         let ctx = ui.ctx().clone();
-        ui::dialogs::dialogs_ui(&ctx, &self.state, &mut self.view, &mut actions);
+        ui::modal::dialogs_ui(&ctx, &self.state, &mut self.view, &mut actions);
         for a in actions {
             self.handle(a);
         }

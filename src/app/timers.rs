@@ -89,8 +89,8 @@ impl EcrscopeApp {
             .min();
         // Auto-refresh.
         let mut refresh = Vec::new();
-        for (key_text, secs) in &self.state.settings.auto_refresh {
-            let key = RegistryKey(key_text.clone());
+        for (key, secs) in &self.state.settings.auto_refresh {
+            let key = key.clone();
             let Some(reg) = self.state.registry(&key) else {
                 continue;
             };
@@ -156,7 +156,7 @@ impl EcrscopeApp {
 
     /// Asks where to save an export (the desktop's dialog, off the UI
     /// thread); the export starts when the answer arrives.
-    pub(super) fn pick_export_path(&mut self, x: ExportRequest) {
+    pub(crate) fn pick_export_path(&mut self, x: ExportRequest) {
         let name = format!(
             "{}-findings.{}",
             x.repo.name.replace('/', "_"),
@@ -177,7 +177,7 @@ impl EcrscopeApp {
     }
 
     /// Asks where to save an image as an OCI layout tar.
-    pub(super) fn pick_image_export_path(&mut self, x: crate::message::ImageExportJob) {
+    pub(crate) fn pick_image_export_path(&mut self, x: crate::message::ImageExportJob) {
         let name = format!(
             "{}-{}.tar",
             x.repo.name.replace('/', "_"),

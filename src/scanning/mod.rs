@@ -1,9 +1,11 @@
 //! Scanning: the registry's scanning configuration, scan summaries, basic
 //! scans, findings and their export.
 //!
+//! `actions.rs`: what the user can ask for and how the app carries it out;
 //! `ops.rs`: the worker operations; `state.rs`: the state transitions
 //! (which slot waits for a request, what each answer changes). Both match
 //! the feature's messages exhaustively.
 
+pub mod actions;
 pub mod ops;
 pub mod state;

@@ -4,6 +4,7 @@
 //! target's tag rules say), `engine` moves the bytes, `oci` writes an image
 //! to an OCI layout tar.
 
+pub mod actions;
 pub mod engine;
 pub mod oci;
 pub mod ops;

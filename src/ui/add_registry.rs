@@ -272,7 +272,11 @@ pub fn add_registry_ui(
     match outcome {
         Outcome::Confirmed => match checked {
             Ok(specs) => {
-                actions.extend(specs.into_iter().map(super::UiAction::AddRegistry));
+                actions.extend(
+                    specs
+                        .into_iter()
+                        .map(|s| super::RegistriesAction::Add(s).into()),
+                );
                 false
             }
             Err(_) => true,
@@ -334,11 +338,39 @@ pub fn confirm_remove_ui(
     );
     match outcome {
         Outcome::Confirmed => {
-            actions.push(super::UiAction::RemoveRegistry(key.clone()));
+            actions.push(super::UiAction::Registries(
+                super::RegistriesAction::Remove(key.clone()),
+            ));
             false
         }
         Outcome::Dismissed => false,
         Outcome::Open => true,
+    }
+}
+
+impl super::modal::Dialog for AddRegistryForm {
+    fn show(&mut self, cx: &mut super::modal::DialogCx<'_>) -> bool {
+        let profiles: Vec<String> = cx
+            .state
+            .discovery
+            .as_ref()
+            .map(|d| d.profiles.iter().map(|p| p.name.clone()).collect())
+            .unwrap_or_default();
+        let existing: Vec<RegistryKey> = cx.state.registries.iter().map(|r| r.spec.key()).collect();
+        add_registry_ui(cx.ctx, cx.first, self, &profiles, &existing, cx.actions)
+    }
+}
+
+/// "Remove this registry?" for one added registry.
+#[derive(Debug)]
+pub struct RemoveRegistryDialog {
+    pub key: RegistryKey,
+    pub label: String,
+}
+
+impl super::modal::Dialog for RemoveRegistryDialog {
+    fn show(&mut self, cx: &mut super::modal::DialogCx<'_>) -> bool {
+        confirm_remove_ui(cx.ctx, cx.first, &self.key, &self.label, cx.actions)
     }
 }
 

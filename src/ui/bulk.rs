@@ -2,6 +2,7 @@
 //! several repositories, after a preview of each one's current and new value;
 //! afterwards, a result per repository.
 
+use crate::ui::ManageAction;
 use egui::{RichText, Ui};
 
 use super::UiAction;
@@ -145,11 +146,11 @@ pub fn bulk_ui(
     match outcome {
         Outcome::Confirmed => {
             if let Some(c) = change {
-                actions.push(UiAction::ApplyBulk(
+                actions.push(UiAction::Manage(ManageAction::ApplyBulk(
                     form.registry.clone(),
                     form.repositories.clone(),
                     c,
-                ));
+                )));
                 form.applied = true;
             }
             true
@@ -266,6 +267,15 @@ fn result_ui(ui: &mut Ui, reg: &RegistryState, name: &str) {
         ui.colored_label(palette.ok, format!("{} done", icon::OK));
     } else {
         ui.colored_label(palette.muted, "not applied");
+    }
+}
+
+impl super::modal::Dialog for BulkForm {
+    fn show(&mut self, cx: &mut super::modal::DialogCx<'_>) -> bool {
+        match cx.state.registry(&self.registry.key()) {
+            Some(reg) => bulk_ui(cx.ctx, cx.first, self, reg, cx.actions),
+            None => false,
+        }
     }
 }
 

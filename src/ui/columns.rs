@@ -4,6 +4,7 @@
 //! narrower than that, until the user chooses). Whatever is shown scrolls
 //! horizontally rather than being cut.
 
+use crate::ui::PreferencesAction;
 use std::collections::BTreeSet;
 
 use egui::Ui;
@@ -99,7 +100,7 @@ pub fn table<'a>(
 
 pub fn menu_ui(
     ui: &mut Ui,
-    table: &'static str,
+    table: crate::settings::Table,
     specs: &[ColumnSpec],
     hidden: &BTreeSet<String>,
     actions: &mut Vec<UiAction>,
@@ -115,12 +116,16 @@ pub fn menu_ui(
             } else {
                 next.insert(s.key.to_owned());
             }
-            actions.push(UiAction::SetHiddenColumns(table, next));
+            actions.push(UiAction::Preferences(PreferencesAction::SetHiddenColumns(
+                table, next,
+            )));
         }
     }
     ui.separator();
     if ui.button("Reset columns").clicked() {
-        actions.push(UiAction::ResetColumns(table));
+        actions.push(UiAction::Preferences(PreferencesAction::ResetColumns(
+            table,
+        )));
         ui.close();
     }
 }

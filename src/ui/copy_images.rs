@@ -7,6 +7,7 @@
 //! image is refused. The copy checks both again before anything is
 //! uploaded (someone may push meanwhile).
 
+use crate::ui::TransferAction;
 use egui::{RichText, Ui};
 
 use super::UiAction;
@@ -177,10 +178,10 @@ pub fn copy_ui(
         && check.is_none()
     {
         if now - form.changed_at >= ASK_AFTER_S {
-            actions.push(UiAction::CheckCopyTarget {
+            actions.push(UiAction::Transfer(TransferAction::CheckCopyTarget {
                 target: t.clone(),
                 items: items.clone(),
-            });
+            }));
         } else {
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(ASK_AFTER_S));
         }
@@ -210,13 +211,13 @@ pub fn copy_ui(
     match outcome {
         Outcome::Confirmed => {
             if let (Ok((items, create)), Verdict::Ready { allowed_moves }) = (checked, verdict) {
-                actions.push(UiAction::StartCopy {
+                actions.push(UiAction::Transfer(TransferAction::StartCopy {
                     source: form.source.clone(),
                     target: target_ref,
                     items,
                     create,
                     allowed_moves,
-                });
+                }));
             }
             false
         }
@@ -300,10 +301,10 @@ fn target_check_ui(
             if ui.button("Check again").clicked()
                 && let Some(c) = check
             {
-                actions.push(UiAction::CheckCopyTarget {
+                actions.push(UiAction::Transfer(TransferAction::CheckCopyTarget {
                     target: c.target.clone(),
                     items: c.items.clone(),
-                });
+                }));
             }
         }
         Verdict::Refused(why) => {
@@ -505,6 +506,12 @@ fn images_line(images: &[(Digest, Vec<String>)]) -> String {
         parts.push(format!("and {} more", images.len() - 3));
     }
     parts.join(" · ")
+}
+
+impl super::modal::Dialog for CopyForm {
+    fn show(&mut self, cx: &mut super::modal::DialogCx<'_>) -> bool {
+        copy_ui(cx.ctx, cx.first, self, cx.state, cx.actions)
+    }
 }
 
 #[cfg(test)]

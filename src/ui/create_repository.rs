@@ -2,6 +2,7 @@
 //! encryption (AES256 or KMS with an optional key in the same region), scan on
 //! push, resource tags. Nothing is sent until every field is valid.
 
+use crate::ui::ManageAction;
 use egui::{RichText, Ui};
 
 use super::UiAction;
@@ -159,7 +160,10 @@ pub fn create_repository_ui(
     match outcome {
         Outcome::Confirmed => {
             if let Ok(new) = checked {
-                actions.push(UiAction::CreateRepository(form.registry.clone(), new));
+                actions.push(UiAction::Manage(ManageAction::CreateRepository(
+                    form.registry.clone(),
+                    new,
+                )));
             }
             true
         }
@@ -322,11 +326,32 @@ pub fn delete_repository_ui(
     );
     match outcome {
         Outcome::Confirmed if ok => {
-            actions.push(UiAction::DeleteRepository(form.repo.clone()));
+            actions.push(UiAction::Manage(ManageAction::DeleteRepository(
+                form.repo.clone(),
+            )));
             false
         }
         Outcome::Dismissed => false,
         _ => true,
+    }
+}
+
+impl super::modal::Dialog for CreateRepoForm {
+    fn show(&mut self, cx: &mut super::modal::DialogCx<'_>) -> bool {
+        create_repository_ui(
+            cx.ctx,
+            cx.first,
+            self,
+            cx.state.creating.is_some(),
+            cx.state.create_error.as_deref(),
+            cx.actions,
+        )
+    }
+}
+
+impl super::modal::Dialog for DeleteRepoForm {
+    fn show(&mut self, cx: &mut super::modal::DialogCx<'_>) -> bool {
+        delete_repository_ui(cx.ctx, cx.first, self, cx.actions)
     }
 }
 

@@ -3,6 +3,7 @@
 //! (description, CVSS, package path, references, remediation). Missing
 //! fields show as "—".
 
+use crate::ui::ScanningAction;
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
@@ -188,18 +189,25 @@ fn header_ui(
     let repo = &target.name;
     ui.horizontal(|ui| {
         if widgets::icon_only_button(ui, icon::BACK, "Back to images").clicked() {
-            actions.push(UiAction::CloseFindings);
+            actions.push(UiAction::Scanning(ScanningAction::CloseFindings));
         }
         // The actions first, from the right; the title takes what is left
         // and is cut (whole on hover) rather than pushing them off screen.
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if widgets::icon_button(ui, icon::SHIELD_CHECK, "Scan now").clicked() {
-                actions.push(UiAction::StartScan(target.clone(), vec![digest]));
+                actions.push(UiAction::Scanning(ScanningAction::StartScan(
+                    target.clone(),
+                    vec![digest],
+                )));
             }
             ui.menu_button(format!("{} Export", icon::EXPORT), |ui| {
                 for f in crate::export::Format::ALL {
                     if ui.button(f.label()).clicked() {
-                        actions.push(UiAction::Export(target.clone(), vec![digest], f));
+                        actions.push(UiAction::Scanning(ScanningAction::Export(
+                            target.clone(),
+                            vec![digest],
+                            f,
+                        )));
                         ui.close();
                     }
                 }
@@ -558,13 +566,15 @@ fn compare_bar_ui(
                 for i in tagged {
                     let text = format!("{}  ({})", i.tags.join(", "), i.digest.short());
                     if ui.selectable_label(other == Some(i.digest), text).clicked() {
-                        actions.push(UiAction::CompareWith(Some(i.digest)));
+                        actions.push(UiAction::Scanning(ScanningAction::CompareWith(Some(
+                            i.digest,
+                        ))));
                     }
                 }
             });
         if other.is_some() {
             if widgets::icon_only_button(ui, icon::X, "Stop comparing").clicked() {
-                actions.push(UiAction::CompareWith(None));
+                actions.push(UiAction::Scanning(ScanningAction::CompareWith(None)));
             }
             match other_report {
                 Some(r) if r.is_loading() && r.shown().is_none() => {

@@ -120,3 +120,12 @@ fn body_ui(ui: &mut Ui, settings_path: Option<&str>) {
         });
     }
 }
+/// The help window (F1).
+#[derive(Debug)]
+pub struct HelpDialog;
+
+impl super::modal::Dialog for HelpDialog {
+    fn show(&mut self, cx: &mut super::modal::DialogCx<'_>) -> bool {
+        help_ui(cx.ctx, cx.first, cx.settings_path)
+    }
+}

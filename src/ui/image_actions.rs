@@ -7,6 +7,7 @@ use super::UiAction;
 use crate::message::ImageChange;
 use crate::model::{ARCHIVE_MINIMUM_DAYS, Digest, EpochMillis, Image, ImageStatus, RepoRef};
 use crate::state::AppState;
+use crate::ui::{ManageAction, ShellAction, TransferAction};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -28,7 +29,7 @@ pub fn copy_selected(state: &AppState, repo: &RepoRef, digests: &[Digest]) -> Op
         .filter(|i| i.status == crate::model::ImageStatus::Active)
         .map(|i| (i.digest, i.tags.clone()))
         .collect();
-    (!images.is_empty()).then(|| UiAction::OpenCopy(repo.clone(), images))
+    (!images.is_empty()).then(|| UiAction::Transfer(TransferAction::OpenCopy(repo.clone(), images)))
 }
 
 fn names(images: &[&Image], n: usize) -> String {
@@ -88,7 +89,7 @@ pub fn delete_images_confirm(
     } else {
         String::new()
     };
-    UiAction::Confirm {
+    UiAction::Shell(ShellAction::Confirm {
         title: if n > 1 {
             format!("Delete {n} images?")
         } else {
@@ -106,11 +107,11 @@ pub fn delete_images_confirm(
             if n > 1 { "their" } else { "its" }
         ),
         target: target_line(state, repo),
-        action: Box::new(UiAction::ChangeImages(
+        action: Box::new(UiAction::Manage(ManageAction::ChangeImages(
             repo.clone(),
             ImageChange::Delete(digests),
-        )),
-    }
+        ))),
+    })
 }
 
 /// Archive the active ones of `digests`; `None` when none is active.
@@ -133,7 +134,7 @@ pub fn archive_confirm(state: &AppState, repo: &RepoRef, digests: &[Digest]) -> 
     } else {
         String::new()
     };
-    Some(UiAction::Confirm {
+    Some(UiAction::Shell(ShellAction::Confirm {
         title: format!("Archive {}?", images_word(n)),
         body: format!(
             "From {}: {}{skipped}. Archived images cannot be pulled (a pull fails with 404) or scanned until they are restored, and a restore takes a while. ECR bills archive storage for at least {ARCHIVE_MINIMUM_DAYS} days, even if the image is restored or deleted sooner.",
@@ -141,11 +142,11 @@ pub fn archive_confirm(state: &AppState, repo: &RepoRef, digests: &[Digest]) -> 
             names(&images, n),
         ),
         target: target_line(state, repo),
-        action: Box::new(UiAction::ChangeImages(
+        action: Box::new(UiAction::Manage(ManageAction::ChangeImages(
             repo.clone(),
             ImageChange::Archive(images.iter().map(|i| i.digest).collect()),
-        )),
-    })
+        ))),
+    }))
 }
 
 /// Restore the archived ones of `digests`; `None` when none is archived.
@@ -176,7 +177,7 @@ pub fn restore_confirm(
     } else {
         String::new()
     };
-    Some(UiAction::Confirm {
+    Some(UiAction::Shell(ShellAction::Confirm {
         title: format!("Restore {}?", images_word(n)),
         body: format!(
             "From {}: {}. Each is restoring (ACTIVATING) for a while, then active: pullable and scannable again. ecrscope follows the restore and says when it is done.{billing}",
@@ -184,11 +185,11 @@ pub fn restore_confirm(
             names(&images, n),
         ),
         target: target_line(state, repo),
-        action: Box::new(UiAction::ChangeImages(
+        action: Box::new(UiAction::Manage(ManageAction::ChangeImages(
             repo.clone(),
             ImageChange::Restore(images.iter().map(|i| i.digest).collect()),
-        )),
-    })
+        ))),
+    }))
 }
 
 #[cfg(test)]
@@ -258,7 +259,8 @@ mod tests {
             image(2, ImageStatus::Archived, Some(10), NOW),
         ]);
         let both = [Digest([1; 32]), Digest([2; 32])];
-        let Some(UiAction::Confirm { body, action, .. }) = archive_confirm(&st, &repo, &both)
+        let Some(UiAction::Shell(ShellAction::Confirm { body, action, .. })) =
+            archive_confirm(&st, &repo, &both)
         else {
             panic!("a confirmation");
         };
@@ -269,7 +271,10 @@ mod tests {
         assert!(body.contains("1 image already archived"), "{body}");
         assert_eq!(
             *action,
-            UiAction::ChangeImages(repo.clone(), ImageChange::Archive(vec![Digest([1; 32])]))
+            UiAction::Manage(ManageAction::ChangeImages(
+                repo.clone(),
+                ImageChange::Archive(vec![Digest([1; 32])])
+            ))
         );
         assert!(archive_confirm(&st, &repo, &[Digest([2; 32])]).is_none());
     }
@@ -281,7 +286,7 @@ mod tests {
             image(2, ImageStatus::Archived, Some(200), NOW),
             image(3, ImageStatus::Active, None, NOW),
         ]);
-        let Some(UiAction::Confirm { body, action, .. }) =
+        let Some(UiAction::Shell(ShellAction::Confirm { body, action, .. })) =
             restore_confirm(&st, &repo, &[Digest([1; 32]), Digest([3; 32])], NOW)
         else {
             panic!("a confirmation");
@@ -292,9 +297,12 @@ mod tests {
         );
         assert_eq!(
             *action,
-            UiAction::ChangeImages(repo.clone(), ImageChange::Restore(vec![Digest([1; 32])]))
+            UiAction::Manage(ManageAction::ChangeImages(
+                repo.clone(),
+                ImageChange::Restore(vec![Digest([1; 32])])
+            ))
         );
-        let UiAction::Confirm { body, .. } =
+        let UiAction::Shell(ShellAction::Confirm { body, .. }) =
             delete_images_confirm(&st, &repo, vec![Digest([1; 32]), Digest([2; 32])], NOW)
         else {
             panic!("a confirmation");
@@ -303,7 +311,7 @@ mod tests {
             body.contains("1 of them was archived less than 90 days"),
             "{body}"
         );
-        let UiAction::Confirm { body, .. } =
+        let UiAction::Shell(ShellAction::Confirm { body, .. }) =
             delete_images_confirm(&st, &repo, vec![Digest([2; 32]), Digest([3; 32])], NOW)
         else {
             panic!("a confirmation");

@@ -2,6 +2,7 @@
 //! manifest's layers (with their share of the total), the config (from the
 //! config blob), the build history and the manifest itself.
 
+use crate::ui::{BrowseAction, ManageAction, ScanningAction, ShellAction, TransferAction};
 use egui::{RichText, Ui};
 
 use super::style::{self, icon};
@@ -47,7 +48,7 @@ pub fn image_detail_ui(
         });
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if widgets::icon_only_button(ui, icon::X, "Close details").clicked() {
-                actions.push(UiAction::SelectImage(None));
+                actions.push(UiAction::Browse(BrowseAction::SelectImage(None)));
             }
         });
     });
@@ -402,13 +403,13 @@ fn actions_ui(
             )
             .clicked()
         {
-            actions.push(UiAction::ChangeImages(
+            actions.push(UiAction::Manage(ManageAction::ChangeImages(
                 repo.clone(),
                 ImageChange::Retag {
                     digest: img.digest,
                     tag: retag.trim().to_owned(),
                 },
-            ));
+            )));
             retag.clear();
         }
     });
@@ -433,7 +434,7 @@ fn actions_ui(
                             .join(", ")
                     )
                 };
-                actions.push(UiAction::Confirm {
+                actions.push(UiAction::Shell(ShellAction::Confirm {
                     title: format!("Remove tag {t}?"),
                     body: format!(
                         "The tag {t} is removed from image {} of {} (only if it still names that image). {body}",
@@ -441,23 +442,23 @@ fn actions_ui(
                         repo.name
                     ),
                     target: target.clone(),
-                    action: Box::new(UiAction::ChangeImages(
+                    action: Box::new(UiAction::Manage(ManageAction::ChangeImages(
                         repo.clone(),
                         ImageChange::RemoveTag {
                             digest: img.digest,
                             tag: t.clone(),
                         },
-                    )),
-                });
+                    ))),
+                }));
             }
         }
         if widgets::icon_button(ui, icon::SHIELD_WARNING, "Findings").clicked() {
-            actions.push(UiAction::OpenFindings);
+            actions.push(UiAction::Scanning(ScanningAction::OpenFindings));
         }
         if !img.manifest.is_index()
             && widgets::icon_button(ui, icon::SHIELD_CHECK, "Scan").clicked()
         {
-            actions.push(UiAction::StartScan(repo.clone(), vec![img.digest]));
+            actions.push(UiAction::Scanning(ScanningAction::StartScan(repo.clone(), vec![img.digest])));
         }
         let now = widgets::now_ms();
         if let Some(a) = super::image_actions::archive_confirm(state, repo, &[img.digest])
@@ -475,20 +476,20 @@ fn actions_ui(
                 .on_hover_text("Copy this image to another repository, region or account (no docker needed)")
                 .clicked()
             {
-                actions.push(UiAction::OpenCopy(
+                actions.push(UiAction::Transfer(TransferAction::OpenCopy(
                     repo.clone(),
                     vec![(img.digest, img.tags.clone())],
-                ));
+                )));
             }
             if widgets::icon_button(ui, icon::EXPORT, "Export to file…")
                 .on_hover_text("Save the image as an OCI layout tar (docker load, podman load, skopeo)")
                 .clicked()
             {
-                actions.push(UiAction::ExportImage {
+                actions.push(UiAction::Transfer(TransferAction::ExportImage {
                     repo: repo.clone(),
                     digest: img.digest,
                     tag: img.tags.first().cloned(),
-                });
+                }));
             }
         }
         if widgets::icon_button(ui, icon::TRASH, "Delete image").clicked() {

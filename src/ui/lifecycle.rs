@@ -2,6 +2,7 @@
 //! JSON side by side (each edits the other), ECR's limits checked before any
 //! call, a preview of the images that would expire, apply and delete.
 
+use crate::ui::{LifecycleAction, ShellAction};
 use egui::{RichText, Ui};
 
 pub use super::lifecycle_draft::{LifecycleView, RuleDraft};
@@ -166,7 +167,10 @@ fn actions_bar_ui(
         .on_hover_text("Ask ECR which images this draft would expire (nothing is deleted)")
         .clicked()
     {
-        actions.push(UiAction::PreviewLifecycle(target.clone(), view.raw.clone()));
+        actions.push(UiAction::Lifecycle(LifecycleAction::Preview(
+            target.clone(),
+            view.raw.clone(),
+        )));
     }
     if ui
         .add_enabled(
@@ -175,7 +179,7 @@ fn actions_bar_ui(
         )
         .clicked()
     {
-        actions.push(UiAction::Confirm {
+        actions.push(UiAction::Shell(ShellAction::Confirm {
             title: format!("Apply this lifecycle policy to {repo}?"),
             body: format!(
                 "The policy of {repo} is replaced by this one. ECR evaluates it within 24 hours \
@@ -183,8 +187,11 @@ fn actions_bar_ui(
                  first to see which."
             ),
             target: reg.target_line(),
-            action: Box::new(UiAction::SaveLifecycle(target.clone(), view.raw.clone())),
-        });
+            action: Box::new(UiAction::Lifecycle(LifecycleAction::Save(
+                target.clone(),
+                view.raw.clone(),
+            ))),
+        }));
     }
     if ui
         .add_enabled(view.dirty(), egui::Button::new("Revert"))
@@ -194,15 +201,15 @@ fn actions_bar_ui(
         view.load(&repo, server);
     }
     if server.is_some() && widgets::icon_button(ui, icon::TRASH, "Delete policy").clicked() {
-        actions.push(UiAction::Confirm {
+        actions.push(UiAction::Shell(ShellAction::Confirm {
             title: format!("Delete the lifecycle policy of {repo}?"),
             body: format!(
                 "The lifecycle policy of {repo} is deleted: images stop being expired by it. \
                  This does not delete any image."
             ),
             target: reg.target_line(),
-            action: Box::new(UiAction::DeleteLifecycle(target.clone())),
-        });
+            action: Box::new(UiAction::Lifecycle(LifecycleAction::Delete(target.clone()))),
+        }));
     }
     widgets::copy_button(ui, "policy JSON", &view.raw);
     ui.label(

@@ -7,9 +7,8 @@ pub mod bulk;
 pub mod columns;
 pub mod copy_images;
 pub mod create_repository;
-pub mod dialogs;
 pub mod findings;
-mod help;
+pub mod help;
 mod image_actions;
 mod image_detail;
 pub mod images;
@@ -19,7 +18,7 @@ mod lifecycle_draft;
 pub mod modal;
 mod overview;
 pub mod palette;
-mod preferences;
+pub mod preferences;
 pub mod pull_through;
 pub mod push_commands;
 pub mod reencrypt;
@@ -35,7 +34,10 @@ mod tabs;
 pub mod transfers;
 pub mod widgets;
 
-pub use action::UiAction;
+pub use action::{
+    BrowseAction, LifecycleAction, LoginAction, ManageAction, PreferencesAction, PullThroughAction,
+    RegistriesAction, ScanningAction, SearchAction, ShellAction, TransferAction, UiAction,
+};
 pub use repositories::RepoTableView;
 
 use egui::{RichText, Ui};
@@ -80,12 +82,8 @@ pub const TABLE_MIN_WIDTH: f32 = 420.0;
 
 impl ViewState {
     /// Opens a dialog (replacing any other).
-    pub fn open(&mut self, m: modal::Modal) {
-        self.modal = Some(modal::OpenModal::new(m));
-    }
-
-    pub fn modal(&self) -> Option<&modal::Modal> {
-        self.modal.as_ref().map(|m| &m.modal)
+    pub fn open(&mut self, dialog: impl modal::Dialog + 'static) {
+        self.modal = Some(modal::OpenModal::new(Box::new(dialog)));
     }
 }
 
@@ -248,10 +246,10 @@ fn keyboard(ui: &Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<U
         )
     });
     if palette {
-        actions.push(UiAction::OpenPalette);
+        actions.push(UiAction::Shell(ShellAction::OpenPalette));
     }
     if ui.input(|i| i.key_pressed(egui::Key::F1)) {
-        actions.push(UiAction::OpenHelp);
+        actions.push(UiAction::Shell(ShellAction::OpenHelp));
     }
     let search_key =
         ui.input(|i| i.key_pressed(egui::Key::F) && i.modifiers.command && i.modifiers.shift);
@@ -263,13 +261,13 @@ fn keyboard(ui: &Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<U
         view.search.open = false;
     }
     if f5 {
-        actions.push(UiAction::Refresh);
+        actions.push(UiAction::Browse(BrowseAction::Refresh));
     }
     if back {
-        actions.push(UiAction::Back);
+        actions.push(UiAction::Browse(BrowseAction::Back));
     }
     if fwd {
-        actions.push(UiAction::Forward);
+        actions.push(UiAction::Browse(BrowseAction::Forward));
     }
     // S: scan the selection, or the open image.
     if s_key && let Some(repo) = state.open_repo() {
@@ -279,7 +277,7 @@ fn keyboard(ui: &Ui, state: &AppState, view: &mut ViewState, actions: &mut Vec<U
             view.images.selection.iter().copied().collect()
         };
         if !targets.is_empty() {
-            actions.push(UiAction::StartScan(repo, targets));
+            actions.push(UiAction::Scanning(ScanningAction::StartScan(repo, targets)));
         }
     }
     if (ctrl_f && !search_key) || slash {
@@ -308,10 +306,10 @@ fn toolbar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
         );
         ui.separator();
         if widgets::icon_only_button(ui, icon::BACK, "Back (Alt+Left)").clicked() {
-            actions.push(UiAction::Back);
+            actions.push(UiAction::Browse(BrowseAction::Back));
         }
         if widgets::icon_only_button(ui, icon::FORWARD, "Forward (Alt+Right)").clicked() {
-            actions.push(UiAction::Forward);
+            actions.push(UiAction::Browse(BrowseAction::Forward));
         }
         // Breadcrumb: registry > repository > image.
         if let Some(reg) = state.selected_registry() {
@@ -322,12 +320,12 @@ fn toolbar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                 reg.spec.region
             );
             if ui.link(label).clicked() {
-                actions.push(UiAction::SelectRepository(None));
+                actions.push(UiAction::Browse(BrowseAction::SelectRepository(None)));
             }
             if let Some(repo) = &state.location.repository {
                 ui.label(icon::CARET_RIGHT);
                 if ui.link(format!("{} {repo}", icon::PACKAGE)).clicked() {
-                    actions.push(UiAction::SelectImage(None));
+                    actions.push(UiAction::Browse(BrowseAction::SelectImage(None)));
                 }
                 let image = state.location.image.and_then(|d| {
                     let list = state.open_images()?.list.shown()?;
@@ -348,19 +346,19 @@ fn toolbar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                 ThemePref::Dark => (icon::MOON, ThemePref::System, "Theme: dark"),
             };
             if widgets::icon_only_button(ui, "?", "Help (F1)").clicked() {
-                actions.push(UiAction::OpenHelp);
+                actions.push(UiAction::Shell(ShellAction::OpenHelp));
             }
             if widgets::icon_only_button(ui, icon::GEAR, "Preferences").clicked() {
-                actions.push(UiAction::OpenPreferences);
+                actions.push(UiAction::Preferences(PreferencesAction::Open));
             }
             if widgets::icon_only_button(ui, glyph, name).clicked() {
-                actions.push(UiAction::SetTheme(next));
+                actions.push(UiAction::Preferences(PreferencesAction::SetTheme(next)));
             }
             if widgets::icon_button(ui, icon::REFRESH, "Refresh")
                 .on_hover_text("Refresh (F5)")
                 .clicked()
             {
-                actions.push(UiAction::Refresh);
+                actions.push(UiAction::Browse(BrowseAction::Refresh));
             }
         });
     });
@@ -383,7 +381,7 @@ fn demo_banner_ui(ui: &mut Ui, actions: &mut Vec<UiAction>) {
                 .color(palette.warning),
             );
             if widgets::icon_button(ui, icon::PLUS, "Add a registry").clicked() {
-                actions.push(UiAction::OpenAddRegistry);
+                actions.push(UiAction::Registries(RegistriesAction::OpenAdd));
             }
         });
     ui.add_space(style::GAP);

@@ -5,42 +5,67 @@
 
 use egui::{RichText, Ui};
 
+use super::UiAction;
 use super::style::{self, icon};
-use super::{add_registry, bulk, create_repository, palette, pull_through, push_commands};
-use super::{repo_settings, scanning_config};
-use crate::model::RegistryKey;
+use crate::state::AppState;
 
-/// The open dialog, if any. Holding one slot makes "is a modal open?" one
-/// question (keyboard shortcuts are off while it is).
-#[derive(Debug)]
-pub enum Modal {
-    AddRegistry(add_registry::AddRegistryForm),
-    RemoveRegistry { key: RegistryKey, label: String },
-    RepoSettings(repo_settings::RepoSettingsForm),
-    Bulk(bulk::BulkForm),
-    CopyImages(super::copy_images::CopyForm),
-    Reencrypt(super::reencrypt::ReencryptForm),
-    Scanning(scanning_config::ScanningForm),
-    Confirm(ConfirmForm),
-    CreateRepository(create_repository::CreateRepoForm),
-    DeleteRepository(create_repository::DeleteRepoForm),
-    PullThroughRule(pull_through::RuleForm),
-    PushCommands(push_commands::Tool, push_commands::PushTarget),
-    Palette(palette::PaletteView),
-    Help,
-    Preferences,
+/// What a dialog draws with, each frame.
+pub struct DialogCx<'a> {
+    pub ctx: &'a egui::Context,
+    /// The first frame it is drawn: the click that opened it may have
+    /// landed on what is now the backdrop, which must not close it.
+    pub first: bool,
+    pub state: &'a AppState,
+    /// Where the settings are saved (Help and Preferences show it).
+    pub settings_path: Option<&'a str>,
+    pub actions: &'a mut Vec<UiAction>,
 }
 
-/// A modal and how many frames it has been drawn.
+/// A dialog in the one modal slot. Each dialog's own file implements it;
+/// the scaffold names no dialog, so a new dialog touches its own file and
+/// the action that opens it, nothing here.
+pub trait Dialog: std::fmt::Debug {
+    /// Draws one frame; returns whether the dialog stays open.
+    fn show(&mut self, cx: &mut DialogCx<'_>) -> bool;
+}
+
+/// The open dialog (holding one slot makes "is a modal open?" one
+/// question: keyboard shortcuts are off while it is) and how many frames
+/// it has been drawn.
 #[derive(Debug)]
 pub struct OpenModal {
-    pub modal: Modal,
+    pub dialog: Box<dyn Dialog>,
     pub frames: u32,
 }
 
 impl OpenModal {
-    pub fn new(modal: Modal) -> Self {
-        Self { modal, frames: 0 }
+    pub fn new(dialog: Box<dyn Dialog>) -> Self {
+        Self { dialog, frames: 0 }
+    }
+}
+
+/// Draws the open dialog, if any; closes it when it says so.
+pub fn dialogs_ui(
+    ctx: &egui::Context,
+    state: &AppState,
+    view: &mut super::ViewState,
+    actions: &mut Vec<UiAction>,
+) {
+    let settings_path = view.settings_path.clone();
+    let Some(open) = &mut view.modal else {
+        return;
+    };
+    let first = open.frames == 0;
+    open.frames = open.frames.saturating_add(1);
+    let mut cx = DialogCx {
+        ctx,
+        first,
+        state,
+        settings_path: settings_path.as_deref(),
+        actions,
+    };
+    if !open.dialog.show(&mut cx) {
+        view.modal = None;
     }
 }
 
@@ -50,7 +75,20 @@ pub struct ConfirmForm {
     pub title: String,
     pub body: String,
     pub target: String,
-    pub action: super::UiAction,
+    pub action: UiAction,
+}
+
+impl Dialog for ConfirmForm {
+    fn show(&mut self, cx: &mut DialogCx<'_>) -> bool {
+        match confirm_ui(cx.ctx, cx.first, self) {
+            Outcome::Confirmed => {
+                cx.actions.push(self.action.clone());
+                false
+            }
+            Outcome::Dismissed => false,
+            Outcome::Open => true,
+        }
+    }
 }
 
 /// How a dialog frame looks.

@@ -1,6 +1,7 @@
 //! The registry at a glance: where it is, how it scans and replicates, what
 //! it holds, docker login, and the images with CRITICAL or HIGH findings.
 
+use crate::ui::{BrowseAction, LoginAction, ScanningAction};
 use egui::{Grid, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
@@ -196,7 +197,9 @@ fn registry_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction
                 .on_hover_text("Open the pull-through cache tab")
                 .clicked()
             {
-                actions.push(UiAction::SetRegistryTab(RegistryTab::PullThrough));
+                actions.push(UiAction::Browse(BrowseAction::SetRegistryTab(
+                    RegistryTab::PullThrough,
+                )));
             }
             ui.end_row();
         });
@@ -224,7 +227,7 @@ fn login_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction>) 
             ui.spinner();
         }
         if widgets::icon_button(ui, icon::KEY, "Get a login token").clicked() {
-            actions.push(UiAction::GetLoginToken(reg.spec.clone()));
+            actions.push(UiAction::Login(LoginAction::GetToken(reg.spec.clone())));
         }
         if let Some(e) = login.error() {
             ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
@@ -259,7 +262,7 @@ fn login_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction>) 
                     )
                     .clicked()
                 {
-                    actions.push(UiAction::CopyLoginPassword(reg.spec.key()));
+                    actions.push(UiAction::Login(LoginAction::CopyPassword(reg.spec.key())));
                 }
             } else if left > 0 {
                 ui.label(RichText::new("password copied and forgotten").color(palette.muted));
@@ -318,7 +321,7 @@ fn findings_section(
                      tagged image: one request per image, within the registry's request limit.",
                 );
             if button.clicked() {
-                actions.push(UiAction::CheckAllFindings);
+                actions.push(UiAction::Scanning(ScanningAction::CheckAllFindings));
             }
             if sec.tagged > 0 {
                 ui.label(
@@ -388,12 +391,12 @@ fn findings_section(
                     }
                     row.col(|ui| widgets::time_cell(ui, f.pushed_at, now));
                     if row.response().on_hover_text("Open the findings").clicked() {
-                        actions.push(UiAction::GoTo(Location {
+                        actions.push(UiAction::Browse(BrowseAction::GoTo(Location {
                             registry: Some(key.clone()),
                             repository: Some(f.repository.clone()),
                             image: Some(f.digest),
-                        }));
-                        actions.push(UiAction::OpenFindings);
+                        })));
+                        actions.push(UiAction::Scanning(ScanningAction::OpenFindings));
                     }
                 });
             });

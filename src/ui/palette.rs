@@ -1,5 +1,9 @@
 //! Ctrl+K: a command palette over registries, repositories and actions.
 
+use crate::ui::{
+    BrowseAction, LoginAction, ManageAction, PreferencesAction, RegistriesAction, ScanningAction,
+    SearchAction, ShellAction,
+};
 use egui::{Key, RichText};
 
 use super::UiAction;
@@ -27,61 +31,61 @@ pub fn entries(state: &AppState) -> Vec<Entry> {
         Entry {
             label: "Refresh".into(),
             kind: "action",
-            action: UiAction::Refresh,
+            action: UiAction::Browse(BrowseAction::Refresh),
         },
         Entry {
             label: "Add registry".into(),
             kind: "action",
-            action: UiAction::OpenAddRegistry,
+            action: UiAction::Registries(RegistriesAction::OpenAdd),
         },
         Entry {
             label: "Search everywhere (Ctrl+Shift+F)".into(),
             kind: "action",
-            action: UiAction::OpenSearch,
+            action: UiAction::Search(SearchAction::Open),
         },
         Entry {
             label: "Help (F1)".into(),
             kind: "action",
-            action: UiAction::OpenHelp,
+            action: UiAction::Shell(ShellAction::OpenHelp),
         },
         Entry {
             label: "Preferences".into(),
             kind: "action",
-            action: UiAction::OpenPreferences,
+            action: UiAction::Preferences(PreferencesAction::Open),
         },
         Entry {
             label: "Theme: light".into(),
             kind: "action",
-            action: UiAction::SetTheme(ThemePref::Light),
+            action: UiAction::Preferences(PreferencesAction::SetTheme(ThemePref::Light)),
         },
         Entry {
             label: "Theme: dark".into(),
             kind: "action",
-            action: UiAction::SetTheme(ThemePref::Dark),
+            action: UiAction::Preferences(PreferencesAction::SetTheme(ThemePref::Dark)),
         },
         Entry {
             label: "Theme: follow system".into(),
             kind: "action",
-            action: UiAction::SetTheme(ThemePref::System),
+            action: UiAction::Preferences(PreferencesAction::SetTheme(ThemePref::System)),
         },
     ];
     if let Some(reg) = state.selected_registry() {
         out.push(Entry {
             label: "Scanning configuration".into(),
             kind: "action",
-            action: UiAction::OpenScanning(reg.spec.key()),
+            action: UiAction::Scanning(ScanningAction::OpenConfiguration(reg.spec.key())),
         });
         out.push(Entry {
             label: "New repository".into(),
             kind: "action",
-            action: UiAction::OpenCreateRepository(reg.spec.key(), None),
+            action: UiAction::Manage(ManageAction::OpenCreateRepository(reg.spec.key(), None)),
         });
     }
     if let Some(repo) = state.open_repo() {
         out.push(Entry {
             label: "Push commands".into(),
             kind: "action",
-            action: UiAction::OpenPushCommands(repo),
+            action: UiAction::Login(LoginAction::OpenPushCommands(repo)),
         });
     }
     for reg in &state.registries {
@@ -89,11 +93,11 @@ pub fn entries(state: &AppState) -> Vec<Entry> {
         out.push(Entry {
             label: format!("{} ({})", reg.spec.profile_label(), reg.spec.region),
             kind: "registry",
-            action: UiAction::GoTo(Location {
+            action: UiAction::Browse(BrowseAction::GoTo(Location {
                 registry: Some(key.clone()),
                 repository: None,
                 image: None,
-            }),
+            })),
         });
         for r in reg
             .repositories
@@ -104,11 +108,11 @@ pub fn entries(state: &AppState) -> Vec<Entry> {
             out.push(Entry {
                 label: r.name.clone(),
                 kind: "repository",
-                action: UiAction::GoTo(Location {
+                action: UiAction::Browse(BrowseAction::GoTo(Location {
                     registry: Some(key.clone()),
                     repository: Some(r.name.clone()),
                     image: None,
-                }),
+                })),
             });
         }
     }
@@ -227,6 +231,18 @@ pub fn palette_ui(
     outcome
 }
 
+impl super::modal::Dialog for PaletteView {
+    fn show(&mut self, cx: &mut super::modal::DialogCx<'_>) -> bool {
+        match palette_ui(cx.ctx, cx.first, self, cx.state) {
+            None => true,
+            Some(outcome) => {
+                cx.actions.extend(outcome);
+                false
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,7 +262,7 @@ mod tests {
         let e = |l: &str| Entry {
             label: l.into(),
             kind: "repository",
-            action: UiAction::Refresh,
+            action: UiAction::Browse(BrowseAction::Refresh),
         };
         let entries = vec![
             e("web/admin-console"),

@@ -2,6 +2,7 @@
 //! selected registry's auto-refresh. Each control applies at once (and is
 //! saved with the other settings).
 
+use crate::ui::PreferencesAction;
 use egui::{RichText, Ui};
 
 use super::UiAction;
@@ -54,7 +55,7 @@ fn body_ui(
                     (ThemePref::Dark, "Dark"),
                 ] {
                     if ui.radio(s.theme == t, label).clicked() {
-                        actions.push(UiAction::SetTheme(t));
+                        actions.push(UiAction::Preferences(PreferencesAction::SetTheme(t)));
                     }
                 }
             });
@@ -71,7 +72,9 @@ fn body_ui(
                 .labelled_by(l.id)
                 .on_hover_text("Ctrl+= / Ctrl+- / Ctrl+0");
             if r.changed() {
-                actions.push(UiAction::SetZoom(zoom / 100.0));
+                actions.push(UiAction::Preferences(PreferencesAction::SetZoom(
+                    zoom / 100.0,
+                )));
             }
             ui.end_row();
 
@@ -83,14 +86,19 @@ fn body_ui(
                         (TimeStyle::Absolute, "date and time"),
                     ] {
                         if ui.radio(s.time_style == t, label).clicked() {
-                            actions.push(UiAction::SetTimeDisplay(t, s.clock));
+                            actions.push(UiAction::Preferences(PreferencesAction::SetTimeDisplay(
+                                t, s.clock,
+                            )));
                         }
                     }
                 });
                 ui.horizontal(|ui| {
                     for (c, label) in [(Clock::Utc, "UTC"), (Clock::Local, "local time")] {
                         if ui.radio(s.clock == c, label).clicked() {
-                            actions.push(UiAction::SetTimeDisplay(s.time_style, c));
+                            actions.push(UiAction::Preferences(PreferencesAction::SetTimeDisplay(
+                                s.time_style,
+                                c,
+                            )));
                         }
                     }
                 });
@@ -106,18 +114,21 @@ fn body_ui(
                     "Per registry. More is faster on a large registry, until ECR throttles.",
                 );
             if r.changed() {
-                actions.push(UiAction::SetMaxInFlight(n));
+                actions.push(UiAction::Preferences(PreferencesAction::SetMaxInFlight(n)));
             }
             ui.end_row();
 
             if let Some(reg) = state.selected_registry() {
                 ui.label("Auto-refresh");
                 let key = reg.spec.key();
-                let current = s.auto_refresh.get(&key.0).copied().unwrap_or(0);
+                let current = s.auto_refresh.get(&key).copied().unwrap_or(0);
                 ui.horizontal_wrapped(|ui| {
                     for (secs, label) in [(0, "off"), (30, "30 s"), (60, "1 min"), (300, "5 min")] {
                         if ui.radio(current == secs, label).clicked() {
-                            actions.push(UiAction::SetAutoRefresh(key.clone(), secs));
+                            actions.push(UiAction::Preferences(PreferencesAction::SetAutoRefresh(
+                                key.clone(),
+                                secs,
+                            )));
                         }
                     }
                     ui.label(RichText::new(format!("for {}", reg.spec.profile_label())).weak());
@@ -132,5 +143,14 @@ fn body_ui(
             super::widgets::copy_button(ui, "settings path", p);
             ui.label(RichText::new(p).monospace());
         });
+    }
+}
+/// The preferences window.
+#[derive(Debug)]
+pub struct PreferencesDialog;
+
+impl super::modal::Dialog for PreferencesDialog {
+    fn show(&mut self, cx: &mut super::modal::DialogCx<'_>) -> bool {
+        preferences_ui(cx.ctx, cx.first, cx.state, cx.settings_path, cx.actions)
     }
 }

@@ -2,6 +2,7 @@
 //! repositories it has created; create (with upstream presets), edit what ECR
 //! lets change (credential, custom role), validate, delete.
 
+use crate::ui::{BrowseAction, PullThroughAction, ShellAction};
 use egui::{Grid, RichText, Ui};
 
 use super::modal::{self, Footer, Frame, Outcome};
@@ -260,7 +261,10 @@ pub fn rules_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                 b
             };
             if b.clicked() {
-                actions.push(UiAction::OpenPullThroughForm(reg.spec.key(), None));
+                actions.push(UiAction::PullThrough(PullThroughAction::OpenForm(
+                    reg.spec.key(),
+                    None,
+                )));
             }
         });
     });
@@ -328,26 +332,26 @@ fn rule_card(
             if widgets::named_button(ui, icon::TRASH, "Delete", &format!("Delete rule {prefix}"))
                 .clicked()
             {
-                actions.push(UiAction::Confirm {
+                actions.push(UiAction::Shell(ShellAction::Confirm {
                     title: format!("Delete the rule {prefix}?"),
                     body: format!(
                         "The pull-through cache rule {prefix} is deleted. Images already cached \
                          stay in their repositories; new pulls through this prefix stop working."
                     ),
                     target: reg.target_line(),
-                    action: Box::new(UiAction::ChangePullThrough(
+                    action: Box::new(UiAction::PullThrough(PullThroughAction::Change(
                         reg.spec.clone(),
                         PullThroughChange::Delete(prefix.clone()),
-                    )),
-                });
+                    ))),
+                }));
             }
             if widgets::named_button(ui, icon::PENCIL, "Edit", &format!("Edit rule {prefix}"))
                 .clicked()
             {
-                actions.push(UiAction::OpenPullThroughForm(
+                actions.push(UiAction::PullThrough(PullThroughAction::OpenForm(
                     reg.spec.key(),
                     Some(prefix.clone()),
-                ));
+                )));
             }
             if widgets::named_button(
                 ui,
@@ -357,10 +361,10 @@ fn rule_card(
             )
             .clicked()
             {
-                actions.push(UiAction::ValidatePullThrough(
+                actions.push(UiAction::PullThrough(PullThroughAction::Validate(
                     reg.spec.clone(),
                     prefix.clone(),
-                ));
+                )));
             }
             ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                 ui.label(RichText::new(prefix).heading().strong().monospace());
@@ -450,7 +454,9 @@ fn rule_card(
                 ui.horizontal_wrapped(|ui| {
                     for n in made.iter().take(12) {
                         if ui.link(*n).clicked() {
-                            actions.push(UiAction::SelectRepository(Some((*n).to_owned())));
+                            actions.push(UiAction::Browse(BrowseAction::SelectRepository(Some(
+                                (*n).to_owned(),
+                            ))));
                         }
                     }
                     if made.len() > 12 {
@@ -497,7 +503,10 @@ pub fn rule_form_ui(
     match outcome {
         Outcome::Confirmed => match checked {
             Ok(change) => {
-                actions.push(UiAction::ChangePullThrough(form.registry.clone(), change));
+                actions.push(UiAction::PullThrough(PullThroughAction::Change(
+                    form.registry.clone(),
+                    change,
+                )));
                 false
             }
             // Refused here, with the reasons next to the fields; no call.
@@ -633,6 +642,16 @@ fn rule_form_body_ui(ui: &mut Ui, form: &mut RuleForm, errors: &RuleErrors, pend
             ui.spinner();
             ui.label("Saving…");
         });
+    }
+}
+
+impl super::modal::Dialog for RuleForm {
+    fn show(&mut self, cx: &mut super::modal::DialogCx<'_>) -> bool {
+        let pending = cx
+            .state
+            .registry(&self.registry.key())
+            .is_some_and(|r| r.docs.pull_through.is_loading());
+        rule_form_ui(cx.ctx, cx.first, self, pending, cx.actions)
     }
 }
 

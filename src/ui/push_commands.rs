@@ -130,6 +130,19 @@ pub fn push_commands_ui(
     outcome == Outcome::Open
 }
 
+/// The build, tag, log in and push commands for one repository.
+#[derive(Debug)]
+pub struct PushCommandsDialog {
+    pub tool: Tool,
+    pub target: PushTarget,
+}
+
+impl super::modal::Dialog for PushCommandsDialog {
+    fn show(&mut self, cx: &mut super::modal::DialogCx<'_>) -> bool {
+        push_commands_ui(cx.ctx, cx.first, &mut self.tool, &self.target)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@
 //! image of the old one. A failed, cancelled or incomplete run can be run
 //! again: it adopts the repository its first run made.
 
+use crate::ui::TransferAction;
 use egui::{RichText, Ui};
 
 use super::UiAction;
@@ -148,19 +149,21 @@ pub fn reencrypt_ui(
     match outcome {
         Outcome::Confirmed => match result {
             Some(Ok(r)) if r.complete() => {
-                actions.push(UiAction::CheckThenDeleteReencrypted {
-                    repo: form.repo.clone(),
-                    new_name: r.new.clone(),
-                });
+                actions.push(UiAction::Transfer(
+                    TransferAction::CheckThenDeleteReencrypted {
+                        repo: form.repo.clone(),
+                        new_name: r.new.clone(),
+                    },
+                ));
                 true
             }
             _ => {
                 if let Ok((new_name, encryption)) = checked {
-                    actions.push(UiAction::StartReencrypt {
+                    actions.push(UiAction::Transfer(TransferAction::StartReencrypt {
                         repo: form.repo.clone(),
                         new_name,
                         encryption,
-                    });
+                    }));
                     form.started = true;
                 }
                 true
@@ -315,6 +318,12 @@ fn comparison_ui(ui: &mut Ui, r: &ReencryptReport, encryption: [String; 2]) {
                 }
             ),
         );
+    }
+}
+
+impl super::modal::Dialog for ReencryptForm {
+    fn show(&mut self, cx: &mut super::modal::DialogCx<'_>) -> bool {
+        reencrypt_ui(cx.ctx, cx.first, self, cx.state, cx.actions)
     }
 }
 

@@ -1,5 +1,6 @@
 //! The open repository's policy (who may pull and push), read only.
 
+use crate::ui::BrowseAction;
 use egui::{RichText, Ui};
 
 use super::style::{self, icon};
@@ -39,7 +40,7 @@ pub fn repo_policy_ui(
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if widgets::icon_button(ui, icon::REFRESH, "Reload policy").clicked() {
-                actions.push(UiAction::Refresh);
+                actions.push(UiAction::Browse(BrowseAction::Refresh));
             }
         });
     });

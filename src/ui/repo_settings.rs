@@ -3,6 +3,7 @@
 //! fixes it at creation) and deletion. Every change is pending until the
 //! server answers; the row then shows the value re-read from the server.
 
+use crate::ui::{BrowseAction, ManageAction, TransferAction};
 use egui::{RichText, Ui};
 
 use super::modal::{self, Footer, Frame, Outcome};
@@ -169,7 +170,10 @@ pub fn repo_settings_ui(
                     .clicked()
                     && let Ok(s) = &checked
                 {
-                    actions.push(UiAction::ApplyTagMutability(form.repo.clone(), s.clone()));
+                    actions.push(UiAction::Manage(ManageAction::ApplyTagMutability(
+                        form.repo.clone(),
+                        s.clone(),
+                    )));
                 }
                 if cx.pending {
                     ui.spinner();
@@ -205,7 +209,10 @@ pub fn repo_settings_ui(
                 ),
             );
             if r.changed() {
-                actions.push(UiAction::SetScanOnPush(form.repo.clone(), on));
+                actions.push(UiAction::Manage(ManageAction::SetScanOnPush(
+                    form.repo.clone(),
+                    on,
+                )));
             }
 
             ui.separator();
@@ -228,16 +235,16 @@ pub fn repo_settings_ui(
                 .on_hover_text("A new repository with other encryption, these settings and every image; then a comparison; deleting the old one is up to you")
                 .clicked()
             {
-                actions.push(UiAction::OpenReencrypt(form.repo.clone()));
+                actions.push(UiAction::Transfer(TransferAction::OpenReencrypt(form.repo.clone())));
             }
             if ui
                 .button("Create a new repository with these settings…")
                 .clicked()
             {
-                actions.push(UiAction::OpenCreateRepository(
+                actions.push(UiAction::Manage(ManageAction::OpenCreateRepository(
                     form.repo.key(),
                     Some(form.repo.name.clone()),
-                ));
+                )));
                 open = false;
             }
 
@@ -248,7 +255,9 @@ pub fn repo_settings_ui(
             if widgets::icon_button(ui, icon::TRASH, &format!("Delete repository…{images}"))
                 .clicked()
             {
-                actions.push(UiAction::OpenDeleteRepository(form.repo.clone()));
+                actions.push(UiAction::Manage(ManageAction::OpenDeleteRepository(
+                    form.repo.clone(),
+                )));
                 open = false;
             }
         },
@@ -332,10 +341,10 @@ fn tags_ui(
     let palette = style::palette(ui.visuals());
     ui.label(RichText::new(format!("{} Resource tags", icon::TAG)).strong());
     let Some(tags) = cx.tags else {
-        actions.push(UiAction::NeedRepoTags(
+        actions.push(UiAction::Browse(BrowseAction::NeedRepoTags(
             form.repo.key(),
             vec![form.repo.name.clone()],
-        ));
+        )));
         ui.horizontal(|ui| {
             ui.spinner();
             ui.label("Reading the tags…");
@@ -343,14 +352,14 @@ fn tags_ui(
         return;
     };
     let change = |set: Vec<(String, String)>, remove: Vec<String>| {
-        UiAction::ChangeRepository(
+        UiAction::Manage(ManageAction::ChangeRepository(
             form.repo.clone(),
             crate::message::RepoChange::ResourceTags {
                 arn: cx.repo.arn.clone(),
                 set,
                 remove,
             },
-        )
+        ))
     };
     ui.horizontal_wrapped(|ui| {
         if tags.is_empty() {
@@ -401,6 +410,35 @@ fn tags_ui(
     });
     if let (Err(e), false) = (&check, form.new_tag_key.is_empty()) {
         ui.colored_label(palette.error, format!("{} {e}", icon::WARNING));
+    }
+}
+
+impl super::modal::Dialog for RepoSettingsForm {
+    fn show(&mut self, cx: &mut super::modal::DialogCx<'_>) -> bool {
+        let reg = cx.state.registry(&self.repo.key());
+        let Some((reg, repo)) =
+            reg.and_then(|r| r.repository(&self.repo.name).map(|repo| (r, repo)))
+        else {
+            // The repository is gone (deleted here or elsewhere).
+            return false;
+        };
+        let settings = SettingsContext {
+            pending: reg.pending.contains_key(&repo.name),
+            error: reg.change_errors.get(&repo.name).map(String::as_str),
+            effective_scan: reg.scan_frequency(&repo.name),
+            image_count: reg
+                .images
+                .get(&repo.name)
+                .and_then(crate::state::RepoImages::totals)
+                .map(|t| t.images()),
+            tags: reg
+                .resource_tags
+                .get(&repo.name)
+                .and_then(crate::state::Requested::shown)
+                .map(Vec::as_slice),
+            repo,
+        };
+        repo_settings_ui(cx.ctx, cx.first, self, &settings, cx.actions)
     }
 }
 

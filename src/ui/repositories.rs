@@ -1,6 +1,7 @@
 //! The selected registry's repositories: search, filter chips, sortable
 //! virtualised table.
 
+use crate::ui::{BrowseAction, ManageAction, PreferencesAction};
 use egui::{RichText, Ui};
 
 use super::columns::{self, ColumnSpec};
@@ -50,7 +51,7 @@ pub fn repositories_ui(
         ui.horizontal_wrapped(|ui| {
             ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
             if e.is_transient() && widgets::icon_button(ui, icon::REFRESH, "Retry").clicked() {
-                actions.push(UiAction::RefreshRegistry(key.clone()));
+                actions.push(UiAction::Browse(BrowseAction::RefreshRegistry(key.clone())));
             }
         });
     }
@@ -86,7 +87,10 @@ pub fn repositories_ui(
             .collect();
         tags_pending = unknown.len();
         if !unknown.is_empty() {
-            actions.push(UiAction::NeedRepoTags(reg.spec.key(), unknown));
+            actions.push(UiAction::Browse(BrowseAction::NeedRepoTags(
+                reg.spec.key(),
+                unknown,
+            )));
         }
         rows.retain(|&i| {
             reg.resource_tags
@@ -120,7 +124,10 @@ pub fn repositories_ui(
         ui.horizontal_wrapped(|ui| {
             ui.label("This registry has no repositories yet: create one, then push to it.");
             if widgets::icon_button(ui, icon::PLUS, "Create a repository").clicked() {
-                actions.push(UiAction::OpenCreateRepository(reg.spec.key(), None));
+                actions.push(UiAction::Manage(ManageAction::OpenCreateRepository(
+                    reg.spec.key(),
+                    None,
+                )));
             }
         });
         return;
@@ -155,7 +162,10 @@ fn toolbar_ui(
             view.filter.text.clear();
         }
         if widgets::icon_button(ui, icon::PLUS, "New repository").clicked() {
-            actions.push(UiAction::OpenCreateRepository(key.clone(), None));
+            actions.push(UiAction::Manage(ManageAction::OpenCreateRepository(
+                key.clone(),
+                None,
+            )));
         }
         ui.add_space(style::GAP);
         let f = &mut view.filter;
@@ -170,10 +180,10 @@ fn toolbar_ui(
             ui.separator();
             let n = view.selection.len();
             if widgets::icon_button(ui, icon::GEAR, &format!("Bulk settings for {n}")).clicked() {
-                actions.push(UiAction::OpenBulk(
+                actions.push(UiAction::Manage(ManageAction::OpenBulk(
                     key.clone(),
                     view.selection.iter().cloned().collect(),
-                ));
+                )));
             }
             if ui.small_button("Clear selection").clicked() {
                 view.selection.clear();
@@ -204,7 +214,9 @@ fn keyboard_ui(
             .and_then(|c| rows.get(c))
             .and_then(|&i| repos.get(i))
     {
-        actions.push(UiAction::SelectRepository(Some(r.name.clone())));
+        actions.push(UiAction::Browse(BrowseAction::SelectRepository(Some(
+            r.name.clone(),
+        ))));
     }
 }
 
@@ -222,7 +234,9 @@ fn table_ui(
     let header = |ui: &mut Ui, label: &str, col: RepoColumn, actions: &mut Vec<UiAction>| {
         let sorted = (sort.column == col).then_some(sort.ascending);
         if widgets::sort_header(ui, label, sorted, &format!("Sort repositories by {label}")) {
-            actions.push(UiAction::SortRepositories(col));
+            actions.push(UiAction::Preferences(PreferencesAction::SortRepositories(
+                col,
+            )));
         }
     };
     let cursor = view.cursor;
@@ -230,7 +244,7 @@ fn table_ui(
     ui.style_mut().interaction.selectable_labels = false;
     let hidden = columns::hidden(
         &COLUMNS,
-        state.settings.hidden_columns.get(TABLE),
+        state.settings.hidden_columns.get(&TABLE),
         ui.available_width(),
     );
     let shown = columns::visible(&COLUMNS, &hidden);
@@ -296,12 +310,15 @@ fn table_ui(
         });
     // Resource tags of the rows on screen, read once each.
     if !need_tags.is_empty() {
-        actions.push(UiAction::NeedRepoTags(reg.spec.key(), need_tags));
+        actions.push(UiAction::Browse(BrowseAction::NeedRepoTags(
+            reg.spec.key(),
+            need_tags,
+        )));
     }
 }
 
 /// The repositories table's name in the settings, and its columns.
-const TABLE: &str = "repositories";
+const TABLE: crate::settings::Table = crate::settings::Table::Repositories;
 
 const COLUMNS: [ColumnSpec; 8] = [
     ColumnSpec::new("name", "Repository", 260.0, 120.0).required(),
@@ -342,7 +359,9 @@ fn cell_ui(
                 ui.spinner();
             }
             if mutability_cell(ui, r, reg.change_errors.get(&r.name)).clicked() {
-                actions.push(UiAction::OpenRepoSettings(RepoRef::new(&reg.spec, &r.name)));
+                actions.push(UiAction::Manage(ManageAction::OpenRepoSettings(
+                    RepoRef::new(&reg.spec, &r.name),
+                )));
             }
         }
         "encryption" => {
@@ -488,29 +507,35 @@ fn clicked_ui(
             .collect();
     } else {
         view.anchor = Some(r.name.clone());
-        actions.push(UiAction::SelectRepository(Some(r.name.clone())));
+        actions.push(UiAction::Browse(BrowseAction::SelectRepository(Some(
+            r.name.clone(),
+        ))));
     }
 }
 
 fn row_menu_ui(ui: &mut Ui, reg: &RegistryState, r: &Repository, actions: &mut Vec<UiAction>) {
     let target = RepoRef::new(&reg.spec, &r.name);
     if ui.button(format!("{} Open", icon::PACKAGE)).clicked() {
-        actions.push(UiAction::SelectRepository(Some(r.name.clone())));
+        actions.push(UiAction::Browse(BrowseAction::SelectRepository(Some(
+            r.name.clone(),
+        ))));
     }
     if ui.button(format!("{} Settings…", icon::GEAR)).clicked() {
-        actions.push(UiAction::OpenRepoSettings(target.clone()));
+        actions.push(UiAction::Manage(ManageAction::OpenRepoSettings(
+            target.clone(),
+        )));
     }
     if ui
         .button(format!("{} Create one like it…", icon::PLUS))
         .clicked()
     {
-        actions.push(UiAction::OpenCreateRepository(
+        actions.push(UiAction::Manage(ManageAction::OpenCreateRepository(
             reg.spec.key(),
             Some(r.name.clone()),
-        ));
+        )));
     }
     if ui.button(format!("{} Delete…", icon::TRASH)).clicked() {
-        actions.push(UiAction::OpenDeleteRepository(target));
+        actions.push(UiAction::Manage(ManageAction::OpenDeleteRepository(target)));
     }
 }
 

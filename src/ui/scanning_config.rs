@@ -3,6 +3,7 @@
 //! allows. Switching the scan type warns that earlier results are hidden
 //! until switched back.
 
+use crate::ui::ScanningAction;
 use egui::RichText;
 
 use super::UiAction;
@@ -221,12 +222,38 @@ pub fn scanning_ui(
     match outcome {
         Outcome::Confirmed => {
             if let Ok(c) = checked {
-                actions.push(UiAction::ApplyScanning(form.registry.clone(), c));
+                actions.push(UiAction::Scanning(ScanningAction::ApplyConfiguration(
+                    form.registry.clone(),
+                    c,
+                )));
             }
             true
         }
         Outcome::Dismissed => false,
         Outcome::Open => true,
+    }
+}
+
+impl super::modal::Dialog for ScanningForm {
+    fn show(&mut self, cx: &mut super::modal::DialogCx<'_>) -> bool {
+        let reg = cx.state.registry(&self.registry.key());
+        let pending = reg.is_some_and(|r| r.scanning.is_loading());
+        let error = reg
+            .and_then(|r| r.scanning.error())
+            .map(ToString::to_string);
+        // After a save, the form follows what the server holds.
+        if let Some(s) = reg.and_then(|r| r.scanning.shown()) {
+            self.server_type = s.registry.scan_type;
+        }
+        reg.is_some()
+            && scanning_ui(
+                cx.ctx,
+                cx.first,
+                self,
+                pending,
+                error.as_deref(),
+                cx.actions,
+            )
     }
 }
 

@@ -3,6 +3,7 @@
 //! scope; results stream in grouped by registry and repository, and open the
 //! image on click.
 
+use crate::ui::{BrowseAction, SearchAction};
 use std::collections::BTreeSet;
 
 use egui::{RichText, Ui};
@@ -78,14 +79,14 @@ pub fn search_ui(
         if (widgets::icon_button(ui, icon::SEARCH, "Search").clicked() || enter)
             && !view.query.trim().is_empty()
         {
-            actions.push(UiAction::StartSearch {
+            actions.push(UiAction::Search(SearchAction::Start {
                 query: view.query.clone(),
                 scope: scope.clone(),
                 repo_filter: view.repo_filter.clone(),
-            });
+            }));
         }
         if running && widgets::icon_button(ui, icon::X, "Cancel search").clicked() {
-            actions.push(UiAction::CancelSearch);
+            actions.push(UiAction::Search(SearchAction::Cancel));
         }
     });
     scope_ui(ui, state, view);
@@ -260,11 +261,11 @@ fn results_ui(
                             .clicked()
                         {
                             view.open = false;
-                            actions.push(UiAction::GoTo(Location {
+                            actions.push(UiAction::Browse(BrowseAction::GoTo(Location {
                                 registry: Some(h.registry.clone()),
                                 repository: Some(h.repository.clone()),
                                 image: None,
-                            }));
+                            })));
                         }
                     }
                     Line::Image(i) => image_line(ui, &hits[i], now, palette.muted, view, actions),
@@ -296,11 +297,11 @@ fn image_line(
         b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
         if b.clicked() {
             view.open = false;
-            actions.push(UiAction::GoTo(Location {
+            actions.push(UiAction::Browse(BrowseAction::GoTo(Location {
                 registry: Some(h.registry.clone()),
                 repository: Some(h.repository.clone()),
                 image: Some(img.digest),
-            }));
+            })));
         }
         ui.label(RichText::new(img.digest.short()).monospace().color(muted));
         ui.label(RichText::new(format!("matched by {}", h.matched.label())).color(muted));

@@ -1,5 +1,6 @@
 //! Registries on the left, grouped by profile, with a status dot each.
 
+use crate::ui::{BrowseAction, PreferencesAction, RegistriesAction, ScanningAction};
 use egui::{RichText, Role, Ui, WidgetInfo};
 
 use super::style::{self, icon};
@@ -13,7 +14,7 @@ pub fn sidebar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
         ui.heading("Registries");
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if widgets::icon_only_button(ui, icon::PLUS, "Add registry").clicked() {
-                actions.push(UiAction::OpenAddRegistry);
+                actions.push(UiAction::Registries(RegistriesAction::OpenAdd));
             }
         });
     });
@@ -73,7 +74,7 @@ pub fn sidebar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                         let auto = state
                             .settings
                             .auto_refresh
-                            .get(&reg.spec.key().0)
+                            .get(&reg.spec.key())
                             .copied()
                             .unwrap_or(0);
                         let r = ui.selectable_label(selected, detail.clone());
@@ -99,25 +100,22 @@ pub fn sidebar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                     None => r.on_hover_text(format!("{} · {status}", reg.spec.profile_label())),
                 };
                 if r.clicked() {
-                    actions.push(UiAction::SelectRegistry(key.clone()));
+                    actions.push(UiAction::Browse(BrowseAction::SelectRegistry(key.clone())));
                 }
                 r.context_menu(|ui| {
                     if ui.button(format!("{} Refresh", icon::REFRESH)).clicked() {
-                        actions.push(UiAction::RefreshRegistry(key.clone()));
+                        actions.push(UiAction::Browse(BrowseAction::RefreshRegistry(key.clone())));
                     }
                     if ui
                         .button(format!("{} Scanning configuration…", icon::SHIELD_CHECK))
                         .clicked()
                     {
-                        actions.push(UiAction::SelectRegistry(key.clone()));
-                        actions.push(UiAction::OpenScanning(key.clone()));
+                        actions.push(UiAction::Browse(BrowseAction::SelectRegistry(key.clone())));
+                        actions.push(UiAction::Scanning(ScanningAction::OpenConfiguration(
+                            key.clone(),
+                        )));
                     }
-                    let current = state
-                        .settings
-                        .auto_refresh
-                        .get(&key.0)
-                        .copied()
-                        .unwrap_or(0);
+                    let current = state.settings.auto_refresh.get(&key).copied().unwrap_or(0);
                     ui.menu_button(
                         format!(
                             "{} Auto-refresh: {}",
@@ -127,7 +125,9 @@ pub fn sidebar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                         |ui| {
                             for (secs, label) in auto_refresh::CHOICES {
                                 if ui.radio(current == secs, label).clicked() {
-                                    actions.push(UiAction::SetAutoRefresh(key.clone(), secs));
+                                    actions.push(UiAction::Preferences(
+                                        PreferencesAction::SetAutoRefresh(key.clone(), secs),
+                                    ));
                                     ui.close();
                                 }
                             }
@@ -136,7 +136,9 @@ pub fn sidebar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
                     if reg.spec.source == RegistrySource::Added
                         && ui.button(format!("{} Remove…", icon::TRASH)).clicked()
                     {
-                        actions.push(UiAction::AskRemoveRegistry(key.clone()));
+                        actions.push(UiAction::Registries(RegistriesAction::AskRemove(
+                            key.clone(),
+                        )));
                     }
                 });
             }

@@ -1,5 +1,6 @@
 //! The tab rows above the registry and repository views.
 
+use crate::ui::BrowseAction;
 use egui::Ui;
 
 use super::UiAction;
@@ -32,7 +33,7 @@ pub fn registry_tabs_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiActio
             ),
         ] {
             if tab(ui, cur, t, text) {
-                actions.push(UiAction::SetRegistryTab(t));
+                actions.push(UiAction::Browse(BrowseAction::SetRegistryTab(t)));
             }
         }
     });
@@ -51,7 +52,7 @@ pub fn repo_tabs_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) 
             (RepoTab::Policy, format!("{} Permissions", icon::LOCK)),
         ] {
             if tab(ui, cur, t, text) {
-                actions.push(UiAction::SetRepoTab(t));
+                actions.push(UiAction::Browse(BrowseAction::SetRepoTab(t)));
             }
         }
     });

@@ -3,6 +3,7 @@
 //! the status bar; a window beside the work, not a modal (jobs run while
 //! the user browses).
 
+use crate::ui::TransferAction;
 use std::time::Instant;
 
 use egui::{RichText, Ui};
@@ -36,7 +37,7 @@ pub fn transfers_status_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAc
             egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Cancel {}", t.what))
         });
         if b.clicked() {
-            actions.push(UiAction::CancelTransfer(t.request));
+            actions.push(UiAction::Transfer(TransferAction::Cancel(t.request)));
         }
     } else if !running.is_empty() {
         ui.label(format!(
@@ -91,7 +92,7 @@ pub fn transfers_window_ui(ctx: &egui::Context, state: &AppState, actions: &mut 
             if state.transfers.iter().any(|t| !t.is_running())
                 && ui.button("Clear finished").clicked()
             {
-                actions.push(UiAction::ClearFinishedTransfers);
+                actions.push(UiAction::Transfer(TransferAction::ClearFinished));
             }
         });
     ctx.data_mut(|d| d.insert_temp(open_id(), open));
@@ -112,7 +113,7 @@ fn transfer_ui(ui: &mut Ui, t: &Transfer, actions: &mut Vec<UiAction>) {
                 egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Cancel {}", t.what))
             });
             if b.clicked() {
-                actions.push(UiAction::CancelTransfer(t.request));
+                actions.push(UiAction::Transfer(TransferAction::Cancel(t.request)));
             }
         }
     });

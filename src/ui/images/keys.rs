@@ -1,6 +1,7 @@
 //! Clicks with modifiers (range and toggle selection) and the table's keyboard.
 
 use super::*;
+use crate::ui::BrowseAction;
 
 pub(super) fn ui_modifiers(r: &egui::Response) -> egui::Modifiers {
     r.ctx.input(|i| i.modifiers)
@@ -41,7 +42,7 @@ pub(super) fn click_row(
         view.selection.clear();
         view.anchor = Some(d);
         if state.location.image != Some(d) {
-            actions.push(UiAction::SelectImage(Some(d)));
+            actions.push(UiAction::Browse(BrowseAction::SelectImage(Some(d))));
         }
     }
 }
@@ -94,12 +95,17 @@ pub(super) fn keyboard_ui(
     if let Some(img) = to.and_then(digest_at) {
         view.anchor = Some(img.digest);
         view.scroll_to = to;
-        actions.push(UiAction::SelectImage(Some(img.digest)));
+        actions.push(UiAction::Browse(BrowseAction::SelectImage(Some(
+            img.digest,
+        ))));
     }
     if ui.input(|i| i.key_pressed(egui::Key::Enter))
         && let Some(img) = current.and_then(digest_at)
         && img.manifest.is_index()
     {
-        actions.push(UiAction::ToggleExpand(target.clone(), img.digest));
+        actions.push(UiAction::Browse(BrowseAction::ToggleExpand(
+            target.clone(),
+            img.digest,
+        )));
     }
 }

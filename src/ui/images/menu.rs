@@ -1,6 +1,7 @@
 //! The row's context menu.
 
 use super::*;
+use crate::ui::{BrowseAction, ScanningAction};
 
 /// Right click on a row: the same actions as the buttons, on the selection
 /// when the row is part of it, else on the row.
@@ -28,21 +29,30 @@ pub(super) fn row_menu_ui(
         .button(format!("{} Findings", icon::SHIELD_WARNING))
         .clicked()
     {
-        actions.push(UiAction::SelectImage(Some(img.digest)));
-        actions.push(UiAction::OpenFindings);
+        actions.push(UiAction::Browse(BrowseAction::SelectImage(Some(
+            img.digest,
+        ))));
+        actions.push(UiAction::Scanning(ScanningAction::OpenFindings));
         ui.close();
     }
     if ui
         .button(format!("{} Scan{many}  (S)", icon::SHIELD_CHECK))
         .clicked()
     {
-        actions.push(UiAction::StartScan(target.clone(), targets.clone()));
+        actions.push(UiAction::Scanning(ScanningAction::StartScan(
+            target.clone(),
+            targets.clone(),
+        )));
         ui.close();
     }
     ui.menu_button(format!("{} Export findings{many}", icon::EXPORT), |ui| {
         for f in crate::export::Format::ALL {
             if ui.button(f.label()).clicked() {
-                actions.push(UiAction::Export(target.clone(), targets.clone(), f));
+                actions.push(UiAction::Scanning(ScanningAction::Export(
+                    target.clone(),
+                    targets.clone(),
+                    f,
+                )));
                 ui.close();
             }
         }
@@ -56,9 +66,11 @@ pub(super) fn row_menu_ui(
             .clicked()
     {
         {
-            actions.push(UiAction::SelectImage(Some(o)));
-            actions.push(UiAction::OpenFindings);
-            actions.push(UiAction::CompareWith(Some(img.digest)));
+            actions.push(UiAction::Browse(BrowseAction::SelectImage(Some(o))));
+            actions.push(UiAction::Scanning(ScanningAction::OpenFindings));
+            actions.push(UiAction::Scanning(ScanningAction::CompareWith(Some(
+                img.digest,
+            ))));
             ui.close();
         }
     }

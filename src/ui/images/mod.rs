@@ -2,6 +2,7 @@
 //! virtualised table with multi-arch children nested under their index,
 //! severity counts fetched for the rows on screen only, multi-select.
 
+use crate::ui::{BrowseAction, LoginAction, ManageAction};
 use std::collections::{BTreeSet, HashSet};
 
 use egui::{Align, Layout, RichText, Ui};
@@ -122,7 +123,7 @@ pub fn images_ui(
         ui.horizontal_wrapped(|ui| {
             ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
             if widgets::icon_button(ui, icon::REFRESH, "Retry").clicked() {
-                actions.push(UiAction::Refresh);
+                actions.push(UiAction::Browse(BrowseAction::Refresh));
             }
         });
     }
@@ -155,15 +156,19 @@ fn header_ui(ui: &mut Ui, state: &AppState, target: &RepoRef, actions: &mut Vec<
     let palette = style::palette(ui.visuals());
     ui.horizontal(|ui| {
         if widgets::icon_only_button(ui, icon::BACK, "Back to repositories").clicked() {
-            actions.push(UiAction::SelectRepository(None));
+            actions.push(UiAction::Browse(BrowseAction::SelectRepository(None)));
         }
         ui.add(egui::Label::new(RichText::new(&target.name).heading().strong()).truncate());
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if widgets::icon_button(ui, icon::TERMINAL, "Push commands").clicked() {
-                actions.push(UiAction::OpenPushCommands(target.clone()));
+                actions.push(UiAction::Login(LoginAction::OpenPushCommands(
+                    target.clone(),
+                )));
             }
             if widgets::icon_button(ui, icon::GEAR, "Settings").clicked() {
-                actions.push(UiAction::OpenRepoSettings(target.clone()));
+                actions.push(UiAction::Manage(ManageAction::OpenRepoSettings(
+                    target.clone(),
+                )));
             }
         });
     });

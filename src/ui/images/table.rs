@@ -1,6 +1,7 @@
 //! The virtualised table: columns, cells (status, tags, scan counts), sorting by a header click, multi-arch children under their index.
 
 use super::*;
+use crate::ui::{BrowseAction, PreferencesAction, ScanningAction};
 
 /// What the table draws from.
 pub(super) struct TableCx<'a> {
@@ -34,14 +35,14 @@ pub(super) fn table_ui(
     let header = |ui: &mut Ui, label: &str, col: ImageColumn, actions: &mut Vec<UiAction>| {
         let sorted = (sort.column == col).then_some(sort.ascending);
         if widgets::sort_header(ui, label, sorted, &format!("Sort by {label}")) {
-            actions.push(UiAction::SortImages(col));
+            actions.push(UiAction::Preferences(PreferencesAction::SortImages(col)));
         }
     };
     // Labels in rows must not take the click (text selection) from the row.
     ui.style_mut().interaction.selectable_labels = false;
     let hidden = columns::hidden(
         &COLUMNS,
-        state.settings.hidden_columns.get(TABLE),
+        state.settings.hidden_columns.get(&TABLE),
         ui.available_width(),
     );
     let shown = columns::visible(&COLUMNS, &hidden);
@@ -149,12 +150,15 @@ pub(super) fn table_ui(
     // Scan summaries for what is on screen and not yet known (index rows
     // have no scan of their own; their children do).
     if !visible.is_empty() {
-        actions.push(UiAction::NeedScanSummaries(target.clone(), visible));
+        actions.push(UiAction::Scanning(ScanningAction::NeedScanSummaries(
+            target.clone(),
+            visible,
+        )));
     }
 }
 
 /// The images table's name in the settings, and its columns.
-const TABLE: &str = "images";
+const TABLE: crate::settings::Table = crate::settings::Table::Images;
 
 const COLUMNS: [ColumnSpec; 8] = [
     ColumnSpec::new("tags", "Tags", 240.0, 120.0).required(),
@@ -279,7 +283,10 @@ pub(super) fn tags_cell(
             "Expand platforms"
         };
         if widgets::icon_only_button(ui, glyph, label).clicked() {
-            actions.push(UiAction::ToggleExpand(target.clone(), img.digest));
+            actions.push(UiAction::Browse(BrowseAction::ToggleExpand(
+                target.clone(),
+                img.digest,
+            )));
         }
         if n > 0 {
             ui.label(

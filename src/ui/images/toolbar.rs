@@ -1,6 +1,7 @@
 //! The toolbar above the table: search, status chips, storage (archive, restore) and the actions on the selection.
 
 use super::*;
+use crate::ui::{BrowseAction, ScanningAction};
 
 /// A chip per image status with its count, each showing or hiding that
 /// status's images. Only when the repository has archived or restoring
@@ -94,7 +95,7 @@ pub(super) fn toolbar_ui(
                 ))
                 .clicked()
         {
-            actions.push(UiAction::GroupPlatforms(target.clone()));
+            actions.push(UiAction::Browse(BrowseAction::GroupPlatforms(target.clone())));
         }
         if view.selection.is_empty() {
             return;
@@ -109,7 +110,7 @@ pub(super) fn toolbar_ui(
         ui.menu_button(format!("{} Export findings of {n}", icon::EXPORT), |ui| {
             for f in crate::export::Format::ALL {
                 if ui.button(f.label()).clicked() {
-                    actions.push(UiAction::Export(target.clone(), selected.clone(), f));
+                    actions.push(UiAction::Scanning(ScanningAction::Export(target.clone(), selected.clone(), f)));
                     ui.close();
                 }
             }
@@ -118,7 +119,7 @@ pub(super) fn toolbar_ui(
             .button(format!("{} Scan {n}", icon::SHIELD_CHECK))
             .clicked()
         {
-            actions.push(UiAction::StartScan(target.clone(), selected.clone()));
+            actions.push(UiAction::Scanning(ScanningAction::StartScan(target.clone(), selected.clone())));
         }
         if let Some(a) = crate::ui::image_actions::copy_selected(state, target, &selected)
             && widgets::icon_button(ui, icon::COPY, &format!("Copy {n} to…"))

@@ -3,6 +3,8 @@
 //! orders, theme, preferences. Never credentials, tokens or secrets (profile
 //! names only).
 
+pub mod actions;
+
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -14,6 +16,14 @@ use crate::model::{RegistryKey, RegistrySpec};
 pub const LEGACY_KEY: &str = "ecrscope.settings";
 
 /// How times are shown: "3 days ago", or the date and time.
+/// The tables whose columns the user can hide; the persisted key of each
+/// table's choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Table {
+    Repositories,
+    Images,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum TimeStyle {
     #[default]
@@ -144,12 +154,14 @@ pub struct Settings {
     pub repo_sort: RepoSort,
     pub image_sort: ImageSort,
     /// Auto-refresh interval in seconds, by registry key (absent = off).
-    pub auto_refresh: std::collections::BTreeMap<String, u64>,
+    #[serde(with = "text_keys")]
+    pub auto_refresh: std::collections::BTreeMap<RegistryKey, u64>,
     pub theme: ThemePref,
     /// Requests in flight per registry.
     pub max_in_flight: usize,
     /// Columns the user hid, by table (absent: the defaults for the width).
-    pub hidden_columns: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    #[serde(with = "text_keys")]
+    pub hidden_columns: std::collections::BTreeMap<Table, std::collections::BTreeSet<String>>,
     /// Interface zoom (1.0 = 100 %).
     pub zoom: f32,
     pub time_style: TimeStyle,
@@ -172,6 +184,70 @@ impl Default for Settings {
             time_style: TimeStyle::Relative,
             clock: Clock::Utc,
         }
+    }
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Repositories => "repositories",
+            Self::Images => "images",
+        }
+    }
+}
+
+/// Typed map keys stored as the plain text they were before they had types,
+/// so settings files written by earlier versions still load, and a key
+/// this version does not know (a table of a later version) is skipped, not
+/// a reason to throw the whole file away.
+mod text_keys {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{RegistryKey, Table};
+
+    pub trait TextKey: Sized + Ord {
+        fn text(&self) -> String;
+        fn from_text(text: String) -> Option<Self>;
+    }
+
+    impl TextKey for RegistryKey {
+        fn text(&self) -> String {
+            self.0.clone()
+        }
+        fn from_text(text: String) -> Option<Self> {
+            Some(Self(text))
+        }
+    }
+
+    impl TextKey for Table {
+        fn text(&self) -> String {
+            self.name().to_owned()
+        }
+        fn from_text(text: String) -> Option<Self> {
+            [Self::Repositories, Self::Images]
+                .into_iter()
+                .find(|t| t.name() == text)
+        }
+    }
+
+    pub fn serialize<K: TextKey, V: Serialize, S: Serializer>(
+        map: &BTreeMap<K, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let texts: BTreeMap<String, &V> = map.iter().map(|(k, v)| (k.text(), v)).collect();
+        texts.serialize(s)
+    }
+
+    pub fn deserialize<'de, K: TextKey, V: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<K, V>, D::Error> {
+        let texts = BTreeMap::<String, V>::deserialize(d)?;
+        Ok(texts
+            .into_iter()
+            .filter_map(|(k, v)| Some((K::from_text(k)?, v)))
+            .collect())
     }
 }
 
@@ -335,6 +411,30 @@ mod tests {
             matches!(Settings::from_stored(Some("{{{not ron")), Loaded::Corrupt(_, m) if m.contains("defaults"))
         );
         assert!(matches!(Settings::from_stored(None), Loaded::Fresh(_)));
+    }
+
+    /// Files written before the keys had types still load, and say the
+    /// same when written again; a table this version does not know is
+    /// skipped.
+    #[test]
+    fn typed_keys_read_and_write_the_old_text() {
+        let old = r#"(auto_refresh: {"profile:dev/eu-west-1": 60}, hidden_columns: {"repositories": ["created"], "later": ["x"]})"#;
+        let Loaded::Restored(s) = Settings::from_stored(Some(old)) else {
+            panic!("an old file loads");
+        };
+        assert_eq!(
+            s.auto_refresh
+                .get(&RegistryKey("profile:dev/eu-west-1".into())),
+            Some(&60)
+        );
+        assert_eq!(
+            s.hidden_columns.get(&Table::Repositories).map(|c| c.len()),
+            Some(1)
+        );
+        assert_eq!(s.hidden_columns.len(), 1, "the unknown table is skipped");
+        let text = s.to_stored();
+        assert!(text.contains(r#""profile:dev/eu-west-1": 60"#), "{text}");
+        assert!(text.contains(r#""repositories""#), "{text}");
     }
 
     #[test]

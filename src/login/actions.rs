@@ -1,0 +1,70 @@
+//! Login's actions: the push commands dialog, the login token, its
+//! password to the clipboard once.
+
+use crate::app::EcrscopeApp;
+use crate::message::{Command, LoginCommand};
+use crate::model::{RegistryKey, RegistrySpec, RepoRef};
+use crate::state::{FollowUp, NoticeLevel};
+use crate::ui::push_commands::{PushCommandsDialog, PushTarget};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoginAction {
+    /// How to build, tag, log in and push to this repository.
+    OpenPushCommands(RepoRef),
+    /// GetAuthorizationToken for a registry.
+    GetToken(RegistrySpec),
+    /// Put the token's password on the clipboard, then forget it.
+    CopyPassword(RegistryKey),
+}
+
+impl EcrscopeApp {
+    pub(crate) fn on_login(&mut self, action: LoginAction) -> Vec<FollowUp> {
+        match action {
+            LoginAction::OpenPushCommands(repo) => {
+                if let Some(target) = self.push_target(&repo) {
+                    self.view.open(PushCommandsDialog {
+                        tool: Default::default(),
+                        target,
+                    });
+                }
+                Vec::new()
+            }
+            LoginAction::GetToken(spec) => {
+                vec![FollowUp::Request(Command::Login(LoginCommand::Token(spec)))]
+            }
+            LoginAction::CopyPassword(key) => {
+                self.copy_login_password(&key);
+                Vec::new()
+            }
+        }
+    }
+
+    fn push_target(&self, repo: &RepoRef) -> Option<PushTarget> {
+        let reg = self.state.registry(&repo.key())?;
+        let uri = reg.repository(&repo.name)?.uri.clone();
+        let host = uri.split('/').next().unwrap_or_default().to_owned();
+        Some(PushTarget {
+            registry_host: host,
+            region: reg.spec.region.clone(),
+            profile: reg.spec.profile.clone(),
+            repository: repo.name.clone(),
+        })
+    }
+
+    /// The login token's password goes to the clipboard once; the token is
+    /// then dropped (its bytes overwritten).
+    fn copy_login_password(&mut self, key: &RegistryKey) {
+        let token = self
+            .state
+            .registry_mut(key)
+            .and_then(crate::state::RegistryState::take_login_token);
+        if let Some(t) = token {
+            // egui keeps its own copy only until the platform has it.
+            self.view.clipboard = Some(t.password().to_owned());
+            self.state.notify(
+                NoticeLevel::Success,
+                "Password copied. Paste it into docker login's prompt; ecrscope has forgotten it.",
+            );
+        }
+    }
+}

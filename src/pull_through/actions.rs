@@ -1,0 +1,46 @@
+//! Pull-through cache rules' actions: the rule form, changes, validation.
+
+use crate::app::EcrscopeApp;
+use crate::message::{Command, PullThroughChange, PullThroughCommand};
+use crate::model::{RegistryKey, RegistrySpec};
+use crate::state::FollowUp;
+use crate::ui::pull_through::RuleForm;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PullThroughAction {
+    /// Open the rule form: `None` to create, `Some(prefix)` to edit.
+    OpenForm(RegistryKey, Option<String>),
+    Change(RegistrySpec, PullThroughChange),
+    Validate(RegistrySpec, String),
+}
+
+impl EcrscopeApp {
+    pub(crate) fn on_pull_through(&mut self, action: PullThroughAction) -> Vec<FollowUp> {
+        match action {
+            PullThroughAction::OpenForm(key, prefix) => {
+                if let Some(reg) = self.state.registry(&key) {
+                    let existing = prefix.and_then(|p| {
+                        reg.docs
+                            .pull_through
+                            .shown()
+                            .and_then(|l| l.iter().find(|x| x.ecr_repository_prefix == p))
+                    });
+                    let account = reg.account().unwrap_or_default().to_owned();
+                    let form = RuleForm::new(&reg.spec, reg.target_line(), existing, account);
+                    self.view.open(form);
+                }
+                Vec::new()
+            }
+            PullThroughAction::Change(registry, change) => {
+                vec![FollowUp::Request(Command::PullThrough(
+                    PullThroughCommand::Change { registry, change },
+                ))]
+            }
+            PullThroughAction::Validate(registry, prefix) => {
+                vec![FollowUp::Request(Command::PullThrough(
+                    PullThroughCommand::Validate { registry, prefix },
+                ))]
+            }
+        }
+    }
+}
