@@ -238,7 +238,7 @@ fn frames(n: usize) -> (f64, f64) {
         ..SearchState::default()
     });
     let ctx = egui::Context::default();
-    let mut view = ecrscope::ui::search::SearchView::default();
+    let mut view = ecrscope::search::view::SearchView::default();
     view.open = true;
     let mut times = Vec::new();
     for f in 0..120 {
@@ -267,7 +267,7 @@ fn frames(n: usize) -> (f64, f64) {
         let mut full = ctx.run_ui(input, |ui| {
             let mut actions = Vec::new();
             egui::CentralPanel::default().show(ui, |ui| {
-                ecrscope::ui::search::search_ui(ui, &st, &mut view, &mut actions);
+                ecrscope::search::view::search_ui(ui, &st, &mut view, &mut actions);
             });
         });
         // Tessellated as for a real frame; no GPU here, so the texture
@@ -285,7 +285,7 @@ fn frames(n: usize) -> (f64, f64) {
 
 fn main() {
     // ECRSCOPE_LOG=ecrscope::rate_gate=trace shows the gate's cuts.
-    ecrscope::logging::init();
+    ecrscope::platform::logging::init();
     let (n, n2, cli_n) = if quick() {
         (60, 30, 3)
     } else {

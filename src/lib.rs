@@ -15,25 +15,20 @@
 
 pub mod app;
 pub mod browse;
-pub mod check;
+pub mod cli;
 pub mod demo;
 pub mod ecr;
-pub mod export;
-pub mod files;
 pub mod lifecycle;
-pub mod logging;
 pub mod login;
 pub mod manage;
 pub mod message;
 pub mod model;
-pub mod profiles;
+pub mod platform;
 pub mod pull_through;
 pub mod registries;
-pub mod save_dialog;
 pub mod scanning;
 pub mod search;
 pub mod settings;
-pub mod shell;
 pub mod state;
 pub mod transfer;
 pub mod ui;

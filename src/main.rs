@@ -55,7 +55,7 @@ enum Cmd {
 fn main() -> eframe::Result {
     let started = std::time::Instant::now();
     let flags = Flags::parse();
-    ecrscope::logging::init();
+    ecrscope::platform::logging::init();
     // The one runtime: every network call runs here, never on the UI thread.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -82,14 +82,14 @@ fn main() -> eframe::Result {
         // The CLI mode has no UI thread: blocking main here is the point.
         #[allow(clippy::disallowed_methods)]
         let code = runtime.block_on(async {
-            let d = ecrscope::profiles::discover().await;
-            let lines = ecrscope::check::check(
+            let d = ecrscope::registries::profiles::discover().await;
+            let lines = ecrscope::cli::check::check(
                 &d,
                 profile.as_deref(),
                 &ecrscope::ecr::ClientOptions::default(),
             )
             .await;
-            ecrscope::check::report(&lines, *repositories, &d.warnings)
+            ecrscope::cli::check::report(&lines, *repositories, &d.warnings)
         });
         std::process::exit(code);
     }

@@ -436,13 +436,13 @@ async fn injected_enhanced_findings_are_read() {
     );
 
     // Exported: parsed back in each format.
-    let reports = [ecrscope::export::ImageReport {
+    let reports = [ecrscope::scanning::export::ImageReport {
         repository: "enh".into(),
         digest: d,
         tags: vec!["v1".into()],
         report: report.clone(),
     }];
-    let csv = ecrscope::export::render(ecrscope::export::Format::Csv, &reports);
+    let csv = ecrscope::scanning::export::render(ecrscope::scanning::export::Format::Csv, &reports);
     let mut rd = csv::Reader::from_reader(csv.as_bytes());
     let header: Vec<String> = rd
         .headers()
@@ -450,7 +450,7 @@ async fn injected_enhanced_findings_are_read() {
         .iter()
         .map(str::to_owned)
         .collect();
-    assert_eq!(header.join(","), ecrscope::export::CSV_HEADER);
+    assert_eq!(header.join(","), ecrscope::scanning::export::CSV_HEADER);
     let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("row")).collect();
     assert_eq!(rows.len(), 4, "one row per finding");
     let col = |name: &str| header.iter().position(|h| h == name).expect("column");
@@ -468,8 +468,8 @@ async fn injected_enhanced_findings_are_read() {
         .find(|r| &r[col("finding_id")] == "CVE-2022-0003")
         .expect("quoted row");
     assert_eq!(&quoted[col("title")], "CVE-2022-0003, \"quoted\" title");
-    let json: serde_json::Value = serde_json::from_str(&ecrscope::export::render(
-        ecrscope::export::Format::Json,
+    let json: serde_json::Value = serde_json::from_str(&ecrscope::scanning::export::render(
+        ecrscope::scanning::export::Format::Json,
         &reports,
     ))
     .expect("JSON");
@@ -482,8 +482,8 @@ async fn injected_enhanced_findings_are_read() {
     assert_eq!(high["score"], 7.5);
     assert_eq!(high["fixedInVersion"], "1.2.13");
     assert_eq!(high["exploitAvailable"], true);
-    let sarif: serde_json::Value = serde_json::from_str(&ecrscope::export::render(
-        ecrscope::export::Format::Sarif,
+    let sarif: serde_json::Value = serde_json::from_str(&ecrscope::scanning::export::render(
+        ecrscope::scanning::export::Format::Sarif,
         &reports,
     ))
     .expect("SARIF");

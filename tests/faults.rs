@@ -393,8 +393,8 @@ fn exporting_a_deleted_image_says_so() {
     let dir = tempfile::tempdir().expect("tempdir");
     let target = dir.path().join("out.csv");
     let mut opts = options(SeedConfig::default());
-    opts.picker = ecrscope::save_dialog::Picker(std::sync::Arc::new(
-        ecrscope::save_dialog::FixedPath(target.clone()),
+    opts.picker = ecrscope::platform::save_dialog::Picker(std::sync::Arc::new(
+        ecrscope::platform::save_dialog::FixedPath(target.clone()),
     ));
     let mut h = app_with(&rt, opts);
     open(&mut h, "web/frontend");
@@ -409,7 +409,7 @@ fn exporting_a_deleted_image_says_so() {
         .handle(UiAction::Scanning(ScanningAction::Export(
             frontend,
             vec![d],
-            ecrscope::export::Format::Csv,
+            ecrscope::scanning::export::Format::Csv,
         )));
     wait(&mut h, 10, "the export to stop", |h| {
         last_error(h).contains("Export stopped")

@@ -68,7 +68,7 @@ fn fetch_token_logged(
 fn trace_logs_hold_no_login_password() {
     let captured = Captured::default();
     let sink = captured.clone();
-    let subscriber = ecrscope::logging::subscriber("trace", move || sink.clone());
+    let subscriber = ecrscope::platform::logging::subscriber("trace", move || sink.clone());
     let (log, token, password) = fetch_token_logged(subscriber, &captured);
     assert!(
         log.contains("GetAuthorizationToken") || log.contains("fetching a login token"),

@@ -4,10 +4,10 @@
 //! JSON tokenizer of the coloured views; exports read back by independent
 //! readers (`csv`, `serde_json`). Sized to run in seconds.
 
-use ecrscope::export::{self, ImageReport};
 use ecrscope::lifecycle_policy as lp;
 use ecrscope::model::manifest::{self, Manifest};
 use ecrscope::model::{Digest, Finding, ScanReport, Severity};
+use ecrscope::scanning::export::{self, ImageReport};
 use ecrscope::ui::json_view;
 use ecrscope::validate;
 use proptest::prelude::*;
@@ -476,7 +476,7 @@ mod search_machine {
                 Command::Search(SearchCommand::Find { repo, search, .. }) => vec![(
                     Some(repo.registry.key()),
                     Payload::Search(SearchPayload::Found {
-                        repository: repo.name.clone(),
+                        repo: repo.clone(),
                         search: *search,
                         result: if ok { Ok(Vec::new()) } else { Err(denied()) },
                     }),
@@ -487,7 +487,7 @@ mod search_machine {
                         v.push((
                             Some(repo.registry.key()),
                             Payload::Browse(BrowsePayload::ImagesPage {
-                                repository: repo.name.clone(),
+                                repo: repo.clone(),
                                 images: Vec::new(),
                             }),
                         ));
@@ -495,7 +495,7 @@ mod search_machine {
                     v.push((
                         Some(repo.registry.key()),
                         Payload::Browse(BrowsePayload::ImagesDone {
-                            repository: repo.name.clone(),
+                            repo: repo.clone(),
                             result: if ok { Ok(0) } else { Err(denied()) },
                         }),
                     ));
@@ -507,7 +507,7 @@ mod search_machine {
                         (
                             Some(registry.key()),
                             Payload::Browse(BrowsePayload::RepoTags {
-                                repository: name.clone(),
+                                repo: ecrscope::model::RepoRef::new(registry, name),
                                 result: if ok {
                                     Ok(vec![("team".into(), "pay".into())])
                                 } else {

@@ -3,12 +3,13 @@
 
 use std::time::{Duration, Instant};
 
+use ecrscope::browse::images::OFFLOAD_ROWS;
 use ecrscope::model::{
     Digest, Image, ImageStatus, ManifestKind, RegistrySource, RegistrySpec, Repository,
 };
 use ecrscope::settings::{ImageColumn, ImageSort};
 use ecrscope::state::{AppState, Requested};
-use ecrscope::ui::{self, ViewState, images::OFFLOAD_ROWS};
+use ecrscope::ui::{self, ViewState};
 
 fn image(i: usize) -> Image {
     let mut d = [0u8; 32];

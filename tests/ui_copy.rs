@@ -29,8 +29,9 @@ fn app(
 ) -> Harness<'static, EcrscopeApp> {
     let mut opts = demo_options(ecrscope::demo::SeedConfig::default());
     if let Some(p) = export_to {
-        opts.picker =
-            ecrscope::save_dialog::Picker(std::sync::Arc::new(ecrscope::save_dialog::FixedPath(p)));
+        opts.picker = ecrscope::platform::save_dialog::Picker(std::sync::Arc::new(
+            ecrscope::platform::save_dialog::FixedPath(p),
+        ));
     }
     let mut h = demo_app_with(rt, opts, |b| b.with_size(egui::vec2(1400.0, 900.0)));
     step_until(&mut h, 30, "east listed", |h| {

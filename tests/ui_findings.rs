@@ -127,8 +127,8 @@ fn export_app(
     egui_kittest::Harness<'static, ecrscope::app::EcrscopeApp>,
     ecrscope::model::Digest,
 ) {
-    let picker = ecrscope::save_dialog::Picker(std::sync::Arc::new(
-        ecrscope::save_dialog::FixedPath(target),
+    let picker = ecrscope::platform::save_dialog::Picker(std::sync::Arc::new(
+        ecrscope::platform::save_dialog::FixedPath(target),
     ));
     let opts = ecrscope::app::AppOptions {
         picker,
@@ -180,7 +180,7 @@ fn export_sarif_with_every_finding() {
         ecrscope::ui::ScanningAction::Export(
             zoo_repo.clone(),
             vec![zoo],
-            ecrscope::export::Format::Sarif,
+            ecrscope::scanning::export::Format::Sarif,
         ),
     ));
     step_until(&mut h, 20, "file written", |_| target.exists());
@@ -204,7 +204,7 @@ fn an_unwritable_path_is_reported() {
         ecrscope::ui::ScanningAction::Export(
             zoo_repo.clone(),
             vec![zoo],
-            ecrscope::export::Format::Csv,
+            ecrscope::scanning::export::Format::Csv,
         ),
     ));
     step_until(&mut h, 20, "error in words", |h| {

@@ -7,8 +7,9 @@
 //! polls, auto-refresh, the findings sweep, the start-up probe) live in
 //! [`timers`].
 
-mod follow;
+mod carry_out;
 mod handler;
+mod save_picks;
 mod timers;
 
 use crate::message::{BrowseCommand, SearchCommand};
@@ -20,7 +21,7 @@ use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
 use crate::message::{Command, Event, ExportRequest, RequestId};
-use crate::save_dialog::Picker;
+use crate::platform::save_dialog::Picker;
 use crate::settings::{self, Loaded, SettingsFile};
 use crate::state::{AppState, FollowPolicies, NoticeLevel};
 use crate::ui::{self, UiAction, ViewState, style};
@@ -62,8 +63,8 @@ pub struct EcrscopeApp {
     runtime: Handle,
     picker: Picker,
     /// Exports waiting for the save dialog's answer.
-    picks: timers::Inbox<(ExportRequest, Option<PathBuf>)>,
-    image_picks: timers::Inbox<(crate::message::ImageExportJob, Option<PathBuf>)>,
+    picks: save_picks::Inbox<(ExportRequest, Option<PathBuf>)>,
+    image_picks: save_picks::Inbox<(crate::message::ImageExportJob, Option<PathBuf>)>,
 }
 
 impl std::fmt::Debug for EcrscopeApp {
@@ -116,8 +117,8 @@ impl EcrscopeApp {
             timers: timers::Timers::new(opts.startup_probe),
             runtime: runtime.clone(),
             picker: opts.picker,
-            picks: timers::Inbox::new(&cc.egui_ctx),
-            image_picks: timers::Inbox::new(&cc.egui_ctx),
+            picks: save_picks::Inbox::new(&cc.egui_ctx),
+            image_picks: save_picks::Inbox::new(&cc.egui_ctx),
         };
         app.request(Command::Browse(BrowseCommand::Discover));
         app
@@ -264,7 +265,13 @@ impl eframe::App for EcrscopeApp {
         }
         style::apply_theme(ctx, self.state.settings.theme);
         self.sync_zoom(ctx);
-        ui::widgets::set_time_display(self.state.settings.time_style, self.state.settings.clock);
+        ui::widgets::TimeDisplay::set(
+            ctx,
+            ui::widgets::TimeDisplay {
+                style: self.state.settings.time_style,
+                clock: self.state.settings.clock,
+            },
+        );
         self.exports_picked();
         self.run_timers(ctx);
         self.show_notices(ctx);

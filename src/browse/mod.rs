@@ -7,5 +7,10 @@
 //! the feature's messages exhaustively.
 
 pub mod actions;
+pub mod image_detail;
+pub mod images;
 pub mod ops;
+pub mod overview;
+pub mod repositories_cells;
+pub mod repositories_view;
 pub mod state;

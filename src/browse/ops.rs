@@ -25,17 +25,13 @@ pub async fn run(cx: &Cx<'_>, cmd: BrowseCommand) {
         BrowseCommand::Images(repo) => load_images(cx, repo).await,
         BrowseCommand::Platforms { repo, indexes } => {
             let result = platforms(cx.c(), &repo.name, &indexes).await;
-            cx.emit(BrowsePayload::Platforms {
-                repository: repo.name,
-                result,
-            })
-            .await;
+            cx.emit(BrowsePayload::Platforms { repo, result }).await;
         }
-        BrowseCommand::RepoTags { repos, .. } => {
+        BrowseCommand::RepoTags { registry, repos } => {
             for (name, arn) in repos {
                 let result = ecr::list_tags_for_resource(cx.c(), &arn).await;
                 cx.emit(BrowsePayload::RepoTags {
-                    repository: name,
+                    repo: RepoRef::new(&registry, &name),
                     result,
                 })
                 .await;
@@ -47,7 +43,7 @@ pub async fn run(cx: &Cx<'_>, cmd: BrowseCommand) {
             // asks again without it, so the others are still refreshed.
             let result = ecr::find_images(cx.c(), &repo.name, &ids).await;
             cx.emit(BrowsePayload::ImagesRefreshed {
-                repository: repo.name,
+                repo,
                 digests,
                 result,
             })
@@ -56,7 +52,7 @@ pub async fn run(cx: &Cx<'_>, cmd: BrowseCommand) {
         BrowseCommand::ImageDetail { repo, digest } => {
             let result = image_detail(cx.c(), &repo.name, &digest).await;
             cx.emit(BrowsePayload::ImageDetail {
-                repository: repo.name,
+                repo,
                 digest,
                 result,
             })
@@ -98,7 +94,7 @@ async fn load_images(cx: &Cx<'_>, repo: RepoRef) {
             Ok((images, next)) => {
                 total += images.len();
                 cx.emit(BrowsePayload::ImagesPage {
-                    repository: repo.name.clone(),
+                    repo: repo.clone(),
                     images,
                 })
                 .await;
@@ -110,11 +106,7 @@ async fn load_images(cx: &Cx<'_>, repo: RepoRef) {
             }
         }
     };
-    cx.emit(BrowsePayload::ImagesDone {
-        repository: repo.name,
-        result,
-    })
-    .await;
+    cx.emit(BrowsePayload::ImagesDone { repo, result }).await;
 }
 
 /// The platforms each index lists, from its manifest.

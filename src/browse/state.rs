@@ -3,6 +3,7 @@
 //! server says is gone leaves the list).
 
 use crate::message::{BrowseCommand, BrowsePayload, RequestId};
+use crate::model::RepoRef;
 use crate::model::{EcrError, RegistryKey};
 use crate::state::{AppState, FollowUp, Location, NoticeLevel, Requested, settle, wording};
 
@@ -74,11 +75,21 @@ impl AppState {
                 out.extend(self.search_after_listing(key));
                 out
             }
-            BrowsePayload::RepoTags { repository, result } => {
+            BrowsePayload::RepoTags {
+                repo: RepoRef {
+                    name: repository, ..
+                },
+                result,
+            } => {
                 self.repo_tags(request, key, repository.clone(), result);
                 self.search_tags_read(key, &repository)
             }
-            BrowsePayload::ImagesPage { repository, images } => {
+            BrowsePayload::ImagesPage {
+                repo: RepoRef {
+                    name: repository, ..
+                },
+                images,
+            } => {
                 if let Some(ri) = self.repo_images_mut(key, &repository)
                     && ri.list.add_page(request, images)
                 {
@@ -86,17 +97,29 @@ impl AppState {
                 }
                 Vec::new()
             }
-            BrowsePayload::ImagesDone { repository, result } => {
+            BrowsePayload::ImagesDone {
+                repo: RepoRef {
+                    name: repository, ..
+                },
+                result,
+            } => {
                 let out = self.images_done(request, key, &repository, result);
                 self.search_listed(key, &repository);
                 out
             }
             BrowsePayload::ImagesRefreshed {
-                repository,
+                repo: RepoRef {
+                    name: repository, ..
+                },
                 digests,
                 result,
             } => self.images_refreshed(key, &repository, &digests, result),
-            BrowsePayload::Platforms { repository, result } => {
+            BrowsePayload::Platforms {
+                repo: RepoRef {
+                    name: repository, ..
+                },
+                result,
+            } => {
                 if let (Some(ri), Ok(list)) = (self.repo_images_mut(key, &repository), result) {
                     for p in list {
                         ri.set_platforms(p.index, p.children);
@@ -105,7 +128,9 @@ impl AppState {
                 Vec::new()
             }
             BrowsePayload::ImageDetail {
-                repository,
+                repo: RepoRef {
+                    name: repository, ..
+                },
                 digest,
                 result,
             } => self.image_detail(request, key, &repository, digest, result),

@@ -120,7 +120,7 @@ impl EcrClient {
         let cx = ErrorContext {
             profile: spec.profile.clone(),
             sso: match &spec.profile {
-                Some(p) => crate::profiles::profile_uses_sso(p).await,
+                Some(p) => crate::registries::profiles::profile_uses_sso(p).await,
                 None => false,
             },
             endpoint,

@@ -6,5 +6,7 @@
 //! the feature's messages exhaustively.
 
 pub mod actions;
+pub mod draft;
 pub mod ops;
 pub mod state;
+pub mod view;

@@ -10,11 +10,7 @@ pub async fn run(cx: &Cx<'_>, cmd: LifecycleCommand) {
     match cmd {
         LifecycleCommand::Load(repo) => {
             let result = ecr::get_lifecycle_policy(cx.c(), &repo.name).await;
-            cx.emit(LifecyclePayload::Policy {
-                repository: repo.name,
-                result,
-            })
-            .await;
+            cx.emit(LifecyclePayload::Policy { repo, result }).await;
         }
         LifecycleCommand::Change { repo, text } => {
             let result = match &text {
@@ -22,25 +18,21 @@ pub async fn run(cx: &Cx<'_>, cmd: LifecycleCommand) {
                 None => ecr::delete_lifecycle_policy(cx.c(), &repo.name).await,
             };
             cx.emit(LifecyclePayload::Changed {
-                repository: repo.name.clone(),
+                repo: repo.clone(),
                 deleted: text.is_none(),
                 result,
             })
             .await;
             let reread = ecr::get_lifecycle_policy(cx.c(), &repo.name).await;
             cx.emit(LifecyclePayload::Policy {
-                repository: repo.name,
+                repo,
                 result: reread,
             })
             .await;
         }
         LifecycleCommand::Preview { repo, text } => {
             let result = preview_lifecycle(cx.c(), &repo.name, &text).await;
-            cx.emit(LifecyclePayload::Preview {
-                repository: repo.name,
-                result,
-            })
-            .await;
+            cx.emit(LifecyclePayload::Preview { repo, result }).await;
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::message::{LifecycleCommand, LifecyclePayload, RequestId};
 use crate::model::RegistryKey;
+use crate::model::RepoRef;
 use crate::state::{AppState, FollowUp, Notice, NoticeLevel, RegistryState, settle, wording};
 
 impl AppState {
@@ -42,11 +43,15 @@ impl AppState {
     ) -> Vec<FollowUp> {
         let gone = match &payload {
             LifecyclePayload::Policy {
-                repository,
+                repo: RepoRef {
+                    name: repository, ..
+                },
                 result: Err(e),
             }
             | LifecyclePayload::Preview {
-                repository,
+                repo: RepoRef {
+                    name: repository, ..
+                },
                 result: Err(e),
             } if e.is_repository_gone() => Some(repository.clone()),
             LifecyclePayload::Policy { .. }
@@ -75,7 +80,12 @@ impl RegistryState {
     ) -> Option<Notice> {
         let docs = &mut self.docs;
         match payload {
-            LifecyclePayload::Policy { repository, result } => {
+            LifecyclePayload::Policy {
+                repo: RepoRef {
+                    name: repository, ..
+                },
+                result,
+            } => {
                 settle(
                     docs.lifecycle.entry(repository).or_default(),
                     request,
@@ -84,7 +94,9 @@ impl RegistryState {
                 None
             }
             LifecyclePayload::Changed {
-                repository,
+                repo: RepoRef {
+                    name: repository, ..
+                },
                 deleted,
                 result,
             } => match result {
@@ -104,7 +116,12 @@ impl RegistryState {
                     })
                 }
             },
-            LifecyclePayload::Preview { repository, result } => {
+            LifecyclePayload::Preview {
+                repo: RepoRef {
+                    name: repository, ..
+                },
+                result,
+            } => {
                 settle(docs.preview.entry(repository).or_default(), request, result);
                 None
             }

@@ -2,10 +2,10 @@
 //! password to the clipboard once.
 
 use crate::app::EcrscopeApp;
+use crate::login::push_commands::{PushCommandsDialog, PushTarget};
 use crate::message::{Command, LoginCommand};
 use crate::model::{RegistryKey, RegistrySpec, RepoRef};
 use crate::state::{FollowUp, NoticeLevel};
-use crate::ui::push_commands::{PushCommandsDialog, PushTarget};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum LoginAction {

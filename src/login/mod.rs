@@ -7,4 +7,5 @@
 
 pub mod actions;
 pub mod ops;
+pub mod push_commands;
 pub mod state;

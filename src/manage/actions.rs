@@ -2,12 +2,12 @@
 //! repositories, image changes. Each carries its target from the click.
 
 use crate::app::EcrscopeApp;
+use crate::manage::bulk_dialog::BulkForm;
+use crate::manage::create_dialog::{CreateRepoForm, DeleteRepoForm};
+use crate::manage::settings_dialog::RepoSettingsForm;
 use crate::message::{Command, ImageChange, ManageCommand, RepoChange};
 use crate::model::{NewRepository, RegistryKey, RegistrySpec, RepoRef, TagMutabilitySetting};
 use crate::state::FollowUp;
-use crate::ui::bulk::BulkForm;
-use crate::ui::create_repository::{CreateRepoForm, DeleteRepoForm};
-use crate::ui::repo_settings::RepoSettingsForm;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ManageAction {

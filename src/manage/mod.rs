@@ -8,5 +8,10 @@
 //! the feature's messages exhaustively.
 
 pub mod actions;
+pub mod bulk_dialog;
+pub mod create_dialog;
+pub mod image_actions;
 pub mod ops;
+pub mod policy_view;
+pub mod settings_dialog;
 pub mod state;

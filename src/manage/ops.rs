@@ -24,16 +24,13 @@ pub async fn run(cx: &Cx<'_>, cmd: ManageCommand) {
         }
         ManageCommand::DeleteRepository { repo, force } => {
             let result = ecr::delete_repository(cx.c(), &repo.name, force).await;
-            cx.emit(ManagePayload::RepositoryDeleted {
-                repository: repo.name,
-                result,
-            })
-            .await;
+            cx.emit(ManagePayload::RepositoryDeleted { repo, result })
+                .await;
         }
         ManageCommand::ChangeImages { repo, change } => {
             let result = change_images(cx.c(), &repo.name, &change).await;
             cx.emit(ManagePayload::ImagesChanged {
-                repository: repo.name,
+                repo,
                 change,
                 result,
             })
@@ -41,11 +38,7 @@ pub async fn run(cx: &Cx<'_>, cmd: ManageCommand) {
         }
         ManageCommand::RepoPolicy(repo) => {
             let result = ecr::get_repository_policy(cx.c(), &repo.name).await;
-            cx.emit(ManagePayload::RepoPolicy {
-                repository: repo.name,
-                result,
-            })
-            .await;
+            cx.emit(ManagePayload::RepoPolicy { repo, result }).await;
         }
     }
 }
@@ -76,7 +69,7 @@ async fn change_repository(cx: &Cx<'_>, repo: RepoRef, change: RepoChange) {
             // What the server holds now, whatever happened.
             let tags = ecr::list_tags_for_resource(cx.c(), arn).await;
             cx.emit(BrowsePayload::RepoTags {
-                repository: repo.name.clone(),
+                repo: repo.clone(),
                 result: tags,
             })
             .await;
@@ -86,7 +79,7 @@ async fn change_repository(cx: &Cx<'_>, repo: RepoRef, change: RepoChange) {
     // Whatever happened, read back what the server holds.
     let reread = Some(ecr::describe_repository(cx.c(), &repo.name).await);
     cx.emit(ManagePayload::RepositoryChanged {
-        repository: repo.name,
+        repo,
         result,
         reread,
     })

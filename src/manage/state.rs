@@ -52,7 +52,9 @@ impl AppState {
     ) -> Vec<FollowUp> {
         match payload {
             ManagePayload::RepositoryChanged {
-                repository,
+                repo: RepoRef {
+                    name: repository, ..
+                },
                 result,
                 reread,
             } => self.repository_changed(request, key, &repository, result, reread),
@@ -60,15 +62,27 @@ impl AppState {
                 self.repository_created(request, key, result)
             }
             ManagePayload::ImagesChanged {
-                repository,
+                repo: RepoRef {
+                    name: repository, ..
+                },
                 change,
                 result,
             } => self.images_changed(key, &repository, &change, result),
-            ManagePayload::RepositoryDeleted { repository, result } => {
+            ManagePayload::RepositoryDeleted {
+                repo: RepoRef {
+                    name: repository, ..
+                },
+                result,
+            } => {
                 self.repository_deleted(key, &repository, result);
                 Vec::new()
             }
-            ManagePayload::RepoPolicy { repository, result } => {
+            ManagePayload::RepoPolicy {
+                repo: RepoRef {
+                    name: repository, ..
+                },
+                result,
+            } => {
                 let gone = matches!(&result, Err(e) if e.is_repository_gone());
                 if let Some(reg) = key.and_then(|k| self.registry_mut(k)) {
                     settle(
@@ -142,9 +156,10 @@ impl AppState {
                 self.notify(NoticeLevel::Success, format!("{repository}: saved."));
             }
             Err(e) => {
-                reg.change_errors
-                    .insert(repository.to_owned(), e.to_string());
                 self.notify(NoticeLevel::Error, format!("{repository}: {e}"));
+                if let Some(reg) = key.and_then(|k| self.registry_mut(k)) {
+                    reg.change_errors.insert(repository.to_owned(), e);
+                }
             }
         }
         Vec::new()

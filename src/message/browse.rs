@@ -56,27 +56,27 @@ impl BrowseCommand {
             Self::RegistryInfo(_) => vec![BrowsePayload::RegistryInfo(Err(e.clone()))],
             Self::Repositories(_) => vec![BrowsePayload::RepositoriesDone(Err(e.clone()))],
             Self::Images(repo) => vec![BrowsePayload::ImagesDone {
-                repository: repo.name,
+                repo,
                 result: Err(e.clone()),
             }],
             Self::Platforms { repo, .. } => vec![BrowsePayload::Platforms {
-                repository: repo.name,
+                repo,
                 result: Err(e.clone()),
             }],
-            Self::RepoTags { repos, .. } => repos
+            Self::RepoTags { registry, repos } => repos
                 .into_iter()
-                .map(|(repository, _)| BrowsePayload::RepoTags {
-                    repository,
+                .map(|(name, _)| BrowsePayload::RepoTags {
+                    repo: RepoRef::new(&registry, &name),
                     result: Err(e.clone()),
                 })
                 .collect(),
             Self::RefreshImages { repo, digests } => vec![BrowsePayload::ImagesRefreshed {
-                repository: repo.name,
+                repo,
                 digests,
                 result: Err(e.clone()),
             }],
             Self::ImageDetail { repo, digest } => vec![BrowsePayload::ImageDetail {
-                repository: repo.name,
+                repo,
                 digest,
                 result: Err(e.clone()),
             }],
@@ -100,31 +100,31 @@ pub enum BrowsePayload {
     /// Listing finished (with the total) or failed.
     RepositoriesDone(Result<usize, EcrError>),
     ImagesPage {
-        repository: String,
+        repo: RepoRef,
         images: Vec<Image>,
     },
     ImagesDone {
-        repository: String,
+        repo: RepoRef,
         result: Result<usize, EcrError>,
     },
     Platforms {
-        repository: String,
+        repo: RepoRef,
         result: Result<Vec<IndexPlatforms>, EcrError>,
     },
     ImageDetail {
-        repository: String,
+        repo: RepoRef,
         digest: Digest,
         result: Result<ImageDetailDoc, EcrError>,
     },
     /// A repository's resource tags.
     RepoTags {
-        repository: String,
+        repo: RepoRef,
         result: Result<Vec<(String, String)>, EcrError>,
     },
     /// Rows re-read by digest; a digest asked for and missing from the
     /// result is gone from the server.
     ImagesRefreshed {
-        repository: String,
+        repo: RepoRef,
         digests: Vec<Digest>,
         result: Result<Vec<Image>, EcrError>,
     },

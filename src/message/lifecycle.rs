@@ -27,22 +27,22 @@ impl LifecycleCommand {
     pub fn failed(self, e: &EcrError) -> Vec<LifecyclePayload> {
         match self {
             Self::Load(repo) => vec![LifecyclePayload::Policy {
-                repository: repo.name,
+                repo,
                 result: Err(e.clone()),
             }],
             Self::Change { repo, text } => vec![
                 LifecyclePayload::Changed {
-                    repository: repo.name.clone(),
+                    repo: repo.clone(),
                     deleted: text.is_none(),
                     result: Err(e.clone()),
                 },
                 LifecyclePayload::Policy {
-                    repository: repo.name,
+                    repo,
                     result: Err(e.clone()),
                 },
             ],
             Self::Preview { repo, .. } => vec![LifecyclePayload::Preview {
-                repository: repo.name,
+                repo,
                 result: Err(e.clone()),
             }],
         }
@@ -52,16 +52,16 @@ impl LifecycleCommand {
 #[derive(Debug)]
 pub enum LifecyclePayload {
     Policy {
-        repository: String,
+        repo: RepoRef,
         result: Result<Option<LifecyclePolicy>, EcrError>,
     },
     Changed {
-        repository: String,
+        repo: RepoRef,
         deleted: bool,
         result: Result<(), EcrError>,
     },
     Preview {
-        repository: String,
+        repo: RepoRef,
         result: Result<LifecyclePreview, EcrError>,
     },
 }

@@ -49,22 +49,22 @@ impl ManageCommand {
         let e = e.clone();
         match self {
             Self::ChangeRepository { repo, .. } => vec![ManagePayload::RepositoryChanged {
-                repository: repo.name,
+                repo,
                 result: Err(e),
                 reread: None,
             }],
             Self::CreateRepository { .. } => vec![ManagePayload::RepositoryCreated(Err(e))],
             Self::DeleteRepository { repo, .. } => vec![ManagePayload::RepositoryDeleted {
-                repository: repo.name,
+                repo,
                 result: Err(e),
             }],
             Self::ChangeImages { repo, change } => vec![ManagePayload::ImagesChanged {
-                repository: repo.name,
+                repo,
                 change,
                 result: Err(e),
             }],
             Self::RepoPolicy(repo) => vec![ManagePayload::RepoPolicy {
-                repository: repo.name,
+                repo,
                 result: Err(e),
             }],
         }
@@ -119,24 +119,24 @@ pub enum ManagePayload {
     /// The outcome of a change, and the repository as re-read afterwards
     /// (also after a failure, so the screen shows what the server holds).
     RepositoryChanged {
-        repository: String,
+        repo: RepoRef,
         result: Result<(), EcrError>,
         reread: Option<Result<Repository, EcrError>>,
     },
     RepositoryCreated(Result<Repository, EcrError>),
     RepositoryDeleted {
-        repository: String,
+        repo: RepoRef,
         result: Result<(), EcrError>,
     },
     /// An image operation finished: what the server confirmed, what it
     /// refused, or why the call failed.
     ImagesChanged {
-        repository: String,
+        repo: RepoRef,
         change: ImageChange,
         result: Result<BatchResult, EcrError>,
     },
     RepoPolicy {
-        repository: String,
+        repo: RepoRef,
         result: Result<Option<String>, EcrError>,
     },
 }

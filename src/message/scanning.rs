@@ -58,7 +58,7 @@ impl ScanningCommand {
             Self::Summaries { repo, digests } => digests
                 .into_iter()
                 .map(|digest| ScanningPayload::Summary {
-                    repository: repo.name.clone(),
+                    repo: repo.clone(),
                     digest,
                     result: Err(e.clone()),
                 })
@@ -66,13 +66,13 @@ impl ScanningCommand {
             Self::Start { repo, digests } => digests
                 .into_iter()
                 .map(|digest| ScanningPayload::Started {
-                    repository: repo.name.clone(),
+                    repo: repo.clone(),
                     digest,
                     result: Err(e.clone()),
                 })
                 .collect(),
             Self::Findings { repo, digest } => vec![ScanningPayload::Findings {
-                repository: repo.name,
+                repo,
                 digest,
                 result: Err(e.clone()),
             }],
@@ -124,17 +124,17 @@ pub enum ScanningPayload {
     /// The outcome of a scanning change, with the configuration re-read.
     ConfigurationSaved(Result<ScanningConfigs, EcrError>),
     Summary {
-        repository: String,
+        repo: RepoRef,
         digest: Digest,
         result: Result<ScanSummary, EcrError>,
     },
     Started {
-        repository: String,
+        repo: RepoRef,
         digest: Digest,
         result: Result<Option<ScanStatus>, EcrError>,
     },
     Findings {
-        repository: String,
+        repo: RepoRef,
         digest: Digest,
         result: Result<ScanReport, EcrError>,
     },

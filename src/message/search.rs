@@ -24,7 +24,7 @@ impl SearchCommand {
     pub fn failed(self, e: &EcrError) -> Vec<SearchPayload> {
         match self {
             Self::Find { repo, search, .. } => vec![SearchPayload::Found {
-                repository: repo.name,
+                repo,
                 search,
                 result: Err(e.clone()),
             }],
@@ -36,7 +36,7 @@ impl SearchCommand {
 pub enum SearchPayload {
     /// What one repository holds of a global search's query.
     Found {
-        repository: String,
+        repo: RepoRef,
         search: u64,
         result: Result<Vec<Image>, EcrError>,
     },

@@ -3,8 +3,8 @@
 use crate::app::EcrscopeApp;
 use crate::message::{Command, PullThroughChange, PullThroughCommand};
 use crate::model::{RegistryKey, RegistrySpec};
+use crate::pull_through::rule_form::RuleForm;
 use crate::state::FollowUp;
-use crate::ui::pull_through::RuleForm;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum PullThroughAction {

@@ -7,4 +7,6 @@
 
 pub mod actions;
 pub mod ops;
+pub mod rule_form;
 pub mod state;
+pub mod view;

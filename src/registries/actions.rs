@@ -3,8 +3,8 @@
 
 use crate::app::EcrscopeApp;
 use crate::model::{RegistryKey, RegistrySpec};
+use crate::registries::add_dialog::{AddRegistryForm, RemoveRegistryDialog};
 use crate::state::{FollowUp, NoticeLevel};
-use crate::ui::add_registry::{AddRegistryForm, RemoveRegistryDialog};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum RegistriesAction {

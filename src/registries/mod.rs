@@ -4,3 +4,5 @@
 //! `actions.rs`: add and remove registries.
 
 pub mod actions;
+pub mod add_dialog;
+pub mod profiles;

@@ -7,8 +7,8 @@ use crate::message::ExportRequest;
 use crate::model::{
     Digest, ExportFormat, RegistryKey, RegistryScanningConfig, RegistrySpec, RepoRef,
 };
+use crate::scanning::config_dialog::ScanningForm;
 use crate::state::{FollowUp, NoticeLevel};
-use crate::ui::scanning_config::ScanningForm;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ScanningAction {

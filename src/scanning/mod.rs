@@ -7,5 +7,9 @@
 //! the feature's messages exhaustively.
 
 pub mod actions;
+pub mod config_dialog;
+pub mod export;
+pub mod findings_compare;
+pub mod findings_view;
 pub mod ops;
 pub mod state;

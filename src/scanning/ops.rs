@@ -32,7 +32,7 @@ pub async fn run(cx: &Cx<'_>, cmd: ScanningCommand) {
             for digest in digests {
                 let result = ecr::start_image_scan(cx.c(), &repo.name, &digest).await;
                 cx.emit(ScanningPayload::Started {
-                    repository: repo.name.clone(),
+                    repo: repo.clone(),
                     digest,
                     result,
                 })
@@ -42,7 +42,7 @@ pub async fn run(cx: &Cx<'_>, cmd: ScanningCommand) {
         ScanningCommand::Findings { repo, digest } => {
             let result = ecr::describe_image_scan_findings(cx.c(), &repo.name, &digest).await;
             cx.emit(ScanningPayload::Findings {
-                repository: repo.name,
+                repo,
                 digest,
                 result,
             })
@@ -84,7 +84,7 @@ async fn scan_summaries(cx: &Cx<'_>, repo: RepoRef, digests: Vec<Digest>) {
         };
         answered.insert(digest);
         cx.emit(ScanningPayload::Summary {
-            repository: repo.name.clone(),
+            repo: repo.clone(),
             digest,
             result,
         })
@@ -93,7 +93,7 @@ async fn scan_summaries(cx: &Cx<'_>, repo: RepoRef, digests: Vec<Digest>) {
     // A task that died still ends its row's request.
     for digest in digests.into_iter().filter(|d| !answered.contains(d)) {
         cx.emit(ScanningPayload::Summary {
-            repository: repo.name.clone(),
+            repo: repo.clone(),
             digest,
             result: Err(EcrError::Other {
                 operation: "DescribeImageScanFindings".into(),
@@ -142,7 +142,7 @@ async fn export(cx: &Cx<'_>, x: ExportRequest) -> Result<Exported, ExportFailure
             (i, digest, tags, report)
         });
     }
-    let mut slots: Vec<Option<crate::export::ImageReport>> = vec![None; total];
+    let mut slots: Vec<Option<crate::scanning::export::ImageReport>> = vec![None; total];
     let (mut done, mut findings) = (0, 0);
     while let Some(joined) = tasks.join_next().await {
         let (i, digest, tags, report) = joined.map_err(|e| ExportFailure::Write {
@@ -153,7 +153,7 @@ async fn export(cx: &Cx<'_>, x: ExportRequest) -> Result<Exported, ExportFailure
         done += 1;
         findings += report.findings.len();
         if let Some(slot) = slots.get_mut(i) {
-            *slot = Some(crate::export::ImageReport {
+            *slot = Some(crate::scanning::export::ImageReport {
                 repository: x.repo.name.clone(),
                 digest,
                 tags,
@@ -167,16 +167,17 @@ async fn export(cx: &Cx<'_>, x: ExportRequest) -> Result<Exported, ExportFailure
         })
         .await;
     }
-    let reports: Vec<crate::export::ImageReport> = slots.into_iter().flatten().collect();
+    let reports: Vec<crate::scanning::export::ImageReport> = slots.into_iter().flatten().collect();
     let count = reports.iter().map(|r| r.report.findings.len()).sum();
-    let text = crate::export::render(x.format, &reports);
+    let text = crate::scanning::export::render(x.format, &reports);
     let path = x.path.clone();
     // File writing is blocking I/O: off the async threads too.
-    let written =
-        tokio::task::spawn_blocking(move || crate::export::write_replacing(&path, text.as_bytes()))
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|r| r.map_err(|e| e.to_string()));
+    let written = tokio::task::spawn_blocking(move || {
+        crate::scanning::export::write_replacing(&path, text.as_bytes())
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r.map_err(|e| e.to_string()));
     match written {
         Ok(()) => Ok(Exported {
             path: x.path,

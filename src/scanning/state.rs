@@ -67,7 +67,9 @@ impl AppState {
                 self.scanning_saved(request, key, result)
             }
             ScanningPayload::Summary {
-                repository,
+                repo: RepoRef {
+                    name: repository, ..
+                },
                 digest,
                 result,
             } => {
@@ -87,12 +89,16 @@ impl AppState {
                 Vec::new()
             }
             ScanningPayload::Started {
-                repository,
+                repo: RepoRef {
+                    name: repository, ..
+                },
                 digest,
                 result,
             } => self.scan_started(key, &repository, digest, result),
             ScanningPayload::Findings {
-                repository,
+                repo: RepoRef {
+                    name: repository, ..
+                },
                 digest,
                 result,
             } => self.findings(request, key, &repository, digest, result),

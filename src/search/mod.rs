@@ -8,3 +8,4 @@
 pub mod actions;
 pub mod ops;
 pub mod state;
+pub mod view;

@@ -10,7 +10,7 @@ pub async fn run(cx: &Cx<'_>, cmd: SearchCommand) {
         SearchCommand::Find { repo, ids, search } => {
             let result = ecr::find_images(cx.c(), &repo.name, &ids).await;
             cx.emit(SearchPayload::Found {
-                repository: repo.name,
+                repo,
                 search,
                 result,
             })

@@ -262,7 +262,9 @@ impl AppState {
     ) -> Vec<FollowUp> {
         match payload {
             SearchPayload::Found {
-                repository,
+                repo: RepoRef {
+                    name: repository, ..
+                },
                 search,
                 result,
             } => self.search_found(search, key, &repository, result),

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use super::{Clock, ImageColumn, RepoColumn, Table, ThemePref, TimeStyle, ZOOM_MAX, ZOOM_MIN};
 use crate::app::EcrscopeApp;
 use crate::model::RegistryKey;
+use crate::settings::preferences_dialog::PreferencesDialog;
 use crate::state::FollowUp;
-use crate::ui::preferences::PreferencesDialog;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum PreferencesAction {

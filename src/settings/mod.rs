@@ -4,6 +4,7 @@
 //! names only).
 
 pub mod actions;
+pub mod preferences_dialog;
 
 use std::path::{Path, PathBuf};
 
@@ -384,7 +385,7 @@ impl SettingsFile {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        crate::files::write_replacing(&self.path, text.as_bytes())?;
+        crate::platform::files::write_replacing(&self.path, text.as_bytes())?;
         self.last = Some(text);
         Ok(())
     }

@@ -352,7 +352,7 @@ mod tests {
             7,
             &key,
             Payload::Browse(BrowsePayload::ImagesDone {
-                repository: "gone".into(),
+                repo: crate::model::RepoRef::new(&spec("a"), "gone"),
                 result: Err(nf),
             }),
         ));
@@ -386,7 +386,7 @@ mod tests {
             1,
             &key,
             Payload::Browse(BrowsePayload::ImagesDone {
-                repository: "r".into(),
+                repo: crate::model::RepoRef::new(&spec("a"), "r"),
                 result: Err(EcrError::Throttled {
                     operation: "DescribeImages".into(),
                 }),
@@ -418,7 +418,7 @@ mod tests {
             3,
             &key,
             Payload::Manage(ManagePayload::RepositoryChanged {
-                repository: "r".into(),
+                repo: crate::model::RepoRef::new(&spec("a"), "r"),
                 result: Err(denied.clone()),
                 reread: Some(Ok(server.clone())),
             }),
@@ -428,7 +428,7 @@ mod tests {
             4,
             &key,
             Payload::Manage(ManagePayload::RepositoryChanged {
-                repository: "r".into(),
+                repo: crate::model::RepoRef::new(&spec("a"), "r"),
                 result: Err(denied),
                 reread: Some(Ok(server)),
             }),
@@ -438,7 +438,7 @@ mod tests {
         assert!(
             reg.change_errors
                 .get("r")
-                .is_some_and(|e| e.contains("Access denied"))
+                .is_some_and(|e| e.to_string().contains("Access denied"))
         );
         assert!(
             reg.repositories.shown().expect("list")[0].scan_on_push,

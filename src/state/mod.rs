@@ -7,19 +7,20 @@
 //! and the domain rules ("can this image be scanned?") live here too, beside
 //! the data they read, as plain functions with unit tests.
 
-mod actions;
 mod apply;
+mod rules;
 pub(crate) use apply::settle;
 pub mod auto_refresh;
+mod docs;
 mod findings;
-mod follow;
+mod follow_up;
+mod following;
 mod images;
-mod nav;
+mod loads;
+mod location;
 mod navigation;
-mod registry_level;
 mod repo_table;
 mod requested;
-mod requests;
 mod security;
 mod sweep;
 pub use crate::transfer::state::{CopyCheck, Transfer, TransferKind, TransferOutcome};
@@ -28,13 +29,14 @@ pub mod wording;
 pub use crate::search::state::{
     HitMatch, SearchFailure, SearchHit, SearchKind, SearchState, classify,
 };
+pub use docs::{Login, RegistryDocs};
 pub use findings::{
     Change, Comparison, FindingColumn, FindingsFilter, finding_rows, severity_index,
 };
-pub use follow::{FollowPolicies, FollowUp, ImageKey, ScanFollowPolicy};
+pub use follow_up::FollowUp;
+pub use following::{FollowPolicies, ImageKey, ScanFollowPolicy};
 pub use images::{ImageFilter, ImageRow, ImageTotals, RepoImages, image_rows};
-pub use nav::{History, Location};
-pub use registry_level::{Login, RegistryDocs};
+pub use location::{History, Location};
 pub use repo_table::{RepoFilter, repo_rows, tags_match};
 pub use requested::Requested;
 pub use security::{
@@ -62,7 +64,7 @@ pub struct RegistryState {
     /// Settings changes sent and not answered yet, by repository.
     pub pending: HashMap<String, RequestId>,
     /// The last failed change per repository, shown next to its control.
-    pub change_errors: HashMap<String, String>,
+    pub change_errors: HashMap<String, EcrError>,
     /// Repositories whose last change the server confirmed.
     pub change_ok: HashSet<String>,
     /// Pull-through rules, login token, lifecycle and repository policies.

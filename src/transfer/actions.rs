@@ -8,8 +8,8 @@ use crate::model::{
     Digest, Encryption, EncryptionType, NewRepository, RepoRef, transfer::CopyItem,
 };
 use crate::state::FollowUp;
-use crate::ui::copy_images::CopyForm;
-use crate::ui::reencrypt::ReencryptForm;
+use crate::transfer::copy_dialog::CopyForm;
+use crate::transfer::reencrypt_dialog::ReencryptForm;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum TransferAction {

@@ -5,11 +5,15 @@
 //! to an OCI layout tar.
 
 pub mod actions;
+pub mod copy_dialog;
+pub mod copy_target;
 pub mod engine;
 pub mod oci;
 pub mod ops;
+pub mod panel;
 pub mod plan;
 pub mod reencrypt;
+pub mod reencrypt_dialog;
 mod source;
 pub mod state;
 

@@ -126,7 +126,7 @@ pub async fn export_oci(
     }
     // A fresh name of its own, created exclusively: a file already called
     // `<name>.part` (or a second export of the same path) is never touched.
-    let (partial, file) = crate::files::create_temp_beside(path).map_err(|e| io(&e))?;
+    let (partial, file) = crate::platform::files::create_temp_beside(path).map_err(|e| io(&e))?;
     let file = tokio::fs::File::from_std(file);
     let result = write_tar(c, repo, &docs, &blobs, tag, file, cancel, sink).await;
     match result {

@@ -2,37 +2,25 @@
 //! never touch the SDK, never block.
 
 pub mod action;
-pub mod add_registry;
-pub mod bulk;
 pub mod columns;
-pub mod copy_images;
-pub mod create_repository;
-pub mod findings;
 pub mod help;
-mod image_actions;
-mod image_detail;
-pub mod images;
 pub mod json_view;
-pub mod lifecycle;
-mod lifecycle_draft;
 pub mod modal;
-mod overview;
 pub mod palette;
-pub mod preferences;
-pub mod pull_through;
-pub mod push_commands;
-pub mod reencrypt;
-mod repo_policy;
-pub mod repo_settings;
-mod repositories;
-pub mod scanning_config;
-pub mod search;
 mod sidebar;
 mod status_bar;
 pub mod style;
 mod tabs;
-pub mod transfers;
 pub mod widgets;
+
+// The features' views the shell lays out.
+use crate::browse::{image_detail, images, overview, repositories_view as repositories};
+use crate::lifecycle::view as lifecycle;
+use crate::manage::policy_view as repo_policy;
+use crate::pull_through::view as pull_through;
+use crate::scanning::findings_view as findings;
+use crate::search::view as search;
+use crate::transfer::panel as transfers;
 
 pub use action::{
     BrowseAction, LifecycleAction, LoginAction, ManageAction, PreferencesAction, PullThroughAction,

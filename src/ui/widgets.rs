@@ -103,35 +103,38 @@ pub fn middle_truncated(ui: &mut Ui, text: &str, rich: impl Fn(String) -> RichTe
     if cut { r.on_hover_text(text) } else { r }
 }
 
-/// The time preferences, read by every time formatter. A display choice
-/// made once a frame from the settings (see [`set_time_display`]); kept
-/// here so the many pure formatters need no extra argument.
-static TIME_DISPLAY: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
-
-pub fn set_time_display(style: TimeStyle, clock: Clock) {
-    let bits = u8::from(style == TimeStyle::Absolute) | (u8::from(clock == Clock::Local) << 1);
-    TIME_DISPLAY.store(bits, std::sync::atomic::Ordering::Relaxed);
+/// The time preferences of this frame: put in the egui context once a
+/// frame by the app (from the settings), read where a time is drawn. Not a
+/// process-wide global: two apps in one process (the tests run several)
+/// each keep their own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TimeDisplay {
+    pub style: TimeStyle,
+    pub clock: Clock,
 }
 
-fn time_display() -> (TimeStyle, Clock) {
-    let bits = TIME_DISPLAY.load(std::sync::atomic::Ordering::Relaxed);
-    (
-        if bits & 1 == 1 {
-            TimeStyle::Absolute
-        } else {
-            TimeStyle::Relative
-        },
-        if bits & 2 == 2 {
-            Clock::Local
-        } else {
-            Clock::Utc
-        },
-    )
+impl TimeDisplay {
+    fn id() -> egui::Id {
+        egui::Id::unique("ecrscope-time-display")
+    }
+
+    pub fn set(ctx: &egui::Context, display: Self) {
+        ctx.data_mut(|d| d.insert_temp(Self::id(), display));
+    }
+
+    pub fn of(ctx: &egui::Context) -> Self {
+        ctx.data(|d| d.get_temp(Self::id())).unwrap_or_default()
+    }
+}
+
+/// A time as the frame's preference says (see [`exact_time_in`]).
+pub fn exact_time(ui: &Ui, ms: EpochMillis) -> String {
+    exact_time_in(ms, TimeDisplay::of(ui.ctx()).clock)
 }
 
 /// `2026-11-27 09:04 UTC`, or in local time `2026-11-27 10:04 +01:00`.
-pub fn exact_time(ms: EpochMillis) -> String {
-    if time_display().1 == Clock::Local {
+pub fn exact_time_in(ms: EpochMillis, clock: Clock) -> String {
+    if clock == Clock::Local {
         use chrono::TimeZone;
         if let chrono::LocalResult::Single(t) = chrono::Local.timestamp_millis_opt(ms) {
             return t.format("%Y-%m-%d %H:%M %:z").to_string();
@@ -183,9 +186,11 @@ pub fn time_cell(ui: &mut Ui, ms: Option<EpochMillis>, now: EpochMillis) {
         Some(t) => {
             // The preference picks what the cell says; the other form is on
             // hover.
-            let (shown, hover) = match time_display().0 {
-                TimeStyle::Relative => (relative_time(t, now), exact_time(t)),
-                TimeStyle::Absolute => (exact_time(t), relative_time(t, now)),
+            let display = TimeDisplay::of(ui.ctx());
+            let exact = exact_time_in(t, display.clock);
+            let (shown, hover) = match display.style {
+                TimeStyle::Relative => (relative_time(t, now), exact),
+                TimeStyle::Absolute => (exact, relative_time(t, now)),
             };
             ui.label(shown).on_hover_text(hover);
         }
@@ -284,12 +289,15 @@ mod tests {
         assert_eq!(relative_time(now + 2 * 3_600_000, now), "in 2 h");
         assert_eq!(relative_time(now - 400 * 86_400_000, now), "1 year ago");
         assert_eq!(relative_time(now - 86_400_000, now), "1 day ago");
-        assert_eq!(exact_time(1_700_000_000_000), "2023-11-14 22:13 UTC");
+        assert_eq!(
+            exact_time_in(1_700_000_000_000, Clock::Utc),
+            "2023-11-14 22:13 UTC"
+        );
         // Whatever a server says.
         assert!(relative_time(i64::MIN, now).ends_with("years ago"));
         assert!(relative_time(i64::MAX, now).starts_with("in "));
-        assert_eq!(exact_time(i64::MAX), "9999-12-31 23:59 UTC");
-        assert_eq!(exact_time(i64::MIN), "1970-01-01 00:00 UTC");
+        assert_eq!(exact_time_in(i64::MAX, Clock::Utc), "9999-12-31 23:59 UTC");
+        assert_eq!(exact_time_in(i64::MIN, Clock::Utc), "1970-01-01 00:00 UTC");
         assert_eq!(human_size(i64::MAX), "8.0 EiB");
         assert_eq!(human_size(-1), "—", "a negative size is not a size");
     }

@@ -214,7 +214,7 @@ impl Inner {
         let Some(spec) = cmd.registry().cloned() else {
             let d = match &self.fixed_discovery {
                 Some(d) => d.clone(),
-                None => crate::profiles::discover().await,
+                None => crate::registries::profiles::discover().await,
             };
             return self
                 .emit(id, None, Payload::Browse(BrowsePayload::Discovered(d)))

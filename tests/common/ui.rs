@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use ecrscope::app::{AppOptions, EcrscopeApp};
 use ecrscope::demo::{DemoServer, LazyDemo, SeedConfig};
-use ecrscope::profiles::Discovery;
+use ecrscope::registries::profiles::Discovery;
 use ecrscope::worker::WorkerConfig;
 use egui_kittest::{Harness, HarnessBuilder};
 

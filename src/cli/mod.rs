@@ -1,0 +1,3 @@
+//! The command line's subcommands (the window is `app`).
+
+pub mod check;
