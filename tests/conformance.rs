@@ -758,3 +758,40 @@ async fn layer_uploads_read_the_same() {
     }
     same("a part sent twice", &repeats, "refused: true");
 }
+
+/// DeleteRepositoryPolicy on both servers: the policy goes, the read says
+/// none, a second delete is refused the same way (RepositoryPolicyNotFound,
+/// which ECR documents for a repository without a policy:
+/// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepositoryPolicy.html).
+/// The aws CLI, an independent client, sees no policy either.
+#[tokio::test]
+async fn deleting_a_repository_policy_reads_back_the_same() {
+    let (_g, peers) = peers().await;
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Pull","Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage"]}]}"#;
+    let mut answers = Vec::new();
+    for p in &peers {
+        create(&p.c, "guarded", TagMutability::Mutable).await;
+        ecr::set_repository_policy(&p.c, "guarded", policy)
+            .await
+            .expect("set");
+        let before = ecr::get_repository_policy(&p.c, "guarded").await;
+        let deleted = ecr::delete_repository_policy(&p.c, "guarded").await;
+        let after = ecr::get_repository_policy(&p.c, "guarded").await;
+        let again = ecr::delete_repository_policy(&p.c, "guarded").await;
+        answers.push((
+            p.name,
+            format!(
+                "{} {} {} {}",
+                before.map(|t| t.is_some()).map_or("err", |s| if s { "some" } else { "none" }),
+                seen(deleted),
+                seen(after),
+                seen(again),
+            ),
+        ));
+    }
+    same(
+        "delete repository policy",
+        &answers,
+        "some ok () ok None not found",
+    );
+}

@@ -43,7 +43,8 @@ pub use pull_through::{
     validate_pull_through_cache_rule,
 };
 pub use registry::{
-    describe_registry, get_authorization_token, get_repository_policy, set_repository_policy,
+    delete_repository_policy, describe_registry, get_authorization_token, get_repository_policy,
+    set_repository_policy,
 };
 pub use repositories::{
     create_repository, delete_repository, describe_repositories, describe_repositories_page,

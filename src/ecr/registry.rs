@@ -77,6 +77,19 @@ pub async fn get_repository_policy(c: &EcrClient, repo: &str) -> Result<Option<S
     }
 }
 
+/// DeleteRepositoryPolicy. A repository that has none is
+/// RepositoryPolicyNotFoundException (a `NotFound`), said as such.
+pub async fn delete_repository_policy(c: &EcrClient, repo: &str) -> Result<(), EcrError> {
+    let req = c
+        .sdk
+        .delete_repository_policy()
+        .set_registry_id(c.registry_id.clone())
+        .repository_name(repo);
+    c.run("DeleteRepositoryPolicy", || req.clone().send())
+        .await?;
+    Ok(())
+}
+
 /// SetRepositoryPolicy: replaces the repository policy.
 pub async fn set_repository_policy(c: &EcrClient, repo: &str, text: &str) -> Result<(), EcrError> {
     let req = c

@@ -139,7 +139,11 @@ impl EcrError {
     /// A repository that no longer exists (as opposed to an image, a policy
     /// or a scan of it).
     pub fn is_repository_gone(&self) -> bool {
-        matches!(self, Self::NotFound { what } if what.starts_with("The repository"))
+        // "The repository" or "The repository 'x'": not "The repository
+        // policy" (RepositoryPolicyNotFound), which says nothing of the
+        // repository itself.
+        matches!(self, Self::NotFound { what }
+            if what == "The repository" || what.starts_with("The repository '"))
     }
 
     /// "No scan of this image yet" (ScanNotFoundException): an answer, not a
@@ -183,6 +187,11 @@ mod tests {
             what: "A scan of this image".into(),
         };
         assert!(scan.is_scan_not_found() && !scan.is_repository_gone());
+        // A repository without a policy still exists.
+        for what in ["The repository policy", "The repository"] {
+            let e = EcrError::NotFound { what: what.into() };
+            assert_eq!(e.is_repository_gone(), what == "The repository", "{what}");
+        }
         assert!(
             EcrError::Unavailable {
                 operation: "X".into(),

@@ -393,6 +393,7 @@ impl Store {
             "GetLifecyclePolicyPreview" => self.get_lifecycle_policy_preview(v),
             "GetRepositoryPolicy" => self.get_repository_policy(v),
             "SetRepositoryPolicy" => self.set_repository_policy(v),
+            "DeleteRepositoryPolicy" => self.delete_repository_policy(v),
             "UpdateImageStorageClass" => self.update_image_storage_class(v),
             "ListTagsForResource" => self.list_tags_for_resource(v),
             "TagResource" => self.tag_resource(v),

@@ -233,6 +233,23 @@ impl Store {
         Ok(json!({"registryId": self.account, "repositoryName": repo.name, "policyText": text}))
     }
 
+    /// The policy it deleted comes back, as ECR's DeleteRepositoryPolicy
+    /// answers; a repository without one is RepositoryPolicyNotFound.
+    pub(super) fn delete_repository_policy(&mut self, v: &Value) -> Answer {
+        let account = self.account.clone();
+        let repo = self.repo_mut(v)?;
+        let text = repo.policy.take().ok_or_else(|| {
+            err(
+                "RepositoryPolicyNotFoundException",
+                format!(
+                    "Repository policy does not exist for the repository with name '{}'",
+                    repo.name
+                ),
+            )
+        })?;
+        Ok(json!({"registryId": account, "repositoryName": repo.name, "policyText": text}))
+    }
+
     pub(super) fn set_repository_policy(&mut self, v: &Value) -> Answer {
         let text = req_str(v, "policyText")?.to_owned();
         if serde_json::from_str::<Value>(&text).map_or(true, |p| !p.is_object()) {
