@@ -763,7 +763,6 @@ async fn layer_uploads_read_the_same() {
 /// none, a second delete is refused the same way (RepositoryPolicyNotFound,
 /// which ECR documents for a repository without a policy:
 /// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepositoryPolicy.html).
-/// The aws CLI, an independent client, sees no policy either.
 #[tokio::test]
 async fn deleting_a_repository_policy_reads_back_the_same() {
     let (_g, peers) = peers().await;
@@ -782,7 +781,9 @@ async fn deleting_a_repository_policy_reads_back_the_same() {
             p.name,
             format!(
                 "{} {} {} {}",
-                before.map(|t| t.is_some()).map_or("err", |s| if s { "some" } else { "none" }),
+                before
+                    .map(|t| t.is_some())
+                    .map_or("err", |s| if s { "some" } else { "none" }),
                 seen(deleted),
                 seen(after),
                 seen(again),

@@ -202,6 +202,77 @@ fn delete_needs_the_typed_name() {
     });
 }
 
+/// The demo server's policy of a repository (`None`: it has none).
+fn server_policy(h: &Harness<'_, EcrscopeApp>, repo: &str) -> Option<String> {
+    Some(common::ui::demo_of(h))
+        .and_then(|d| d.with_store(|s| s.repos.get(repo).map(|r| r.policy.clone())))
+        .flatten()
+        .flatten()
+}
+
+/// The repository policy is deleted only through a confirmation that names
+/// the repository and its registry; Cancel sends nothing; after the delete
+/// the view shows what the server holds (no policy).
+#[test]
+fn delete_a_repository_policy_after_confirming() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    assert!(
+        server_policy(&h, "base/python").is_some(),
+        "the seed has one"
+    );
+    h.state_mut()
+        .handle(ecrscope::ui::BrowseAction::SelectRepository(Some("base/python".into())).into());
+    h.state_mut()
+        .handle(ecrscope::ui::BrowseAction::SetRepoTab(ecrscope::state::RepoTab::Policy).into());
+    step_until(&mut h, 20, "the policy", |h| {
+        h.query_by_label_contains("Delete policy").is_some()
+    });
+    // Cancel: nothing is sent.
+    h.get_by_label_contains("Delete policy").click();
+    step_until(&mut h, 5, "the confirmation", |h| {
+        h.query_by_label_contains("Delete the policy of base/python?")
+            .is_some()
+    });
+    let target = h
+        .state()
+        .state
+        .selected_registry()
+        .map(ecrscope::state::RegistryState::target_line)
+        .expect("a registry");
+    assert!(
+        h.query_by_label_contains(&target).is_some(),
+        "the confirmation names the registry: {target}"
+    );
+    h.get_by_label("Cancel").click();
+    for _ in 0..5 {
+        h.step();
+    }
+    assert!(h.query_by_label_contains("Delete the policy of").is_none());
+    assert!(
+        server_policy(&h, "base/python").is_some(),
+        "Cancel sent nothing"
+    );
+    // Confirm: gone on the server, and the view says so.
+    h.get_by_label_contains("Delete policy").click();
+    step_until(&mut h, 5, "the confirmation", |h| {
+        h.query_by_label_contains("Delete the policy of base/python?")
+            .is_some()
+    });
+    h.get_by_label("Confirm").click();
+    step_until(&mut h, 20, "deleted on the server", |h| {
+        server_policy(h, "base/python").is_none()
+    });
+    step_until(&mut h, 20, "the re-read shows none", |h| {
+        h.query_by_label_contains("This repository has no policy")
+            .is_some()
+    });
+    assert!(
+        server_policy(&h, "base/node").is_some(),
+        "only the named repository's policy went"
+    );
+}
+
 /// Opens a repository through the palette-free path and selects its newest image.
 fn open_newest_image(h: &mut Harness<'_, EcrscopeApp>, repo: &str) -> ecrscope::model::Digest {
     let registry = h.state().state.location.registry.clone();

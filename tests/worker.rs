@@ -280,6 +280,7 @@ fn every_command_failed_early_ends_what_waits_for_it() {
             text: "{}".into(),
         }),
         Command::Manage(ManageCommand::RepoPolicy(repo.clone())),
+        Command::Manage(ManageCommand::DeleteRepoPolicy(repo.clone())),
         Command::Manage(ManageCommand::ChangeImages {
             repo: repo.clone(),
             change: ImageChange::Delete(vec![d]),

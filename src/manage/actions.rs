@@ -25,6 +25,8 @@ pub enum ManageAction {
     OpenDeleteRepository(RepoRef),
     DeleteRepository(RepoRef),
     ChangeImages(RepoRef, ImageChange),
+    /// Delete the repository policy (after the confirmation).
+    DeleteRepoPolicy(RepoRef),
 }
 
 impl EcrscopeApp {
@@ -89,6 +91,11 @@ impl EcrscopeApp {
             ManageAction::DeleteRepository(repo) => {
                 vec![FollowUp::Request(Command::Manage(
                     ManageCommand::DeleteRepository { repo, force: true },
+                ))]
+            }
+            ManageAction::DeleteRepoPolicy(repo) => {
+                vec![FollowUp::Request(Command::Manage(
+                    ManageCommand::DeleteRepoPolicy(repo),
                 ))]
             }
             ManageAction::OpenBulk(key, names) => {

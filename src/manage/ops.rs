@@ -36,6 +36,21 @@ pub async fn run(cx: &Cx<'_>, cmd: ManageCommand) {
             })
             .await;
         }
+        ManageCommand::DeleteRepoPolicy(repo) => {
+            let result = ecr::delete_repository_policy(cx.c(), &repo.name).await;
+            cx.emit(ManagePayload::RepoPolicyDeleted {
+                repo: repo.clone(),
+                result,
+            })
+            .await;
+            // What the server holds now, whatever happened.
+            let reread = ecr::get_repository_policy(cx.c(), &repo.name).await;
+            cx.emit(ManagePayload::RepoPolicy {
+                repo,
+                result: reread,
+            })
+            .await;
+        }
         ManageCommand::RepoPolicy(repo) => {
             let result = ecr::get_repository_policy(cx.c(), &repo.name).await;
             cx.emit(ManagePayload::RepoPolicy { repo, result }).await;

@@ -1,6 +1,8 @@
-//! The open repository's policy (who may pull and push), read only.
+//! The open repository's policy (who may pull and push): shown, copied,
+//! deleted after a confirmation that names the repository.
 
-use crate::ui::BrowseAction;
+use crate::model::RepoRef;
+use crate::ui::{BrowseAction, ManageAction, ShellAction};
 use egui::{RichText, Ui};
 
 use crate::state::{AppState, Requested};
@@ -47,7 +49,8 @@ pub fn repo_policy_ui(
     ui.label(
         RichText::new(
             "The repository policy says which principals may pull, push or manage this \
-             repository. ecrscope shows it; change it with aws ecr set-repository-policy.",
+             repository. ecrscope shows and deletes it; change it with aws ecr \
+             set-repository-policy.",
         )
         .color(palette.muted),
     );
@@ -73,6 +76,28 @@ pub fn repo_policy_ui(
             ui.horizontal(|ui| {
                 widgets::copy_button(ui, "policy JSON", pretty);
                 ui.label(RichText::new(format!("{} characters", text.len())).color(palette.muted));
+                let busy = doc.is_some_and(Requested::is_loading);
+                if ui
+                    .add_enabled(
+                        !busy,
+                        egui::Button::new(format!("{} Delete policy…", icon::TRASH)),
+                    )
+                    .clicked()
+                {
+                    let target = RepoRef::new(&reg.spec, repo);
+                    actions.push(
+                        ShellAction::Confirm {
+                            title: format!("Delete the policy of {repo}?"),
+                            body: "Principals that only this policy lets pull or push (other \
+                                   accounts, services) lose that access at once. The policy is \
+                                   not kept anywhere: copy it first if you may want it back."
+                                .into(),
+                            target: reg.target_line(),
+                            action: Box::new(ManageAction::DeleteRepoPolicy(target).into()),
+                        }
+                        .into(),
+                    );
+                }
             });
             egui::ScrollArea::both()
                 .id_salt("repo_policy")

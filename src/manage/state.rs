@@ -29,7 +29,7 @@ impl AppState {
                 self.creating = Some(id);
                 self.create_error = None;
             }
-            ManageCommand::RepoPolicy(repo) => {
+            ManageCommand::RepoPolicy(repo) | ManageCommand::DeleteRepoPolicy(repo) => {
                 if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
                     r.docs
                         .repo_policy
@@ -75,6 +75,22 @@ impl AppState {
                 result,
             } => {
                 self.repository_deleted(key, &repository, result);
+                Vec::new()
+            }
+            ManagePayload::RepoPolicyDeleted { repo, result } => {
+                match result {
+                    Ok(()) => self.notify(
+                        NoticeLevel::Success,
+                        format!("Deleted the repository policy of {}.", repo.name),
+                    ),
+                    Err(e) => self.notify(
+                        NoticeLevel::Error,
+                        format!(
+                            "The repository policy of {} was not deleted: {e}",
+                            repo.name
+                        ),
+                    ),
+                }
                 Vec::new()
             }
             ManagePayload::RepoPolicy {

@@ -30,6 +30,8 @@ pub enum ManageCommand {
     },
     /// GetRepositoryPolicy.
     RepoPolicy(RepoRef),
+    /// DeleteRepositoryPolicy, then the policy re-read.
+    DeleteRepoPolicy(RepoRef),
 }
 
 impl ManageCommand {
@@ -39,7 +41,8 @@ impl ManageCommand {
             Self::ChangeRepository { repo, .. }
             | Self::DeleteRepository { repo, .. }
             | Self::ChangeImages { repo, .. }
-            | Self::RepoPolicy(repo) => Some(&repo.registry),
+            | Self::RepoPolicy(repo)
+            | Self::DeleteRepoPolicy(repo) => Some(&repo.registry),
         }
     }
 
@@ -67,6 +70,16 @@ impl ManageCommand {
                 repo,
                 result: Err(e),
             }],
+            Self::DeleteRepoPolicy(repo) => vec![
+                ManagePayload::RepoPolicyDeleted {
+                    repo: repo.clone(),
+                    result: Err(e.clone()),
+                },
+                ManagePayload::RepoPolicy {
+                    repo,
+                    result: Err(e),
+                },
+            ],
         }
     }
 }
@@ -138,5 +151,10 @@ pub enum ManagePayload {
     RepoPolicy {
         repo: RepoRef,
         result: Result<Option<String>, EcrError>,
+    },
+    /// A policy delete finished (the policy is re-read after it either way).
+    RepoPolicyDeleted {
+        repo: RepoRef,
+        result: Result<(), EcrError>,
     },
 }
