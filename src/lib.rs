@@ -1,14 +1,19 @@
 //! ecrscope: a native desktop app for Amazon ECR.
 //!
 //! The data path runs one way: `ui` draws the [`state`] and pushes
-//! [`ui::UiAction`]s; the [`app`]'s one handler turns them into state
-//! transitions and [`message::Command`]s; the [`worker`] runs those on tokio
-//! through [`ecr`] (the only module that names `aws_sdk_ecr`) and sends
-//! [`message::Event`]s back, which the state applies as plain transitions
-//! that say what should follow.
+//! [`ui::UiAction`]s; the [`app`]'s handler hands each to its feature, which
+//! turns it into state transitions and [`message::Command`]s; the [`worker`]
+//! runs those on tokio through the feature's operations and [`ecr`] (the
+//! only module that names `aws_sdk_ecr`) and sends [`message::Event`]s back,
+//! which the feature's state transitions apply and say what should follow.
 //!
-//! Layers, each importing only those below it: `model` (plain data) <
-//! `message` (the vocabulary) < `ecr`, `state` < `worker`, `ui` < `app`.
+//! One folder per feature ([`browse`], [`registries`], [`manage`],
+//! [`scanning`], [`transfer`], [`search`], [`pull_through`], [`lifecycle`],
+//! [`login`], [`settings`]), each with `actions.rs` (what the user asks
+//! for), `ops.rs` (worker operations), `state.rs` (state transitions) and
+//! its views and dialogs; shared layers below them: `model` (plain data),
+//! `message` (the vocabulary, one file per feature), `ecr`, `state`,
+//! `worker`, `ui` (the shell and the modal scaffold), `app`, `platform`.
 //! The demo endpoint is a crate of its own (`crates/ecr-demo`); `demo` here
 //! only hands it to the worker, from outside. ECR's rules (validation,
 //! lifecycle evaluation, digests) are `crates/ecr-core`, which both use.

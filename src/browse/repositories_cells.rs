@@ -4,6 +4,7 @@
 
 use egui::{RichText, Ui};
 
+use super::repositories_view::RepoCol;
 use crate::model::{RepoRef, Repository, TagMutability};
 use crate::state::{RegistryState, Requested};
 use crate::ui::style::{self, icon};
@@ -12,15 +13,15 @@ use crate::ui::{ManageAction, UiAction, widgets};
 /// One cell of a repository's row.
 pub(crate) fn cell_ui(
     ui: &mut Ui,
-    key: &str,
+    col: RepoCol,
     reg: &RegistryState,
     r: &Repository,
     actions: &mut Vec<UiAction>,
 ) {
-    match key {
-        "name" => name_ui(ui, &r.name),
-        "created" => widgets::time_cell(ui, r.created_at, widgets::now_ms()),
-        "mutability" => {
+    match col {
+        RepoCol::Name => name_ui(ui, &r.name),
+        RepoCol::Created => widgets::time_cell(ui, r.created_at, widgets::now_ms()),
+        RepoCol::Mutability => {
             if reg.pending.contains_key(&r.name) {
                 ui.spinner();
             }
@@ -30,14 +31,14 @@ pub(crate) fn cell_ui(
                 )));
             }
         }
-        "encryption" => {
+        RepoCol::Encryption => {
             let text = r.encryption.label();
             let l = widgets::middle_truncated(ui, &text, RichText::new);
             if let Some(k) = &r.encryption.kms_key {
                 l.on_hover_text(k);
             }
         }
-        "scanning" => {
+        RepoCol::Scanning => {
             let text = match (reg.scan_frequency(&r.name), r.scan_on_push) {
                 (Some(f), _) => f.label().to_owned(),
                 (None, true) => "On push".to_owned(),
@@ -45,16 +46,15 @@ pub(crate) fn cell_ui(
             };
             ui.label(text);
         }
-        "images" => images_cell(ui, reg, r),
-        "tags" => tags_cell(ui, reg, r),
-        "uri" => {
+        RepoCol::Images => images_cell(ui, reg, r),
+        RepoCol::Tags => tags_cell(ui, reg, r),
+        RepoCol::Uri => {
             let palette = style::palette(ui.visuals());
             widgets::copy_button(ui, &format!("URI of {}", r.name), &r.uri);
             widgets::middle_truncated(ui, &r.uri, |t| {
                 RichText::new(t).monospace().color(palette.muted)
             });
         }
-        _ => {}
     }
 }
 

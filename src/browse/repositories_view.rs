@@ -249,7 +249,7 @@ fn table_ui(
         ui.available_width(),
     );
     let shown = columns::visible(&COLUMNS, &hidden);
-    let tags_shown = shown.iter().any(|c| c.key == "tags");
+    let tags_shown = shown.iter().any(|c| c.id == RepoCol::Tags);
     let mut need_tags: Vec<String> = Vec::new();
     // Columns that do not fit scroll sideways; none is cut off unreachable.
     egui::ScrollArea::horizontal()
@@ -262,7 +262,7 @@ fn table_ui(
             table
                 .header(style::ROW_HEIGHT, |mut h| {
                     for c in &shown {
-                        let (_, resp) = h.col(|ui| match sort_column(c.key) {
+                        let (_, resp) = h.col(|ui| match sort_column(c.id) {
                             Some(col) => header(ui, c.label, col, actions),
                             None => {
                                 ui.label(RichText::new(c.label).strong());
@@ -284,7 +284,7 @@ fn table_ui(
                                 || view.selection.contains(&r.name),
                         );
                         for c in &shown {
-                            row.col(|ui| cell_ui(ui, c.key, reg, r, actions));
+                            row.col(|ui| cell_ui(ui, c.id, reg, r, actions));
                         }
                         if tags_shown && !reg.resource_tags.contains_key(&r.name) {
                             need_tags.push(r.name.clone());
@@ -321,27 +321,47 @@ fn table_ui(
 /// The repositories table's name in the settings, and its columns.
 const TABLE: crate::settings::Table = crate::settings::Table::Repositories;
 
-const COLUMNS: [ColumnSpec; 8] = [
-    ColumnSpec::new("name", "Repository", 260.0, 120.0).required(),
-    ColumnSpec::new("created", "Created", 110.0, 60.0).hide_below(820.0),
-    ColumnSpec::new("mutability", "Tag mutability", 160.0, 90.0),
-    ColumnSpec::new("encryption", "Encryption", 150.0, 80.0),
-    ColumnSpec::new("scanning", "Scanning", 90.0, 70.0).hide_below(700.0),
-    ColumnSpec::new("images", "Images", 120.0, 80.0),
-    ColumnSpec::new("uri", "URI", 320.0, 120.0).hide_below(1100.0),
-    ColumnSpec::new("tags", "Resource tags", 200.0, 100.0).hide_below(1500.0),
+/// The repositories table's columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RepoCol {
+    Name,
+    Created,
+    Mutability,
+    Encryption,
+    Scanning,
+    Images,
+    Uri,
+    Tags,
+}
+
+const COLUMNS: [ColumnSpec<RepoCol>; 8] = [
+    ColumnSpec::new(RepoCol::Name, "name", "Repository", 260.0, 120.0).required(),
+    ColumnSpec::new(RepoCol::Created, "created", "Created", 110.0, 60.0).hide_below(820.0),
+    ColumnSpec::new(
+        RepoCol::Mutability,
+        "mutability",
+        "Tag mutability",
+        160.0,
+        90.0,
+    ),
+    ColumnSpec::new(RepoCol::Encryption, "encryption", "Encryption", 150.0, 80.0),
+    ColumnSpec::new(RepoCol::Scanning, "scanning", "Scanning", 90.0, 70.0).hide_below(700.0),
+    ColumnSpec::new(RepoCol::Images, "images", "Images", 120.0, 80.0),
+    ColumnSpec::new(RepoCol::Uri, "uri", "URI", 320.0, 120.0).hide_below(1100.0),
+    ColumnSpec::new(RepoCol::Tags, "tags", "Resource tags", 200.0, 100.0).hide_below(1500.0),
 ];
 
-fn sort_column(key: &str) -> Option<RepoColumn> {
-    Some(match key {
-        "name" => RepoColumn::Name,
-        "created" => RepoColumn::Created,
-        "mutability" => RepoColumn::Mutability,
-        "encryption" => RepoColumn::Encryption,
-        "scanning" => RepoColumn::ScanOnPush,
-        "images" => RepoColumn::Images,
-        _ => return None,
-    })
+/// What a column sorts by (the URI and resource tags do not sort).
+fn sort_column(col: RepoCol) -> Option<RepoColumn> {
+    match col {
+        RepoCol::Name => Some(RepoColumn::Name),
+        RepoCol::Created => Some(RepoColumn::Created),
+        RepoCol::Mutability => Some(RepoColumn::Mutability),
+        RepoCol::Encryption => Some(RepoColumn::Encryption),
+        RepoCol::Scanning => Some(RepoColumn::ScanOnPush),
+        RepoCol::Images => Some(RepoColumn::Images),
+        RepoCol::Uri | RepoCol::Tags => None,
+    }
 }
 
 /// Plain click opens; Ctrl toggles in the selection; Shift selects a range

@@ -33,6 +33,39 @@ fn example_repository(rule: &PullThroughRule) -> &'static str {
     }
 }
 
+/// What ECR said when the rule was validated, if it was.
+fn validation_ui(ui: &mut Ui, reg: &crate::state::RegistryState, prefix: &str) {
+    let palette = style::palette(ui.visuals());
+    match reg.docs.validations.get(prefix) {
+        Some(Ok(v)) if v.is_valid => {
+            ui.colored_label(
+                palette.ok,
+                format!(
+                    "{} Valid: ECR reached the upstream with this rule.",
+                    icon::OK
+                ),
+            );
+        }
+        Some(Ok(v)) => {
+            ui.colored_label(
+                palette.error,
+                format!(
+                    "{} Not valid: {}",
+                    icon::WARNING,
+                    v.failure.as_deref().unwrap_or("ECR gave no reason.")
+                ),
+            );
+        }
+        Some(Err(e)) => {
+            ui.colored_label(
+                palette.error,
+                format!("{} Could not validate: {e}", icon::ERROR),
+            );
+        }
+        None => {}
+    }
+}
+
 pub fn rules_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
     let Some(reg) = state.selected_registry() else {
         return;
@@ -172,34 +205,7 @@ fn rule_card(
             });
         });
     });
-    match reg.docs.validations.get(prefix) {
-        Some(Ok(v)) if v.is_valid => {
-            ui.colored_label(
-                palette.ok,
-                format!(
-                    "{} Valid: ECR reached the upstream with this rule.",
-                    icon::OK
-                ),
-            );
-        }
-        Some(Ok(v)) => {
-            ui.colored_label(
-                palette.error,
-                format!(
-                    "{} Not valid: {}",
-                    icon::WARNING,
-                    v.failure.as_deref().unwrap_or("ECR gave no reason.")
-                ),
-            );
-        }
-        Some(Err(e)) => {
-            ui.colored_label(
-                palette.error,
-                format!("{} Could not validate: {e}", icon::ERROR),
-            );
-        }
-        None => {}
-    }
+    validation_ui(ui, reg, prefix);
     let base = pull_base(host, prefix);
     let template = format!("{base}<upstream repository>:<tag>");
     let example = format!("{base}{}", example_repository(rule));

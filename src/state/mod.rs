@@ -3,9 +3,11 @@
 //! [`AppState::apply`] takes a worker event and returns what should happen
 //! next ([`FollowUp`]s: requests to send, scans to poll); the app only
 //! carries them out. [`AppState::started`] records which slot waits for a
-//! request just sent. Navigation (`go_to`, back/forward), the findings sweep
-//! and the domain rules ("can this image be scanned?") live here too, beside
-//! the data they read, as plain functions with unit tests.
+//! request just sent. Both hand each message to its feature's `state.rs`
+//! (`crate::browse::state`, …). What every feature shares lives here:
+//! navigation (`go_to`, back/forward), following scans and restores, the
+//! findings sweep and the domain rules ("can this image be scanned?"),
+//! beside the data they read, as plain functions with unit tests.
 
 mod apply;
 mod rules;

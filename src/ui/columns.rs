@@ -11,9 +11,12 @@ use egui::Ui;
 
 use super::UiAction;
 
-/// One column of a table.
+/// One column of a table: `id` is the table's own column type (matched
+/// exhaustively where cells are drawn), `key` its stable name in the
+/// settings file.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ColumnSpec {
+pub struct ColumnSpec<C> {
+    pub id: C,
     /// Stable name, persisted in the settings.
     pub key: &'static str,
     pub label: &'static str,
@@ -25,9 +28,10 @@ pub struct ColumnSpec {
     pub required: bool,
 }
 
-impl ColumnSpec {
-    pub const fn new(key: &'static str, label: &'static str, width: f32, min: f32) -> Self {
+impl<C: Copy> ColumnSpec<C> {
+    pub const fn new(id: C, key: &'static str, label: &'static str, width: f32, min: f32) -> Self {
         Self {
+            id,
             key,
             label,
             width,
@@ -50,8 +54,8 @@ impl ColumnSpec {
 
 /// The hidden columns: the user's choice when there is one, else those the
 /// width leaves out.
-pub fn hidden(
-    specs: &[ColumnSpec],
+pub fn hidden<C>(
+    specs: &[ColumnSpec<C>],
     chosen: Option<&BTreeSet<String>>,
     width: f32,
 ) -> BTreeSet<String> {
@@ -66,7 +70,10 @@ pub fn hidden(
 }
 
 /// The columns to draw, in order.
-pub fn visible<'a>(specs: &'a [ColumnSpec], hidden: &BTreeSet<String>) -> Vec<&'a ColumnSpec> {
+pub fn visible<'a, C>(
+    specs: &'a [ColumnSpec<C>],
+    hidden: &BTreeSet<String>,
+) -> Vec<&'a ColumnSpec<C>> {
     specs
         .iter()
         .filter(|s| s.required || !hidden.contains(s.key))
@@ -76,10 +83,10 @@ pub fn visible<'a>(specs: &'a [ColumnSpec], hidden: &BTreeSet<String>) -> Vec<&'
 /// The header's right-click menu: a checkbox per column, and Reset.
 /// A clickable, striped, resizable table of the shown columns: each starts
 /// at its width and never goes below its minimum; the last takes the rest.
-pub fn table<'a>(
+pub fn table<'a, C>(
     ui: &'a mut Ui,
     id: impl std::hash::Hash + std::fmt::Debug,
-    shown: &[&ColumnSpec],
+    shown: &[&ColumnSpec<C>],
 ) -> egui_extras::TableBuilder<'a> {
     use egui_extras::Column;
     let mut table = egui_extras::TableBuilder::new(ui)
@@ -98,10 +105,10 @@ pub fn table<'a>(
     table
 }
 
-pub fn menu_ui(
+pub fn menu_ui<C>(
     ui: &mut Ui,
     table: crate::settings::Table,
-    specs: &[ColumnSpec],
+    specs: &[ColumnSpec<C>],
     hidden: &BTreeSet<String>,
     actions: &mut Vec<UiAction>,
 ) {
@@ -134,10 +141,10 @@ pub fn menu_ui(
 mod tests {
     use super::*;
 
-    const SPECS: [ColumnSpec; 3] = [
-        ColumnSpec::new("name", "Name", 200.0, 100.0).required(),
-        ColumnSpec::new("created", "Created", 100.0, 60.0).hide_below(900.0),
-        ColumnSpec::new("uri", "URI", 300.0, 120.0).hide_below(1200.0),
+    const SPECS: [ColumnSpec<u8>; 3] = [
+        ColumnSpec::new(0, "name", "Name", 200.0, 100.0).required(),
+        ColumnSpec::new(1, "created", "Created", 100.0, 60.0).hide_below(900.0),
+        ColumnSpec::new(2, "uri", "URI", 300.0, 120.0).hide_below(1200.0),
     ];
 
     #[test]

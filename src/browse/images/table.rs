@@ -57,16 +57,22 @@ pub(super) fn table_ui(
             table
                 .header(style::ROW_HEIGHT, |mut h| {
                     for c in &shown {
-                        let (_, resp) = h.col(|ui| match c.key {
-                            "scan" => {
-                                header(ui, "Critical", ImageColumn::Critical, actions);
-                                header(ui, "High", ImageColumn::High, actions);
-                            }
-                            key => {
-                                if let Some(col) = sort_column(key) {
-                                    header(ui, c.label, col, actions);
+                        let (_, resp) = h.col(|ui| {
+                            let sort = match c.id {
+                                ImageCol::Scan => {
+                                    header(ui, "Critical", ImageColumn::Critical, actions);
+                                    header(ui, "High", ImageColumn::High, actions);
+                                    return;
                                 }
-                            }
+                                ImageCol::Tags => ImageColumn::Tags,
+                                ImageCol::Digest => ImageColumn::Digest,
+                                ImageCol::Size => ImageColumn::Size,
+                                ImageCol::Pushed => ImageColumn::Pushed,
+                                ImageCol::LastPull => ImageColumn::LastPull,
+                                ImageCol::Type => ImageColumn::Type,
+                                ImageCol::Status => ImageColumn::Status,
+                            };
+                            header(ui, c.label, sort, actions);
                         });
                         resp.context_menu(|ui| {
                             columns::menu_ui(ui, TABLE, &COLUMNS, &hidden, actions);
@@ -93,8 +99,8 @@ pub(super) fn table_ui(
                             || view.selection.contains(&img.digest);
                         row.set_selected(is_selected);
                         for c in &shown {
-                            match c.key {
-                                "tags" => {
+                            match c.id {
+                                ImageCol::Tags => {
                                     row.col(|ui| {
                                         tags_cell(
                                             ui,
@@ -107,8 +113,8 @@ pub(super) fn table_ui(
                                         );
                                     });
                                 }
-                                key => {
-                                    row.col(|ui| cell_ui(ui, key, img, ri));
+                                col => {
+                                    row.col(|ui| cell_ui(ui, col, img, ri));
                                 }
                             }
                         }
@@ -160,35 +166,38 @@ pub(super) fn table_ui(
 /// The images table's name in the settings, and its columns.
 const TABLE: crate::settings::Table = crate::settings::Table::Images;
 
-const COLUMNS: [ColumnSpec; 8] = [
-    ColumnSpec::new("tags", "Tags", 240.0, 120.0).required(),
-    ColumnSpec::new("digest", "Digest", 130.0, 90.0),
-    ColumnSpec::new("size", "Size", 80.0, 60.0),
-    ColumnSpec::new("pushed", "Pushed", 100.0, 70.0),
-    ColumnSpec::new("last_pull", "Last pull", 100.0, 70.0).hide_below(980.0),
-    ColumnSpec::new("type", "Type", 120.0, 80.0).hide_below(880.0),
-    ColumnSpec::new("status", "Status", 80.0, 60.0),
-    ColumnSpec::new("scan", "Critical / High", 150.0, 120.0),
-];
-
-pub(super) fn sort_column(key: &str) -> Option<ImageColumn> {
-    Some(match key {
-        "tags" => ImageColumn::Tags,
-        "digest" => ImageColumn::Digest,
-        "size" => ImageColumn::Size,
-        "pushed" => ImageColumn::Pushed,
-        "last_pull" => ImageColumn::LastPull,
-        "type" => ImageColumn::Type,
-        "status" => ImageColumn::Status,
-        _ => return None,
-    })
+/// The images table's columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ImageCol {
+    Tags,
+    Digest,
+    Size,
+    Pushed,
+    LastPull,
+    Type,
+    Status,
+    /// Critical and High, each sorting by itself.
+    Scan,
 }
 
+const COLUMNS: [ColumnSpec<ImageCol>; 8] = [
+    ColumnSpec::new(ImageCol::Tags, "tags", "Tags", 240.0, 120.0).required(),
+    ColumnSpec::new(ImageCol::Digest, "digest", "Digest", 130.0, 90.0),
+    ColumnSpec::new(ImageCol::Size, "size", "Size", 80.0, 60.0),
+    ColumnSpec::new(ImageCol::Pushed, "pushed", "Pushed", 100.0, 70.0),
+    ColumnSpec::new(ImageCol::LastPull, "last_pull", "Last pull", 100.0, 70.0).hide_below(980.0),
+    ColumnSpec::new(ImageCol::Type, "type", "Type", 120.0, 80.0).hide_below(880.0),
+    ColumnSpec::new(ImageCol::Status, "status", "Status", 80.0, 60.0),
+    ColumnSpec::new(ImageCol::Scan, "scan", "Critical / High", 150.0, 120.0),
+];
+
 /// One cell after the tags: digest, size, times, type, status, scan.
-pub(super) fn cell_ui(ui: &mut Ui, key: &str, img: &Image, ri: &crate::state::RepoImages) {
+pub(super) fn cell_ui(ui: &mut Ui, col: ImageCol, img: &Image, ri: &crate::state::RepoImages) {
     let now = widgets::now_ms();
-    match key {
-        "digest" => {
+    match col {
+        // Drawn by `tags_cell` (it needs the row's depth and the expanded set).
+        ImageCol::Tags => {}
+        ImageCol::Digest => {
             widgets::copy_button(
                 ui,
                 &format!("digest {}", img.digest.short()),
@@ -197,20 +206,19 @@ pub(super) fn cell_ui(ui: &mut Ui, key: &str, img: &Image, ri: &crate::state::Re
             ui.label(RichText::new(img.digest.short()).monospace())
                 .on_hover_text(img.digest.to_string());
         }
-        "size" => {
+        ImageCol::Size => {
             ui.label(widgets::human_size(img.size_bytes));
         }
-        "pushed" => widgets::time_cell(ui, img.pushed_at, now),
-        "last_pull" => widgets::time_cell(ui, img.last_pull, now),
-        "type" => {
+        ImageCol::Pushed => widgets::time_cell(ui, img.pushed_at, now),
+        ImageCol::LastPull => widgets::time_cell(ui, img.last_pull, now),
+        ImageCol::Type => {
             let l = ui.label(img.manifest.label());
             if let Some(a) = &img.artifact_media_type {
                 l.on_hover_text(a);
             }
         }
-        "status" => status_cell(ui, img, now),
-        "scan" => scan_cell(ui, img, ri.scans.get(&img.digest)),
-        _ => {}
+        ImageCol::Status => status_cell(ui, img, now),
+        ImageCol::Scan => scan_cell(ui, img, ri.scans.get(&img.digest)),
     }
 }
 
