@@ -90,6 +90,7 @@ import -window root "$OUT/moto-findings.png"
 step copy hello-world from-demo/hello "$OUT/copy-dialog.png"
 import -window root "$OUT/copied.png"
 step move_tag hello-world from-demo/hello v1.0.2 latest "$OUT/copy-move.png"
+step export_without_portal hello-world latest "$OUT/hello-latest.tar"
 kill -0 \$app 2>/dev/null || { echo "FAIL: ecrscope exited"; cat "$OUT/app.log"; failed=\$((failed+1)); }
 kill \$app 2>/dev/null; wait \$app 2>/dev/null
 echo "\$pass \$failed" > "$OUT/counts"

@@ -4,7 +4,7 @@ mod common;
 
 use common::ui::{demo_app, runtime, step_until};
 use ecrscope::model::{ScanStatus, Severity};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 #[test]
 fn launch_a_scan_follow_it_filter_and_open_a_finding() {
@@ -127,9 +127,22 @@ fn export_app(
     egui_kittest::Harness<'static, ecrscope::app::EcrscopeApp>,
     ecrscope::model::Digest,
 ) {
-    let picker = ecrscope::platform::save_dialog::Picker(std::sync::Arc::new(
-        ecrscope::platform::save_dialog::FixedPath(target),
-    ));
+    export_app_with(
+        rt,
+        ecrscope::platform::save_dialog::Picker(std::sync::Arc::new(
+            ecrscope::platform::save_dialog::FixedPath(target),
+        )),
+    )
+}
+
+/// The same, with any save dialog.
+fn export_app_with(
+    rt: &tokio::runtime::Runtime,
+    picker: ecrscope::platform::save_dialog::Picker,
+) -> (
+    egui_kittest::Harness<'static, ecrscope::app::EcrscopeApp>,
+    ecrscope::model::Digest,
+) {
     let opts = ecrscope::app::AppOptions {
         picker,
         ..common::ui::demo_options(ecrscope::demo::SeedConfig {
@@ -191,6 +204,77 @@ fn export_sarif_with_every_finding() {
         v["runs"][0]["results"].as_array().map(Vec::len),
         Some(300),
         "every finding, all pages"
+    );
+}
+
+/// On a desktop with no save dialog (no XDG portal, no zenity: rfd then
+/// answers "no file" at once, as a cancel would), the export asks in the
+/// app: a path field prefilled with the file name; a folder, a relative
+/// path and a missing folder refused next to the field with Save off and
+/// nothing written; then the file written where typed.
+#[test]
+fn with_no_desktop_save_dialog_the_app_asks_where() {
+    use egui::accesskit::Role;
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut h, zoo) = export_app_with(
+        &rt,
+        ecrscope::platform::save_dialog::Picker(std::sync::Arc::new(
+            ecrscope::platform::save_dialog::NoDesktopDialog,
+        )),
+    );
+    let zoo_repo = common::ui::repo_ref(&h, "sandbox/experiments");
+    h.state_mut().handle(ecrscope::ui::UiAction::Scanning(
+        ecrscope::ui::ScanningAction::Export(
+            zoo_repo,
+            vec![zoo],
+            ecrscope::scanning::export::Format::Csv,
+        ),
+    ));
+    step_until(&mut h, 10, "the app's own save dialog", |h| {
+        h.query_by_label_contains("shows no save dialog").is_some()
+    });
+    let prefilled = h
+        .get_by_role_and_label(Role::TextInput, "Save to")
+        .value()
+        .unwrap_or_default();
+    assert!(
+        prefilled.ends_with("sandbox_experiments-findings.csv"),
+        "{prefilled}"
+    );
+    let retype = |h: &mut egui_kittest::Harness<'_, ecrscope::app::EcrscopeApp>, text: &str| {
+        h.get_by_role_and_label(Role::TextInput, "Save to").focus();
+        h.step();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.step();
+        h.get_by_role_and_label(Role::TextInput, "Save to")
+            .type_text(text);
+        h.step();
+        h.step();
+    };
+    let folder = dir.path().display().to_string();
+    for (bad, says) in [
+        (folder.clone(), "That is a folder"),
+        ("zoo.csv".to_owned(), "full path"),
+        (format!("{folder}/missing/zoo.csv"), "does not exist"),
+    ] {
+        retype(&mut h, &bad);
+        assert!(h.query_by_label_contains(says).is_some(), "{bad}: {says}");
+        assert!(
+            h.get_by_label("Save").accesskit_node().is_disabled(),
+            "{bad}: Save is off"
+        );
+    }
+    let target = dir.path().join("zoo-läger.csv");
+    retype(&mut h, &target.display().to_string());
+    h.get_by_label("Save").click();
+    step_until(&mut h, 20, "file written", |_| target.exists());
+    let text = std::fs::read_to_string(&target).expect("read");
+    assert!(text.lines().count() > 300, "a header and every finding");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        1,
+        "nothing written for the refused paths"
     );
 }
 

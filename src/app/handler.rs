@@ -46,6 +46,7 @@ impl EcrscopeApp {
                 action: *action,
             }),
             ShellAction::CloseModal => self.view.modal = None,
+            ShellAction::SaveTo(path) => self.save_to(path),
         }
         Vec::new()
     }

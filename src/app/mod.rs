@@ -20,7 +20,7 @@ use std::sync::Arc;
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
-use crate::message::{Command, Event, ExportRequest, RequestId};
+use crate::message::{Command, Event, RequestId};
 use crate::platform::save_dialog::Picker;
 use crate::settings::{self, Loaded, SettingsFile};
 use crate::state::{AppState, FollowPolicies, NoticeLevel};
@@ -63,8 +63,12 @@ pub struct EcrscopeApp {
     runtime: Handle,
     picker: Picker,
     /// Exports waiting for the save dialog's answer.
-    picks: save_picks::Inbox<(ExportRequest, Option<PathBuf>)>,
-    image_picks: save_picks::Inbox<(crate::message::ImageExportJob, Option<PathBuf>)>,
+    picks: save_picks::Inbox<(
+        save_picks::PendingSave,
+        crate::platform::save_dialog::PickOutcome,
+    )>,
+    /// The export the app's own path field is asked for (no desktop dialog).
+    save_waiting: Option<save_picks::PendingSave>,
 }
 
 impl std::fmt::Debug for EcrscopeApp {
@@ -118,7 +122,7 @@ impl EcrscopeApp {
             runtime: runtime.clone(),
             picker: opts.picker,
             picks: save_picks::Inbox::new(&cc.egui_ctx),
-            image_picks: save_picks::Inbox::new(&cc.egui_ctx),
+            save_waiting: None,
         };
         app.request(Command::Browse(BrowseCommand::Discover));
         app

@@ -5,6 +5,11 @@
 //! `ops.rs`: the worker operations; `state.rs`: the state transitions
 //! (which slot waits for a request, what each answer changes). Both match
 //! the feature's messages exhaustively.
+//!
+//! Views: `repositories_view.rs` and `repositories_cells.rs` (the
+//! repositories table), `images/` (the images table, its toolbar, menus and
+//! keys), `image_detail.rs` (the details pane), `overview.rs` (the registry
+//! overview).
 
 pub mod actions;
 pub mod image_detail;

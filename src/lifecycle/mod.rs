@@ -4,6 +4,9 @@
 //! `ops.rs`: the worker operations; `state.rs`: the state transitions
 //! (which slot waits for a request, what each answer changes). Both match
 //! the feature's messages exhaustively.
+//!
+//! Views: `view.rs` (the policy, its editor and previews), `draft.rs` (the
+//! rule-by-rule form kept in step with the JSON).
 
 pub mod actions;
 pub mod draft;

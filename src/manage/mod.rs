@@ -6,6 +6,11 @@
 //! `ops.rs`: the worker operations; `state.rs`: the state transitions
 //! (which slot waits for a request, what each answer changes). Both match
 //! the feature's messages exhaustively.
+//!
+//! Views and dialogs: `settings_dialog.rs` (one repository),
+//! `bulk_dialog.rs` (many), `create_dialog.rs` (create and the typed
+//! delete), `image_actions.rs` (tag, untag, delete, archive, restore and
+//! their confirmations), `policy_view.rs` (the repository policy).
 
 pub mod actions;
 pub mod bulk_dialog;

@@ -4,6 +4,8 @@
 //! `ops.rs`: the worker operations; `state.rs`: the state transitions
 //! (which slot waits for a request, what each answer changes). Both match
 //! the feature's messages exhaustively.
+//!
+//! Views: `view.rs` (the rules), `rule_form.rs` (create or edit one).
 
 pub mod actions;
 pub mod ops;

@@ -5,6 +5,10 @@
 //! `ops.rs`: the worker operations; `state.rs`: the state transitions
 //! (which slot waits for a request, what each answer changes). Both match
 //! the feature's messages exhaustively.
+//!
+//! Views and dialogs: `findings_view.rs` and `findings_compare.rs`,
+//! `config_dialog.rs` (the registry's scanning configuration); `export.rs`
+//! writes CSV, JSON and SARIF.
 
 pub mod actions;
 pub mod config_dialog;

@@ -4,6 +4,8 @@
 //! `ops.rs`: the worker operations; `state.rs`: the state transitions
 //! (which slot waits for a request, what each answer changes). Both match
 //! the feature's messages exhaustively.
+//!
+//! View: `view.rs`.
 
 pub mod actions;
 pub mod ops;

@@ -2,6 +2,9 @@
 //! to a file of its own: registries the user added, the last place, sort
 //! orders, theme, preferences. Never credentials, tokens or secrets (profile
 //! names only).
+//!
+//! `actions.rs`: the preferences the user changes; `preferences_dialog.rs`:
+//! the window they are changed in.
 
 pub mod actions;
 pub mod preferences_dialog;

@@ -2,7 +2,13 @@
 //! without docker: through ECR's own layer API, with the clients ecrscope
 //! already holds. `plan` is the pure half (what an image needs, what the
 //! target's tag rules say), `engine` moves the bytes, `oci` writes an image
-//! to an OCI layout tar.
+//! to an OCI layout tar, `reencrypt` moves a repository into a new one.
+//!
+//! Like every feature: `actions.rs` (what the user asks for), `ops.rs` (the
+//! worker operations), `state.rs` (the jobs and their transitions), each
+//! matched exhaustively. Dialogs and views: `copy_dialog.rs` with
+//! `copy_target.rs` (the target's check), `reencrypt_dialog.rs`, `panel.rs`
+//! (the transfers panel).
 
 pub mod actions;
 pub mod copy_dialog;

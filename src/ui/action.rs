@@ -50,6 +50,9 @@ pub enum ShellAction {
         action: Box<UiAction>,
     },
     CloseModal,
+    /// Where the app's own path field says to save the export waiting for
+    /// it (when the desktop has no save dialog).
+    SaveTo(std::path::PathBuf),
 }
 
 /// `FeatureAction::X.into()` where a `UiAction` is wanted.

@@ -7,6 +7,7 @@ pub mod help;
 pub mod json_view;
 pub mod modal;
 pub mod palette;
+pub mod save_path_dialog;
 mod sidebar;
 mod status_bar;
 pub mod style;
