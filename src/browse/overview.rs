@@ -108,25 +108,17 @@ fn registry_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction
             );
             row("Region", reg.spec.region.clone());
             row("Profile", reg.spec.profile_label().to_owned());
-            let endpoint = if reg.spec.is_demo() {
-                "built into ecrscope, on 127.0.0.1 (sample data)".to_owned()
-            } else {
-                reg.spec
-                    .endpoint
-                    .clone()
-                    .unwrap_or_else(|| "AWS (standard resolution)".into())
+            // What the client really used (env, profile, the endpoint
+            // rules), once the registry has answered.
+            let answered = reg.info.shown().filter(|i| !i.endpoint.is_empty());
+            let endpoint = match (reg.spec.is_demo(), answered) {
+                (true, _) => "built into ecrscope, on 127.0.0.1 (sample data)".to_owned(),
+                (false, Some(i)) => format!("{} ({})", i.endpoint, i.endpoint_source),
+                (false, None) => reg.spec.endpoint.clone().unwrap_or_else(|| "…".into()),
             };
             row("Endpoint", endpoint);
-            if let Some(account) = reg.account() {
-                row(
-                    "Docker host",
-                    crate::model::RegistryInfo {
-                        registry_id: account.to_owned(),
-                        region: reg.spec.region.clone(),
-                        ..Default::default()
-                    }
-                    .host(),
-                );
+            if let Some(host) = docker_host(reg) {
+                row("Docker host", host);
             }
             row(
                 "Repositories",
@@ -205,13 +197,27 @@ fn registry_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction
         });
 }
 
+/// The host docker logs in to: from the registry's answer (its partition
+/// and endpoint kind), else from the account id alone.
+fn docker_host(reg: &RegistryState) -> Option<String> {
+    // The account named on the registry (another account's) or the one
+    // that answered; the partition's form from the answer.
+    let account = reg.account()?;
+    Some(match reg.info.shown() {
+        Some(i) => i.host_of(account),
+        None => crate::model::RegistryInfo {
+            region: reg.spec.region.clone(),
+            ..Default::default()
+        }
+        .host_of(account),
+    })
+}
+
 fn login_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction>) {
     let palette = style::palette(ui.visuals());
     section(ui, icon::LOGIN, "Docker login");
-    let host = reg.account().map_or_else(
-        || "<account>.dkr.ecr.<region>.amazonaws.com".to_owned(),
-        |a| format!("{a}.dkr.ecr.{}.amazonaws.com", reg.spec.region),
-    );
+    let host = docker_host(reg)
+        .unwrap_or_else(|| format!("<account>.dkr.ecr.{}.amazonaws.com", reg.spec.region));
     let cmd = login_command(&reg.spec, &host);
     ui.label(
         RichText::new("Log docker in with a token valid for 12 hours. The pipeline asks AWS for the password itself:")

@@ -78,6 +78,8 @@ pub struct EcrClient {
     blob_timeout: Duration,
     /// The limits it was made with (a layer part's are derived from them).
     limits: ClientOptions,
+    /// Where its calls go, and why (shown in the registry overview).
+    endpoint_use: super::endpoints::EndpointUse,
 }
 
 impl EcrClient {
@@ -113,10 +115,9 @@ impl EcrClient {
         }
         loader = loader.credentials_provider(chain.build().await);
         let sdk_config = loader.load().await;
-        let endpoint = sdk_config
-            .endpoint_url()
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("https://api.ecr.{}.amazonaws.com", spec.region));
+        let endpoint_use =
+            super::endpoints::in_use(&sdk_config, spec.endpoint.as_deref(), &spec.region).await;
+        let endpoint = endpoint_use.api.clone();
         let cx = ErrorContext {
             profile: spec.profile.clone(),
             sso: match &spec.profile {
@@ -131,14 +132,16 @@ impl EcrClient {
             .retry_classifier(NoThrottleRetry)
             .build();
         let sdk = aws_sdk_ecr::Client::from_conf(conf);
-        Self::from_parts(
+        let mut client = Self::from_parts(
             sdk,
             gate,
             spec.registry_id.clone(),
             cx,
             opts,
             spec.region.clone(),
-        )
+        );
+        client.endpoint_use = endpoint_use;
+        client
     }
 
     /// A client for a known endpoint with fixed credentials: the demo endpoint,
@@ -191,6 +194,7 @@ impl EcrClient {
         opts: &ClientOptions,
         region: String,
     ) -> Self {
+        let cx_endpoint = cx.endpoint.clone();
         Self {
             sdk,
             registry_id,
@@ -201,7 +205,18 @@ impl EcrClient {
             answered: Arc::default(),
             blob_timeout: opts.attempt_timeout,
             limits: opts.clone(),
+            endpoint_use: super::endpoints::EndpointUse {
+                api: cx_endpoint,
+                source: "a fixed endpoint".into(),
+                fips: false,
+                dual_stack: false,
+            },
         }
+    }
+
+    /// Where this client's calls go, and why.
+    pub fn endpoint_use(&self) -> &super::endpoints::EndpointUse {
+        &self.endpoint_use
     }
 
     /// The limits this client was made with.

@@ -15,6 +15,7 @@ pub mod part_progress;
 mod pull_through;
 mod rate_gate;
 pub use rate_gate::{RateGate, RateGates};
+pub mod endpoints;
 mod registry;
 mod repositories;
 mod scanning;

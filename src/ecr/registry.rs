@@ -25,10 +25,22 @@ pub async fn describe_registry(c: &EcrClient) -> Result<RegistryInfo, EcrError> 
                 .collect()
         })
         .unwrap_or_default();
+    let registry_id = out.registry_id().unwrap_or_default().to_owned();
+    let used = c.endpoint_use();
+    // The host of a placeholder account, cut after it: the suffix serves
+    // any account (a registry id named on another account's registry).
+    let docker_suffix = super::endpoints::docker_host("0", c.region(), used.fips, used.dual_stack)
+        .await
+        .split_once('.')
+        .map(|(_, s)| s.to_owned())
+        .unwrap_or_default();
     Ok(RegistryInfo {
-        registry_id: out.registry_id().unwrap_or_default().to_owned(),
+        registry_id,
         region: c.region().to_owned(),
         replication_rules,
+        docker_suffix,
+        endpoint: used.api.clone(),
+        endpoint_source: used.source.clone(),
     })
 }
 

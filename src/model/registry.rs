@@ -94,12 +94,30 @@ pub struct RegistryInfo {
     pub registry_id: String,
     pub region: String,
     pub replication_rules: Vec<ReplicationRule>,
+    /// The docker host after the account (`dkr.ecr.<region>.amazonaws.com`
+    /// in the commercial partition), from the partition and endpoint kind;
+    /// empty: not known, the commercial form is assumed.
+    pub docker_suffix: String,
+    /// The API endpoint the calls went to, and why that one.
+    pub endpoint: String,
+    pub endpoint_source: String,
 }
 
 impl RegistryInfo {
-    /// `<account>.dkr.ecr.<region>.amazonaws.com`, the host docker talks to.
+    /// The host docker talks to (`<account>.dkr.ecr.<region>.amazonaws.com`
+    /// in the commercial partition; see `ecr::endpoints`).
     pub fn host(&self) -> String {
-        format!("{}.dkr.ecr.{}.amazonaws.com", self.registry_id, self.region)
+        self.host_of(&self.registry_id)
+    }
+
+    /// The docker host of `account` in this registry's partition and
+    /// endpoint kind (another account's registry in the same region).
+    pub fn host_of(&self, account: &str) -> String {
+        if self.docker_suffix.is_empty() {
+            format!("{account}.dkr.ecr.{}.amazonaws.com", self.region)
+        } else {
+            format!("{account}.{}", self.docker_suffix)
+        }
     }
 }
 
