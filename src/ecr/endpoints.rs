@@ -46,25 +46,27 @@ pub async fn in_use(sdk: &aws_types::SdkConfig, added: Option<&str>, region: &st
             .ok()?;
         c.load_config(key)
     });
-    let env_set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    // aws-config's service lookup also answers with the general
+    // AWS_ENDPOINT_URL: say where the value really came from by what holds it.
+    let env_is = |name: &str, value: &str| std::env::var(name).is_ok_and(|v| v == value);
+    let from = |value: &str| -> String {
+        if env_is("AWS_ENDPOINT_URL_ECR", value) {
+            "AWS_ENDPOINT_URL_ECR".into()
+        } else if env_is("AWS_ENDPOINT_URL", value) {
+            "AWS_ENDPOINT_URL".into()
+        } else if sdk.endpoint_url() == Some(value) {
+            "the profile's endpoint_url".into()
+        } else {
+            "the profile's services section".into()
+        }
+    };
     let (api, source) = match (added, service, sdk.endpoint_url()) {
         (Some(e), _, _) => (e.to_owned(), "set on this registry in ecrscope".to_owned()),
         (None, Some(e), _) => {
-            let from = if env_set("AWS_ENDPOINT_URL_ECR") {
-                "AWS_ENDPOINT_URL_ECR"
-            } else {
-                "the profile's services section"
-            };
-            (e, from.to_owned())
+            let source = from(&e);
+            (e, source)
         }
-        (None, None, Some(e)) => {
-            let from = if env_set("AWS_ENDPOINT_URL") {
-                "AWS_ENDPOINT_URL"
-            } else {
-                "the profile's endpoint_url"
-            };
-            (e.to_owned(), from.to_owned())
-        }
+        (None, None, Some(e)) => (e.to_owned(), from(e)),
         (None, None, None) => {
             let kind = match (fips, dual_stack) {
                 (true, true) => ", FIPS, dual-stack",
