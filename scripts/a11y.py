@@ -233,7 +233,15 @@ def open_copy_dialog(tag):
         click(row)
     else:
         fail(f"'Copy to…' for {tag} never opened the copy dialog")
-    if not any(f"({tag}" in n or f", {tag}" in n for n in all_names() if "sha256:" in n or "(" in n):
+    # The dialog's body can reach the accessibility tree a moment after its
+    # first field: wait for it before judging what it names.
+    def names_the_image():
+        return any(f"({tag}" in n or f", {tag}" in n
+                   for n in all_names() if "sha256:" in n or "(" in n)
+    end = time.time() + 5
+    while not names_the_image() and time.time() < end:
+        time.sleep(0.3)
+    if not names_the_image():
         said = [n for n in all_names() if "(" in n][:8]
         close_dialog()
         fail(f"the copy dialog is not about the image tagged {tag}: it says {said}")

@@ -22,8 +22,8 @@ use aws_sdk_ecr::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
 pub struct EndpointUse {
     /// The API endpoint URL.
     pub api: String,
-    /// Where it came from, in words ("standard resolution", "the profile's
-    /// or AWS_ENDPOINT_URL's endpoint_url", …).
+    /// Where it came from, in words ("AWS's endpoint rules, FIPS",
+    /// "AWS_ENDPOINT_URL", "the profile's endpoint_url", …).
     pub source: String,
     pub fips: bool,
     pub dual_stack: bool,
