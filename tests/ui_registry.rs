@@ -205,9 +205,9 @@ fn lifecycle_form_edits_the_json_preview_lists_images_and_apply_saves() {
     h.step();
     h.get_by_label_contains("Apply").click();
     step_until(&mut h, 5, "confirm", |h| {
-        h.query_by_label("Confirm").is_some()
+        h.query_by_label("Apply policy").is_some()
     });
-    h.get_by_label("Confirm").click();
+    h.get_by_label("Apply policy").click();
     step_until(&mut h, 10, "saved", |h| {
         h.query_by_label_contains("Last evaluated").is_some()
             || h.query_by_label_contains("has not evaluated").is_some()

@@ -100,7 +100,7 @@ fn store<R>(
         .expect("store")
 }
 
-fn confirm(h: &mut Harness<'static, EcrscopeApp>, title: &str) {
+fn confirm(h: &mut Harness<'static, EcrscopeApp>, title: &str, button: &str) {
     step_until(h, 5, "confirmation", |h| {
         h.query_by_label_contains(title).is_some()
     });
@@ -114,7 +114,7 @@ fn confirm(h: &mut Harness<'static, EcrscopeApp>, title: &str) {
             .is_some(),
         "the dialog names profile, account and region"
     );
-    h.get_by_label("Confirm").click();
+    h.get_by_label(button).click();
     for _ in 0..3 {
         h.step();
     }
@@ -173,7 +173,7 @@ fn delete_image_lands_where_it_was_asked() {
     let d = open_image(&mut h);
     assert!(has_image(&h, WEST, d), "the same digest lives in both");
     h.get_by_label("Delete image").click();
-    confirm(&mut h, "Delete this image?");
+    confirm(&mut h, "Delete this image?", "Delete 1 image");
     step_until(&mut h, 10, "east's image deleted", |h| {
         !has_image(h, EAST, d)
     });
@@ -201,7 +201,7 @@ fn archive_and_restore_land_where_they_were_asked() {
     h.state_mut().state.follow_policy.restores.first = std::time::Duration::from_millis(300);
     let d = open_image(&mut h);
     h.get_by_label("Archive").click();
-    confirm(&mut h, "Archive 1 image?");
+    confirm(&mut h, "Archive 1 image?", "Archive 1 image");
     step_until(&mut h, 10, "east's image archived", |h| {
         status_in(h, EAST, d) == "ARCHIVED"
     });
@@ -219,7 +219,7 @@ fn archive_and_restore_land_where_they_were_asked() {
         "the details say what an archived image cannot do"
     );
     h.get_by_label("Restore").click();
-    confirm(&mut h, "Restore 1 image?");
+    confirm(&mut h, "Restore 1 image?", "Restore 1 image");
     step_until(&mut h, 10, "east's image restoring", |h| {
         status_in(h, EAST, d) != "ARCHIVED"
     });
@@ -251,7 +251,7 @@ fn remove_tag_lands_where_it_was_asked() {
     };
     assert!(tags(&h, EAST).contains(&"latest".to_owned()));
     h.get_by_label("Remove tag latest").click();
-    confirm(&mut h, "Remove tag latest?");
+    confirm(&mut h, "Remove tag latest?", "Remove tag");
     step_until(&mut h, 10, "east's tag removed", |h| {
         !tags(h, EAST).contains(&"latest".to_owned())
     });
@@ -276,7 +276,7 @@ fn a_tag_moved_meanwhile_is_not_removed_from_the_other_image() {
         other.tags.push("latest".into());
         other.digest
     });
-    h.get_by_label("Confirm").click();
+    h.get_by_label("Remove tag").click();
     step_until(&mut h, 10, "refusal in words", |h| {
         h.state()
             .state
@@ -315,6 +315,7 @@ fn lifecycle_delete_lands_where_it_was_asked() {
     confirm(
         &mut h,
         "Delete the lifecycle policy of platform/api-gateway?",
+        "Delete policy",
     );
     step_until(&mut h, 10, "east's policy deleted", |h| !has(h, EAST));
     assert!(has(&h, WEST));
@@ -346,7 +347,7 @@ fn pull_through_delete_lands_where_it_was_asked() {
         h.query_by_label_contains("Delete the rule").is_some()
     });
     navigate_away(&mut h, None);
-    h.get_by_label("Confirm").click();
+    h.get_by_label("Delete rule").click();
     step_until(&mut h, 10, "east's rule deleted", |h| {
         count(h, EAST) == east - 1
     });

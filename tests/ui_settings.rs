@@ -259,7 +259,7 @@ fn delete_a_repository_policy_after_confirming() {
         h.query_by_label_contains("Delete the policy of base/python?")
             .is_some()
     });
-    h.get_by_label("Confirm").click();
+    h.get_by_label("Delete policy").click();
     step_until(&mut h, 20, "deleted on the server", |h| {
         server_policy(h, "base/python").is_none()
     });
@@ -368,7 +368,7 @@ fn remove_one_tag_keeps_the_image() {
     step_until(&mut h, 5, "confirmation", |h| {
         h.query_by_label("Remove tag latest?").is_some()
     });
-    h.get_by_label("Confirm").click();
+    h.get_by_label("Remove tag").click();
     step_until(&mut h, 10, "tag gone", |h| {
         server_tags(h, "hello-world", d).is_some_and(|t| !t.contains(&"latest".to_owned()))
     });
@@ -415,7 +415,7 @@ fn delete_selected_images() {
     step_until(&mut h, 5, "confirmation", |h| {
         h.query_by_label("Delete 2 images?").is_some()
     });
-    h.get_by_label("Confirm").click();
+    h.get_by_label("Delete 2 images").click();
     step_until(&mut h, 10, "deleted on the server", |h| {
         count(h) == before - 2
     });

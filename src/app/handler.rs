@@ -37,11 +37,13 @@ impl EcrscopeApp {
             ShellAction::Confirm {
                 title,
                 body,
+                confirm,
                 target,
                 action,
             } => self.view.open(ConfirmForm {
                 title,
                 body,
+                confirm,
                 target,
                 action: *action,
             }),

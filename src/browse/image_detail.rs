@@ -440,6 +440,7 @@ fn actions_ui(
                 };
                 actions.push(UiAction::Shell(ShellAction::Confirm {
                     title: format!("Remove tag {t}?"),
+                    confirm: "Remove tag".into(),
                     body: format!(
                         "The tag {t} is removed from image {} of {} (only if it still names that image). {body}",
                         img.digest.short(),

@@ -181,6 +181,7 @@ fn actions_bar_ui(
     {
         actions.push(UiAction::Shell(ShellAction::Confirm {
             title: format!("Apply this lifecycle policy to {repo}?"),
+            confirm: "Apply policy".into(),
             body: format!(
                 "The policy of {repo} is replaced by this one. ECR evaluates it within 24 hours \
                  and then expires (deletes) or archives the images it selects. Preview it \
@@ -203,6 +204,7 @@ fn actions_bar_ui(
     if server.is_some() && widgets::icon_button(ui, icon::TRASH, "Delete policy").clicked() {
         actions.push(UiAction::Shell(ShellAction::Confirm {
             title: format!("Delete the lifecycle policy of {repo}?"),
+            confirm: "Delete policy".into(),
             body: format!(
                 "The lifecycle policy of {repo} is deleted: images stop being expired by it. \
                  This does not delete any image."

@@ -95,6 +95,7 @@ pub fn delete_images_confirm(
         } else {
             "Delete this image?".to_owned()
         },
+        confirm: format!("Delete {}", images_word(n)),
         body: format!(
             "From {}: {}. {} deleted with all {} tags (in batches of 100). This cannot be undone.{billing}",
             repo.name,
@@ -136,6 +137,7 @@ pub fn archive_confirm(state: &AppState, repo: &RepoRef, digests: &[Digest]) -> 
     };
     Some(UiAction::Shell(ShellAction::Confirm {
         title: format!("Archive {}?", images_word(n)),
+        confirm: format!("Archive {}", images_word(n)),
         body: format!(
             "From {}: {}{skipped}. Archived images cannot be pulled (a pull fails with 404) or scanned until they are restored, and a restore takes a while. ECR bills archive storage for at least {ARCHIVE_MINIMUM_DAYS} days, even if the image is restored or deleted sooner.",
             repo.name,
@@ -179,6 +181,7 @@ pub fn restore_confirm(
     };
     Some(UiAction::Shell(ShellAction::Confirm {
         title: format!("Restore {}?", images_word(n)),
+        confirm: format!("Restore {}", images_word(n)),
         body: format!(
             "From {}: {}. Each is restoring (ACTIVATING) for a while, then active: pullable and scannable again. ecrscope follows the restore and says when it is done.{billing}",
             repo.name,

@@ -88,6 +88,7 @@ pub fn repo_policy_ui(
                     actions.push(
                         ShellAction::Confirm {
                             title: format!("Delete the policy of {repo}?"),
+                            confirm: "Delete policy".into(),
                             body: "Principals that only this policy lets pull or push (other \
                                    accounts, services) lose that access at once. The policy is \
                                    not kept anywhere: copy it first if you may want it back."

@@ -164,6 +164,7 @@ fn rule_card(
             {
                 actions.push(UiAction::Shell(ShellAction::Confirm {
                     title: format!("Delete the rule {prefix}?"),
+                    confirm: "Delete rule".into(),
                     body: format!(
                         "The pull-through cache rule {prefix} is deleted. Images already cached \
                          stay in their repositories; new pulls through this prefix stop working."

@@ -45,6 +45,8 @@ pub enum ShellAction {
     Confirm {
         title: String,
         body: String,
+        /// The confirm button's words: what it does ("Delete policy").
+        confirm: String,
         /// Who and where, from `RegistryState::target_line`.
         target: String,
         action: Box<UiAction>,

@@ -74,6 +74,8 @@ pub fn dialogs_ui(
 pub struct ConfirmForm {
     pub title: String,
     pub body: String,
+    /// The confirm button's words: what it does.
+    pub confirm: String,
     pub target: String,
     pub action: UiAction,
 }
@@ -187,7 +189,7 @@ pub fn confirm_ui(ctx: &egui::Context, first_frame: bool, form: &ConfirmForm) ->
             top: None,
         },
         Footer {
-            confirm: Some(("", "Confirm", true)),
+            confirm: Some(("", &form.confirm, true)),
             dismiss: "Cancel",
         },
         |ui| {
