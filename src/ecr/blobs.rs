@@ -7,6 +7,7 @@ use std::time::Duration;
 use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 use super::EcrError;
@@ -21,15 +22,94 @@ fn failed(detail: impl Into<String>) -> EcrError {
     }
 }
 
-type HttpClient = Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-    Empty<Bytes>,
->;
+type HttpClient = Client<hyper_rustls::HttpsConnector<Via>, Empty<Bytes>>;
 
-/// The URL, checked, and a client to fetch it with.
+/// How a download reaches its host: directly, or through the proxy that
+/// `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` name for it (unless
+/// `NO_PROXY` exempts it), as the SDK's own client does for API calls. A
+/// proxy is tunnelled through with CONNECT, so the pre-signed URL and its
+/// TLS stay end to end.
+#[derive(Clone)]
+pub(crate) enum Via {
+    Direct(HttpConnector),
+    Proxy(hyper_util::client::legacy::connect::proxy::Tunnel<HttpConnector>),
+}
+
+impl Via {
+    /// The way to `uri`, from the environment's proxy settings.
+    fn to(uri: &hyper::Uri) -> Self {
+        Self::by(
+            &hyper_util::client::proxy::matcher::Matcher::from_env(),
+            uri,
+        )
+    }
+
+    /// The way to `uri` under these proxy settings.
+    fn by(proxies: &hyper_util::client::proxy::matcher::Matcher, uri: &hyper::Uri) -> Self {
+        let mut direct = HttpConnector::new();
+        direct.enforce_http(false);
+        match proxies.intercept(uri) {
+            None => Self::Direct(direct),
+            Some(proxy) => {
+                let mut tunnel = hyper_util::client::legacy::connect::proxy::Tunnel::new(
+                    proxy.uri().clone(),
+                    direct,
+                );
+                if let Some(auth) = proxy.basic_auth() {
+                    tunnel = tunnel.with_auth(auth.clone());
+                }
+                Self::Proxy(tunnel)
+            }
+        }
+    }
+}
+
+type Stream = hyper_util::rt::TokioIo<tokio::net::TcpStream>;
+type ConnectError = Box<dyn std::error::Error + Send + Sync>;
+
+impl tower_service::Service<hyper::Uri> for Via {
+    type Response = Stream;
+    type Error = ConnectError;
+    type Future =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Result<Stream, ConnectError>> + Send>>;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        match self {
+            Self::Direct(c) => c.poll_ready(cx).map_err(Into::into),
+            Self::Proxy(c) => c.poll_ready(cx).map_err(Into::into),
+        }
+    }
+
+    fn call(&mut self, dst: hyper::Uri) -> Self::Future {
+        match self {
+            Self::Direct(c) => {
+                let f = c.call(dst);
+                Box::pin(async move { f.await.map_err(Into::into) })
+            }
+            Self::Proxy(c) => {
+                let f = c.call(dst);
+                Box::pin(async move { f.await.map_err(Into::into) })
+            }
+        }
+    }
+}
+
+/// The URL, checked, and a client to fetch it with (through the
+/// environment's proxy for it, if any).
 fn prepare(
     url: &str,
     failed: impl Fn(&str) -> EcrError,
+) -> Result<(hyper::Uri, HttpClient), EcrError> {
+    prepare_via(url, failed, None)
+}
+
+fn prepare_via(
+    url: &str,
+    failed: impl Fn(&str) -> EcrError,
+    proxies: Option<&hyper_util::client::proxy::matcher::Matcher>,
 ) -> Result<(hyper::Uri, HttpClient), EcrError> {
     let uri: hyper::Uri = url
         .parse()
@@ -46,7 +126,7 @@ fn prepare(
         .map_err(|e| failed(&format!("no TLS root certificates: {e}")))?
         .https_or_http()
         .enable_http1()
-        .build();
+        .wrap_connector(proxies.map_or_else(|| Via::to(&uri), |m| Via::by(m, &uri)));
     Ok((uri, Client::builder(TokioExecutor::new()).build(https)))
 }
 
@@ -211,4 +291,123 @@ fn short(s: &str) -> String {
         .trim()
         .trim_end_matches(':')
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    use tokio::net::{TcpListener, TcpStream};
+
+    /// An origin that answers every request with `body`.
+    async fn origin(body: &'static str) -> u16 {
+        let l = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = l.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = l.accept().await {
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let _ = s.read(&mut buf).await;
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = s.write_all(answer.as_bytes()).await;
+                });
+            }
+        });
+        port
+    }
+
+    /// A CONNECT proxy that counts the tunnels it opened, and to where.
+    async fn proxy(seen: Arc<std::sync::Mutex<Vec<String>>>, count: Arc<AtomicUsize>) -> u16 {
+        let l = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = l.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            while let Ok((s, _)) = l.accept().await {
+                let (seen, count) = (seen.clone(), count.clone());
+                tokio::spawn(async move {
+                    let mut client = BufReader::new(s);
+                    let mut line = String::new();
+                    if client.read_line(&mut line).await.is_err() {
+                        return;
+                    }
+                    // The rest of the request head.
+                    loop {
+                        let mut h = String::new();
+                        if client.read_line(&mut h).await.is_err() || h == "\r\n" || h.is_empty() {
+                            break;
+                        }
+                    }
+                    let Some(target) = line
+                        .strip_prefix("CONNECT ")
+                        .and_then(|r| r.split(' ').next())
+                        .map(str::to_owned)
+                    else {
+                        return;
+                    };
+                    count.fetch_add(1, Ordering::SeqCst);
+                    if let Ok(mut v) = seen.lock() {
+                        v.push(target.clone());
+                    }
+                    let Ok(mut upstream) = TcpStream::connect(&target).await else {
+                        return;
+                    };
+                    let mut client = client.into_inner();
+                    if client
+                        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                        .await
+                        .is_ok()
+                    {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                    }
+                });
+            }
+        });
+        port
+    }
+
+    async fn get(url: &str, proxies: &hyper_util::client::proxy::matcher::Matcher) -> String {
+        let (uri, client) = prepare_via(url, |d| failed(d), Some(proxies)).expect("prepared");
+        let resp = client.get(uri).await.expect("answered");
+        let body = resp.into_body().collect().await.expect("body").to_bytes();
+        String::from_utf8_lossy(&body).into_owned()
+    }
+
+    /// A download goes through the proxy the settings name for it (a
+    /// CONNECT tunnel to the blob's host, the bytes end to end), and not
+    /// through it when NO_PROXY exempts the host.
+    #[allow(clippy::disallowed_methods)] // a test's own runtime, no UI thread
+    #[tokio::test]
+    async fn downloads_go_through_the_proxy_unless_exempt() {
+        let origin_port = origin("config-bytes").await;
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let count = Arc::new(AtomicUsize::new(0));
+        let proxy_port = proxy(seen.clone(), count.clone()).await;
+        let url = format!("http://127.0.0.1:{origin_port}/blob");
+        let through = hyper_util::client::proxy::matcher::Matcher::builder()
+            .http(format!("http://127.0.0.1:{proxy_port}"))
+            .build();
+        assert_eq!(get(&url, &through).await, "config-bytes");
+        assert_eq!(count.load(Ordering::SeqCst), 1, "one tunnel");
+        assert_eq!(
+            seen.lock().map(|v| v.clone()).unwrap_or_default(),
+            [format!("127.0.0.1:{origin_port}")]
+        );
+        let exempt = hyper_util::client::proxy::matcher::Matcher::builder()
+            .http(format!("http://127.0.0.1:{proxy_port}"))
+            .no("127.0.0.1")
+            .build();
+        assert_eq!(get(&url, &exempt).await, "config-bytes");
+        assert_eq!(
+            count.load(Ordering::SeqCst),
+            1,
+            "NO_PROXY: straight to the host"
+        );
+        let none = hyper_util::client::proxy::matcher::Matcher::builder().build();
+        assert_eq!(get(&url, &none).await, "config-bytes");
+        assert_eq!(count.load(Ordering::SeqCst), 1, "no proxy set: direct");
+    }
 }
