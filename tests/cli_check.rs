@@ -73,6 +73,46 @@ fn endpoint_from_the_environment_lists_moto_repositories_seeded_by_the_cli() {
     }
 }
 
+/// `check` says which proxy every request follows, never its password; a
+/// host NO_PROXY exempts is still reached (moto answers).
+#[test]
+fn the_proxy_in_use_is_said_without_its_password() {
+    let _g = moto_lock();
+    let url = moto_url();
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(moto_reset(&url));
+    let home = home_with("", "");
+    let mut c = ecrscope(home.path());
+    c.env("AWS_ENDPOINT_URL", &url)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        // Port 9 (discard): a proxy that would swallow every request.
+        .env("HTTP_PROXY", "http://alice:s3cret@127.0.0.1:9")
+        .env("NO_PROXY", "127.0.0.1,localhost");
+    let (code, out, _) = run(c);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("PROXY HTTP_PROXY=http://***@127.0.0.1:9"),
+        "{out}"
+    );
+    assert!(out.contains("PROXY NO_PROXY=127.0.0.1,localhost"), "{out}");
+    assert!(!out.contains("s3cret") && !out.contains("alice"), "{out}");
+    assert!(out.contains("OK   environment (us-east-1)"), "{out}");
+    // Without the exemption the API call goes to that proxy, which
+    // answers nothing: the call fails (so the proxy really is used).
+    let mut c = ecrscope(home.path());
+    c.env("AWS_ENDPOINT_URL", &url)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("HTTP_PROXY", "http://127.0.0.1:9");
+    let (code, out, _) = run(c);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("FAIL environment (us-east-1)"), "{out}");
+}
+
 #[test]
 fn profiles_with_their_regions_and_a_service_specific_endpoint() {
     let _g = moto_lock();

@@ -55,10 +55,50 @@ pub async fn check(
     out
 }
 
+/// The proxy settings every request follows (API calls and blob
+/// downloads), one line each, a proxy's user and password never shown.
+pub fn proxy_lines(env: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for name in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        if let Some(v) = env(name).filter(|v| !v.is_empty()) {
+            out.push(format!("PROXY {name}={}", without_credentials(&v)));
+        }
+    }
+    for name in ["NO_PROXY", "no_proxy"] {
+        if let Some(v) = env(name).filter(|v| !v.is_empty()) {
+            out.push(format!("PROXY {name}={v}"));
+        }
+    }
+    out
+}
+
+/// A proxy URL with its `user:password@` replaced by `***@`.
+fn without_credentials(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..host_end].rsplit_once('@') {
+        Some((_, host)) => {
+            let sep = if scheme.is_empty() { "" } else { "://" };
+            format!("{scheme}{sep}***@{host}{}", &rest[host_end..])
+        }
+        None => url.to_owned(),
+    }
+}
+
 /// Prints the lines; returns the process exit code (0 when all answered).
 pub fn report(lines: &[CheckLine], list_names: bool, warnings: &[String]) -> i32 {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
+    for p in proxy_lines(|n| std::env::var(n).ok()) {
+        let _ = writeln!(out, "{p}");
+    }
     for w in warnings {
         let _ = writeln!(out, "WARN {w}");
     }
@@ -93,4 +133,35 @@ pub fn report(lines: &[CheckLine], list_names: bool, warnings: &[String]) -> i32
         }
     }
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxies_are_listed_without_their_credentials() {
+        let env = |n: &str| match n {
+            "HTTPS_PROXY" => Some("http://alice:s3cret@proxy.corp:8080/".to_owned()),
+            "http_proxy" => Some("proxy.corp:3128".to_owned()),
+            "NO_PROXY" => Some("127.0.0.1,.internal".to_owned()),
+            _ => None,
+        };
+        let lines = proxy_lines(env);
+        assert_eq!(
+            lines,
+            [
+                "PROXY HTTPS_PROXY=http://***@proxy.corp:8080/",
+                "PROXY http_proxy=proxy.corp:3128",
+                "PROXY NO_PROXY=127.0.0.1,.internal",
+            ]
+        );
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.contains("s3cret") && !l.contains("alice"))
+        );
+        assert_eq!(without_credentials("u:p@h:1"), "***@h:1");
+        assert!(proxy_lines(|_| None).is_empty());
+    }
 }
