@@ -13,6 +13,11 @@ use super::{ShellAction, widgets};
 pub struct SavePathDialog {
     title: String,
     pub path: String,
+    home: Option<PathBuf>,
+    /// The check of `path` (and whether that file exists), redone only when
+    /// the text changes: it reads the file system, not a thing to do every
+    /// frame on the UI thread.
+    checked: Option<(String, Result<PathBuf, String>, bool)>,
 }
 
 impl SavePathDialog {
@@ -24,6 +29,8 @@ impl SavePathDialog {
         Self {
             title: title.to_owned(),
             path,
+            home: directories::UserDirs::new().map(|d| d.home_dir().to_path_buf()),
+            checked: None,
         }
     }
 }
@@ -61,9 +68,19 @@ pub fn check_save_path(text: &str, home: Option<&Path>) -> Result<PathBuf, Strin
 
 impl Dialog for SavePathDialog {
     fn show(&mut self, cx: &mut DialogCx<'_>) -> bool {
-        let home = directories::UserDirs::new().map(|d| d.home_dir().to_path_buf());
-        let checked = check_save_path(&self.path, home.as_deref());
-        let replaces = checked.as_ref().is_ok_and(|p| p.exists());
+        if self
+            .checked
+            .as_ref()
+            .is_none_or(|(text, ..)| *text != self.path)
+        {
+            let checked = check_save_path(&self.path, self.home.as_deref());
+            let replaces = checked.as_ref().is_ok_and(|p| p.exists());
+            self.checked = Some((self.path.clone(), checked, replaces));
+        }
+        let (checked, replaces) = self
+            .checked
+            .as_ref()
+            .map_or((Err(String::new()), false), |(_, c, r)| (c.clone(), *r));
         let outcome = modal::modal_ui(
             cx.ctx,
             cx.first,

@@ -221,15 +221,7 @@ impl Store {
 
     pub(super) fn get_repository_policy(&self, v: &Value) -> Answer {
         let repo = self.repo(v)?;
-        let text = repo.policy.as_ref().ok_or_else(|| {
-            err(
-                "RepositoryPolicyNotFoundException",
-                format!(
-                    "Repository policy does not exist for the repository with name '{}'",
-                    repo.name
-                ),
-            )
-        })?;
+        let text = repo.policy.as_ref().ok_or_else(|| no_policy(&repo.name))?;
         Ok(json!({"registryId": self.account, "repositoryName": repo.name, "policyText": text}))
     }
 
@@ -238,15 +230,7 @@ impl Store {
     pub(super) fn delete_repository_policy(&mut self, v: &Value) -> Answer {
         let account = self.account.clone();
         let repo = self.repo_mut(v)?;
-        let text = repo.policy.take().ok_or_else(|| {
-            err(
-                "RepositoryPolicyNotFoundException",
-                format!(
-                    "Repository policy does not exist for the repository with name '{}'",
-                    repo.name
-                ),
-            )
-        })?;
+        let text = repo.policy.take().ok_or_else(|| no_policy(&repo.name))?;
         Ok(json!({"registryId": account, "repositoryName": repo.name, "policyText": text}))
     }
 
@@ -260,4 +244,12 @@ impl Store {
         repo.policy = Some(text.clone());
         Ok(json!({"registryId": account, "repositoryName": repo.name, "policyText": text}))
     }
+}
+
+/// ECR's answer for a repository without a policy (Get and Delete alike).
+fn no_policy(repo: &str) -> ApiError {
+    err(
+        "RepositoryPolicyNotFoundException",
+        format!("Repository policy does not exist for the repository with name '{repo}'"),
+    )
 }
