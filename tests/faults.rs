@@ -782,3 +782,55 @@ fn the_demo_refuses_foreign_hosts_and_nonsense_tokens() {
     open(&mut h, "web/frontend");
     assert!(images_loaded(&h), "and the app is still served");
 }
+
+/// Fault: DeleteRepositoryPolicy refused (AccessDenied), then answering
+/// HTML 500.
+/// Action: delete the policy of an open repository.
+/// Holds: the refusal is said in words; the re-read after it shows the
+/// policy the server still holds; every request ends.
+#[test]
+fn a_refused_policy_delete_leaves_the_policy_shown() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    go(&mut h, Some("base/python"));
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SetRepoTab(RepoTab::Policy)));
+    let shown = |h: &H| {
+        h.state()
+            .state
+            .selected_registry()
+            .and_then(|r| r.docs.repo_policy.get("base/python"))
+            .and_then(|d| d.shown().cloned())
+            .flatten()
+    };
+    wait(&mut h, 10, "the policy", |h| shown(h).is_some());
+    for kind in [
+        FaultKind::Error {
+            code: "AccessDeniedException".into(),
+            message: "not authorized to perform: ecr:DeleteRepositoryPolicy".into(),
+        },
+        FaultKind::Html(500),
+    ] {
+        inject(&h, "DeleteRepositoryPolicy", kind);
+        let target = repo(&h, "base/python");
+        h.state_mut()
+            .handle(UiAction::Manage(ManageAction::DeleteRepoPolicy(target)));
+        wait(&mut h, 20, "the refusal", |h| {
+            last_error(h).contains("was not deleted")
+        });
+        all_requests_end(&mut h, 10);
+        assert!(
+            shown(&h).is_some(),
+            "the policy the server holds stays shown"
+        );
+        assert!(
+            demo_of(&h)
+                .with_store(|s| s.repos.get("base/python").map(|r| r.policy.is_some()))
+                .flatten()
+                .unwrap_or(false),
+            "nothing was deleted"
+        );
+        clear(&h);
+        h.state_mut().state.last_error = None;
+    }
+}

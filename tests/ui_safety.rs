@@ -321,6 +321,32 @@ fn lifecycle_delete_lands_where_it_was_asked() {
     assert!(has(&h, WEST));
 }
 
+/// The repository policy's delete, asked in one registry, lands there even
+/// when the same repository name is opened in the other while the
+/// confirmation is up.
+#[test]
+fn repository_policy_delete_lands_where_it_was_asked() {
+    let rt = runtime();
+    let mut h = two_registries(&rt);
+    let repo = "base/python";
+    let has = |h: &Harness<'_, EcrscopeApp>, region: &str| {
+        store(h, region, |s| s.repos[repo].policy.is_some())
+    };
+    assert!(has(&h, EAST) && has(&h, WEST));
+    go(&mut h, EAST, Some(repo));
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SetRepoTab(
+            ecrscope::state::RepoTab::Policy,
+        )));
+    step_until(&mut h, 10, "policy", |h| {
+        h.query_by_label_contains("Delete policy…").is_some()
+    });
+    h.get_by_label_contains("Delete policy…").click();
+    confirm(&mut h, "Delete the policy of base/python?", "Delete policy");
+    step_until(&mut h, 10, "east's policy deleted", |h| !has(h, EAST));
+    assert!(has(&h, WEST), "the other registry's policy is untouched");
+}
+
 #[test]
 fn pull_through_delete_lands_where_it_was_asked() {
     let rt = runtime();
