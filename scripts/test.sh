@@ -29,6 +29,8 @@ command -v dbus-run-session >/dev/null || pkgs+=(dbus dbus-user-session)
 dpkg -s at-spi2-core >/dev/null 2>&1 || pkgs+=(at-spi2-core)
 /usr/bin/python3 -c 'import pyatspi' 2>/dev/null || pkgs+=(python3-pyatspi gir1.2-atspi-2.0)
 command -v desktop-file-validate >/dev/null || pkgs+=(desktop-file-utils)
+# skopeo: an independent reader of the OCI archives `ecrscope export` writes.
+command -v skopeo >/dev/null || pkgs+=(skopeo)
 if [ ${#pkgs[@]} -gt 0 ]; then
   log "installing Debian packages: ${pkgs[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

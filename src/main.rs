@@ -1,7 +1,8 @@
 //! ecrscope binary: flags, logging, the tokio runtime, the window.
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
 use ecrscope::app::{AppOptions, EcrscopeApp};
+use ecrscope::cli::args::{Cmd, GlobalArgs};
 use ecrscope::demo::{LazyDemo, SeedConfig};
 use ecrscope::worker::WorkerConfig;
 
@@ -31,25 +32,10 @@ struct Flags {
     #[cfg(feature = "demo-faults")]
     #[arg(long, hide = true)]
     demo_fault: Vec<String>,
+    #[command(flatten)]
+    globals: GlobalArgs,
     #[command(subcommand)]
     command: Option<Cmd>,
-}
-
-#[derive(Debug, Subcommand)]
-enum Cmd {
-    /// Connect to every registry the app would show (AWS profiles and
-    /// environment) and print what answers, or why not. Exit code 1 if any fails.
-    Check {
-        /// Only this profile.
-        #[arg(long)]
-        profile: Option<String>,
-        /// Also list repository names.
-        #[arg(long)]
-        repositories: bool,
-    },
-    /// Print the man page (roff) to stdout; used when packaging.
-    #[command(hide = true)]
-    Man,
 }
 
 fn main() -> eframe::Result {
@@ -74,23 +60,10 @@ fn main() -> eframe::Result {
         let page = clap_mangen::Man::new(Flags::command()).render(&mut out);
         std::process::exit(i32::from(page.is_err()));
     }
-    if let Some(Cmd::Check {
-        profile,
-        repositories,
-    }) = &flags.command
-    {
-        // The CLI mode has no UI thread: blocking main here is the point.
+    if let Some(cmd) = flags.command {
+        // The command line has no UI thread: blocking main here is the point.
         #[allow(clippy::disallowed_methods)]
-        let code = runtime.block_on(async {
-            let d = ecrscope::registries::profiles::discover().await;
-            let lines = ecrscope::cli::check::check(
-                &d,
-                profile.as_deref(),
-                &ecrscope::ecr::ClientOptions::default(),
-            )
-            .await;
-            ecrscope::cli::check::report(&lines, *repositories, &d.warnings)
-        });
+        let code = runtime.block_on(ecrscope::cli::run::run(cmd, &flags.globals));
         std::process::exit(code);
     }
     let demo = LazyDemo::new(

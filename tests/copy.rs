@@ -509,56 +509,6 @@ async fn demo_to_moto_the_aws_cli_sees_the_image_and_every_layer() {
     );
 }
 
-/// Reads an OCI layout tar with Python's tarfile and checks every blob by
-/// digest and every reference from index.json down; prints a summary.
-const VERIFY: &str = r#"
-import hashlib, json, sys, tarfile
-t = tarfile.open(sys.argv[1])
-names = t.getnames()
-blobs = {}
-for m in t.getmembers():
-    if m.name.startswith("blobs/sha256/"):
-        data = t.extractfile(m).read()
-        h = hashlib.sha256(data).hexdigest()
-        assert h == m.name.rsplit("/", 1)[1], "blob %s hashes to %s" % (m.name, h)
-        blobs["sha256:" + h] = data
-assert json.loads(t.extractfile("oci-layout").read())["imageLayoutVersion"] == "1.0.0"
-index = json.loads(t.extractfile("index.json").read())
-seen = set()
-def walk(desc):
-    d = desc["digest"]
-    assert d in blobs, "missing " + d
-    assert len(blobs[d]) == desc["size"], "size of " + d
-    seen.add(d)
-    doc = json.loads(blobs[d])
-    for child in doc.get("manifests", []):
-        walk(child)
-    for b in ([doc["config"]] if "config" in doc else []) + doc.get("layers", []):
-        assert b["digest"] in blobs, "missing " + b["digest"]
-        assert len(blobs[b["digest"]]) == b["size"]
-        seen.add(b["digest"])
-for m in index["manifests"]:
-    walk(m)
-assert seen == set(blobs), "unreferenced blobs"
-print(json.dumps({"top": index["manifests"][0]["digest"], "blobs": len(blobs),
-                  "ref": index["manifests"][0].get("annotations", {}).get("org.opencontainers.image.ref.name")}))
-"#;
-
-fn verify_tar(path: &std::path::Path) -> serde_json::Value {
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(VERIFY)
-        .arg(path)
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "the tar does not verify: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("summary")
-}
-
 #[tokio::test]
 async fn an_export_verifies_by_digest_with_an_independent_reader() {
     let (_server, src, _) = demo().await;

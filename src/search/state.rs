@@ -189,7 +189,7 @@ impl SearchState {
 }
 
 /// Whether `img` matches, and how.
-fn image_match(kind: &SearchKind, img: &Image) -> Option<HitMatch> {
+pub fn image_match(kind: &SearchKind, img: &Image) -> Option<HitMatch> {
     match kind {
         SearchKind::Tag(t) => img.tags.iter().any(|x| x == t).then_some(HitMatch::Tag),
         SearchKind::Digest(d) => (img.digest == *d).then_some(HitMatch::Digest),
@@ -212,7 +212,7 @@ fn image_match(kind: &SearchKind, img: &Image) -> Option<HitMatch> {
     }
 }
 
-fn name_matches(kind: &SearchKind, name: &str) -> bool {
+pub fn name_matches(kind: &SearchKind, name: &str) -> bool {
     match kind {
         SearchKind::Name(n) => name.to_ascii_lowercase().contains(n.as_str()),
         SearchKind::Tag(t) => name.to_ascii_lowercase().contains(&t.to_ascii_lowercase()),

@@ -1,0 +1,122 @@
+//! The command line's subcommands and the options they share, as clap
+//! reads them (the window's own flags stay in `main.rs`). `--help` and the
+//! man page are generated from these doc comments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::findings::{FailOn, FormatArg};
+use super::output::Output;
+
+/// Options every subcommand takes, named as the aws CLI names them.
+#[derive(Clone, Debug, Default, Args)]
+pub struct GlobalArgs {
+    /// The AWS profile (as in ~/.aws/config); else AWS_PROFILE, else the
+    /// default credentials chain. A reference's own `profile@` wins.
+    /// `check` checks only this profile.
+    #[arg(long, global = true)]
+    pub profile: Option<String>,
+    /// The region; else AWS_REGION, else the profile's. A reference's own
+    /// `region/` wins.
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// Send every ECR call to this endpoint (moto, LocalStack, a VPC
+    /// endpoint) instead of the one AWS's endpoint rules give.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// How answers are printed on stdout: json (default, as the aws CLI),
+    /// table (aligned, for people) or text (tab-separated, for scripts).
+    #[arg(long, global = true, value_enum, default_value_t = Output::Json)]
+    pub output: Output,
+}
+
+impl GlobalArgs {
+    pub fn globals(&self) -> super::target::Globals {
+        super::target::Globals {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Connect to every registry the app would show (AWS profiles and
+    /// environment) and print what answers, or why not, with the proxy
+    /// every request follows. Exit code 1 if any fails.
+    Check {
+        /// Also list repository names.
+        #[arg(long)]
+        repositories: bool,
+    },
+    /// Copy an image between repositories, regions, accounts or profiles,
+    /// without docker: layers the target has are skipped (a rerun resumes),
+    /// digests are unchanged, and nothing is sent when a tag would be
+    /// refused. SRC is [profile@][region/]repository:tag or …@sha256:<digest>;
+    /// DST is [profile@][region/]repository[:tag] (without :tag the source's
+    /// tag, or none for a digest).
+    #[command(after_help = super::exit::HELP)]
+    Copy {
+        #[arg(value_name = "SRC")]
+        source: String,
+        #[arg(value_name = "DST")]
+        target: String,
+        /// Copy every tag the source image has.
+        #[arg(long)]
+        all_tags: bool,
+        /// Create the target repository when it does not exist
+        /// (tag-mutable, AES256; make it first for other settings).
+        #[arg(long)]
+        create: bool,
+        /// Move a mutable tag that names another image in the target.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Export an image (an index with every platform) to an OCI image
+    /// layout in a tar file, each blob verified by digest; the file appears
+    /// only when whole.
+    #[command(after_help = super::exit::HELP)]
+    Export {
+        /// [profile@][region/]repository:tag or …@sha256:<digest>
+        #[arg(value_name = "REF")]
+        image: String,
+        /// The tar file to write (replaced only when the export succeeds).
+        #[arg(value_name = "FILE.tar")]
+        file: PathBuf,
+    },
+    /// Find a tag, a digest (or its start), a git commit used as a tag, or
+    /// part of a repository name in every repository of the registries.
+    /// Exit code 3 when nothing is found; what could not be searched is
+    /// said on stderr and gives the exit code.
+    #[command(after_help = super::exit::HELP)]
+    Search {
+        /// A tag, sha256:<digest>, a digest prefix, or part of a name.
+        query: String,
+        /// Only these registries: PROFILE or PROFILE@REGION, comma-separated
+        /// or repeated. Default: the one --profile/--region/--endpoint-url
+        /// name, else every profile.
+        #[arg(long, value_delimiter = ',', value_name = "PROFILE[@REGION]")]
+        registries: Vec<String>,
+    },
+    /// Print an image's scan findings (basic or enhanced) as CSV, JSON or
+    /// SARIF 2.1.0 for CI systems; --fail-on makes the exit code a gate.
+    #[command(after_help = super::exit::HELP)]
+    Findings {
+        /// [profile@][region/]repository:tag or …@sha256:<digest>
+        #[arg(value_name = "REF")]
+        image: String,
+        #[arg(long, value_enum, default_value_t = FormatArg::Sarif)]
+        format: FormatArg,
+        /// Write to this file (replaced whole) instead of stdout.
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+        /// Exit with code 6 when a finding is at or above this severity.
+        #[arg(long, value_enum, value_name = "SEVERITY")]
+        fail_on: Option<FailOn>,
+    },
+    /// Print the man page (roff) to stdout; used when packaging.
+    #[command(hide = true)]
+    Man,
+}
