@@ -56,8 +56,9 @@ fn main() -> eframe::Result {
     };
     if let Some(Cmd::Man) = &flags.command {
         use clap::CommandFactory;
-        let mut out = std::io::stdout().lock();
-        let page = clap_mangen::Man::new(Flags::command()).render(&mut out);
+        use std::io::Write as _;
+        let page = ecrscope::cli::man::render(&Flags::command())
+            .and_then(|p| std::io::stdout().lock().write_all(&p));
         std::process::exit(i32::from(page.is_err()));
     }
     if let Some(cmd) = flags.command {

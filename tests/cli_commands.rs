@@ -615,11 +615,14 @@ fn help_and_the_man_page_document_every_command_and_the_exit_codes() {
     let man = ecrscope(home.path(), &["man"]);
     assert_eq!(man.code, 0);
     for word in [
-        "copy",
-        "export",
-        "search",
-        "findings",
+        ".SH \"ECRSCOPE COPY\"",
+        ".SH \"ECRSCOPE EXPORT\"",
+        ".SH \"ECRSCOPE SEARCH\"",
+        ".SH \"ECRSCOPE FINDINGS\"",
+        "\\-\\-all\\-tags",
+        "\\-\\-fail\\-on",
         "\\-\\-endpoint\\-url",
+        "Exit codes: 0 done",
     ] {
         assert!(man.stdout.contains(word), "{word} in the man page");
     }
@@ -633,4 +636,49 @@ fn help_and_the_man_page_document_every_command_and_the_exit_codes() {
         );
         assert!(h.stdout.contains("--output"), "{cmd} --help");
     }
+}
+
+/// Ctrl-C in the middle of a copy: exit 130, the words say what stays, no
+/// manifest is put (the image is not half there under its tag), and a
+/// rerun finishes the job.
+#[test]
+fn ctrl_c_stops_a_copy_cleanly_and_a_rerun_finishes_it() {
+    let p = peers();
+    let (repo, tag, digest) = demo_image(&p);
+    // Every demo answer now takes a second: the copy is mid-way after three.
+    p.demo
+        .knobs
+        .set_latency(std::time::Duration::from_millis(1000));
+    let src = format!("src@{repo}:{tag}");
+    let child = Command::new(env!("CARGO_BIN_EXE_ecrscope"))
+        .args(["copy", &src, "dst@slow", "--create"])
+        .env_clear()
+        .env("HOME", p.home.path())
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(3000));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("Copy cancelled") && stderr.contains("copying again skips it"),
+        "{stderr}"
+    );
+    assert!(
+        moto_images(&p.moto, "slow").is_empty(),
+        "no manifest was put"
+    );
+    p.demo.knobs.set_latency(std::time::Duration::ZERO);
+    let r = ecrscope(p.home.path(), &["copy", &src, "dst@slow"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(moto_images(&p.moto, "slow")[0]["imageDigest"], digest);
 }

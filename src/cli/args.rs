@@ -59,8 +59,10 @@ pub enum Cmd {
     /// tag, or none for a digest).
     #[command(after_help = super::exit::HELP)]
     Copy {
+        /// The image: [profile@][region/]repository:tag or …@sha256:<digest>
         #[arg(value_name = "SRC")]
         source: String,
+        /// Where to: [profile@][region/]repository[:tag]
         #[arg(value_name = "DST")]
         target: String,
         /// Copy every tag the source image has.
