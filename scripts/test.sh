@@ -31,6 +31,8 @@ dpkg -s at-spi2-core >/dev/null 2>&1 || pkgs+=(at-spi2-core)
 command -v desktop-file-validate >/dev/null || pkgs+=(desktop-file-utils)
 # skopeo: an independent reader of the OCI archives `ecrscope export` writes.
 command -v skopeo >/dev/null || pkgs+=(skopeo)
+# openssl: makes the test CA and server certificate of the CA-bundle tests.
+command -v openssl >/dev/null || pkgs+=(openssl)
 if [ ${#pkgs[@]} -gt 0 ]; then
   log "installing Debian packages: ${pkgs[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -178,7 +178,7 @@ async fn fetch_config(
     let url = ecr::get_download_url_for_layer(c, repo, config)
         .await
         .map_err(BlobProblem::Url)?;
-    let bytes = ecr::download_blob(&url, c.blob_timeout())
+    let bytes = ecr::download_blob(&url, c.blob_timeout(), c.trust())
         .await
         .map_err(BlobProblem::Download)?;
     // What arrived must be what the manifest names: a proxy's page, a cache

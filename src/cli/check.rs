@@ -16,6 +16,8 @@ pub struct CheckLine {
     pub endpoint: String,
     pub result: Result<Vec<String>, String>,
     pub millis: u128,
+    /// The CA trust its calls used (`trust::Trust::describe`).
+    pub trust: String,
 }
 
 /// Checks every registry discovery implies (or `only_profile`'s).
@@ -34,6 +36,7 @@ pub async fn check(
         if spec.region.is_empty() {
             out.push(CheckLine {
                 endpoint: String::new(),
+                trust: String::new(),
                 result: Err(format!("profile '{}' has no region: add 'region = ...' to ~/.aws/config or set AWS_REGION.", spec.profile_label())),
                 millis: 0,
                 spec,
@@ -47,6 +50,7 @@ pub async fn check(
             .map_err(|e| e.to_string());
         out.push(CheckLine {
             endpoint: client.endpoint().to_owned(),
+            trust: client.trust().describe(),
             result,
             millis: start.elapsed().as_millis(),
             spec,
@@ -120,6 +124,9 @@ pub fn report(lines: &[CheckLine], list_names: bool, warnings: &[String]) -> i32
                     names.len(),
                     l.millis
                 );
+                if !l.trust.is_empty() {
+                    let _ = writeln!(out, "     {}", l.trust);
+                }
                 if list_names {
                     for n in names {
                         let _ = writeln!(out, "     {n}");
@@ -129,6 +136,9 @@ pub fn report(lines: &[CheckLine], list_names: bool, warnings: &[String]) -> i32
             Err(e) => {
                 code = 1;
                 let _ = writeln!(out, "FAIL {who} {}: {e} [{} ms]", l.endpoint, l.millis);
+                if !l.trust.is_empty() {
+                    let _ = writeln!(out, "     {}", l.trust);
+                }
             }
         }
     }

@@ -11,6 +11,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 use super::EcrError;
+use super::trust::Trust;
 
 /// Configs are a few KiB; anything near this is not a config.
 pub const MAX_BLOB: usize = 8 * 1024 * 1024;
@@ -102,14 +103,16 @@ impl tower_service::Service<hyper::Uri> for Via {
 fn prepare(
     url: &str,
     failed: impl Fn(&str) -> EcrError,
+    trust: &Trust,
 ) -> Result<(hyper::Uri, HttpClient), EcrError> {
-    prepare_via(url, failed, None)
+    prepare_via(url, failed, None, trust)
 }
 
 fn prepare_via(
     url: &str,
     failed: impl Fn(&str) -> EcrError,
     proxies: Option<&hyper_util::client::proxy::matcher::Matcher>,
+    trust: &Trust,
 ) -> Result<(hyper::Uri, HttpClient), EcrError> {
     let uri: hyper::Uri = url
         .parse()
@@ -121,9 +124,10 @@ fn prepare_via(
             "the download URL points at a link-local address (instance metadata); not fetched",
         ));
     }
+    // The system's roots and the CA bundle's, if one is set (see `trust`).
+    let tls = super::trust::rustls_config(trust).map_err(|e| failed(&e))?;
     let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_native_roots()
-        .map_err(|e| failed(&format!("no TLS root certificates: {e}")))?
+        .with_tls_config(tls)
         .https_or_http()
         .enable_http1()
         .wrap_connector(proxies.map_or_else(|| Via::to(&uri), |m| Via::by(m, &uri)));
@@ -154,8 +158,8 @@ fn layer_failed(detail: &str) -> EcrError {
 
 /// Starts downloading a layer from `url` (no redirects). `idle` bounds the
 /// wait for the answer and for each chunk, not the whole download.
-pub async fn open_blob(url: &str, idle: Duration) -> Result<BlobStream, EcrError> {
-    let (uri, client) = prepare(url, layer_failed)?;
+pub async fn open_blob(url: &str, idle: Duration, trust: &Trust) -> Result<BlobStream, EcrError> {
+    let (uri, client) = prepare(url, layer_failed, trust)?;
     let host = uri.host().unwrap_or("").to_owned();
     let resp = tokio::time::timeout(idle, client.get(uri))
         .await
@@ -167,7 +171,7 @@ pub async fn open_blob(url: &str, idle: Duration) -> Result<BlobStream, EcrError
             if e.is_connect() {
                 EcrError::Network {
                     endpoint: host.clone(),
-                    detail: short(&e.to_string()),
+                    detail: super::trust::with_hint(short(&chain_of(&e)), trust),
                 }
             } else {
                 layer_failed(&format!(
@@ -222,15 +226,19 @@ impl BlobStream {
 }
 
 /// GETs `url`, following no redirects, within `timeout`, at most `MAX_BLOB` bytes.
-pub async fn download_blob(url: &str, timeout: Duration) -> Result<Vec<u8>, EcrError> {
-    let (uri, client) = prepare(url, |d| failed(d))?;
+pub async fn download_blob(
+    url: &str,
+    timeout: Duration,
+    trust: &Trust,
+) -> Result<Vec<u8>, EcrError> {
+    let (uri, client) = prepare(url, |d| failed(d), trust)?;
     let host = uri.host().unwrap_or("").to_owned();
     let fetch = async {
         let resp = client.get(uri).await.map_err(|e| {
             if e.is_connect() {
                 EcrError::Network {
                     endpoint: host.clone(),
-                    detail: short(&e.to_string()),
+                    detail: super::trust::with_hint(short(&chain_of(&e)), trust),
                 }
             } else {
                 // Connected, then the answer broke off (a reset, a proxy
@@ -281,6 +289,22 @@ fn is_link_local(host: &str) -> bool {
         }
         Err(_) => false,
     }
+}
+
+/// An error and its causes ("client error (Connect): invalid peer
+/// certificate: UnknownIssuer"): the outer words alone say nothing.
+fn chain_of(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let text = c.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cur = c.source();
+    }
+    out
 }
 
 fn short(s: &str) -> String {
@@ -370,7 +394,8 @@ mod tests {
     }
 
     async fn get(url: &str, proxies: &hyper_util::client::proxy::matcher::Matcher) -> String {
-        let (uri, client) = prepare_via(url, |d| failed(d), Some(proxies)).expect("prepared");
+        let (uri, client) =
+            prepare_via(url, |d| failed(d), Some(proxies), &Trust::System).expect("prepared");
         let resp = client.get(uri).await.expect("answered");
         let body = resp.into_body().collect().await.expect("body").to_bytes();
         String::from_utf8_lossy(&body).into_owned()

@@ -114,6 +114,12 @@ impl EcrClient {
             chain = chain.profile_name(p);
         }
         loader = loader.credentials_provider(chain.build().await);
+        // A CA bundle (AWS_CA_BUNDLE, the profile's ca_bundle): the SDK's
+        // client with that trust store, for every call (see `trust`).
+        let trust = super::trust::for_profile(spec.profile.as_deref()).await;
+        if let Some(http) = super::trust::sdk_http_client(&trust) {
+            loader = loader.http_client(http);
+        }
         let sdk_config = loader.load().await;
         let endpoint_use =
             super::endpoints::in_use(&sdk_config, spec.endpoint.as_deref(), &spec.region).await;
@@ -125,6 +131,7 @@ impl EcrClient {
                 None => false,
             },
             endpoint,
+            trust,
         };
         let gate = Arc::new(GateSlot::new(RateGates::new(opts.max_in_flight)));
         let conf = aws_sdk_ecr::config::Builder::from(&sdk_config)
@@ -175,6 +182,7 @@ impl EcrClient {
             profile: None,
             sso: false,
             endpoint: endpoint.to_owned(),
+            trust: super::trust::Trust::System,
         };
         Self::from_parts(
             aws_sdk_ecr::Client::from_conf(conf),
@@ -227,6 +235,12 @@ impl EcrClient {
     /// How long a blob download may take.
     pub fn blob_timeout(&self) -> Duration {
         self.blob_timeout
+    }
+
+    /// What TLS trusts beyond the system's roots (a CA bundle), for blob
+    /// downloads outside the SDK.
+    pub fn trust(&self) -> &super::trust::Trust {
+        &self.cx.trust
     }
 
     /// Whether a call of this client failed on its credentials.

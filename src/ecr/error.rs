@@ -34,6 +34,8 @@ pub struct ErrorContext {
     /// Profile uses IAM Identity Center (sso_session / sso_start_url).
     pub sso: bool,
     pub endpoint: String,
+    /// The CA bundle in use, named in a TLS failure (see `trust`).
+    pub trust: super::trust::Trust,
 }
 
 impl ErrorContext {
@@ -109,7 +111,7 @@ where
             } else if d.is_io() {
                 EcrError::Network {
                     endpoint: cx.endpoint.clone(),
-                    detail: io_detail(&chain),
+                    detail: super::trust::with_hint(io_detail(&chain), &cx.trust),
                 }
             } else {
                 EcrError::Other {
@@ -401,6 +403,7 @@ mod tests {
             profile: Some("dev".into()),
             sso,
             endpoint: "https://api.ecr".into(),
+            ..ErrorContext::default()
         }
     }
 

@@ -20,6 +20,7 @@ mod registry;
 mod repositories;
 mod scanning;
 mod tags;
+pub mod trust;
 
 pub use blobs::{BlobStream, MAX_BLOB, download_blob, open_blob};
 pub use client::{ClientOptions, EcrClient, StaticCredentials};

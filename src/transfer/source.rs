@@ -64,7 +64,9 @@ impl VerifiedBlob {
         let url = ecr::get_download_url_for_layer(c, repo, &want.digest)
             .await
             .map_err(at)?;
-        let stream = ecr::open_blob(&url, c.blob_timeout()).await.map_err(at)?;
+        let stream = ecr::open_blob(&url, c.blob_timeout(), c.trust())
+            .await
+            .map_err(at)?;
         Ok(Self {
             stream,
             want,
