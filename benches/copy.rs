@@ -179,7 +179,9 @@ async fn download_ceiling(c: &EcrClient, blobs: &[(Digest, u64)]) -> (u64, f64) 
             let url = ecr::get_download_url_for_layer(&c, "bench/src", &d)
                 .await
                 .unwrap();
-            let mut s = ecr::open_blob(&url, c.blob_timeout(), c.trust()).await.unwrap();
+            let mut s = ecr::open_blob(&url, c.blob_timeout(), c.trust())
+                .await
+                .unwrap();
             let mut n = 0u64;
             while let Some(chunk) = s.next_chunk().await.unwrap() {
                 n += chunk.len() as u64;

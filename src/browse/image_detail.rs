@@ -50,6 +50,13 @@ pub fn image_detail_ui(
             if widgets::icon_only_button(ui, icon::X, "Close details").clicked() {
                 actions.push(UiAction::Browse(BrowseAction::SelectImage(None)));
             }
+            if let Some(url) = super::images::console_link(state, &target, Some(&img.digest))
+                && widgets::icon_only_button(ui, icon::GLOBE, "Open in the AWS console")
+                    .on_hover_text(&url)
+                    .clicked()
+            {
+                ui.ctx().open_url(egui::OpenUrl::new_tab(url));
+            }
         });
     });
     egui::ScrollArea::vertical()

@@ -107,6 +107,13 @@ fn registry_section(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction
                 reg.account().map_or_else(|| "…".into(), str::to_owned),
             );
             row("Region", reg.spec.region.clone());
+            if !reg.spec.is_demo() {
+                // ARNs, hosts and console links differ per partition.
+                row(
+                    "Partition",
+                    crate::model::partition::of_region(&reg.spec.region).to_owned(),
+                );
+            }
             row("Profile", reg.spec.profile_label().to_owned());
             // What the client really used (env, profile, the endpoint
             // rules), once the registry has answered.

@@ -13,6 +13,7 @@ mod registry;
 mod repository;
 mod scan;
 /// Dates from ECR's epoch values (shared with the demo endpoint).
+pub use ecr_core::partition;
 pub use ecr_core::time;
 pub mod transfer;
 

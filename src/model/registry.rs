@@ -119,6 +119,22 @@ impl RegistryInfo {
             format!("{account}.{}", self.docker_suffix)
         }
     }
+
+    /// The calls go to AWS itself (not moto, LocalStack or a proxy of
+    /// one): only then does an AWS console link show what ecrscope shows.
+    pub fn on_aws(&self) -> bool {
+        let host = self
+            .endpoint
+            .split("://")
+            .nth(1)
+            .unwrap_or("")
+            .split(['/', ':'])
+            .next()
+            .unwrap_or("");
+        [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"]
+            .iter()
+            .any(|s| host.ends_with(s))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -186,6 +202,30 @@ impl Drop for AuthToken {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_aws_endpoints_get_console_links() {
+        let at = |endpoint: &str| RegistryInfo {
+            endpoint: endpoint.into(),
+            ..RegistryInfo::default()
+        };
+        for aws in [
+            "https://api.ecr.eu-west-1.amazonaws.com",
+            "https://api.ecr.cn-north-1.amazonaws.com.cn",
+            "https://ecr-fips.us-gov-west-1.api.aws",
+            "https://api.ecr.us-east-1.amazonaws.com:443/",
+        ] {
+            assert!(at(aws).on_aws(), "{aws}");
+        }
+        for other in [
+            "http://127.0.0.1:5000",
+            "https://ecr.corp.example",
+            "",
+            "https://amazonaws.com.evil.example",
+        ] {
+            assert!(!at(other).on_aws(), "{other}");
+        }
+    }
 
     #[test]
     fn auth_token_decodes_and_redacts() {

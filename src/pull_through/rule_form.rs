@@ -339,7 +339,8 @@ pub(crate) fn rule_form_body_ui(
         egui::TextEdit::singleline(&mut form.credential)
             .id_salt("ptc_credential")
             .hint_text(format!(
-                "arn:aws:secretsmanager:{}:{}:secret:ecr-pullthroughcache/…",
+                "arn:{}:secretsmanager:{}:{}:secret:ecr-pullthroughcache/…",
+                crate::model::partition::of_region(&form.region),
                 form.region,
                 if form.account.is_empty() {
                     "<account>"
@@ -360,7 +361,10 @@ pub(crate) fn rule_form_body_ui(
     ui.add(
         egui::TextEdit::singleline(&mut form.role)
             .id_salt("ptc_role")
-            .hint_text("arn:aws:iam::123456789012:role/name")
+            .hint_text(format!(
+                "arn:{}:iam::123456789012:role/name",
+                crate::model::partition::of_region(&form.region)
+            ))
             .desired_width(560.0),
     )
     .labelled_by(l.id);

@@ -5,6 +5,7 @@
 
 mod digest;
 pub mod lifecycle_policy;
+pub mod partition;
 pub mod time;
 pub mod validate;
 

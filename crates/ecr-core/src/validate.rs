@@ -289,13 +289,22 @@ pub fn kms_key(key: &str, region: &str) -> Result<(), String> {
     }
     if let Some(rest) = key.strip_prefix("arn:") {
         let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        let partition = crate::partition::of_region(region);
         if parts.len() != 5 || parts[1] != "kms" {
-            return Err("A KMS key ARN looks like arn:aws:kms:<region>:<account>:key/<id>.".into());
+            return Err(format!(
+                "A KMS key ARN looks like arn:{partition}:kms:<region>:<account>:key/<id>."
+            ));
         }
         if parts[2] != region {
             return Err(format!(
                 "The key is in {}, but the repository is in {region}: ECR needs a key in the same region.",
                 parts[2]
+            ));
+        }
+        if parts[0] != partition {
+            return Err(format!(
+                "The ARN says partition '{}', but {region} is in '{partition}': arn:{partition}:kms:….",
+                parts[0]
             ));
         }
         if parts[3].len() != 12 || !parts[3].chars().all(|c| c.is_ascii_digit()) {
@@ -488,7 +497,20 @@ pub fn credential_arn(arn: &str, region: &str, account: &str) -> Result<(), Stri
     let parts: Vec<&str> = arn.splitn(7, ':').collect();
     if parts.len() != 7 || parts[0] != "arn" || parts[2] != "secretsmanager" || parts[5] != "secret"
     {
-        return Err("A credential is a Secrets Manager ARN: arn:aws:secretsmanager:<region>:<account>:secret:ecr-pullthroughcache/<name>.".into());
+        return Err(format!(
+            "A credential is a Secrets Manager ARN: arn:{}:secretsmanager:<region>:<account>:secret:ecr-pullthroughcache/<name>.",
+            crate::partition::of_region(region)
+        ));
+    }
+    // ECR's API pattern spells `arn:aws:`; the secret must be in the
+    // registry's region, so in its partition (aws-cn in China, aws-us-gov
+    // in GovCloud).
+    let partition = crate::partition::of_region(region);
+    if parts[1] != partition {
+        return Err(format!(
+            "The ARN says partition '{}', but {region} is in '{partition}': arn:{partition}:secretsmanager:….",
+            parts[1]
+        ));
     }
     if parts[3] != region {
         return Err(format!(
@@ -627,6 +649,12 @@ mod tests {
             )
             .is_err()
         );
+        let cn = "arn:aws-cn:kms:cn-north-1:123456789012:key/7f0c2e5a-1b3d-4c5e-8f9a-0b1c2d3e4f5a";
+        assert!(kms_key(cn, "cn-north-1").is_ok());
+        assert!(
+            kms_key(&cn.replace("aws-cn:", "aws:"), "cn-north-1")
+                .is_err_and(|e| e.contains("arn:aws-cn:kms"))
+        );
         let good = "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbC123";
         assert!(credential_arn(good, "us-east-1", "123456789012").is_ok());
         let bad_chars = good.replace("docker-hub", "docker hub");
@@ -635,6 +663,18 @@ mod tests {
         assert!(
             credential_arn(&long, "us-east-1", "123456789012")
                 .is_err_and(|e| e.contains("50 to 612"))
+        );
+        // Each partition's own: China and GovCloud secrets carry theirs.
+        let cn = "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:ecr-pullthroughcache/hub-AbC123";
+        assert!(credential_arn(cn, "cn-north-1", "123456789012").is_ok());
+        let gov = cn
+            .replace("aws-cn", "aws-us-gov")
+            .replace("cn-north-1", "us-gov-west-1");
+        assert!(credential_arn(&gov, "us-gov-west-1", "123456789012").is_ok());
+        let wrong = cn.replace("aws-cn:", "aws:");
+        assert!(
+            credential_arn(&wrong, "cn-north-1", "123456789012")
+                .is_err_and(|e| e.contains("arn:aws-cn:secretsmanager"))
         );
     }
 

@@ -170,6 +170,13 @@ fn header_ui(ui: &mut Ui, state: &AppState, target: &RepoRef, actions: &mut Vec<
                     target.clone(),
                 )));
             }
+            if let Some(url) = console_link(state, target, None)
+                && widgets::icon_only_button(ui, icon::GLOBE, "Open in the AWS console")
+                    .on_hover_text(&url)
+                    .clicked()
+            {
+                ui.ctx().open_url(egui::OpenUrl::new_tab(url));
+            }
         });
     });
     let repo = state
@@ -184,6 +191,22 @@ fn header_ui(ui: &mut Ui, state: &AppState, target: &RepoRef, actions: &mut Vec<
             .on_hover_text(&r.uri);
         });
     }
+}
+
+/// The AWS console's page of the repository (or of one image in it), in
+/// the partition its ARN names; none for a registry that is not AWS's.
+pub fn console_link(state: &AppState, target: &RepoRef, digest: Option<&Digest>) -> Option<String> {
+    let reg = state.registry(&target.key())?;
+    if !reg
+        .info
+        .shown()
+        .is_some_and(crate::model::RegistryInfo::on_aws)
+    {
+        return None;
+    }
+    let repo = reg.repository(&target.name)?;
+    let digest = digest.map(ToString::to_string);
+    crate::model::partition::console_url(&repo.arn, digest.as_deref())
 }
 
 /// "N images · size", loading and sorting progress.
