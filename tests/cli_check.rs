@@ -162,7 +162,7 @@ fn sso_profile_says_which_login_to_run() {
     );
     let (code, out, _) = run(ecrscope(home.path()));
     assert_eq!(code, 1);
-    assert!(out.contains("aws sso login --profile sso-dev"), "{out}");
+    assert!(out.contains("ecrscope login --profile sso-dev"), "{out}");
 }
 
 #[test]

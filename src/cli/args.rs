@@ -118,6 +118,17 @@ pub enum Cmd {
         #[arg(long, value_enum, value_name = "SEVERITY")]
         fail_on: Option<FailOn>,
     },
+    /// Sign in to IAM Identity Center (SSO) for --profile, as `aws sso
+    /// login` does: the code and the page on stderr (the page opened in the
+    /// browser), the token written to ~/.aws/sso/cache where the aws CLI and
+    /// the SDKs read it. Works for sso_session and legacy sso_start_url
+    /// profiles.
+    #[command(after_help = super::exit::HELP)]
+    Login {
+        /// Print the page to open instead of opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+    },
     /// Print the man page (roff) to stdout; used when packaging.
     #[command(hide = true)]
     Man,

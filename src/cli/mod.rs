@@ -9,6 +9,7 @@ pub mod copy;
 pub mod exit;
 pub mod export;
 pub mod findings;
+pub mod login;
 pub mod man;
 pub mod output;
 pub mod progress;

@@ -118,6 +118,11 @@ async fn dispatch(
             }
             Ok(out.exit)
         }
+        Cmd::Login { no_browser } => {
+            let rows = super::login::run(globals.profile.as_deref(), no_browser, cancel).await?;
+            print(&rows, g);
+            Ok(Exit::Ok)
+        }
         Cmd::Man => Ok(Exit::Ok),
     }
 }

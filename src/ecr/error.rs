@@ -439,7 +439,10 @@ mod tests {
             400,
             &cx(true),
         );
-        assert!(e.to_string().contains("aws sso login --profile dev"), "{e}");
+        assert!(
+            e.to_string().contains("ecrscope login --profile dev"),
+            "{e}"
+        );
         let e = from_code(
             "DescribeRepositories",
             Some("ExpiredTokenException"),

@@ -10,4 +10,5 @@
 pub mod actions;
 pub mod ops;
 pub mod push_commands;
+pub mod sso;
 pub mod state;

@@ -15,7 +15,7 @@ pub enum EcrError {
     },
 
     #[error(
-        "The SSO session of profile '{profile}' has expired or was never started. Run: aws sso login --profile {profile}"
+        "The SSO session of profile '{profile}' has expired or was never started. Sign in (the Sign in button, or run: ecrscope login --profile {profile}), then retry."
     )]
     SsoExpired { profile: String },
 

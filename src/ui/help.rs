@@ -106,7 +106,7 @@ fn body_ui(ui: &mut Ui, settings_path: Option<&str>) {
     ui.add_space(8.0);
     ui.label(RichText::new("Adding a registry").strong());
     ui.label(
-        "ecrscope lists every profile in ~/.aws/config and ~/.aws/credentials (SSO profiles too: run aws sso login first) in its region. For another region, an endpoint (moto, LocalStack, a proxy) or another account's registry, press + next to Registries and pick the profile, the region, and optionally the endpoint URL and registry id.",
+        "ecrscope lists every profile in ~/.aws/config and ~/.aws/credentials (SSO profiles too: an expired session shows a Sign in button) in its region. For another region, an endpoint (moto, LocalStack, a proxy) or another account's registry, press + next to Registries and pick the profile, the region, and optionally the endpoint URL and registry id.",
     );
     ui.add_space(8.0);
     ui.label(RichText::new("Settings").strong());

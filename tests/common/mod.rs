@@ -75,13 +75,22 @@ pub async fn moto_reset(url: &str) {
 /// A minimal HTTP/1.1 POST over a TCP stream (tests avoid an HTTP client
 /// dependency); returns the status code.
 pub async fn post(base: &str, path: &str, body: &str) -> u16 {
+    post_typed(base, path, "application/json", body).await
+}
+
+/// A form POST, as a browser sends a page's form.
+pub async fn post_form(base: &str, path: &str, body: &str) -> u16 {
+    post_typed(base, path, "application/x-www-form-urlencoded", body).await
+}
+
+async fn post_typed(base: &str, path: &str, content_type: &str, body: &str) -> u16 {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let addr = base.trim_start_matches("http://");
     let mut s = tokio::net::TcpStream::connect(addr)
         .await
         .expect("connect to moto");
     let req = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     s.write_all(req.as_bytes()).await.expect("write");

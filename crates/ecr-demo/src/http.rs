@@ -340,6 +340,9 @@ impl Knobs {
     }
 }
 
+/// IAM Identity Center's sign-in state (see `sso`).
+pub(crate) type SharedSso = crate::sso::SharedState;
+
 #[derive(Clone)]
 struct Shared {
     registries: Arc<Mutex<Registries>>,
@@ -351,6 +354,9 @@ struct Shared {
 pub struct DemoServer {
     pub addr: SocketAddr,
     pub knobs: Arc<Knobs>,
+    /// The sign-in state of its IAM Identity Center (tests approve codes
+    /// and shorten lifetimes through it).
+    pub sso: SharedSso,
     registries: Arc<Mutex<Registries>>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -382,12 +388,28 @@ impl DemoServer {
             registries: Arc::new(Mutex::new(registries)),
             knobs: Arc::new(Knobs::default()),
         };
+        let sso = SharedSso::default();
+        let sign_in = Router::new()
+            .route("/client/register", post(crate::sso::register_client))
+            .route(
+                "/device_authorization",
+                post(crate::sso::start_device_authorization),
+            )
+            .route("/token", post(crate::sso::create_token))
+            .route(
+                "/federation/credentials",
+                get(crate::sso::get_role_credentials),
+            )
+            .route("/device", get(crate::sso::device_page))
+            .route("/device/approve", post(crate::sso::approve))
+            .with_state(sso.clone());
         let app = Router::new()
             .route("/", post(ecr))
             .route("/blobs/{account}/{region}/{digest}", get(blob))
             // UploadLayerPart carries up to 20 MiB, base64 in JSON.
             .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))
-            .with_state(shared.clone());
+            .with_state(shared.clone())
+            .merge(sign_in);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
             let served = axum::serve(listener, app)
@@ -403,6 +425,7 @@ impl DemoServer {
         Ok(Self {
             addr,
             knobs: shared.knobs,
+            sso,
             registries: shared.registries,
             shutdown: Some(tx),
         })

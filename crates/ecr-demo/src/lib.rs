@@ -17,6 +17,7 @@ pub mod layers;
 mod lazy;
 pub mod registries;
 pub mod seed;
+pub mod sso;
 mod store;
 
 pub use http::{BlobFault, DemoServer, Fault, FaultKind, Knobs};
