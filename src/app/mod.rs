@@ -45,6 +45,9 @@ pub struct AppOptions {
     pub picker: Picker,
     /// How running scans and restores are followed.
     pub follow_policy: FollowPolicies,
+    /// Where the IAM Identity Center sign-in reads the AWS files and writes
+    /// its token; `None`: this user's home.
+    pub sso_place: Option<crate::login::sso::SsoPlace>,
 }
 
 pub struct EcrscopeApp {
@@ -97,6 +100,7 @@ impl EcrscopeApp {
         cc.egui_ctx.set_zoom_factor(zoom);
         let mut state = AppState::new(settings, opts.force_demo);
         state.follow_policy = opts.follow_policy;
+        state.sso_place = opts.sso_place;
         if let Some(w) = warning {
             state.notify(NoticeLevel::Warning, w);
         }

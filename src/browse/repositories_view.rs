@@ -54,6 +54,15 @@ pub fn repositories_ui(
             if e.is_transient() && widgets::icon_button(ui, icon::REFRESH, "Retry").clicked() {
                 actions.push(UiAction::Browse(BrowseAction::RefreshRegistry(key.clone())));
             }
+            // An SSO session that expired or never began: sign in here
+            // (IAM Identity Center's device sign-in), no terminal needed.
+            if matches!(e, crate::model::EcrError::SsoExpired { .. })
+                && widgets::icon_button(ui, icon::LOGIN, "Sign in").clicked()
+            {
+                actions.push(UiAction::Login(
+                    crate::login::actions::LoginAction::SsoSignIn(reg.spec.clone()),
+                ));
+            }
         });
     }
     let Some(repos) = reg.repositories.shown() else {

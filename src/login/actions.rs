@@ -3,7 +3,9 @@
 
 use crate::app::EcrscopeApp;
 use crate::login::push_commands::{PushCommandsDialog, PushTarget};
-use crate::message::{Command, LoginCommand};
+use crate::login::sso_dialog::SsoDialog;
+use crate::login::state::SsoSignIn;
+use crate::message::{Command, LoginCommand, SsoJob};
 use crate::model::{RegistryKey, RegistrySpec, RepoRef};
 use crate::state::{FollowUp, NoticeLevel};
 
@@ -15,6 +17,12 @@ pub enum LoginAction {
     GetToken(RegistrySpec),
     /// Put the token's password on the clipboard, then forget it.
     CopyPassword(RegistryKey),
+    /// Sign in to IAM Identity Center for this registry's profile.
+    SsoSignIn(RegistrySpec),
+    /// Stop the sign-in under way (nothing is written).
+    SsoCancel,
+    /// The sign-in dialog closed.
+    SsoClose,
 }
 
 impl EcrscopeApp {
@@ -36,7 +44,47 @@ impl EcrscopeApp {
                 self.copy_login_password(&key);
                 Vec::new()
             }
+            LoginAction::SsoSignIn(spec) => self.start_sso(spec),
+            LoginAction::SsoCancel => {
+                if let Some(s) = self.state.sso.as_mut() {
+                    s.cancel();
+                }
+                Vec::new()
+            }
+            LoginAction::SsoClose => {
+                if let Some(mut s) = self.state.sso.take() {
+                    s.cancel();
+                }
+                Vec::new()
+            }
         }
+    }
+
+    /// Opens the sign-in dialog and starts the device sign-in (one at a
+    /// time: a new one cancels the old).
+    fn start_sso(&mut self, spec: RegistrySpec) -> Vec<FollowUp> {
+        let Some(profile) = spec.profile.clone() else {
+            self.state.notify(
+                NoticeLevel::Warning,
+                "This registry uses environment credentials, not an SSO profile: there is nothing to sign in to.",
+            );
+            return Vec::new();
+        };
+        if let Some(mut old) = self.state.sso.take() {
+            old.cancel();
+        }
+        let sign_in = SsoSignIn::new(profile.clone(), spec.key());
+        let job = SsoJob {
+            registry: spec,
+            profile,
+            place: self.state.sso_place.clone(),
+            cancel: sign_in.cancel.clone(),
+        };
+        self.state.sso = Some(sign_in);
+        self.view.open(SsoDialog::default());
+        vec![FollowUp::Request(Command::Login(LoginCommand::SsoSignIn(
+            job,
+        )))]
     }
 
     fn push_target(&self, repo: &RepoRef) -> Option<PushTarget> {

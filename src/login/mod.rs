@@ -11,4 +11,5 @@ pub mod actions;
 pub mod ops;
 pub mod push_commands;
 pub mod sso;
+pub mod sso_dialog;
 pub mod state;

@@ -1,17 +1,35 @@
-//! Signing in to a registry's docker endpoint.
+//! Signing in: to a registry's docker endpoint (the login token), and to
+//! IAM Identity Center for an SSO profile.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use crate::login::sso::{Prompt, SignedIn, SsoFailure, SsoPlace};
 use crate::model::{AuthToken, EcrError, RegistrySpec};
 
 #[derive(Clone, Debug)]
 pub enum LoginCommand {
     /// GetAuthorizationToken.
     Token(RegistrySpec),
+    /// IAM Identity Center's device sign-in for the registry's profile.
+    SsoSignIn(SsoJob),
+}
+
+/// A sign-in to run: whose, where the AWS files are, and its cancel flag.
+#[derive(Clone, Debug)]
+pub struct SsoJob {
+    pub registry: RegistrySpec,
+    pub profile: String,
+    /// `None`: this user's home; tests give their own.
+    pub place: Option<SsoPlace>,
+    pub cancel: Arc<AtomicBool>,
 }
 
 impl LoginCommand {
     pub fn registry(&self) -> Option<&RegistrySpec> {
         match self {
             Self::Token(r) => Some(r),
+            Self::SsoSignIn(j) => Some(&j.registry),
         }
     }
 
@@ -20,6 +38,9 @@ impl LoginCommand {
     pub fn failed(self, e: &EcrError) -> Vec<LoginPayload> {
         match self {
             Self::Token(_) => vec![LoginPayload::Token(Err(e.clone()))],
+            Self::SsoSignIn(_) => vec![LoginPayload::SsoDone(Err(SsoFailure::Failed(
+                e.to_string(),
+            )))],
         }
     }
 }
@@ -27,4 +48,8 @@ impl LoginCommand {
 #[derive(Debug)]
 pub enum LoginPayload {
     Token(Result<AuthToken, EcrError>),
+    /// The code to check and the page to allow it on.
+    SsoPrompt(Prompt),
+    /// The sign-in ended.
+    SsoDone(Result<SignedIn, SsoFailure>),
 }

@@ -258,6 +258,12 @@ pub struct AppState {
     /// The create-repository request in flight, and the last failure of one.
     pub creating: Option<RequestId>,
     pub create_error: Option<String>,
+    /// The IAM Identity Center sign-in under way or just ended (its dialog
+    /// reads it); never holds the token.
+    pub sso: Option<crate::login::state::SsoSignIn>,
+    /// Where the sign-in reads the AWS files and writes the token; `None`:
+    /// this user's home (tests give their own).
+    pub sso_place: Option<crate::login::sso::SsoPlace>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
