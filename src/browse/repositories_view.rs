@@ -63,6 +63,14 @@ pub fn repositories_ui(
                     crate::login::actions::LoginAction::SsoSignIn(reg.spec.clone()),
                 ));
             }
+            // A role that needs an MFA code: ask for it here.
+            if matches!(e, crate::model::EcrError::MfaRequired { .. })
+                && widgets::icon_button(ui, icon::KEY, "Enter MFA code").clicked()
+            {
+                actions.push(UiAction::Login(
+                    crate::login::actions::LoginAction::MfaOpen(reg.spec.clone()),
+                ));
+            }
         });
     }
     let Some(repos) = reg.repositories.shown() else {

@@ -39,6 +39,7 @@ impl Exit {
             EcrError::NotFound { .. } => Self::NotFound,
             EcrError::AccessDenied { .. }
             | EcrError::SsoExpired { .. }
+            | EcrError::MfaRequired { .. }
             | EcrError::CredentialsExpired { .. }
             | EcrError::NoCredentials { .. } => Self::Denied,
             EcrError::Throttled { .. } => Self::Throttled,

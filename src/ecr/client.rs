@@ -27,6 +27,11 @@ pub struct ClientOptions {
     /// A layer part's attempt fails when none of its bytes has moved for
     /// this long (its whole time grows with its size: see `part_progress`).
     pub stall_timeout: Duration,
+    /// Sessions of MFA-protected roles, got with a code (in memory only).
+    pub mfa: crate::login::mfa::MfaSessions,
+    /// The AWS config file instead of `AWS_CONFIG_FILE` / `~/.aws/config`
+    /// (tests; `None` in the app).
+    pub config_file: Option<std::path::PathBuf>,
 }
 
 impl Default for ClientOptions {
@@ -38,6 +43,8 @@ impl Default for ClientOptions {
             attempt_timeout: Duration::from_secs(20),
             operation_timeout: Duration::from_secs(60),
             stall_timeout: Duration::from_secs(30),
+            mfa: crate::login::mfa::MfaSessions::default(),
+            config_file: None,
         }
     }
 }
@@ -113,7 +120,32 @@ impl EcrClient {
         if let Some(p) = &spec.profile {
             chain = chain.profile_name(p);
         }
-        loader = loader.credentials_provider(chain.build().await);
+        if let Some(f) = &opts.config_file {
+            loader = loader.profile_files(
+                aws_runtime::env_config::file::EnvConfigFiles::builder()
+                    .with_file(aws_runtime::env_config::file::EnvConfigFileKind::Config, f)
+                    .build(),
+            );
+        }
+        // An MFA-protected role: aws-config would assume it without the
+        // code and be refused; the session got with the code (see
+        // `login::mfa`), or an error that asks for the code.
+        let mfa_role = match &spec.profile {
+            Some(p) => crate::login::mfa::role_of(p, opts.config_file.as_ref()).await,
+            None => None,
+        };
+        loader = match mfa_role {
+            Some(role) => match opts.mfa.get(&role.profile) {
+                Some(session) => loader.credentials_provider(session),
+                None => loader.credentials_provider(crate::login::mfa::NeedsCode {
+                    profile: role.profile,
+                }),
+            },
+            // A given config file: the loader's own default chain reads it
+            // (the chain built here cannot be pointed at another file).
+            None if opts.config_file.is_some() => loader,
+            None => loader.credentials_provider(chain.build().await),
+        };
         // A CA bundle (AWS_CA_BUNDLE, the profile's ca_bundle): the SDK's
         // client with that trust store, for every call (see `trust`).
         let trust = super::trust::for_profile(spec.profile.as_deref()).await;

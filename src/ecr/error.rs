@@ -298,6 +298,12 @@ fn ensure_period(msg: &str) -> String {
 /// chain names the provider; find them by their words.
 fn credential_problem(chain: &str, cx: &ErrorContext) -> Option<EcrError> {
     let lower = chain.to_ascii_lowercase();
+    // `login::mfa::NeedsCode`'s words.
+    if lower.contains("needs an mfa code") {
+        return Some(EcrError::MfaRequired {
+            profile: cx.profile.clone().unwrap_or_else(|| "default".into()),
+        });
+    }
     let sso_words = lower.contains("sso")
         && (lower.contains("expired") || lower.contains("token") || lower.contains("session"));
     if cx.sso && (sso_words || lower.contains("no credentials") || lower.contains("credentials")) {
@@ -322,6 +328,14 @@ fn credential_problem(chain: &str, cx: &ErrorContext) -> Option<EcrError> {
     if missing.iter().any(|w| lower.contains(w)) {
         return Some(EcrError::NoCredentials { who: cx.who() });
     }
+    // A provider that ran and was refused (a role that cannot be assumed,
+    // a credential_process that failed): say whose, with its words.
+    if lower.contains("while loading credentials") {
+        return Some(EcrError::Other {
+            operation: format!("Loading the credentials of {}", cx.who()),
+            detail: last_source(chain),
+        });
+    }
     None
 }
 
@@ -342,14 +356,49 @@ fn io_detail(chain: &str) -> String {
 }
 
 /// The innermost cause, which is usually the readable one.
+/// The most specific words of an error chain. `DisplayErrorContext` gives
+/// the display chain, then ` (` and the whole Debug form: only the first
+/// part is read, and a service's own `message: "…"` in it wins over the
+/// last link (which may be a fragment of Debug text).
 fn last_source(chain: &str) -> String {
-    chain
+    let display = debug_start(chain).map_or(chain, |i| &chain[..i]);
+    if let Some(m) = quoted_message(display) {
+        return m;
+    }
+    display
         .rsplit(": ")
         .next()
-        .unwrap_or(chain)
+        .unwrap_or(display)
         .trim()
         .trim_end_matches(')')
         .to_owned()
+}
+
+/// Where ` (SomeType(` or ` (SomeType {` begins: the Debug part.
+fn debug_start(chain: &str) -> Option<usize> {
+    chain.match_indices(" (").map(|(i, _)| i).find(|&i| {
+        let rest = &chain[i + 2..];
+        let ident: String = rest
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        ident.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && (rest[ident.len()..].starts_with('(') || rest[ident.len()..].starts_with(" {"))
+    })
+}
+
+/// `message: "…"` (or `message: Some("…")`) in a chain.
+fn quoted_message(text: &str) -> Option<String> {
+    let start = text
+        .find("message: \"")
+        .map(|i| i + "message: \"".len())
+        .or_else(|| {
+            text.find("message: Some(\"")
+                .map(|i| i + "message: Some(\"".len())
+        })?;
+    let end = text[start..].find('"')?;
+    let m = &text[start..start + end];
+    (!m.is_empty()).then(|| m.to_owned())
 }
 
 /// The HTTP status of a raw response, behind a trait so tests can fake it.
@@ -360,6 +409,28 @@ pub trait HttpStatus {
 impl HttpStatus for aws_sdk_ecr::config::http::HttpResponse {
     fn http_status(&self) -> u16 {
         self.status().as_u16()
+    }
+}
+
+#[cfg(test)]
+mod readable_tests {
+    use super::*;
+
+    #[test]
+    fn a_credentials_failure_reads_as_the_service_said_it() {
+        let chain = r#"dispatch failure: other: an error occurred while loading credentials: service error: unhandled error (AccessDenied): Error { code: "AccessDenied", message: "Not authorized to assume role/x" } (DispatchFailure(DispatchFailure { source: ConnectorError { kind: Other(None) } }))"#;
+        assert_eq!(last_source(chain), "Not authorized to assume role/x");
+        let cx = ErrorContext {
+            profile: Some("chain".into()),
+            ..ErrorContext::default()
+        };
+        let e = credential_problem(chain, &cx).expect("a credentials problem");
+        assert!(
+            e.to_string()
+                .starts_with("Loading the credentials of profile 'chain' failed: Not authorized"),
+            "{e}"
+        );
+        assert_eq!(debug_start("a (b) (Foo(x))"), Some(5));
     }
 }
 

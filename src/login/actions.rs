@@ -2,10 +2,11 @@
 //! password to the clipboard once.
 
 use crate::app::EcrscopeApp;
+use crate::login::mfa_dialog::MfaDialog;
 use crate::login::push_commands::{PushCommandsDialog, PushTarget};
 use crate::login::sso_dialog::SsoDialog;
-use crate::login::state::SsoSignIn;
-use crate::message::{Command, LoginCommand, SsoJob};
+use crate::login::state::{MfaEntry, SsoSignIn};
+use crate::message::{Command, LoginCommand, MfaJob, SsoJob};
 use crate::model::{RegistryKey, RegistrySpec, RepoRef};
 use crate::state::{FollowUp, NoticeLevel};
 
@@ -23,6 +24,12 @@ pub enum LoginAction {
     SsoCancel,
     /// The sign-in dialog closed.
     SsoClose,
+    /// Ask for the MFA code of this registry's profile.
+    MfaOpen(RegistrySpec),
+    /// Try this code (checked before any call).
+    MfaSubmit(String),
+    /// The MFA dialog closed.
+    MfaClose,
 }
 
 impl EcrscopeApp {
@@ -57,7 +64,48 @@ impl EcrscopeApp {
                 }
                 Vec::new()
             }
+            LoginAction::MfaOpen(spec) => {
+                if let Some(profile) = spec.profile.clone() {
+                    self.state.mfa = Some(MfaEntry {
+                        profile,
+                        registry: spec.key(),
+                        request: None,
+                        error: None,
+                    });
+                    self.view.open(MfaDialog::default());
+                }
+                Vec::new()
+            }
+            LoginAction::MfaSubmit(code) => self.submit_mfa(&code),
+            LoginAction::MfaClose => {
+                self.state.mfa = None;
+                Vec::new()
+            }
         }
+    }
+
+    /// A code that is not one is said next to the field; nothing is sent.
+    fn submit_mfa(&mut self, code: &str) -> Vec<FollowUp> {
+        let Some(m) = self.state.mfa.as_mut().filter(|m| m.request.is_none()) else {
+            return Vec::new();
+        };
+        let code = match crate::login::mfa::check_code(code) {
+            Ok(c) => c,
+            Err(e) => {
+                m.error = Some(e);
+                return Vec::new();
+            }
+        };
+        let (key, profile) = (m.registry.clone(), m.profile.clone());
+        let Some(registry) = self.state.registry(&key).map(|r| r.spec.clone()) else {
+            return Vec::new();
+        };
+        let job = MfaJob {
+            registry,
+            profile,
+            code,
+        };
+        vec![FollowUp::Request(Command::Login(LoginCommand::Mfa(job)))]
     }
 
     /// Opens the sign-in dialog and starts the device sign-in (one at a

@@ -8,6 +8,8 @@
 //! View: `push_commands.rs` (build, tag, log in, push).
 
 pub mod actions;
+pub mod mfa;
+pub mod mfa_dialog;
 pub mod ops;
 pub mod push_commands;
 pub mod sso;

@@ -37,6 +37,17 @@ pub enum SsoPhase {
     Cancelled,
 }
 
+/// The MFA code dialog's state: whose, and how the last try went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MfaEntry {
+    pub profile: String,
+    pub registry: RegistryKey,
+    /// The code being tried (its request); `None`: waiting for a code.
+    pub request: Option<RequestId>,
+    /// Why the last code was refused (shown next to the field).
+    pub error: Option<String>,
+}
+
 impl SsoSignIn {
     pub fn new(profile: String, registry: RegistryKey) -> Self {
         Self {
@@ -80,7 +91,7 @@ impl SsoSignIn {
             LoginPayload::SsoDone(Ok(done)) => Some(SsoPhase::SignedIn(done.clone())),
             LoginPayload::SsoDone(Err(SsoFailure::Cancelled)) => Some(SsoPhase::Cancelled),
             LoginPayload::SsoDone(Err(e)) => Some(SsoPhase::Failed(e.to_string())),
-            LoginPayload::Token(_) => None,
+            LoginPayload::Token(_) | LoginPayload::MfaDone(_) => None,
         }
     }
 }
@@ -97,6 +108,12 @@ impl AppState {
             LoginCommand::Token(_) => {
                 if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
                     r.docs.login.start(id);
+                }
+            }
+            LoginCommand::Mfa(job) => {
+                if let Some(m) = self.mfa.as_mut().filter(|m| m.profile == job.profile) {
+                    m.request = Some(id);
+                    m.error = None;
                 }
             }
             LoginCommand::SsoSignIn(job) => {
@@ -127,6 +144,37 @@ impl AppState {
             }
             LoginPayload::SsoPrompt(_) | LoginPayload::SsoDone(_) => {
                 self.apply_sso(request, &payload)
+            }
+            LoginPayload::MfaDone(result) => self.apply_mfa(request, result),
+        }
+    }
+
+    /// The code was taken: the dialog closes and the profile's registries
+    /// load again; refused: the words go next to the field.
+    fn apply_mfa(&mut self, request: RequestId, result: Result<String, String>) -> Vec<FollowUp> {
+        let Some(m) = self.mfa.as_mut().filter(|m| m.request == Some(request)) else {
+            return Vec::new();
+        };
+        m.request = None;
+        match result {
+            Err(e) => {
+                m.error = Some(e);
+                Vec::new()
+            }
+            Ok(until) => {
+                let profile = m.profile.clone();
+                self.mfa = None;
+                self.notify(
+                    NoticeLevel::Success,
+                    format!("MFA accepted: profile '{profile}' holds its role until {until} (in memory only)."),
+                );
+                let again: Vec<RegistryKey> = self
+                    .registries
+                    .iter()
+                    .filter(|r| r.spec.profile.as_deref() == Some(profile.as_str()))
+                    .map(|r| r.spec.key())
+                    .collect();
+                again.iter().flat_map(|k| self.load_registry(k)).collect()
             }
         }
     }
@@ -170,7 +218,7 @@ impl RegistryState {
     pub(crate) fn apply_login(&mut self, request: RequestId, payload: LoginPayload) {
         match payload {
             // A sign-in belongs to the app, not to one registry.
-            LoginPayload::SsoPrompt(_) | LoginPayload::SsoDone(_) => {}
+            LoginPayload::SsoPrompt(_) | LoginPayload::SsoDone(_) | LoginPayload::MfaDone(_) => {}
             LoginPayload::Token(result) => {
                 let result = result.map(|t| Login {
                     proxy_endpoint: t.proxy_endpoint.clone(),

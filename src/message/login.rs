@@ -13,6 +13,25 @@ pub enum LoginCommand {
     Token(RegistrySpec),
     /// IAM Identity Center's device sign-in for the registry's profile.
     SsoSignIn(SsoJob),
+    /// AssumeRole with the MFA code for the registry's profile.
+    Mfa(MfaJob),
+}
+
+/// An MFA code to assume a profile's role with.
+#[derive(Clone)]
+pub struct MfaJob {
+    pub registry: RegistrySpec,
+    pub profile: String,
+    pub code: String,
+}
+
+impl std::fmt::Debug for MfaJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A one-time code, but still not for logs.
+        f.debug_struct("MfaJob")
+            .field("profile", &self.profile)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A sign-in to run: whose, where the AWS files are, and its cancel flag.
@@ -30,6 +49,7 @@ impl LoginCommand {
         match self {
             Self::Token(r) => Some(r),
             Self::SsoSignIn(j) => Some(&j.registry),
+            Self::Mfa(j) => Some(&j.registry),
         }
     }
 
@@ -41,6 +61,7 @@ impl LoginCommand {
             Self::SsoSignIn(_) => vec![LoginPayload::SsoDone(Err(SsoFailure::Failed(
                 e.to_string(),
             )))],
+            Self::Mfa(_) => vec![LoginPayload::MfaDone(Err(e.to_string()))],
         }
     }
 }
@@ -52,4 +73,6 @@ pub enum LoginPayload {
     SsoPrompt(Prompt),
     /// The sign-in ended.
     SsoDone(Result<SignedIn, SsoFailure>),
+    /// The MFA code was taken (the session holds until then) or refused.
+    MfaDone(Result<String, String>),
 }

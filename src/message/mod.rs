@@ -26,7 +26,7 @@ mod transfer;
 
 pub use browse::{BrowseCommand, BrowsePayload, IndexPlatforms};
 pub use lifecycle::{LifecycleCommand, LifecyclePayload};
-pub use login::{LoginCommand, LoginPayload, SsoJob};
+pub use login::{LoginCommand, LoginPayload, MfaJob, SsoJob};
 pub use manage::{ImageChange, ManageCommand, ManagePayload, RepoChange};
 pub use pull_through::{PullThroughChange, PullThroughCommand, PullThroughPayload};
 pub use scanning::{

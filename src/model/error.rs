@@ -20,6 +20,11 @@ pub enum EcrError {
     SsoExpired { profile: String },
 
     #[error(
+        "Profile '{profile}' assumes its role with MFA: enter the code your MFA device shows (the Enter MFA code button). The session is kept in memory only."
+    )]
+    MfaRequired { profile: String },
+
+    #[error(
         "The credentials of {who} have expired. Refresh them (e.g. run your credential helper again), then press F5."
     )]
     CredentialsExpired { who: String },
@@ -98,6 +103,7 @@ impl EcrError {
         match self {
             Self::AccessDenied { .. } => "access denied",
             Self::SsoExpired { .. } => "sso expired",
+            Self::MfaRequired { .. } => "mfa required",
             Self::CredentialsExpired { .. } => "credentials expired",
             Self::NoCredentials { .. } => "no credentials",
             Self::Throttled { .. } => "throttled",
@@ -132,7 +138,10 @@ impl EcrError {
     pub fn is_credentials(&self) -> bool {
         matches!(
             self,
-            Self::SsoExpired { .. } | Self::CredentialsExpired { .. } | Self::NoCredentials { .. }
+            Self::SsoExpired { .. }
+                | Self::MfaRequired { .. }
+                | Self::CredentialsExpired { .. }
+                | Self::NoCredentials { .. }
         )
     }
 

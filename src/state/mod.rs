@@ -261,6 +261,8 @@ pub struct AppState {
     /// The IAM Identity Center sign-in under way or just ended (its dialog
     /// reads it); never holds the token.
     pub sso: Option<crate::login::state::SsoSignIn>,
+    /// The MFA code dialog (never holds the code once sent).
+    pub mfa: Option<crate::login::state::MfaEntry>,
     /// Where the sign-in reads the AWS files and writes the token; `None`:
     /// this user's home (tests give their own).
     pub sso_place: Option<crate::login::sso::SsoPlace>,

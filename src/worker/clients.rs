@@ -68,6 +68,10 @@ impl Clients {
         self.forget_all();
     }
 
+    pub(super) fn options(&self) -> ClientOptions {
+        self.opts()
+    }
+
     fn opts(&self) -> ClientOptions {
         self.opts
             .read()
@@ -109,6 +113,12 @@ impl Clients {
         // A changed in-flight preference applies to the kept budget too.
         gate.set_in_flight(client.limits().max_in_flight);
         client.share_gate(gate);
+    }
+
+    /// Forgets every client, waiting for the map if a client is being made
+    /// (`forget_all` gives up then; new credentials must not be missed).
+    pub(super) async fn forget_all_now(&self) {
+        self.map.lock().await.clear();
     }
 
     pub(super) fn forget_all(&self) {

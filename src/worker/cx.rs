@@ -51,6 +51,18 @@ impl Cx<'_> {
         self.inner.clients.get(spec).await
     }
 
+    /// The options every client is made with: their MFA sessions (where a
+    /// sign-in with a code puts its session) and the config file.
+    pub fn client_options(&self) -> crate::ecr::ClientOptions {
+        self.inner.clients.options()
+    }
+
+    /// Every cached client is made again on its next call (new credentials:
+    /// an MFA session; a client made meanwhile without it must not stay).
+    pub async fn forget_clients(&self) {
+        self.inner.clients.forget_all_now().await;
+    }
+
     /// The registry's account is known now: its profiles share one rate
     /// budget.
     pub fn share_gate(&self, account: &str) {

@@ -538,6 +538,10 @@ async fn ecr(State(s): State<Shared>, headers: HeaderMap, body: axum::body::Body
         Ok(b) => b,
         Err(e) => return api_error(&e),
     };
+    // STS (role chains, MFA) shares the endpoint: a form, not ECR's JSON.
+    if headers.get("x-amz-target").is_none() && crate::sts::is_sts(&body) {
+        return crate::sts::serve(&body);
+    }
     let caller = match Caller::from_authorization(
         headers
             .get(header::AUTHORIZATION)

@@ -19,6 +19,7 @@ pub mod registries;
 pub mod seed;
 pub mod sso;
 mod store;
+pub mod sts;
 
 pub use http::{BlobFault, DemoServer, Fault, FaultKind, Knobs};
 pub use lazy::LazyDemo;
