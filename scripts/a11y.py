@@ -432,6 +432,42 @@ def export_without_portal(repo, tag, path):
           f"path field ({len(names)} entries, {len(index['manifests'])} manifest)")
 
 
+def sso_sign_in(demo_url, repo, cache_file, shot):
+    """A registry whose SSO session never began offers Sign in; the dialog
+    shows the code; the code is allowed on the demo's page (its form's POST,
+    as a person pressing Allow); the dialog says Signed in, the token is in
+    the aws CLI's cache file, and the registry lists its repositories
+    without a restart."""
+    import os
+    import re
+    import urllib.parse
+    import urllib.request
+    click(need("push button", "Sign in", "the Sign in button of the expired registry", timeout=30))
+    code = None
+    end = time.time() + 20
+    while code is None and time.time() < end:
+        for n in all_names():
+            if re.fullmatch(r"[A-Z]{4}-[A-Z]{4}", n):
+                code = n
+                break
+        time.sleep(0.3)
+    if code is None:
+        fail(f"the dialog shows no sign-in code; names seen: {all_names()[:40]}")
+    subprocess.run(["import", "-window", "root", shot], check=False)
+    data = urllib.parse.urlencode({"user_code": code}).encode()
+    status = urllib.request.urlopen(urllib.request.Request(
+        demo_url + "/device/approve", data=data, method="POST")).status
+    if status != 200:
+        fail(f"the demo's page did not allow {code}: HTTP {status}")
+    need("label", "Signed in", "the dialog saying Signed in", timeout=20, exact=False)
+    if not os.path.exists(cache_file):
+        fail(f"no token cache file at {cache_file}")
+    click(need("push button", "Close", "the dialog's Close"))
+    need("table row", f"Repository {repo}", "the registry listing after the sign-in", timeout=30)
+    print(f"PASS sso_sign_in: code {code} allowed on the page; the token is in {os.path.basename(cache_file)}; "
+          f"the registry lists {repo} without a restart")
+
+
 if __name__ == "__main__":
     scenario, args = sys.argv[1], sys.argv[2:]
     {
@@ -442,4 +478,5 @@ if __name__ == "__main__":
         "copy": copy,
         "move_tag": move_tag,
         "export_without_portal": export_without_portal,
+        "sso_sign_in": sso_sign_in,
     }[scenario](*args)

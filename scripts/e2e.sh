@@ -5,12 +5,21 @@
 # AccessKit): buttons, entries and table rows are found by their accessible
 # names, as a screen reader finds them, never by pixel coordinates. The aws
 # CLI checks what the clicks changed. Screenshots go to target/e2e/.
-# Usage: scripts/e2e.sh path/to/ecrscope   (needs ECRSCOPE_MOTO_URL, AWS_CLI;
-# Debian packages xvfb, dbus, at-spi2-core, python3-pyatspi, xdotool)
+# A second run signs in to IAM Identity Center from the window, against the
+# demo endpoint's binary (its SSO OIDC, portal and ECR), with a home whose
+# only profile is an SSO one.
+# Usage: scripts/e2e.sh path/to/ecrscope [path/to/ecr-demo]   (needs
+# ECRSCOPE_MOTO_URL, AWS_CLI; Debian packages xvfb, dbus, at-spi2-core,
+# python3-pyatspi, xdotool; ecr-demo defaults to the debug build cargo test
+# makes, built here if missing)
 set -euo pipefail
 BIN=$(realpath "${1:?path to the ecrscope binary}")
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+DEMO_BIN=${2:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/ecr-demo}
+[ -x "$DEMO_BIN" ] || cargo build --locked -p ecr-demo
+[ -x "$DEMO_BIN" ] || { echo "FAIL: no ecr-demo binary at $DEMO_BIN"; exit 1; }
+DEMO_BIN=$(realpath "$DEMO_BIN")
 OUT=$ROOT/target/e2e; mkdir -p "$OUT"
 URL=${ECRSCOPE_MOTO_URL:?moto URL}
 AWS=${AWS_CLI:-aws}
@@ -93,6 +102,22 @@ step move_tag hello-world from-demo/hello v1.0.2 latest "$OUT/copy-move.png"
 step export_without_portal hello-world latest "$OUT/hello-latest.tar"
 kill -0 \$app 2>/dev/null || { echo "FAIL: ecrscope exited"; cat "$OUT/app.log"; failed=\$((failed+1)); }
 kill \$app 2>/dev/null; wait \$app 2>/dev/null
+
+# --- second run: sign in to IAM Identity Center from the window ---------------
+"$DEMO_BIN" --seed small --port 0 > "$OUT/demo.url" 2> "$OUT/demo.log" &
+demo=\$!
+for i in \$(seq 1 100); do [ -s "$OUT/demo.url" ] && break; sleep 0.1; done
+demo_url=\$(head -1 "$OUT/demo.url")
+ssohome=\$(mktemp -d); mkdir -p "\$ssohome/.aws"
+printf '[profile corp]\\nsso_session = corp\\nsso_account_id = 123456789012\\nsso_role_name = Developer\\nregion = us-east-1\\nendpoint_url = %s\\n\\n[sso-session corp]\\nsso_start_url = https://d-demo.awsapps.com/start\\nsso_region = us-east-1\\n' "\$demo_url" > "\$ssohome/.aws/config"
+cache=\$(/usr/bin/python3 -c 'import hashlib,sys; print(sys.argv[1] + "/.aws/sso/cache/" + hashlib.sha1(b"corp").hexdigest() + ".json")' "\$ssohome")
+env -u AWS_ENDPOINT_URL -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="\$ssohome" "$BIN" > "$OUT/app-sso.log" 2>&1 &
+app=\$!
+step sso_sign_in "\$demo_url" analytics/dashboard "\$cache" "$OUT/sso-dialog.png"
+import -window root "$OUT/sso-signed-in.png"
+kill -0 \$app 2>/dev/null || { echo "FAIL: ecrscope exited (sign-in run)"; cat "$OUT/app-sso.log"; failed=\$((failed+1)); }
+kill \$app 2>/dev/null; wait \$app 2>/dev/null
+kill \$demo 2>/dev/null; wait \$demo 2>/dev/null
 echo "\$pass \$failed" > "$OUT/counts"
 RUN
 chmod +x "$OUT/run.sh"

@@ -13,8 +13,13 @@ use std::process::Command;
 use ecrscope::demo::{DemoServer, SeedConfig};
 
 fn check(home: &Path, profile: &str) -> (i32, String) {
+    check_with(home, profile, &[])
+}
+
+fn check_with(home: &Path, profile: &str, extra: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_ecrscope"))
         .args(["check", "--profile", profile])
+        .args(extra)
         .env_clear()
         .env("HOME", home)
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -23,7 +28,11 @@ fn check(home: &Path, profile: &str) -> (i32, String) {
         .expect("run ecrscope");
     (
         out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
     )
 }
 
@@ -84,4 +93,14 @@ fn role_chains_credential_process_and_mfa_roles_each_work_or_say_what_to_do() {
         out.contains("Profile 'admin' assumes its role with MFA: enter the code"),
         "{out}"
     );
+    // From the command line: --mfa-code, checked first, then given to STS.
+    let (code, out) = check_with(home.path(), "admin", &["--mfa-code", "12"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("6 digits"), "{out}");
+    let (code, out) = check_with(home.path(), "admin", &["--mfa-code", "654321"]);
+    assert_eq!(code, 4, "{out}");
+    assert!(out.contains("invalid MFA one time pass code"), "{out}");
+    let (code, out) = check_with(home.path(), "admin", &["--mfa-code", "123456"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("OK   admin (us-east-1)"), "{out}");
 }

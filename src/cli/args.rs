@@ -29,6 +29,11 @@ pub struct GlobalArgs {
     /// table (aligned, for people) or text (tab-separated, for scripts).
     #[arg(long, global = true, value_enum, default_value_t = Output::Json)]
     pub output: Output,
+    /// The code an MFA device shows, for a profile whose role has
+    /// mfa_serial: the role is assumed with it for this command (the
+    /// session is kept in memory only).
+    #[arg(long, global = true, value_name = "CODE")]
+    pub mfa_code: Option<String>,
 }
 
 impl GlobalArgs {
@@ -37,6 +42,7 @@ impl GlobalArgs {
             profile: self.profile.clone(),
             region: self.region.clone(),
             endpoint_url: self.endpoint_url.clone(),
+            client: crate::ecr::ClientOptions::default(),
         }
     }
 }

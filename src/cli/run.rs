@@ -45,11 +45,12 @@ async fn dispatch(
     cancel: &AtomicBool,
 ) -> Result<Exit, Failure> {
     let globals = g.globals();
+    if let Some(code) = &g.mfa_code {
+        mfa_session(code, &globals).await?;
+    }
     match cmd {
         Cmd::Check { repositories } => {
-            let lines =
-                super::check::check(d, globals.profile.as_deref(), &super::target::cli_options())
-                    .await;
+            let lines = super::check::check(d, globals.profile.as_deref(), &globals.client).await;
             Ok(
                 if super::check::report(&lines, repositories, &d.warnings) == 0 {
                     Exit::Ok
@@ -125,6 +126,31 @@ async fn dispatch(
         }
         Cmd::Man => Ok(Exit::Ok),
     }
+}
+
+/// `--mfa-code`: assume the profile's MFA role now; every client of this
+/// run uses the session (in memory, gone when the command ends).
+async fn mfa_session(code: &str, g: &super::target::Globals) -> Result<(), Failure> {
+    let profile = g
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
+        .ok_or_else(|| {
+            Failure::usage("--mfa-code needs the profile whose role it is for: --profile NAME.")
+        })?;
+    crate::login::mfa::check_code(code).map_err(|e| Failure::usage(format!("--mfa-code: {e}")))?;
+    let role = crate::login::mfa::role_of(&profile, None)
+        .await
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "--mfa-code: profile '{profile}' has no role_arn with mfa_serial."
+            ))
+        })?;
+    let session = crate::login::mfa::assume(&role, code, None)
+        .await
+        .map_err(|e| Failure::new(Exit::Denied, e))?;
+    g.client.mfa.insert(&profile, session);
+    Ok(())
 }
 
 fn print(rows: &Rows, g: &GlobalArgs) {

@@ -90,7 +90,7 @@ pub async fn run(
     let mut worst: Option<Exit> = None;
     for spec in specs {
         let label = format!("{} ({})", spec.profile_label(), spec.region);
-        let c = EcrClient::connect(&spec, &target::cli_options()).await;
+        let c = EcrClient::connect(&spec, &g.client).await;
         let repos = match ecr::describe_repositories(&c).await {
             Ok(r) => r,
             Err(e) => {

@@ -9,11 +9,14 @@ use crate::validate;
 use super::reference::ImageRef;
 
 /// The options every subcommand takes, as the aws CLI names them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Globals {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// The app's client settings (retries, timeouts, rate gate), with the
+    /// MFA session `--mfa-code` got, if any.
+    pub client: ClientOptions,
 }
 
 /// The registry for a reference's profile and region. The reference wins
@@ -90,13 +93,8 @@ pub async fn connect(
     d: &Discovery,
 ) -> Result<(RegistrySpec, EcrClient), String> {
     let spec = spec_for(r.profile.as_deref(), r.region.as_deref(), g, d)?;
-    let client = EcrClient::connect(&spec, &cli_options()).await;
+    let client = EcrClient::connect(&spec, &g.client).await;
     Ok((spec, client))
-}
-
-/// The app's client settings: the same retries, timeouts and rate gate.
-pub fn cli_options() -> ClientOptions {
-    ClientOptions::default()
 }
 
 #[cfg(test)]
@@ -140,6 +138,7 @@ mod tests {
             profile: Some("prod".into()),
             region: Some("ap-south-1".into()),
             endpoint_url: Some("http://127.0.0.1:9".into()),
+            ..Globals::default()
         };
         let s = spec_for(None, None, &g, &d).unwrap();
         assert_eq!(s.region, "ap-south-1");

@@ -20,7 +20,7 @@ pub enum EcrError {
     SsoExpired { profile: String },
 
     #[error(
-        "Profile '{profile}' assumes its role with MFA: enter the code your MFA device shows (the Enter MFA code button). The session is kept in memory only."
+        "Profile '{profile}' assumes its role with MFA: enter the code your MFA device shows (the Enter MFA code button, or --mfa-code on the command line). The session is kept in memory only."
     )]
     MfaRequired { profile: String },
 
