@@ -459,7 +459,11 @@ def sso_sign_in(demo_url, repo, cache_file, shot):
         demo_url + "/device/approve", data=data, method="POST")).status
     if status != 200:
         fail(f"the demo's page did not allow {code}: HTTP {status}")
-    need("label", "Signed in", "the dialog saying Signed in", timeout=20, exact=False)
+    end = time.time() + 20
+    while not any_named("Signed in.") and time.time() < end:
+        time.sleep(0.3)
+    if not any_named("Signed in."):
+        fail(f"the dialog does not say Signed in; names seen: {all_names()[:40]}")
     if not os.path.exists(cache_file):
         fail(f"no token cache file at {cache_file}")
     click(need("push button", "Close", "the dialog's Close"))
@@ -470,6 +474,12 @@ def sso_sign_in(demo_url, repo, cache_file, shot):
 
 if __name__ == "__main__":
     scenario, args = sys.argv[1], sys.argv[2:]
+    # An exception (a node gone while read, an HTTP error) is a FAIL with
+    # its words on stdout, not a silent non-zero exit.
+    sys.excepthook = lambda kind, value, tb: (
+        print(f"FAIL: {scenario}: {kind.__name__}: {value}"),
+        __import__("traceback").print_tb(tb, file=sys.stdout),
+    )
     {
         "listed": listed,
         "tags": tags,

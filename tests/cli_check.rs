@@ -189,3 +189,42 @@ fn nothing_configured_means_the_demo() {
         "{out}"
     );
 }
+
+/// `--endpoint-url` and `--region` name the registry to check, as they do
+/// for every other command (no AWS_ENDPOINT_URL in the environment).
+#[test]
+fn the_endpoint_and_region_flags_name_the_registry_to_check() {
+    let _g = moto_lock();
+    let url = moto_url();
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(moto_reset(&url));
+    aws_json(
+        &url,
+        &["ecr", "create-repository", "--repository-name", "flagged"],
+    );
+    let home = home_with("", "");
+    let mut c = ecrscope(home.path());
+    c.args([
+        "--repositories",
+        "--endpoint-url",
+        &url,
+        "--region",
+        "us-east-1",
+    ])
+    .env("AWS_ACCESS_KEY_ID", "testing")
+    .env("AWS_SECRET_ACCESS_KEY", "testing");
+    let (code, out, _) = run(c);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!(
+            "OK   environment (us-east-1) {url}: 1 repositories"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("flagged"), "{out}");
+    let mut bad = ecrscope(home.path());
+    bad.args(["--endpoint-url", "ftp://x", "--region", "us-east-1"]);
+    let (code, _, _) = run(bad);
+    assert_eq!(code, 2);
+}

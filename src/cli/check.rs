@@ -30,6 +30,11 @@ pub async fn check(
         .into_iter()
         .filter(|s| only_profile.is_none_or(|p| s.profile.as_deref() == Some(p)))
         .collect();
+    check_specs(specs, opts).await
+}
+
+/// Checks these registries.
+pub async fn check_specs(specs: Vec<RegistrySpec>, opts: &ClientOptions) -> Vec<CheckLine> {
     let mut out = Vec::new();
     for spec in specs {
         let start = Instant::now();

@@ -50,7 +50,15 @@ async fn dispatch(
     }
     match cmd {
         Cmd::Check { repositories } => {
-            let lines = super::check::check(d, globals.profile.as_deref(), &globals.client).await;
+            // --region or --endpoint-url name one registry (as for the
+            // other commands); else every registry, or --profile's.
+            let lines = if globals.region.is_some() || globals.endpoint_url.is_some() {
+                let spec =
+                    super::target::spec_for(None, None, &globals, d).map_err(Failure::usage)?;
+                super::check::check_specs(vec![spec], &globals.client).await
+            } else {
+                super::check::check(d, globals.profile.as_deref(), &globals.client).await
+            };
             Ok(
                 if super::check::report(&lines, repositories, &d.warnings) == 0 {
                     Exit::Ok

@@ -97,7 +97,7 @@ fn body_ui(ui: &mut egui::Ui, phase: &SsoPhase) {
         }
         SsoPhase::Waiting { prompt, until } => {
             ui.label(format!(
-                "A page of {} opened in your browser. Check that it shows this code, then allow the sign-in there:",
+                "A sign-in page for {} opened in your browser. Check that it shows this code, then allow the sign-in there:",
                 prompt.start_url
             ));
             ui.add_space(style::GAP);

@@ -164,6 +164,7 @@ impl AppState {
             Ok(until) => {
                 let profile = m.profile.clone();
                 self.mfa = None;
+                self.last_error = None;
                 self.notify(
                     NoticeLevel::Success,
                     format!("MFA accepted: profile '{profile}' holds its role until {until} (in memory only)."),
@@ -195,6 +196,8 @@ impl AppState {
         };
         let profile = s.profile.clone();
         let until = done.expires_at.clone();
+        // The "session expired" line in the status bar is no longer true.
+        self.last_error = None;
         self.notify(
             NoticeLevel::Success,
             format!("Signed in to IAM Identity Center for profile '{profile}' (until {until}); the aws CLI can use it too."),
