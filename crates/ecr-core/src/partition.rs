@@ -44,6 +44,32 @@ pub fn arn(service: &str, region: &str, account: &str, resource: &str) -> String
     )
 }
 
+/// The six parts of any ARN: `arn:<partition>:<service>:<region>:<account>:<resource>`
+/// (the resource may hold `:` and `/`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arn<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+pub fn parse_arn(arn: &str) -> Option<Arn<'_>> {
+    let mut parts = arn.splitn(6, ':');
+    if parts.next()? != "arn" {
+        return None;
+    }
+    let a = Arn {
+        partition: parts.next()?,
+        service: parts.next()?,
+        region: parts.next()?,
+        account: parts.next()?,
+        resource: parts.next()?,
+    };
+    (!a.partition.is_empty() && !a.service.is_empty()).then_some(a)
+}
+
 /// The parts of an ECR repository ARN
 /// (`arn:<partition>:ecr:<region>:<account>:repository/<name>`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,25 +81,14 @@ pub struct RepositoryArn<'a> {
 }
 
 pub fn parse_repository_arn(arn: &str) -> Option<RepositoryArn<'_>> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some("ecr"), Some(region), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
-    let name = resource.strip_prefix("repository/")?;
-    (!partition.is_empty() && !region.is_empty() && !account.is_empty() && !name.is_empty())
-        .then_some(RepositoryArn {
-            partition,
-            region,
-            account,
-            name,
-        })
+    let a = parse_arn(arn).filter(|a| a.service == "ecr")?;
+    let name = a.resource.strip_prefix("repository/")?;
+    (!a.region.is_empty() && !a.account.is_empty() && !name.is_empty()).then_some(RepositoryArn {
+        partition: a.partition,
+        region: a.region,
+        account: a.account,
+        name,
+    })
 }
 
 /// The console's host in a partition; `None` where it is not public.

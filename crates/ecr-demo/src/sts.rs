@@ -74,15 +74,10 @@ pub fn serve(body: &[u8]) -> Response {
         );
     }
     let arn = get("RoleArn").unwrap_or("");
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(role)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let Some((account, role)) = ecr_core::partition::parse_arn(arn)
+        .filter(|a| a.service == "iam" && a.region.is_empty() && !a.account.is_empty())
+        .map(|a| (a.account, a.resource))
+    else {
         return error(
             StatusCode::BAD_REQUEST,
             "ValidationError",
