@@ -441,6 +441,13 @@ fn search_finds_a_commit_tag_and_says_what_it_could_not_search() {
         &["search", "team/", "--registries", "dst", "--output", "text"],
     );
     assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+    // Too short a digest prefix: said, not searched as a name.
+    let r = ecrscope(
+        p.home.path(),
+        &["search", "sha256:00", "--registries", "dst"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("at least 6 hex digits"), "{}", r.stderr);
     // Nothing found: exit 3, an empty answer.
     let r = ecrscope(
         p.home.path(),

@@ -77,6 +77,17 @@ pub async fn run(
             "Give something to search for: a tag, a digest or part of a repository name.",
         )
     })?;
+    // `sha256:` with too few digits would be read as a name fragment and
+    // find nothing: say what a digest prefix needs instead.
+    if let (SearchKind::Name(_), Some(hex)) = (&kind, query.trim().strip_prefix("sha256:"))
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+    {
+        return Err(Failure::usage(format!(
+            "'{}' is too short a digest prefix: give at least 6 hex digits after sha256: (it has {}).",
+            query.trim(),
+            hex.len()
+        )));
+    }
     let specs = scope(wanted, g, d).map_err(Failure::usage)?;
     let mut rows = Rows::new(&[
         "registry",

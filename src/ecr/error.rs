@@ -324,6 +324,8 @@ fn credential_problem(chain: &str, cx: &ErrorContext) -> Option<EcrError> {
         "could not find credentials",
         "profile file did not contain",
         "could not find profile",
+        // The default chain's last link: nothing before it had credentials.
+        "imds is disabled",
     ];
     if missing.iter().any(|w| lower.contains(w)) {
         return Some(EcrError::NoCredentials { who: cx.who() });
@@ -332,7 +334,10 @@ fn credential_problem(chain: &str, cx: &ErrorContext) -> Option<EcrError> {
     // a credential_process that failed): say whose, with its words.
     if lower.contains("while loading credentials") {
         return Some(EcrError::Other {
-            operation: format!("Loading the credentials of {}", cx.who()),
+            operation: match &cx.profile {
+                Some(p) => format!("Loading the credentials of profile '{p}'"),
+                None => "Loading the credentials".into(),
+            },
             detail: last_source(chain),
         });
     }
@@ -431,6 +436,13 @@ mod readable_tests {
             "{e}"
         );
         assert_eq!(debug_start("a (b) (Foo(x))"), Some(5));
+        // The default chain ran out (no profile, no keys, IMDS off): no
+        // credentials, not a failure of some provider.
+        let none = "dispatch failure: other: an error occurred while loading credentials: IMDS is disabled or the caller has insufficient permissions";
+        assert!(matches!(
+            credential_problem(none, &ErrorContext::default()),
+            Some(EcrError::NoCredentials { .. })
+        ));
     }
 }
 
