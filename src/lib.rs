@@ -35,6 +35,7 @@ pub mod scanning;
 pub mod search;
 pub mod settings;
 pub mod state;
+pub mod supply_chain;
 pub mod transfer;
 pub mod ui;
 pub mod worker;

@@ -140,6 +140,8 @@ pub struct ImageFilter {
     pub show_untagged: bool,
     /// Statuses whose images are hidden (the status chips).
     pub hidden: Vec<ImageStatus>,
+    /// Only images without a signature (the audit question).
+    pub unsigned_only: bool,
 }
 
 impl Default for ImageFilter {
@@ -148,6 +150,7 @@ impl Default for ImageFilter {
             text: String::new(),
             show_untagged: true,
             hidden: Vec::new(),
+            unsigned_only: false,
         }
     }
 }
@@ -211,11 +214,16 @@ impl HexPrefix {
     }
 }
 
-/// A table row: an image, possibly nested under its index.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A table row: an image, possibly nested under its index, or an artifact
+/// (signature, SBOM, attestation) nested under the image it describes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ImageRow {
     pub index: usize,
     pub depth: u8,
+    /// This row is an artifact of the image above it.
+    pub artifact: Option<crate::supply_chain::artifacts::ArtifactKind>,
+    /// What this image carries (its artifacts in the list).
+    pub carried: crate::supply_chain::artifacts::Carried,
 }
 
 /// Rows to show: top-level images filtered and sorted; each expanded index
@@ -230,8 +238,12 @@ pub fn image_rows(
     let needle = filter.text.trim().to_ascii_lowercase();
     let hex_needle = HexPrefix::parse(needle.strip_prefix("sha256:").unwrap_or(&needle));
     let hex_needle = hex_needle.as_ref();
+    // Cosign's tag scheme: artifacts nest under the image they describe.
+    let refs = crate::supply_chain::artifacts::tag_scheme_referrers(images);
     let mut top: Vec<usize> = (0..images.len())
         .filter(|&i| !repo.child_of.contains_key(&images[i].digest))
+        .filter(|&i| !refs.nested.contains_key(&i))
+        .filter(|&i| !filter.unsigned_only || refs.carried(&images[i].digest).signatures == 0)
         .filter(|&i| filter.matches(&images[i], &needle, hex_needle))
         .collect();
     let count = |i: usize, s: Severity| -> i64 {
@@ -274,8 +286,13 @@ pub fn image_rows(
     };
     let mut rows = Vec::with_capacity(top.len());
     for i in top {
-        rows.push(ImageRow { index: i, depth: 0 });
         let d = images[i].digest;
+        rows.push(ImageRow {
+            index: i,
+            depth: 0,
+            carried: refs.carried(&d),
+            ..ImageRow::default()
+        });
         if expanded.contains(&d) {
             for (child, _) in repo
                 .platforms
@@ -287,8 +304,22 @@ pub fn image_rows(
                     rows.push(ImageRow {
                         index: ci,
                         depth: 1,
+                        ..ImageRow::default()
                     });
                 }
+            }
+            for &(ai, kind) in refs
+                .by_subject
+                .get(&d)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                rows.push(ImageRow {
+                    index: ai,
+                    depth: 1,
+                    artifact: Some(kind),
+                    ..ImageRow::default()
+                });
             }
         }
     }
@@ -351,6 +382,65 @@ mod tests {
         (images, repo)
     }
 
+    #[test]
+    fn signatures_and_sboms_nest_under_their_image_and_unsigned_filters() {
+        let (mut images, repo) = fixture();
+        let v1 = images[0].digest.hex();
+        images.push(img(
+            6,
+            &[&format!("sha256-{v1}.sig")],
+            1,
+            40,
+            ManifestKind::OciManifest,
+        ));
+        images.push(img(
+            7,
+            &[&format!("sha256-{v1}.sbom")],
+            1,
+            40,
+            ManifestKind::OciManifest,
+        ));
+        let sort = ImageSort::default();
+        let rows = image_rows(
+            &images,
+            &repo,
+            &ImageFilter::default(),
+            sort,
+            &HashSet::new(),
+        );
+        assert!(
+            rows.iter().all(|r| r.index != 5 && r.index != 6),
+            "artifacts are not loose rows"
+        );
+        let v1_row = rows.iter().find(|r| r.index == 0).expect("v1");
+        assert_eq!(v1_row.carried.summary(), "signed · SBOM");
+        let open: HashSet<Digest> = [images[0].digest].into();
+        let rows = image_rows(&images, &repo, &ImageFilter::default(), sort, &open);
+        let at = rows.iter().position(|r| r.index == 0).expect("v1");
+        let kinds: Vec<_> = rows[at + 1..at + 3]
+            .iter()
+            .map(|r| (r.depth, r.artifact))
+            .collect();
+        use crate::supply_chain::artifacts::ArtifactKind;
+        assert_eq!(
+            kinds,
+            [
+                (1, Some(ArtifactKind::Signature)),
+                (1, Some(ArtifactKind::Sbom))
+            ]
+        );
+        let unsigned = ImageFilter {
+            unsigned_only: true,
+            ..ImageFilter::default()
+        };
+        let rows = image_rows(&images, &repo, &unsigned, sort, &HashSet::new());
+        assert!(
+            rows.iter().all(|r| r.index != 0),
+            "the signed image is filtered out"
+        );
+        assert!(rows.iter().any(|r| r.index == 1), "unsigned ones stay");
+    }
+
     fn idx(rows: &[ImageRow]) -> Vec<(usize, u8)> {
         rows.iter().map(|r| (r.index, r.depth)).collect()
     }
@@ -392,6 +482,7 @@ mod tests {
             text: "LATE".into(),
             show_untagged: true,
             hidden: Vec::new(),
+            unsigned_only: false,
         };
         assert_eq!(
             idx(&image_rows(
@@ -407,6 +498,7 @@ mod tests {
             text: format!("sha256:{}", &images[4].digest.hex()[..6]),
             show_untagged: true,
             hidden: Vec::new(),
+            unsigned_only: false,
         };
         assert_eq!(
             idx(&image_rows(
@@ -422,6 +514,7 @@ mod tests {
             text: String::new(),
             show_untagged: false,
             hidden: Vec::new(),
+            unsigned_only: false,
         };
         assert_eq!(
             idx(&image_rows(

@@ -93,8 +93,16 @@ impl AppState {
 
     /// The platforms of an index, read once when the user expands it.
     pub fn platforms_for(&self, repo: &RepoRef, index: Digest) -> Vec<FollowUp> {
+        // Only an index has platforms: expanding an image to see its
+        // signatures and SBOMs must not read its manifest (BatchGetImage
+        // records a pull, which lifecycle rules read).
         let known = self.repo_images(&repo.key(), &repo.name).is_some_and(|ri| {
-            ri.platforms.contains_key(&index) || ri.platforms_asked.contains(&index)
+            ri.platforms.contains_key(&index)
+                || ri.platforms_asked.contains(&index)
+                || ri.list.shown().is_some_and(|l| {
+                    l.iter()
+                        .any(|i| i.digest == index && !i.manifest.is_index())
+                })
         });
         if known {
             Vec::new()

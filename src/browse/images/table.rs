@@ -1,6 +1,7 @@
 //! The virtualised table: columns, cells (status, tags, scan counts), sorting by a header click, multi-arch children under their index.
 
 use super::*;
+use crate::supply_chain::artifacts::ArtifactKind;
 use crate::ui::{BrowseAction, PreferencesAction, ScanningAction};
 
 /// What the table draws from.
@@ -102,15 +103,7 @@ pub(super) fn table_ui(
                             match c.id {
                                 ImageCol::Tags => {
                                     row.col(|ui| {
-                                        tags_cell(
-                                            ui,
-                                            target,
-                                            img,
-                                            r.depth,
-                                            ri,
-                                            &view.expanded,
-                                            actions,
-                                        );
+                                        tags_cell(ui, target, img, r, ri, &view.expanded, actions);
                                     });
                                 }
                                 col => {
@@ -259,13 +252,27 @@ pub(super) fn tags_cell(
     ui: &mut Ui,
     target: &RepoRef,
     img: &Image,
-    depth: u8,
+    row: crate::state::ImageRow,
     ri: &crate::state::RepoImages,
     expanded: &HashSet<Digest>,
     actions: &mut Vec<UiAction>,
 ) {
     let palette = style::palette(ui.visuals());
-    if depth > 0 {
+    if let Some(kind) = row.artifact {
+        // An artifact of the image above: what it is, then its tag.
+        ui.add_space(18.0);
+        let glyph = match kind {
+            ArtifactKind::Signature => icon::SHIELD_CHECK,
+            ArtifactKind::Sbom => icon::PACKAGE,
+            ArtifactKind::Attestation | ArtifactKind::Other => icon::FILE_CODE,
+        };
+        ui.label(RichText::new(format!("{glyph} {}", kind.label())).color(palette.muted));
+        for t in img.tags.iter().take(1) {
+            tag_chip(ui, t);
+        }
+        return;
+    }
+    if row.depth > 0 {
         ui.add_space(18.0);
         // A child of an index: its platform instead of tags.
         let platform = ri
@@ -277,7 +284,7 @@ pub(super) fn tags_cell(
         ui.label(RichText::new(format!("{} {platform}", icon::CUBE)).color(palette.muted));
         return;
     }
-    if img.manifest.is_index() {
+    if img.manifest.is_index() || !row.carried.is_empty() {
         let open = expanded.contains(&img.digest);
         let n = ri.platforms.get(&img.digest).map_or(0, Vec::len);
         let glyph = if open {
@@ -285,10 +292,11 @@ pub(super) fn tags_cell(
         } else {
             icon::CARET_RIGHT
         };
-        let label = if open {
-            "Collapse platforms"
-        } else {
-            "Expand platforms"
+        let label = match (img.manifest.is_index(), open) {
+            (true, true) => "Collapse platforms",
+            (true, false) => "Expand platforms",
+            (false, true) => "Hide signatures and SBOMs",
+            (false, false) => "Show signatures and SBOMs",
         };
         if widgets::icon_only_button(ui, glyph, label).clicked() {
             actions.push(UiAction::Browse(BrowseAction::ToggleExpand(
@@ -303,6 +311,22 @@ pub(super) fn tags_cell(
                     .color(palette.muted),
             );
         }
+    }
+    if !row.carried.is_empty() {
+        // At a glance: what the image carries (cosign's tag scheme).
+        ui.label(
+            RichText::new(format!("{} {}", icon::SHIELD_CHECK, row.carried.summary()))
+                .small()
+                .color(if row.carried.signatures > 0 {
+                    palette.ok
+                } else {
+                    palette.muted
+                }),
+        )
+        .on_hover_text(format!(
+            "{} signature(s), {} SBOM(s), {} attestation(s) in this repository",
+            row.carried.signatures, row.carried.sboms, row.carried.attestations
+        ));
     }
     if img.tags.is_empty() {
         ui.label(RichText::new("untagged").italics().color(palette.muted));

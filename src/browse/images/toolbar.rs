@@ -77,6 +77,9 @@ pub(super) fn toolbar_ui(
             view.filter.text.clear();
         }
         ui.checkbox(&mut view.filter.show_untagged, "Show untagged");
+        // The audit question: which images carry no signature here.
+        ui.checkbox(&mut view.filter.unsigned_only, "Unsigned only")
+            .on_hover_text("Images with no signature in this repository (cosign's sha256-….sig tags)");
         status_chips(ui, state, view);
         // From the totals computed with the rows, not a walk of every
         // image each frame.

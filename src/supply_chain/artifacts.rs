@@ -1,0 +1,280 @@
+//! What an artifact is, and whose.
+//!
+//! - cosign's tag scheme: a signature of image `sha256:<hex>` is pushed as the
+//!   tag `sha256-<hex>.sig`, an attestation as `.att`, an SBOM as `.sbom`
+//!   (cosign's documentation, "Signature, attestation and SBOM tags"; the
+//!   OCI 1.1 referrers API replaces it where a registry supports it).
+//! - OCI 1.1 `artifactType` values in use: cosign
+//!   `application/vnd.dev.cosign.artifact.sig.v1+json`, Notation
+//!   `application/vnd.cncf.notary.signature`, SPDX `application/spdx+json`,
+//!   CycloneDX `application/vnd.cyclonedx+json`, in-toto
+//!   `application/vnd.in-toto+json` (and its DSSE envelope), BuildKit's
+//!   provenance `https://slsa.dev/provenance/v0.2` / `v1` predicate types.
+//!
+//! An artifact whose subject is not in the list stays a row of its own
+//! (nothing is hidden that cannot be found under something else).
+
+use std::collections::HashMap;
+
+use crate::model::{Digest, Image};
+
+/// What an artifact is, as a person asks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ArtifactKind {
+    Signature,
+    Sbom,
+    /// An attestation (in-toto); provenance when its predicate says SLSA.
+    Attestation,
+    Other,
+}
+
+impl ArtifactKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Signature => "signature",
+            Self::Sbom => "SBOM",
+            Self::Attestation => "attestation",
+            Self::Other => "artifact",
+        }
+    }
+
+    /// By an OCI `artifactType` (or a config / layer media type).
+    pub fn of_type(media_type: &str) -> Self {
+        let t = media_type.to_ascii_lowercase();
+        if t.contains("cosign.artifact.sig")
+            || t.contains("notary.signature")
+            || t.contains("cosign.simplesigning")
+        {
+            Self::Signature
+        } else if t.contains("spdx") || t.contains("cyclonedx") || t.contains("syft") {
+            Self::Sbom
+        } else if t.contains("in-toto") || t.contains("dsse") || t.contains("slsa.dev/provenance") {
+            Self::Attestation
+        } else {
+            Self::Other
+        }
+    }
+}
+
+/// A tag of cosign's scheme: the image it is about, and the kind.
+pub fn cosign_tag(tag: &str) -> Option<(Digest, ArtifactKind)> {
+    let rest = tag.strip_prefix("sha256-")?;
+    let (hex, suffix) = rest.split_once('.')?;
+    let kind = match suffix {
+        "sig" => ArtifactKind::Signature,
+        "att" => ArtifactKind::Attestation,
+        "sbom" => ArtifactKind::Sbom,
+        _ => return None,
+    };
+    if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    Digest::parse(&format!("sha256:{}", hex.to_ascii_lowercase())).map(|d| (d, kind))
+}
+
+/// The kinds an image carries, at a glance ("signed · SBOM").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Carried {
+    pub signatures: u16,
+    pub sboms: u16,
+    pub attestations: u16,
+    pub others: u16,
+}
+
+impl Carried {
+    fn add(&mut self, k: ArtifactKind) {
+        let n = match k {
+            ArtifactKind::Signature => &mut self.signatures,
+            ArtifactKind::Sbom => &mut self.sboms,
+            ArtifactKind::Attestation => &mut self.attestations,
+            ArtifactKind::Other => &mut self.others,
+        };
+        *n = n.saturating_add(1);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    pub fn total(&self) -> u32 {
+        u32::from(self.signatures)
+            + u32::from(self.sboms)
+            + u32::from(self.attestations)
+            + u32::from(self.others)
+    }
+
+    /// `signed · SBOM · attested`, or empty.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        if self.signatures > 0 {
+            parts.push("signed");
+        }
+        if self.sboms > 0 {
+            parts.push("SBOM");
+        }
+        if self.attestations > 0 {
+            parts.push("attested");
+        }
+        if self.others > 0 {
+            parts.push("artifacts");
+        }
+        parts.join(" · ")
+    }
+}
+
+/// A repository's artifacts by their subject, from cosign's tag scheme.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Referrers {
+    /// Subject -> its artifacts (list index, kind), in list order.
+    pub by_subject: HashMap<Digest, Vec<(usize, ArtifactKind)>>,
+    /// Artifact list index -> (subject, kind), for artifacts whose subject
+    /// is in the list (those nest; the rest stay rows of their own).
+    pub nested: HashMap<usize, (Digest, ArtifactKind)>,
+}
+
+impl Referrers {
+    pub fn carried(&self, subject: &Digest) -> Carried {
+        let mut c = Carried::default();
+        for (_, k) in self
+            .by_subject
+            .get(subject)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            c.add(*k);
+        }
+        c
+    }
+}
+
+/// The tag-scheme artifacts of `images`, by subject. An image tagged as an
+/// artifact of itself (a loop) is not nested. Runs with every rows build
+/// (each keystroke of the filter): a list without `sha256-…` tags costs one
+/// prefix test per tag and no map of the list.
+pub fn tag_scheme_referrers(images: &[Image]) -> Referrers {
+    let artifacts: Vec<(usize, Digest, ArtifactKind)> = images
+        .iter()
+        .enumerate()
+        .filter_map(|(i, img)| {
+            img.tags
+                .iter()
+                .filter(|t| t.starts_with("sha256-"))
+                .find_map(|t| cosign_tag(t))
+                .filter(|(subject, _)| *subject != img.digest)
+                .map(|(subject, kind)| (i, subject, kind))
+        })
+        .collect();
+    let mut r = Referrers::default();
+    if artifacts.is_empty() {
+        return r;
+    }
+    let wanted: std::collections::HashSet<Digest> = artifacts.iter().map(|(_, s, _)| *s).collect();
+    let present: std::collections::HashSet<Digest> = images
+        .iter()
+        .map(|i| i.digest)
+        .filter(|d| wanted.contains(d))
+        .collect();
+    for (i, subject, kind) in artifacts {
+        if present.contains(&subject) {
+            r.by_subject.entry(subject).or_default().push((i, kind));
+            r.nested.insert(i, (subject, kind));
+        }
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(c: char) -> Digest {
+        Digest::parse(&format!("sha256:{}", c.to_string().repeat(64))).unwrap()
+    }
+
+    fn img(digest: Digest, tags: &[&str]) -> Image {
+        Image {
+            digest,
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            size_bytes: 1,
+            pushed_at: None,
+            last_pull: None,
+            manifest: crate::model::ManifestKind::OciManifest,
+            artifact_media_type: None,
+            status: crate::model::ImageStatus::Active,
+            scan_status: None,
+            severity_counts: None,
+            archive: None,
+        }
+    }
+
+    #[test]
+    fn cosign_tags_name_their_subject_and_kind() {
+        let hex = "a".repeat(64);
+        assert_eq!(
+            cosign_tag(&format!("sha256-{hex}.sig")),
+            Some((d('a'), ArtifactKind::Signature))
+        );
+        assert_eq!(
+            cosign_tag(&format!("sha256-{hex}.att")),
+            Some((d('a'), ArtifactKind::Attestation))
+        );
+        assert_eq!(
+            cosign_tag(&format!("sha256-{hex}.sbom")),
+            Some((d('a'), ArtifactKind::Sbom))
+        );
+        assert_eq!(cosign_tag(&format!("sha256-{hex}.tar")), None);
+        assert_eq!(cosign_tag("sha256-abc.sig"), None);
+        assert_eq!(cosign_tag("v1.0.sig"), None);
+        assert_eq!(cosign_tag(&format!("sha256-{}.sig", "g".repeat(64))), None);
+    }
+
+    #[test]
+    fn artifact_types_are_told_apart() {
+        for (t, k) in [
+            (
+                "application/vnd.dev.cosign.artifact.sig.v1+json",
+                ArtifactKind::Signature,
+            ),
+            (
+                "application/vnd.cncf.notary.signature",
+                ArtifactKind::Signature,
+            ),
+            ("application/spdx+json", ArtifactKind::Sbom),
+            ("application/vnd.cyclonedx+json", ArtifactKind::Sbom),
+            ("application/vnd.in-toto+json", ArtifactKind::Attestation),
+            (
+                "application/vnd.oci.image.config.v1+json",
+                ArtifactKind::Other,
+            ),
+        ] {
+            assert_eq!(ArtifactKind::of_type(t), k, "{t}");
+        }
+    }
+
+    #[test]
+    fn artifacts_nest_under_subjects_in_the_list_only() {
+        let (a, b, s1, s2, orphan) = (d('a'), d('b'), d('1'), d('2'), d('3'));
+        let hex = |x: &Digest| x.hex();
+        let images = vec![
+            img(a, &["v1"]),
+            img(b, &[]),
+            img(s1, &[&format!("sha256-{}.sig", hex(&a))]),
+            img(s2, &[&format!("sha256-{}.sbom", hex(&a))]),
+            img(orphan, &[&format!("sha256-{}.sig", "9".repeat(64))]),
+        ];
+        let r = tag_scheme_referrers(&images);
+        assert_eq!(r.by_subject.get(&a).map(Vec::len), Some(2));
+        assert_eq!(r.nested.get(&2), Some(&(a, ArtifactKind::Signature)));
+        assert!(
+            !r.nested.contains_key(&4),
+            "a subject not in the list: the artifact stays a row"
+        );
+        let c = r.carried(&a);
+        assert_eq!((c.signatures, c.sboms, c.total()), (1, 1, 2));
+        assert_eq!(c.summary(), "signed · SBOM");
+        assert!(r.carried(&b).is_empty());
+        // An image tagged as its own signature is not hidden under itself.
+        let me = img(a, &[&format!("sha256-{}.sig", hex(&a))]);
+        assert!(tag_scheme_referrers(&[me]).nested.is_empty());
+    }
+}
