@@ -124,6 +124,19 @@ pub enum Cmd {
         #[arg(long, value_enum, value_name = "SEVERITY")]
         fail_on: Option<FailOn>,
     },
+    /// Verify an image's cosign key-pair signature with a public key file
+    /// (ECDSA P-256): signed by that key's holder, and the signed payload
+    /// names this image's digest. Not a Sigstore transparency-log check.
+    /// Exit code 1 when no signature verifies, 3 when there is none.
+    #[command(after_help = super::exit::HELP)]
+    Verify {
+        /// [profile@][region/]repository:tag or …@sha256:<digest>
+        #[arg(value_name = "REF")]
+        image: String,
+        /// The public key (PEM), e.g. cosign.pub.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+    },
     /// Sign in to IAM Identity Center (SSO) for --profile, as `aws sso
     /// login` does: the code and the page on stderr (the page opened in the
     /// browser), the token written to ~/.aws/sso/cache where the aws CLI and

@@ -18,3 +18,4 @@ pub mod resolve;
 pub mod run;
 pub mod search;
 pub mod target;
+pub mod verify;

@@ -132,6 +132,11 @@ async fn dispatch(
             print(&rows, g);
             Ok(Exit::Ok)
         }
+        Cmd::Verify { image, key } => {
+            let rows = super::verify::run(&image, &key, &globals, d).await?;
+            print(&rows, g);
+            Ok(Exit::Ok)
+        }
         Cmd::Man => Ok(Exit::Ok),
     }
 }

@@ -7,3 +7,5 @@
 //! functions, read by the images table's rows.
 
 pub mod artifacts;
+pub mod cosign;
+pub mod signatures;

@@ -1,0 +1,65 @@
+//! Reading an image's cosign signatures from its repository (the tag
+//! scheme: `sha256-<hex>.sig`): the signature manifest (BatchGetImage: a
+//! read of the signature artifact, not of the image), then each signed
+//! payload layer (GetDownloadUrlForLayer and the download, checked against
+//! its digest), with the base64 signature from the layer's annotation.
+
+use crate::ecr::{self, EcrClient};
+use crate::model::{Digest, EcrError, ImageId};
+
+use super::cosign::{PAYLOAD_MEDIA_TYPE, SIGNATURE_ANNOTATION};
+
+/// One signed payload and its signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedPayload {
+    pub payload: Vec<u8>,
+    pub signature_b64: String,
+}
+
+/// The image's cosign signatures: the tag they are under and each payload;
+/// `None` when the image has no `.sig` tag.
+pub async fn cosign_signatures(
+    c: &EcrClient,
+    repo: &str,
+    image: &Digest,
+) -> Result<Option<(String, Vec<SignedPayload>)>, EcrError> {
+    let tag = format!("sha256-{}.sig", image.hex());
+    let (docs, _failures) = ecr::batch_get_manifests(c, repo, &[ImageId::Tag(tag.clone())]).await?;
+    let Some(doc) = docs.into_iter().next() else {
+        return Ok(None);
+    };
+    let manifest: serde_json::Value =
+        serde_json::from_str(&doc.manifest).map_err(|e| EcrError::Other {
+            operation: "Reading the signature manifest".into(),
+            detail: e.to_string(),
+        })?;
+    let mut out = Vec::new();
+    for layer in manifest["layers"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        if layer["mediaType"].as_str() != Some(PAYLOAD_MEDIA_TYPE) {
+            continue;
+        }
+        let (Some(sig), Some(digest)) = (
+            layer["annotations"][SIGNATURE_ANNOTATION].as_str(),
+            layer["digest"].as_str().and_then(Digest::parse),
+        ) else {
+            continue;
+        };
+        let url = ecr::get_download_url_for_layer(c, repo, &digest).await?;
+        let bytes = ecr::download_blob(&url, c.blob_timeout(), c.trust()).await?;
+        if Digest::of_bytes(&bytes) != digest {
+            return Err(EcrError::Other {
+                operation: "Downloading the signed payload".into(),
+                detail: format!("it hashes to {}, not to {digest}", Digest::of_bytes(&bytes)),
+            });
+        }
+        out.push(SignedPayload {
+            payload: bytes,
+            signature_b64: sig.to_owned(),
+        });
+    }
+    Ok(Some((tag, out)))
+}
