@@ -242,7 +242,7 @@ pub fn image_rows(
     let refs = crate::supply_chain::artifacts::tag_scheme_referrers(images);
     let mut top: Vec<usize> = (0..images.len())
         .filter(|&i| !repo.child_of.contains_key(&images[i].digest))
-        .filter(|&i| !refs.nested.contains_key(&i))
+        .filter(|&i| !refs.is_nested(i))
         .filter(|&i| !filter.unsigned_only || refs.carried(&images[i].digest).signatures == 0)
         .filter(|&i| filter.matches(&images[i], &needle, hex_needle))
         .collect();

@@ -133,8 +133,19 @@ pub struct Referrers {
 }
 
 impl Referrers {
+    /// Whether list entry `i` is an artifact nested under its subject.
+    pub fn is_nested(&self, i: usize) -> bool {
+        !self.nested.is_empty() && self.nested.contains_key(&i)
+    }
+}
+
+impl Referrers {
     pub fn carried(&self, subject: &Digest) -> Carried {
         let mut c = Carried::default();
+        // Most repositories have no artifacts: no hashing per row then.
+        if self.by_subject.is_empty() {
+            return c;
+        }
         for (_, k) in self
             .by_subject
             .get(subject)
