@@ -796,3 +796,70 @@ async fn deleting_a_repository_policy_reads_back_the_same() {
         "some ok () ok None not found",
     );
 }
+
+/// STS AssumeRole (role chains, MFA roles) on the demo endpoint answers as
+/// moto does, read by the aws CLI: the same fields, the same assumed-role
+/// ARN. moto accepts any MFA code; the demo refuses a wrong one with
+/// AccessDenied (HTTP 403), as STS's API reference documents for
+/// "MultiFactorAuthentication failed" (AssumeRole, Errors). Multi-threaded:
+/// the aws CLI blocks this thread while the demo endpoint answers on another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assume_role_answers_the_same() {
+    let (_g, peers) = peers().await;
+    let role = "arn:aws:iam::123456789012:role/reader";
+    let mut shapes = Vec::new();
+    for p in &peers {
+        let v = aws_json(
+            &p.url,
+            &[
+                "sts",
+                "assume-role",
+                "--role-arn",
+                role,
+                "--role-session-name",
+                "sess",
+            ],
+        );
+        let keys = |o: &serde_json::Value| {
+            let mut k: Vec<String> = o
+                .as_object()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            k.sort();
+            k
+        };
+        let creds = keys(&v["Credentials"]);
+        let arn = v["AssumedRoleUser"]["Arn"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        shapes.push((p.name, format!("{creds:?} {arn}")));
+    }
+    same(
+        "AssumeRole",
+        &shapes,
+        r#"["AccessKeyId", "Expiration", "SecretAccessKey", "SessionToken"] arn:aws:sts::123456789012:assumed-role/reader/sess"#,
+    );
+    let demo = peers.iter().find(|p| p.name == "demo").expect("demo");
+    let out = aws_cli(&demo.url)
+        .args([
+            "sts",
+            "assume-role",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/mfa-admin",
+            "--role-session-name",
+            "sess",
+            "--serial-number",
+            "arn:aws:iam::123456789012:mfa/a",
+            "--token-code",
+            "654321",
+        ])
+        .output()
+        .expect("aws CLI");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("AccessDenied") && err.contains("MultiFactorAuthentication failed"),
+        "{err}"
+    );
+}

@@ -7,24 +7,15 @@
 #![allow(clippy::disallowed_methods)]
 
 use std::path::Path;
+
 use std::process::Command;
 
+mod common;
+
 use base64::Engine as _;
+use common::openssl;
 use ecrscope::model::Digest;
 use ecrscope::supply_chain::cosign::{self, VerifyError};
-
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the openssl CLI (scripts/test.sh installs it)");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn key_pair(dir: &Path, name: &str) -> String {
     openssl(

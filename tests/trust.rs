@@ -26,19 +26,6 @@ struct Pki {
     key: PathBuf,
 }
 
-fn openssl(args: &[&str], dir: &Path) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the openssl CLI (scripts/test.sh installs it)");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// A CA, and a certificate for localhost and 127.0.0.1 signed by it.
 fn pki() -> Pki {
     let dir = tempfile::tempdir().expect("tmp");
@@ -66,7 +53,7 @@ fn pki() -> Pki {
         "-addext",
         "keyUsage=critical,keyCertSign,cRLSign",
     ]);
-    openssl(&ca, d);
+    openssl(d, &ca);
     let mut csr = vec!["req"];
     csr.extend(ec);
     csr.extend([
@@ -77,13 +64,14 @@ fn pki() -> Pki {
         "-subj",
         "/CN=localhost",
     ]);
-    openssl(&csr, d);
+    openssl(d, &csr);
     std::fs::write(
         d.join("ext.cnf"),
         "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
     )
     .expect("ext");
     openssl(
+        d,
         &[
             "x509",
             "-req",
@@ -101,7 +89,6 @@ fn pki() -> Pki {
             "-extfile",
             "ext.cnf",
         ],
-        d,
     );
     Pki {
         ca: d.join("ca.pem"),

@@ -47,22 +47,6 @@ impl SsoPlace {
             config_file: None,
         })
     }
-
-    fn env(&self) -> Env {
-        // `Env::from_slice` takes `'static` text: a test's two short
-        // strings per sign-in are leaked; the real place reads the real env.
-        match &self.config_file {
-            None => Env::real(),
-            Some(f) => {
-                let home = self.home.to_string_lossy().into_owned();
-                let file = f.to_string_lossy().into_owned();
-                Env::from_slice(&[
-                    ("HOME", Box::leak(home.into_boxed_str())),
-                    ("AWS_CONFIG_FILE", Box::leak(file.into_boxed_str())),
-                ])
-            }
-        }
-    }
 }
 
 /// What a profile says about its sign-in.
@@ -99,7 +83,9 @@ pub async fn read_profile(profile: &str, place: &SsoPlace) -> Result<SsoProfile,
             .build(),
         None => EnvConfigFiles::default(),
     };
-    let set = aws_config::profile::load(&Fs::real(), &place.env(), &files, None)
+    // An explicit file needs nothing from the environment; otherwise
+    // AWS_CONFIG_FILE and HOME are read as aws-config reads them.
+    let set = aws_config::profile::load(&Fs::real(), &Env::real(), &files, None)
         .await
         .map_err(|e| format!("Could not read the AWS config files: {e}"))?;
     let p = set

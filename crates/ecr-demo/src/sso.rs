@@ -110,6 +110,20 @@ fn oidc_error(kind: &str, error: &str, description: &str) -> Response {
         .into_response()
 }
 
+/// The portal's errors: a status, `x-amzn-errortype`, `{"message": …}`.
+fn portal_error(status: StatusCode, kind: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "message": message });
+    (
+        status,
+        [
+            ("x-amzn-errortype", kind),
+            ("content-type", "application/json"),
+        ],
+        body.to_string(),
+    )
+        .into_response()
+}
+
 fn json_ok(v: &serde_json::Value) -> Response {
     (
         StatusCode::OK,
@@ -307,29 +321,19 @@ pub(crate) async fn get_role_credentials(
         .unwrap_or("");
     let valid = s.lock().is_ok_and(|st| st.token_valid(token));
     if !valid {
-        let body = serde_json::json!({"message": "Session token not found or invalid"});
-        return (
+        return portal_error(
             StatusCode::UNAUTHORIZED,
-            [
-                ("x-amzn-errortype", "UnauthorizedException"),
-                ("content-type", "application/json"),
-            ],
-            body.to_string(),
-        )
-            .into_response();
+            "UnauthorizedException",
+            "Session token not found or invalid",
+        );
     }
     let account = param(&uri, "account_id").unwrap_or_default();
     let Some((key, _)) = ACCOUNTS.iter().find(|(_, a)| *a == account) else {
-        let body = serde_json::json!({"message": format!("No access to account '{account}'")});
-        return (
+        return portal_error(
             StatusCode::FORBIDDEN,
-            [
-                ("x-amzn-errortype", "ForbiddenException"),
-                ("content-type", "application/json"),
-            ],
-            body.to_string(),
-        )
-            .into_response();
+            "ForbiddenException",
+            &format!("No access to account '{account}'"),
+        );
     };
     if param(&uri, "role_name").is_none_or(|r| r.is_empty()) {
         return oidc_error(
