@@ -73,6 +73,10 @@ unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_
 
 # --- unit, integration (moto, demo endpoint, CLI) and UI (kittest) tests -----
 log "cargo test"
+# No incremental build data: a clean machine's run needs no reuse, and it
+# took 1.2 GB of disk (a CI machine ran out of space linking the tests).
+export CARGO_INCREMENTAL=0
+df -h "$ROOT" | awk 'NR==2 {print "disk free for the build: " $4 " (a clean run uses about 4 GB)"}'
 # --workspace: the app, ECR's rules (crates/ecr-core) and the demo endpoint
 # (crates/ecr-demo, whose binary is checked with the aws CLI).
 cargo test --locked --workspace --all-targets 2>&1 | tee "$ROOT/target/cargo-test.log"

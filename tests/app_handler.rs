@@ -3,7 +3,7 @@
 //! an unreadable settings file is kept, the login password is copied once,
 //! another account's registry is not confused with the caller's.
 
-mod common;
+use crate::common;
 
 use ecrscope::ui::{
     BrowseAction, LoginAction, ManageAction, PreferencesAction, RegistriesAction, ScanningAction,

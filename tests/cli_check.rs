@@ -3,7 +3,7 @@
 //! (HOME, AWS_* set on the child process only).
 #![allow(clippy::disallowed_methods)]
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -7,7 +7,7 @@
 //! tests/fixtures) through Python's jsonschema.
 #![allow(clippy::disallowed_methods)] // a test's own runtime, no UI thread
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

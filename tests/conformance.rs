@@ -11,7 +11,7 @@
 // task ever takes it, so holding it across awaits cannot deadlock.
 #![allow(clippy::await_holding_lock)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use ecrscope::demo::{DemoServer, SeedConfig};

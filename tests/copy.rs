@@ -6,7 +6,7 @@
 #![allow(clippy::disallowed_methods)] // #[tokio::test] blocks its own runtime: no UI thread here
 #![allow(clippy::await_holding_lock)] // the moto guard; one runtime per test
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::AtomicBool;
 

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use std::process::Command;
 
-mod common;
+use crate::common;
 
 use base64::Engine as _;
 use common::openssl;

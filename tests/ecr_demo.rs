@@ -3,7 +3,7 @@
 //! success, an HTML 500, a timeout, the in-flight bound, findings pages.
 #![allow(clippy::disallowed_methods)] // #[tokio::test] blocks its own runtime: no UI thread here
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

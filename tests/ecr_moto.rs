@@ -7,7 +7,7 @@
 // single-threaded runtime, so holding it across awaits cannot deadlock.
 #![allow(clippy::await_holding_lock)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use ecrscope::ecr::{self, EcrError};

@@ -6,7 +6,7 @@
 //! (no success message), and once the fault is cleared F5 (or Retry) recovers
 //! without a restart.
 
-mod common;
+use crate::common;
 
 use ecrscope::ui::{BrowseAction, LoginAction, ManageAction, ScanningAction};
 use std::time::{Duration, Instant};

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-mod common;
+use crate::common;
 
 use common::ui::{demo_app, runtime};
 use ecrscope::app::EcrscopeApp;

@@ -9,7 +9,7 @@
 //! and Ctrl-C end in words, with nothing written.
 #![allow(clippy::disallowed_methods)] // a test's own runtime, no UI thread
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};

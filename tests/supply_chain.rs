@@ -6,7 +6,7 @@
 #![allow(clippy::disallowed_methods)] // a test's own runtime, no UI thread
 #![allow(clippy::await_holding_lock)]
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -6,7 +6,7 @@
 //! really went through it. Blob downloads (outside the SDK) too.
 #![allow(clippy::disallowed_methods)] // a test's own runtime, no UI thread
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

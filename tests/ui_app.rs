@@ -1,7 +1,7 @@
 //! The real `App` under egui_kittest, with the demo endpoint behind it,
 //! driven by accessible names.
 
-mod common;
+use crate::common;
 
 use common::ui::{demo_app, runtime, step_until};
 use ecrscope::app::EcrscopeApp;

@@ -4,7 +4,7 @@
 //! input refused next to the field; "Export to file…" writes an OCI tar that
 //! Python's tarfile reads back. The demo store is checked directly.
 
-mod common;
+use crate::common;
 
 use common::ui::{demo_app_with, demo_of, demo_options, runtime, step_until};
 use ecrscope::app::EcrscopeApp;

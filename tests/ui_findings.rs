@@ -1,6 +1,6 @@
 //! Scans and findings under egui_kittest, against the demo endpoint.
 
-mod common;
+use crate::common;
 
 use common::ui::{demo_app, runtime, step_until};
 use ecrscope::model::{ScanStatus, Severity};

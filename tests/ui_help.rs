@@ -2,7 +2,7 @@
 //! help sheet; each preference applies at once and is a setting (so it is
 //! saved with the others); Ctrl+= zooms and the zoom is remembered.
 
-mod common;
+use crate::common;
 
 use common::ui::{demo_app, runtime, step_until};
 use ecrscope::settings::{Clock, ThemePref, TimeStyle};

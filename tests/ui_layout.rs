@@ -4,7 +4,7 @@
 //! columns can be hidden and come back, side panels fold away; and PNG
 //! snapshots of the repositories view at three sizes in both themes.
 
-mod common;
+use crate::common;
 
 use ecrscope::ui::{BrowseAction, PreferencesAction, ScanningAction};
 use std::time::{Duration, Instant};

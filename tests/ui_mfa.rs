@@ -7,7 +7,7 @@
 //! restart. The app reads a test config file (client option `config_file`).
 #![allow(clippy::disallowed_methods)] // a test's own runtime, no UI thread
 
-mod common;
+use crate::common;
 
 use common::ui::*;
 use ecrscope::demo::{DemoServer, SeedConfig};

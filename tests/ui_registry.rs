@@ -1,7 +1,7 @@
 //! The registry tabs (overview, pull-through cache) and the repository tabs
 //! (lifecycle, permissions) under egui_kittest, against the demo endpoint.
 
-mod common;
+use crate::common;
 
 use common::ui::{demo_app, runtime, step_until};
 use ecrscope::app::EcrscopeApp;

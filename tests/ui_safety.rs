@@ -7,7 +7,7 @@
 //! account's us-west-2 registry, seeded with the same repository names and
 //! digests. The demo store is checked directly after each confirmation.
 
-mod common;
+use crate::common;
 
 use common::ui::{demo_app, demo_of, runtime, step_until};
 use ecrscope::app::EcrscopeApp;

@@ -4,7 +4,7 @@
 //! nowhere else; a digest prefix; a repository-name fragment; Cancel; and no
 //! BatchGetImage (a pull) at any point.
 
-mod common;
+use crate::common;
 
 use ecrscope::ui::{BrowseAction, RegistriesAction, SearchAction};
 use std::time::Duration;

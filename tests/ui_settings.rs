@@ -1,7 +1,7 @@
 //! Repository settings under egui_kittest, against the demo endpoint: what
 //! the server holds is checked in the endpoint's own store.
 
-mod common;
+use crate::common;
 
 use common::ui::{demo_app, runtime, step_until};
 use ecrscope::app::EcrscopeApp;

@@ -9,7 +9,7 @@
 //! and the end-to-end run, which control HOME; this process cannot.)
 #![allow(clippy::disallowed_methods)] // a test's own runtime, no UI thread
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
