@@ -22,3 +22,4 @@ mod ui_safety;
 mod ui_search;
 mod ui_settings;
 mod ui_sso;
+mod ui_supply_chain;

@@ -24,6 +24,7 @@ impl EcrscopeApp {
             UiAction::PullThrough(a) => self.on_pull_through(a),
             UiAction::Lifecycle(a) => self.on_lifecycle(a),
             UiAction::Login(a) => self.on_login(a),
+            UiAction::SupplyChain(a) => self.on_supply_chain(a),
             UiAction::Preferences(a) => self.on_preferences(a),
             UiAction::Shell(a) => self.on_shell(a),
         };

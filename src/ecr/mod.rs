@@ -14,6 +14,7 @@ mod paging;
 pub mod part_progress;
 mod pull_through;
 mod rate_gate;
+mod referrers;
 pub use rate_gate::{RateGate, RateGates};
 pub mod endpoints;
 mod registry;
@@ -44,6 +45,7 @@ pub use pull_through::{
     describe_pull_through_cache_rules, update_pull_through_cache_rule,
     validate_pull_through_cache_rule,
 };
+pub use referrers::{REFERRERS_PAGE, list_image_referrers};
 pub use registry::{
     delete_repository_policy, describe_registry, get_authorization_token, get_repository_policy,
     set_repository_policy,

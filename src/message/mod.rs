@@ -22,6 +22,7 @@ mod manage;
 mod pull_through;
 mod scanning;
 mod search;
+mod supply_chain;
 mod transfer;
 
 pub use browse::{BrowseCommand, BrowsePayload, IndexPlatforms};
@@ -33,6 +34,7 @@ pub use scanning::{
     ExportFailure, ExportRequest, Exported, ScanningCommand, ScanningConfigs, ScanningPayload,
 };
 pub use search::{SearchCommand, SearchPayload};
+pub use supply_chain::{SupplyChainCommand, SupplyChainPayload};
 pub use transfer::{CopyJob, ImageExportJob, ReencryptJob, TransferCommand, TransferPayload};
 
 use crate::model::{EcrError, RegistryKey, RegistrySpec};
@@ -51,6 +53,7 @@ pub enum Command {
     PullThrough(PullThroughCommand),
     Login(LoginCommand),
     Lifecycle(LifecycleCommand),
+    SupplyChain(SupplyChainCommand),
 }
 
 /// What comes back.
@@ -73,6 +76,7 @@ pub enum Payload {
     PullThrough(PullThroughPayload),
     Login(LoginPayload),
     Lifecycle(LifecyclePayload),
+    SupplyChain(SupplyChainPayload),
     /// The task working on the request ended without answering (it
     /// panicked): whatever waits for this request ends as an error.
     Crashed(EcrError),
@@ -90,6 +94,7 @@ impl Command {
             Self::PullThrough(c) => c.registry(),
             Self::Login(c) => c.registry(),
             Self::Lifecycle(c) => c.registry(),
+            Self::SupplyChain(c) => c.registry(),
         }
     }
 }
@@ -110,6 +115,7 @@ pub fn failed_payloads(cmd: Command, e: &EcrError) -> Vec<Payload> {
         Command::PullThrough(c) => wrap(c.failed(e), Payload::PullThrough),
         Command::Login(c) => wrap(c.failed(e), Payload::Login),
         Command::Lifecycle(c) => wrap(c.failed(e), Payload::Lifecycle),
+        Command::SupplyChain(c) => wrap(c.failed(e), Payload::SupplyChain),
     }
 }
 
@@ -138,4 +144,5 @@ wraps! {
     PullThrough: PullThroughCommand, PullThroughPayload;
     Login: LoginCommand, LoginPayload;
     Lifecycle: LifecycleCommand, LifecyclePayload;
+    SupplyChain: SupplyChainCommand, SupplyChainPayload;
 }

@@ -15,7 +15,9 @@ mod scan;
 /// Dates from ECR's epoch values (shared with the demo endpoint).
 pub use ecr_core::partition;
 pub use ecr_core::time;
+mod referrer;
 pub mod transfer;
+pub use referrer::Referrer;
 
 pub use changes::{
     BatchResult, ExportFormat, ManifestDoc, NewPullThroughRule, NewRepository,

@@ -38,6 +38,7 @@ impl AppState {
             Payload::PullThrough(p) => self.apply_pull_through(request, key, p),
             Payload::Login(p) => self.apply_login(request, key, p),
             Payload::Lifecycle(p) => self.apply_lifecycle(request, key, p),
+            Payload::SupplyChain(p) => self.apply_supply_chain(request, key, p),
             Payload::Crashed(e) => {
                 self.fail_request(request, key, &e);
                 self.notify(NoticeLevel::Error, e.to_string());
@@ -118,6 +119,9 @@ impl AppState {
             }
             for f in ri.findings.values_mut() {
                 f.fail(request, e.clone());
+            }
+            for r in ri.referrers.values_mut() {
+                changed |= r.fail(request, e.clone());
             }
             if changed {
                 ri.generation += 1;

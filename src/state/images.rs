@@ -27,6 +27,12 @@ pub struct RepoImages {
     pub details: HashMap<Digest, Requested<ImageDetailDoc>>,
     /// Full scan reports (all findings), by image.
     pub findings: HashMap<Digest, Requested<crate::model::ScanReport>>,
+    /// Referrers (signatures, SBOMs, attestations) by subject, from
+    /// ListImageReferrers, for the images asked about.
+    pub referrers: HashMap<Digest, Requested<Vec<crate::model::Referrer>>>,
+    /// (generation, whether the list may hold referrers at all), so the
+    /// list is not scanned every frame.
+    pub referrer_hint: (u64, bool),
     /// Bumped whenever rows may change; views cache their rows by it.
     pub generation: u64,
 }
@@ -239,7 +245,7 @@ pub fn image_rows(
     let hex_needle = HexPrefix::parse(needle.strip_prefix("sha256:").unwrap_or(&needle));
     let hex_needle = hex_needle.as_ref();
     // Cosign's tag scheme: artifacts nest under the image they describe.
-    let refs = crate::supply_chain::artifacts::tag_scheme_referrers(images);
+    let refs = crate::supply_chain::artifacts::referrers(images, &repo.referrers);
     let mut top: Vec<usize> = (0..images.len())
         .filter(|&i| !repo.child_of.contains_key(&images[i].digest))
         .filter(|&i| !refs.is_nested(i))
@@ -314,12 +320,27 @@ pub fn image_rows(
                 .map(Vec::as_slice)
                 .unwrap_or_default()
             {
+                let ad = images[ai].digest;
                 rows.push(ImageRow {
                     index: ai,
                     depth: 1,
                     artifact: Some(kind),
-                    ..ImageRow::default()
+                    carried: refs.carried(&ad),
                 });
+                // An artifact's own artifacts (a signature of an SBOM).
+                for &(bi, kind) in refs
+                    .by_subject
+                    .get(&ad)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                {
+                    rows.push(ImageRow {
+                        index: bi,
+                        depth: 2,
+                        artifact: Some(kind),
+                        ..ImageRow::default()
+                    });
+                }
             }
         }
     }

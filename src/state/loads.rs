@@ -30,6 +30,7 @@ impl AppState {
             Command::PullThrough(c) => self.pull_through_started(id, key, c),
             Command::Login(c) => self.login_started(id, key, c),
             Command::Lifecycle(c) => self.lifecycle_started(id, key, c),
+            Command::SupplyChain(c) => self.supply_chain_started(id, key, c),
         }
     }
 

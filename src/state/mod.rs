@@ -73,6 +73,9 @@ pub struct RegistryState {
     pub docs: RegistryDocs,
     /// Resource tags, by repository (read for the rows on screen).
     pub resource_tags: HashMap<String, Requested<Vec<(String, String)>>>,
+    /// Why ListImageReferrers is not used here (absent or refused): the
+    /// cosign tag scheme alone then. `None`: the call is used.
+    pub referrers_api: Option<EcrError>,
 }
 
 /// The status dot in the sidebar.
@@ -97,6 +100,7 @@ impl RegistryState {
             change_ok: HashSet::new(),
             docs: RegistryDocs::default(),
             resource_tags: HashMap::new(),
+            referrers_api: None,
         }
     }
 

@@ -158,6 +158,109 @@ impl Referrers {
     }
 }
 
+/// Whether a config media type (DescribeImages' `artifactMediaType`) is an
+/// artifact's rather than a container image's: OCI 1.1 artifacts carry
+/// the empty config or one of their own type.
+pub fn is_artifact_config(config: Option<&str>) -> bool {
+    config.is_some_and(|t| {
+        !matches!(
+            t,
+            "application/vnd.oci.image.config.v1+json"
+                | "application/vnd.docker.container.image.v1+json"
+        )
+    })
+}
+
+/// Whether a repository's list may hold referrers at all: some manifest in
+/// it has an artifact's config, or is untagged with no config type given
+/// (servers that leave `artifactMediaType` out). Where not, no
+/// ListImageReferrers is sent: most repositories cost no call.
+pub fn may_hold_referrers(images: &[Image]) -> bool {
+    images.iter().any(|i| {
+        is_artifact_config(i.artifact_media_type.as_deref())
+            || (i.artifact_media_type.is_none()
+                && i.tags.is_empty()
+                && !matches!(
+                    i.manifest,
+                    crate::model::ManifestKind::OciIndex | crate::model::ManifestKind::DockerList
+                ))
+    })
+}
+
+/// A repository's artifacts by subject: cosign's tag scheme, and the
+/// referrers ListImageReferrers gave for the subjects asked about (`api`).
+/// An artifact listed both ways counts once. Artifacts of artifacts (a
+/// signature of an SBOM) are in `by_subject` under the artifact.
+pub fn referrers(
+    images: &[Image],
+    api: &HashMap<Digest, crate::state::Requested<Vec<crate::model::Referrer>>>,
+) -> Referrers {
+    let mut r = tag_scheme_referrers(images);
+    if api.is_empty() {
+        return r;
+    }
+    let index: HashMap<Digest, usize> = images
+        .iter()
+        .enumerate()
+        .map(|(i, img)| (img.digest, i))
+        .collect();
+    for (subject, listed) in api {
+        let Some(listed) = listed.shown() else {
+            continue;
+        };
+        if !index.contains_key(subject) {
+            continue;
+        }
+        for referrer in listed {
+            let Some(&ai) = index.get(&referrer.digest) else {
+                continue;
+            };
+            if referrer.digest == *subject || r.nested.contains_key(&ai) {
+                continue;
+            }
+            let kind = referrer
+                .artifact_type
+                .as_deref()
+                .map_or(ArtifactKind::Other, ArtifactKind::of_type);
+            r.by_subject.entry(*subject).or_default().push((ai, kind));
+            r.nested.insert(ai, (*subject, kind));
+        }
+    }
+    // A server that lists A under B and B under A would hide both: an
+    // artifact whose chain of subjects never reaches a row of its own stays
+    // a row.
+    let looped: Vec<usize> = r
+        .nested
+        .keys()
+        .copied()
+        .filter(|&ai| {
+            let mut at = ai;
+            for _ in 0..8 {
+                match r.nested.get(&at) {
+                    None => return false,
+                    Some((subject, _)) => match index.get(subject) {
+                        Some(&si) if si != ai => at = si,
+                        _ => return true,
+                    },
+                }
+            }
+            true
+        })
+        .collect();
+    for ai in looped {
+        if let Some((subject, _)) = r.nested.remove(&ai)
+            && let Some(v) = r.by_subject.get_mut(&subject)
+        {
+            v.retain(|(i, _)| *i != ai);
+        }
+    }
+    // Rows in list order under each subject, whichever way they were found.
+    for v in r.by_subject.values_mut() {
+        v.sort_unstable();
+    }
+    r
+}
+
 /// The tag-scheme artifacts of `images`, by subject. An image tagged as an
 /// artifact of itself (a loop) is not nested. Runs with every rows build
 /// (each keystroke of the filter): a list without `sha256-…` tags costs one

@@ -17,6 +17,7 @@ pub use crate::registries::actions::RegistriesAction;
 pub use crate::scanning::actions::ScanningAction;
 pub use crate::search::actions::SearchAction;
 pub use crate::settings::actions::PreferencesAction;
+pub use crate::supply_chain::actions::SupplyChainAction;
 pub use crate::transfer::actions::TransferAction;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +31,7 @@ pub enum UiAction {
     PullThrough(PullThroughAction),
     Lifecycle(LifecycleAction),
     Login(LoginAction),
+    SupplyChain(SupplyChainAction),
     Preferences(PreferencesAction),
     Shell(ShellAction),
 }
@@ -78,6 +80,7 @@ wraps! {
     PullThrough: PullThroughAction;
     Lifecycle: LifecycleAction;
     Login: LoginAction;
+    SupplyChain: SupplyChainAction;
     Preferences: PreferencesAction;
     Shell: ShellAction;
 }

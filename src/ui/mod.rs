@@ -25,7 +25,8 @@ use crate::transfer::panel as transfers;
 
 pub use action::{
     BrowseAction, LifecycleAction, LoginAction, ManageAction, PreferencesAction, PullThroughAction,
-    RegistriesAction, ScanningAction, SearchAction, ShellAction, TransferAction, UiAction,
+    RegistriesAction, ScanningAction, SearchAction, ShellAction, SupplyChainAction, TransferAction,
+    UiAction,
 };
 pub use repositories::RepoTableView;
 

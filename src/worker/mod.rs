@@ -239,6 +239,7 @@ impl Inner {
                     Command::PullThrough(c) => crate::pull_through::ops::run(&cx, c).await,
                     Command::Login(c) => crate::login::ops::run(&cx, c).await,
                     Command::Lifecycle(c) => crate::lifecycle::ops::run(&cx, c).await,
+                    Command::SupplyChain(c) => crate::supply_chain::ops::run(&cx, c).await,
                 }
             }
             Err(e) => {

@@ -20,6 +20,7 @@ pub mod seed;
 pub mod sso;
 mod store;
 pub mod sts;
+pub mod supply_chain;
 
 pub use http::{BlobFault, DemoServer, Fault, FaultKind, Knobs};
 pub use lazy::LazyDemo;

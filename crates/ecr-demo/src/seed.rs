@@ -500,6 +500,16 @@ fn decorate(store: &mut Store, catalog: &Arc<Catalog>, cfg: &SeedConfig, t0: f64
             fail: false,
         });
     }
+    // Signatures, SBOMs and provenance under the newest release images.
+    let uri = format!(
+        "{}.dkr.ecr.{}.amazonaws.com/{}",
+        store.account,
+        store.region,
+        super::supply_chain::SIGNED_REPOSITORY
+    );
+    if let Some(r) = store.repos.get_mut(super::supply_chain::SIGNED_REPOSITORY) {
+        super::supply_chain::attach(r, &mut store.blobs, &uri);
+    }
     let cred = "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-Xy12Ab";
     store.rules = vec![
         PullThroughRow {

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::supply_chain::artifacts::ArtifactKind;
-use crate::ui::{BrowseAction, PreferencesAction, ScanningAction};
+use crate::ui::{BrowseAction, PreferencesAction, ScanningAction, SupplyChainAction};
 
 /// What the table draws from.
 pub(super) struct TableCx<'a> {
@@ -32,6 +32,9 @@ pub(super) fn table_ui(
     let selected_image = state.location.image;
     let sort = state.settings.image_sort;
     let mut visible: Vec<Digest> = Vec::new();
+    // Images on screen whose referrers are not known (asked for only where
+    // the list holds artifacts: see `supply_chain::state`).
+    let mut subjects: Vec<Digest> = Vec::new();
     let mut clicked: Option<(usize, egui::Modifiers)> = None;
     let header = |ui: &mut Ui, label: &str, col: ImageColumn, actions: &mut Vec<UiAction>| {
         let sorted = (sort.column == col).then_some(sort.ascending);
@@ -96,6 +99,9 @@ pub(super) fn table_ui(
                         {
                             visible.push(img.digest);
                         }
+                        if r.artifact.is_none() && !ri.referrers.contains_key(&img.digest) {
+                            subjects.push(img.digest);
+                        }
                         let is_selected = selected_image == Some(img.digest)
                             || view.selection.contains(&img.digest);
                         row.set_selected(is_selected);
@@ -145,6 +151,24 @@ pub(super) fn table_ui(
         });
     if let Some((pos, mods)) = clicked {
         click_row(state, view, rows, images, pos, mods, actions);
+    }
+    // "Unsigned only" needs every image's referrers, not just those on
+    // screen: the rest are asked for a few at a time, frame by frame.
+    if view.filter.unsigned_only {
+        subjects.extend(
+            rows.iter()
+                .filter(|r| r.artifact.is_none())
+                .filter_map(|r| images.get(r.index))
+                .map(|img| img.digest)
+                .filter(|d| !ri.referrers.contains_key(d))
+                .take(64),
+        );
+    }
+    if !subjects.is_empty() {
+        actions.push(UiAction::SupplyChain(SupplyChainAction::NeedReferrers(
+            target.clone(),
+            subjects,
+        )));
     }
     // Scan summaries for what is on screen and not yet known (index rows
     // have no scan of their own; their children do).
@@ -259,8 +283,9 @@ pub(super) fn tags_cell(
 ) {
     let palette = style::palette(ui.visuals());
     if let Some(kind) = row.artifact {
-        // An artifact of the image above: what it is, then its tag.
-        ui.add_space(18.0);
+        // An artifact of the image above: what it is, then its tag (an
+        // artifact of an artifact, a signature of an SBOM, one step in).
+        ui.add_space(18.0 * f32::from(row.depth));
         let glyph = match kind {
             ArtifactKind::Signature => icon::SHIELD_CHECK,
             ArtifactKind::Sbom => icon::PACKAGE,

@@ -79,7 +79,16 @@ pub(super) fn toolbar_ui(
         ui.checkbox(&mut view.filter.show_untagged, "Show untagged");
         // The audit question: which images carry no signature here.
         ui.checkbox(&mut view.filter.unsigned_only, "Unsigned only")
-            .on_hover_text("Images with no signature in this repository (cosign's sha256-….sig tags)");
+            .on_hover_text("Images with no signature in this repository: OCI 1.1 referrers (ListImageReferrers) and cosign's sha256-….sig tags");
+        if view.filter.unsigned_only
+            && let Some(ri) = state.open_images()
+        {
+            let checking = ri.referrers.values().filter(|r| r.is_loading()).count();
+            if checking > 0 {
+                ui.spinner();
+                ui.label(format!("checking signatures ({checking} images)…"));
+            }
+        }
         status_chips(ui, state, view);
         // From the totals computed with the rows, not a walk of every
         // image each frame.

@@ -251,7 +251,11 @@ impl Store {
                     tags: tag.clone().into_iter().collect(),
                     manifest: manifest.clone(),
                     media_type: media_type.clone(),
-                    artifact_media_type: None,
+                    // As DescribeImages reports it: the config's media type.
+                    artifact_media_type: parsed
+                        .pointer("/config/mediaType")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
                     size,
                     pushed_at: now,
                     last_pull: None,

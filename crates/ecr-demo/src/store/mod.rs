@@ -14,6 +14,7 @@ use ecr_core::validate;
 mod images;
 mod lifecycle;
 mod pull_through;
+mod referrers;
 mod repositories;
 mod scanning;
 
@@ -364,6 +365,7 @@ impl Store {
             "DescribeImages" => self.describe_images(v),
             "ListImages" => self.list_images(v),
             "BatchGetImage" => self.batch_get_image(v),
+            "ListImageReferrers" => self.list_image_referrers(v),
             "BatchDeleteImage" => self.batch_delete_image(v),
             "PutImage" => self.put_image(v),
             "PutImageTagMutability" => self.put_image_tag_mutability(v),

@@ -1,0 +1,209 @@
+//! Signatures, SBOMs and provenance under the image they describe, from
+//! ListImageReferrers on the demo endpoint (whose `payments/checkout`
+//! carries OCI 1.1 referrers on its two newest images: a signature, an
+//! SBOM that is itself signed, and a provenance statement each); a
+//! repository without artifacts costs no call; "Unsigned only" asks about
+//! every image; a registry that refuses the call falls back to cosign's
+//! tag scheme and is not asked again. No manifest is read (BatchGetImage
+//! may count as a pull) at any point.
+
+use crate::common;
+
+use common::ui::{demo_app, demo_of, runtime, step_until};
+use ecrscope::app::EcrscopeApp;
+use ecrscope::demo::{Fault, FaultKind};
+use ecrscope::model::Digest;
+use ecrscope::settings::ImageSort;
+use ecrscope::state::{ImageFilter, image_rows};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::collections::HashSet;
+
+fn app(rt: &tokio::runtime::Runtime) -> Harness<'static, EcrscopeApp> {
+    demo_app(rt, |b| b.with_size(egui::vec2(1280.0, 800.0)))
+}
+
+fn open_repo(h: &mut Harness<'_, EcrscopeApp>, name: &str) {
+    step_until(h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    h.get_by_label("Search repositories").click();
+    h.step();
+    h.get_by_label("Search repositories").type_text(name);
+    step_until(h, 10, "the repository row", |h| {
+        h.query_by_label(name).is_some()
+    });
+    h.get_by_label(name).click();
+    step_until(h, 30, "images", |h| {
+        h.state()
+            .state
+            .open_images()
+            .is_some_and(|ri| ri.list.shown().is_some() && !ri.list.is_loading())
+    });
+}
+
+fn loading_referrers(h: &Harness<'_, EcrscopeApp>) -> usize {
+    h.state().state.open_images().map_or(0, |ri| {
+        ri.referrers.values().filter(|r| r.is_loading()).count()
+    })
+}
+
+#[test]
+fn signed_images_say_what_they_carry_and_nest_their_artifacts() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    open_repo(&mut h, "payments/checkout");
+    step_until(&mut h, 60, "what the two signed images carry", |h| {
+        h.query_all_by_label_contains("signed · SBOM · attested")
+            .count()
+            == 2
+    });
+    let demo = demo_of(&h);
+    assert!(demo.knobs.count("ListImageReferrers") >= 2);
+    // The eight artifacts are not loose untagged rows.
+    let referrers = referrer_digests(&h);
+    assert_eq!(referrers.len(), 8);
+    let top = top_level(&h, false);
+    assert!(
+        top.iter().all(|d| !referrers.contains(d)),
+        "artifacts must nest under their subject"
+    );
+    h.get_all_by_label("Show signatures and SBOMs")
+        .next()
+        .expect("an expander on a signed image")
+        .click();
+    step_until(&mut h, 20, "the artifact rows", |h| {
+        h.query_all_by_label_contains("signature").count() >= 2
+            && h.query_by_label_contains("attestation").is_some()
+    });
+    // The SBOM's own signature, one step in.
+    let ri = h.state().state.open_images().expect("images");
+    assert!(
+        ri.referrers.keys().any(|k| referrers.contains(k)),
+        "the SBOM's referrers were asked for too"
+    );
+    assert_eq!(demo.knobs.count("BatchGetImage"), 0, "no manifest read");
+}
+
+#[test]
+fn a_repository_without_artifacts_costs_no_referrers_call() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    open_repo(&mut h, "platform/api-gateway");
+    for _ in 0..10 {
+        h.step();
+    }
+    assert_eq!(demo_of(&h).knobs.count("ListImageReferrers"), 0);
+}
+
+#[test]
+fn unsigned_only_asks_about_every_image_and_keeps_the_unsigned() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    open_repo(&mut h, "payments/checkout");
+    h.get_by_label("Unsigned only").click();
+    step_until(&mut h, 120, "every image's referrers", |h| {
+        let ri = h.state().state.open_images();
+        loading_referrers(h) == 0 && ri.is_some_and(|ri| ri.referrers.len() >= 24)
+    });
+    // Every plain image but the two signed ones; none says "signed".
+    let referrers = referrer_digests(&h);
+    let signed = signed_subjects(&h);
+    assert_eq!(signed.len(), 2);
+    let all = top_level(&h, false);
+    let unsigned = top_level(&h, true);
+    let expected: Vec<Digest> = all.into_iter().filter(|d| !signed.contains(d)).collect();
+    assert_eq!(unsigned, expected);
+    assert!(unsigned.iter().all(|d| !referrers.contains(d)));
+    for _ in 0..5 {
+        h.step();
+    }
+    assert_eq!(h.query_all_by_label_contains("signed · SBOM").count(), 0);
+}
+
+/// The digests of every referrer manifest in the demo's payments/checkout.
+fn referrer_digests(h: &Harness<'_, EcrscopeApp>) -> HashSet<Digest> {
+    demo_of(h)
+        .with_store(|s| {
+            s.repos["payments/checkout"]
+                .images
+                .iter()
+                .filter(|i| i.manifest.contains("\"subject\""))
+                .map(|i| i.digest)
+                .collect()
+        })
+        .expect("demo store")
+}
+
+/// The images the demo signed (the subjects of its signature manifests
+/// whose subject is a plain image).
+fn signed_subjects(h: &Harness<'_, EcrscopeApp>) -> HashSet<Digest> {
+    let referrers = referrer_digests(h);
+    demo_of(h)
+        .with_store(|s| {
+            s.repos["payments/checkout"]
+                .images
+                .iter()
+                .filter(|i| i.manifest.contains("cosign.artifact.sig"))
+                .filter_map(|i| {
+                    let v: serde_json::Value = serde_json::from_str(&i.manifest).ok()?;
+                    Digest::parse(v["subject"]["digest"].as_str()?)
+                })
+                .filter(|d| !referrers.contains(d))
+                .collect()
+        })
+        .expect("demo store")
+}
+
+/// The top-level rows of the open list as the app's own state builds them.
+fn top_level(h: &Harness<'_, EcrscopeApp>, unsigned_only: bool) -> Vec<Digest> {
+    let ri = h.state().state.open_images().expect("images");
+    let list = ri.list.shown().expect("list");
+    let filter = ImageFilter {
+        unsigned_only,
+        ..ImageFilter::default()
+    };
+    image_rows(list, ri, &filter, ImageSort::default(), &HashSet::new())
+        .into_iter()
+        .filter(|r| r.depth == 0)
+        .map(|r| list[r.index].digest)
+        .collect()
+}
+
+#[test]
+fn a_registry_without_the_call_falls_back_to_the_tag_scheme_once() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    step_until(&mut h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    // As moto answers an operation it lacks: an HTML 500.
+    demo_of(&h).knobs.inject(Fault {
+        operation: Some("ListImageReferrers".into()),
+        kind: FaultKind::Html(500),
+        count: u32::MAX,
+        after: 0,
+    });
+    open_repo(&mut h, "payments/checkout");
+    step_until(&mut h, 60, "the fallback", |h| {
+        h.state()
+            .state
+            .selected_registry()
+            .is_some_and(|r| r.referrers_api.is_some())
+    });
+    let asked = demo_of(&h).knobs.count("ListImageReferrers");
+    for _ in 0..20 {
+        h.step();
+    }
+    h.get_by_label("Unsigned only").click();
+    for _ in 0..20 {
+        h.step();
+    }
+    assert_eq!(
+        demo_of(&h).knobs.count("ListImageReferrers"),
+        asked,
+        "not asked again once the registry said it has no such call"
+    );
+    // The referrers stay rows of their own: nothing is hidden.
+    assert!(h.query_all_by_label("untagged").count() >= 1);
+}
