@@ -863,3 +863,159 @@ async fn assume_role_answers_the_same() {
         "{err}"
     );
 }
+
+/// ListImageReferrers, which moto lacks: moto answers it with an HTML 500
+/// (what the app's fallback to cosign's tag scheme is tried against), and
+/// the demo's answer is held to ECR's API reference
+/// (docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ListImageReferrers.html
+/// and API_ImageReferrer.html), read by the aws CLI (botocore's model of
+/// the call): with no filter only ACTIVE artifacts are listed; the
+/// `artifactStatus` filter ANY lists an archived one with its status;
+/// `artifactTypes` keeps the listed types; `maxResults` pages with a
+/// nextToken and the next page goes on; each referrer carries digest,
+/// mediaType, size, artifactType and annotations; the app's own layer
+/// reads all of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_image_referrers_as_documented_and_absent_from_moto() {
+    let (_g, peers) = peers().await;
+    let moto = peers.iter().find(|p| p.name == "moto").expect("moto");
+    create(&moto.c, "signed/app", TagMutability::Mutable).await;
+    let out = aws_cli(&moto.url)
+        .args([
+            "ecr",
+            "list-image-referrers",
+            "--repository-name",
+            "signed/app",
+            "--subject-id",
+            &format!("imageDigest=sha256:{}", "a".repeat(64)),
+            "--cli-read-timeout",
+            "5",
+        ])
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .output()
+        .expect("aws CLI");
+    assert!(!out.status.success(), "moto has no ListImageReferrers");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("500"), "{said}");
+    let e = ecr::list_image_referrers(
+        &moto.c,
+        "signed/app",
+        &Digest::parse(&format!("sha256:{}", "a".repeat(64))).expect("digest"),
+    )
+    .await
+    .expect_err("moto has no ListImageReferrers");
+    assert!(
+        ecrscope::supply_chain::state::means_no_referrers_api(&e),
+        "the app falls back on moto's answer: {e:?}"
+    );
+
+    // The demo with its full seed: payments/checkout's newest image carries
+    // a signature, an SBOM and a provenance statement.
+    let demo = DemoServer::start(&SeedConfig::default())
+        .await
+        .expect("demo endpoint");
+    let subject = demo
+        .with_store(|s| {
+            let repo = &s.repos["payments/checkout"];
+            repo.images
+                .iter()
+                .filter(|i| !i.tags.is_empty())
+                .max_by(|a, b| a.pushed_at.total_cmp(&b.pushed_at))
+                .map(|i| i.digest.to_string())
+        })
+        .flatten()
+        .expect("a signed image");
+    let list = |extra: &[&str]| {
+        let mut args = vec![
+            "ecr",
+            "list-image-referrers",
+            "--repository-name",
+            "payments/checkout",
+            "--subject-id",
+        ];
+        let id = format!("imageDigest={subject}");
+        args.push(&id);
+        args.extend_from_slice(extra);
+        aws_json(&demo.url(), &args)
+    };
+    let all = list(&[]);
+    let referrers = all["referrers"].as_array().expect("referrers");
+    let mut types: Vec<&str> = referrers
+        .iter()
+        .map(|r| r["artifactType"].as_str().unwrap_or(""))
+        .collect();
+    types.sort_unstable();
+    assert_eq!(
+        types,
+        [
+            "application/spdx+json",
+            "application/vnd.dev.cosign.artifact.sig.v1+json",
+            "application/vnd.in-toto+json"
+        ]
+    );
+    for r in referrers {
+        assert!(r["digest"].as_str().is_some_and(|d| d.starts_with("sha256:")));
+        assert_eq!(r["mediaType"], "application/vnd.oci.image.manifest.v1+json");
+        assert!(r["size"].as_i64().is_some_and(|n| n > 0));
+        assert_eq!(r["artifactStatus"], "ACTIVE");
+        assert!(r["annotations"]["org.opencontainers.image.created"].is_string());
+    }
+    // Archive the provenance: gone without a filter, ARCHIVED under ANY.
+    let provenance = referrers
+        .iter()
+        .find(|r| r["artifactType"] == "application/vnd.in-toto+json")
+        .and_then(|r| r["digest"].as_str())
+        .expect("provenance")
+        .to_owned();
+    demo.with_store(|s| {
+        let repo = s.repos.get_mut("payments/checkout").expect("repo");
+        let img = repo
+            .images
+            .iter_mut()
+            .find(|i| i.digest.to_string() == provenance)
+            .expect("provenance image");
+        img.archive.archived = true;
+        img.archive.archived_at = Some(ecr_demo_now());
+    });
+    assert_eq!(list(&[])["referrers"].as_array().map(Vec::len), Some(2));
+    let any = list(&["--filter", "artifactStatus=ANY"]);
+    let archived: Vec<&serde_json::Value> = any["referrers"]
+        .as_array()
+        .expect("referrers")
+        .iter()
+        .filter(|r| r["artifactStatus"] == "ARCHIVED")
+        .collect();
+    assert_eq!(archived.len(), 1);
+    assert_eq!(archived[0]["digest"], provenance.as_str());
+    let sboms = list(&["--filter", "artifactTypes=application/spdx+json"]);
+    assert_eq!(
+        sboms["referrers"].as_array().map(Vec::len),
+        Some(1),
+        "{sboms}"
+    );
+    let page = list(&["--max-results", "1", "--no-paginate"]);
+    assert_eq!(page["referrers"].as_array().map(Vec::len), Some(1));
+    let token = page["nextToken"].as_str().expect("a next page").to_owned();
+    let next = list(&["--max-results", "1", "--no-paginate", "--next-token", &token]);
+    assert_ne!(next["referrers"][0]["digest"], page["referrers"][0]["digest"]);
+    // The app's own layer: every status, every page.
+    let c = moto_client(&demo.url(), "us-east-1");
+    let read = ecr::list_image_referrers(
+        &c,
+        "payments/checkout",
+        &Digest::parse(&subject).expect("digest"),
+    )
+    .await
+    .expect("referrers");
+    assert_eq!(read.len(), 3);
+    assert!(
+        read.iter()
+            .any(|r| r.status == ecrscope::model::ImageStatus::Archived)
+    );
+}
+
+fn ecr_demo_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}

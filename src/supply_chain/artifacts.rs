@@ -391,4 +391,102 @@ mod tests {
         let me = img(a, &[&format!("sha256-{}.sig", hex(&a))]);
         assert!(tag_scheme_referrers(&[me]).nested.is_empty());
     }
+
+    fn listed(refs: &[(Digest, &str)]) -> crate::state::Requested<Vec<crate::model::Referrer>> {
+        crate::state::Requested::Ready(
+            refs.iter()
+                .map(|(digest, t)| crate::model::Referrer {
+                    digest: *digest,
+                    media_type: "application/vnd.oci.image.manifest.v1+json".into(),
+                    artifact_type: Some((*t).into()),
+                    size_bytes: 1,
+                    status: crate::model::ImageStatus::Active,
+                    annotations: Vec::new(),
+                })
+                .collect(),
+        )
+    }
+
+    const SIG: &str = "application/vnd.dev.cosign.artifact.sig.v1+json";
+    const SPDX: &str = "application/spdx+json";
+
+    #[test]
+    fn api_referrers_nest_with_artifacts_of_artifacts() {
+        // a: the image; b: its SBOM; c: b's signature; e: a's signature.
+        let images = vec![
+            img(d('a'), &["v1"]),
+            img(d('b'), &[]),
+            img(d('c'), &[]),
+            img(d('e'), &[]),
+        ];
+        let api: HashMap<_, _> = [
+            (d('a'), listed(&[(d('b'), SPDX), (d('e'), SIG)])),
+            (d('b'), listed(&[(d('c'), SIG)])),
+        ]
+        .into();
+        let r = referrers(&images, &api);
+        assert_eq!(
+            r.by_subject[&d('a')],
+            vec![(1, ArtifactKind::Sbom), (3, ArtifactKind::Signature)]
+        );
+        assert_eq!(r.by_subject[&d('b')], vec![(2, ArtifactKind::Signature)]);
+        assert!(r.is_nested(1) && r.is_nested(2) && r.is_nested(3) && !r.is_nested(0));
+        assert_eq!(r.carried(&d('a')).summary(), "signed · SBOM");
+    }
+
+    #[test]
+    fn an_artifact_listed_both_ways_counts_once() {
+        let hex = "a".repeat(64);
+        let images = vec![img(d('a'), &["v1"]), img(d('b'), &[&format!("sha256-{hex}.sig")])];
+        let api: HashMap<_, _> = [(d('a'), listed(&[(d('b'), SIG)]))].into();
+        let r = referrers(&images, &api);
+        assert_eq!(r.by_subject[&d('a')].len(), 1);
+        assert_eq!(r.carried(&d('a')).signatures, 1);
+    }
+
+    #[test]
+    fn a_server_listing_a_loop_hides_nothing() {
+        // b under c and c under b: neither reaches a row of its own.
+        let images = vec![img(d('a'), &["v1"]), img(d('b'), &[]), img(d('c'), &[])];
+        let api: HashMap<_, _> = [
+            (d('b'), listed(&[(d('c'), SIG)])),
+            (d('c'), listed(&[(d('b'), SIG)])),
+            // An image listed as its own referrer.
+            (d('a'), listed(&[(d('a'), SIG)])),
+        ]
+        .into();
+        let r = referrers(&images, &api);
+        assert!(!r.is_nested(0) && !r.is_nested(1) && !r.is_nested(2));
+        assert!(r.carried(&d('a')).is_empty());
+    }
+
+    #[test]
+    fn referrers_of_unlisted_subjects_or_unlisted_artifacts_are_ignored() {
+        let images = vec![img(d('a'), &["v1"])];
+        let api: HashMap<_, _> = [
+            (d('a'), listed(&[(d('f'), SIG)])),
+            (d('e'), listed(&[(d('a'), SIG)])),
+            (d('b'), crate::state::Requested::Idle),
+        ]
+        .into();
+        let r = referrers(&images, &api);
+        assert!(r.nested.is_empty() && r.by_subject.is_empty());
+    }
+
+    #[test]
+    fn only_lists_with_an_artifact_manifest_may_hold_referrers() {
+        let mut plain = img(d('a'), &["v1"]);
+        plain.artifact_media_type = Some("application/vnd.oci.image.config.v1+json".into());
+        let mut docker = img(d('b'), &[]);
+        docker.artifact_media_type = Some("application/vnd.docker.container.image.v1+json".into());
+        let mut index = img(d('c'), &[]);
+        index.manifest = crate::model::ManifestKind::OciIndex;
+        assert!(!may_hold_referrers(&[plain.clone(), docker.clone(), index]));
+        let mut sbom = img(d('e'), &[]);
+        sbom.artifact_media_type = Some("application/vnd.oci.empty.v1+json".into());
+        assert!(may_hold_referrers(&[plain.clone(), sbom]));
+        // A server that leaves the config type out: an untagged manifest may
+        // be an artifact.
+        assert!(may_hold_referrers(&[plain, img(d('f'), &[])]));
+    }
 }
