@@ -954,7 +954,11 @@ async fn list_image_referrers_as_documented_and_absent_from_moto() {
         ]
     );
     for r in referrers {
-        assert!(r["digest"].as_str().is_some_and(|d| d.starts_with("sha256:")));
+        assert!(
+            r["digest"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("sha256:"))
+        );
         assert_eq!(r["mediaType"], "application/vnd.oci.image.manifest.v1+json");
         assert!(r["size"].as_i64().is_some_and(|n| n > 0));
         assert_eq!(r["artifactStatus"], "ACTIVE");
@@ -996,8 +1000,17 @@ async fn list_image_referrers_as_documented_and_absent_from_moto() {
     let page = list(&["--max-results", "1", "--no-paginate"]);
     assert_eq!(page["referrers"].as_array().map(Vec::len), Some(1));
     let token = page["nextToken"].as_str().expect("a next page").to_owned();
-    let next = list(&["--max-results", "1", "--no-paginate", "--next-token", &token]);
-    assert_ne!(next["referrers"][0]["digest"], page["referrers"][0]["digest"]);
+    let next = list(&[
+        "--max-results",
+        "1",
+        "--no-paginate",
+        "--next-token",
+        &token,
+    ]);
+    assert_ne!(
+        next["referrers"][0]["digest"],
+        page["referrers"][0]["digest"]
+    );
     // The app's own layer: every status, every page.
     let c = moto_client(&demo.url(), "us-east-1");
     let read = ecr::list_image_referrers(

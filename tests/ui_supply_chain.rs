@@ -191,6 +191,10 @@ fn a_registry_without_the_call_falls_back_to_the_tag_scheme_once() {
             .selected_registry()
             .is_some_and(|r| r.referrers_api.is_some())
     });
+    // Calls already sent end (with the SDK's retries) before counting.
+    step_until(&mut h, 60, "calls in flight to end", |h| {
+        loading_referrers(h) == 0
+    });
     let asked = demo_of(&h).knobs.count("ListImageReferrers");
     for _ in 0..20 {
         h.step();
@@ -206,4 +210,115 @@ fn a_registry_without_the_call_falls_back_to_the_tag_scheme_once() {
     );
     // The referrers stay rows of their own: nothing is hidden.
     assert!(h.query_all_by_label("untagged").count() >= 1);
+}
+
+/// The newest signed image's artifacts, expanded.
+fn expand_newest_signed(h: &mut Harness<'_, EcrscopeApp>) {
+    open_repo(h, "payments/checkout");
+    step_until(h, 60, "the signed images", |h| {
+        h.query_all_by_label_contains("signed · SBOM · attested")
+            .count()
+            == 2
+    });
+    h.get_all_by_label("Show signatures and SBOMs")
+        .next()
+        .expect("an expander")
+        .click();
+    step_until(h, 20, "the artifact rows", |h| {
+        h.query_by_label_contains("attestation").is_some()
+    });
+}
+
+const SHIELD: &str = "\u{E40C}";
+const KEY: &str = "\u{E2D6}";
+
+#[test]
+fn a_signature_shows_its_claims_and_verifies_with_the_demo_key() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    expand_newest_signed(&mut h);
+    // The image's own signature is the first signature row.
+    h.get_all_by_label(&format!("{SHIELD} signature"))
+        .next()
+        .expect("a signature row")
+        .click();
+    step_until(&mut h, 40, "the signature's claims", |h| {
+        h.query_by_label_contains("(the image above)").is_some()
+    });
+    assert!(
+        h.query_by_label_contains("cosign container image signature")
+            .is_some()
+    );
+    // A file that is no key: said, not verified.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let junk = dir.path().join("junk.pub");
+    std::fs::write(&junk, "not a key").expect("write");
+    h.get_by_label("Public key file").click();
+    h.get_by_label("Public key file")
+        .type_text(&junk.display().to_string());
+    h.step();
+    h.get_by_label(&format!("{KEY} Verify")).click();
+    step_until(&mut h, 10, "the refusal", |h| {
+        h.query_by_label_contains("not a PEM public key").is_some()
+    });
+    // The demo's public key, as shipped.
+    let key = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-cosign.pub");
+    h.get_by_label("Public key file").click();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Public key file")
+        .type_text(&key.display().to_string());
+    h.step();
+    h.get_by_label(&format!("{KEY} Verify")).click();
+    step_until(&mut h, 10, "the verdict", |h| {
+        h.query_by_label_contains("Verified with").is_some()
+    });
+    assert!(
+        h.query_by_label_contains("Not checked: a Sigstore")
+            .is_some()
+    );
+}
+
+#[test]
+fn an_sbom_lists_its_packages_marked_by_the_images_findings() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    expand_newest_signed(&mut h);
+    h.get_all_by_label("\u{E390} SBOM")
+        .next()
+        .expect("an SBOM row")
+        .click();
+    step_until(&mut h, 40, "the packages", |h| {
+        h.query_by_label_contains("13 packages").is_some()
+    });
+    h.get_by_label("Search packages").click();
+    h.get_by_label("Search packages").type_text("npm");
+    step_until(&mut h, 10, "only npm packages", |h| {
+        h.query_by_label("lodash").is_some() && h.query_by_label("openssl").is_none()
+    });
+    h.get_by_label_contains("Mark the packages").click();
+    step_until(&mut h, 40, "the findings joined", |h| {
+        h.query_by_label_contains("packages have findings in the image's scan")
+            .is_some()
+    });
+}
+
+#[test]
+fn provenance_names_its_builder_and_commit() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    expand_newest_signed(&mut h);
+    h.get_all_by_label("\u{E914} attestation")
+        .next()
+        .expect("an attestation row")
+        .click();
+    step_until(&mut h, 40, "the provenance", |h| {
+        h.query_by_label("https://github.com/actions/runner/github-hosted")
+            .is_some()
+    });
+    assert!(
+        h.query_by_label("https://github.com/example-corp/checkout")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("Materials (2)").is_some());
 }

@@ -16,6 +16,7 @@ pub fn image_detail_ui(
     ui: &mut Ui,
     state: &AppState,
     retag: &mut String,
+    artifact_view: &mut crate::supply_chain::artifact_view::ArtifactView,
     actions: &mut Vec<UiAction>,
 ) {
     let (Some(target), Some(digest)) = (state.open_repo(), state.location.image) else {
@@ -66,6 +67,22 @@ pub fn image_detail_ui(
             ui.add_space(4.0);
             actions_ui(ui, state, &target, img, retag, actions);
             ui.add_space(style::GAP);
+            // A signature, SBOM or attestation: what it says first.
+            if img.status == ImageStatus::Active
+                && let Some((kind, subject)) =
+                    crate::supply_chain::artifact_view::artifact_of(ri, img)
+            {
+                crate::supply_chain::artifact_view::artifact_ui(
+                    ui,
+                    &target,
+                    ri,
+                    img,
+                    kind,
+                    subject,
+                    artifact_view,
+                    actions,
+                );
+            }
             if img.status != ImageStatus::Active {
                 ui.label(
                     RichText::new(format!(

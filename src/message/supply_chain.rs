@@ -1,7 +1,7 @@
 //! Supply chain: the referrers (signatures, SBOMs, attestations) of the
 //! images on screen.
 
-use crate::model::{Digest, EcrError, Referrer, RegistrySpec, RepoRef};
+use crate::model::{ArtifactDoc, Digest, EcrError, Referrer, RegistrySpec, RepoRef};
 
 #[derive(Clone, Debug)]
 pub enum SupplyChainCommand {
@@ -11,12 +11,21 @@ pub enum SupplyChainCommand {
         repo: RepoRef,
         subjects: Vec<Digest>,
     },
+    /// What an artifact says: its manifest (BatchGetImage of the artifact,
+    /// not of its subject), then its payload layer(s), read by kind.
+    Read {
+        repo: RepoRef,
+        artifact: Digest,
+        /// The kind the list gave it, as `ArtifactKind::label` (signature,
+        /// SBOM, attestation, artifact).
+        kind: &'static str,
+    },
 }
 
 impl SupplyChainCommand {
     pub fn registry(&self) -> Option<&RegistrySpec> {
         match self {
-            Self::Referrers { repo, .. } => Some(&repo.registry),
+            Self::Referrers { repo, .. } | Self::Read { repo, .. } => Some(&repo.registry),
         }
     }
 
@@ -32,6 +41,11 @@ impl SupplyChainCommand {
                     result: Err(e.clone()),
                 })
                 .collect(),
+            Self::Read { repo, artifact, .. } => vec![SupplyChainPayload::Read {
+                repo,
+                artifact,
+                result: Err(e.clone()),
+            }],
         }
     }
 }
@@ -42,5 +56,10 @@ pub enum SupplyChainPayload {
         repo: RepoRef,
         subject: Digest,
         result: Result<Vec<Referrer>, EcrError>,
+    },
+    Read {
+        repo: RepoRef,
+        artifact: Digest,
+        result: Result<ArtifactDoc, EcrError>,
     },
 }

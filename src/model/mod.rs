@@ -17,7 +17,7 @@ pub use ecr_core::partition;
 pub use ecr_core::time;
 mod referrer;
 pub mod transfer;
-pub use referrer::Referrer;
+pub use referrer::{ArtifactBody, ArtifactDoc, Package, Provenance, Referrer, Sbom, SignedPayload};
 
 pub use changes::{
     BatchResult, ExportFormat, ManifestDoc, NewPullThroughRule, NewRepository,

@@ -18,6 +18,9 @@ pub enum ScanningAction {
     CompareWith(Option<Digest>),
     /// Rows on screen whose scan summary is not known yet.
     NeedScanSummaries(RepoRef, Vec<Digest>),
+    /// An image's full findings, without opening the findings view (the
+    /// SBOM view marks packages with them).
+    LoadFindings(RepoRef, Digest),
     /// Load every repository's images and the scan summary of every tagged
     /// image, for the registry's findings dashboard.
     CheckAllFindings,
@@ -42,6 +45,7 @@ impl EcrscopeApp {
             ScanningAction::NeedScanSummaries(repo, digests) => {
                 self.state.scan_summaries_for(&repo, &digests)
             }
+            ScanningAction::LoadFindings(repo, digest) => self.state.load_findings(repo, digest),
             ScanningAction::CheckAllFindings => self.state.start_sweep(),
             ScanningAction::OpenConfiguration(key) => {
                 self.open_scanning_configuration(&key);

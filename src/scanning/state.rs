@@ -9,6 +9,20 @@ use crate::state::{
 };
 
 impl AppState {
+    /// An image's full findings, unless known or on their way (the SBOM
+    /// view marks packages with them without opening the findings view).
+    pub fn load_findings(&self, repo: RepoRef, digest: crate::model::Digest) -> Vec<FollowUp> {
+        let known = self
+            .repo_images(&repo.key(), &repo.name)
+            .is_some_and(|ri| ri.findings.contains_key(&digest));
+        if known {
+            return Vec::new();
+        }
+        vec![FollowUp::Request(crate::message::Command::Scanning(
+            ScanningCommand::Findings { repo, digest },
+        ))]
+    }
+
     /// A scanning request was sent: mark what waits for it.
     pub(crate) fn scanning_started(
         &mut self,

@@ -123,6 +123,9 @@ impl AppState {
             for r in ri.referrers.values_mut() {
                 changed |= r.fail(request, e.clone());
             }
+            for a in ri.artifact_docs.values_mut() {
+                a.fail(request, e.clone());
+            }
             if changed {
                 ri.generation += 1;
             }

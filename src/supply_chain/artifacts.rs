@@ -437,7 +437,10 @@ mod tests {
     #[test]
     fn an_artifact_listed_both_ways_counts_once() {
         let hex = "a".repeat(64);
-        let images = vec![img(d('a'), &["v1"]), img(d('b'), &[&format!("sha256-{hex}.sig")])];
+        let images = vec![
+            img(d('a'), &["v1"]),
+            img(d('b'), &[&format!("sha256-{hex}.sig")]),
+        ];
         let api: HashMap<_, _> = [(d('a'), listed(&[(d('b'), SIG)]))].into();
         let r = referrers(&images, &api);
         assert_eq!(r.by_subject[&d('a')].len(), 1);

@@ -13,8 +13,10 @@
 //! - `cosign.rs`, `signatures.rs`: verifying a cosign key-pair signature.
 
 pub mod actions;
+pub mod artifact_view;
 pub mod artifacts;
 pub mod cosign;
+pub mod documents;
 pub mod ops;
 pub mod signatures;
 pub mod state;

@@ -9,12 +9,7 @@ use crate::model::{Digest, EcrError, ImageId};
 
 use super::cosign::{PAYLOAD_MEDIA_TYPE, SIGNATURE_ANNOTATION};
 
-/// One signed payload and its signature.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignedPayload {
-    pub payload: Vec<u8>,
-    pub signature_b64: String,
-}
+pub use crate::model::SignedPayload;
 
 /// The image's cosign signatures: the tag they are under and each payload;
 /// `None` when the image has no `.sig` tag.
@@ -33,6 +28,16 @@ pub async fn cosign_signatures(
             operation: "Reading the signature manifest".into(),
             detail: e.to_string(),
         })?;
+    Ok(Some((tag, signed_payloads(c, repo, &manifest).await?)))
+}
+
+/// Each simple-signing layer of a signature manifest, downloaded and
+/// checked against its digest, with its signature.
+pub async fn signed_payloads(
+    c: &EcrClient,
+    repo: &str,
+    manifest: &serde_json::Value,
+) -> Result<Vec<SignedPayload>, EcrError> {
     let mut out = Vec::new();
     for layer in manifest["layers"]
         .as_array()
@@ -48,18 +53,24 @@ pub async fn cosign_signatures(
         ) else {
             continue;
         };
-        let url = ecr::get_download_url_for_layer(c, repo, &digest).await?;
-        let bytes = ecr::download_blob(&url, c.blob_timeout(), c.trust()).await?;
-        if Digest::of_bytes(&bytes) != digest {
-            return Err(EcrError::Other {
-                operation: "Downloading the signed payload".into(),
-                detail: format!("it hashes to {}, not to {digest}", Digest::of_bytes(&bytes)),
-            });
-        }
         out.push(SignedPayload {
-            payload: bytes,
+            payload: layer_bytes(c, repo, &digest).await?,
             signature_b64: sig.to_owned(),
         });
     }
-    Ok(Some((tag, out)))
+    Ok(out)
+}
+
+/// A layer's bytes (GetDownloadUrlForLayer and the download), checked
+/// against its digest.
+pub async fn layer_bytes(c: &EcrClient, repo: &str, digest: &Digest) -> Result<Vec<u8>, EcrError> {
+    let url = ecr::get_download_url_for_layer(c, repo, digest).await?;
+    let bytes = ecr::download_blob(&url, c.blob_timeout(), c.trust()).await?;
+    if Digest::of_bytes(&bytes) != *digest {
+        return Err(EcrError::Other {
+            operation: "Downloading the artifact's payload".into(),
+            detail: format!("it hashes to {}, not to {digest}", Digest::of_bytes(&bytes)),
+        });
+    }
+    Ok(bytes)
 }

@@ -25,6 +25,34 @@ pub fn means_no_referrers_api(e: &EcrError) -> bool {
 }
 
 impl AppState {
+    /// Reads what an artifact says, once; `again` (the person's "Try
+    /// again") reads a failed one anew.
+    pub fn read_artifact(
+        &mut self,
+        repo: &RepoRef,
+        artifact: Digest,
+        kind: ArtifactKind,
+        again: bool,
+    ) -> Vec<FollowUp> {
+        let key = repo.registry.key();
+        let Some(ri) = self
+            .registry_mut(&key)
+            .and_then(|r| r.images.get_mut(&repo.name))
+        else {
+            return Vec::new();
+        };
+        match ri.artifact_docs.get(&artifact) {
+            Some(r) if r.is_loading() || r.shown().is_some() || !again => Vec::new(),
+            _ => vec![FollowUp::Request(Command::SupplyChain(
+                SupplyChainCommand::Read {
+                    repo: repo.clone(),
+                    artifact,
+                    kind: kind.label(),
+                },
+            ))],
+        }
+    }
+
     /// Referrers for `digests` (rows on screen, or every image when the
     /// "Unsigned only" filter needs them), for those not asked yet. Nothing
     /// where the repository's list holds no artifact manifest at all (most
@@ -80,6 +108,11 @@ impl AppState {
                     }
                 }
             }
+            SupplyChainCommand::Read { repo, artifact, .. } => {
+                if let Some(ri) = self.repo_images_mut(key, &repo.name) {
+                    ri.artifact_docs.entry(*artifact).or_default().start(id);
+                }
+            }
         }
     }
 
@@ -128,6 +161,20 @@ impl AppState {
                     return Vec::new();
                 }
                 self.referrers_for(&repo, &deeper)
+            }
+            SupplyChainPayload::Read {
+                repo,
+                artifact,
+                result,
+            } => {
+                if let Some(ri) = self.repo_images_mut(key, &repo.name) {
+                    settle(
+                        ri.artifact_docs.entry(artifact).or_default(),
+                        request,
+                        result,
+                    );
+                }
+                Vec::new()
             }
         }
     }

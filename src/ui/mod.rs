@@ -53,6 +53,9 @@ pub struct ViewState {
     pub clipboard: Option<String>,
     /// The new-tag field of the image details.
     pub retag: String,
+    /// What an artifact says, in the image details (key file, verdict,
+    /// SBOM search).
+    pub artifact: crate::supply_chain::artifact_view::ArtifactView,
     /// The sidebar and the image-details pane, folded away (Ctrl+B,
     /// Ctrl+D, or their buttons).
     pub sidebar_hidden: bool,
@@ -284,7 +287,7 @@ fn details_ui(ui: &mut Ui, state: &AppState, view: &mut ViewState, actions: &mut
     if widgets::icon_only_button(ui, icon::CARET_RIGHT, "Hide details (Ctrl+D)").clicked() {
         view.details_hidden = true;
     }
-    image_detail::image_detail_ui(ui, state, &mut view.retag, actions);
+    image_detail::image_detail_ui(ui, state, &mut view.retag, &mut view.artifact, actions);
 }
 
 fn toolbar_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {

@@ -1,0 +1,461 @@
+//! What an artifact says, in the image details pane: a signature's claims
+//! and a Verify with a public key the person names; an SBOM's packages,
+//! searchable, with those the image's findings name marked; a provenance
+//! statement's builder, source, commit, times and materials.
+
+use egui::{RichText, Ui};
+
+use crate::model::{ArtifactBody, ArtifactDoc, Digest, Image, Provenance, RepoRef, Sbom};
+use crate::state::{RepoImages, Requested};
+use crate::ui::style::{self, icon};
+use crate::ui::{ScanningAction, SupplyChainAction, UiAction, widgets};
+
+use super::artifacts::{ArtifactKind, cosign_tag};
+use super::cosign;
+
+/// The pane's own state: the key file named, the last verdict, the SBOM's
+/// search text.
+#[derive(Debug, Default)]
+pub struct ArtifactView {
+    pub key_path: String,
+    /// (artifact, its verdict): shown for that artifact only.
+    pub verdict: Option<(Digest, Result<String, String>)>,
+    pub sbom_filter: String,
+}
+
+/// The kind of `img` and its subject, when it is an artifact: by cosign's
+/// tag scheme, else by the referrers listed so far.
+pub fn artifact_of(ri: &RepoImages, img: &Image) -> Option<(ArtifactKind, Option<Digest>)> {
+    if let Some((subject, kind)) = img.tags.iter().find_map(|t| cosign_tag(t)) {
+        return Some((kind, Some(subject)));
+    }
+    ri.referrers.iter().find_map(|(subject, listed)| {
+        listed
+            .shown()?
+            .iter()
+            .find(|r| r.digest == img.digest)
+            .map(|r| {
+                (
+                    r.artifact_type
+                        .as_deref()
+                        .map_or(ArtifactKind::Other, ArtifactKind::of_type),
+                    Some(*subject),
+                )
+            })
+    })
+}
+
+/// The artifact section of the details pane.
+#[allow(clippy::too_many_arguments)]
+pub fn artifact_ui(
+    ui: &mut Ui,
+    target: &RepoRef,
+    ri: &RepoImages,
+    img: &Image,
+    kind: ArtifactKind,
+    subject: Option<Digest>,
+    view: &mut ArtifactView,
+    actions: &mut Vec<UiAction>,
+) {
+    let palette = style::palette(ui.visuals());
+    ui.heading(format!(
+        "{} What this {} says",
+        icon::SHIELD_CHECK,
+        kind.label()
+    ));
+    if let Some(s) = subject {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("About the image").weak());
+            ui.monospace(short(&s));
+            if ui.small_button("Open it").clicked() {
+                actions.push(UiAction::Browse(crate::ui::BrowseAction::SelectImage(
+                    Some(s),
+                )));
+            }
+        });
+    }
+    match ri.artifact_docs.get(&img.digest) {
+        None => {
+            actions.push(UiAction::SupplyChain(SupplyChainAction::Read(
+                target.clone(),
+                img.digest,
+                kind,
+                false,
+            )));
+        }
+        Some(Requested::Idle | Requested::Loading { previous: None, .. }) => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!("Reading the {}…", kind.label()));
+            });
+        }
+        Some(Requested::Failed {
+            error,
+            previous: None,
+        }) => {
+            ui.colored_label(palette.error, format!("{} {error}", icon::ERROR));
+            if ui.button("Try again").clicked() {
+                actions.push(UiAction::SupplyChain(SupplyChainAction::Read(
+                    target.clone(),
+                    img.digest,
+                    kind,
+                    true,
+                )));
+            }
+        }
+        Some(r) => {
+            if let Some(doc) = r.shown() {
+                body_ui(ui, target, ri, img, doc, subject, view, actions);
+            }
+        }
+    }
+    ui.add_space(style::GAP);
+}
+
+fn short(d: &Digest) -> String {
+    let s = d.to_string();
+    format!("{}…", &s[..19.min(s.len())])
+}
+
+#[allow(clippy::too_many_arguments)]
+fn body_ui(
+    ui: &mut Ui,
+    target: &RepoRef,
+    ri: &RepoImages,
+    img: &Image,
+    doc: &ArtifactDoc,
+    subject: Option<Digest>,
+    view: &mut ArtifactView,
+    actions: &mut Vec<UiAction>,
+) {
+    if let Some(t) = &doc.artifact_type {
+        ui.label(RichText::new(format!("Type: {t}")).weak().small());
+    }
+    let subject = doc.subject.or(subject);
+    match &doc.body {
+        ArtifactBody::Signature(payloads) => {
+            signature_ui(ui, img, payloads, subject, view);
+        }
+        ArtifactBody::Sbom(sbom) => sbom_ui(ui, target, ri, sbom, subject, view, actions),
+        ArtifactBody::Provenance(p) => provenance_ui(ui, p),
+        ArtifactBody::Other { note, layers } => {
+            ui.label(note);
+            for (t, size) in layers {
+                ui.label(
+                    RichText::new(format!("{t} · {}", wording_bytes(*size)))
+                        .small()
+                        .weak(),
+                );
+            }
+        }
+    }
+}
+
+fn wording_bytes(n: i64) -> String {
+    crate::model::transfer::human_size(n)
+}
+
+fn signature_ui(
+    ui: &mut Ui,
+    img: &Image,
+    payloads: &[crate::model::SignedPayload],
+    subject: Option<Digest>,
+    view: &mut ArtifactView,
+) {
+    let palette = style::palette(ui.visuals());
+    for (i, p) in payloads.iter().enumerate() {
+        egui::Grid::new(("signature", i))
+            .num_columns(2)
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| match cosign::claims(&p.payload) {
+                Ok(c) => {
+                    ui.label(RichText::new("Signs").weak());
+                    let names_subject =
+                        subject.is_some_and(|s| s.to_string() == c.docker_manifest_digest);
+                    ui.label(if names_subject {
+                        RichText::new(format!(
+                            "{} {} (the image above)",
+                            icon::OK,
+                            c.docker_manifest_digest
+                        ))
+                        .color(palette.ok)
+                    } else {
+                        RichText::new(format!(
+                            "{} {} (not the image above)",
+                            icon::WARNING,
+                            c.docker_manifest_digest
+                        ))
+                        .color(palette.warning)
+                    });
+                    ui.end_row();
+                    ui.label(RichText::new("Reference").weak());
+                    ui.label(&c.docker_reference);
+                    ui.end_row();
+                    ui.label(RichText::new("Kind").weak());
+                    ui.label(&c.kind);
+                    ui.end_row();
+                    if !c.optional.is_empty() {
+                        ui.label(RichText::new("Signer's notes").weak());
+                        ui.label(&c.optional);
+                        ui.end_row();
+                    }
+                    ui.label(RichText::new("Signature").weak());
+                    ui.horizontal(|ui| {
+                        ui.monospace(format!(
+                            "{}…",
+                            p.signature_b64.chars().take(24).collect::<String>()
+                        ));
+                        widgets::copy_button(ui, "the signature", &p.signature_b64);
+                    });
+                    ui.end_row();
+                }
+                Err(e) => {
+                    ui.label(RichText::new("Payload").weak());
+                    ui.colored_label(palette.error, e);
+                    ui.end_row();
+                }
+            });
+    }
+    ui.add_space(4.0);
+    ui.label(RichText::new("Verify with a cosign public key (PEM, ECDSA P-256)").strong());
+    ui.horizontal(|ui| {
+        let r = ui.add(
+            egui::TextEdit::singleline(&mut view.key_path)
+                .hint_text("/path/to/cosign.pub")
+                .desired_width(240.0),
+        );
+        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Public key file"));
+        let ready = !view.key_path.trim().is_empty() && subject.is_some();
+        if ui
+            .add_enabled(ready, egui::Button::new(format!("{} Verify", icon::KEY)))
+            .clicked()
+            && let Some(s) = subject
+        {
+            view.verdict = Some((
+                img.digest,
+                verify_with_file(view.key_path.trim(), payloads, &s),
+            ));
+        }
+    });
+    if subject.is_none() {
+        ui.label(
+            RichText::new(
+                "The image it signs is not known, so there is nothing to check it against.",
+            )
+            .weak(),
+        );
+    }
+    if let Some((d, verdict)) = &view.verdict
+        && *d == img.digest
+    {
+        match verdict {
+            Ok(said) => ui.colored_label(palette.ok, format!("{} {said}", icon::OK)),
+            Err(why) => ui.colored_label(palette.error, format!("{} {why}", icon::ERROR)),
+        };
+        ui.label(RichText::new(cosign::SCOPE).small().weak());
+    }
+}
+
+/// Reads the key file (a few KiB at most: a PEM key is ~180 bytes) and
+/// checks every payload; verified when one verifies.
+pub fn verify_with_file(
+    path: &str,
+    payloads: &[crate::model::SignedPayload],
+    subject: &Digest,
+) -> Result<String, String> {
+    const MAX_KEY_FILE: u64 = 64 * 1024;
+    let path = std::path::Path::new(path);
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("Cannot read {}: {e}.", path.display()))?;
+    if meta.len() > MAX_KEY_FILE {
+        return Err(format!(
+            "{} is {} bytes: not a public key file (a PEM key is a few hundred).",
+            path.display(),
+            meta.len()
+        ));
+    }
+    let pem = std::fs::read_to_string(path)
+        .map_err(|e| format!("Cannot read {}: {e}.", path.display()))?;
+    let mut last = String::from("The signature manifest holds no signed payload.");
+    for p in payloads {
+        match cosign::verify(&pem, &p.payload, &p.signature_b64, subject) {
+            Ok(c) => {
+                return Ok(format!(
+                    "Verified with {}: signed by that key's private half, and it names this image ({}).",
+                    path.display(),
+                    c.docker_manifest_digest
+                ));
+            }
+            Err(e) => last = e.to_string(),
+        }
+    }
+    Err(last)
+}
+
+fn sbom_ui(
+    ui: &mut Ui,
+    target: &RepoRef,
+    ri: &RepoImages,
+    sbom: &Sbom,
+    subject: Option<Digest>,
+    view: &mut ArtifactView,
+    actions: &mut Vec<UiAction>,
+) {
+    let palette = style::palette(ui.visuals());
+    let dark = ui.visuals().dark_mode;
+    ui.label(format!(
+        "{} · {} packages{}",
+        sbom.format,
+        sbom.packages.len(),
+        if sbom.creator.is_empty() {
+            String::new()
+        } else {
+            format!(" · made by {}", sbom.creator)
+        }
+    ));
+    // The image's findings, joined by package name and version.
+    let report = subject.and_then(|s| ri.findings.get(&s));
+    let marks: std::collections::HashMap<usize, (crate::model::Severity, Vec<String>)> = report
+        .and_then(Requested::shown)
+        .map(|r| {
+            super::documents::packages_with_findings(&sbom.packages, &r.findings)
+                .into_iter()
+                .map(|(i, s, ids)| (i, (s, ids)))
+                .collect()
+        })
+        .unwrap_or_default();
+    match (subject, report) {
+        (Some(s), None) => {
+            if ui
+                .button(format!(
+                    "{} Mark the packages the image's findings name",
+                    icon::SHIELD_WARNING
+                ))
+                .clicked()
+            {
+                actions.push(UiAction::Scanning(ScanningAction::LoadFindings(
+                    target.clone(),
+                    s,
+                )));
+            }
+        }
+        (Some(_), Some(r)) if r.is_loading() => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Reading the image's findings…");
+            });
+        }
+        (Some(_), Some(r)) if r.shown().is_some() => {
+            ui.label(
+                RichText::new(format!(
+                    "{} of {} packages have findings in the image's scan.",
+                    marks.len(),
+                    sbom.packages.len()
+                ))
+                .color(if marks.is_empty() {
+                    palette.ok
+                } else {
+                    palette.warning
+                }),
+            );
+        }
+        (Some(_), Some(_)) => {
+            ui.label(
+                RichText::new("The image's findings could not be read (no scan yet?).").weak(),
+            );
+        }
+        (None, _) => {}
+    }
+    let r = ui.add(
+        egui::TextEdit::singleline(&mut view.sbom_filter)
+            .hint_text(format!(
+                "{} Package, version, licence or purl",
+                icon::SEARCH
+            ))
+            .desired_width(260.0),
+    );
+    r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Search packages"));
+    let needle = view.sbom_filter.trim().to_lowercase();
+    let shown: Vec<usize> = (0..sbom.packages.len())
+        .filter(|&i| {
+            let p = &sbom.packages[i];
+            needle.is_empty()
+                || [&p.name, &p.version, &p.licence, &p.purl]
+                    .iter()
+                    .any(|f| f.to_lowercase().contains(&needle))
+        })
+        .collect();
+    egui_extras::TableBuilder::new(ui)
+        .id_salt("sbom_packages")
+        .striped(true)
+        .max_scroll_height(320.0)
+        .column(egui_extras::Column::auto().at_least(120.0))
+        .column(egui_extras::Column::auto().at_least(90.0))
+        .column(egui_extras::Column::auto().at_least(80.0))
+        .column(egui_extras::Column::remainder())
+        .header(style::ROW_HEIGHT, |mut h| {
+            for t in ["Package", "Version", "Licence", "Findings"] {
+                h.col(|ui| {
+                    ui.strong(t);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(style::ROW_HEIGHT, shown.len(), |mut row| {
+                let i = shown[row.index()];
+                let p = &sbom.packages[i];
+                row.col(|ui| {
+                    ui.label(&p.name).on_hover_text(&p.purl);
+                });
+                row.col(|ui| {
+                    ui.label(&p.version);
+                });
+                row.col(|ui| {
+                    ui.label(&p.licence);
+                });
+                row.col(|ui| {
+                    if let Some((sev, ids)) = marks.get(&i) {
+                        ui.label(
+                            RichText::new(format!("{} {}", sev.as_api(), ids.len()))
+                                .color(style::severity_color(*sev, dark)),
+                        )
+                        .on_hover_text(ids.join("\n"));
+                    }
+                });
+            });
+        });
+}
+
+fn provenance_ui(ui: &mut Ui, p: &Provenance) {
+    egui::Grid::new("provenance")
+        .num_columns(2)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            for (k, v) in [
+                ("Builder", &p.builder),
+                ("Build type", &p.build_type),
+                ("Source", &p.source),
+                ("Commit", &p.commit),
+                ("Started", &p.started),
+                ("Finished", &p.finished),
+                ("Predicate", &p.predicate_type),
+            ] {
+                if v.is_empty() {
+                    continue;
+                }
+                ui.label(RichText::new(k).weak());
+                ui.label(v.as_str());
+                ui.end_row();
+            }
+        });
+    if !p.materials.is_empty() {
+        ui.label(RichText::new(format!("Materials ({})", p.materials.len())).strong());
+        for (uri, digest) in &p.materials {
+            ui.label(
+                RichText::new(format!("{uri}  {digest}"))
+                    .small()
+                    .monospace(),
+            );
+        }
+    }
+}
