@@ -245,3 +245,54 @@ fn the_command_line_verifies_a_signature_pushed_as_cosign_does() {
     assert_eq!(code, 3, "{err}");
     assert!(err.contains("has no cosign signature"), "{err}");
 }
+
+/// `ecrscope verify` on the demo's signed image, whose signature is an
+/// OCI 1.1 referrer (found through ListImageReferrers, no `.sig` tag):
+/// verified with the demo's shipped public key, refused with another key.
+#[test]
+fn the_command_line_verifies_a_referrer_signature() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let demo = rt
+        .block_on(ecrscope::demo::DemoServer::start(
+            &ecrscope::demo::SeedConfig::default(),
+        ))
+        .expect("demo");
+    let tag = demo
+        .with_store(|s| {
+            s.repos["payments/checkout"]
+                .images
+                .iter()
+                .filter(|i| !i.tags.is_empty())
+                .max_by(|a, b| a.pushed_at.total_cmp(&b.pushed_at))
+                .map(|i| i.tags[0].clone())
+        })
+        .flatten()
+        .expect("a signed image");
+    let home = tempfile::tempdir().expect("home");
+    let key = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-cosign.pub");
+    let (code, out, err) = verify_cmd(
+        home.path(),
+        &demo.url(),
+        &format!("payments/checkout:{tag}"),
+        &key,
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["verified"], true);
+    assert!(
+        v["signature"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("referrer sha256:")),
+        "{v}"
+    );
+    let dir = tempfile::tempdir().expect("tmp");
+    key_pair(dir.path(), "theirs");
+    let (code, _, err) = verify_cmd(
+        home.path(),
+        &demo.url(),
+        &format!("payments/checkout:{tag}"),
+        &dir.path().join("theirs.pub"),
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("referrer sha256:"), "{err}");
+}

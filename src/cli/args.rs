@@ -126,7 +126,9 @@ pub enum Cmd {
     },
     /// Verify an image's cosign key-pair signature with a public key file
     /// (ECDSA P-256): signed by that key's holder, and the signed payload
-    /// names this image's digest. Not a Sigstore transparency-log check.
+    /// names this image's digest. Signatures are found under cosign's
+    /// `sha256-<hex>.sig` tag and as OCI 1.1 referrers (ListImageReferrers).
+    /// Not a Sigstore transparency-log check.
     /// Exit code 1 when no signature verifies, 3 when there is none.
     #[command(after_help = super::exit::HELP)]
     Verify {

@@ -1,6 +1,6 @@
 //! `ecrscope verify REF --key cosign.pub`: is this image signed by the
-//! holder of that key? Each cosign signature of the image (its `.sig` tag)
-//! is checked with RustCrypto's P-256 ECDSA, and the signed payload must
+//! holder of that key? Each cosign signature of the image (its `.sig` tag,
+//! and its OCI 1.1 referrers of cosign's signature type) is checked with RustCrypto's P-256 ECDSA, and the signed payload must
 //! name the image's digest. The answer says what was and was not checked
 //! (`supply_chain::cosign::SCOPE`).
 
@@ -32,26 +32,31 @@ pub async fn run(
     target::spec_for(r.profile.as_deref(), r.region.as_deref(), g, d).map_err(Failure::usage)?;
     let (_, c) = target::connect(&r, g, d).await.map_err(Failure::usage)?;
     let image = super::resolve::image(&c, &r).await?;
-    let Some((tag, signed)) =
-        signatures::cosign_signatures(&c, &r.repository, &image.digest).await?
-    else {
+    let found = signatures::all_cosign_signatures(&c, &r.repository, &image.digest).await?;
+    if found.is_empty() {
         return Err(Failure::new(
             Exit::NotFound,
             format!(
-                "'{r}' has no cosign signature in its repository (no tag sha256-{}.sig).",
+                "'{r}' has no cosign signature in its repository (no tag sha256-{}.sig, no signature referrer).",
                 image.digest.hex()
             ),
         ));
-    };
+    }
+    let total: usize = found.iter().map(|(_, s)| s.len()).sum();
+    let places: Vec<&str> = found.iter().map(|(w, _)| w.as_str()).collect();
+    let signed: Vec<(&str, &signatures::SignedPayload)> = found
+        .iter()
+        .flat_map(|(w, s)| s.iter().map(move |p| (w.as_str(), p)))
+        .collect();
     let mut last = None;
-    for s in &signed {
+    for (place, s) in signed {
         match cosign::verify(&key, &s.payload, &s.signature_b64, &image.digest) {
             Ok(claims) => {
                 let mut rows = Rows::new(&[
                     "image",
                     "digest",
                     "verified",
-                    "signatureTag",
+                    "signature",
                     "dockerReference",
                     "optional",
                     "scope",
@@ -61,7 +66,7 @@ pub async fn run(
                     json!(r.to_string()),
                     json!(image.digest.to_string()),
                     json!(true),
-                    json!(tag),
+                    json!(place),
                     json!(claims.docker_reference),
                     json!(claims.optional),
                     json!(cosign::SCOPE),
@@ -83,8 +88,8 @@ pub async fn run(
     Err(Failure::new(
         Exit::Failed,
         format!(
-            "Not verified: {} signature(s) under {tag}; {why}",
-            signed.len()
+            "Not verified: {total} signature(s) ({}); {why}",
+            places.join(", ")
         ),
     ))
 }

@@ -31,6 +31,47 @@ pub async fn cosign_signatures(
     Ok(Some((tag, signed_payloads(c, repo, &manifest).await?)))
 }
 
+/// Every cosign signature of `image`, wherever it is: the tag scheme
+/// (`sha256-<hex>.sig`) and the OCI 1.1 referrers of cosign's signature
+/// type (ListImageReferrers, where the registry has it: a registry
+/// without the call, or refusing it, leaves the tag scheme alone). Each
+/// with where it was found ("tag sha256-….sig", "referrer sha256:…").
+pub async fn all_cosign_signatures(
+    c: &EcrClient,
+    repo: &str,
+    image: &Digest,
+) -> Result<Vec<(String, Vec<SignedPayload>)>, EcrError> {
+    let mut out = Vec::new();
+    if let Some((tag, payloads)) = cosign_signatures(c, repo, image).await? {
+        out.push((format!("tag {tag}"), payloads));
+    }
+    let referrers = match ecr::list_image_referrers(c, repo, image).await {
+        Ok(r) => r,
+        Err(e) if super::state::means_no_referrers_api(&e) => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    for r in referrers.iter().filter(|r| {
+        r.artifact_type
+            .as_deref()
+            .map(super::artifacts::ArtifactKind::of_type)
+            == Some(super::artifacts::ArtifactKind::Signature)
+            && r.status == crate::model::ImageStatus::Active
+    }) {
+        let (docs, _) = ecr::batch_get_manifests(c, repo, &[ImageId::Digest(r.digest)]).await?;
+        let Some(doc) = docs.into_iter().next() else {
+            continue;
+        };
+        let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&doc.manifest) else {
+            continue;
+        };
+        out.push((
+            format!("referrer {}", r.digest),
+            signed_payloads(c, repo, &manifest).await?,
+        ));
+    }
+    Ok(out)
+}
+
 /// Each simple-signing layer of a signature manifest, downloaded and
 /// checked against its digest, with its signature.
 pub async fn signed_payloads(
