@@ -689,3 +689,109 @@ fn ctrl_c_stops_a_copy_cleanly_and_a_rerun_finishes_it() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(moto_images(&p.moto, "slow")[0]["imageDigest"], digest);
 }
+
+/// `copy --with-referrers` to moto: the image's signature, SBOM (and its
+/// signature) and provenance land beside it, as the aws CLI reads them:
+/// the same digests, each manifest still naming the image as its subject.
+#[test]
+fn copy_with_referrers_lands_the_artifacts_in_moto_as_the_aws_cli_reads_them() {
+    let p = peers();
+    let (repo, _, _) = demo_image(&p);
+    // Sign the repository's newest images as the full demo seed does.
+    let (tag, subject, artifacts) = p
+        .demo
+        .with_store(|s| {
+            let uri = format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/{repo}");
+            let r = s.repos.get_mut(&repo).expect("repository");
+            let before: std::collections::HashSet<_> = r.images.iter().map(|i| i.digest).collect();
+            ecrscope::demo::supply_chain::attach(r, &mut s.blobs, &uri);
+            let newest = r
+                .images
+                .iter()
+                .filter(|i| !i.tags.is_empty())
+                .max_by(|a, b| a.pushed_at.total_cmp(&b.pushed_at))
+                .expect("a tagged image");
+            let (tag, subject) = (newest.tags[0].clone(), newest.digest);
+            // The newest image's artifacts: those naming it, and the
+            // signature of its SBOM.
+            let added: Vec<_> = r
+                .images
+                .iter()
+                .filter(|i| !before.contains(&i.digest))
+                .map(|i| (i.digest, i.manifest.clone()))
+                .collect();
+            let direct: Vec<_> = added
+                .iter()
+                .filter(|(_, m)| m.contains(&subject.to_string()))
+                .map(|(d, _)| *d)
+                .collect();
+            let mut all = direct.clone();
+            all.extend(
+                added
+                    .iter()
+                    .filter(|(_, m)| direct.iter().any(|d| m.contains(&d.to_string())))
+                    .map(|(d, _)| *d),
+            );
+            (tag, subject, all)
+        })
+        .expect("demo store");
+    assert_eq!(artifacts.len(), 4);
+    let r = ecrscope(
+        p.home.path(),
+        &[
+            "copy",
+            &format!("src@{repo}:{tag}"),
+            "dst@promoted/signed",
+            "--create",
+            "--with-referrers",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = r.json();
+    assert_eq!(report["artifactsCopied"], 4, "{report}");
+    assert_eq!(report["artifactsRefused"], 0, "{report}");
+    let images = moto_images(&p.moto, "promoted/signed");
+    let mut got: Vec<String> = images
+        .iter()
+        .filter_map(|i| i["imageDigest"].as_str().map(str::to_owned))
+        .collect();
+    let mut want: Vec<String> = artifacts.iter().map(ToString::to_string).collect();
+    want.push(subject.to_string());
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    // Each artifact's manifest, read by the aws CLI, is byte for byte the
+    // source's (its digest), and the direct ones name the image.
+    for d in &artifacts {
+        let got = aws_json(
+            &p.moto,
+            &[
+                "ecr",
+                "batch-get-image",
+                "--repository-name",
+                "promoted/signed",
+                "--image-ids",
+                &format!("imageDigest={d}"),
+            ],
+        );
+        let manifest = got["images"][0]["imageManifest"]
+            .as_str()
+            .expect("manifest");
+        assert_eq!(ecrscope::model::Digest::of_bytes(manifest.as_bytes()), *d);
+        let v: Value = serde_json::from_str(manifest).expect("json");
+        assert!(v["subject"]["digest"].is_string());
+    }
+    // Without the flag nothing but the image goes.
+    let r = ecrscope(
+        p.home.path(),
+        &[
+            "copy",
+            &format!("src@{repo}:{tag}"),
+            "dst@promoted/bare",
+            "--create",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["artifactsCopied"], 0);
+    assert_eq!(moto_images(&p.moto, "promoted/bare").len(), 1);
+}

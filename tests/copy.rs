@@ -14,7 +14,7 @@ use common::*;
 use ecrscope::demo::{BlobFault, DemoServer, SeedConfig};
 use ecrscope::ecr::{self, EcrClient, StaticCredentials};
 use ecrscope::model::{
-    Digest, ImageStatus, ManifestKind, NewRepository, TagMutability, TagMutabilitySetting,
+    Digest, ImageId, ImageStatus, ManifestKind, NewRepository, TagMutability, TagMutabilitySetting,
 };
 use ecrscope::transfer::{self, CopyEnds, CopyError, CopyItem, CopyProgress, CopyReport};
 
@@ -1145,5 +1145,208 @@ async fn a_part_taken_but_unanswered_starts_its_layer_over() {
     assert_eq!(
         copied[0].digest, digest,
         "the same digest: every byte right"
+    );
+}
+
+/// The newest signed image of the demo's payments/checkout (full seed), and
+/// the source's own view of its referrers.
+async fn signed_image(c: &EcrClient) -> (Digest, Vec<String>) {
+    let images = ecr::describe_images(c, "payments/checkout")
+        .await
+        .expect("images");
+    let newest = images
+        .iter()
+        .filter(|i| !i.tags.is_empty())
+        .max_by_key(|i| i.pushed_at)
+        .expect("a tagged image");
+    (newest.digest, newest.tags.clone())
+}
+
+async fn copy_with_referrers(
+    src: &EcrClient,
+    dst: &EcrClient,
+    digest: Digest,
+    tags: &[String],
+) -> Result<CopyReport, transfer::CopyFailure> {
+    transfer::copy_images_with(
+        CopyEnds {
+            source: src,
+            source_repo: "payments/checkout",
+            target: dst,
+            target_repo: "prod/checkout",
+        },
+        &[CopyItem {
+            digest,
+            tags: tags.to_vec(),
+        }],
+        Some(&new_repo("prod/checkout")),
+        transfer::TagMoves::Allowed(&[]),
+        &AtomicBool::new(false),
+        &|_| {},
+        true,
+    )
+    .await
+}
+
+/// A promoted image stays signed: its signature, its SBOM (and the SBOM's
+/// own signature) and its provenance go with it to another account, with
+/// their digests, so each still names it as its subject. A referrer the
+/// target refuses is named with the target's reason and the image and the
+/// other artifacts land; a rerun carries the one left.
+#[tokio::test]
+async fn a_copy_carries_referrers_and_names_the_one_refused() {
+    let server = DemoServer::start(&SeedConfig::default())
+        .await
+        .expect("demo endpoint");
+    let src = demo_client(&server, "AKIDEMO");
+    let dst = demo_client(&server, "AKIDEMOSECOND");
+    let (subject, tags) = signed_image(&src).await;
+    let source_refs = ecr::list_image_referrers(&src, "payments/checkout", &subject)
+        .await
+        .expect("source referrers");
+    assert_eq!(source_refs.len(), 3);
+    // PutImage: the image first (once per tag), then the artifacts parents
+    // first (signature, SBOM, provenance, the SBOM's signature): the
+    // provenance is refused, as ECR refuses some referrer manifests.
+    server.knobs.inject(ecrscope::demo::Fault {
+        operation: Some("PutImage".into()),
+        kind: ecrscope::demo::FaultKind::Error {
+            code: "UnsupportedImageTypeException".into(),
+            message: "The artifact type of the manifest is not supported".into(),
+        },
+        count: 1,
+        after: u32::try_from(tags.len()).expect("few tags") + 2,
+    });
+    let report = copy_with_referrers(&src, &dst, subject, &tags)
+        .await
+        .expect("the image lands");
+    assert_eq!(report.images.len(), 1);
+    assert_eq!(report.artifacts_copied, 3, "{report:?}");
+    assert_eq!(report.artifacts_refused.len(), 1, "{report:?}");
+    let (which, why) = &report.artifacts_refused[0];
+    let provenance = source_refs
+        .iter()
+        .find(|r| r.artifact_type.as_deref() == Some("application/vnd.in-toto+json"))
+        .expect("provenance")
+        .digest;
+    assert_eq!(*which, Some(provenance));
+    assert!(why.contains("not supported"), "{why}");
+    let words = ecrscope::transfer::state::copied_words(&report, "prod/checkout");
+    assert!(
+        words.contains("With 3 signatures, SBOMs or attestations"),
+        "{words}"
+    );
+    assert!(words.contains("Not copied"), "{words}");
+
+    // In the target: the image, and its referrers by the same digests.
+    let landed = ecr::find_images(&dst, "prod/checkout", &[ImageId::Digest(subject)])
+        .await
+        .expect("target images");
+    assert_eq!(landed.len(), 1);
+    let there = ecr::list_image_referrers(&dst, "prod/checkout", &subject)
+        .await
+        .expect("target referrers");
+    let mut want: Vec<Digest> = source_refs
+        .iter()
+        .map(|r| r.digest)
+        .filter(|d| *d != provenance)
+        .collect();
+    let mut got: Vec<Digest> = there.iter().map(|r| r.digest).collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+    let sbom = source_refs
+        .iter()
+        .find(|r| r.artifact_type.as_deref() == Some("application/spdx+json"))
+        .expect("SBOM")
+        .digest;
+    let sbom_refs = ecr::list_image_referrers(&dst, "prod/checkout", &sbom)
+        .await
+        .expect("the SBOM's referrers");
+    assert_eq!(sbom_refs.len(), 1, "the SBOM's own signature went too");
+
+    // A rerun carries the refused one; nothing is uploaded twice (its
+    // payload arrived before its manifest was refused).
+    let again = copy_with_referrers(&src, &dst, subject, &tags)
+        .await
+        .expect("rerun");
+    assert!(again.artifacts_refused.is_empty(), "{again:?}");
+    assert_eq!(again.artifacts_copied, 4, "{again:?}");
+    assert_eq!(again.blobs_uploaded, 0, "{again:?}");
+    let there = ecr::list_image_referrers(&dst, "prod/checkout", &subject)
+        .await
+        .expect("target referrers");
+    assert_eq!(there.len(), 3);
+}
+
+/// Cosign's tag scheme goes too, but a `sha256-<hex>.sig` tag the target
+/// already has for other signatures is never moved: that artifact is named,
+/// the target's tag is left as it was, and the image lands.
+#[tokio::test]
+async fn a_tag_scheme_signature_never_moves_the_targets_own() {
+    let server = DemoServer::start(&SeedConfig::default())
+        .await
+        .expect("demo endpoint");
+    let src = demo_client(&server, "AKIDEMO");
+    let dst = demo_client(&server, "AKIDEMOSECOND");
+    let (subject, tags) = signed_image(&src).await;
+    let sig_tag = format!("sha256-{}.sig", subject.hex());
+    // The source's referrer signature, also under cosign's tag.
+    let refs = ecr::list_image_referrers(&src, "payments/checkout", &subject)
+        .await
+        .expect("referrers");
+    let sig = refs
+        .iter()
+        .find(|r| {
+            r.artifact_type
+                .as_deref()
+                .is_some_and(|t| t.contains("cosign"))
+        })
+        .expect("signature")
+        .digest;
+    let (docs, _) = ecr::batch_get_manifests(&src, "payments/checkout", &[ImageId::Digest(sig)])
+        .await
+        .expect("manifest");
+    ecr::put_image(
+        &src,
+        "payments/checkout",
+        &docs[0].manifest,
+        Some("application/vnd.oci.image.manifest.v1+json"),
+        Some(&sig_tag),
+        None,
+    )
+    .await
+    .expect("tag the signature");
+    // The target already has its own signatures under that tag.
+    ecr::create_repository(&dst, &new_repo("prod/checkout"))
+        .await
+        .expect("target repository");
+    let theirs = r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[]}"#;
+    let theirs_digest = Digest::of_bytes(theirs.as_bytes());
+    ecr::put_image(
+        &dst,
+        "prod/checkout",
+        theirs,
+        Some("application/vnd.oci.image.manifest.v1+json"),
+        Some(&sig_tag),
+        None,
+    )
+    .await
+    .expect("the target's own signature tag");
+
+    let report = copy_with_referrers(&src, &dst, subject, &tags)
+        .await
+        .expect("the image lands");
+    assert_eq!(report.artifacts_copied, 3, "{report:?}");
+    assert_eq!(report.artifacts_refused.len(), 1, "{report:?}");
+    let (which, why) = &report.artifacts_refused[0];
+    assert_eq!(*which, Some(sig));
+    assert!(why.contains("left as it is"), "{why}");
+    let tagged = ecr::find_images(&dst, "prod/checkout", &[ImageId::Tag(sig_tag)])
+        .await
+        .expect("the tag");
+    assert_eq!(
+        tagged[0].digest, theirs_digest,
+        "the target's tag did not move"
     );
 }

@@ -283,6 +283,7 @@ fn a_tag_that_would_move_is_shown_and_needs_the_tick() {
                 ..Default::default()
             }),
             allowed_moves: vec![],
+            with_referrers: false,
         }));
     step_until(&mut h, 60, "first copy", |h| {
         !in_store(h, EAST, "prod/hello").is_empty()
@@ -362,6 +363,7 @@ fn an_export_during_a_copy_both_finish() {
                 ..Default::default()
             }),
             allowed_moves: vec![],
+            with_referrers: false,
         }));
     h.run_steps(2);
     assert_eq!(h.state().state.running_transfers().count(), 1);

@@ -195,6 +195,7 @@ fn a_transfer_that_panics_ends_as_an_error() {
         items: vec![],
         create: None,
         allowed_moves: vec![],
+        with_referrers: false,
         cancel: Arc::default(),
     }));
     let mut st = ecrscope::state::AppState::default();

@@ -81,6 +81,12 @@ pub enum Cmd {
         /// Move a mutable tag that names another image in the target.
         #[arg(long)]
         force: bool,
+        /// Copy the image's signatures, SBOMs and attestations too: its OCI
+        /// 1.1 referrers (recursively) and cosign's sha256-<hex>.sig/.att/.sbom
+        /// tags. One the target refuses is named on stderr; the image
+        /// still lands.
+        #[arg(long)]
+        with_referrers: bool,
     },
     /// Export an image (an index with every platform) to an OCI image
     /// layout in a tar file, each blob verified by digest; the file appears

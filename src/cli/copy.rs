@@ -31,6 +31,7 @@ pub struct CopyArgs {
     pub all_tags: bool,
     pub create: bool,
     pub force: bool,
+    pub with_referrers: bool,
 }
 
 pub async fn run(
@@ -140,17 +141,26 @@ pub async fn run(
         target: &target_client,
         target_repo: &dst.repository,
     };
-    let report = transfer::copy_images(
+    let report = transfer::copy_images_with(
         ends,
         &items,
         create.as_ref(),
         TagMoves::Allowed(&moves),
         cancel,
         &|p| progress.copy("copying", &p),
+        a.with_referrers,
     )
     .await;
     progress.done();
     let report = report?;
+    for (which, why) in &report.artifacts_refused {
+        let which = which.map_or_else(String::new, |d| format!("{d}: "));
+        tracing::warn!("artifact not copied: {which}{why}");
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("ecrscope: not copied with the image: {which}{why}");
+        }
+    }
     let mut rows = Rows::new(&[
         "source",
         "target",
@@ -160,6 +170,8 @@ pub async fn run(
         "layersSkipped",
         "bytesUploaded",
         "manifestsPut",
+        "artifactsCopied",
+        "artifactsRefused",
     ]);
     rows.single = true;
     let copied_tags: Vec<String> = report.images.iter().flat_map(|i| i.tags.clone()).collect();
@@ -172,6 +184,8 @@ pub async fn run(
         json!(report.blobs_skipped),
         json!(report.bytes_uploaded),
         json!(report.manifests_put),
+        json!(report.artifacts_copied),
+        json!(report.artifacts_refused.len()),
     ]);
     Ok(rows)
 }

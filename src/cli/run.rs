@@ -73,6 +73,7 @@ async fn dispatch(
             all_tags,
             create,
             force,
+            with_referrers,
         } => {
             let a = super::copy::CopyArgs {
                 source,
@@ -80,6 +81,7 @@ async fn dispatch(
                 all_tags,
                 create,
                 force,
+                with_referrers,
             };
             let rows = super::copy::run(&a, &globals, d, cancel).await?;
             print(&rows, g);

@@ -77,6 +77,8 @@ pub struct CopyJob {
     /// Tags the user allowed to move, each from the image it named when
     /// the dialog checked the target.
     pub allowed_moves: Vec<(String, Digest)>,
+    /// Carry each image's signatures, SBOMs and attestations too.
+    pub with_referrers: bool,
     /// Set by the app's Cancel; the worker checks it between chunks.
     pub cancel: Arc<AtomicBool>,
 }

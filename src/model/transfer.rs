@@ -44,6 +44,11 @@ pub struct CopyReport {
     pub bytes_uploaded: u64,
     /// Manifests put (platform images and indexes included).
     pub manifests_put: usize,
+    /// Signatures, SBOMs and attestations copied with the images.
+    pub artifacts_copied: usize,
+    /// Artifacts the copy could not carry (which one, and why): the images
+    /// themselves landed.
+    pub artifacts_refused: Vec<(Option<Digest>, String)>,
 }
 
 /// Why a copy stopped: which image and layer, and the error. What arrived

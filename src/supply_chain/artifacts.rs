@@ -261,6 +261,19 @@ pub fn referrers(
     r
 }
 
+/// Artifacts known so far for `subjects`: referrers listed, and tag-scheme
+/// artifacts in the list (the copy dialog's count).
+pub fn known_artifacts(
+    ri: &crate::state::RepoImages,
+    subjects: impl Iterator<Item = Digest>,
+) -> usize {
+    let Some(list) = ri.list.shown() else {
+        return 0;
+    };
+    let refs = referrers(list, &ri.referrers);
+    subjects.map(|d| refs.carried(&d).total() as usize).sum()
+}
+
 /// The tag-scheme artifacts of `images`, by subject. An image tagged as an
 /// artifact of itself (a loop) is not nested. Runs with every rows build
 /// (each keystroke of the filter): a list without `sha256-…` tags costs one

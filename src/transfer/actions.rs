@@ -24,6 +24,8 @@ pub enum TransferAction {
         create: Option<NewRepository>,
         /// Tags the user allowed to move, from the image each names now.
         allowed_moves: Vec<(String, Digest)>,
+        /// Their signatures, SBOMs and attestations go with them.
+        with_referrers: bool,
     },
     /// Write an image to an OCI layout tar (asks where first).
     ExportImage {
@@ -71,6 +73,7 @@ impl EcrscopeApp {
                 items,
                 create,
                 allowed_moves,
+                with_referrers,
             } => vec![FollowUp::Request(Command::Transfer(TransferCommand::Copy(
                 CopyJob {
                     source,
@@ -78,6 +81,7 @@ impl EcrscopeApp {
                     items,
                     create,
                     allowed_moves,
+                    with_referrers,
                     cancel: std::sync::Arc::default(),
                 },
             )))],

@@ -37,6 +37,9 @@ pub struct CopyForm {
     pub kms_key: String,
     /// The user allows the listed tags to move to the copy.
     pub allow_moves: bool,
+    /// Signatures, SBOMs and attestations go with the images (on unless
+    /// unticked: a promoted image should stay signed).
+    pub with_referrers: bool,
     /// When the fields last changed (the target is asked once they rest).
     pub changed_at: f64,
     /// What the fields said last frame.
@@ -71,6 +74,7 @@ impl CopyForm {
             kms: false,
             kms_key: String::new(),
             allow_moves: false,
+            with_referrers: true,
             changed_at: 0.0,
             last: None,
         }
@@ -218,6 +222,7 @@ pub fn copy_ui(
                     items,
                     create,
                     allowed_moves,
+                    with_referrers: form.with_referrers,
                 }));
             }
             false
@@ -309,6 +314,18 @@ fn body_ui(
         ui.label(RichText::new("Each image keeps its tags.").weak());
     }
     ui.add_space(4.0);
+    let known = state.open_images().map_or(0, |ri| {
+        crate::supply_chain::artifacts::known_artifacts(ri, form.images.iter().map(|(d, _)| *d))
+    });
+    ui.checkbox(
+        &mut form.with_referrers,
+        if known > 0 {
+            format!("With their signatures, SBOMs and attestations ({known} known so far)")
+        } else {
+            "With their signatures, SBOMs and attestations (if any)".to_owned()
+        },
+    )
+    .on_hover_text("OCI 1.1 referrers (ListImageReferrers, recursively) and cosign's sha256-<hex>.sig/.att/.sbom tags. One the target refuses is named after the copy; the images still land.");
     if exists.is_none() {
         ui.checkbox(
             &mut form.create,

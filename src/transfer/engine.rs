@@ -134,6 +134,30 @@ pub async fn copy_images(
     cancel: &AtomicBool,
     sink: &(dyn Fn(CopyProgress) + Sync),
 ) -> Result<CopyReport, CopyFailure> {
+    copy_images_with(ends, items, create, moves, cancel, sink, false).await
+}
+
+/// [`copy_images`], then (with `referrers`) each image's signatures, SBOMs
+/// and attestations: its OCI 1.1 referrers, recursively, and cosign's
+/// tag-scheme artifacts. What a referrer copy guarantees:
+/// - **The images land first**: an artifact the target refuses (or a
+///   source that cannot list them) is reported by name and reason in
+///   `artifacts_refused`; it never undoes or fails the images' copy.
+/// - **An artifact's digest is unchanged**, so its `subject` still names
+///   the copied image in the target.
+/// - **A tag-scheme tag never moves**: where the target's
+///   `sha256-<hex>.sig` already names other signatures, that artifact is
+///   reported, not overwritten.
+#[allow(clippy::too_many_arguments)]
+pub async fn copy_images_with(
+    ends: CopyEnds<'_>,
+    items: &[CopyItem],
+    create: Option<&NewRepository>,
+    moves: TagMoves<'_>,
+    cancel: &AtomicBool,
+    sink: &(dyn Fn(CopyProgress) + Sync),
+    referrers: bool,
+) -> Result<CopyReport, CopyFailure> {
     let check = check_target(ends.target, ends.target_repo, items).await?;
     let refusals = check.refusals_under(moves);
     if !refusals.is_empty() {
@@ -171,11 +195,74 @@ pub async fn copy_images(
         report.images.push(item.clone());
         tracker.update(true, |p| p.images_done += 1);
     }
+    if referrers {
+        let subjects: Vec<Digest> = items.iter().map(|i| i.digest).collect();
+        copy_artifacts(ends, &subjects, &tracker, &mut report, cancel).await?;
+    }
     tracker.update(true, |p| {
         p.current = None;
         p.active.clear();
     });
     Ok(report)
+}
+
+/// The artifacts of `subjects`, each on its own: one refused is reported
+/// and the next tried; only a cancel stops them.
+async fn copy_artifacts(
+    ends: CopyEnds<'_>,
+    subjects: &[Digest],
+    tracker: &Tracker<'_>,
+    report: &mut CopyReport,
+    cancel: &AtomicBool,
+) -> Result<(), CopyFailure> {
+    let artifacts = match super::referrers::artifacts_of(ends.source, ends.source_repo, subjects)
+        .await
+    {
+        Ok(a) => a,
+        Err(e) => {
+            report.artifacts_refused.push((
+                None,
+                format!("the source's signatures, SBOMs and attestations could not be listed: {e}"),
+            ));
+            return Ok(());
+        }
+    };
+    tracker.update(true, |p| p.images_total += artifacts.len());
+    for a in artifacts {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(CopyFailure::new(Some(a.digest), None, CopyError::Cancelled));
+        }
+        tracker.update(true, |p| p.current = Some(a.digest));
+        // A tag-scheme tag already naming something else in the target
+        // stays as it is.
+        let mut tags = Vec::new();
+        let mut kept = None;
+        for t in &a.tags {
+            let there = ecr::find_images(ends.target, ends.target_repo, &[ImageId::Tag(t.clone())])
+                .await
+                .unwrap_or_default();
+            match there.first() {
+                Some(i) if i.digest != a.digest => kept = Some(t.clone()),
+                _ => tags.push(t.clone()),
+            }
+        }
+        if let Some(t) = kept {
+            report.artifacts_refused.push((
+                Some(a.digest),
+                format!("the target's {t} already names other signatures; it was left as it is"),
+            ));
+        } else {
+            match copy_manifest(ends, a.digest, &tags, tracker, report, cancel).await {
+                Ok(()) => report.artifacts_copied += 1,
+                Err(f) if matches!(f.error, CopyError::Cancelled) => return Err(f),
+                Err(f) => report
+                    .artifacts_refused
+                    .push((Some(a.digest), f.to_string())),
+            }
+        }
+        tracker.update(true, |p| p.images_done += 1);
+    }
+    Ok(())
 }
 
 /// Copies one manifest (an index's children first), then puts it under

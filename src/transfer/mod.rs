@@ -20,6 +20,7 @@ pub mod panel;
 pub mod plan;
 pub mod reencrypt;
 pub mod reencrypt_dialog;
+pub mod referrers;
 mod source;
 pub mod state;
 
@@ -27,4 +28,4 @@ pub use crate::model::transfer::{
     CopyError, CopyFailure, CopyItem, CopyProgress, CopyReport, ExportReport,
 };
 pub use crate::model::transfer::{TagMoves, TargetCheck};
-pub use engine::{CopyEnds, check_target, copy_images};
+pub use engine::{CopyEnds, check_target, copy_images, copy_images_with};

@@ -38,13 +38,14 @@ async fn copy_images(cx: &Cx<'_>, job: CopyJob) {
             target: &target,
             target_repo: &job.target.name,
         };
-        engine::copy_images(
+        engine::copy_images_with(
             ends,
             &job.items,
             job.create.as_ref(),
             engine::TagMoves::Allowed(&job.allowed_moves),
             &job.cancel,
             &copy_progress(cx),
+            job.with_referrers,
         )
         .await
     }

@@ -150,14 +150,28 @@ fn short_duration(d: Duration) -> String {
 /// What a finished copy did, in words.
 pub fn copied_words(r: &CopyReport, target: &str) -> String {
     let n = r.images.len();
-    format!(
+    let mut w = format!(
         "Copied {n} image{} to {target}: {} blob{} uploaded ({}), {} already there. Digests unchanged.",
         if n == 1 { "" } else { "s" },
         r.blobs_uploaded,
         if r.blobs_uploaded == 1 { "" } else { "s" },
         format_bytes(r.bytes_uploaded),
         r.blobs_skipped
-    )
+    );
+    if r.artifacts_copied > 0 {
+        w.push_str(&format!(
+            " With {} signature{}, SBOM{} or attestation{}.",
+            r.artifacts_copied,
+            if r.artifacts_copied == 1 { "" } else { "s" },
+            if r.artifacts_copied == 1 { "" } else { "s" },
+            if r.artifacts_copied == 1 { "" } else { "s" },
+        ));
+    }
+    for (which, why) in &r.artifacts_refused {
+        let which = which.map_or_else(String::new, |d| format!(" {}", d.short()));
+        w.push_str(&format!(" Not copied:{which}: {why}."));
+    }
+    w
 }
 
 pub fn exported_words(r: &ExportReport) -> String {
@@ -536,6 +550,7 @@ mod tests {
             blobs_skipped: 2,
             bytes_uploaded: 2048,
             manifests_put: 1,
+            ..CopyReport::default()
         };
         let w = copied_words(&r, "prod/api");
         assert!(
