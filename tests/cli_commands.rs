@@ -696,45 +696,7 @@ fn ctrl_c_stops_a_copy_cleanly_and_a_rerun_finishes_it() {
 #[test]
 fn copy_with_referrers_lands_the_artifacts_in_moto_as_the_aws_cli_reads_them() {
     let p = peers();
-    let (repo, _, _) = demo_image(&p);
-    // Sign the repository's newest images as the full demo seed does.
-    let (tag, subject, artifacts) = p
-        .demo
-        .with_store(|s| {
-            let uri = format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/{repo}");
-            let r = s.repos.get_mut(&repo).expect("repository");
-            let before: std::collections::HashSet<_> = r.images.iter().map(|i| i.digest).collect();
-            ecrscope::demo::supply_chain::attach(r, &mut s.blobs, &uri);
-            let newest = r
-                .images
-                .iter()
-                .filter(|i| !i.tags.is_empty())
-                .max_by(|a, b| a.pushed_at.total_cmp(&b.pushed_at))
-                .expect("a tagged image");
-            let (tag, subject) = (newest.tags[0].clone(), newest.digest);
-            // The newest image's artifacts: those naming it, and the
-            // signature of its SBOM.
-            let added: Vec<_> = r
-                .images
-                .iter()
-                .filter(|i| !before.contains(&i.digest))
-                .map(|i| (i.digest, i.manifest.clone()))
-                .collect();
-            let direct: Vec<_> = added
-                .iter()
-                .filter(|(_, m)| m.contains(&subject.to_string()))
-                .map(|(d, _)| *d)
-                .collect();
-            let mut all = direct.clone();
-            all.extend(
-                added
-                    .iter()
-                    .filter(|(_, m)| direct.iter().any(|d| m.contains(&d.to_string())))
-                    .map(|(d, _)| *d),
-            );
-            (tag, subject, all)
-        })
-        .expect("demo store");
+    let (repo, tag, subject, artifacts) = signed_demo_image(&p);
     assert_eq!(artifacts.len(), 4);
     let r = ecrscope(
         p.home.path(),
@@ -794,4 +756,114 @@ fn copy_with_referrers_lands_the_artifacts_in_moto_as_the_aws_cli_reads_them() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["artifactsCopied"], 0);
     assert_eq!(moto_images(&p.moto, "promoted/bare").len(), 1);
+}
+
+/// Signs the newest images of a demo repository as the full seed does;
+/// the newest one's (repository, tag, digest, artifacts: those naming it
+/// and the signature of its SBOM).
+fn signed_demo_image(
+    p: &Peers,
+) -> (
+    String,
+    String,
+    ecrscope::model::Digest,
+    Vec<ecrscope::model::Digest>,
+) {
+    let (repo, _, _) = demo_image(p);
+    let (tag, subject, artifacts) = p
+        .demo
+        .with_store(|s| {
+            let uri = format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/{repo}");
+            let r = s.repos.get_mut(&repo).expect("repository");
+            let before: std::collections::HashSet<_> = r.images.iter().map(|i| i.digest).collect();
+            ecrscope::demo::supply_chain::attach(r, &mut s.blobs, &uri);
+            let newest = r
+                .images
+                .iter()
+                .filter(|i| !i.tags.is_empty())
+                .max_by(|a, b| a.pushed_at.total_cmp(&b.pushed_at))
+                .expect("a tagged image");
+            let (tag, subject) = (newest.tags[0].clone(), newest.digest);
+            // The newest image's artifacts: those naming it, and the
+            // signature of its SBOM.
+            let added: Vec<_> = r
+                .images
+                .iter()
+                .filter(|i| !before.contains(&i.digest))
+                .map(|i| (i.digest, i.manifest.clone()))
+                .collect();
+            let direct: Vec<_> = added
+                .iter()
+                .filter(|(_, m)| m.contains(&subject.to_string()))
+                .map(|(d, _)| *d)
+                .collect();
+            let mut all = direct.clone();
+            all.extend(
+                added
+                    .iter()
+                    .filter(|(_, m)| direct.iter().any(|d| m.contains(&d.to_string())))
+                    .map(|(d, _)| *d),
+            );
+            (tag, subject, all)
+        })
+        .expect("demo store");
+    (repo, tag, subject, artifacts)
+}
+
+/// `export --with-referrers`: the layout holds the image and its four
+/// artifacts (each listed in index.json after the image, each naming the
+/// image or its SBOM), every blob verified by Python's tarfile + hashlib;
+/// skopeo picks the image by its tag.
+#[test]
+fn export_with_referrers_lays_out_the_artifacts_beside_the_image() {
+    let p = peers();
+    let (repo, tag, subject, artifacts) = signed_demo_image(&p);
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("signed.tar");
+    let file_s = file.to_string_lossy().into_owned();
+    let r = ecrscope(
+        p.home.path(),
+        &[
+            "export",
+            &format!("src@{repo}:{tag}"),
+            &file_s,
+            "--with-referrers",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["artifacts"], 4);
+    let summary = verify_tar(&file);
+    assert_eq!(summary["top"], subject.to_string());
+    let entries: Vec<String> = summary["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e.as_str().map(str::to_owned))
+        .collect();
+    let mut got: Vec<String> = entries[1..].to_vec();
+    let mut want: Vec<String> = artifacts.iter().map(ToString::to_string).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    for s in summary["subjects"].as_array().expect("subjects")[1..].iter() {
+        let s = s.as_str().expect("each artifact names its subject");
+        assert!(
+            s == subject.to_string() || want.iter().any(|w| w == s),
+            "{s}"
+        );
+    }
+    let skopeo = Command::new("skopeo")
+        .args(["inspect", "--raw", &format!("oci-archive:{file_s}:{tag}")])
+        .output()
+        .expect("skopeo");
+    assert!(
+        skopeo.status.success(),
+        "skopeo: {}",
+        String::from_utf8_lossy(&skopeo.stderr)
+    );
+    assert_eq!(
+        ecrscope::model::Digest::of_bytes(&skopeo.stdout),
+        subject,
+        "skopeo picks the image by its tag"
+    );
 }

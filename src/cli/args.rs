@@ -99,6 +99,11 @@ pub enum Cmd {
         /// The tar file to write (replaced only when the export succeeds).
         #[arg(value_name = "FILE.tar")]
         file: PathBuf,
+        /// Put the image's signatures, SBOMs and attestations in the layout
+        /// too (listed in index.json after the image; name the tag to pick
+        /// the image: skopeo copy oci-archive:FILE.tar:TAG …).
+        #[arg(long)]
+        with_referrers: bool,
     },
     /// Find a tag, a digest (or its start), a git commit used as a tag, or
     /// part of a repository name in every repository of the registries.

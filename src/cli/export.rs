@@ -21,6 +21,7 @@ use super::target::{self, Globals};
 pub async fn run(
     image_ref: &str,
     file: &Path,
+    with_referrers: bool,
     g: &Globals,
     d: &Discovery,
     cancel: &AtomicBool,
@@ -35,7 +36,7 @@ pub async fn run(
         _ => None,
     };
     let progress = Progress::to_terminal();
-    let report = oci::export_oci(
+    let report = oci::export_oci_with(
         &c,
         &r.repository,
         image.digest,
@@ -44,11 +45,20 @@ pub async fn run(
         file,
         cancel,
         &|p| progress.copy("exporting", &p),
+        with_referrers,
     )
     .await;
     progress.done();
     let report = report?;
-    let mut rows = Rows::new(&["image", "digest", "file", "bytes", "manifests", "blobs"]);
+    let mut rows = Rows::new(&[
+        "image",
+        "digest",
+        "file",
+        "bytes",
+        "manifests",
+        "blobs",
+        "artifacts",
+    ]);
     rows.single = true;
     rows.push(vec![
         json!(r.to_string()),
@@ -57,6 +67,7 @@ pub async fn run(
         json!(report.bytes),
         json!(report.manifests),
         json!(report.blobs),
+        json!(report.artifacts),
     ]);
     Ok(rows)
 }

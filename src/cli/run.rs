@@ -87,8 +87,13 @@ async fn dispatch(
             print(&rows, g);
             Ok(Exit::Ok)
         }
-        Cmd::Export { image, file } => {
-            let rows = super::export::run(&image, &file, &globals, d, cancel).await?;
+        Cmd::Export {
+            image,
+            file,
+            with_referrers,
+        } => {
+            let rows =
+                super::export::run(&image, &file, with_referrers, &globals, d, cancel).await?;
             print(&rows, g);
             Ok(Exit::Ok)
         }

@@ -102,6 +102,8 @@ pub struct ImageExportJob {
     /// One platform image of an index instead of all.
     pub platform: Option<Digest>,
     pub path: PathBuf,
+    /// The image's signatures, SBOMs and attestations go in the layout too.
+    pub with_referrers: bool,
     pub cancel: Arc<AtomicBool>,
 }
 

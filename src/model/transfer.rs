@@ -108,6 +108,9 @@ pub struct ExportReport {
     pub bytes: u64,
     pub manifests: usize,
     pub blobs: usize,
+    /// Signatures, SBOMs and attestations in the layout beside the image
+    /// (each listed in `index.json`, its `subject` naming the image).
+    pub artifacts: usize,
 }
 
 /// Binary units, as docker and the console show sizes.

@@ -92,6 +92,8 @@ impl EcrscopeApp {
                     tag,
                     platform: None,
                     path: Default::default(),
+                    // An exported image keeps its signatures and SBOMs.
+                    with_referrers: true,
                     cancel: std::sync::Arc::default(),
                 });
                 Vec::new()

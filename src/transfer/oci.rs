@@ -105,6 +105,27 @@ pub async fn export_oci(
     cancel: &AtomicBool,
     sink: &(dyn Fn(CopyProgress) + Sync),
 ) -> Result<ExportReport, CopyFailure> {
+    export_oci_with(c, repo, digest, tag, platform, path, cancel, sink, false).await
+}
+
+/// [`export_oci`], with (`referrers`) the image's signatures, SBOMs and
+/// attestations (OCI 1.1 referrers, recursively, and cosign's tag-scheme
+/// artifacts) in the layout too: their manifests and blobs, each listed in
+/// `index.json` after the image (as ORAS lays out referrers). The image's
+/// entry keeps its `ref.name`, so `skopeo copy oci-archive:FILE:TAG` picks
+/// it. An artifact that cannot be read is left out, never the image.
+#[allow(clippy::too_many_arguments)]
+pub async fn export_oci_with(
+    c: &EcrClient,
+    repo: &str,
+    digest: Digest,
+    tag: Option<&str>,
+    platform: Option<Digest>,
+    path: &Path,
+    cancel: &AtomicBool,
+    sink: &(dyn Fn(CopyProgress) + Sync),
+    referrers: bool,
+) -> Result<ExportReport, CopyFailure> {
     let top = read(c, repo, platform.unwrap_or(digest)).await?;
     let mut docs = vec![];
     let mut blobs: Vec<BlobRef> = vec![];
@@ -124,11 +145,28 @@ pub async fn export_oci(
         }
         docs.push(doc);
     }
+    let image_docs = docs.len();
+    if referrers {
+        let subject = platform.unwrap_or(digest);
+        let artifacts = super::referrers::artifacts_of(c, repo, &[subject])
+            .await
+            .unwrap_or_default();
+        for a in artifacts {
+            let Ok(doc) = read(c, repo, a.digest).await else {
+                continue;
+            };
+            let Ok(Needs::Blobs(bs)) = plan::needs(&doc.text) else {
+                continue;
+            };
+            blobs.extend(bs.into_iter().filter(|b| seen.insert(b.digest)));
+            docs.push(doc);
+        }
+    }
     // A fresh name of its own, created exclusively: a file already called
     // `<name>.part` (or a second export of the same path) is never touched.
     let (partial, file) = crate::platform::files::create_temp_beside(path).map_err(|e| io(&e))?;
     let file = tokio::fs::File::from_std(file);
-    let result = write_tar(c, repo, &docs, &blobs, tag, file, cancel, sink).await;
+    let result = write_tar(c, repo, &docs, image_docs, &blobs, tag, file, cancel, sink).await;
     match result {
         Ok(bytes) => {
             tokio::fs::rename(&partial, path)
@@ -139,6 +177,7 @@ pub async fn export_oci(
                 bytes,
                 manifests: docs.len(),
                 blobs: blobs.len(),
+                artifacts: docs.len() - image_docs,
             })
         }
         Err(e) => {
@@ -153,6 +192,7 @@ async fn write_tar(
     c: &EcrClient,
     repo: &str,
     docs: &[Doc],
+    image_docs: usize,
     blobs: &[BlobRef],
     tag: Option<&str>,
     file: tokio::fs::File,
@@ -190,7 +230,19 @@ async fn write_tar(
     if let Some(t) = tag {
         entry["annotations"] = json!({"org.opencontainers.image.ref.name": t});
     }
-    let index = json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [entry]});
+    let mut manifests = vec![entry];
+    for a in &docs[image_docs..] {
+        let mut e = json!({"mediaType": a.media_type, "digest": a.digest.to_string(), "size": a.text.len()});
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&a.text)
+            && let Some(t) = v["artifactType"]
+                .as_str()
+                .or(v["config"]["mediaType"].as_str())
+        {
+            e["artifactType"] = json!(t);
+        }
+        manifests.push(e);
+    }
+    let index = json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": manifests});
     out.small("index.json", index.to_string().as_bytes())
         .await?;
     // docker load before 25 reads manifest.json (single images only).

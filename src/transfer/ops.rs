@@ -67,7 +67,7 @@ async fn reencrypt(cx: &Cx<'_>, job: ReencryptJob) {
 }
 
 async fn export_image(cx: &Cx<'_>, job: ImageExportJob) {
-    let result = engine::oci::export_oci(
+    let result = engine::oci::export_oci_with(
         cx.c(),
         &job.repo.name,
         job.digest,
@@ -76,6 +76,7 @@ async fn export_image(cx: &Cx<'_>, job: ImageExportJob) {
         &job.path,
         &job.cancel,
         &copy_progress(cx),
+        job.with_referrers,
     )
     .await;
     cx.emit(TransferPayload::ImageExported(result)).await;

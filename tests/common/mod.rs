@@ -198,7 +198,9 @@ for m in index["manifests"]:
     walk(m)
 assert seen == set(blobs), "unreferenced blobs"
 print(json.dumps({"top": index["manifests"][0]["digest"], "blobs": len(blobs),
-                  "ref": index["manifests"][0].get("annotations", {}).get("org.opencontainers.image.ref.name")}))
+                  "ref": index["manifests"][0].get("annotations", {}).get("org.opencontainers.image.ref.name"),
+                  "entries": [m["digest"] for m in index["manifests"]],
+                  "subjects": [json.loads(blobs[m["digest"]]).get("subject", {}).get("digest") for m in index["manifests"]]}))
 "#;
 
 pub fn verify_tar(path: &std::path::Path) -> serde_json::Value {
