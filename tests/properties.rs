@@ -89,6 +89,25 @@ proptest! {
         );
     }
 
+    /// Signing rule filters are exactly SigningRepositoryFilter's pattern
+    /// and length (ECR managed signing).
+    #[test]
+    fn signing_filters_match_ecrs_pattern(s in prop_oneof!["[a-z0-9*._/-]{0,14}", "[a-zA-Z0-9*._/ é-]{0,10}", "[a-z*]{250,260}"]) {
+        let ecr = Regex::new(r"^(?:[a-z0-9*]+(?:[._-][a-z0-9*]+)*/)*[a-z0-9*]+(?:[._-][a-z0-9*]+)*$").unwrap();
+        let documented = (1..=256).contains(&s.len()) && ecr.is_match(&s);
+        prop_assert_eq!(validate::signing_filter(&s).is_ok(), documented, "{:?}", s);
+    }
+
+    /// Signing profile ARNs are exactly SigningRule's pattern and length
+    /// (in the registry's own partition).
+    #[test]
+    fn signing_profile_arns_match_ecrs_pattern(name in prop_oneof!["[a-zA-Z0-9_]{0,8}", "[a-zA-Z0-9_ ./-]{0,8}", "[a-z]{140,160}"], account in prop_oneof![Just("123456789012".to_owned()), "[0-9]{10,13}"]) {
+        let arn = format!("arn:aws:signer:us-east-1:{account}:/signing-profiles/{name}");
+        let ecr = Regex::new(r"^arn:aws(-[a-z]+)*:signer:[a-z0-9-]+:[0-9]{12}:/signing-profiles/[a-zA-Z0-9_]{2,}$").unwrap();
+        let documented = arn.len() <= 200 && ecr.is_match(&arn);
+        prop_assert_eq!(validate::signing_profile_arn(&arn, "us-east-1").is_ok(), documented, "{:?}", arn);
+    }
+
     /// Registry ids are 12-digit account ids.
     #[test]
     fn registry_ids_are_twelve_digits(s in "[0-9a ]{0,14}") {

@@ -322,3 +322,182 @@ fn provenance_names_its_builder_and_commit() {
     );
     assert!(h.query_by_label_contains("Materials (2)").is_some());
 }
+
+/// Replaces the text of a field: focus, select all, type.
+fn retype(h: &mut Harness<'_, EcrscopeApp>, label: &str, text: &str) {
+    use egui::accesskit::Role;
+    h.get_by_role_and_label(Role::TextInput, label).click();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.step();
+}
+
+fn signing_rules(h: &Harness<'_, EcrscopeApp>) -> Option<Vec<(String, Vec<String>)>> {
+    demo_of(h)
+        .with_store(|s| s.signing.as_ref().map(|s| s.rules.clone()))
+        .flatten()
+}
+
+/// ECR managed signing from the overview: the seeded rule shown; a bad
+/// profile ARN and filter refused next to their fields with nothing sent;
+/// a second rule saved and read back from the server; removing every rule
+/// asks first, then the registry holds no configuration and says so.
+#[test]
+fn managed_signing_rules_are_edited_checked_saved_and_removed() {
+    let rt = runtime();
+    let mut h = demo_app(&rt, |b| b.with_size(egui::vec2(1400.0, 1200.0)));
+    step_until(&mut h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    h.get_by_label_contains("Overview").click();
+    step_until(&mut h, 30, "the seeded rule", |h| {
+        h.query_by_label_contains("Signed on push with ecrscope_demo_release (payments/*)")
+            .is_some()
+    });
+    h.get_by_label_contains("Edit signing rules").click();
+    for _ in 0..6 {
+        h.step();
+    }
+    h.get_by_label_contains("Add signing rule").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    retype(
+        &mut h,
+        "Signing profile ARN of rule 2",
+        "arn:aws:kms:us-east-1:123456789012:key/x",
+    );
+    step_until(&mut h, 5, "the ARN refused", |h| {
+        h.query_by_label_contains("A signing profile ARN looks like")
+            .is_some()
+    });
+    retype(
+        &mut h,
+        "Signing profile ARN of rule 2",
+        "arn:aws:signer:us-east-1:123456789012:/signing-profiles/nightly_builds",
+    );
+    retype(&mut h, "Repository filters of rule 2", "Web/*");
+    step_until(&mut h, 5, "the filter refused", |h| {
+        h.query_by_label_contains("'Web/*' is not a repository name pattern")
+            .is_some()
+    });
+    // Refused input: the button does nothing, nothing is sent.
+    h.get_by_label("Save signing rules").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    assert_eq!(demo_of(&h).knobs.count("PutSigningConfiguration"), 0);
+    retype(&mut h, "Repository filters of rule 2", "web/*, *-nightly");
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Save signing rules").click();
+    step_until(&mut h, 30, "saved on the server", |h| {
+        signing_rules(h).is_some_and(|r| r.len() == 2)
+            && !h
+                .state()
+                .state
+                .selected_registry()
+                .is_some_and(|r| r.signing.is_loading())
+    });
+    assert_eq!(
+        signing_rules(&h).expect("rules")[1],
+        (
+            "arn:aws:signer:us-east-1:123456789012:/signing-profiles/nightly_builds".to_owned(),
+            vec!["web/*".to_owned(), "*-nightly".to_owned()]
+        )
+    );
+    // Remove both rules: saving now removes the configuration, asked first.
+    h.get_by_label("Remove signing rule 2").click();
+    h.step();
+    h.get_by_label("Remove signing rule 1").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Remove the signing configuration").click();
+    step_until(&mut h, 10, "the confirmation", |h| {
+        h.query_by_label("Remove the signing configuration?")
+            .is_some()
+    });
+    assert!(
+        signing_rules(&h).is_some(),
+        "nothing removed before the confirmation"
+    );
+    for _ in 0..6 {
+        h.step();
+    }
+    h.get_by_label("Remove signing configuration").click();
+    step_until(&mut h, 30, "removed on the server and said", |h| {
+        signing_rules(h).is_none() && h.query_by_label_contains("No managed signing").is_some()
+    });
+}
+
+/// An image of a repository a signing rule covers says ECR signed it; an
+/// image elsewhere says nothing and costs no call.
+#[test]
+fn an_image_says_whether_ecr_signed_it() {
+    use ecrscope::state::RegistryTab;
+    use ecrscope::ui::{BrowseAction, UiAction};
+    let rt = runtime();
+    let mut h = app(&rt);
+    // The overview reads the signing configuration.
+    step_until(&mut h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    h.get_by_label_contains("Overview").click();
+    step_until(&mut h, 30, "the signing configuration", |h| {
+        h.query_by_label_contains("Signed on push with").is_some()
+    });
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SetRegistryTab(
+            RegistryTab::Repositories,
+        )));
+    for _ in 0..3 {
+        h.step();
+    }
+    let newest_tagged = |h: &Harness<'_, EcrscopeApp>| {
+        h.state().state.open_images().and_then(|ri| {
+            ri.list.shown().and_then(|l| {
+                l.iter()
+                    .filter(|i| !i.tags.is_empty())
+                    .max_by_key(|i| i.pushed_at)
+                    .map(|i| i.digest)
+            })
+        })
+    };
+    open_repo(&mut h, "platform/api-gateway");
+    let d = newest_tagged(&h);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SelectImage(d)));
+    for _ in 0..10 {
+        h.step();
+    }
+    assert_eq!(demo_of(&h).knobs.count("DescribeImageSigningStatus"), 0);
+    assert!(h.query_by_label_contains("ECR managed signing").is_none());
+    // payments/checkout is covered by the rule: its newest image is signed.
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SelectRepository(Some(
+            "payments/checkout".into(),
+        ))));
+    step_until(&mut h, 30, "images", |h| {
+        h.state()
+            .state
+            .open_repo()
+            .is_some_and(|r| r.name == "payments/checkout")
+            && h.state()
+                .state
+                .open_images()
+                .is_some_and(|ri| ri.list.shown().is_some() && !ri.list.is_loading())
+    });
+    let d = newest_tagged(&h);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SelectImage(d)));
+    step_until(&mut h, 30, "ECR's signing status", |h| {
+        h.query_by_label_contains("ECR managed signing: COMPLETE (ecrscope_demo_release)")
+            .is_some()
+    });
+    assert_eq!(demo_of(&h).knobs.count("DescribeImageSigningStatus"), 1);
+}

@@ -67,6 +67,8 @@ pub fn image_detail_ui(
             ui.add_space(4.0);
             actions_ui(ui, state, &target, img, retag, actions);
             ui.add_space(style::GAP);
+            // ECR managed signing, where a rule covers the repository.
+            crate::supply_chain::artifact_view::signing_status_ui(ui, state, &target, ri, img, actions);
             // A signature, SBOM or attestation: what it says first.
             if img.status == ImageStatus::Active
                 && let Some((kind, subject)) =

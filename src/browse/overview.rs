@@ -62,6 +62,9 @@ pub fn overview_ui(
             ui.add_space(style::GAP * 2.0);
             login_section(ui, reg, actions);
             ui.add_space(style::GAP * 2.0);
+            section(ui, icon::SHIELD_CHECK, "Managed signing");
+            crate::supply_chain::signing_dialog::overview_lines(ui, reg, actions);
+            ui.add_space(style::GAP * 2.0);
             findings_section(ui, state, reg, &sec, actions);
         });
 }

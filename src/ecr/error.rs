@@ -194,6 +194,9 @@ pub fn from_code(
         "RegistryPolicyNotFoundException" => EcrError::NotFound {
             what: "The registry policy".into(),
         },
+        "SigningConfigurationNotFoundException" => EcrError::NotFound {
+            what: "The signing configuration".into(),
+        },
         "ImageTagAlreadyExistsException" | "ImageAlreadyExistsException" => {
             EcrError::TagAlreadyExists {
                 tag: tag_from_message(&msg),

@@ -20,6 +20,7 @@ pub mod endpoints;
 mod registry;
 mod repositories;
 mod scanning;
+mod signing;
 mod tags;
 pub mod trust;
 
@@ -58,6 +59,10 @@ pub use scanning::{
     batch_get_repository_scanning_configuration, describe_image_scan_findings,
     describe_image_scan_findings_summary, get_registry_scanning_configuration,
     put_registry_scanning_configuration, start_image_scan,
+};
+pub use signing::{
+    delete_signing_configuration, describe_image_signing_status, get_signing_configuration,
+    put_signing_configuration,
 };
 pub use tags::{list_tags_for_resource, tag_resource, untag_resource};
 

@@ -1,7 +1,9 @@
 //! Supply chain: the referrers (signatures, SBOMs, attestations) of the
 //! images on screen.
 
-use crate::model::{ArtifactDoc, Digest, EcrError, Referrer, RegistrySpec, RepoRef};
+use crate::model::{
+    ArtifactDoc, Digest, EcrError, ImageSigning, Referrer, RegistrySpec, RepoRef, SigningConfig,
+};
 
 #[derive(Clone, Debug)]
 pub enum SupplyChainCommand {
@@ -20,12 +22,22 @@ pub enum SupplyChainCommand {
         /// SBOM, attestation, artifact).
         kind: &'static str,
     },
+    /// The registry's managed-signing configuration (GetSigningConfiguration).
+    Signing(RegistrySpec),
+    /// PutSigningConfiguration (`Some`) or DeleteSigningConfiguration
+    /// (`None`), then the configuration read back.
+    PutSigning(RegistrySpec, Option<SigningConfig>),
+    /// DescribeImageSigningStatus of one image.
+    SigningStatus { repo: RepoRef, digest: Digest },
 }
 
 impl SupplyChainCommand {
     pub fn registry(&self) -> Option<&RegistrySpec> {
         match self {
-            Self::Referrers { repo, .. } | Self::Read { repo, .. } => Some(&repo.registry),
+            Self::Referrers { repo, .. }
+            | Self::Read { repo, .. }
+            | Self::SigningStatus { repo, .. } => Some(&repo.registry),
+            Self::Signing(spec) | Self::PutSigning(spec, _) => Some(spec),
         }
     }
 
@@ -46,6 +58,13 @@ impl SupplyChainCommand {
                 artifact,
                 result: Err(e.clone()),
             }],
+            Self::Signing(_) => vec![SupplyChainPayload::Signing(Err(e.clone()))],
+            Self::PutSigning(..) => vec![SupplyChainPayload::SigningSaved(Err(e.clone()))],
+            Self::SigningStatus { repo, digest } => vec![SupplyChainPayload::SigningStatus {
+                repo,
+                digest,
+                result: Err(e.clone()),
+            }],
         }
     }
 }
@@ -61,5 +80,14 @@ pub enum SupplyChainPayload {
         repo: RepoRef,
         artifact: Digest,
         result: Result<ArtifactDoc, EcrError>,
+    },
+    /// The configuration (`None`: the registry has none).
+    Signing(Result<Option<SigningConfig>, EcrError>),
+    /// After a put or delete: what the registry holds now.
+    SigningSaved(Result<Option<SigningConfig>, EcrError>),
+    SigningStatus {
+        repo: RepoRef,
+        digest: Digest,
+        result: Result<Vec<ImageSigning>, EcrError>,
     },
 }

@@ -16,6 +16,8 @@ mod scan;
 pub use ecr_core::partition;
 pub use ecr_core::time;
 mod referrer;
+mod signing;
+pub use signing::{ImageSigning, SigningConfig, SigningRule};
 pub mod transfer;
 pub use referrer::{ArtifactBody, ArtifactDoc, Package, Provenance, Referrer, Sbom, SignedPayload};
 

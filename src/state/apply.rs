@@ -108,6 +108,7 @@ impl AppState {
         reg.info.fail(request, e.clone());
         reg.repositories.fail(request, e.clone());
         reg.scanning.fail(request, e.clone());
+        reg.signing.fail(request, e.clone());
         reg.pending.retain(|_, id| *id != request);
         for ri in reg.images.values_mut() {
             let mut changed = ri.list.fail(request, e.clone());
@@ -124,6 +125,9 @@ impl AppState {
                 changed |= r.fail(request, e.clone());
             }
             for a in ri.artifact_docs.values_mut() {
+                a.fail(request, e.clone());
+            }
+            for a in ri.signing.values_mut() {
                 a.fail(request, e.clone());
             }
             if changed {

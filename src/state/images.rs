@@ -30,6 +30,8 @@ pub struct RepoImages {
     /// Referrers (signatures, SBOMs, attestations) by subject, from
     /// ListImageReferrers, for the images asked about.
     pub referrers: HashMap<Digest, Requested<Vec<crate::model::Referrer>>>,
+    /// ECR managed signing's status of the images opened.
+    pub signing: HashMap<Digest, Requested<Vec<crate::model::ImageSigning>>>,
     /// What artifacts say (signatures, SBOMs, provenance), once opened.
     pub artifact_docs: HashMap<Digest, Requested<crate::model::ArtifactDoc>>,
     /// (generation, whether the list may hold referrers at all), so the

@@ -204,6 +204,17 @@ impl AppState {
                         PullThroughCommand::Load(spec.clone()),
                     )));
                 }
+                // Managed signing belongs to the account signed in with:
+                // not read for another account's registry.
+                if self.registry_tab == RegistryTab::Overview
+                    && !reg.is_cross_account()
+                    && (refresh || matches!(reg.signing, Requested::Idle))
+                    && !reg.signing.is_loading()
+                {
+                    out.push(FollowUp::Request(Command::SupplyChain(
+                        crate::message::SupplyChainCommand::Signing(spec.clone()),
+                    )));
+                }
                 if self.registry_tab != RegistryTab::Repositories
                     && (refresh || matches!(reg.info, Requested::Idle))
                     && !reg.info.is_loading()

@@ -76,6 +76,9 @@ pub struct RegistryState {
     /// Why ListImageReferrers is not used here (absent or refused): the
     /// cosign tag scheme alone then. `None`: the call is used.
     pub referrers_api: Option<EcrError>,
+    /// ECR managed signing's configuration (`None` inside: the registry
+    /// has none).
+    pub signing: Requested<Option<crate::model::SigningConfig>>,
 }
 
 /// The status dot in the sidebar.
@@ -101,6 +104,7 @@ impl RegistryState {
             docs: RegistryDocs::default(),
             resource_tags: HashMap::new(),
             referrers_api: None,
+            signing: Requested::Idle,
         }
     }
 

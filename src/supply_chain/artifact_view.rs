@@ -459,3 +459,73 @@ fn provenance_ui(ui: &mut Ui, p: &Provenance) {
         }
     }
 }
+
+/// The image's ECR managed-signing status, one line per profile; asked for
+/// only where the registry's rules cover the repository.
+pub fn signing_status_ui(
+    ui: &mut Ui,
+    state: &crate::state::AppState,
+    target: &RepoRef,
+    ri: &RepoImages,
+    img: &Image,
+    actions: &mut Vec<UiAction>,
+) {
+    let covered = state
+        .registry(&target.key())
+        .and_then(|r| r.signing.shown())
+        .and_then(Option::as_ref)
+        .is_some_and(|c| c.rules.iter().any(|r| r.covers(&target.name)));
+    if !covered || img.manifest.is_index() {
+        return;
+    }
+    let palette = style::palette(ui.visuals());
+    match ri.signing.get(&img.digest) {
+        None => actions.push(UiAction::SupplyChain(SupplyChainAction::NeedSigningStatus(
+            target.clone(),
+            img.digest,
+        ))),
+        Some(r) if r.is_loading() => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Reading ECR's signing status…");
+            });
+        }
+        Some(r) => match (r.shown(), r.error()) {
+            (Some(list), _) if list.is_empty() => {
+                ui.label(
+                    RichText::new(format!(
+                        "{} ECR managed signing: not signed (pushed before the rule, or not matched when pushed)",
+                        icon::SHIELD_WARNING
+                    ))
+                    .color(palette.warning),
+                );
+            }
+            (Some(list), _) => {
+                for s in list {
+                    let profile = s
+                        .profile_arn
+                        .as_deref()
+                        .map_or("?", |a| a.rsplit('/').next().unwrap_or(a));
+                    let (glyph, color) = match s.status.as_str() {
+                        "COMPLETE" => (icon::SHIELD_CHECK, palette.ok),
+                        "FAILED" => (icon::SHIELD_WARNING, palette.error),
+                        _ => (icon::HOURGLASS, palette.muted),
+                    };
+                    let mut line = format!("{glyph} ECR managed signing: {} ({profile})", s.status);
+                    if let Some(why) = s.failure_reason.as_deref().or(s.failure_code.as_deref()) {
+                        line.push_str(&format!(": {why}"));
+                    }
+                    ui.label(RichText::new(line).color(color))
+                        .on_hover_text(s.profile_arn.as_deref().unwrap_or_default());
+                }
+            }
+            (None, Some(e)) if !matches!(e, crate::model::EcrError::NotSupported { .. }) => {
+                ui.colored_label(
+                    palette.error,
+                    format!("{} Signing status: {e}", icon::ERROR),
+                );
+            }
+            _ => {}
+        },
+    }
+}

@@ -19,4 +19,5 @@ pub mod cosign;
 pub mod documents;
 pub mod ops;
 pub mod signatures;
+pub mod signing_dialog;
 pub mod state;

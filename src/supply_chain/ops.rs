@@ -50,6 +50,33 @@ pub async fn run(cx: &Cx<'_>, cmd: SupplyChainCommand) {
                 .await;
             }
         }
+        SupplyChainCommand::Signing(_) => {
+            let result = ecr::get_signing_configuration(cx.c()).await;
+            cx.emit(SupplyChainPayload::Signing(result)).await;
+        }
+        SupplyChainCommand::PutSigning(_, config) => {
+            let result = async {
+                match &config {
+                    Some(c) => {
+                        ecr::put_signing_configuration(cx.c(), c).await?;
+                    }
+                    None => ecr::delete_signing_configuration(cx.c()).await?,
+                }
+                // What the registry holds now, read back.
+                ecr::get_signing_configuration(cx.c()).await
+            }
+            .await;
+            cx.emit(SupplyChainPayload::SigningSaved(result)).await;
+        }
+        SupplyChainCommand::SigningStatus { repo, digest } => {
+            let result = ecr::describe_image_signing_status(cx.c(), &repo.name, &digest).await;
+            cx.emit(SupplyChainPayload::SigningStatus {
+                repo,
+                digest,
+                result,
+            })
+            .await;
+        }
         SupplyChainCommand::Read {
             repo,
             artifact,

@@ -25,6 +25,44 @@ pub fn means_no_referrers_api(e: &EcrError) -> bool {
 }
 
 impl AppState {
+    /// The signing status of an opened image, where the registry's
+    /// managed-signing rules cover its repository (elsewhere ECR has
+    /// nothing to say and no call is sent).
+    pub fn signing_status_for(&self, repo: &RepoRef, digest: Digest) -> Vec<FollowUp> {
+        let Some(reg) = self.registry(&repo.registry.key()) else {
+            return Vec::new();
+        };
+        let covered = reg
+            .signing
+            .shown()
+            .and_then(Option::as_ref)
+            .is_some_and(|c| c.rules.iter().any(|r| r.covers(&repo.name)));
+        let asked = reg
+            .images
+            .get(&repo.name)
+            .is_some_and(|ri| ri.signing.contains_key(&digest));
+        if !covered || asked {
+            return Vec::new();
+        }
+        vec![FollowUp::Request(Command::SupplyChain(
+            SupplyChainCommand::SigningStatus {
+                repo: repo.clone(),
+                digest,
+            },
+        ))]
+    }
+
+    /// Puts (or, with `None`, deletes) the registry's signing configuration.
+    pub fn apply_signing(
+        &self,
+        spec: crate::model::RegistrySpec,
+        config: Option<crate::model::SigningConfig>,
+    ) -> Vec<FollowUp> {
+        vec![FollowUp::Request(Command::SupplyChain(
+            SupplyChainCommand::PutSigning(spec, config),
+        ))]
+    }
+
     /// Reads what an artifact says, once; `again` (the person's "Try
     /// again") reads a failed one anew.
     pub fn read_artifact(
@@ -113,6 +151,16 @@ impl AppState {
                     ri.artifact_docs.entry(*artifact).or_default().start(id);
                 }
             }
+            SupplyChainCommand::Signing(_) | SupplyChainCommand::PutSigning(..) => {
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    r.signing.start(id);
+                }
+            }
+            SupplyChainCommand::SigningStatus { repo, digest } => {
+                if let Some(ri) = self.repo_images_mut(key, &repo.name) {
+                    ri.signing.entry(*digest).or_default().start(id);
+                }
+            }
         }
     }
 
@@ -161,6 +209,37 @@ impl AppState {
                     return Vec::new();
                 }
                 self.referrers_for(&repo, &deeper)
+            }
+            SupplyChainPayload::Signing(result) => {
+                // Extra detail: an endpoint without the call must not mark
+                // the registry red.
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    settle(&mut r.signing, request, result);
+                }
+                Vec::new()
+            }
+            SupplyChainPayload::SigningSaved(result) => {
+                let ok = result.is_ok();
+                if let Some(r) = key.and_then(|k| self.registry_mut(k)) {
+                    settle(&mut r.signing, request, result);
+                    if ok {
+                        self.notify(
+                            crate::state::NoticeLevel::Info,
+                            "Signing configuration saved; shown as the registry holds it now.",
+                        );
+                    }
+                }
+                Vec::new()
+            }
+            SupplyChainPayload::SigningStatus {
+                repo,
+                digest,
+                result,
+            } => {
+                if let Some(ri) = self.repo_images_mut(key, &repo.name) {
+                    settle(ri.signing.entry(digest).or_default(), request, result);
+                }
+                Vec::new()
             }
             SupplyChainPayload::Read {
                 repo,

@@ -540,6 +540,118 @@ pub fn credential_arn(arn: &str, region: &str, account: &str) -> Result<(), Stri
     Ok(())
 }
 
+/// An AWS Signer signing profile ARN for ECR managed signing. SigningRule
+/// `signingProfileArn`: length ..200, pattern
+/// `^arn:aws(-[a-z]+)*:signer:[a-z0-9-]+:[0-9]{12}:\/signing-profiles\/[a-zA-Z0-9_]{2,}$`
+/// (API reference, SigningRule); the partition must be the registry's.
+pub fn signing_profile_arn(arn: &str, region: &str) -> Result<(), String> {
+    let partition = crate::partition::of_region(region);
+    let shape = format!(
+        "A signing profile ARN looks like arn:{partition}:signer:{region}:<account>:/signing-profiles/<name>."
+    );
+    if arn.len() > 200 {
+        return Err(format!(
+            "A signing profile ARN has at most 200 characters (this one has {}).",
+            arn.len()
+        ));
+    }
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    if parts.len() != 6 || parts[0] != "arn" || parts[2] != "signer" {
+        return Err(shape);
+    }
+    let p = parts[1];
+    let partition_ok = p == "aws"
+        || p.strip_prefix("aws").is_some_and(|rest| {
+            rest.split('-')
+                .skip(1)
+                .all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_ascii_lowercase()))
+                && rest.starts_with('-')
+        });
+    if !partition_ok {
+        return Err(shape);
+    }
+    if p != partition {
+        return Err(format!(
+            "The ARN says partition '{p}', but {region} is in '{partition}': arn:{partition}:signer:…."
+        ));
+    }
+    if parts[3].is_empty()
+        || !parts[3]
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(shape);
+    }
+    if parts[4].len() != 12 || !parts[4].chars().all(|c| c.is_ascii_digit()) {
+        return Err("The account in a signing profile ARN has 12 digits.".into());
+    }
+    let Some(name) = parts[5].strip_prefix("/signing-profiles/") else {
+        return Err(shape);
+    };
+    if name.len() < 2 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(
+            "A signing profile's name has at least 2 characters: letters, digits and '_'.".into(),
+        );
+    }
+    Ok(())
+}
+
+/// A signing rule's repository filter. SigningRepositoryFilter `filter`:
+/// length 1..256, pattern
+/// `^(?:[a-z0-9*]+(?:[._-][a-z0-9*]+)*/)*[a-z0-9*]+(?:[._-][a-z0-9*]+)*$`
+/// (a repository name in which `*` matches any characters).
+pub fn signing_filter(f: &str) -> Result<(), String> {
+    if f.is_empty() || f.len() > 256 {
+        return Err("A filter has 1 to 256 characters.".into());
+    }
+    for part in f.split('/') {
+        let b = part.as_bytes();
+        let word = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'*';
+        let sep = |c: u8| matches!(c, b'.' | b'_' | b'-');
+        let ok = !b.is_empty()
+            && word(b[0])
+            && word(b[b.len() - 1])
+            && b.windows(2).all(|w| !(sep(w[0]) && sep(w[1])))
+            && b.iter().all(|&c| word(c) || sep(c));
+        if !ok {
+            return Err(format!(
+                "'{f}' is not a repository name pattern: lowercase letters, digits and '*', with single '.', '_' or '-' between them, parts separated by '/'."
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// SigningConfiguration: at most 10 rules; each with 1..100 filters or
+/// none (no filter: every repository).
+pub fn signing_rules(rules: &[(String, Vec<String>)], region: &str) -> Result<(), String> {
+    if rules.len() > 10 {
+        return Err("A signing configuration has at most 10 rules.".into());
+    }
+    for (i, (arn, filters)) in rules.iter().enumerate() {
+        signing_profile_arn(arn, region).map_err(|e| format!("Rule {}: {e}", i + 1))?;
+        if filters.len() > 100 {
+            return Err(format!("Rule {}: at most 100 filters.", i + 1));
+        }
+        for f in filters {
+            signing_filter(f).map_err(|e| format!("Rule {}: {e}", i + 1))?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `repository` matches a signing filter (`*`: any characters).
+pub fn signing_filter_matches(filter: &str, repository: &str) -> bool {
+    fn go(p: &[u8], s: &[u8]) -> bool {
+        match p.split_first() {
+            None => s.is_empty(),
+            Some((b'*', rest)) => (0..=s.len()).any(|k| go(rest, &s[k..])),
+            Some((c, rest)) => s.first() == Some(c) && go(rest, &s[1..]),
+        }
+    }
+    go(filter.as_bytes(), repository.as_bytes())
+}
+
 /// A whole rule as ECR checks it at creation.
 pub fn pull_through_rule(
     prefix: &str,
@@ -933,5 +1045,105 @@ mod web_link_tests {
         assert!(!web_link("ssh://host"));
         assert!(!web_link("https://"));
         assert!(!web_link("hé"));
+    }
+}
+
+#[cfg(test)]
+mod signing_tests {
+    use super::*;
+
+    const ARN: &str = "arn:aws:signer:us-east-1:123456789012:/signing-profiles/release_2026";
+
+    #[test]
+    fn signing_profile_arns_as_the_reference_spells_them() {
+        assert_eq!(signing_profile_arn(ARN, "us-east-1"), Ok(()));
+        assert_eq!(
+            signing_profile_arn(
+                "arn:aws-cn:signer:cn-north-1:123456789012:/signing-profiles/ab",
+                "cn-north-1"
+            ),
+            Ok(())
+        );
+        for (bad, says) in [
+            ("arn:aws:kms:us-east-1:123456789012:key/x", "looks like"),
+            (
+                "arn:aws:signer:us-east-1:12345:/signing-profiles/ab",
+                "12 digits",
+            ),
+            (
+                "arn:aws:signer:us-east-1:123456789012:/signing-profiles/a",
+                "at least 2",
+            ),
+            (
+                "arn:aws:signer:us-east-1:123456789012:/signing-profiles/a-b",
+                "letters, digits and '_'",
+            ),
+            (
+                "arn:aws:signer:us-east-1:123456789012:signing-profiles/ab",
+                "looks like",
+            ),
+            (
+                "arn:aws-cn:signer:cn-north-1:123456789012:/signing-profiles/ab",
+                "partition 'aws-cn'",
+            ),
+            (
+                "arn:aws:signer:US-EAST-1:123456789012:/signing-profiles/ab",
+                "looks like",
+            ),
+        ] {
+            let e = signing_profile_arn(bad, "us-east-1").expect_err(bad);
+            assert!(e.contains(says), "{bad}: {e}");
+        }
+        let long = format!("{ARN}{}", "x".repeat(200));
+        assert!(signing_profile_arn(&long, "us-east-1").is_err());
+    }
+
+    #[test]
+    fn signing_filters_and_rules() {
+        for ok in ["payments/*", "*/production", "*prod*", "a", "team-a/app.v2"] {
+            assert_eq!(signing_filter(ok), Ok(()), "{ok}");
+        }
+        for bad in ["", "Payments/*", "a//b", "/a", "a/", "a--b", "a b", "läger"] {
+            assert!(signing_filter(bad).is_err(), "{bad}");
+        }
+        assert!(signing_filter(&"a".repeat(257)).is_err());
+        let rule = |filters: &[&str]| {
+            (
+                ARN.to_owned(),
+                filters.iter().map(|f| (*f).to_owned()).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(
+            signing_rules(&[rule(&[]), rule(&["payments/*"])], "us-east-1"),
+            Ok(())
+        );
+        let eleven: Vec<_> = (0..11).map(|_| rule(&[])).collect();
+        assert!(
+            signing_rules(&eleven, "us-east-1")
+                .unwrap_err()
+                .contains("10 rules")
+        );
+        let many: Vec<String> = (0..101).map(|i| format!("r{i}")).collect();
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(
+            signing_rules(&[rule(&refs)], "us-east-1")
+                .unwrap_err()
+                .contains("Rule 1: at most 100")
+        );
+        assert!(
+            signing_rules(&[rule(&[]), rule(&["Bad"])], "us-east-1")
+                .unwrap_err()
+                .starts_with("Rule 2:")
+        );
+    }
+
+    #[test]
+    fn wildcards_match_repository_names() {
+        assert!(signing_filter_matches("payments/*", "payments/checkout"));
+        assert!(signing_filter_matches("*/production", "web/production"));
+        assert!(signing_filter_matches("*prod*", "a/prod-x"));
+        assert!(signing_filter_matches("exact", "exact"));
+        assert!(!signing_filter_matches("payments/*", "web/payments"));
+        assert!(!signing_filter_matches("exact", "exactly"));
     }
 }

@@ -352,6 +352,7 @@ pub fn build(cfg: &SeedConfig) -> Store {
         fail_next_scan: false,
         restore_seconds: 20.0,
         lazy: BTreeMap::new(),
+        signing: None,
     };
     let catalog = Arc::new(Catalog::new());
     if cfg.showcase {
@@ -510,6 +511,15 @@ fn decorate(store: &mut Store, catalog: &Arc<Catalog>, cfg: &SeedConfig, t0: f64
     if let Some(r) = store.repos.get_mut(super::supply_chain::SIGNED_REPOSITORY) {
         super::supply_chain::attach(r, &mut store.blobs, &uri);
     }
+    // ECR managed signing for the payments repositories, put 30 days ago:
+    // their images pushed since are signed by it.
+    store.signing = Some(super::store::Signing {
+        rules: vec![(
+            super::supply_chain::DEMO_SIGNING_PROFILE.to_owned(),
+            vec!["payments/*".into()],
+        )],
+        put_at: t0 - 30.0 * DAY,
+    });
     let cred = "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-Xy12Ab";
     store.rules = vec![
         PullThroughRow {

@@ -32,6 +32,9 @@ use ecr_core::time::rfc3339;
 pub const SIGNED_REPOSITORY: &str = "payments/checkout";
 /// How many of its newest tagged images are signed.
 pub const SIGNED_IMAGES: usize = 2;
+/// The AWS Signer profile of the demo's managed-signing rule.
+pub const DEMO_SIGNING_PROFILE: &str =
+    "arn:aws:signer:us-east-1:123456789012:/signing-profiles/ecrscope_demo_release";
 
 pub const SIGNATURE_TYPE: &str = "application/vnd.dev.cosign.artifact.sig.v1+json";
 pub const SBOM_TYPE: &str = "application/spdx+json";

@@ -17,6 +17,8 @@ mod pull_through;
 mod referrers;
 mod repositories;
 mod scanning;
+mod signing;
+pub use signing::Signing;
 
 /// An ECR-shaped error: `{"__type": code, "message": message}` with a status.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -207,6 +209,8 @@ pub struct Store {
     /// Images made when their repository is first asked about (the big
     /// repository's 2,400 would otherwise delay the first answer of all).
     pub lazy: BTreeMap<String, super::seed::LazyImages>,
+    /// ECR managed signing's rules (None: no signing configuration).
+    pub signing: Option<Signing>,
 }
 
 impl Store {
@@ -366,6 +370,10 @@ impl Store {
             "ListImages" => self.list_images(v),
             "BatchGetImage" => self.batch_get_image(v),
             "ListImageReferrers" => self.list_image_referrers(v),
+            "GetSigningConfiguration" => self.get_signing_configuration(),
+            "PutSigningConfiguration" => self.put_signing_configuration(v),
+            "DeleteSigningConfiguration" => self.delete_signing_configuration(),
+            "DescribeImageSigningStatus" => self.describe_image_signing_status(v),
             "BatchDeleteImage" => self.batch_delete_image(v),
             "PutImage" => self.put_image(v),
             "PutImageTagMutability" => self.put_image_tag_mutability(v),
