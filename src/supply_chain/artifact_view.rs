@@ -21,6 +21,9 @@ pub struct ArtifactView {
     /// (artifact, its verdict): shown for that artifact only.
     pub verdict: Option<(Digest, Result<String, String>)>,
     pub sbom_filter: String,
+    /// (artifact, search text, the packages it keeps): the search runs on
+    /// a keystroke, not every frame.
+    sbom_rows: Option<(Digest, String, std::sync::Arc<Vec<usize>>)>,
 }
 
 /// The kind of `img` and its subject, when it is an artifact: by cosign's
@@ -136,7 +139,9 @@ fn body_ui(
         ArtifactBody::Signature(payloads) => {
             signature_ui(ui, img, payloads, subject, view);
         }
-        ArtifactBody::Sbom(sbom) => sbom_ui(ui, target, ri, sbom, subject, view, actions),
+        ArtifactBody::Sbom(sbom) => {
+            sbom_ui(ui, target, ri, img.digest, sbom, subject, view, actions);
+        }
         ArtifactBody::Provenance(p) => provenance_ui(ui, p),
         ArtifactBody::Other { note, layers } => {
             ui.label(note);
@@ -292,10 +297,12 @@ pub fn verify_with_file(
     Err(last)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn sbom_ui(
     ui: &mut Ui,
     target: &RepoRef,
     ri: &RepoImages,
+    artifact: Digest,
     sbom: &Sbom,
     subject: Option<Digest>,
     view: &mut ArtifactView,
@@ -375,16 +382,23 @@ fn sbom_ui(
             .desired_width(260.0),
     );
     r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Search packages"));
-    let needle = view.sbom_filter.trim().to_lowercase();
-    let shown: Vec<usize> = (0..sbom.packages.len())
-        .filter(|&i| {
-            let p = &sbom.packages[i];
-            needle.is_empty()
-                || [&p.name, &p.version, &p.licence, &p.purl]
-                    .iter()
-                    .any(|f| f.to_lowercase().contains(&needle))
-        })
-        .collect();
+    let fresh = view
+        .sbom_rows
+        .as_ref()
+        .is_some_and(|(d, text, _)| *d == artifact && *text == view.sbom_filter);
+    if !fresh {
+        let rows = super::documents::filter_packages(&sbom.packages, &view.sbom_filter);
+        view.sbom_rows = Some((
+            artifact,
+            view.sbom_filter.clone(),
+            std::sync::Arc::new(rows),
+        ));
+    }
+    let shown = view
+        .sbom_rows
+        .as_ref()
+        .map(|(_, _, r)| r.clone())
+        .unwrap_or_default();
     egui_extras::TableBuilder::new(ui)
         .id_salt("sbom_packages")
         .striped(true)

@@ -197,6 +197,32 @@ pub fn parse_provenance(bytes: &[u8]) -> Result<Provenance, String> {
     }
 }
 
+/// The packages a search keeps: `needle` (any case) in the name, version,
+/// licence or purl; all of them for an empty search.
+pub fn filter_packages(packages: &[Package], needle: &str) -> Vec<usize> {
+    let needle = needle.trim().to_lowercase();
+    if needle.is_empty() {
+        return (0..packages.len()).collect();
+    }
+    let has = |field: &str| {
+        if field.is_ascii() && needle.is_ascii() {
+            // No allocation for the usual ASCII case.
+            field
+                .as_bytes()
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+        } else {
+            field.to_lowercase().contains(&needle)
+        }
+    };
+    (0..packages.len())
+        .filter(|&i| {
+            let p = &packages[i];
+            has(&p.name) || has(&p.version) || has(&p.licence) || has(&p.purl)
+        })
+        .collect()
+}
+
 /// Packages whose name and version a finding names: (package index,
 /// worst severity, finding ids). Debian findings name the source package
 /// with the Debian version, as the SBOM does.
@@ -328,5 +354,26 @@ mod tests {
             marked,
             vec![(0, Severity::Critical, vec!["CVE-1".into(), "CVE-2".into()])]
         );
+    }
+
+    #[test]
+    fn package_search_ignores_case_in_any_field() {
+        let pk = |n: &str, v: &str, l: &str, p: &str| Package {
+            name: n.into(),
+            version: v.into(),
+            licence: l.into(),
+            purl: p.into(),
+        };
+        let packages = [
+            pk("OpenSSL", "3.0", "Apache-2.0", "pkg:deb/debian/openssl@3.0"),
+            pk("lodash", "4.17", "MIT", "pkg:npm/lodash@4.17"),
+            pk("Läger", "1", "MIT", ""),
+        ];
+        assert_eq!(filter_packages(&packages, ""), [0, 1, 2]);
+        assert_eq!(filter_packages(&packages, "openssl"), [0]);
+        assert_eq!(filter_packages(&packages, " NPM "), [1]);
+        assert_eq!(filter_packages(&packages, "mit"), [1, 2]);
+        assert_eq!(filter_packages(&packages, "LÄG"), [2]);
+        assert!(filter_packages(&packages, "nothing").is_empty());
     }
 }

@@ -6,8 +6,10 @@
 //! - a cosign key-pair signature (`application/vnd.dev.cosign.artifact.sig.v1+json`,
 //!   cosign's OCI 1.1 layout: an empty config, one simple-signing layer with
 //!   its base64 DER signature in `dev.cosignproject.cosign/signature`);
-//! - an SPDX 2.3 SBOM (`application/spdx+json`), itself signed (a referrer
-//!   of a referrer);
+//! - an SBOM, itself signed (a referrer of a referrer): SPDX 2.3
+//!   (`application/spdx+json`) on the newest image, CycloneDX 1.5
+//!   (`application/vnd.cyclonedx+json`) on the next, their packages
+//!   overlapping the demo's findings;
 //! - a SLSA v1 provenance statement (`application/vnd.in-toto+json`).
 //!
 //! The key is the demo's own, fixed and public on purpose
@@ -38,6 +40,7 @@ pub const DEMO_SIGNING_PROFILE: &str =
 
 pub const SIGNATURE_TYPE: &str = "application/vnd.dev.cosign.artifact.sig.v1+json";
 pub const SBOM_TYPE: &str = "application/spdx+json";
+pub const CYCLONEDX_TYPE: &str = "application/vnd.cyclonedx+json";
 pub const PROVENANCE_TYPE: &str = "application/vnd.in-toto+json";
 const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
 const EMPTY_CONFIG: &str = "application/vnd.oci.empty.v1+json";
@@ -193,6 +196,31 @@ fn sbom_document(reference: &str, subject: &Digest, created: &str) -> Value {
     })
 }
 
+/// The same packages as a CycloneDX 1.5 document (the second signed image
+/// carries this one: both formats are in the demo).
+fn cyclonedx_document(reference: &str, created: &str) -> Value {
+    let components: Vec<Value> = PACKAGES
+        .iter()
+        .map(|(name, version, licence, kind)| {
+            let purl = match *kind {
+                "deb" => format!("pkg:deb/debian/{name}@{version}?distro=debian-12"),
+                "npm" => format!("pkg:npm/{name}@{version}"),
+                _ => format!("pkg:generic/{name}@{version}"),
+            };
+            json!({"type": "library", "name": name, "version": version, "purl": purl,
+                   "licenses": [{"license": {"id": licence}}]})
+        })
+        .collect();
+    json!({
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.5",
+        "version": 1,
+        "metadata": {"timestamp": created, "component": {"type": "container", "name": reference},
+                     "tools": {"components": [{"type": "application", "name": "syft", "version": "1.4.1"}]}},
+        "components": components,
+    })
+}
+
 fn provenance(reference: &str, subject: &Digest, built: (&str, &str), commit: &str) -> Value {
     json!({
         "_type": "https://in-toto.io/Statement/v1",
@@ -233,14 +261,22 @@ pub fn attach(repo: &mut DemoRepo, blobs: &mut HashMap<Digest, Bytes>, uri: &str
     for (k, subject) in tagged.iter().take(SIGNED_IMAGES).enumerate() {
         let created = rfc3339(subject.pushed_at + 60.0);
         sign(repo, blobs, subject, uri, &created);
-        let sbom =
-            serde_json::to_vec(&sbom_document(uri, &subject.digest, &created)).unwrap_or_default();
-        let layer = blob(blobs, SBOM_TYPE, sbom);
+        // The newest image's SBOM in SPDX, the next one's in CycloneDX.
+        let (sbom_type, sbom) = if k == 0 {
+            (SBOM_TYPE, sbom_document(uri, &subject.digest, &created))
+        } else {
+            (CYCLONEDX_TYPE, cyclonedx_document(uri, &created))
+        };
+        let layer = blob(
+            blobs,
+            sbom_type,
+            serde_json::to_vec(&sbom).unwrap_or_default(),
+        );
         let sbom_image = referrer(
             repo,
             blobs,
             subject,
-            SBOM_TYPE,
+            sbom_type,
             vec![layer],
             json!({"org.opencontainers.image.created": created}),
         );
