@@ -261,6 +261,35 @@ fn a_signature_shows_its_claims_and_verifies_with_the_demo_key() {
     step_until(&mut h, 10, "the refusal", |h| {
         h.query_by_label_contains("not a PEM public key").is_some()
     });
+    // Another P-256 key (made by the openssl CLI): the signature does not
+    // match it.
+    common::openssl(
+        dir.path(),
+        &[
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+            "other.key",
+        ],
+    );
+    common::openssl(
+        dir.path(),
+        &["ec", "-in", "other.key", "-pubout", "-out", "other.pub"],
+    );
+    h.get_by_label("Public key file").click();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Public key file")
+        .type_text(&dir.path().join("other.pub").display().to_string());
+    h.step();
+    h.get_by_label(&format!("{KEY} Verify")).click();
+    step_until(&mut h, 10, "another key refused", |h| {
+        h.query_by_label_contains("does not match the payload with this key")
+            .is_some()
+    });
     // The demo's public key, as shipped.
     let key = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-cosign.pub");
     h.get_by_label("Public key file").click();

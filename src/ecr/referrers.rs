@@ -1,10 +1,15 @@
 //! ListImageReferrers: the artifacts (signatures, SBOMs, attestations)
 //! whose manifest names an image as its `subject`.
 //!
-//! Listing referrers reads no manifest of the subject: it needs the
-//! `ecr:BatchGetImage` permission (API_ListImageReferrers.html), but ECR
-//! records a pull only for a manifest fetched (BatchGetImage, a docker
-//! pull), and this call fetches none. Every status is asked for
+//! Whether it records a pull: ECR's documentation does not say. It needs
+//! the `ecr:BatchGetImage` permission (API_ListImageReferrers.html), but it
+//! returns descriptors, no manifest; ECR's user guide says the last
+//! recorded pull time moves "on every pull" (pull-time-update-exclusions),
+//! and a pull is a manifest fetch (BatchGetImage). So ecrscope treats
+//! listing referrers as not a pull of the subject, and says so in the
+//! README as an inference from the documentation, not a checked fact.
+//! Opening an artifact (its manifest through BatchGetImage) may record a
+//! pull of that artifact, never of the image it describes. Every status is asked for
 //! (`artifactStatus: ANY`): without a filter ECR lists ACTIVE artifacts
 //! only, and an archived signature would look missing. `maxResults` is
 //! always sent (50, the call's maximum): the reference and the SDKs'
