@@ -74,7 +74,7 @@ fn signed_images_say_what_they_carry_and_nest_their_artifacts() {
         .click();
     step_until(&mut h, 20, "the artifact rows", |h| {
         h.query_all_by_label_contains("signature").count() >= 2
-            && h.query_by_label_contains("attestation").is_some()
+            && h.query_by_label("\u{E914} attestation").is_some()
     });
     // The SBOM's own signature, one step in.
     let ri = h.state().state.open_images().expect("images");
@@ -225,7 +225,7 @@ fn expand_newest_signed(h: &mut Harness<'_, EcrscopeApp>) {
         .expect("an expander")
         .click();
     step_until(h, 20, "the artifact rows", |h| {
-        h.query_by_label_contains("attestation").is_some()
+        h.query_by_label("\u{E914} attestation").is_some()
     });
 }
 

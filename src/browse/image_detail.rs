@@ -41,12 +41,30 @@ pub fn image_detail_ui(
         .and_then(|l| l.iter().find(|r| r.name == repo_name))
         .map(|r| r.uri.clone())
         .unwrap_or_else(|| repo_name.to_owned());
+    // An artifact is named by what it is and whose.
+    let artifact = crate::supply_chain::artifact_view::artifact_of(ri, img);
+    let heading = match (&artifact, img.tags.is_empty()) {
+        (Some((kind, subject)), true) => {
+            let of = subject
+                .and_then(|s| {
+                    ri.list
+                        .shown()
+                        .and_then(|l| l.iter().find(|i| i.digest == s))
+                        .map(|i| i.tags.first().cloned().unwrap_or_else(|| s.short()))
+                })
+                .unwrap_or_else(|| "an image".to_owned());
+            let k = kind.label();
+            let mut k = k.to_owned();
+            if let Some(first) = k.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            format!("{k} of {of}")
+        }
+        (_, true) => "untagged image".to_owned(),
+        (_, false) => img.tags.join(", "),
+    };
     ui.horizontal(|ui| {
-        ui.heading(if img.tags.is_empty() {
-            "untagged image".to_owned()
-        } else {
-            img.tags.join(", ")
-        });
+        ui.heading(heading);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if widgets::icon_only_button(ui, icon::X, "Close details").clicked() {
                 actions.push(UiAction::Browse(BrowseAction::SelectImage(None)));

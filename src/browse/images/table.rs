@@ -91,9 +91,11 @@ pub(super) fn table_ui(
                         else {
                             return;
                         };
-                        // Index rows have no scan of their own; counts already
-                        // in DescribeImages need no extra call.
+                        // Index rows have no scan of their own, nor do
+                        // artifacts (a signature is not an image); counts
+                        // already in DescribeImages need no extra call.
                         if !img.manifest.is_index()
+                            && r.artifact.is_none()
                             && img.severity_counts.is_none()
                             && !ri.scans.contains_key(&img.digest)
                         {
@@ -110,6 +112,35 @@ pub(super) fn table_ui(
                                 ImageCol::Tags => {
                                     row.col(|ui| {
                                         tags_cell(ui, target, img, r, ri, &view.expanded, actions);
+                                    });
+                                }
+                                ImageCol::Scan if r.artifact.is_some() => {
+                                    row.col(|ui| {
+                                        ui.label(
+                                            RichText::new("—")
+                                                .color(style::palette(ui.visuals()).muted),
+                                        )
+                                        .on_hover_text(
+                                            "An artifact is not an image: ECR does not scan it.",
+                                        );
+                                    });
+                                }
+                                ImageCol::Type if r.artifact.is_some() => {
+                                    row.col(|ui| {
+                                        let t = ri
+                                            .referrers
+                                            .values()
+                                            .filter_map(Requested::shown)
+                                            .flatten()
+                                            .find(|x| x.digest == img.digest)
+                                            .and_then(|x| x.artifact_type.clone());
+                                        let kind = r.artifact.map_or("artifact", |k| k.label());
+                                        let l = ui.label(kind);
+                                        if let Some(t) =
+                                            t.or_else(|| img.artifact_media_type.clone())
+                                        {
+                                            l.on_hover_text(t);
+                                        }
                                     });
                                 }
                                 col => {
