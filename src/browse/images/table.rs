@@ -114,34 +114,10 @@ pub(super) fn table_ui(
                                         tags_cell(ui, target, img, r, ri, &view.expanded, actions);
                                     });
                                 }
-                                ImageCol::Scan if r.artifact.is_some() => {
-                                    row.col(|ui| {
-                                        ui.label(
-                                            RichText::new("—")
-                                                .color(style::palette(ui.visuals()).muted),
-                                        )
-                                        .on_hover_text(
-                                            "An artifact is not an image: ECR does not scan it.",
-                                        );
-                                    });
-                                }
-                                ImageCol::Type if r.artifact.is_some() => {
-                                    row.col(|ui| {
-                                        let t = ri
-                                            .referrers
-                                            .values()
-                                            .filter_map(Requested::shown)
-                                            .flatten()
-                                            .find(|x| x.digest == img.digest)
-                                            .and_then(|x| x.artifact_type.clone());
-                                        let kind = r.artifact.map_or("artifact", |k| k.label());
-                                        let l = ui.label(kind);
-                                        if let Some(t) =
-                                            t.or_else(|| img.artifact_media_type.clone())
-                                        {
-                                            l.on_hover_text(t);
-                                        }
-                                    });
+                                col if r.artifact.is_some()
+                                    && matches!(col, ImageCol::Scan | ImageCol::Type) =>
+                                {
+                                    row.col(|ui| artifact_cell_ui(ui, col, r, img, ri));
                                 }
                                 col => {
                                     row.col(|ui| cell_ui(ui, col, img, ri));
@@ -183,9 +159,33 @@ pub(super) fn table_ui(
     if let Some((pos, mods)) = clicked {
         click_row(state, view, rows, images, pos, mods, actions);
     }
-    // "Unsigned only" needs every image's referrers, not just those on
-    // screen: the rest are asked for a few at a time, frame by frame.
-    if view.filter.unsigned_only {
+    ask_for_referrers(cx, view.filter.unsigned_only, subjects, actions);
+    // Scan summaries for what is on screen and not yet known (index rows
+    // have no scan of their own; their children do).
+    if !visible.is_empty() {
+        actions.push(UiAction::Scanning(ScanningAction::NeedScanSummaries(
+            target.clone(),
+            visible,
+        )));
+    }
+}
+
+/// Referrers of the images on screen; under "Unsigned only" every image's
+/// (a few a frame: the state caps what one frame sends).
+fn ask_for_referrers(
+    cx: &TableCx<'_>,
+    unsigned_only: bool,
+    mut subjects: Vec<Digest>,
+    actions: &mut Vec<UiAction>,
+) {
+    let TableCx {
+        target,
+        ri,
+        images,
+        rows,
+        ..
+    } = *cx;
+    if unsigned_only {
         subjects.extend(
             rows.iter()
                 .filter(|r| r.artifact.is_none())
@@ -199,14 +199,6 @@ pub(super) fn table_ui(
         actions.push(UiAction::SupplyChain(SupplyChainAction::NeedReferrers(
             target.clone(),
             subjects,
-        )));
-    }
-    // Scan summaries for what is on screen and not yet known (index rows
-    // have no scan of their own; their children do).
-    if !visible.is_empty() {
-        actions.push(UiAction::Scanning(ScanningAction::NeedScanSummaries(
-            target.clone(),
-            visible,
         )));
     }
 }
@@ -238,6 +230,33 @@ const COLUMNS: [ColumnSpec<ImageCol>; 8] = [
     ColumnSpec::new(ImageCol::Status, "status", "Status", 80.0, 60.0),
     ColumnSpec::new(ImageCol::Scan, "scan", "Critical / High", 150.0, 120.0),
 ];
+
+/// An artifact's Type (its kind, the artifact type on hover) and scan
+/// cell (none: ECR does not scan a signature or an SBOM).
+fn artifact_cell_ui(
+    ui: &mut Ui,
+    col: ImageCol,
+    r: crate::state::ImageRow,
+    img: &Image,
+    ri: &crate::state::RepoImages,
+) {
+    if col == ImageCol::Scan {
+        ui.label(RichText::new("—").color(style::palette(ui.visuals()).muted))
+            .on_hover_text("An artifact is not an image: ECR does not scan it.");
+        return;
+    }
+    let t = ri
+        .referrers
+        .values()
+        .filter_map(Requested::shown)
+        .flatten()
+        .find(|x| x.digest == img.digest)
+        .and_then(|x| x.artifact_type.clone());
+    let l = ui.label(r.artifact.map_or("artifact", |k| k.label()));
+    if let Some(t) = t.or_else(|| img.artifact_media_type.clone()) {
+        l.on_hover_text(t);
+    }
+}
 
 /// One cell after the tags: digest, size, times, type, status, scan.
 pub(super) fn cell_ui(ui: &mut Ui, col: ImageCol, img: &Image, ri: &crate::state::RepoImages) {
