@@ -404,8 +404,8 @@ fn sbom_ui(
         .striped(true)
         .max_scroll_height(320.0)
         .column(egui_extras::Column::auto().at_least(120.0))
-        .column(egui_extras::Column::auto().at_least(90.0))
-        .column(egui_extras::Column::auto().at_least(80.0))
+        .column(egui_extras::Column::auto().at_least(140.0))
+        .column(egui_extras::Column::auto().at_least(110.0))
         .column(egui_extras::Column::remainder())
         .header(style::ROW_HEIGHT, |mut h| {
             for t in ["Package", "Version", "Licence", "Findings"] {
@@ -418,14 +418,19 @@ fn sbom_ui(
             body.rows(style::ROW_HEIGHT, shown.len(), |mut row| {
                 let i = shown[row.index()];
                 let p = &sbom.packages[i];
+                // One line a row: a long version or licence is cut, whole
+                // on hover.
                 row.col(|ui| {
-                    ui.label(&p.name).on_hover_text(&p.purl);
+                    ui.add(egui::Label::new(&p.name).truncate())
+                        .on_hover_text(&p.purl);
                 });
                 row.col(|ui| {
-                    ui.label(&p.version);
+                    ui.add(egui::Label::new(&p.version).truncate())
+                        .on_hover_text(&p.version);
                 });
                 row.col(|ui| {
-                    ui.label(&p.licence);
+                    ui.add(egui::Label::new(&p.licence).truncate())
+                        .on_hover_text(&p.licence);
                 });
                 row.col(|ui| {
                     if let Some((sev, ids)) = marks.get(&i) {
