@@ -472,6 +472,67 @@ def sso_sign_in(demo_url, repo, cache_file, shot):
           f"the registry lists {repo} without a restart")
 
 
+def supply_chain(repo, key_file, shot):
+    """In the demo registry: "Unsigned only" hides the signed images and
+    keeps the unsigned; a signed image's signature (an OCI 1.1 referrer)
+    nests under it, and is verified from the details pane with the demo's
+    shipped public key."""
+    open_demo_repo(repo)
+    # The view may stay on another repository of the demo (a step before
+    # left it there): the breadcrumb's registry goes back to the list.
+    if find("table row", f"Repository {repo}", timeout=1) is None:
+        crumb = None
+        for n in nodes(app()):
+            try:
+                if (n.name or "").endswith("demo (us-east-1)") and n.getRoleName() != "table row":
+                    crumb = n
+                    break
+            except Exception:
+                continue
+        if crumb is not None:
+            click(crumb)
+        row = find("table row", f"Repository {repo}", timeout=10)
+        if row is None:
+            fail(f"no repository row {repo}; rows: {names('table row')[:10]}")
+        click(row)
+    carried = "signed \u00b7 SBOM \u00b7 attested"
+    end = time.time() + 30
+    while not any_named(carried) and time.time() < end:
+        time.sleep(0.3)
+    if not any_named(carried):
+        fail(f"no image of {repo} says it is signed; names: {all_names()[:30]}")
+    unsigned = need("check box", "Unsigned only", "the Unsigned only filter")
+    click(unsigned)
+    end = time.time() + 30
+    while time.time() < end and (any_named(carried) or find("table row", "v2.1.0", timeout=0.5, within=True)):
+        time.sleep(0.3)
+    if any_named(carried) or find("table row", "v2.1.0", timeout=0.5, within=True):
+        fail("'Unsigned only' still shows the signed image v2.1.0")
+    need("table row", "v2.0.2", "the unsigned image v2.0.2 under 'Unsigned only'", within=True)
+    click(unsigned)
+    end = time.time() + 20
+    while not any_named(carried) and time.time() < end:
+        time.sleep(0.3)
+    click(need("push button", "Show signatures and SBOMs", "the signed image's expander"))
+    click(need("table row", "signature ", "the signature row", exact=False))
+    end = time.time() + 20
+    while not any_named("What this signature says") and time.time() < end:
+        time.sleep(0.3)
+    if not any_named("What this signature says"):
+        fail(f"selecting the signature shows no signature; names: {all_names()[:40]}")
+    type_into("Public key file", key_file)
+    click(need("push button", "\ue2d6 Verify", "the Verify button"))
+    end = time.time() + 15
+    while not any_named("Verified with") and time.time() < end:
+        time.sleep(0.3)
+    subprocess.run(["import", "-window", "root", shot], check=False)
+    if not any_named("Verified with"):
+        said = [n for n in all_names() if "signature" in n.lower() or "key" in n.lower()][:10]
+        fail(f"the signature did not verify with {key_file}: {said}")
+    print(f"PASS supply_chain: 'Unsigned only' kept v2.0.2 and hid v2.1.0; the signature of {repo} "
+          f"verified from the details pane with {key_file}")
+
+
 if __name__ == "__main__":
     scenario, args = sys.argv[1], sys.argv[2:]
     # An exception (a node gone while read, an HTTP error) is a FAIL with
@@ -489,4 +550,5 @@ if __name__ == "__main__":
         "move_tag": move_tag,
         "export_without_portal": export_without_portal,
         "sso_sign_in": sso_sign_in,
+        "supply_chain": supply_chain,
     }[scenario](*args)

@@ -100,6 +100,7 @@ step copy hello-world from-demo/hello "$OUT/copy-dialog.png"
 import -window root "$OUT/copied.png"
 step move_tag hello-world from-demo/hello v1.0.2 latest "$OUT/copy-move.png"
 step export_without_portal hello-world latest "$OUT/hello-latest.tar"
+step supply_chain payments/checkout "$ROOT/assets/demo-cosign.pub" "$OUT/verified.png"
 kill -0 \$app 2>/dev/null || { echo "FAIL: ecrscope exited"; cat "$OUT/app.log"; failed=\$((failed+1)); }
 kill \$app 2>/dev/null; wait \$app 2>/dev/null
 

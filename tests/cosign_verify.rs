@@ -296,3 +296,145 @@ fn the_command_line_verifies_a_referrer_signature() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("referrer sha256:"), "{err}");
 }
+
+/// What a signing certificate says, read from certificates the openssl CLI
+/// makes: a keyless (Fulcio-like) certificate's e-mail identity and OIDC
+/// issuer in either of Fulcio's extensions, and a Notation JWS envelope's
+/// chain (signer, then its CA) with the protected header's scheme and
+/// times. Nothing here is a verified chain, and the views say so.
+#[test]
+fn certificates_say_who_signed() {
+    use ecrscope::supply_chain::certificates::{from_pem, parse_notation_jws};
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let issuer = "https://token.actions.githubusercontent.com";
+    let issuer_hex: String = issuer.bytes().map(|b| format!("{b:02X}")).collect();
+    for (name, ext) in [
+        (
+            "v2",
+            format!("1.3.6.1.4.1.57264.1.8=ASN1:UTF8String:{issuer}"),
+        ),
+        ("v1", format!("1.3.6.1.4.1.57264.1.1=DER:{issuer_hex}")),
+    ] {
+        openssl(
+            d,
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                &format!("{name}.key"),
+                "-out",
+                &format!("{name}.pem"),
+                "-days",
+                "1",
+                "-subj",
+                "/O=sigstore.dev/CN=sigstore-intermediate",
+                "-addext",
+                "subjectAltName=email:dev@example.com",
+                "-addext",
+                &ext,
+            ],
+        );
+        let pem = std::fs::read_to_string(d.join(format!("{name}.pem"))).expect("pem");
+        let certs = from_pem(&pem).expect("read");
+        assert_eq!(certs.len(), 1);
+        assert_eq!(certs[0].identities, ["dev@example.com"], "{name}");
+        assert_eq!(certs[0].oidc_issuer.as_deref(), Some(issuer), "{name}");
+        assert!(
+            certs[0].subject.contains("O=sigstore.dev"),
+            "{}",
+            certs[0].subject
+        );
+        assert!(!certs[0].not_after.is_empty());
+    }
+
+    // A CA and a signer it certifies, as a Notation x5c chain.
+    openssl(
+        d,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/O=Example Corp/CN=Example Signing CA",
+        ],
+    );
+    openssl(
+        d,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "signer.key",
+            "-out",
+            "signer.csr",
+            "-subj",
+            "/O=Example Corp/CN=release-signer",
+        ],
+    );
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "signer.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "signer.pem",
+            "-days",
+            "1",
+        ],
+    );
+    let der_b64 = |name: &str| {
+        let pem = std::fs::read_to_string(d.join(name)).expect("pem");
+        pem.lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect::<String>()
+    };
+    let header = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
+        r#"{"alg":"PS256","cty":"application/vnd.cncf.notary.payload.v1+json","crit":["io.cncf.notary.signingScheme"],"io.cncf.notary.signingScheme":"notary.x509","io.cncf.notary.signingTime":"2026-12-01T10:00:00Z","io.cncf.notary.expiry":"2027-12-01T10:00:00Z"}"#,
+    );
+    let envelope = serde_json::json!({
+        "payload": "e30",
+        "protected": header,
+        "header": {"x5c": [der_b64("signer.pem"), der_b64("ca.pem")], "io.cncf.notary.signingAgent": "notation-go/1.3.0"},
+        "signature": "AAAA",
+    });
+    let n = parse_notation_jws(envelope.to_string().as_bytes()).expect("read");
+    assert_eq!(n.signing_scheme, "notary.x509");
+    assert_eq!(n.algorithm, "PS256");
+    assert_eq!(n.expiry, "2027-12-01T10:00:00Z");
+    assert_eq!(n.signing_agent, "notation-go/1.3.0");
+    assert_eq!(n.chain.len(), 2);
+    assert!(
+        n.chain[0].subject.contains("CN=release-signer"),
+        "{}",
+        n.chain[0].subject
+    );
+    assert!(
+        n.chain[0].issuer.contains("CN=Example Signing CA"),
+        "{}",
+        n.chain[0].issuer
+    );
+    assert!(n.chain[1].subject.contains("CN=Example Signing CA"));
+}

@@ -19,7 +19,10 @@ mod referrer;
 mod signing;
 pub use signing::{ImageSigning, SigningConfig, SigningRule};
 pub mod transfer;
-pub use referrer::{ArtifactBody, ArtifactDoc, Package, Provenance, Referrer, Sbom, SignedPayload};
+pub use referrer::{
+    ArtifactBody, ArtifactDoc, CertSummary, NotationSignature, Package, Provenance, Referrer, Sbom,
+    SignedPayload,
+};
 
 pub use changes::{
     BatchResult, ExportFormat, ManifestDoc, NewPullThroughRule, NewRepository,

@@ -20,6 +20,35 @@ pub struct Referrer {
 pub struct SignedPayload {
     pub payload: Vec<u8>,
     pub signature_b64: String,
+    /// A keyless signature's signing certificate (PEM, the layer's
+    /// `dev.sigstore.cosign/certificate` annotation), read as it is.
+    pub certificate: Option<String>,
+}
+
+/// What a certificate says (nothing here is a verified chain).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CertSummary {
+    pub subject: String,
+    pub issuer: String,
+    pub not_before: String,
+    pub not_after: String,
+    /// The subject alternative names: e-mail addresses, URIs, DNS names
+    /// (a keyless signer's identity).
+    pub identities: Vec<String>,
+    /// Fulcio's OIDC issuer extension: who vouched for the identity.
+    pub oidc_issuer: Option<String>,
+}
+
+/// A Notation signature's envelope (JWS), as it says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NotationSignature {
+    pub algorithm: String,
+    pub signing_scheme: String,
+    pub signing_time: String,
+    pub expiry: String,
+    pub signing_agent: String,
+    /// The signing certificate first, then its chain.
+    pub chain: Vec<CertSummary>,
 }
 
 /// One package of an SBOM.
@@ -58,6 +87,7 @@ pub struct Provenance {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ArtifactBody {
     Signature(Vec<SignedPayload>),
+    Notation(NotationSignature),
     Sbom(Sbom),
     Provenance(Provenance),
     /// Anything else (or a payload ecrscope does not read): why, and the

@@ -139,6 +139,7 @@ fn body_ui(
         ArtifactBody::Signature(payloads) => {
             signature_ui(ui, img, payloads, subject, view);
         }
+        ArtifactBody::Notation(n) => notation_ui(ui, n),
         ArtifactBody::Sbom(sbom) => {
             sbom_ui(ui, target, ri, img.digest, sbom, subject, view, actions);
         }
@@ -177,32 +178,32 @@ fn signature_ui(
                     ui.label(RichText::new("Signs").weak());
                     let names_subject =
                         subject.is_some_and(|s| s.to_string() == c.docker_manifest_digest);
-                    ui.label(if names_subject {
-                        RichText::new(format!(
-                            "{} {} (the image above)",
-                            icon::OK,
-                            c.docker_manifest_digest
-                        ))
-                        .color(palette.ok)
+                    // The digest cut short (whole on hover): the pane is
+                    // narrow, and the verdict is what matters.
+                    let short = Digest::parse(&c.docker_manifest_digest)
+                        .map_or_else(|| c.docker_manifest_digest.clone(), |d| d.short());
+                    let text = if names_subject {
+                        RichText::new(format!("{} {short}… (the image above)", icon::OK))
+                            .color(palette.ok)
                     } else {
-                        RichText::new(format!(
-                            "{} {} (not the image above)",
-                            icon::WARNING,
-                            c.docker_manifest_digest
-                        ))
-                        .color(palette.warning)
-                    });
+                        RichText::new(format!("{} {short}… (not the image above)", icon::WARNING))
+                            .color(palette.warning)
+                    };
+                    ui.label(text).on_hover_text(&c.docker_manifest_digest);
                     ui.end_row();
                     ui.label(RichText::new("Reference").weak());
-                    ui.label(&c.docker_reference);
+                    value(ui, &c.docker_reference);
                     ui.end_row();
                     ui.label(RichText::new("Kind").weak());
-                    ui.label(&c.kind);
+                    value(ui, &c.kind);
                     ui.end_row();
                     if !c.optional.is_empty() {
                         ui.label(RichText::new("Signer's notes").weak());
-                        ui.label(&c.optional);
+                        value(ui, &c.optional);
                         ui.end_row();
+                    }
+                    if let Some(pem) = &p.certificate {
+                        keyless_rows(ui, pem);
                     }
                     ui.label(RichText::new("Signature").weak());
                     ui.horizontal(|ui| {
@@ -463,18 +464,16 @@ fn provenance_ui(ui: &mut Ui, p: &Provenance) {
                     continue;
                 }
                 ui.label(RichText::new(k).weak());
-                ui.label(v.as_str());
+                value(ui, v);
                 ui.end_row();
             }
         });
     if !p.materials.is_empty() {
         ui.label(RichText::new(format!("Materials ({})", p.materials.len())).strong());
         for (uri, digest) in &p.materials {
-            ui.label(
-                RichText::new(format!("{uri}  {digest}"))
-                    .small()
-                    .monospace(),
-            );
+            let line = format!("{uri}  {digest}");
+            ui.add(egui::Label::new(RichText::new(&line).small().monospace()).truncate())
+                .on_hover_text(&line);
         }
     }
 }
@@ -547,4 +546,100 @@ pub fn signing_status_ui(
             _ => {}
         },
     }
+}
+
+/// A keyless signature's certificate, as rows of the signature's grid:
+/// who signed (the identity Fulcio certified), who vouched for it, the
+/// certificate's issuer and validity. Shown, not verified.
+fn keyless_rows(ui: &mut Ui, pem: &str) {
+    let palette = style::palette(ui.visuals());
+    match super::certificates::from_pem(pem) {
+        Ok(certs) => {
+            if let Some(c) = certs.first() {
+                ui.label(RichText::new("Signed as").weak());
+                value(
+                    ui,
+                    &if c.identities.is_empty() {
+                        c.subject.clone()
+                    } else {
+                        c.identities.join(", ")
+                    },
+                );
+                ui.end_row();
+                if let Some(i) = &c.oidc_issuer {
+                    ui.label(RichText::new("Identity from").weak());
+                    value(ui, i);
+                    ui.end_row();
+                }
+                ui.label(RichText::new("Certificate").weak());
+                value(
+                    ui,
+                    &format!(
+                        "by {} · valid {} to {}",
+                        c.issuer, c.not_before, c.not_after
+                    ),
+                );
+                ui.end_row();
+                ui.label(RichText::new("Checked").weak());
+                ui.label(
+                    RichText::new("No: a keyless signature is verified against Sigstore's Fulcio root and Rekor log, which ecrscope does not do.")
+                        .color(palette.warning),
+                );
+                ui.end_row();
+            }
+        }
+        Err(e) => {
+            ui.label(RichText::new("Certificate").weak());
+            ui.colored_label(palette.error, e);
+            ui.end_row();
+        }
+    }
+}
+
+/// A Notation signature: what its envelope says and its certificate chain.
+fn notation_ui(ui: &mut Ui, n: &crate::model::NotationSignature) {
+    let palette = style::palette(ui.visuals());
+    egui::Grid::new("notation")
+        .num_columns(2)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            for (k, v) in [
+                ("Envelope", "JWS (Notation)"),
+                ("Algorithm", n.algorithm.as_str()),
+                ("Signing scheme", n.signing_scheme.as_str()),
+                ("Signed", n.signing_time.as_str()),
+                ("Expires", n.expiry.as_str()),
+                ("Signing agent", n.signing_agent.as_str()),
+            ] {
+                if v.is_empty() {
+                    continue;
+                }
+                ui.label(RichText::new(k).weak());
+                value(ui, v);
+                ui.end_row();
+            }
+        });
+    ui.label(RichText::new(format!("Certificate chain ({})", n.chain.len())).strong());
+    for (i, c) in n.chain.iter().enumerate() {
+        let who = if i == 0 { "signer" } else { "issuer" };
+        ui.label(format!("{who}: {}", c.subject))
+            .on_hover_text(format!("issued by {}", c.issuer));
+        ui.label(
+            RichText::new(format!("valid {} to {}", c.not_before, c.not_after))
+                .small()
+                .weak(),
+        );
+    }
+    ui.label(
+        RichText::new("Shown as the envelope says: the chain is not checked against a trust store, and no Notation trust policy is evaluated.")
+            .color(palette.warning)
+            .small(),
+    );
+}
+
+/// A value in one line, cut at the pane's edge, whole on hover: long
+/// references and URLs must not widen the details pane past the window.
+fn value(ui: &mut Ui, text: &str) {
+    ui.add(egui::Label::new(text).truncate())
+        .on_hover_text(text);
 }

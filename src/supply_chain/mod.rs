@@ -15,6 +15,7 @@
 pub mod actions;
 pub mod artifact_view;
 pub mod artifacts;
+pub mod certificates;
 pub mod cosign;
 pub mod documents;
 pub mod ops;

@@ -157,7 +157,7 @@ async fn read(
         "signature" => {
             let payloads = signed_payloads(c, repo, &manifest).await?;
             if payloads.is_empty() {
-                other("No cosign simple-signing layer with a signature (a Notation signature's envelope is not read yet).".into())
+                notation(c, repo, &manifest, other).await?
             } else {
                 ArtifactBody::Signature(payloads)
             }
@@ -187,4 +187,41 @@ async fn read(
         artifact_type,
         body,
     })
+}
+
+/// A Notation signature: its JWS envelope layer read (a COSE envelope is
+/// named, not read).
+async fn notation(
+    c: &EcrClient,
+    repo: &str,
+    manifest: &serde_json::Value,
+    other: impl Fn(String) -> ArtifactBody,
+) -> Result<ArtifactBody, EcrError> {
+    let layers = manifest["layers"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let of = |t: &str| {
+        layers
+            .iter()
+            .find(|l| l["mediaType"].as_str() == Some(t))
+            .and_then(|l| l["digest"].as_str())
+            .and_then(Digest::parse)
+    };
+    if let Some(layer) = of("application/jose+json") {
+        let bytes = layer_bytes(c, repo, &layer).await?;
+        return Ok(super::certificates::parse_notation_jws(&bytes).map_or_else(
+            |e| other(format!("A Notation JWS envelope that cannot be read: {e}.")),
+            ArtifactBody::Notation,
+        ));
+    }
+    if of("application/cose").is_some() {
+        return Ok(other(
+            "A Notation signature in a COSE envelope: ecrscope reads JWS envelopes only, for now."
+                .into(),
+        ));
+    }
+    Ok(other(
+        "No cosign simple-signing layer and no Notation envelope.".into(),
+    ))
 }

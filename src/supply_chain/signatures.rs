@@ -31,6 +31,9 @@ pub async fn cosign_signatures(
     Ok(Some((tag, signed_payloads(c, repo, &manifest).await?)))
 }
 
+/// A keyless signature's certificate, on its simple-signing layer.
+pub const CERTIFICATE_ANNOTATION: &str = "dev.sigstore.cosign/certificate";
+
 /// Every cosign signature of `image`, wherever it is: the tag scheme
 /// (`sha256-<hex>.sig`) and the OCI 1.1 referrers of cosign's signature
 /// type (ListImageReferrers, where the registry has it: a registry
@@ -97,6 +100,9 @@ pub async fn signed_payloads(
         out.push(SignedPayload {
             payload: layer_bytes(c, repo, &digest).await?,
             signature_b64: sig.to_owned(),
+            certificate: layer["annotations"][CERTIFICATE_ANNOTATION]
+                .as_str()
+                .map(str::to_owned),
         });
     }
     Ok(out)

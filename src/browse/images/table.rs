@@ -125,8 +125,17 @@ pub(super) fn table_ui(
                             }
                         }
                         let resp = row.response();
-                        // Read as its tags and short digest ("untagged" when none).
+                        // Read as its tags and short digest ("untagged" when
+                        // none); an artifact as what it is ("signature …").
                         resp.widget_info(|| {
+                            if let Some(kind) = r.artifact {
+                                return egui::WidgetInfo::selected(
+                                    egui::Role::Row,
+                                    true,
+                                    is_selected,
+                                    format!("{} {}", kind.label(), img.digest.short()),
+                                );
+                            }
                             let tags = if img.tags.is_empty() {
                                 "untagged".to_owned()
                             } else {
