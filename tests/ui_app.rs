@@ -106,22 +106,9 @@ fn add_registry_refuses_bad_input_next_to_the_field() {
 /// Searches for it first, as a person would (the table is virtualised: rows
 /// off screen are not drawn).
 fn open_repo(h: &mut Harness<'_, EcrscopeApp>, name: &str, images: &str) {
-    step_until(h, 30, "repositories", |h| {
-        h.query_by_label_contains("25 repositories").is_some()
-    });
-    h.get_by_label("Search repositories").click();
-    h.step();
-    h.get_by_label("Search repositories").type_text(name);
-    step_until(h, 10, "the repository row", |h| {
-        h.query_by_label(name).is_some()
-    });
-    h.get_by_label(name).click();
-    step_until(h, 30, "images", |h| {
+    common::ui::open_repository(h, name);
+    step_until(h, 30, "the image count", |h| {
         h.query_all_by_label_contains(images).next().is_some()
-            && h.state()
-                .state
-                .open_images()
-                .is_some_and(|ri| !ri.list.is_loading())
     });
 }
 

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::ui::{demo_app, runtime, step_until};
+use common::ui::{demo_app, retype, runtime, step_until};
 use ecrscope::app::EcrscopeApp;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -29,17 +29,6 @@ fn copied(h: &Harness<'_, EcrscopeApp>) -> Vec<String> {
             _ => None,
         })
         .collect()
-}
-
-/// Replaces the text of a field: focus, select all, type.
-fn retype(h: &mut Harness<'_, EcrscopeApp>, label: &str, text: &str) {
-    h.get_by_role_and_label(Role::TextInput, label).click();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    h.step();
 }
 
 #[test]

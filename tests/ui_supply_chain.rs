@@ -9,7 +9,7 @@
 
 use crate::common;
 
-use common::ui::{demo_app, demo_of, runtime, step_until};
+use common::ui::{demo_app, demo_of, open_repository as open_repo, retype, runtime, step_until};
 use ecrscope::app::EcrscopeApp;
 use ecrscope::demo::{Fault, FaultKind};
 use ecrscope::model::Digest;
@@ -21,25 +21,6 @@ use std::collections::HashSet;
 
 fn app(rt: &tokio::runtime::Runtime) -> Harness<'static, EcrscopeApp> {
     demo_app(rt, |b| b.with_size(egui::vec2(1280.0, 800.0)))
-}
-
-fn open_repo(h: &mut Harness<'_, EcrscopeApp>, name: &str) {
-    step_until(h, 30, "repositories", |h| {
-        h.query_by_label_contains("25 repositories").is_some()
-    });
-    h.get_by_label("Search repositories").click();
-    h.step();
-    h.get_by_label("Search repositories").type_text(name);
-    step_until(h, 10, "the repository row", |h| {
-        h.query_by_label(name).is_some()
-    });
-    h.get_by_label(name).click();
-    step_until(h, 30, "images", |h| {
-        h.state()
-            .state
-            .open_images()
-            .is_some_and(|ri| ri.list.shown().is_some() && !ri.list.is_loading())
-    });
 }
 
 fn loading_referrers(h: &Harness<'_, EcrscopeApp>) -> usize {
@@ -350,18 +331,6 @@ fn provenance_names_its_builder_and_commit() {
             .is_some()
     );
     assert!(h.query_by_label_contains("Materials (2)").is_some());
-}
-
-/// Replaces the text of a field: focus, select all, type.
-fn retype(h: &mut Harness<'_, EcrscopeApp>, label: &str, text: &str) {
-    use egui::accesskit::Role;
-    h.get_by_role_and_label(Role::TextInput, label).click();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    h.step();
 }
 
 fn signing_rules(h: &Harness<'_, EcrscopeApp>) -> Option<Vec<(String, Vec<String>)>> {

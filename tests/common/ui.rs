@@ -111,3 +111,38 @@ pub fn demo_spec(region: &str) -> ecrscope::model::RegistrySpec {
         source: ecrscope::model::RegistrySource::Demo,
     }
 }
+
+/// Opens `name` from the repository list (searched by name) and waits for
+/// its images to be listed.
+pub fn open_repository(h: &mut Harness<'_, EcrscopeApp>, name: &str) {
+    use egui_kittest::kittest::Queryable;
+    step_until(h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    h.get_by_label("Search repositories").click();
+    h.step();
+    h.get_by_label("Search repositories").type_text(name);
+    step_until(h, 10, "the repository row", |h| {
+        h.query_by_label(name).is_some()
+    });
+    h.get_by_label(name).click();
+    step_until(h, 30, "images", |h| {
+        h.state()
+            .state
+            .open_images()
+            .is_some_and(|ri| ri.list.shown().is_some() && !ri.list.is_loading())
+    });
+}
+
+/// Replaces the text of a field: focus, select all, type.
+pub fn retype(h: &mut Harness<'_, EcrscopeApp>, label: &str, text: &str) {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable;
+    h.get_by_role_and_label(Role::TextInput, label).click();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.step();
+}

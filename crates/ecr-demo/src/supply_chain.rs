@@ -165,16 +165,21 @@ const PACKAGES: &[(&str, &str, &str, &str)] = &[
     ("semver", "7.5.2", "ISC", "npm"),
 ];
 
+/// A package URL (purl) of the demo's package kinds.
+fn purl(name: &str, version: &str, kind: &str) -> String {
+    match kind {
+        "deb" => format!("pkg:deb/debian/{name}@{version}?distro=debian-12"),
+        "npm" => format!("pkg:npm/{name}@{version}"),
+        _ => format!("pkg:generic/{name}@{version}"),
+    }
+}
+
 fn sbom_document(reference: &str, subject: &Digest, created: &str) -> Value {
     let packages: Vec<Value> = PACKAGES
         .iter()
         .enumerate()
         .map(|(i, (name, version, licence, kind))| {
-            let purl = match *kind {
-                "deb" => format!("pkg:deb/debian/{name}@{version}?distro=debian-12"),
-                "npm" => format!("pkg:npm/{name}@{version}"),
-                _ => format!("pkg:generic/{name}@{version}"),
-            };
+            let purl = purl(name, version, kind);
             json!({
                 "SPDXID": format!("SPDXRef-Package-{i}"),
                 "name": name,
@@ -202,11 +207,7 @@ fn cyclonedx_document(reference: &str, created: &str) -> Value {
     let components: Vec<Value> = PACKAGES
         .iter()
         .map(|(name, version, licence, kind)| {
-            let purl = match *kind {
-                "deb" => format!("pkg:deb/debian/{name}@{version}?distro=debian-12"),
-                "npm" => format!("pkg:npm/{name}@{version}"),
-                _ => format!("pkg:generic/{name}@{version}"),
-            };
+            let purl = purl(name, version, kind);
             json!({"type": "library", "name": name, "version": version, "purl": purl,
                    "licenses": [{"license": {"id": licence}}]})
         })
