@@ -158,13 +158,20 @@ pub fn scanning_ui(
                 );
             }
             let errors = form.check().err().unwrap_or_default();
-            let mut remove = None;
-            for (i, (freq, filters)) in form.rules.iter_mut().enumerate() {
-                ui.horizontal(|ui| {
+            let scan_type = form.scan_type;
+            let max = 2;
+            crate::ui::widgets::rule_rows(
+                ui,
+                &mut form.rules,
+                &errors,
+                "rule",
+                max,
+                || (ScanFrequency::ScanOnPush, "*".into()),
+                |ui, i, (freq, filters)| {
                     egui::ComboBox::from_id_salt(("scan_rule_freq", i))
                         .selected_text(freq.label())
                         .show_ui(ui, |ui| {
-                            for f in ScanningForm::allowed(form.scan_type) {
+                            for f in ScanningForm::allowed(scan_type) {
                                 ui.selectable_value(freq, *f, f.label());
                             }
                         });
@@ -178,28 +185,8 @@ pub fn scanning_ui(
                     r.widget_info(move || {
                         egui::WidgetInfo::labeled(egui::Role::TextInput, true, &name)
                     });
-                    if crate::ui::widgets::icon_only_button(
-                        ui,
-                        icon::X,
-                        &format!("Remove rule {}", i + 1),
-                    )
-                    .clicked()
-                    {
-                        remove = Some(i);
-                    }
-                });
-                if let Some(Some(e)) = errors.get(i) {
-                    ui.colored_label(palette.error, format!("{} {e}", icon::WARNING));
-                }
-            }
-            if let Some(i) = remove {
-                form.rules.remove(i);
-            }
-            if form.rules.len() < 2
-                && crate::ui::widgets::icon_button(ui, icon::PLUS, "Add rule").clicked()
-            {
-                form.rules.push((ScanFrequency::ScanOnPush, "*".into()));
-            }
+                },
+            );
             if form.rules.is_empty() {
                 ui.label(
                     RichText::new(

@@ -125,9 +125,14 @@ pub fn signing_ui(
             );
             ui.add_space(4.0);
             let errors = form.check().err().unwrap_or_default();
-            let mut remove = None;
-            for (i, (arn, filters)) in form.rules.iter_mut().enumerate() {
-                ui.horizontal(|ui| {
+            crate::ui::widgets::rule_rows(
+                ui,
+                &mut form.rules,
+                &errors,
+                "signing rule",
+                10,
+                || (String::new(), String::new()),
+                |ui, i, (arn, filters)| {
                     let name = format!("Signing profile ARN of rule {}", i + 1);
                     let r = ui.add(
                         egui::TextEdit::singleline(arn)
@@ -148,28 +153,8 @@ pub fn signing_ui(
                     r.widget_info(move || {
                         egui::WidgetInfo::labeled(egui::Role::TextInput, true, &name)
                     });
-                    if crate::ui::widgets::icon_only_button(
-                        ui,
-                        icon::X,
-                        &format!("Remove signing rule {}", i + 1),
-                    )
-                    .clicked()
-                    {
-                        remove = Some(i);
-                    }
-                });
-                if let Some(Some(e)) = errors.get(i) {
-                    ui.colored_label(palette.error, format!("{} {e}", icon::WARNING));
-                }
-            }
-            if let Some(i) = remove {
-                form.rules.remove(i);
-            }
-            if form.rules.len() < 10
-                && crate::ui::widgets::icon_button(ui, icon::PLUS, "Add signing rule").clicked()
-            {
-                form.rules.push((String::new(), String::new()));
-            }
+                },
+            );
             if form.rules.is_empty() {
                 ui.label(RichText::new(if form.server_has {
                     "No rules: saving removes the registry's signing configuration (ECR stops signing on push)."

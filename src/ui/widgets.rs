@@ -274,6 +274,40 @@ pub fn table_nav_target(ui: &Ui, current: Option<usize>, last: usize) -> Option<
     })
 }
 
+/// An editable list of rules, as the registry dialogs draw them (scanning,
+/// managed signing, and the rule editors to come): each rule's fields on
+/// one line (`row` draws them) with "Remove {noun} N" after them, its
+/// message under it, then "Add {noun}" while there are fewer than `max`.
+pub fn rule_rows<T>(
+    ui: &mut Ui,
+    rules: &mut Vec<T>,
+    errors: &[Option<String>],
+    noun: &str,
+    max: usize,
+    new: impl FnOnce() -> T,
+    mut row: impl FnMut(&mut Ui, usize, &mut T),
+) {
+    let palette = crate::ui::style::palette(ui.visuals());
+    let mut remove = None;
+    for (i, rule) in rules.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            row(ui, i, rule);
+            if icon_only_button(ui, icon::X, &format!("Remove {noun} {}", i + 1)).clicked() {
+                remove = Some(i);
+            }
+        });
+        if let Some(Some(e)) = errors.get(i) {
+            ui.colored_label(palette.error, format!("{} {e}", icon::WARNING));
+        }
+    }
+    if let Some(i) = remove {
+        rules.remove(i);
+    }
+    if rules.len() < max && icon_button(ui, icon::PLUS, &format!("Add {noun}")).clicked() {
+        rules.push(new());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
