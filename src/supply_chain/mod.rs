@@ -19,6 +19,7 @@ pub mod certificates;
 pub mod cosign;
 pub mod documents;
 pub mod ops;
+pub mod signature_view;
 pub mod signatures;
 pub mod signing_dialog;
 pub mod state;
