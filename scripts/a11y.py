@@ -220,31 +220,37 @@ def open_demo_repo(repo):
 def open_copy_dialog(tag):
     """Select the image tagged `tag` and open "Copy to…" for it; the dialog
     must name that image (a click on a stale details pane could open it for
-    the row selected before)."""
-    row = need("table row", tag, f"the image tagged {tag}", within=True)
-    click(row)
-    end = time.time() + 15
-    while time.time() < end:
-        button = find("push button", "Copy to…", timeout=2)
-        if button is not None:
-            click(button)
-        if find("combo box", "Target registry", timeout=2) is not None:
-            break
-        click(row)
-    else:
-        fail(f"'Copy to…' for {tag} never opened the copy dialog")
-    # The dialog's body can reach the accessibility tree a moment after its
-    # first field: wait for it before judging what it names.
+    the row selected before). The dialog's body can reach the accessibility
+    tree seconds after its first field on a loaded machine (a clean CI run
+    once saw none of it within 5 s): it is waited for, and the dialog opened
+    again once if it never names the image."""
     def names_the_image():
         return any(f"({tag}" in n or f", {tag}" in n
                    for n in all_names() if "sha256:" in n or "(" in n)
-    end = time.time() + 5
-    while not names_the_image() and time.time() < end:
-        time.sleep(0.3)
-    if not names_the_image():
+    for attempt in (1, 2):
+        row = need("table row", tag, f"the image tagged {tag}", within=True)
+        click(row)
+        end = time.time() + 15
+        while time.time() < end:
+            button = find("push button", "Copy to…", timeout=2)
+            if button is not None:
+                click(button)
+            if find("combo box", "Target registry", timeout=2) is not None:
+                break
+            click(row)
+        else:
+            fail(f"'Copy to…' for {tag} never opened the copy dialog")
+        end = time.time() + 15
+        while not names_the_image() and time.time() < end:
+            time.sleep(0.3)
+        if names_the_image():
+            return
         said = [n for n in all_names() if "(" in n][:8]
         close_dialog()
-        fail(f"the copy dialog is not about the image tagged {tag}: it says {said}")
+        time.sleep(1)
+        if attempt == 2:
+            fail(f"the copy dialog is not about the image tagged {tag}: it says {said}")
+        print(f"note: the copy dialog did not name {tag} (it said {said}); opening it again")
 
 
 def close_dialog():
