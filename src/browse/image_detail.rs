@@ -89,8 +89,7 @@ pub fn image_detail_ui(
             crate::supply_chain::artifact_view::signing_status_ui(ui, state, &target, ri, img, actions);
             // A signature, SBOM or attestation: what it says first.
             if img.status == ImageStatus::Active
-                && let Some((kind, subject)) =
-                    crate::supply_chain::artifact_view::artifact_of(ri, img)
+                && let Some((kind, subject)) = artifact
             {
                 crate::supply_chain::artifact_view::artifact_ui(
                     ui,
