@@ -18,6 +18,7 @@
 //! only hands it to the worker, from outside. ECR's rules (validation,
 //! lifecycle evaluation, digests) are `crates/ecr-core`, which both use.
 
+pub mod admin;
 pub mod app;
 pub mod browse;
 pub mod cli;

@@ -10,6 +10,7 @@ mod common;
 mod app_handler;
 mod faults;
 mod snapshots;
+mod ui_admin;
 mod ui_app;
 mod ui_big_list;
 mod ui_copy;

@@ -25,6 +25,7 @@ impl EcrscopeApp {
             UiAction::Lifecycle(a) => self.on_lifecycle(a),
             UiAction::Login(a) => self.on_login(a),
             UiAction::SupplyChain(a) => self.on_supply_chain(a),
+            UiAction::Admin(a) => self.on_admin(a),
             UiAction::Preferences(a) => self.on_preferences(a),
             UiAction::Shell(a) => self.on_shell(a),
         };

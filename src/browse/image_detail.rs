@@ -87,6 +87,13 @@ pub fn image_detail_ui(
             ui.add_space(style::GAP);
             // ECR managed signing, where a rule covers the repository.
             crate::supply_chain::artifact_view::signing_status_ui(ui, state, &target, ri, img, actions);
+            // Replication, where a rule covers the repository.
+            crate::admin::replication_status_view::replication_status_ui(
+                ui, state, &target, ri, img, actions,
+            );
+            crate::admin::replication_status_view::repository_summary_ui(
+                ui, state, &target, ri, actions,
+            );
             // A signature, SBOM or attestation: what it says first.
             if img.status == ImageStatus::Active
                 && let Some((kind, subject)) = artifact

@@ -87,6 +87,9 @@ pub struct EcrClient {
     limits: ClientOptions,
     /// Where its calls go, and why (shown in the registry overview).
     endpoint_use: super::endpoints::EndpointUse,
+    /// STS with the same credentials, region and endpoint: who the calls
+    /// are signed as (pull-time update exclusions name that principal).
+    sts: Option<aws_sdk_sts::Client>,
 }
 
 impl EcrClient {
@@ -180,6 +183,7 @@ impl EcrClient {
             spec.region.clone(),
         );
         client.endpoint_use = endpoint_use;
+        client.sts = Some(aws_sdk_sts::Client::new(&sdk_config));
         client
     }
 
@@ -199,6 +203,13 @@ impl EcrClient {
             None,
             "ecrscope-static",
         );
+        let sts = aws_sdk_sts::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_owned()))
+            .endpoint_url(endpoint)
+            .credentials_provider(credentials.clone())
+            .timeout_config(timeouts(opts))
+            .build();
         let gate = Arc::new(GateSlot::new(RateGates::new(opts.max_in_flight)));
         let conf = aws_sdk_ecr::Config::builder()
             .interceptor(ThrottleSignal(gate.clone()))
@@ -216,14 +227,16 @@ impl EcrClient {
             endpoint: endpoint.to_owned(),
             trust: super::trust::Trust::System,
         };
-        Self::from_parts(
+        let mut client = Self::from_parts(
             aws_sdk_ecr::Client::from_conf(conf),
             gate,
             registry_id,
             cx,
             opts,
             region.to_owned(),
-        )
+        );
+        client.sts = Some(aws_sdk_sts::Client::from_conf(sts));
+        client
     }
 
     fn from_parts(
@@ -251,6 +264,36 @@ impl EcrClient {
                 fips: false,
                 dual_stack: false,
             },
+            sts: None,
+        }
+    }
+
+    /// The ARN of the principal this client signs as (STS
+    /// GetCallerIdentity with the same credentials, region, HTTP client and,
+    /// for an endpoint that is not AWS's own, the same endpoint: moto and
+    /// the demo answer STS there too).
+    pub async fn caller_arn(&self) -> Result<String, EcrError> {
+        let Some(sts) = &self.sts else {
+            return Err(EcrError::NotSupported {
+                operation: "GetCallerIdentity".into(),
+                status: 0,
+            });
+        };
+        match sts.get_caller_identity().send().await {
+            Ok(out) => out
+                .arn()
+                .map(str::to_owned)
+                .ok_or_else(|| EcrError::InvalidInput {
+                    detail: "STS named no caller".into(),
+                }),
+            Err(e) => {
+                let said = aws_sdk_sts::error::ProvideErrorMetadata::message(&e)
+                    .map_or_else(|| e.to_string(), str::to_owned);
+                Err(EcrError::Other {
+                    operation: "GetCallerIdentity".into(),
+                    detail: said,
+                })
+            }
         }
     }
 

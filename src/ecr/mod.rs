@@ -3,6 +3,7 @@
 //! registry id for cross-account registries, and returns model types or an
 //! [`EcrError`].
 
+mod admin;
 mod blobs;
 mod client;
 mod convert;
@@ -24,6 +25,12 @@ mod signing;
 mod tags;
 pub mod trust;
 
+pub use admin::{
+    delete_registry_policy, deregister_pull_time_update_exclusion,
+    describe_image_replication_status, get_account_setting, get_registry_policy,
+    list_pull_time_update_exclusions, put_account_setting, put_registry_policy,
+    put_replication_configuration, register_pull_time_update_exclusion,
+};
 pub use blobs::{BlobStream, MAX_BLOB, download_blob, open_blob};
 pub use client::{ClientOptions, EcrClient, StaticCredentials};
 pub use error::{EcrError, ErrorContext, from_code};

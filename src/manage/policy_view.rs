@@ -49,8 +49,7 @@ pub fn repo_policy_ui(
     ui.label(
         RichText::new(
             "The repository policy says which principals may pull, push or manage this \
-             repository. ecrscope shows and deletes it; change it with aws ecr \
-             set-repository-policy.",
+             repository.",
         )
         .color(palette.muted),
     );
@@ -58,6 +57,8 @@ pub fn repo_policy_ui(
     if let Some(e) = doc.and_then(Requested::error) {
         ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
     }
+    crate::admin::access_view::access_ui(ui, reg, repo, actions);
+    ui.add_space(style::GAP);
     match doc.and_then(Requested::shown) {
         None => {
             ui.horizontal(|ui| {

@@ -15,6 +15,7 @@
 //! repository, image) as captured when the user asked: nothing downstream
 //! reads the current selection.
 
+mod admin;
 mod browse;
 mod lifecycle;
 mod login;
@@ -25,6 +26,7 @@ mod search;
 mod supply_chain;
 mod transfer;
 
+pub use admin::{AccountSettings, AdminCommand, AdminPayload};
 pub use browse::{BrowseCommand, BrowsePayload, IndexPlatforms};
 pub use lifecycle::{LifecycleCommand, LifecyclePayload};
 pub use login::{LoginCommand, LoginPayload, MfaJob, SsoJob};
@@ -54,6 +56,7 @@ pub enum Command {
     Login(LoginCommand),
     Lifecycle(LifecycleCommand),
     SupplyChain(SupplyChainCommand),
+    Admin(AdminCommand),
 }
 
 /// What comes back.
@@ -77,6 +80,7 @@ pub enum Payload {
     Login(LoginPayload),
     Lifecycle(LifecyclePayload),
     SupplyChain(SupplyChainPayload),
+    Admin(AdminPayload),
     /// The task working on the request ended without answering (it
     /// panicked): whatever waits for this request ends as an error.
     Crashed(EcrError),
@@ -95,6 +99,7 @@ impl Command {
             Self::Login(c) => c.registry(),
             Self::Lifecycle(c) => c.registry(),
             Self::SupplyChain(c) => c.registry(),
+            Self::Admin(c) => c.registry(),
         }
     }
 }
@@ -116,6 +121,7 @@ pub fn failed_payloads(cmd: Command, e: &EcrError) -> Vec<Payload> {
         Command::Login(c) => wrap(c.failed(e), Payload::Login),
         Command::Lifecycle(c) => wrap(c.failed(e), Payload::Lifecycle),
         Command::SupplyChain(c) => wrap(c.failed(e), Payload::SupplyChain),
+        Command::Admin(c) => wrap(c.failed(e), Payload::Admin),
     }
 }
 
@@ -145,4 +151,5 @@ wraps! {
     Login: LoginCommand, LoginPayload;
     Lifecycle: LifecycleCommand, LifecyclePayload;
     SupplyChain: SupplyChainCommand, SupplyChainPayload;
+    Admin: AdminCommand, AdminPayload;
 }

@@ -1,6 +1,8 @@
 //! The project's own data types. No SDK, no egui: everything above the `ecr`
 //! module speaks these, so state and UI can be tested without a network.
 
+mod admin;
+pub use admin::{AccountSetting, PullTimeExclusions, ReplicationStatus};
 mod changes;
 mod discovery;
 mod docs;

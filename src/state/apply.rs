@@ -39,6 +39,7 @@ impl AppState {
             Payload::Login(p) => self.apply_login(request, key, p),
             Payload::Lifecycle(p) => self.apply_lifecycle(request, key, p),
             Payload::SupplyChain(p) => self.apply_supply_chain(request, key, p),
+            Payload::Admin(p) => self.apply_admin(request, key, p),
             Payload::Crashed(e) => {
                 self.fail_request(request, key, &e);
                 self.notify(NoticeLevel::Error, e.to_string());
@@ -109,6 +110,13 @@ impl AppState {
         reg.repositories.fail(request, e.clone());
         reg.scanning.fail(request, e.clone());
         reg.signing.fail(request, e.clone());
+        reg.admin.registry_policy.fail(request, e.clone());
+        reg.admin.settings.fail(request, e.clone());
+        reg.admin.exclusions.fail(request, e.clone());
+        reg.admin.caller.fail(request, e.clone());
+        if reg.admin.replication_saving == Some(request) {
+            reg.admin.replication_saving = None;
+        }
         reg.pending.retain(|_, id| *id != request);
         for ri in reg.images.values_mut() {
             let mut changed = ri.list.fail(request, e.clone());
@@ -128,6 +136,9 @@ impl AppState {
                 a.fail(request, e.clone());
             }
             for a in ri.signing.values_mut() {
+                a.fail(request, e.clone());
+            }
+            for a in ri.replication.values_mut() {
                 a.fail(request, e.clone());
             }
             if changed {

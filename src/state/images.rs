@@ -32,6 +32,8 @@ pub struct RepoImages {
     pub referrers: HashMap<Digest, Requested<Vec<crate::model::Referrer>>>,
     /// ECR managed signing's status of the images opened.
     pub signing: HashMap<Digest, Requested<Vec<crate::model::ImageSigning>>>,
+    /// Replication status in each destination, of the images opened.
+    pub replication: HashMap<Digest, Requested<Vec<crate::model::ReplicationStatus>>>,
     /// What artifacts say (signatures, SBOMs, provenance), once opened.
     pub artifact_docs: HashMap<Digest, Requested<crate::model::ArtifactDoc>>,
     /// (generation, whether the list may hold referrers at all), so the

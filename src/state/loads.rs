@@ -31,6 +31,7 @@ impl AppState {
             Command::Login(c) => self.login_started(id, key, c),
             Command::Lifecycle(c) => self.lifecycle_started(id, key, c),
             Command::SupplyChain(c) => self.supply_chain_started(id, key, c),
+            Command::Admin(c) => self.admin_started(id, key, c),
         }
     }
 
@@ -215,6 +216,9 @@ impl AppState {
                         crate::message::SupplyChainCommand::Signing(spec.clone()),
                     )));
                 }
+                if self.registry_tab == RegistryTab::Administration {
+                    out.extend(self.admin_loads(refresh));
+                }
                 if self.registry_tab != RegistryTab::Repositories
                     && (refresh || matches!(reg.info, Requested::Idle))
                     && !reg.info.is_loading()
@@ -249,6 +253,9 @@ impl AppState {
                                 ManageCommand::RepoPolicy(repo),
                             )));
                         }
+                        // Who may pull and push reads the registry policy
+                        // (and its scope) too.
+                        out.extend(self.admin_loads(refresh));
                     }
                 }
             }

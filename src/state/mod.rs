@@ -79,6 +79,8 @@ pub struct RegistryState {
     /// ECR managed signing's configuration (`None` inside: the registry
     /// has none).
     pub signing: Requested<Option<crate::model::SigningConfig>>,
+    /// Registry policy, account settings, pull-time update exclusions.
+    pub admin: crate::admin::state::RegistryAdmin,
 }
 
 /// The status dot in the sidebar.
@@ -105,6 +107,7 @@ impl RegistryState {
             resource_tags: HashMap::new(),
             referrers_api: None,
             signing: Requested::Idle,
+            admin: crate::admin::state::RegistryAdmin::default(),
         }
     }
 
@@ -282,6 +285,7 @@ pub enum RegistryTab {
     Repositories,
     Overview,
     PullThrough,
+    Administration,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -8,6 +8,7 @@
 //! carries it out, matched exhaustively. Only the shell's own actions
 //! (palette, help, confirmation, closing a dialog) live here.
 
+pub use crate::admin::actions::AdminAction;
 pub use crate::browse::actions::BrowseAction;
 pub use crate::lifecycle::actions::LifecycleAction;
 pub use crate::login::actions::LoginAction;
@@ -32,6 +33,7 @@ pub enum UiAction {
     Lifecycle(LifecycleAction),
     Login(LoginAction),
     SupplyChain(SupplyChainAction),
+    Admin(AdminAction),
     Preferences(PreferencesAction),
     Shell(ShellAction),
 }
@@ -81,6 +83,7 @@ wraps! {
     Lifecycle: LifecycleAction;
     Login: LoginAction;
     SupplyChain: SupplyChainAction;
+    Admin: AdminAction;
     Preferences: PreferencesAction;
     Shell: ShellAction;
 }

@@ -24,9 +24,9 @@ use crate::search::view as search;
 use crate::transfer::panel as transfers;
 
 pub use action::{
-    BrowseAction, LifecycleAction, LoginAction, ManageAction, PreferencesAction, PullThroughAction,
-    RegistriesAction, ScanningAction, SearchAction, ShellAction, SupplyChainAction, TransferAction,
-    UiAction,
+    AdminAction, BrowseAction, LifecycleAction, LoginAction, ManageAction, PreferencesAction,
+    PullThroughAction, RegistriesAction, ScanningAction, SearchAction, ShellAction,
+    SupplyChainAction, TransferAction, UiAction,
 };
 pub use repositories::RepoTableView;
 
@@ -202,6 +202,7 @@ pub fn main_ui(
                     overview::overview_ui(ui, state, &mut view.overview, actions);
                 }
                 RegistryTab::PullThrough => pull_through::rules_ui(ui, state, actions),
+                RegistryTab::Administration => crate::admin::view::admin_ui(ui, state, actions),
             }
         }
     });

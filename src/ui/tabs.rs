@@ -31,6 +31,10 @@ pub fn registry_tabs_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiActio
                 RegistryTab::PullThrough,
                 format!("{} Pull-through cache{rules}", icon::CLOUD_ARROW_DOWN),
             ),
+            (
+                RegistryTab::Administration,
+                format!("{} Administration", icon::GEAR),
+            ),
         ] {
             if tab(ui, cur, t, text) {
                 actions.push(UiAction::Browse(BrowseAction::SetRegistryTab(t)));

@@ -240,6 +240,7 @@ impl Inner {
                     Command::Login(c) => crate::login::ops::run(&cx, c).await,
                     Command::Lifecycle(c) => crate::lifecycle::ops::run(&cx, c).await,
                     Command::SupplyChain(c) => crate::supply_chain::ops::run(&cx, c).await,
+                    Command::Admin(c) => crate::admin::ops::run(&cx, c).await,
                 }
             }
             Err(e) => {

@@ -6,6 +6,8 @@
 mod digest;
 pub mod lifecycle_policy;
 pub mod partition;
+pub mod policy;
+pub mod replication;
 pub mod time;
 pub mod validate;
 

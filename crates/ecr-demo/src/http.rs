@@ -540,7 +540,13 @@ async fn ecr(State(s): State<Shared>, headers: HeaderMap, body: axum::body::Body
     };
     // STS (role chains, MFA) shares the endpoint: a form, not ECR's JSON.
     if headers.get("x-amz-target").is_none() && crate::sts::is_sts(&body) {
-        return crate::sts::serve(&body);
+        let caller = Caller::from_authorization(
+            headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok()),
+        )
+        .ok();
+        return crate::sts::serve(&body, caller.as_ref().map(|c| c.account.as_str()));
     }
     let caller = match Caller::from_authorization(
         headers

@@ -353,6 +353,7 @@ pub fn build(cfg: &SeedConfig) -> Store {
         restore_seconds: 20.0,
         lazy: BTreeMap::new(),
         signing: None,
+        admin: super::store::Admin::default(),
     };
     let catalog = Arc::new(Catalog::new());
     if cfg.showcase {
@@ -444,7 +445,34 @@ fn empty_repo(
 }
 
 /// Policies, pull-through rules, archived images and the findings zoo.
+/// The showcase's administration: platform/* replicated to us-west-2 of
+/// this account and to the second demo account (which refuses: no
+/// registry policy there), put 2 days ago so newer images have statuses
+/// and older ones none; a registry policy letting the second account
+/// replicate here; one pull-time update exclusion.
+fn seed_admin(store: &mut Store, t0: f64) {
+    let account = store.account.clone();
+    store.admin.replication = vec![ecr_core::replication::Rule {
+        destinations: vec![
+            ("us-west-2".into(), account.clone()),
+            ("eu-west-1".into(), super::DEMO_SECOND_ACCOUNT.into()),
+        ],
+        filters: vec!["platform".into()],
+    }];
+    store.admin.replication_put_at = t0 - 2.0 * DAY;
+    store.admin.registry_policy = Some(format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"ReplicationFrom{second}","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{second}:root"}},"Action":["ecr:CreateRepository","ecr:ReplicateImage"],"Resource":"arn:aws:ecr:{region}:{account}:repository/*"}}]}}"#,
+        second = super::DEMO_SECOND_ACCOUNT,
+        region = store.region,
+    ));
+    store.admin.exclusions = vec![(
+        format!("arn:aws:iam::{account}:role/ecr-inventory-scanner"),
+        t0 - 10.0 * DAY,
+    )];
+}
+
 fn decorate(store: &mut Store, catalog: &Arc<Catalog>, cfg: &SeedConfig, t0: f64) {
+    seed_admin(store, t0);
     let lifecycle = r#"{"rules":[{"rulePriority":1,"description":"Keep the last 10 release images","selection":{"tagStatus":"tagged","tagPrefixList":["v"],"countType":"imageCountMoreThan","countNumber":10},"action":{"type":"expire"}},{"rulePriority":2,"description":"Expire untagged images after 14 days","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}"#;
     for name in [
         "platform/api-gateway",

@@ -63,14 +63,28 @@ pub fn is_sts(body: &[u8]) -> bool {
     body.starts_with(b"Action=") || form(body).iter().any(|(k, _)| k == "Action")
 }
 
-pub fn serve(body: &[u8]) -> Response {
+/// `caller`: the account the request was signed as (GetCallerIdentity's
+/// answer: the demo's fixed user of that account).
+pub fn serve(body: &[u8], caller: Option<&str>) -> Response {
     let f = form(body);
     let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    if get("Action") == Some("GetCallerIdentity") {
+        let account = caller.unwrap_or(ACCOUNTS[0].1);
+        // A role session, as most people browse (SSO, CI): its role is
+        // what a pull-time update exclusion names.
+        let body = format!(
+            "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>\
+             <Arn>arn:aws:sts::{account}:assumed-role/ecrscope-demo-reader/demo-session</Arn>\
+             <UserId>AROADEMO:demo-session</UserId><Account>{account}</Account>\
+             </GetCallerIdentityResult><ResponseMetadata><RequestId>demo</RequestId></ResponseMetadata></GetCallerIdentityResponse>"
+        );
+        return (StatusCode::OK, [("content-type", "text/xml")], body).into_response();
+    }
     if get("Action") != Some("AssumeRole") {
         return error(
             StatusCode::BAD_REQUEST,
             "InvalidAction",
-            "the demo's STS serves AssumeRole only",
+            "the demo's STS serves AssumeRole and GetCallerIdentity only",
         );
     }
     let arn = get("RoleArn").unwrap_or("");

@@ -11,6 +11,7 @@ use ecr_core::Digest;
 use ecr_core::lifecycle_policy::{self as lifecycle_eval, wildcard_match};
 use ecr_core::validate;
 
+mod admin;
 mod images;
 mod lifecycle;
 mod pull_through;
@@ -18,6 +19,7 @@ mod referrers;
 mod repositories;
 mod scanning;
 mod signing;
+pub use admin::Admin;
 pub use signing::Signing;
 
 /// An ECR-shaped error: `{"__type": code, "message": message}` with a status.
@@ -211,6 +213,8 @@ pub struct Store {
     pub lazy: BTreeMap<String, super::seed::LazyImages>,
     /// ECR managed signing's rules (None: no signing configuration).
     pub signing: Option<Signing>,
+    /// Registry policy, replication, account settings, exclusions.
+    pub admin: Admin,
 }
 
 impl Store {
@@ -374,6 +378,16 @@ impl Store {
             "PutSigningConfiguration" => self.put_signing_configuration(v),
             "DeleteSigningConfiguration" => self.delete_signing_configuration(),
             "DescribeImageSigningStatus" => self.describe_image_signing_status(v),
+            "GetRegistryPolicy" => self.get_registry_policy(),
+            "PutRegistryPolicy" => self.put_registry_policy(v),
+            "DeleteRegistryPolicy" => self.delete_registry_policy(),
+            "PutReplicationConfiguration" => self.put_replication_configuration(v),
+            "DescribeImageReplicationStatus" => self.describe_image_replication_status(v),
+            "GetAccountSetting" => self.get_account_setting(v),
+            "PutAccountSetting" => self.put_account_setting(v),
+            "ListPullTimeUpdateExclusions" => self.list_pull_time_update_exclusions(v),
+            "RegisterPullTimeUpdateExclusion" => self.register_pull_time_update_exclusion(v),
+            "DeregisterPullTimeUpdateExclusion" => self.deregister_pull_time_update_exclusion(v),
             "BatchDeleteImage" => self.batch_delete_image(v),
             "PutImage" => self.put_image(v),
             "PutImageTagMutability" => self.put_image_tag_mutability(v),

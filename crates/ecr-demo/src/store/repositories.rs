@@ -6,10 +6,7 @@ impl Store {
     pub(super) fn describe_registry(&self) -> Value {
         json!({
             "registryId": self.account,
-            "replicationConfiguration": {"rules": [{
-                "destinations": [{"region": "us-west-2", "registryId": self.account}],
-                "repositoryFilters": [{"filter": "platform", "filterType": "PREFIX_MATCH"}]
-            }]}
+            "replicationConfiguration": self.replication_json(),
         })
     }
 

@@ -1,0 +1,373 @@
+//! Registry administration in the real app against the demo endpoint: the
+//! registry policy editor (ready-made statements, rows and JSON in step,
+//! refusals in words before any call, pinned to the registry it was opened
+//! for while the user navigates to another), who may pull and push a
+//! repository, replication rules with their preview and each image's
+//! status, account settings, and "exclude the principal I browse as".
+
+use crate::common;
+
+use common::ui::{demo_app, demo_of, open_repository, retype, runtime, step_until};
+use ecrscope::app::EcrscopeApp;
+use ecrscope::model::{DEMO_ACCOUNT, RegistrySpec};
+use ecrscope::state::Location;
+use ecrscope::ui::{BrowseAction, RegistriesAction, UiAction};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+const EAST: &str = "us-east-1";
+const WEST: &str = "us-west-2";
+
+fn spec(region: &str) -> RegistrySpec {
+    common::ui::demo_spec(region)
+}
+
+fn steps(h: &mut Harness<'static, EcrscopeApp>, n: usize) {
+    for _ in 0..n {
+        h.step();
+    }
+}
+
+fn go(h: &mut Harness<'static, EcrscopeApp>, region: &str) {
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::GoTo(Location {
+            registry: Some(spec(region).key()),
+            repository: None,
+            image: None,
+        })));
+    steps(h, 3);
+}
+
+fn admin_tab(h: &mut Harness<'static, EcrscopeApp>) {
+    step_until(h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    h.get_by_label_contains("Administration").click();
+    step_until(h, 30, "the seeded registry policy", |h| {
+        h.query_by_label_contains("Allow account 210987654321")
+            .is_some()
+    });
+}
+
+fn registry_policy(h: &Harness<'_, EcrscopeApp>, region: &str) -> Option<String> {
+    demo_of(h)
+        .with_store_at(DEMO_ACCOUNT, region, |s| s.admin.registry_policy.clone())
+        .flatten()
+}
+
+/// Edit the registry policy: an account id that is not one is refused
+/// next to the preset; broken JSON is refused with nothing sent; the
+/// statement added by clicks lands in the registry the dialog was opened
+/// for although the user went to another registry meanwhile, and the
+/// dialog closes once the registry took it.
+#[test]
+fn the_registry_policy_is_edited_checked_and_saved_where_it_was_opened() {
+    let rt = runtime();
+    let mut h = demo_app(&rt, |b| b.with_size(egui::vec2(1400.0, 1000.0)));
+    h.state_mut()
+        .handle(UiAction::Registries(RegistriesAction::Add(spec(WEST))));
+    go(&mut h, EAST);
+    admin_tab(&mut h);
+    h.get_by_label_contains("Edit registry policy").click();
+    steps(&mut h, 6);
+    retype(&mut h, "Preset account id (12 digits)", "12");
+    h.get_by_label("Add statement").click();
+    step_until(&mut h, 5, "the id refused", |h| {
+        h.query_by_label_contains("'12' is not an account id: 12 digits.")
+            .is_some()
+    });
+    retype(&mut h, "Preset account id (12 digits)", "111122223333");
+    h.get_by_label("Add statement").click();
+    step_until(&mut h, 5, "the change listed", |h| {
+        h.query_by_label_contains("+ AllowPull111122223333: Allow account 111122223333 3 action(s)")
+            .is_some()
+    });
+    // The JSON follows the rows; broken JSON is said and nothing is sent.
+    h.get_by_label("JSON").click();
+    steps(&mut h, 2);
+    let json = h
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Policy JSON")
+        .value()
+        .expect("the JSON's text");
+    assert!(json.contains("arn:aws:iam::111122223333:root"), "{json}");
+    assert!(
+        json.contains("arn:aws:ecr:us-east-1:123456789012:repository/*"),
+        "{json}"
+    );
+    retype(&mut h, "Policy JSON", "{\"Statement\": [");
+    step_until(&mut h, 5, "the JSON refused", |h| {
+        h.query_by_label_contains("Not JSON").is_some()
+    });
+    h.get_by_label("Save policy").click();
+    steps(&mut h, 3);
+    assert_eq!(demo_of(&h).knobs.count("PutRegistryPolicy"), 0);
+    // A row edit writes the JSON again from the rows (the error goes).
+    h.get_by_label("Statements").click();
+    steps(&mut h, 2);
+    retype(&mut h, "Sid of statement 2", "AllowPullPartner");
+    steps(&mut h, 3);
+    assert!(h.query_by_label_contains("Not JSON").is_none());
+    // Navigate to the other registry while the dialog is open.
+    go(&mut h, WEST);
+    assert!(h.query_by_label("Registry policy").is_some(), "still open");
+    h.get_by_label("Save policy").click();
+    step_until(&mut h, 30, "saved and closed", |h| {
+        registry_policy(h, EAST).is_some_and(|p| p.contains("AllowPullPartner"))
+            && h.query_by_label("Save policy").is_none()
+    });
+    assert!(
+        registry_policy(&h, WEST).is_none_or(|p| !p.contains("AllowPullPartner")),
+        "the other registry is untouched"
+    );
+    assert_eq!(demo_of(&h).knobs.count("PutRegistryPolicy"), 1);
+    // Back at east, the tab shows what the registry holds now.
+    go(&mut h, EAST);
+    step_until(&mut h, 30, "read back", |h| {
+        h.query_by_label_contains("Allow account 111122223333: ecr:BatchGetImage")
+            .is_some()
+    });
+}
+
+/// A V1 registry policy scope refuses a pull grant in the registry policy
+/// before any call, saying why.
+#[test]
+fn scope_v1_refuses_a_pull_grant_in_words() {
+    let rt = runtime();
+    let mut h = demo_app(&rt, |b| b.with_size(egui::vec2(1400.0, 1000.0)));
+    step_until(&mut h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    demo_of(&h).with_store(|s| {
+        s.admin
+            .settings
+            .insert("REGISTRY_POLICY_SCOPE".into(), "V1".into());
+    });
+    admin_tab(&mut h);
+    step_until(&mut h, 30, "the scope read", |h| {
+        h.query_by_label_contains(
+            "only ecr:ReplicateImage, ecr:BatchImportUpstreamImage and ecr:CreateRepository count",
+        )
+        .is_some()
+    });
+    h.get_by_label_contains("Edit registry policy").click();
+    steps(&mut h, 6);
+    retype(&mut h, "Preset account id (12 digits)", "111122223333");
+    h.get_by_label("Add statement").click();
+    step_until(&mut h, 5, "refused for the scope", |h| {
+        h.query_by_label_contains("is not enforced in a registry policy of scope V1")
+            .is_some()
+    });
+    h.get_by_label("Save policy").click();
+    steps(&mut h, 3);
+    assert_eq!(demo_of(&h).knobs.count("PutRegistryPolicy"), 0);
+}
+
+/// Who may pull and push a repository, from both policies: the registry
+/// policy's replication grant is not a pull; a repository policy added by
+/// clicks ("let Lambda pull") shows as the service pulling.
+#[test]
+fn a_repository_says_who_may_pull_and_push() {
+    let rt = runtime();
+    let mut h = demo_app(&rt, |b| b.with_size(egui::vec2(1400.0, 1000.0)));
+    open_repository(&mut h, "hello-world");
+    h.get_by_label_contains("Permissions").click();
+    step_until(&mut h, 30, "the summary", |h| {
+        h.query_by_label_contains("No resource policy lets anyone pull or push here")
+            .is_some()
+    });
+    h.get_by_label("Edit policy…").click();
+    steps(&mut h, 6);
+    h.get_by_label("Let Lambda pull").click();
+    steps(&mut h, 2);
+    h.get_by_label("Add statement").click();
+    steps(&mut h, 3);
+    h.get_by_label("Save policy").click();
+    step_until(&mut h, 30, "saved and read back", |h| {
+        h.query_by_label("Save policy").is_none()
+            && h.query_by_label_contains("the service lambda.amazonaws.com")
+                .is_some()
+    });
+    let policy = demo_of(&h)
+        .with_store(|s| s.repos["hello-world"].policy.clone())
+        .flatten()
+        .expect("a policy");
+    assert!(policy.contains("lambda.amazonaws.com"), "{policy}");
+}
+
+/// Replication rules: a destination that is this registry is refused next
+/// to its rule; each rule says which repositories it matches; the rules
+/// saved are what DescribeRegistry reads back. An image of a covered
+/// repository says where it went (the other account refuses: FAILED with
+/// its code), and the repository's summary counts each destination; an
+/// uncovered repository costs no call.
+#[test]
+fn replication_rules_and_statuses() {
+    let rt = runtime();
+    let mut h = demo_app(&rt, |b| b.with_size(egui::vec2(1400.0, 1000.0)));
+    step_until(&mut h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    // Every image counts as pushed after the rule.
+    demo_of(&h).with_store(|s| s.admin.replication_put_at = 0.0);
+    admin_tab(&mut h);
+    step_until(&mut h, 30, "the seeded rule", |h| {
+        h.query_by_label_contains("Rule 1: names starting platform to us-west-2, eu-west-1 (210987654321) · matches 3 of 25")
+            .is_some()
+    });
+    h.get_by_label_contains("Edit replication rules").click();
+    steps(&mut h, 6);
+    h.get_by_label("Add rule").click();
+    steps(&mut h, 3);
+    retype(&mut h, "Destinations of rule 2", "us-east-1");
+    step_until(&mut h, 5, "refused", |h| {
+        h.query_by_label_contains("is this registry").is_some()
+    });
+    retype(&mut h, "Destinations of rule 2", "eu-central-1");
+    retype(&mut h, "Repository prefixes of rule 2", "payments/");
+    step_until(&mut h, 5, "the preview", |h| {
+        h.query_by_label_contains(
+            "matches 2 of 25 repositories: payments/checkout, payments/ledger",
+        )
+        .is_some()
+    });
+    steps(&mut h, 2);
+    h.get_by_label("Save replication rules").click();
+    step_until(&mut h, 30, "saved and closed", |h| {
+        h.query_by_label("Save replication rules").is_none()
+            && demo_of(h)
+                .with_store(|s| s.admin.replication.len())
+                .is_some_and(|n| n == 2)
+    });
+    step_until(&mut h, 30, "read back", |h| {
+        h.query_by_label_contains("Rule 2: names starting payments/ to eu-central-1")
+            .is_some()
+    });
+    // The put moved the rules' time: make every image count again.
+    demo_of(&h).with_store(|s| s.admin.replication_put_at = 0.0);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SetRegistryTab(
+            ecrscope::state::RegistryTab::Repositories,
+        )));
+    steps(&mut h, 3);
+    open_repository(&mut h, "hello-world");
+    let newest = |h: &Harness<'_, EcrscopeApp>| {
+        h.state().state.open_images().and_then(|ri| {
+            ri.list
+                .shown()
+                .and_then(|l| l.iter().max_by_key(|i| i.pushed_at).map(|i| i.digest))
+        })
+    };
+    let d = newest(&h);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SelectImage(d)));
+    steps(&mut h, 10);
+    assert_eq!(demo_of(&h).knobs.count("DescribeImageReplicationStatus"), 0);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SelectRepository(Some(
+            "platform/api-gateway".into(),
+        ))));
+    step_until(&mut h, 30, "images", |h| {
+        h.state()
+            .state
+            .open_images()
+            .is_some_and(|ri| ri.list.shown().is_some() && !ri.list.is_loading())
+    });
+    let d = newest(&h);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SelectImage(d)));
+    step_until(&mut h, 30, "the statuses", |h| {
+        h.query_by_label_contains("Replicated to us-west-2 (123456789012): COMPLETE")
+            .is_some()
+            && h.query_by_label_contains(
+                "Replicated to eu-west-1 (210987654321): FAILED · REPLICATION_PERMISSION_DENIED",
+            )
+            .is_some()
+    });
+    let total = h
+        .state()
+        .state
+        .open_images()
+        .and_then(|ri| ri.list.shown().map(|l| l.len()))
+        .expect("images")
+        .min(200);
+    h.get_by_label_contains("Check the").click();
+    step_until(&mut h, 60, "the summary", |h| {
+        h.query_by_label_contains(&format!(
+            "{total} of {total} complete in us-west-2 (123456789012)"
+        ))
+        .is_some()
+            && h.query_by_label_contains(&format!(
+                "0 of {total} complete in eu-west-1 (210987654321), {total} failed: REPLICATION_PERMISSION_DENIED"
+            ))
+            .is_some()
+    });
+    assert_eq!(
+        demo_of(&h).knobs.count("DescribeImageReplicationStatus") as usize,
+        total,
+        "one call per image, none twice"
+    );
+}
+
+/// Account settings are shown with their meaning and changed after a
+/// confirmation; "exclude the principal I browse as" asks STS who that is
+/// and registers its role; a user ARN typed is refused next to the field.
+#[test]
+fn account_settings_and_exclusions() {
+    let rt = runtime();
+    let mut h = demo_app(&rt, |b| b.with_size(egui::vec2(1400.0, 1000.0)));
+    admin_tab(&mut h);
+    step_until(&mut h, 30, "settings", |h| {
+        h.query_by_label_contains("every repository receives its own upload of each layer")
+            .is_some()
+    });
+    h.state_mut().handle(UiAction::Admin(
+        ecrscope::ui::AdminAction::SetAccountSetting(
+            spec(EAST),
+            ecrscope::model::AccountSetting::BlobMounting,
+            "ENABLED".into(),
+        ),
+    ));
+    step_until(&mut h, 30, "set and read back", |h| {
+        h.query_by_label_contains("a push may mount a layer another repository")
+            .is_some()
+    });
+    let exclusions = |h: &Harness<'_, EcrscopeApp>| {
+        demo_of(h)
+            .with_store(|s| {
+                s.admin
+                    .exclusions
+                    .iter()
+                    .map(|(a, _)| a.clone())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    retype(
+        &mut h,
+        "Principal to exclude",
+        "arn:aws:iam::123456789012:user/alice",
+    );
+    step_until(&mut h, 5, "refused", |h| {
+        h.query_by_label_contains("ECR excludes roles only")
+            .is_some()
+    });
+    h.get_by_label_contains("Exclude the principal I browse as")
+        .click();
+    step_until(&mut h, 30, "who I am", |h| {
+        h.query_by_label_contains(
+            "You browse as arn:aws:iam::123456789012:role/ecrscope-demo-reader",
+        )
+        .is_some()
+    });
+    h.get_by_label_contains("Exclude it").click();
+    step_until(&mut h, 30, "excluded and read back", |h| {
+        h.query_by_label_contains("already excluded").is_some()
+    });
+    assert!(
+        exclusions(&h).contains(&"arn:aws:iam::123456789012:role/ecrscope-demo-reader".to_owned())
+    );
+    assert_eq!(
+        demo_of(&h).knobs.count("RegisterPullTimeUpdateExclusion"),
+        1
+    );
+}
