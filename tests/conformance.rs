@@ -47,6 +47,7 @@ async fn peers() -> (std::sync::MutexGuard<'static, ()>, Vec<Peer>) {
     server.with_store(|s| {
         s.repos.clear();
         s.rules.clear();
+        s.admin = ecrscope::demo::Admin::default();
     });
     let demo = Peer {
         name: "demo",
@@ -1152,4 +1153,278 @@ async fn managed_signing_as_documented_and_absent_from_moto() {
         ecr::get_signing_configuration(&c).await.expect("none"),
         None
     );
+}
+
+/// The registry policy through the app's layer, on both peers: none at
+/// first (RegistryPolicyNotFoundException read as "none"), a replication
+/// grant put and read back byte for byte (moto keeps the text; the aws CLI
+/// reads the same), a statement without a Resource refused by both as an
+/// invalid parameter, deleted, then none again and a second delete a "not
+/// found". moto enforces scope V1's actions (ReplicateImage,
+/// CreateRepository) and refuses a pull grant; the demo follows the scope
+/// its account setting holds (V2 by default, as ECR's user guide says), so
+/// that case is pinned per peer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_registry_policy_reads_the_same() {
+    let (_g, peers) = peers().await;
+    let grant = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReplicationFrom111122223333","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["ecr:CreateRepository","ecr:ReplicateImage"],"Resource":"arn:aws:ecr:us-east-1:123456789012:repository/*"}]}"#;
+    let no_resource = grant.replace(
+        r#","Resource":"arn:aws:ecr:us-east-1:123456789012:repository/*""#,
+        "",
+    );
+    let pull = grant.replace(
+        r#"["ecr:CreateRepository","ecr:ReplicateImage"]"#,
+        r#"["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]"#,
+    );
+    for p in &peers {
+        assert_eq!(
+            seen(ecr::get_registry_policy(&p.c).await),
+            "ok None",
+            "{}",
+            p.name
+        );
+        ecr::put_registry_policy(&p.c, grant)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", p.name));
+        assert_eq!(
+            ecr::get_registry_policy(&p.c)
+                .await
+                .expect("read")
+                .as_deref(),
+            Some(grant),
+            "{}",
+            p.name
+        );
+        let cli = aws_json(&p.url, &["ecr", "get-registry-policy"]);
+        assert_eq!(cli["policyText"], grant, "{}: the aws CLI", p.name);
+        assert_eq!(cli["registryId"], "123456789012", "{}", p.name);
+        let e = ecr::put_registry_policy(&p.c, &no_resource)
+            .await
+            .expect_err("no Resource");
+        assert_eq!(e.kind(), "invalid input", "{}: {e}", p.name);
+        let pulled = ecr::put_registry_policy(&p.c, &pull).await;
+        match p.name {
+            "moto" => assert!(pulled.is_err(), "moto holds scope V1"),
+            _ => assert!(pulled.is_ok(), "demo: scope V2, ECR's default"),
+        }
+        ecr::delete_registry_policy(&p.c).await.expect("delete");
+        assert_eq!(seen(ecr::get_registry_policy(&p.c).await), "ok None");
+        assert_eq!(
+            seen(ecr::delete_registry_policy(&p.c).await),
+            "not found",
+            "{}",
+            p.name
+        );
+    }
+}
+
+/// Replication rules put through the app's layer are what DescribeRegistry
+/// and the aws CLI read back on both peers; a rule replicating to the
+/// registry itself is refused by both. moto takes one rule at most ("This
+/// feature is disabled" for more: pinned); the demo takes ECR's ten.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replication_rules_read_the_same() {
+    use ecrscope::model::ReplicationRule;
+    let (_g, peers) = peers().await;
+    let rule = ReplicationRule {
+        destinations: vec![
+            ("eu-west-1".into(), "123456789012".into()),
+            ("us-east-1".into(), "111122223333".into()),
+        ],
+        filters: vec!["prod".into()],
+    };
+    for p in &peers {
+        ecr::put_replication_configuration(&p.c, std::slice::from_ref(&rule))
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", p.name));
+        let info = ecr::describe_registry(&p.c).await.expect("describe");
+        assert_eq!(
+            info.replication_rules,
+            std::slice::from_ref(&rule),
+            "{}",
+            p.name
+        );
+        let cli = aws_json(&p.url, &["ecr", "describe-registry"]);
+        let r = &cli["replicationConfiguration"]["rules"][0];
+        assert_eq!(
+            r["destinations"][1]["registryId"], "111122223333",
+            "{}",
+            p.name
+        );
+        assert_eq!(
+            r["repositoryFilters"][0]["filterType"], "PREFIX_MATCH",
+            "{}",
+            p.name
+        );
+        let to_itself = ReplicationRule {
+            destinations: vec![("us-east-1".into(), "123456789012".into())],
+            filters: Vec::new(),
+        };
+        let e = ecr::put_replication_configuration(&p.c, &[to_itself])
+            .await
+            .expect_err("to itself");
+        assert_eq!(e.kind(), "invalid input", "{}: {e}", p.name);
+        let two = ecr::put_replication_configuration(&p.c, &[rule.clone(), rule.clone()]).await;
+        match p.name {
+            "moto" => assert!(two.is_err(), "moto: one rule at most"),
+            _ => assert!(
+                two.is_ok(),
+                "demo: up to ten rules, as the API reference says"
+            ),
+        }
+        ecr::put_replication_configuration(&p.c, &[])
+            .await
+            .expect("no rules");
+        let info = ecr::describe_registry(&p.c).await.expect("describe");
+        assert!(info.replication_rules.is_empty(), "{}", p.name);
+    }
+}
+
+/// What moto lacks (replication status, account settings, pull-time update
+/// exclusions) is absent there, said as such; the demo answers as the API
+/// reference documents, checked with the aws CLI: account settings' names
+/// and values (API_PutAccountSetting), exclusions added once, listed and
+/// removed (ExclusionAlreadyExistsException / ExclusionNotFoundException,
+/// user guide "Considerations for pull-time update exclusions"), and an
+/// image's replication status per destination
+/// (API_DescribeImageReplicationStatus: region, registryId, status).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administration_moto_lacks_the_demo_answers_as_documented() {
+    let (_g, peers) = peers().await;
+    let moto = peers.iter().find(|p| p.name == "moto").expect("moto");
+    for r in [
+        ecr::get_account_setting(&moto.c, "REGISTRY_POLICY_SCOPE")
+            .await
+            .map(|_| ()),
+        ecr::list_pull_time_update_exclusions(&moto.c)
+            .await
+            .map(|_| ()),
+    ] {
+        let e = r.expect_err("absent from moto");
+        assert!(matches!(e, EcrError::NotSupported { .. }), "{e:?}");
+    }
+    let demo = DemoServer::start(&SeedConfig::default())
+        .await
+        .expect("demo endpoint");
+    let url = demo.url();
+    let cli_err = |args: &[&str]| {
+        let out = aws_cli(&url).args(args).output().expect("aws CLI");
+        assert!(!out.status.success(), "{args:?} should fail");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let v = aws_json(
+        &url,
+        &[
+            "ecr",
+            "get-account-setting",
+            "--name",
+            "REGISTRY_POLICY_SCOPE",
+        ],
+    );
+    assert_eq!(
+        v,
+        serde_json::json!({"name": "REGISTRY_POLICY_SCOPE", "value": "V2"})
+    );
+    let v = aws_json(
+        &url,
+        &[
+            "ecr",
+            "put-account-setting",
+            "--name",
+            "BLOB_MOUNTING",
+            "--value",
+            "ENABLED",
+        ],
+    );
+    assert_eq!(v["value"], "ENABLED");
+    let bad = cli_err(&[
+        "ecr",
+        "put-account-setting",
+        "--name",
+        "BLOB_MOUNTING",
+        "--value",
+        "ON",
+    ]);
+    assert!(bad.contains("InvalidParameterException"), "{bad}");
+    let role = "arn:aws:iam::123456789012:role/ci-reader";
+    let v = aws_json(
+        &url,
+        &[
+            "ecr",
+            "register-pull-time-update-exclusion",
+            "--principal-arn",
+            role,
+        ],
+    );
+    assert_eq!(v["principalArn"], role);
+    assert!(
+        v["createdAt"].is_number() || v["createdAt"].is_string(),
+        "{v}"
+    );
+    let again = cli_err(&[
+        "ecr",
+        "register-pull-time-update-exclusion",
+        "--principal-arn",
+        role,
+    ]);
+    assert!(again.contains("ExclusionAlreadyExistsException"), "{again}");
+    let list = aws_json(&url, &["ecr", "list-pull-time-update-exclusions"]);
+    let listed: Vec<&str> = list["pullTimeUpdateExclusions"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    assert!(listed.contains(&role) && listed.len() == 2, "{listed:?}");
+    aws_json(
+        &url,
+        &[
+            "ecr",
+            "deregister-pull-time-update-exclusion",
+            "--principal-arn",
+            role,
+        ],
+    );
+    let gone = cli_err(&[
+        "ecr",
+        "deregister-pull-time-update-exclusion",
+        "--principal-arn",
+        role,
+    ]);
+    assert!(gone.contains("ExclusionNotFoundException"), "{gone}");
+    // Replication status: the seeded rule covers platform/*; with the rule
+    // older than every image, each destination answers.
+    demo.with_store(|s| s.admin.replication_put_at = 0.0);
+    let images = aws_json(
+        &url,
+        &[
+            "ecr",
+            "list-images",
+            "--repository-name",
+            "platform/api-gateway",
+            "--max-items",
+            "1",
+        ],
+    );
+    let digest = images["imageIds"][0]["imageDigest"]
+        .as_str()
+        .expect("an image")
+        .to_owned();
+    let st = aws_json(
+        &url,
+        &[
+            "ecr",
+            "describe-image-replication-status",
+            "--repository-name",
+            "platform/api-gateway",
+            "--image-id",
+            &format!("imageDigest={digest}"),
+        ],
+    );
+    let statuses = st["replicationStatuses"].as_array().expect("statuses");
+    assert_eq!(statuses.len(), 2, "{st}");
+    assert_eq!(statuses[0]["region"], "us-west-2");
+    assert!(["COMPLETE", "IN_PROGRESS"].contains(&statuses[0]["status"].as_str().unwrap_or("")));
+    assert_eq!(statuses[1]["status"], "FAILED");
+    assert_eq!(st["imageId"]["imageDigest"], digest.as_str());
 }

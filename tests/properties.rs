@@ -620,3 +620,134 @@ mod search_machine {
         }
     }
 }
+
+/// The policy editor: whatever the rows make reads back as the same
+/// statements (rows and JSON kept in step lose nothing); any text the JSON
+/// field holds is read or refused in words, never a panic; an action ECR
+/// does not have is refused before any call.
+mod policy_editor {
+    use ecr_core::policy;
+    use ecrscope::admin::actions::PolicyTarget;
+    use ecrscope::admin::policy_form::PolicyForm;
+    use ecrscope::model::{RegistrySource, RegistrySpec};
+    use proptest::prelude::*;
+
+    fn principal() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("*".to_owned()),
+            "[0-9]{12}",
+            "[0-9]{12}".prop_map(|a| format!("arn:aws:iam::{a}:root")),
+            ("[0-9]{12}", "[A-Za-z0-9+=,.@_-]{1,20}")
+                .prop_map(|(a, r)| format!("arn:aws:iam::{a}:role/{r}")),
+            "[a-z][a-z0-9-]{0,15}".prop_map(|s| format!("{s}.amazonaws.com")),
+        ]
+    }
+
+    fn action() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(policy::ECR_ACTIONS).prop_map(str::to_owned),
+            Just("ecr:*".to_owned()),
+            Just("ecr:Batch*".to_owned()),
+        ]
+    }
+
+    fn statement() -> impl Strategy<Value = policy::Statement> {
+        (
+            "[A-Za-z0-9]{0,12}",
+            any::<bool>(),
+            prop::collection::vec(principal(), 1..4),
+            prop::collection::vec(action(), 1..5),
+            prop::option::of("o-[a-z0-9]{10}"),
+        )
+            .prop_map(|(sid, allow, principals, actions, org)| policy::Statement {
+                sid,
+                effect: if allow {
+                    policy::Effect::Allow
+                } else {
+                    policy::Effect::Deny
+                },
+                principals: principals
+                    .iter()
+                    .map(|p| policy::Principal::parse(p))
+                    .collect(),
+                actions,
+                resources: Vec::new(),
+                condition: org
+                    .map(|o| serde_json::json!({"StringEquals": {"aws:PrincipalOrgID": o}})),
+                other: serde_json::Map::new(),
+            })
+    }
+
+    fn form() -> PolicyForm {
+        let spec = RegistrySpec {
+            profile: None,
+            region: "us-east-1".into(),
+            endpoint: None,
+            registry_id: None,
+            source: RegistrySource::Demo,
+        };
+        PolicyForm::new(
+            PolicyTarget::Repository(ecrscope::model::RepoRef::new(&spec, "web")),
+            String::new(),
+            None,
+            Some("123456789012".into()),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn what_the_rows_make_reads_back_the_same(stmts in prop::collection::vec(statement(), 1..6)) {
+            let p = policy::Policy { statements: stmts, ..policy::Policy::default() };
+            // Through the editor: JSON in, rows out, JSON again.
+            let mut f = form();
+            f.json = policy::to_json(&p);
+            f.json_changed();
+            prop_assert!(f.json_error.is_none());
+            f.rows_changed();
+            let back = policy::parse(&f.json).expect("the editor's JSON reads");
+            // A principal list reads back grouped by kind; compare as sets.
+            prop_assert_eq!(back.statements.len(), p.statements.len());
+            for (a, b) in back.statements.iter().zip(&p.statements) {
+                let mut pa = a.principals.clone();
+                let mut pb = b.principals.clone();
+                pa.sort();
+                pb.sort();
+                pa.dedup();
+                pb.dedup();
+                prop_assert_eq!(pa, pb);
+                prop_assert_eq!(&a.actions, &b.actions);
+                prop_assert_eq!(&a.sid, &b.sid);
+                prop_assert_eq!(a.effect, b.effect);
+                prop_assert_eq!(&a.condition, &b.condition);
+            }
+            // Valid statements pass the checks: the Save button would send.
+            prop_assert!(f.check().is_ok(), "{:?}", f.check());
+        }
+
+        #[test]
+        fn any_text_is_read_or_refused_in_words(text in "\\PC{0,200}") {
+            let mut f = form();
+            f.json = text;
+            f.json_changed();
+            match f.check() {
+                Ok(_) => {}
+                Err(p) => prop_assert!(
+                    p.document.as_deref().is_some_and(|m| !m.is_empty())
+                        || p.rows.iter().flatten().any(|m| !m.is_empty())
+                ),
+            }
+        }
+
+        #[test]
+        fn an_action_ecr_lacks_is_refused(name in "[A-Z][a-zA-Z]{3,20}") {
+            prop_assume!(!policy::ECR_ACTIONS.iter().any(|a| policy::action_matches(&format!("ecr:{name}"), a)));
+            let mut f = form();
+            f.json = format!(r#"{{"Statement":[{{"Effect":"Allow","Principal":"*","Action":"ecr:{name}"}}]}}"#);
+            f.json_changed();
+            let p = f.check().expect_err("refused");
+            prop_assert!(p.rows[0].as_deref().is_some_and(|m| m.contains("matches no ECR action")));
+        }
+    }
+}

@@ -371,3 +371,149 @@ fn account_settings_and_exclusions() {
         1
     );
 }
+
+/// The app's registry slot answered by moto instead of the demo endpoint:
+/// the same client (fixed credentials, the demo's account and region), a
+/// third-party ECR behind it.
+#[derive(Debug)]
+struct Moto(String);
+
+impl ecrscope::worker::DemoEndpoint for Moto {
+    fn url(
+        &self,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, String>> + Send + '_>>
+    {
+        Box::pin(async move { Ok(self.0.clone()) })
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// Against moto, read back with the aws CLI: a registry policy statement
+/// added by clicks ("let an account replicate here": moto enforces the V1
+/// scope's actions), a replication rule, and a repository policy ("let an
+/// account pull"). moto lacks account settings and exclusions: their
+/// sections say the endpoint has no such call.
+#[test]
+fn policies_and_replication_round_trip_through_moto() {
+    let _g = common::moto_lock();
+    let url = common::moto_url();
+    let rt = runtime();
+    // The test's own thread, before the app exists: no UI frame waits.
+    #[allow(clippy::disallowed_methods)]
+    rt.block_on(common::moto_reset(&url));
+    common::aws_json(
+        &url,
+        &["ecr", "create-repository", "--repository-name", "team/api"],
+    );
+    let mut opts = common::ui::demo_options(ecrscope::demo::SeedConfig::small());
+    opts.worker.demo = Some(std::sync::Arc::new(Moto(url.clone())));
+    let mut h = common::ui::demo_app_with(&rt, opts, |b| b.with_size(egui::vec2(1400.0, 1000.0)));
+    step_until(&mut h, 60, "moto's repository", |h| {
+        h.query_by_label_contains("1 repositor").is_some()
+    });
+    h.get_by_label_contains("Administration").click();
+    step_until(&mut h, 60, "no registry policy", |h| {
+        h.query_by_label_contains("No registry policy").is_some()
+    });
+    h.get_by_label_contains("Edit registry policy").click();
+    steps(&mut h, 6);
+    h.get_by_label("Let an account replicate here").click();
+    steps(&mut h, 2);
+    retype(&mut h, "Preset account id (12 digits)", "111122223333");
+    h.get_by_label("Add statement").click();
+    steps(&mut h, 3);
+    // The footer lags a frame behind the form: let it settle.
+    steps(&mut h, 5);
+    h.get_by_label("Save policy").click();
+    step_until(&mut h, 60, "saved and closed", |h| {
+        h.query_by_label("Save policy").is_none()
+            && h.query_by_label_contains(
+                "Allow account 111122223333: ecr:CreateRepository, ecr:ReplicateImage",
+            )
+            .is_some()
+    });
+    let p = common::aws_json(&url, &["ecr", "get-registry-policy"]);
+    let text: serde_json::Value =
+        serde_json::from_str(p["policyText"].as_str().expect("text")).expect("JSON");
+    assert_eq!(
+        text["Statement"][0]["Principal"]["AWS"],
+        "arn:aws:iam::111122223333:root"
+    );
+    assert_eq!(
+        text["Statement"][0]["Resource"],
+        "arn:aws:ecr:us-east-1:123456789012:repository/*"
+    );
+    // Replication: one rule (moto's limit), read back by the aws CLI.
+    h.get_by_label_contains("Edit replication rules").click();
+    steps(&mut h, 6);
+    h.get_by_label("Add rule").click();
+    steps(&mut h, 3);
+    retype(
+        &mut h,
+        "Destinations of rule 1",
+        "eu-west-1, us-east-1:111122223333",
+    );
+    retype(&mut h, "Repository prefixes of rule 1", "team/");
+    steps(&mut h, 5);
+    h.get_by_label("Save replication rules").click();
+    step_until(&mut h, 60, "saved and closed", |h| {
+        h.query_by_label("Save replication rules").is_none()
+    });
+    let r = common::aws_json(&url, &["ecr", "describe-registry"]);
+    let rule = &r["replicationConfiguration"]["rules"][0];
+    assert_eq!(rule["destinations"][0]["region"], "eu-west-1");
+    assert_eq!(rule["destinations"][1]["registryId"], "111122223333");
+    assert_eq!(rule["repositoryFilters"][0]["filter"], "team/");
+    step_until(&mut h, 60, "moto lacks settings", |h| {
+        h.query_by_label_contains("Account settings: this endpoint has no such call")
+            .is_some()
+    });
+    // The repository policy, from the Permissions tab.
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SetRegistryTab(
+            ecrscope::state::RegistryTab::Repositories,
+        )));
+    steps(&mut h, 3);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SelectRepository(Some(
+            "team/api".into(),
+        ))));
+    steps(&mut h, 5);
+    h.get_by_label_contains("Permissions").click();
+    step_until(&mut h, 60, "the summary", |h| {
+        h.query_by_label_contains("No resource policy lets anyone pull or push here")
+            .is_some()
+    });
+    h.get_by_label("Edit policy…").click();
+    steps(&mut h, 6);
+    retype(&mut h, "Preset account id (12 digits)", "111122223333");
+    h.get_by_label("Add statement").click();
+    steps(&mut h, 5);
+    h.get_by_label("Save policy").click();
+    step_until(&mut h, 60, "saved and summarised", |h| {
+        h.query_by_label("Save policy").is_none()
+            && h.query_by_label_contains("account 111122223333").is_some()
+    });
+    let p = common::aws_json(
+        &url,
+        &[
+            "ecr",
+            "get-repository-policy",
+            "--repository-name",
+            "team/api",
+        ],
+    );
+    let text: serde_json::Value =
+        serde_json::from_str(p["policyText"].as_str().expect("text")).expect("JSON");
+    assert_eq!(
+        text["Statement"][0]["Action"],
+        serde_json::json!([
+            "ecr:BatchGetImage",
+            "ecr:GetDownloadUrlForLayer",
+            "ecr:BatchCheckLayerAvailability"
+        ])
+    );
+}

@@ -54,7 +54,7 @@ impl Row {
             } else {
                 Effect::Deny
             },
-            principals: list(&self.principals)
+            principals: split_principals(&self.principals)
                 .iter()
                 .map(|p| Principal::parse(p))
                 .collect(),
@@ -76,6 +76,35 @@ impl Row {
             other: Map::new(),
         }
     }
+}
+
+/// Principals as typed: separated by ", " or new lines; a bare "," splits
+/// only where every part starts like a principal (an IAM role or user
+/// name may itself hold a comma: `role/a,b` stays one).
+pub fn split_principals(text: &str) -> Vec<String> {
+    let starts_like_one = |p: &str| {
+        let p = p.trim();
+        p == "*"
+            || p.starts_with("arn:")
+            || p.starts_with("federated:")
+            || p.ends_with(".amazonaws.com")
+            || p.ends_with(".amazonaws.com.cn")
+            || (p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    text.split('\n')
+        .flat_map(|line| line.split(", "))
+        .flat_map(|piece| {
+            let parts: Vec<&str> = piece.split(',').collect();
+            if parts.len() > 1 && parts.iter().all(|p| starts_like_one(p)) {
+                parts
+            } else {
+                vec![piece]
+            }
+        })
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -375,6 +404,18 @@ mod tests {
                 .is_some_and(|m| m.contains("12 digits"))
         );
         assert_eq!(f.rows.len(), 1);
+    }
+
+    #[test]
+    fn principals_split_where_a_name_holds_no_comma() {
+        assert_eq!(
+            split_principals("111122223333,arn:aws:iam::444455556666:root, *"),
+            ["111122223333", "arn:aws:iam::444455556666:root", "*"]
+        );
+        assert_eq!(
+            split_principals("arn:aws:iam::111122223333:role/a,b"),
+            ["arn:aws:iam::111122223333:role/a,b"]
+        );
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub fn repository_summary_ui(
         return;
     };
     let mut newest: Vec<&Image> = list.iter().collect();
-    newest.sort_by(|a, b| b.pushed_at.cmp(&a.pushed_at));
+    newest.sort_by_key(|i| std::cmp::Reverse(i.pushed_at));
     let todo: Vec<_> = newest
         .iter()
         .take(CHECK_AT_MOST)

@@ -248,8 +248,9 @@ pub fn replication_summary(
     statuses: &HashMap<Digest, Requested<Vec<ReplicationStatus>>>,
 ) -> Vec<String> {
     use std::collections::BTreeMap;
-    let mut by_dest: BTreeMap<(String, String), (usize, usize, usize, Vec<String>)> =
-        BTreeMap::new();
+    /// Complete, failed, in progress, failure codes.
+    type Counts = (usize, usize, usize, Vec<String>);
+    let mut by_dest: BTreeMap<(String, String), Counts> = BTreeMap::new();
     for s in statuses.values().filter_map(Requested::shown).flatten() {
         let e = by_dest
             .entry((s.region.clone(), s.registry_id.clone()))

@@ -75,7 +75,13 @@ pub fn step_until(
         if done(h) {
             return;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        if Instant::now() >= deadline {
+            let st = &h.state().state;
+            panic!(
+                "timed out waiting for: {what} (last notice: {:?})",
+                st.last_notice
+            );
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }

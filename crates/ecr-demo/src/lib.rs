@@ -25,7 +25,7 @@ pub mod supply_chain;
 pub use http::{BlobFault, DemoServer, Fault, FaultKind, Knobs};
 pub use lazy::LazyDemo;
 pub use seed::SeedConfig;
-pub use store::{DemoArchive, DemoImage, ScanState, Store, now};
+pub use store::{Admin, DemoArchive, DemoImage, ScanState, Store, now};
 
 /// The home registry's account and region (the SigV4 scope picks the
 /// registry: see `registries`).
