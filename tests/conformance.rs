@@ -1428,3 +1428,98 @@ async fn administration_moto_lacks_the_demo_answers_as_documented() {
     assert_eq!(statuses[1]["status"], "FAILED");
     assert_eq!(st["imageId"]["imageDigest"], digest.as_str());
 }
+
+/// Creation templates: absent from moto; the demo answers as
+/// API_CreateRepositoryCreationTemplate and its Describe and Delete
+/// document, checked with the aws CLI.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creation_templates_absent_from_moto_documented_in_the_demo() {
+    let (_g, peers) = peers().await;
+    let moto = peers.iter().find(|p| p.name == "moto").expect("moto");
+    let e = ecr::describe_repository_creation_templates(&moto.c)
+        .await
+        .expect_err("absent from moto");
+    assert!(matches!(e, EcrError::NotSupported { .. }), "{e:?}");
+    let demo = DemoServer::start(&SeedConfig::default())
+        .await
+        .expect("demo endpoint");
+    let url = demo.url();
+    let cli_err = |args: &[&str]| {
+        let out = aws_cli(&url).args(args).output().expect("aws CLI");
+        assert!(!out.status.success(), "{args:?} should fail");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // The seeded two, one created with the aws CLI, a prefix taken or
+    // missing refused with the documented exceptions.
+    let seeded = aws_json(&url, &["ecr", "describe-repository-creation-templates"]);
+    let prefixes: Vec<&str> = seeded["repositoryCreationTemplates"]
+        .as_array()
+        .expect("templates")
+        .iter()
+        .filter_map(|t| t["prefix"].as_str())
+        .collect();
+    assert_eq!(prefixes, ["ROOT", "docker-hub"]);
+    let made = aws_json(
+        &url,
+        &[
+            "ecr",
+            "create-repository-creation-template",
+            "--prefix",
+            "prod",
+            "--applied-for",
+            "CREATE_ON_PUSH",
+            "REPLICATION",
+            "--image-tag-mutability",
+            "IMMUTABLE",
+        ],
+    );
+    assert_eq!(made["repositoryCreationTemplate"]["prefix"], "prod");
+    assert_eq!(made["registryId"], "123456789012");
+    let taken = cli_err(&[
+        "ecr",
+        "create-repository-creation-template",
+        "--prefix",
+        "prod",
+        "--applied-for",
+        "REPLICATION",
+    ]);
+    assert!(taken.contains("TemplateAlreadyExistsException"), "{taken}");
+    let bad = cli_err(&[
+        "ecr",
+        "create-repository-creation-template",
+        "--prefix",
+        "Prod",
+        "--applied-for",
+        "REPLICATION",
+    ]);
+    assert!(bad.contains("InvalidParameterException"), "{bad}");
+    let one = aws_json(
+        &url,
+        &[
+            "ecr",
+            "describe-repository-creation-templates",
+            "--prefixes",
+            "prod",
+        ],
+    );
+    assert_eq!(
+        one["repositoryCreationTemplates"][0]["imageTagMutability"],
+        "IMMUTABLE"
+    );
+    aws_json(
+        &url,
+        &[
+            "ecr",
+            "delete-repository-creation-template",
+            "--prefix",
+            "prod",
+        ],
+    );
+    let gone = cli_err(&[
+        "ecr",
+        "delete-repository-creation-template",
+        "--prefix",
+        "prod",
+    ]);
+    assert!(gone.contains("TemplateNotFoundException"), "{gone}");
+}

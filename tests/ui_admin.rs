@@ -517,3 +517,151 @@ fn policies_and_replication_round_trip_through_moto() {
         ])
     );
 }
+
+fn templates(h: &Harness<'_, EcrscopeApp>) -> Vec<serde_json::Value> {
+    demo_of(h)
+        .with_store(|s| s.admin.templates.clone())
+        .unwrap_or_default()
+}
+
+/// Creation templates: the two seeded ones listed; "which template
+/// applies" answered for a typed name per way ECR creates a repository; a
+/// new template with every field, each bad field refused next to itself
+/// with nothing sent, then created and read back; edited; deleted after a
+/// confirmation. The pull-through rule names the template it applies.
+#[test]
+fn creation_templates_are_listed_created_edited_and_deleted() {
+    let rt = runtime();
+    let mut h = demo_app(&rt, |b| b.with_size(egui::vec2(1400.0, 1400.0)));
+    admin_tab(&mut h);
+    step_until(&mut h, 30, "the seeded templates", |h| {
+        h.query_by_label_contains("Immutable, with exclusions · AES256 · lifecycle policy")
+            .is_some()
+    });
+    retype(&mut h, "Repository name to try", "docker-hub/library/nginx");
+    step_until(&mut h, 5, "which applies", |h| {
+        h.query_by_label_contains(
+            "docker-hub/library/nginx created for a pull-through cache: template docker-hub",
+        )
+        .is_some()
+            && h.query_by_label_contains(
+                "docker-hub/library/nginx created by replication: template ROOT",
+            )
+            .is_some()
+            && h.query_by_label_contains(
+                "docker-hub/library/nginx created on push: no template, so ECR does not create it",
+            )
+            .is_some()
+    });
+    h.get_by_label("New template…").click();
+    steps(&mut h, 6);
+    retype(&mut h, "Template prefix", "Prod");
+    steps(&mut h, 3);
+    h.get_by_label("Immutable, with exclusions").click();
+    steps(&mut h, 2);
+    h.get_by_label("KMS").click();
+    steps(&mut h, 2);
+    retype(
+        &mut h,
+        "Template KMS key",
+        "arn:aws:kms:eu-west-1:123456789012:key/abc",
+    );
+    retype(&mut h, "Template resource tags", "team payments");
+    retype(&mut h, "Template lifecycle policy", "{\"rules\": 5}");
+    retype(
+        &mut h,
+        "Template custom role ARN",
+        "arn:aws:iam::123456789012:user/x",
+    );
+    step_until(&mut h, 5, "every field refused next to itself", |h| {
+        h.query_by_label_contains("'Prod' is not a repository name prefix")
+            .is_some()
+            && h.query_by_label_contains("This mode needs 1 to 5 exclusion filters")
+                .is_some()
+            && h.query_by_label_contains("same region").is_some()
+            && h.query_by_label_contains("'team payments' is not key=value")
+                .is_some()
+            && h.query_by_label_contains("is not an IAM role ARN")
+                .is_some()
+    });
+    h.get_by_label("Create template").click();
+    steps(&mut h, 3);
+    assert_eq!(
+        demo_of(&h).knobs.count("CreateRepositoryCreationTemplate"),
+        0
+    );
+    retype(&mut h, "Template prefix", "prod/payments");
+    retype(&mut h, "Template exclusion filters", "latest, dev-*");
+    retype(&mut h, "Template KMS key", "alias/payments-ecr");
+    retype(
+        &mut h,
+        "Template resource tags",
+        "team=payments\ncost-centre=42",
+    );
+    retype(
+        &mut h,
+        "Template lifecycle policy",
+        r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}"#,
+    );
+    retype(
+        &mut h,
+        "Template custom role ARN",
+        "arn:aws:iam::123456789012:role/ecr-templates",
+    );
+    steps(&mut h, 5);
+    h.get_by_label("Create template").click();
+    step_until(&mut h, 30, "created and closed", |h| {
+        h.query_by_label("Create template").is_none()
+            && templates(h).iter().any(|t| t["prefix"] == "prod/payments")
+    });
+    let t = templates(&h)
+        .into_iter()
+        .find(|t| t["prefix"] == "prod/payments")
+        .expect("created");
+    assert_eq!(t["imageTagMutability"], "IMMUTABLE_WITH_EXCLUSION");
+    assert_eq!(t["encryptionConfiguration"]["kmsKey"], "alias/payments-ecr");
+    assert_eq!(t["resourceTags"][1]["Key"], "cost-centre");
+    assert_eq!(
+        t["customRoleArn"],
+        "arn:aws:iam::123456789012:role/ecr-templates"
+    );
+    assert_eq!(t["appliedFor"], serde_json::json!(["CREATE_ON_PUSH"]));
+    step_until(&mut h, 30, "listed", |h| {
+        h.query_by_label("prod/payments").is_some()
+    });
+    // Edit: also for replication.
+    h.get_by_label("Edit the template prod/payments").click();
+    steps(&mut h, 6);
+    h.get_by_label("for replication").click();
+    steps(&mut h, 2);
+    steps(&mut h, 5);
+    h.get_by_label("Save template").click();
+    step_until(&mut h, 30, "updated", |h| {
+        templates(h).iter().any(|t| {
+            t["prefix"] == "prod/payments"
+                && t["appliedFor"] == serde_json::json!(["CREATE_ON_PUSH", "REPLICATION"])
+        }) && h.query_by_label("Save template").is_none()
+    });
+    // Delete, asked first.
+    steps(&mut h, 3);
+    h.get_by_label("Delete the template prod/payments").click();
+    step_until(&mut h, 5, "asked", |h| {
+        h.query_by_label("Delete the creation template prod/payments?")
+            .is_some()
+    });
+    assert_eq!(templates(&h).len(), 3, "nothing deleted before the answer");
+    steps(&mut h, 6);
+    h.get_by_label("Delete template").click();
+    step_until(&mut h, 30, "deleted", |h| templates(h).len() == 2);
+    // The pull-through rule names its template.
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SetRegistryTab(
+            ecrscope::state::RegistryTab::PullThrough,
+        )));
+    step_until(&mut h, 30, "the rule's template", |h| {
+        h.query_by_label_contains(
+            "docker-hub (Immutable, with exclusions · AES256 · lifecycle policy)",
+        )
+        .is_some()
+    });
+}

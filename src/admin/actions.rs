@@ -3,7 +3,9 @@
 
 use crate::app::EcrscopeApp;
 use crate::message::{AdminCommand, Command};
-use crate::model::{AccountSetting, Digest, RegistryKey, RegistrySpec, ReplicationRule, RepoRef};
+use crate::model::{
+    AccountSetting, CreationTemplate, Digest, RegistryKey, RegistrySpec, ReplicationRule, RepoRef,
+};
 use crate::state::{FollowUp, NoticeLevel};
 
 /// Which policy an editor or a save is about.
@@ -39,6 +41,11 @@ pub enum AdminAction {
     WhoAmI(RegistrySpec),
     /// Replication statuses of these images (not asked yet ones only).
     NeedReplicationStatus(RepoRef, Vec<Digest>),
+    /// The template dialog: a new template (`None`) or the one of a prefix.
+    OpenTemplate(RegistryKey, Option<String>),
+    /// Create (`true`) or update a template.
+    SaveTemplate(RegistrySpec, Box<CreationTemplate>, bool),
+    DeleteTemplate(RegistrySpec, String),
 }
 
 fn ask(cmd: AdminCommand) -> Vec<FollowUp> {
@@ -75,6 +82,16 @@ impl EcrscopeApp {
                 ask(AdminCommand::Exclude(spec, arn, register))
             }
             AdminAction::WhoAmI(spec) => ask(AdminCommand::Caller(spec)),
+            AdminAction::OpenTemplate(key, prefix) => {
+                self.open_template(&key, prefix.as_deref());
+                Vec::new()
+            }
+            AdminAction::SaveTemplate(spec, t, new) => {
+                ask(AdminCommand::SaveTemplate(spec, t, new))
+            }
+            AdminAction::DeleteTemplate(spec, prefix) => {
+                ask(AdminCommand::DeleteTemplate(spec, prefix))
+            }
             AdminAction::NeedReplicationStatus(repo, digests) => digests
                 .into_iter()
                 .take(super::replication_status_view::CHECK_AT_MOST)
@@ -130,6 +147,28 @@ impl EcrscopeApp {
         }
         self.view
             .open(super::policy_dialog::PolicyDialog::from(form));
+    }
+
+    fn open_template(&mut self, key: &RegistryKey, prefix: Option<&str>) {
+        let Some(reg) = self.state.registry_mut(key) else {
+            return;
+        };
+        reg.admin.templates_error = None;
+        let Some(list) = reg.admin.templates.shown() else {
+            return;
+        };
+        let existing = prefix.and_then(|p| list.iter().find(|t| t.prefix == p));
+        if prefix.is_some() && existing.is_none() {
+            return;
+        }
+        let form = super::template_form::TemplateForm::new(
+            &reg.spec,
+            reg.target_line(),
+            existing,
+            list.iter().map(|t| t.prefix.clone()).collect(),
+        );
+        self.view
+            .open(super::template_dialog::TemplateDialog::from(form));
     }
 
     fn open_replication(&mut self, key: &RegistryKey) {

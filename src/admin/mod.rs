@@ -12,4 +12,7 @@ pub mod replication_dialog;
 pub mod replication_status_view;
 pub mod settings_view;
 pub mod state;
+pub mod template_dialog;
+pub mod template_form;
+pub mod templates_view;
 pub mod view;

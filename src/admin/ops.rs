@@ -78,6 +78,25 @@ pub async fn run(cx: &Cx<'_>, cmd: AdminCommand) {
             AdminPayload::ExclusionsSaved(now, failed)
         }
         AdminCommand::Caller(_) => AdminPayload::Caller(c.caller_arn().await),
+        AdminCommand::Templates(_) => {
+            AdminPayload::Templates(ecr::describe_repository_creation_templates(c).await)
+        }
+        AdminCommand::SaveTemplate(_, template, new) => {
+            let change = if new {
+                ecr::create_repository_creation_template(c, &template).await
+            } else {
+                ecr::update_repository_creation_template(c, &template).await
+            };
+            let (now, failed) =
+                then_read(change, ecr::describe_repository_creation_templates(c)).await;
+            AdminPayload::TemplatesSaved(now, failed)
+        }
+        AdminCommand::DeleteTemplate(_, prefix) => {
+            let change = ecr::delete_repository_creation_template(c, &prefix).await;
+            let (now, failed) =
+                then_read(change, ecr::describe_repository_creation_templates(c)).await;
+            AdminPayload::TemplatesSaved(now, failed)
+        }
     };
     cx.emit(payload).await;
 }

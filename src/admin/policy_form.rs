@@ -375,7 +375,7 @@ mod tests {
         let sent = f.check().expect("valid").expect("a policy");
         assert!(sent.contains("ecr:ReplicateImage"));
         assert_eq!(f.changes().len(), 1);
-        assert!(f.changes()[0].starts_with("+ AllowPull111122223333: Allow account 444455556666"));
+        assert!(f.changes()[0].starts_with("+ AllowPull444455556666: Allow account 444455556666"));
     }
 
     #[test]

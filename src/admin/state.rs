@@ -28,6 +28,9 @@ pub struct RegistryAdmin {
     pub replication_saving: Option<RequestId>,
     /// A repository policy change refused, by repository.
     pub repo_policy_error: HashMap<String, String>,
+    pub templates: Requested<Vec<crate::model::CreationTemplate>>,
+    /// The last refused template change.
+    pub templates_error: Option<String>,
 }
 
 impl RegistryAdmin {
@@ -78,6 +81,11 @@ impl AppState {
             matches!(a.exclusions, Requested::Idle),
             a.exclusions.is_loading(),
             AdminCommand::Exclusions(spec.clone()),
+        );
+        ask(
+            matches!(a.templates, Requested::Idle),
+            a.templates.is_loading(),
+            AdminCommand::Templates(spec.clone()),
         );
         out
     }
@@ -144,6 +152,9 @@ impl AppState {
             }
             AdminCommand::Exclusions(_) | AdminCommand::Exclude(..) => a.exclusions.start(id),
             AdminCommand::Caller(_) => a.caller.start(id),
+            AdminCommand::Templates(_)
+            | AdminCommand::SaveTemplate(..)
+            | AdminCommand::DeleteTemplate(..) => a.templates.start(id),
             AdminCommand::ReplicationStatus { .. } => {}
         }
     }
@@ -224,6 +235,16 @@ impl AppState {
             }
             AdminPayload::Caller(r) => {
                 settle(&mut a.caller, request, r);
+            }
+            AdminPayload::Templates(r) => {
+                settle(&mut a.templates, request, r);
+            }
+            AdminPayload::TemplatesSaved(now, refused) => {
+                if refused.is_none() && now.is_ok() {
+                    said = Some("Creation templates saved; shown as the registry holds them now.");
+                }
+                a.templates_error = refused.map(|e| e.to_string());
+                settle(&mut a.templates, request, now);
             }
             AdminPayload::ReplicationStatus { .. } => {}
         }

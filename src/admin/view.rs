@@ -32,6 +32,8 @@ pub fn admin_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
             registry_policy_ui(ui, reg, actions);
             section(ui, icon::GLOBE, "Replication");
             replication_ui(ui, reg, actions);
+            section(ui, icon::STACK, "Repository creation templates");
+            super::templates_view::templates_ui(ui, reg, actions);
             section(ui, icon::GEAR, "Account settings");
             super::settings_view::account_settings_ui(ui, reg, actions);
             section(ui, icon::CLOCK, "Pull-time update exclusions");
@@ -193,6 +195,21 @@ fn replication_ui(ui: &mut Ui, reg: &RegistryState, actions: &mut Vec<UiAction>)
         )
         .weak(),
     );
+    if let Some(list) = reg.admin.templates.shown() {
+        let for_replication: Vec<&str> = list
+            .iter()
+            .filter(|t| t.applied_for.iter().any(|a| a == "REPLICATION"))
+            .map(|t| t.prefix.as_str())
+            .collect();
+        ui.label(RichText::new(if for_replication.is_empty() {
+            "Repositories that replication creates in this registry get ECR's defaults (no creation template for replication).".to_owned()
+        } else {
+            format!(
+                "Repositories that replication creates in this registry take the creation template(s) {} (below).",
+                for_replication.join(", ")
+            )
+        }).weak());
+    }
     if widgets::icon_button(ui, icon::PENCIL, "Edit replication rules…").clicked() {
         actions.push(UiAction::Admin(AdminAction::OpenReplication(
             reg.spec.key(),

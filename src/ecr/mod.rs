@@ -23,6 +23,7 @@ mod repositories;
 mod scanning;
 mod signing;
 mod tags;
+mod templates;
 pub mod trust;
 
 pub use admin::{
@@ -72,6 +73,10 @@ pub use signing::{
     put_signing_configuration,
 };
 pub use tags::{list_tags_for_resource, tag_resource, untag_resource};
+pub use templates::{
+    create_repository_creation_template, delete_repository_creation_template,
+    describe_repository_creation_templates, update_repository_creation_template,
+};
 
 /// DescribeRepositories / DescribeImages / ListImages / basic findings /
 /// pull-through rules: ECR's largest page.

@@ -91,7 +91,7 @@ pub async fn delete_repository(c: &EcrClient, name: &str, force: bool) -> Result
         .map(|_| ())
 }
 
-fn exclusion_filters(
+pub(super) fn exclusion_filters(
     s: &TagMutabilitySetting,
 ) -> Result<Vec<t::ImageTagMutabilityExclusionFilter>, EcrError> {
     if !s.mode.needs_filters() {

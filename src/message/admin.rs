@@ -2,8 +2,8 @@
 //! replication, account settings and pull-time update exclusions.
 
 use crate::model::{
-    AccountSetting, Digest, EcrError, RegistryInfo, RegistrySpec, ReplicationRule,
-    ReplicationStatus, RepoRef,
+    AccountSetting, CreationTemplate, Digest, EcrError, RegistryInfo, RegistrySpec,
+    ReplicationRule, ReplicationStatus, RepoRef,
 };
 
 #[derive(Clone, Debug)]
@@ -30,6 +30,12 @@ pub enum AdminCommand {
     Exclude(RegistrySpec, String, bool),
     /// STS GetCallerIdentity with the registry's credentials.
     Caller(RegistrySpec),
+    /// DescribeRepositoryCreationTemplates.
+    Templates(RegistrySpec),
+    /// Create (`true`) or update a template, then every template read back.
+    SaveTemplate(RegistrySpec, Box<CreationTemplate>, bool),
+    /// DeleteRepositoryCreationTemplate of a prefix, then the list read back.
+    DeleteTemplate(RegistrySpec, String),
 }
 
 impl AdminCommand {
@@ -45,7 +51,10 @@ impl AdminCommand {
             | Self::PutAccountSetting(s, ..)
             | Self::Exclusions(s)
             | Self::Exclude(s, ..)
-            | Self::Caller(s) => Some(s),
+            | Self::Caller(s)
+            | Self::Templates(s)
+            | Self::SaveTemplate(s, ..)
+            | Self::DeleteTemplate(s, _) => Some(s),
         }
     }
 
@@ -74,6 +83,10 @@ impl AdminCommand {
             Self::Exclusions(_) => AdminPayload::Exclusions(Err(e)),
             Self::Exclude(..) => AdminPayload::ExclusionsSaved(Err(e.clone()), Some(e)),
             Self::Caller(_) => AdminPayload::Caller(Err(e)),
+            Self::Templates(_) => AdminPayload::Templates(Err(e)),
+            Self::SaveTemplate(..) | Self::DeleteTemplate(..) => {
+                AdminPayload::TemplatesSaved(Err(e.clone()), Some(e))
+            }
         }]
     }
 }
@@ -103,4 +116,6 @@ pub enum AdminPayload {
     Exclusions(Result<Vec<String>, EcrError>),
     ExclusionsSaved(Result<Vec<String>, EcrError>, Option<EcrError>),
     Caller(Result<String, EcrError>),
+    Templates(Result<Vec<CreationTemplate>, EcrError>),
+    TemplatesSaved(Result<Vec<CreationTemplate>, EcrError>, Option<EcrError>),
 }

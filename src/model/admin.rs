@@ -91,3 +91,38 @@ impl AccountSetting {
 /// The registry's pull-time update exclusions: principals whose pulls do
 /// not move an image's last recorded pull time.
 pub type PullTimeExclusions = Vec<String>;
+
+/// A repository creation template: the settings ECR gives a repository it
+/// creates on push, for a pull-through cache or for replication, under
+/// `prefix` (or `ROOT`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CreationTemplate {
+    pub prefix: String,
+    pub description: String,
+    /// CREATE_ON_PUSH, PULL_THROUGH_CACHE, REPLICATION.
+    pub applied_for: Vec<String>,
+    pub tag_mutability: super::TagMutabilitySetting,
+    pub encryption: super::Encryption,
+    pub resource_tags: Vec<(String, String)>,
+    pub lifecycle_policy: Option<String>,
+    pub repository_policy: Option<String>,
+    pub custom_role_arn: Option<String>,
+    pub created_at: Option<super::EpochMillis>,
+    pub updated_at: Option<super::EpochMillis>,
+}
+
+impl CreationTemplate {
+    /// "created on push, pull-through cache" for the list.
+    pub fn applied_words(&self) -> String {
+        self.applied_for
+            .iter()
+            .map(|a| match a.as_str() {
+                "CREATE_ON_PUSH" => "created on push",
+                "PULL_THROUGH_CACHE" => "pull-through cache",
+                "REPLICATION" => "replication",
+                other => other,
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

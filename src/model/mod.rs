@@ -2,7 +2,7 @@
 //! module speaks these, so state and UI can be tested without a network.
 
 mod admin;
-pub use admin::{AccountSetting, PullTimeExclusions, ReplicationStatus};
+pub use admin::{AccountSetting, CreationTemplate, PullTimeExclusions, ReplicationStatus};
 mod changes;
 mod discovery;
 mod docs;

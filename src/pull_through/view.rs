@@ -247,6 +247,7 @@ fn rule_card(
                 ui.label(v);
                 ui.end_row();
             }
+            template_row(ui, reg, prefix, actions);
             ui.label(muted("Repositories"));
             let made: Vec<&str> = repos
                 .into_iter()
@@ -272,4 +273,50 @@ fn rule_card(
             }
             ui.end_row();
         });
+}
+
+/// The creation template the repositories a rule makes take (a link to
+/// the Administration tab).
+fn template_row(
+    ui: &mut Ui,
+    reg: &crate::state::RegistryState,
+    prefix: &str,
+    actions: &mut Vec<UiAction>,
+) {
+    let palette = style::palette(ui.visuals());
+    let muted = |t: &str| RichText::new(t.to_owned()).color(palette.muted);
+    ui.label(muted("Template"));
+    match reg.admin.templates.shown() {
+        Some(list) => {
+            let sample = if prefix == "ROOT" {
+                "x".to_owned()
+            } else {
+                format!("{prefix}/x")
+            };
+            let text = crate::admin::templates_view::applying(list, &sample, "PULL_THROUGH_CACHE")
+                .map_or_else(
+                    || "none: new repositories get ECR's defaults".to_owned(),
+                    |t| {
+                        format!(
+                            "{} ({})",
+                            t.prefix,
+                            crate::admin::templates_view::summary(t)
+                        )
+                    },
+                );
+            if ui
+                .link(text)
+                .on_hover_text("Open the registry's creation templates")
+                .clicked()
+            {
+                actions.push(UiAction::Browse(BrowseAction::SetRegistryTab(
+                    crate::state::RegistryTab::Administration,
+                )));
+            }
+        }
+        None => {
+            ui.label(muted("…"));
+        }
+    }
+    ui.end_row();
 }

@@ -114,6 +114,7 @@ impl AppState {
         reg.admin.settings.fail(request, e.clone());
         reg.admin.exclusions.fail(request, e.clone());
         reg.admin.caller.fail(request, e.clone());
+        reg.admin.templates.fail(request, e.clone());
         if reg.admin.replication_saving == Some(request) {
             reg.admin.replication_saving = None;
         }

@@ -219,6 +219,16 @@ impl AppState {
                 if self.registry_tab == RegistryTab::Administration {
                     out.extend(self.admin_loads(refresh));
                 }
+                // The pull-through rules name the template they apply.
+                if self.registry_tab == RegistryTab::PullThrough
+                    && !reg.is_cross_account()
+                    && (refresh || matches!(reg.admin.templates, Requested::Idle))
+                    && !reg.admin.templates.is_loading()
+                {
+                    out.push(FollowUp::Request(Command::Admin(
+                        crate::message::AdminCommand::Templates(spec.clone()),
+                    )));
+                }
                 if self.registry_tab != RegistryTab::Repositories
                     && (refresh || matches!(reg.info, Requested::Idle))
                     && !reg.info.is_loading()

@@ -144,6 +144,10 @@ pub fn open_repository(h: &mut Harness<'_, EcrscopeApp>, name: &str) {
 pub fn retype(h: &mut Harness<'_, EcrscopeApp>, label: &str, text: &str) {
     use egui::accesskit::Role;
     use egui_kittest::kittest::Queryable;
+    // A field below a tall dialog's fold is scrolled to first.
+    h.get_by_role_and_label(Role::TextInput, label)
+        .scroll_to_me();
+    h.step();
     h.get_by_role_and_label(Role::TextInput, label).click();
     h.step();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);

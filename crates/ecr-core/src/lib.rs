@@ -8,6 +8,7 @@ pub mod lifecycle_policy;
 pub mod partition;
 pub mod policy;
 pub mod replication;
+pub mod templates;
 pub mod time;
 pub mod validate;
 

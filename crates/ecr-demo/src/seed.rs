@@ -469,6 +469,26 @@ fn seed_admin(store: &mut Store, t0: f64) {
         format!("arn:aws:iam::{account}:role/ecr-inventory-scanner"),
         t0 - 10.0 * DAY,
     )];
+    // Two templates: ROOT for replication, and the Docker Hub cache's
+    // prefix (the seeded pull-through rule's) with immutable tags and a
+    // lifecycle policy.
+    store.admin.templates = vec![
+        serde_json::json!({
+            "prefix": "ROOT", "description": "Replicated repositories",
+            "appliedFor": ["REPLICATION"], "imageTagMutability": "MUTABLE",
+            "encryptionConfiguration": {"encryptionType": "AES256"},
+            "resourceTags": [{"Key": "managed-by", "Value": "replication"}],
+            "createdAt": t0 - 30.0 * DAY,
+        }),
+        serde_json::json!({
+            "prefix": "docker-hub", "description": "Docker Hub cache",
+            "appliedFor": ["PULL_THROUGH_CACHE"], "imageTagMutability": "IMMUTABLE_WITH_EXCLUSION",
+            "imageTagMutabilityExclusionFilters": [{"filterType": "WILDCARD", "filter": "latest"}],
+            "encryptionConfiguration": {"encryptionType": "AES256"},
+            "lifecyclePolicy": r#"{"rules":[{"rulePriority":1,"description":"Keep 20 images","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":20},"action":{"type":"expire"}}]}"#,
+            "createdAt": t0 - 20.0 * DAY,
+        }),
+    ];
 }
 
 fn decorate(store: &mut Store, catalog: &Arc<Catalog>, cfg: &SeedConfig, t0: f64) {

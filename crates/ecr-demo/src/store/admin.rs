@@ -24,6 +24,8 @@ pub struct Admin {
     /// Account settings by name (absent: the documented default).
     pub settings: BTreeMap<String, String>,
     pub exclusions: Vec<(String, f64)>,
+    /// Repository creation templates, as ECR answers them.
+    pub templates: Vec<Value>,
 }
 
 /// The settings ECR documents, with their default and allowed values.
@@ -344,4 +346,168 @@ mod tests {
             "ExclusionNotFoundException"
         );
     }
+}
+
+/// Repository creation templates (API_CreateRepositoryCreationTemplate and
+/// its Describe, Update, Delete): kept as ECR answers them, checked with
+/// the documented patterns; TemplateAlreadyExistsException and
+/// TemplateNotFoundException for a prefix taken or missing.
+impl Store {
+    fn template_checked(&self, v: &Value, create: bool) -> Result<Value, ApiError> {
+        let prefix = req_str(v, "prefix")?;
+        ecr_core::templates::prefix(prefix).map_err(invalid)?;
+        let existing = self
+            .admin
+            .templates
+            .iter()
+            .find(|t| s(t, "prefix") == Some(prefix));
+        match (create, existing) {
+            (true, Some(_)) => {
+                return Err(err(
+                    "TemplateAlreadyExistsException",
+                    format!(
+                        "The repository creation template with prefix '{prefix}' already exists"
+                    ),
+                ));
+            }
+            (false, None) => return Err(template_not_found(prefix)),
+            _ => {}
+        }
+        // An update keeps what it does not name.
+        let mut t = existing.cloned().unwrap_or_else(|| {
+            json!({"prefix": prefix, "createdAt": now(), "imageTagMutability": "MUTABLE",
+                   "encryptionConfiguration": {"encryptionType": "AES256"}})
+        });
+        for k in [
+            "description",
+            "encryptionConfiguration",
+            "resourceTags",
+            "imageTagMutability",
+            "imageTagMutabilityExclusionFilters",
+            "repositoryPolicy",
+            "lifecyclePolicy",
+            "appliedFor",
+            "customRoleArn",
+        ] {
+            if let Some(x) = v.get(k) {
+                t[k] = x.clone();
+            }
+        }
+        if !create {
+            t["updatedAt"] = json!(now());
+        }
+        let applied: Vec<String> = t
+            .get("appliedFor")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        ecr_core::templates::applied_for(&applied).map_err(invalid)?;
+        ecr_core::templates::description(s(&t, "description").unwrap_or("")).map_err(invalid)?;
+        let filters = parse_filters(&t)?;
+        check_mutability(s(&t, "imageTagMutability").unwrap_or("MUTABLE"), &filters)?;
+        if let Some(k) = t
+            .pointer("/encryptionConfiguration/kmsKey")
+            .and_then(Value::as_str)
+        {
+            validate::kms_key(k, &self.region).map_err(invalid)?;
+        }
+        match t
+            .pointer("/encryptionConfiguration/encryptionType")
+            .and_then(Value::as_str)
+        {
+            Some("AES256" | "KMS" | "KMS_DSSE") => {}
+            other => return Err(invalid(format!("Invalid encryption type {other:?}"))),
+        }
+        if let Some(r) = s(&t, "customRoleArn").filter(|r| !r.is_empty()) {
+            ecr_core::templates::custom_role_arn(r).map_err(invalid)?;
+        }
+        if let Some(p) = s(&t, "lifecyclePolicy").filter(|p| !p.is_empty()) {
+            lifecycle_eval::parse(p)
+                .and_then(|x| lifecycle_eval::check(&x))
+                .map_err(|e| invalid(format!("Invalid lifecycle policy: {e}")))?;
+        }
+        if let Some(p) = s(&t, "repositoryPolicy").filter(|p| !p.is_empty()) {
+            let ok = pol::parse(p).is_ok_and(|x| {
+                pol::check(&x, pol::Kind::Repository).is_ok_and(|r| r.iter().all(Option::is_none))
+            });
+            if !ok {
+                return Err(invalid("Invalid repository policy provided"));
+            }
+        }
+        if let Some(tags) = t.get("resourceTags").and_then(Value::as_array) {
+            let pairs: Vec<(String, String)> = tags
+                .iter()
+                .map(|x| {
+                    (
+                        s(x, "Key").unwrap_or_default().to_owned(),
+                        s(x, "Value").unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect();
+            validate::resource_tags(&pairs).map_err(invalid)?;
+        }
+        Ok(t)
+    }
+
+    pub(super) fn create_repository_creation_template(&mut self, v: &Value) -> Answer {
+        let t = self.template_checked(v, true)?;
+        self.admin.templates.push(t.clone());
+        Ok(json!({"registryId": self.account, "repositoryCreationTemplate": t}))
+    }
+
+    pub(super) fn update_repository_creation_template(&mut self, v: &Value) -> Answer {
+        let t = self.template_checked(v, false)?;
+        let prefix = s(&t, "prefix").unwrap_or_default().to_owned();
+        for x in &mut self.admin.templates {
+            if s(x, "prefix") == Some(prefix.as_str()) {
+                *x = t.clone();
+            }
+        }
+        Ok(json!({"registryId": self.account, "repositoryCreationTemplate": t}))
+    }
+
+    pub(super) fn delete_repository_creation_template(&mut self, v: &Value) -> Answer {
+        let prefix = req_str(v, "prefix")?.to_owned();
+        let i = self
+            .admin
+            .templates
+            .iter()
+            .position(|t| s(t, "prefix") == Some(prefix.as_str()))
+            .ok_or_else(|| template_not_found(&prefix))?;
+        let t = self.admin.templates.remove(i);
+        Ok(json!({"registryId": self.account, "repositoryCreationTemplate": t}))
+    }
+
+    pub(super) fn describe_repository_creation_templates(&self, v: &Value) -> Answer {
+        let (max, start) = page_params(v, 1000)?;
+        let wanted: Vec<&str> = v
+            .get("prefixes")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let all: Vec<Value> = self
+            .admin
+            .templates
+            .iter()
+            .filter(|t| wanted.is_empty() || wanted.contains(&s(t, "prefix").unwrap_or("")))
+            .cloned()
+            .collect();
+        let (page, next) = paged(&all, max, start);
+        Ok(with_token(
+            json!({"registryId": self.account, "repositoryCreationTemplates": page}),
+            next,
+        ))
+    }
+}
+
+fn template_not_found(prefix: &str) -> ApiError {
+    err(
+        "TemplateNotFoundException",
+        format!("The repository creation template with prefix '{prefix}' does not exist"),
+    )
 }
