@@ -48,6 +48,7 @@ async fn peers() -> (std::sync::MutexGuard<'static, ()>, Vec<Peer>) {
         s.repos.clear();
         s.rules.clear();
         s.admin = ecrscope::demo::Admin::default();
+        s.secrets.clear();
     });
     let demo = Peer {
         name: "demo",
@@ -1522,4 +1523,48 @@ async fn creation_templates_absent_from_moto_documented_in_the_demo() {
         "prod",
     ]);
     assert!(gone.contains("TemplateNotFoundException"), "{gone}");
+}
+
+/// Pull-through credentials in Secrets Manager through the app's layer on
+/// both peers (moto's Secrets Manager, the demo's): a secret created is
+/// listed by the name filter with the same name, its ARN has Secrets
+/// Manager's six-character suffix, the aws CLI's describe-secret reads the
+/// same name, and a second create of that name is refused as invalid input
+/// (ResourceExistsException).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_through_secrets_read_the_same() {
+    use ecrscope::model::{NewSecret, Password};
+    let (_g, peers) = peers().await;
+    for p in &peers {
+        let new = NewSecret {
+            suffix: "quay".into(),
+            username: "robot".into(),
+            token: Password::new("t0ken".into()),
+        };
+        let made = ecr::create_pull_through_secret(&p.c, &new)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", p.name));
+        assert_eq!(made.name, "ecr-pullthroughcache/quay", "{}", p.name);
+        let suffix = made
+            .arn
+            .rsplit_once("ecr-pullthroughcache/quay-")
+            .map(|(_, s)| s.len());
+        assert_eq!(suffix, Some(6), "{}: {}", p.name, made.arn);
+        let listed = ecr::list_pull_through_secrets(&p.c).await.expect("listed");
+        assert_eq!(listed, std::slice::from_ref(&made), "{}", p.name);
+        let d = aws_json(
+            &p.url,
+            &[
+                "secretsmanager",
+                "describe-secret",
+                "--secret-id",
+                &made.arn,
+            ],
+        );
+        assert_eq!(d["Name"], "ecr-pullthroughcache/quay", "{}", p.name);
+        let again = ecr::create_pull_through_secret(&p.c, &new)
+            .await
+            .expect_err("the name is taken");
+        assert_eq!(again.kind(), "invalid input", "{}: {again}", p.name);
+    }
 }

@@ -93,3 +93,97 @@ fn a_plain_trace_subscriber_would_leak_it() {
     let (log, token, _) = fetch_token_logged(plain, &captured);
     assert!(log.contains(&token), "the SDK logs the response at TRACE");
 }
+
+/// A pull-through credential created in Secrets Manager (moto) through the
+/// app's layer, with the app's subscriber at TRACE for every target: the
+/// secret is there under its name (the aws CLI's describe-secret and
+/// get-secret-value read it), and the token is nowhere in the log, nor in
+/// the command's Debug form.
+#[test]
+fn a_created_secret_leaves_no_token_in_the_log() {
+    use crate::common;
+    let _g = common::moto_lock();
+    let url = common::moto_url();
+    let token = "ghp_Zx9sEcReTtOkEn4demo";
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = ecrscope::platform::logging::subscriber("trace", move || sink.clone());
+    #[allow(clippy::disallowed_methods)] // the test's own runtime; no UI thread
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let secret = ecrscope::model::NewSecret {
+        suffix: "ghcr".into(),
+        username: "octocat".into(),
+        token: ecrscope::model::Password::new(token.into()),
+    };
+    let shown = format!(
+        "{:?}",
+        ecrscope::message::PullThroughCommand::CreateSecret {
+            registry: ecrscope::model::RegistrySpec {
+                profile: None,
+                region: "us-east-1".into(),
+                endpoint: None,
+                registry_id: None,
+                source: ecrscope::model::RegistrySource::Demo,
+            },
+            secret: secret.clone(),
+        }
+    );
+    assert!(!shown.contains(token), "{shown}");
+    let (made, listed) = tracing::subscriber::with_default(subscriber, || {
+        #[allow(clippy::disallowed_methods)]
+        rt.block_on(async {
+            common::moto_reset(&url).await;
+            let c = common::moto_client(&url, "us-east-1");
+            tracing::trace!(target: "ecrscope", "creating a secret");
+            let made = ecr::create_pull_through_secret(&c, &secret)
+                .await
+                .expect("created");
+            let listed = ecr::list_pull_through_secrets(&c).await.expect("listed");
+            (made, listed)
+        })
+    });
+    drop(secret);
+    assert_eq!(made.name, "ecr-pullthroughcache/ghcr");
+    assert!(
+        made.arn
+            .contains(":secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/ghcr-"),
+        "{}",
+        made.arn
+    );
+    assert_eq!(listed, std::slice::from_ref(&made));
+    let d = common::aws_json(
+        &url,
+        &[
+            "secretsmanager",
+            "describe-secret",
+            "--secret-id",
+            "ecr-pullthroughcache/ghcr",
+        ],
+    );
+    assert_eq!(d["Name"], "ecr-pullthroughcache/ghcr");
+    assert_eq!(d["ARN"], made.arn.as_str());
+    let v = common::aws_json(
+        &url,
+        &[
+            "secretsmanager",
+            "get-secret-value",
+            "--secret-id",
+            &made.arn,
+        ],
+    );
+    let body: serde_json::Value =
+        serde_json::from_str(v["SecretString"].as_str().expect("a string")).expect("JSON");
+    assert_eq!(
+        body,
+        serde_json::json!({"username": "octocat", "accessToken": token})
+    );
+    let log = String::from_utf8_lossy(&captured.0.lock().expect("log")).into_owned();
+    assert!(
+        log.contains("creating a secret"),
+        "the log captured the run"
+    );
+    assert!(!log.contains(token), "the token is not in the log");
+}

@@ -338,3 +338,79 @@ fn permissions_tab_shows_the_policy_or_says_there_is_none() {
             || h.query_by_label_contains("characters").is_some()
     });
 }
+
+/// The rule form's credential from Secrets Manager: the region's
+/// `ecr-pullthroughcache/…` secrets listed and picked with a click; a new
+/// one created in the form (its name checked first), which the field then
+/// holds; the token is in the demo's secret, not in the app's state.
+#[test]
+fn a_credential_is_picked_or_created_in_the_rule_form() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    let demo = common::ui::demo_of(&h);
+    h.get_by_label_contains("Pull-through cache").click();
+    step_until(&mut h, 10, "rules", |h| {
+        h.query_by_label("Validate rule docker-hub").is_some()
+    });
+    h.get_by_label_contains("New rule").click();
+    step_until(&mut h, 10, "the region's secrets", |h| {
+        h.query_by_label("Use secret docker-hub").is_some()
+    });
+    h.get_by_label("Docker Hub").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Use secret docker-hub").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    assert_eq!(
+        h.get_by_role_and_label(Role::TextInput, "Credential ARN (required)")
+            .value()
+            .as_deref(),
+        Some(
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-Xy12Ab"
+        )
+    );
+    h.get_by_label_contains("Create a secret").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    retype(&mut h, "Secret name", "hub two");
+    step_until(&mut h, 5, "the name refused", |h| {
+        h.query_by_label_contains("' ' cannot be in a secret name")
+            .is_some()
+    });
+    retype(&mut h, "Secret name", "hub-two");
+    retype(&mut h, "Upstream user name", "octocat");
+    let token = "dckr_pat_S3cretDemoToken";
+    retype(&mut h, "Upstream access token", token);
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label_contains("Create secret").click();
+    step_until(&mut h, 10, "created and taken", |h| {
+        h.query_by_role_and_label(Role::TextInput, "Credential ARN (required)")
+            .and_then(|n| n.value())
+            .is_some_and(|v| v.contains("secret:ecr-pullthroughcache/hub-two-"))
+    });
+    let stored = demo
+        .with_store(|s| {
+            s.secrets
+                .iter()
+                .find(|x| x.name == "ecr-pullthroughcache/hub-two")
+                .map(|x| x.value.clone())
+        })
+        .flatten()
+        .expect("the secret");
+    assert!(
+        stored.contains(token) && stored.contains("octocat"),
+        "{stored}"
+    );
+    let state = format!("{:?}", h.state().state);
+    assert!(
+        !state.contains(token),
+        "the token is not kept in the app's state"
+    );
+    assert_eq!(demo.knobs.count("CreateSecret"), 1);
+}

@@ -90,6 +90,9 @@ pub struct EcrClient {
     /// STS with the same credentials, region and endpoint: who the calls
     /// are signed as (pull-time update exclusions name that principal).
     sts: Option<aws_sdk_sts::Client>,
+    /// Secrets Manager with the same credentials, region and endpoint
+    /// (pull-through cache credentials).
+    pub(super) secrets: Option<aws_sdk_secretsmanager::Client>,
 }
 
 impl EcrClient {
@@ -184,6 +187,7 @@ impl EcrClient {
         );
         client.endpoint_use = endpoint_use;
         client.sts = Some(aws_sdk_sts::Client::new(&sdk_config));
+        client.secrets = Some(aws_sdk_secretsmanager::Client::new(&sdk_config));
         client
     }
 
@@ -203,6 +207,14 @@ impl EcrClient {
             None,
             "ecrscope-static",
         );
+        let secrets = aws_sdk_secretsmanager::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_owned()))
+            .endpoint_url(endpoint)
+            .credentials_provider(credentials.clone())
+            .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts))
+            .timeout_config(timeouts(opts))
+            .build();
         let sts = aws_sdk_sts::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.to_owned()))
@@ -236,6 +248,7 @@ impl EcrClient {
             region.to_owned(),
         );
         client.sts = Some(aws_sdk_sts::Client::from_conf(sts));
+        client.secrets = Some(aws_sdk_secretsmanager::Client::from_conf(secrets));
         client
     }
 
@@ -265,6 +278,7 @@ impl EcrClient {
                 dual_stack: false,
             },
             sts: None,
+            secrets: None,
         }
     }
 

@@ -21,6 +21,7 @@ pub mod endpoints;
 mod registry;
 mod repositories;
 mod scanning;
+mod secrets;
 mod signing;
 mod tags;
 mod templates;
@@ -68,6 +69,7 @@ pub use scanning::{
     describe_image_scan_findings_summary, get_registry_scanning_configuration,
     put_registry_scanning_configuration, start_image_scan,
 };
+pub use secrets::{SECRET_PREFIX, create_pull_through_secret, list_pull_through_secrets};
 pub use signing::{
     delete_signing_configuration, describe_image_signing_status, get_signing_configuration,
     put_signing_configuration,

@@ -1,7 +1,8 @@
 //! Pull-through cache rules of a registry.
 
 use crate::model::{
-    EcrError, NewPullThroughRule, PullThroughRule, PullThroughValidation, RegistrySpec,
+    EcrError, NewPullThroughRule, NewSecret, PullThroughRule, PullThroughValidation, RegistrySpec,
+    SecretRef,
 };
 
 #[derive(Clone, Debug)]
@@ -17,13 +18,23 @@ pub enum PullThroughCommand {
         registry: RegistrySpec,
         prefix: String,
     },
+    /// ListSecrets: the `ecr-pullthroughcache/…` secrets of the region.
+    Secrets(RegistrySpec),
+    /// CreateSecret, then the list read back. The token is in memory only
+    /// for the call (never logged: `Password`'s Debug is redacted).
+    CreateSecret {
+        registry: RegistrySpec,
+        secret: NewSecret,
+    },
 }
 
 impl PullThroughCommand {
     pub fn registry(&self) -> Option<&RegistrySpec> {
         match self {
             Self::Load(r)
+            | Self::Secrets(r)
             | Self::Change { registry: r, .. }
+            | Self::CreateSecret { registry: r, .. }
             | Self::Validate { registry: r, .. } => Some(r),
         }
     }
@@ -44,6 +55,11 @@ impl PullThroughCommand {
                 prefix,
                 result: Err(e.clone()),
             }],
+            Self::Secrets(_) => vec![PullThroughPayload::Secrets(Err(e.clone()))],
+            Self::CreateSecret { .. } => vec![
+                PullThroughPayload::SecretCreated(Err(e.clone())),
+                PullThroughPayload::Secrets(Err(e.clone())),
+            ],
         }
     }
 }
@@ -73,4 +89,7 @@ pub enum PullThroughPayload {
         prefix: String,
         result: Result<PullThroughValidation, EcrError>,
     },
+    Secrets(Result<Vec<SecretRef>, EcrError>),
+    /// A secret was made (or refused); the list is read again after.
+    SecretCreated(Result<SecretRef, EcrError>),
 }

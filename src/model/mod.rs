@@ -38,7 +38,7 @@ pub use image::{
     PlatformChild, StorageClass,
 };
 pub use lifecycle::{LifecyclePolicy, LifecyclePreview, LifecyclePreviewResult, PreviewStatus};
-pub use pull_through::PullThroughRule;
+pub use pull_through::{NewSecret, Password, PullThroughRule, SecretRef};
 pub use registry::{
     AuthToken, DEMO_ACCOUNT, DEMO_REGION, DEMO_SECOND_ACCOUNT, RegistryInfo, RegistryKey,
     RegistrySource, RegistrySpec, ReplicationRule, RepoRef,

@@ -10,5 +10,6 @@
 pub mod actions;
 pub mod ops;
 pub mod rule_form;
+pub mod secret_picker;
 pub mod state;
 pub mod view;

@@ -25,6 +25,19 @@ pub async fn run(cx: &Cx<'_>, cmd: PullThroughCommand) {
             cx.emit(PullThroughPayload::Validated { prefix, result })
                 .await;
         }
+        PullThroughCommand::Secrets(_) => {
+            let list = ecr::list_pull_through_secrets(cx.c()).await;
+            cx.emit(PullThroughPayload::Secrets(list)).await;
+        }
+        PullThroughCommand::CreateSecret { secret, .. } => {
+            let made = ecr::create_pull_through_secret(cx.c(), &secret).await;
+            // The token is dropped (and overwritten) here, before any
+            // answer is handled.
+            drop(secret);
+            cx.emit(PullThroughPayload::SecretCreated(made)).await;
+            let list = ecr::list_pull_through_secrets(cx.c()).await;
+            cx.emit(PullThroughPayload::Secrets(list)).await;
+        }
     }
 }
 

@@ -31,6 +31,8 @@ pub struct RuleForm {
     pub account: String,
     /// Create was pressed: show every error, empty fields included.
     pub attempted: bool,
+    /// The credential from Secrets Manager: pick one, or create one.
+    pub picker: super::secret_picker::SecretPicker,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -104,6 +106,7 @@ impl RuleForm {
                 region,
                 account,
                 attempted: false,
+                picker: super::secret_picker::SecretPicker::default(),
             },
             None => {
                 let mut f = Self {
@@ -119,6 +122,7 @@ impl RuleForm {
                     region,
                     account,
                     attempted: false,
+                    picker: super::secret_picker::SecretPicker::default(),
                 };
                 f.preset(UpstreamKind::EcrPublic);
                 f
@@ -219,6 +223,7 @@ pub fn rule_form_ui(
     first_frame: bool,
     form: &mut RuleForm,
     pending: bool,
+    secrets: &super::secret_picker::SecretsSeen<'_>,
     actions: &mut Vec<UiAction>,
 ) -> bool {
     let checked = form.check();
@@ -243,7 +248,7 @@ pub fn rule_form_ui(
             confirm: Some(("", if editing { "Save" } else { "Create" }, !pending)),
             dismiss: "Cancel",
         },
-        |ui| rule_form_body_ui(ui, form, &errors, pending),
+        |ui| rule_form_body_ui(ui, form, &errors, pending, secrets, actions),
     );
     match outcome {
         Outcome::Confirmed => match checked {
@@ -270,6 +275,8 @@ pub(crate) fn rule_form_body_ui(
     form: &mut RuleForm,
     errors: &RuleErrors,
     pending: bool,
+    secrets: &super::secret_picker::SecretsSeen<'_>,
+    actions: &mut Vec<UiAction>,
 ) {
     let palette = style::palette(ui.visuals());
     let show_all = form.attempted;
@@ -357,6 +364,14 @@ pub(crate) fn rule_form_body_ui(
         !form.credential.is_empty(),
         "A Secrets Manager secret in this region named ecr-pullthroughcache/….",
     );
+    super::secret_picker::picker_ui(
+        ui,
+        &mut form.credential,
+        &mut form.picker,
+        secrets,
+        &form.registry,
+        actions,
+    );
     let l = ui.label("Custom role ARN (optional)");
     ui.add(
         egui::TextEdit::singleline(&mut form.role)
@@ -401,11 +416,27 @@ pub(crate) fn rule_form_body_ui(
 
 impl crate::ui::modal::Dialog for RuleForm {
     fn show(&mut self, cx: &mut crate::ui::modal::DialogCx<'_>) -> bool {
-        let pending = cx
-            .state
-            .registry(&self.registry.key())
-            .is_some_and(|r| r.docs.pull_through.is_loading());
-        rule_form_ui(cx.ctx, cx.first, self, pending, cx.actions)
+        let Some(reg) = cx.state.registry(&self.registry.key()) else {
+            return false;
+        };
+        let pending = reg.docs.pull_through.is_loading();
+        // The region's secrets, asked for once when the form opens.
+        if !self.picker.asked && !reg.is_cross_account() {
+            self.picker.asked = true;
+            cx.actions
+                .push(UiAction::PullThrough(PullThroughAction::Secrets(
+                    self.registry.clone(),
+                )));
+        }
+        let docs = &reg.docs;
+        let seen = super::secret_picker::SecretsSeen {
+            list: docs.secrets.shown().map(Vec::as_slice),
+            loading: docs.secrets.is_loading(),
+            list_error: docs.secrets.error().map(ToString::to_string),
+            create_error: docs.secret_error.as_deref(),
+            made: docs.secret_made.as_ref(),
+        };
+        rule_form_ui(cx.ctx, cx.first, self, pending, &seen, cx.actions)
     }
 }
 

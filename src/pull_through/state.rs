@@ -25,6 +25,12 @@ impl AppState {
             PullThroughCommand::Validate { prefix, .. } => {
                 r.docs.validations.remove(prefix);
             }
+            PullThroughCommand::Secrets(_) => r.docs.secrets.start(id),
+            PullThroughCommand::CreateSecret { .. } => {
+                r.docs.secrets.start(id);
+                r.docs.secret_made = None;
+                r.docs.secret_error = None;
+            }
         }
     }
 
@@ -79,6 +85,24 @@ impl RegistryState {
                     .insert(prefix, result.map_err(|e| e.to_string()));
                 None
             }
+            PullThroughPayload::Secrets(result) => {
+                settle(&mut docs.secrets, request, result);
+                None
+            }
+            PullThroughPayload::SecretCreated(result) => match result {
+                Ok(made) => {
+                    let text = format!("Secret {} created; the rule uses it.", made.name);
+                    docs.secret_made = Some(made);
+                    Some(Notice {
+                        level: NoticeLevel::Success,
+                        text,
+                    })
+                }
+                Err(e) => {
+                    docs.secret_error = Some(e.to_string());
+                    None
+                }
+            },
         }
     }
 }

@@ -148,6 +148,7 @@ impl AppState {
         }
         let docs = &mut reg.docs;
         docs.pull_through.fail(request, e.clone());
+        docs.secrets.fail(request, e.clone());
         docs.login.fail(request, e.clone());
         for l in docs.lifecycle.values_mut() {
             l.fail(request, e.clone());

@@ -35,6 +35,12 @@ pub struct RegistryDocs {
     pub lifecycle_error: HashMap<String, String>,
     pub preview: HashMap<String, Requested<LifecyclePreview>>,
     pub repo_policy: HashMap<String, Requested<Option<String>>>,
+    /// Secrets Manager secrets a pull-through rule may use.
+    pub secrets: Requested<Vec<crate::model::SecretRef>>,
+    /// The secret the rule form just created (it fills the form's field).
+    pub secret_made: Option<crate::model::SecretRef>,
+    /// Why the last CreateSecret was refused.
+    pub secret_error: Option<String>,
 }
 
 impl RegistryState {

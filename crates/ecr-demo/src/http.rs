@@ -559,7 +559,11 @@ async fn ecr(State(s): State<Shared>, headers: HeaderMap, body: axum::body::Body
     let op = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
-        .and_then(|t| t.strip_prefix(TARGET_PREFIX))
+        // Secrets Manager (pull-through credentials) shares the endpoint.
+        .and_then(|t| {
+            t.strip_prefix(TARGET_PREFIX)
+                .or_else(|| t.strip_prefix("secretsmanager."))
+        })
         .unwrap_or("")
         .to_owned();
     let req: serde_json::Value = match serde_json::from_slice(&body) {
@@ -572,7 +576,14 @@ async fn ecr(State(s): State<Shared>, headers: HeaderMap, body: axum::body::Body
             });
         }
     };
-    s.knobs.record(&op, &req);
+    // What tests read back never holds a secret's value.
+    if req.get("SecretString").is_some() {
+        let mut shown = req.clone();
+        shown["SecretString"] = serde_json::json!("<redacted>");
+        s.knobs.record(&op, &shown);
+    } else {
+        s.knobs.record(&op, &req);
+    }
     if s.knobs.denies(&caller.region) {
         if let Ok(mut c) = s.knobs.counts.lock() {
             *c.entry("denied".to_owned()).or_default() += 1;

@@ -354,6 +354,7 @@ pub fn build(cfg: &SeedConfig) -> Store {
         lazy: BTreeMap::new(),
         signing: None,
         admin: super::store::Admin::default(),
+        secrets: Vec::new(),
     };
     let catalog = Arc::new(Catalog::new());
     if cfg.showcase {
@@ -469,6 +470,16 @@ fn seed_admin(store: &mut Store, t0: f64) {
         format!("arn:aws:iam::{account}:role/ecr-inventory-scanner"),
         t0 - 10.0 * DAY,
     )];
+    // The secret the seeded Docker Hub rule names.
+    store.secrets = vec![super::store::DemoSecret {
+        name: "ecr-pullthroughcache/docker-hub".into(),
+        arn: format!(
+            "arn:aws:secretsmanager:{}:{account}:secret:ecr-pullthroughcache/docker-hub-Xy12Ab",
+            store.region
+        ),
+        value: r#"{"username":"demo","accessToken":"not-a-real-token"}"#.into(),
+        created: t0 - 40.0 * DAY,
+    }];
     // Two templates: ROOT for replication, and the Docker Hub cache's
     // prefix (the seeded pull-through rule's) with immutable tags and a
     // lifecycle policy.

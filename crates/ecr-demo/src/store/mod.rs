@@ -18,6 +18,8 @@ mod pull_through;
 mod referrers;
 mod repositories;
 mod scanning;
+mod secrets;
+pub use secrets::DemoSecret;
 mod signing;
 pub use admin::Admin;
 pub use signing::Signing;
@@ -215,6 +217,8 @@ pub struct Store {
     pub signing: Option<Signing>,
     /// Registry policy, replication, account settings, exclusions.
     pub admin: Admin,
+    /// Secrets Manager's secrets in this account and region.
+    pub secrets: Vec<DemoSecret>,
 }
 
 impl Store {
@@ -389,6 +393,9 @@ impl Store {
             "RegisterPullTimeUpdateExclusion" => self.register_pull_time_update_exclusion(v),
             "DeregisterPullTimeUpdateExclusion" => self.deregister_pull_time_update_exclusion(v),
             "CreateRepositoryCreationTemplate" => self.create_repository_creation_template(v),
+            "ListSecrets" => self.list_secrets(v),
+            "CreateSecret" => self.create_secret(v),
+            "DescribeSecret" => self.describe_secret(v),
             "UpdateRepositoryCreationTemplate" => self.update_repository_creation_template(v),
             "DeleteRepositoryCreationTemplate" => self.delete_repository_creation_template(v),
             "DescribeRepositoryCreationTemplates" => self.describe_repository_creation_templates(v),
