@@ -539,6 +539,57 @@ def supply_chain(repo, key_file, shot):
           f"verified from the details pane with {key_file}")
 
 
+def named_node(text, timeout=15):
+    """The first node whose name holds `text` (any role)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        for n in nodes(app()):
+            try:
+                if text in (n.name or ""):
+                    return n
+            except Exception:
+                continue
+        time.sleep(0.3)
+    return None
+
+
+def registry_policy(account, shot):
+    """In moto's registry: the Administration tab, the registry policy
+    editor, the ready-made "let an account replicate here" for `account`,
+    Save; the tab then lists the statement (the shell checks moto with the
+    aws CLI). moto enforces the V1 scope (replication and repository
+    creation only), so this is the grant moto takes."""
+    tab = named_node("Administration")
+    if tab is None:
+        fail(f"no Administration tab; names: {all_names()[:30]}")
+    click(tab)
+    click(need("push button", "Edit registry policy", "the registry policy editor", timeout=30, exact=False))
+    preset = named_node("Let an account replicate here")
+    if preset is None:
+        fail(f"no ready-made statement 'Let an account replicate here'; names: {all_names()[:40]}")
+    click(preset)
+    type_into("Preset account id (12 digits)", account)
+    time.sleep(0.5)
+    click(need("push button", "Add statement", "Add statement", exact=False))
+    time.sleep(0.8)
+    subprocess.run(["import", "-window", "root", shot], check=False)
+    click(need("push button", "Save policy", "Save policy"))
+    end = time.time() + 30
+    said = f"Allow account {account}: ecr:CreateRepository, ecr:ReplicateImage"
+    while not any_named(said) and time.time() < end:
+        time.sleep(0.3)
+    if not any_named(said):
+        fail(f"the tab does not list the saved statement; names: {all_names()[:40]}")
+    if find("push button", "Save policy", timeout=1) is not None:
+        fail("the editor stayed open after the save")
+    # Back to the repository list for the steps after.
+    repos = named_node("Repositories", timeout=5)
+    if repos is not None:
+        click(repos)
+    print(f"PASS registry_policy: a statement letting {account} replicate here added by clicks, "
+          "saved, and listed as the registry holds it")
+
+
 if __name__ == "__main__":
     scenario, args = sys.argv[1], sys.argv[2:]
     # An exception (a node gone while read, an HTTP error) is a FAIL with
@@ -557,4 +608,5 @@ if __name__ == "__main__":
         "export_without_portal": export_without_portal,
         "sso_sign_in": sso_sign_in,
         "supply_chain": supply_chain,
+        "registry_policy": registry_policy,
     }[scenario](*args)

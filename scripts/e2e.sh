@@ -92,6 +92,7 @@ pass=0; failed=0
 step() { if /usr/bin/python3 "$ROOT/scripts/a11y.py" "\$@"; then pass=\$((pass+1)); else failed=\$((failed+1)); fi; }
 step listed payments/ledger payments/checkout platform/api-gateway web/frontend
 import -window root "$OUT/moto.png"
+step registry_policy 111122223333 "$OUT/registry-policy.png"
 step immutable payments/checkout
 step tags web/frontend v1.4.2 latest
 step findings web/frontend v1.4.2 CVE-2024-E2E1
@@ -134,6 +135,19 @@ if [ "$mode" = "IMMUTABLE" ]; then
   echo "PASS aws CLI: payments/checkout is $mode after the clicks"; pass=$((pass+1))
 else
   echo "FAIL aws CLI: payments/checkout is $mode after the clicks (see $OUT/moto-findings.png)"; failed=$((failed+1))
+fi
+# The registry policy added by clicks, as moto holds it.
+policy=$(aws_ ecr get-registry-policy --query policyText --output text 2>/dev/null || true)
+if echo "$policy" | /usr/bin/python3 -c '
+import json, sys
+p = json.load(sys.stdin)
+s = p["Statement"][0]
+assert s["Principal"]["AWS"] == "arn:aws:iam::111122223333:root", s
+assert sorted(s["Action"]) == ["ecr:CreateRepository", "ecr:ReplicateImage"], s
+assert s["Resource"] == "arn:aws:ecr:us-east-1:123456789012:repository/*", s' 2>/dev/null; then
+  echo "PASS aws CLI: the registry policy lets 111122223333 replicate here"; pass=$((pass+1))
+else
+  echo "FAIL aws CLI: the registry policy is '$policy'"; failed=$((failed+1))
 fi
 # The copy: moto holds the image under its tag, with every layer.
 # (Its latest moved to the second copy below: v1.0.3 names it.)

@@ -57,8 +57,7 @@ pub fn repo_policy_ui(
     if let Some(e) = doc.and_then(Requested::error) {
         ui.colored_label(palette.error, format!("{} {e}", icon::ERROR));
     }
-    crate::admin::access_view::access_ui(ui, reg, repo, actions);
-    ui.add_space(style::GAP);
+
     match doc.and_then(Requested::shown) {
         None => {
             ui.horizontal(|ui| {
@@ -71,6 +70,7 @@ pub fn repo_policy_ui(
                 "{} This repository has no policy: only IAM policies of the account decide who may use it.",
                 icon::INFO
             ));
+            crate::admin::access_view::access_ui(ui, reg, repo, actions);
         }
         Some(Some(text)) => {
             let pretty = view.pretty(text);
@@ -101,6 +101,8 @@ pub fn repo_policy_ui(
                     );
                 }
             });
+            crate::admin::access_view::access_ui(ui, reg, repo, actions);
+            ui.add_space(style::GAP);
             egui::ScrollArea::both()
                 .id_salt("repo_policy")
                 .auto_shrink([false, false])
