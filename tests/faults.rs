@@ -834,3 +834,162 @@ fn a_refused_policy_delete_leaves_the_policy_shown() {
         h.state_mut().state.last_error = None;
     }
 }
+
+fn registry_policy_shown(h: &H) -> Option<String> {
+    h.state()
+        .state
+        .selected_registry()
+        .and_then(|r| r.admin.registry_policy.shown().cloned())
+        .flatten()
+}
+
+/// Fault: PutRegistryPolicy refused (AccessDenied), answering an HTML 500,
+/// then hanging past the client's timeout.
+/// Action: save an edited registry policy.
+/// Holds: each refusal is said in words (the editor's and the tab's
+/// "Last change refused"); the policy shown is the one the server still
+/// holds, read back after the refusal; the server's is unchanged; every
+/// request ends; frames stay quick; once the fault is cleared the same
+/// save lands.
+#[test]
+fn a_refused_registry_policy_save_leaves_the_servers_policy_shown() {
+    use ecrscope::admin::actions::{AdminAction, PolicyTarget};
+    let rt = runtime();
+    let mut h = app(&rt);
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SetRegistryTab(
+            ecrscope::state::RegistryTab::Administration,
+        )));
+    wait(&mut h, 20, "the seeded registry policy", |h| {
+        registry_policy_shown(h).is_some()
+    });
+    let before = registry_policy_shown(&h).expect("seeded");
+    let spec = h
+        .state()
+        .state
+        .selected_registry()
+        .expect("a registry")
+        .spec
+        .clone();
+    let edited = before.replace("210987654321", "111122223333");
+    let server = |h: &H| {
+        demo_of(h)
+            .with_store(|s| s.admin.registry_policy.clone())
+            .flatten()
+    };
+    let save = |h: &mut H| {
+        h.state_mut()
+            .handle(UiAction::Admin(AdminAction::SavePolicy(
+                PolicyTarget::Registry(spec.clone()),
+                Some(edited.clone()),
+            )));
+    };
+    for (kind, words) in [
+        (FaultKind::AccessDenied, "Access denied"),
+        (FaultKind::Html(500), ""),
+        (FaultKind::Hang, ""),
+    ] {
+        inject(&h, "PutRegistryPolicy", kind);
+        save(&mut h);
+        wait(&mut h, 20, "the save to end", |h| {
+            h.state()
+                .state
+                .selected_registry()
+                .is_some_and(|r| !r.admin.registry_policy.is_loading())
+        });
+        all_requests_end(&mut h, 10);
+        let said = h
+            .state()
+            .state
+            .selected_registry()
+            .and_then(|r| r.admin.policy_error.clone())
+            .expect("the refusal is said");
+        assert!(said.contains(words), "{said}");
+        assert!(
+            h.query_by_label_contains("Last change refused").is_some(),
+            "the tab says so"
+        );
+        assert_eq!(
+            registry_policy_shown(&h).as_deref(),
+            Some(before.as_str()),
+            "the server's policy stays shown"
+        );
+        assert_eq!(
+            server(&h).as_deref(),
+            Some(before.as_str()),
+            "nothing changed"
+        );
+        clear(&h);
+    }
+    save(&mut h);
+    wait(&mut h, 20, "the save lands", |h| {
+        registry_policy_shown(h).is_some_and(|p| p.contains("111122223333"))
+    });
+    assert!(
+        h.state()
+            .state
+            .selected_registry()
+            .is_some_and(|r| r.admin.policy_error.is_none()),
+        "the refusal is gone once a save lands"
+    );
+}
+
+/// Fault: DescribeImageReplicationStatus hangs, then is throttled past the
+/// retries.
+/// Action: open an image of a repository a replication rule covers.
+/// Holds: the details pane says the status could not be read, with Try
+/// again; every request ends; frames stay quick; once the fault is cleared,
+/// Try again reads the statuses.
+#[test]
+fn replication_status_that_hangs_or_is_throttled_is_said_and_retried() {
+    let rt = runtime();
+    let mut h = app(&rt);
+    demo_of(&h).with_store(|s| s.admin.replication_put_at = 0.0);
+    // The rules are read with the registry's overview.
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SetRegistryTab(
+            ecrscope::state::RegistryTab::Overview,
+        )));
+    wait(&mut h, 20, "the replication rules", |h| {
+        h.state()
+            .state
+            .selected_registry()
+            .and_then(|r| r.info.shown())
+            .is_some_and(|i| !i.replication_rules.is_empty())
+    });
+    for kind in [FaultKind::Hang, FaultKind::Throttle] {
+        inject(&h, "DescribeImageReplicationStatus", kind);
+        open(&mut h, "platform/api-gateway");
+        let d = first_image(&h);
+        h.state_mut()
+            .handle(UiAction::Browse(BrowseAction::SelectImage(Some(d))));
+        wait(&mut h, 30, "the status refused in words", |h| {
+            h.query_by_label_contains("Replication status:").is_some()
+        });
+        all_requests_end(&mut h, 10);
+        clear(&h);
+        h.get_by_label("Try again").scroll_to_me();
+        h.step();
+        h.get_by_label("Try again").click();
+        wait(&mut h, 20, "the statuses after Try again", |h| {
+            h.query_by_label_contains("Replicated to us-west-2 (123456789012)")
+                .is_some()
+        });
+        // Another repository, so the next fault meets a fresh ask.
+        open(&mut h, "hello-world");
+        h.state_mut()
+            .handle(UiAction::Browse(BrowseAction::SelectRepository(Some(
+                "hello-world".into(),
+            ))));
+        // Forget what was read, as a restart would.
+        let key = common::ui::selected_key(&h);
+        if let Some(ri) = h
+            .state_mut()
+            .state
+            .registry_mut(&key)
+            .and_then(|r| r.images.get_mut("platform/api-gateway"))
+        {
+            ri.replication.clear();
+        }
+    }
+}

@@ -41,6 +41,8 @@ pub enum AdminAction {
     WhoAmI(RegistrySpec),
     /// Replication statuses of these images (not asked yet ones only).
     NeedReplicationStatus(RepoRef, Vec<Digest>),
+    /// Ask again for a status that could not be read.
+    RetryReplicationStatus(RepoRef, Digest),
     /// The template dialog: a new template (`None`) or the one of a prefix.
     OpenTemplate(RegistryKey, Option<String>),
     /// Create (`true`) or update a template.
@@ -82,6 +84,10 @@ impl EcrscopeApp {
                 ask(AdminCommand::Exclude(spec, arn, register))
             }
             AdminAction::WhoAmI(spec) => ask(AdminCommand::Caller(spec)),
+            AdminAction::RetryReplicationStatus(repo, digest) => {
+                self.state.forget_failed_replication_status(&repo, digest);
+                self.state.replication_status_for(&repo, digest)
+            }
             AdminAction::OpenTemplate(key, prefix) => {
                 self.open_template(&key, prefix.as_deref());
                 Vec::new()

@@ -76,6 +76,12 @@ pub fn replication_status_ui(
                     palette.error,
                     format!("{} Replication status: {e}", icon::ERROR),
                 );
+                if ui.button("Try again").clicked() {
+                    actions.push(UiAction::Admin(AdminAction::RetryReplicationStatus(
+                        target.clone(),
+                        img.digest,
+                    )));
+                }
             }
             _ => {}
         },

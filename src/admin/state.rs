@@ -116,6 +116,22 @@ impl AppState {
         ))]
     }
 
+    /// A status that failed is asked again (Try again); one that answered
+    /// or is on its way is kept.
+    pub fn forget_failed_replication_status(&mut self, repo: &RepoRef, digest: Digest) {
+        let key = repo.registry.key();
+        if let Some(ri) = self
+            .registry_mut(&key)
+            .and_then(|r| r.images.get_mut(&repo.name))
+            && ri
+                .replication
+                .get(&digest)
+                .is_some_and(|r| r.error().is_some() && r.shown().is_none())
+        {
+            ri.replication.remove(&digest);
+        }
+    }
+
     pub(crate) fn admin_started(
         &mut self,
         id: RequestId,
