@@ -306,6 +306,27 @@ fn replication_rules_and_statuses() {
         total,
         "one call per image, none twice"
     );
+    // The Replication column, on demand: hidden until asked for, then each
+    // row on screen says where it went (already read: no call again).
+    assert!(
+        h.query_by_label("Replication").is_none(),
+        "hidden by default"
+    );
+    h.state_mut().handle(UiAction::Preferences(
+        ecrscope::ui::PreferencesAction::SetHiddenColumns(
+            ecrscope::settings::Table::Images,
+            std::collections::BTreeSet::new(),
+        ),
+    ));
+    step_until(&mut h, 10, "the column's cells", |h| {
+        h.query_by_label("Replication").is_some()
+            && h.query_all_by_label("1 failed").next().is_some()
+    });
+    assert_eq!(
+        demo_of(&h).knobs.count("DescribeImageReplicationStatus") as usize,
+        total,
+        "rows already read cost no call"
+    );
 }
 
 /// Account settings are shown with their meaning and changed after a

@@ -139,3 +139,57 @@ pub fn repository_summary_ui(
         ui.label(line);
     }
 }
+
+/// The images table's Replication cell: "2 of 2", "1 failed", "in
+/// progress", "none", "…" while asked, "—" where no rule covers it.
+pub fn cell_ui(
+    ui: &mut Ui,
+    status: Option<&crate::state::Requested<Vec<crate::model::ReplicationStatus>>>,
+) {
+    let palette = style::palette(ui.visuals());
+    let Some(r) = status else {
+        ui.label(RichText::new("—").color(palette.muted))
+            .on_hover_text("No replication rule covers this repository (or not asked yet)");
+        return;
+    };
+    if let Some(e) = r.error() {
+        ui.label(RichText::new("?").color(palette.error))
+            .on_hover_text(e.to_string());
+        return;
+    }
+    let Some(list) = r.shown() else {
+        ui.label(RichText::new("…").color(palette.muted));
+        return;
+    };
+    let failed: Vec<&crate::model::ReplicationStatus> =
+        list.iter().filter(|s| s.status == "FAILED").collect();
+    let done = list.iter().filter(|s| s.status == "COMPLETE").count();
+    let detail = list
+        .iter()
+        .map(|s| {
+            format!(
+                "{} ({}): {}{}",
+                s.region,
+                s.registry_id,
+                s.status,
+                s.failure_code
+                    .as_deref()
+                    .map_or(String::new(), |c| format!(" · {c}"))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (text, color) = if list.is_empty() {
+        ("none".to_owned(), palette.muted)
+    } else if !failed.is_empty() {
+        (format!("{} failed", failed.len()), palette.error)
+    } else if done == list.len() {
+        (format!("{done} of {}", list.len()), palette.ok)
+    } else {
+        ("in progress".to_owned(), palette.loading)
+    };
+    let r = ui.label(RichText::new(text).color(color));
+    if !detail.is_empty() {
+        r.on_hover_text(detail);
+    }
+}

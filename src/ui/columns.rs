@@ -26,6 +26,9 @@ pub struct ColumnSpec<C> {
     pub hide_below: Option<f32>,
     /// Cannot be hidden (what names the row).
     pub required: bool,
+    /// Shown only when the person asks for it (the header's menu): a
+    /// column that costs a call per row.
+    pub optional: bool,
 }
 
 impl<C: Copy> ColumnSpec<C> {
@@ -38,7 +41,13 @@ impl<C: Copy> ColumnSpec<C> {
             min,
             hide_below: None,
             required: false,
+            optional: false,
         }
+    }
+
+    pub const fn optional(mut self) -> Self {
+        self.optional = true;
+        self
     }
 
     pub const fn hide_below(mut self, width: f32) -> Self {
@@ -63,7 +72,7 @@ pub fn hidden<C>(
         Some(c) => c.clone(),
         None => specs
             .iter()
-            .filter(|s| s.hide_below.is_some_and(|w| width < w))
+            .filter(|s| s.optional || s.hide_below.is_some_and(|w| width < w))
             .map(|s| s.key.to_owned())
             .collect(),
     }

@@ -50,6 +50,10 @@ pub(super) fn table_ui(
         ui.available_width(),
     );
     let shown = columns::visible(&COLUMNS, &hidden);
+    // Replication statuses of the rows on screen, when the column is shown
+    // (the state asks only where a rule covers the repository).
+    let replication_shown = shown.iter().any(|c| c.id == ImageCol::Replication);
+    let mut replication: Vec<Digest> = Vec::new();
     // Columns that do not fit scroll sideways; none is cut off unreachable.
     egui::ScrollArea::horizontal()
         .id_salt(("images_h", &target.key().0, &target.name))
@@ -66,6 +70,11 @@ pub(super) fn table_ui(
                                 ImageCol::Scan => {
                                     header(ui, "Critical", ImageColumn::Critical, actions);
                                     header(ui, "High", ImageColumn::High, actions);
+                                    return;
+                                }
+                                // Not sortable: known only for rows seen.
+                                ImageCol::Replication => {
+                                    ui.strong(c.label);
                                     return;
                                 }
                                 ImageCol::Tags => ImageColumn::Tags,
@@ -103,6 +112,9 @@ pub(super) fn table_ui(
                         }
                         if r.artifact.is_none() && !ri.referrers.contains_key(&img.digest) {
                             subjects.push(img.digest);
+                        }
+                        if replication_shown && !ri.replication.contains_key(&img.digest) {
+                            replication.push(img.digest);
                         }
                         let is_selected = selected_image == Some(img.digest)
                             || view.selection.contains(&img.digest);
@@ -169,6 +181,11 @@ pub(super) fn table_ui(
         click_row(state, view, rows, images, pos, mods, actions);
     }
     ask_for_referrers(cx, view.filter.unsigned_only, subjects, actions);
+    if !replication.is_empty() {
+        actions.push(UiAction::Admin(
+            crate::admin::actions::AdminAction::NeedReplicationStatus(target.clone(), replication),
+        ));
+    }
     // Scan summaries for what is on screen and not yet known (index rows
     // have no scan of their own; their children do).
     if !visible.is_empty() {
@@ -227,9 +244,11 @@ pub(super) enum ImageCol {
     Status,
     /// Critical and High, each sorting by itself.
     Scan,
+    /// Where the image replicated (on demand: a call per row).
+    Replication,
 }
 
-const COLUMNS: [ColumnSpec<ImageCol>; 8] = [
+const COLUMNS: [ColumnSpec<ImageCol>; 9] = [
     ColumnSpec::new(ImageCol::Tags, "tags", "Tags", 240.0, 120.0).required(),
     ColumnSpec::new(ImageCol::Digest, "digest", "Digest", 130.0, 90.0),
     ColumnSpec::new(ImageCol::Size, "size", "Size", 80.0, 60.0),
@@ -238,6 +257,14 @@ const COLUMNS: [ColumnSpec<ImageCol>; 8] = [
     ColumnSpec::new(ImageCol::Type, "type", "Type", 120.0, 80.0).hide_below(880.0),
     ColumnSpec::new(ImageCol::Status, "status", "Status", 80.0, 60.0),
     ColumnSpec::new(ImageCol::Scan, "scan", "Critical / High", 150.0, 120.0),
+    ColumnSpec::new(
+        ImageCol::Replication,
+        "replication",
+        "Replication",
+        130.0,
+        90.0,
+    )
+    .optional(),
 ];
 
 /// An artifact's Type (its kind, the artifact type on hover) and scan
@@ -295,6 +322,9 @@ pub(super) fn cell_ui(ui: &mut Ui, col: ImageCol, img: &Image, ri: &crate::state
         }
         ImageCol::Status => status_cell(ui, img, now),
         ImageCol::Scan => scan_cell(ui, img, ri.scans.get(&img.digest)),
+        ImageCol::Replication => {
+            crate::admin::replication_status_view::cell_ui(ui, ri.replication.get(&img.digest));
+        }
     }
 }
 
