@@ -36,12 +36,6 @@ pub(super) fn table_ui(
     // the list holds artifacts: see `supply_chain::state`).
     let mut subjects: Vec<Digest> = Vec::new();
     let mut clicked: Option<(usize, egui::Modifiers)> = None;
-    let header = |ui: &mut Ui, label: &str, col: ImageColumn, actions: &mut Vec<UiAction>| {
-        let sorted = (sort.column == col).then_some(sort.ascending);
-        if widgets::sort_header(ui, label, sorted, &format!("Sort by {label}")) {
-            actions.push(UiAction::Preferences(PreferencesAction::SortImages(col)));
-        }
-    };
     // Labels in rows must not take the click (text selection) from the row.
     ui.style_mut().interaction.selectable_labels = false;
     let hidden = columns::hidden(
@@ -65,28 +59,7 @@ pub(super) fn table_ui(
             table
                 .header(style::ROW_HEIGHT, |mut h| {
                     for c in &shown {
-                        let (_, resp) = h.col(|ui| {
-                            let sort = match c.id {
-                                ImageCol::Scan => {
-                                    header(ui, "Critical", ImageColumn::Critical, actions);
-                                    header(ui, "High", ImageColumn::High, actions);
-                                    return;
-                                }
-                                // Not sortable: known only for rows seen.
-                                ImageCol::Replication => {
-                                    ui.strong(c.label);
-                                    return;
-                                }
-                                ImageCol::Tags => ImageColumn::Tags,
-                                ImageCol::Digest => ImageColumn::Digest,
-                                ImageCol::Size => ImageColumn::Size,
-                                ImageCol::Pushed => ImageColumn::Pushed,
-                                ImageCol::LastPull => ImageColumn::LastPull,
-                                ImageCol::Type => ImageColumn::Type,
-                                ImageCol::Status => ImageColumn::Status,
-                            };
-                            header(ui, c.label, sort, actions);
-                        });
+                        let (_, resp) = h.col(|ui| header_ui(ui, c, sort, actions));
                         resp.context_menu(|ui| {
                             columns::menu_ui(ui, TABLE, &COLUMNS, &hidden, actions);
                         });
@@ -194,6 +167,42 @@ pub(super) fn table_ui(
             visible,
         )));
     }
+}
+
+/// A column's header: a sort button (two for Critical and High), or a
+/// plain title for a column that does not sort.
+fn header_ui(
+    ui: &mut Ui,
+    c: &ColumnSpec<ImageCol>,
+    sort: crate::settings::ImageSort,
+    actions: &mut Vec<UiAction>,
+) {
+    let header = |ui: &mut Ui, label: &str, col: ImageColumn, actions: &mut Vec<UiAction>| {
+        let sorted = (sort.column == col).then_some(sort.ascending);
+        if widgets::sort_header(ui, label, sorted, &format!("Sort by {label}")) {
+            actions.push(UiAction::Preferences(PreferencesAction::SortImages(col)));
+        }
+    };
+    let col = match c.id {
+        ImageCol::Scan => {
+            header(ui, "Critical", ImageColumn::Critical, actions);
+            header(ui, "High", ImageColumn::High, actions);
+            return;
+        }
+        // Not sortable: known only for rows seen.
+        ImageCol::Replication => {
+            ui.strong(c.label);
+            return;
+        }
+        ImageCol::Tags => ImageColumn::Tags,
+        ImageCol::Digest => ImageColumn::Digest,
+        ImageCol::Size => ImageColumn::Size,
+        ImageCol::Pushed => ImageColumn::Pushed,
+        ImageCol::LastPull => ImageColumn::LastPull,
+        ImageCol::Type => ImageColumn::Type,
+        ImageCol::Status => ImageColumn::Status,
+    };
+    header(ui, c.label, col, actions);
 }
 
 /// Referrers of the images on screen; under "Unsigned only" every image's
