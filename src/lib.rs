@@ -24,6 +24,7 @@ pub mod browse;
 pub mod cli;
 pub mod demo;
 pub mod ecr;
+pub mod insight;
 pub mod lifecycle;
 pub mod login;
 pub mod manage;

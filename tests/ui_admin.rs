@@ -686,3 +686,78 @@ fn creation_templates_are_listed_created_edited_and_deleted() {
         .is_some()
     });
 }
+
+/// The Storage tab (issue 27's first slice) on the demo: "Read every
+/// repository" reads them a few at a time with progress, then the totals
+/// are the exact sums of the demo store's image sizes (indexes counting
+/// nothing, archived apart) at the table's price; a price entered in
+/// Preferences changes the figure at once.
+#[test]
+fn storage_and_cost_are_the_sums_of_the_stores_sizes() {
+    let rt = runtime();
+    let mut h = demo_app(&rt, |b| b.with_size(egui::vec2(1400.0, 1000.0)));
+    step_until(&mut h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    h.get_by_label_contains("Storage & cost").click();
+    step_until(&mut h, 10, "the tab", |h| {
+        h.query_by_label("Read every repository").is_some()
+    });
+    h.get_by_label("Read every repository").click();
+    step_until(&mut h, 120, "every repository read", |h| {
+        h.state()
+            .state
+            .selected_registry()
+            .is_some_and(|r| !r.storage_reading)
+            && h.query_by_label_contains("in 25 of 25 repositories")
+                .is_some()
+    });
+    let (active, archived) = demo_of(&h)
+        .with_store(|s| {
+            s.materialize_all();
+            let mut a = 0u64;
+            let mut z = 0u64;
+            for r in s.repos.values() {
+                for i in &r.images {
+                    if i.media_type.contains("index") || i.media_type.contains("manifest.list") {
+                        continue;
+                    }
+                    if i.archive.archived {
+                        z += i.size as u64;
+                    } else {
+                        a += i.size as u64;
+                    }
+                }
+            }
+            (a, z)
+        })
+        .expect("store");
+    let gib = 1_073_741_824.0;
+    let expected = (active as f64 + archived as f64) / gib * 0.10;
+    let reg_report = ecrscope::insight::storage::report(
+        h.state().state.selected_registry().expect("registry"),
+        ecr_core::cost::prices_for("us-east-1"),
+    );
+    assert_eq!(reg_report.active_bytes, active);
+    assert_eq!(reg_report.archived_bytes, archived);
+    assert!(
+        (reg_report.monthly - expected).abs() < 1e-6,
+        "{} vs {expected}",
+        reg_report.monthly
+    );
+    let shown = ecr_core::cost::dollars(expected);
+    assert!(
+        h.query_by_label_contains(&format!("{shown} a month"))
+            .is_some(),
+        "the heading says {shown}"
+    );
+    // Twice the price: twice the figure, at once.
+    h.state_mut().handle(UiAction::Preferences(
+        ecrscope::ui::PreferencesAction::SetStoragePrice(Some(0.20)),
+    ));
+    let doubled = ecr_core::cost::dollars(expected * 2.0);
+    step_until(&mut h, 5, "the new price", |h| {
+        h.query_by_label_contains(&format!("{doubled} a month"))
+            .is_some()
+    });
+}

@@ -180,6 +180,26 @@ fn lifecycle_form_edits_the_json_preview_lists_images_and_apply_saves() {
         if expected == 1 { "" } else { "s" }
     );
     assert!(h.query_by_label_contains(&shown).is_some(), "{shown}");
+    // What it saves: the expired images' sizes at the table's price.
+    let bytes: u64 = demo
+        .with_store(|s| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs_f64();
+            s.repos["analytics/dashboard"]
+                .images
+                .iter()
+                .filter(|i| i.tags.is_empty() && now - i.pushed_at > 3.0 * 86_400.0)
+                .map(|i| i.size as u64)
+                .sum()
+        })
+        .unwrap();
+    let saving = ecr_core::cost::dollars(bytes as f64 / 1_073_741_824.0 * 0.10);
+    step_until(&mut h, 10, "the saving", |h| {
+        h.query_by_label_contains(&format!("Saves about {saving} a month"))
+            .is_some()
+    });
     // Invalid JSON: refused next to the editor, and Apply is off.
     h.state_mut().view.lifecycle.raw = "{\"rules\": []}".into();
     step_until(&mut h, 5, "refusal", |h| {

@@ -26,6 +26,7 @@ impl EcrscopeApp {
             UiAction::Login(a) => self.on_login(a),
             UiAction::SupplyChain(a) => self.on_supply_chain(a),
             UiAction::Admin(a) => self.on_admin(a),
+            UiAction::Insight(a) => self.on_insight(a),
             UiAction::Preferences(a) => self.on_preferences(a),
             UiAction::Shell(a) => self.on_shell(a),
         };

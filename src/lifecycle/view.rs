@@ -92,6 +92,12 @@ pub fn lifecycle_ui(
     }
     ui.add_space(style::GAP);
     preview_ui(ui, reg.docs.preview.get(&repo));
+    if let Some(p) = reg.docs.preview.get(&repo).and_then(Requested::shown) {
+        let prices = ecr_core::cost::prices_for(&reg.spec.region)
+            .with_standard(state.settings.storage_price);
+        let images = reg.images.get(&repo).and_then(|ri| ri.list.shown());
+        crate::insight::savings_view::savings_ui(ui, p, images.map(|l| l.as_slice()), prices);
+    }
     // Form and JSON side by side.
     let height = ui.available_height();
     ui.columns(2, |cols| {

@@ -23,6 +23,8 @@ pub enum PreferencesAction {
     SetTimeDisplay(TimeStyle, Clock),
     /// Requests in flight per registry.
     SetMaxInFlight(usize),
+    /// The standard storage price per GB-month (`None`: the table's).
+    SetStoragePrice(Option<f64>),
     /// Auto-refresh interval for a registry, in seconds (0 = off).
     SetAutoRefresh(RegistryKey, u64),
     /// The preferences window.
@@ -51,6 +53,9 @@ impl EcrscopeApp {
                 s.max_in_flight = n.clamp(1, 32);
                 let n = s.max_in_flight;
                 self.worker().set_max_in_flight(n);
+            }
+            PreferencesAction::SetStoragePrice(p) => {
+                s.storage_price = p.filter(|p| p.is_finite() && *p >= 0.0);
             }
             PreferencesAction::SetAutoRefresh(key, secs) => {
                 if secs == 0 {

@@ -170,6 +170,9 @@ pub struct Settings {
     pub zoom: f32,
     pub time_style: TimeStyle,
     pub clock: Clock,
+    /// The standard storage price per GB-month a person entered (`None`:
+    /// the table's, see `ecr_core::cost`).
+    pub storage_price: Option<f64>,
 }
 
 impl Default for Settings {
@@ -187,6 +190,7 @@ impl Default for Settings {
             zoom: 1.0,
             time_style: TimeStyle::Relative,
             clock: Clock::Utc,
+            storage_price: None,
         }
     }
 }

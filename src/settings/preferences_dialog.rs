@@ -118,6 +118,34 @@ fn body_ui(
             }
             ui.end_row();
 
+            let l = ui.label("Storage price");
+            ui.horizontal(|ui| {
+                let table = ecr_core::cost::prices_for("us-east-1").standard_per_gb;
+                let mut p = s.storage_price.unwrap_or(table);
+                let r = ui
+                    .add(
+                        egui::DragValue::new(&mut p)
+                            .range(0.0..=10.0)
+                            .speed(0.001)
+                            .max_decimals(4)
+                            .prefix("$")
+                            .suffix(" per GB-month"),
+                    )
+                    .labelled_by(l.id)
+                    .on_hover_text(format!(
+                        "Standard storage, for the Storage tab's estimate. The table's: ${table:.2} ({}, checked {}).",
+                        ecr_core::cost::SOURCE,
+                        ecr_core::cost::CHECKED
+                    ));
+                if r.changed() {
+                    actions.push(UiAction::Preferences(PreferencesAction::SetStoragePrice(Some(p))));
+                }
+                if s.storage_price.is_some() && ui.button("Use the table's").clicked() {
+                    actions.push(UiAction::Preferences(PreferencesAction::SetStoragePrice(None)));
+                }
+            });
+            ui.end_row();
+
             if let Some(reg) = state.selected_registry() {
                 ui.label("Auto-refresh");
                 let key = reg.spec.key();

@@ -81,6 +81,8 @@ pub struct RegistryState {
     pub signing: Requested<Option<crate::model::SigningConfig>>,
     /// Registry policy, account settings, pull-time update exclusions.
     pub admin: crate::admin::state::RegistryAdmin,
+    /// The Storage tab is reading every repository's images.
+    pub storage_reading: bool,
 }
 
 /// The status dot in the sidebar.
@@ -108,6 +110,7 @@ impl RegistryState {
             referrers_api: None,
             signing: Requested::Idle,
             admin: crate::admin::state::RegistryAdmin::default(),
+            storage_reading: false,
         }
     }
 
@@ -285,6 +288,7 @@ pub enum RegistryTab {
     Repositories,
     Overview,
     PullThrough,
+    Storage,
     Administration,
 }
 

@@ -10,6 +10,7 @@
 
 pub use crate::admin::actions::AdminAction;
 pub use crate::browse::actions::BrowseAction;
+pub use crate::insight::actions::InsightAction;
 pub use crate::lifecycle::actions::LifecycleAction;
 pub use crate::login::actions::LoginAction;
 pub use crate::manage::actions::ManageAction;
@@ -34,6 +35,7 @@ pub enum UiAction {
     Login(LoginAction),
     SupplyChain(SupplyChainAction),
     Admin(AdminAction),
+    Insight(InsightAction),
     Preferences(PreferencesAction),
     Shell(ShellAction),
 }
@@ -84,6 +86,7 @@ wraps! {
     Login: LoginAction;
     SupplyChain: SupplyChainAction;
     Admin: AdminAction;
+    Insight: InsightAction;
     Preferences: PreferencesAction;
     Shell: ShellAction;
 }

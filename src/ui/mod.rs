@@ -24,9 +24,9 @@ use crate::search::view as search;
 use crate::transfer::panel as transfers;
 
 pub use action::{
-    AdminAction, BrowseAction, LifecycleAction, LoginAction, ManageAction, PreferencesAction,
-    PullThroughAction, RegistriesAction, ScanningAction, SearchAction, ShellAction,
-    SupplyChainAction, TransferAction, UiAction,
+    AdminAction, BrowseAction, InsightAction, LifecycleAction, LoginAction, ManageAction,
+    PreferencesAction, PullThroughAction, RegistriesAction, ScanningAction, SearchAction,
+    ShellAction, SupplyChainAction, TransferAction, UiAction,
 };
 pub use repositories::RepoTableView;
 
@@ -202,6 +202,9 @@ pub fn main_ui(
                     overview::overview_ui(ui, state, &mut view.overview, actions);
                 }
                 RegistryTab::PullThrough => pull_through::rules_ui(ui, state, actions),
+                RegistryTab::Storage => {
+                    crate::insight::storage_view::storage_ui(ui, state, actions)
+                }
                 RegistryTab::Administration => crate::admin::view::admin_ui(ui, state, actions),
             }
         }

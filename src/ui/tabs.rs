@@ -32,6 +32,10 @@ pub fn registry_tabs_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiActio
                 format!("{} Pull-through cache{rules}", icon::CLOUD_ARROW_DOWN),
             ),
             (
+                RegistryTab::Storage,
+                format!("{} Storage & cost", icon::DATABASE),
+            ),
+            (
                 RegistryTab::Administration,
                 format!("{} Administration", icon::GEAR),
             ),

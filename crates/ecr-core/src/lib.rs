@@ -3,6 +3,7 @@
 //! writes them, the lifecycle policy's evaluation, and dates from ECR's
 //! epoch values. No I/O.
 
+pub mod cost;
 mod digest;
 pub mod lifecycle_policy;
 pub mod partition;

@@ -1,0 +1,133 @@
+//! Insight's actions: read every repository of a registry for the Storage
+//! tab, a few image listings at a time (each through the registry's rate
+//! gate), with progress.
+
+use crate::app::EcrscopeApp;
+use crate::message::{BrowseCommand, Command};
+use crate::model::{RegistryKey, RepoRef};
+use crate::state::{AppState, FollowUp, Requested};
+
+/// Image listings the Storage tab keeps in flight for one registry.
+pub const LISTINGS_AT_ONCE: usize = 4;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum InsightAction {
+    /// Read every repository's images (the Storage tab's button).
+    ReadEvery(RegistryKey),
+    /// While reading: start the next listings (every frame).
+    Step(RegistryKey),
+    /// Stop reading (what is read stays).
+    Stop(RegistryKey),
+}
+
+impl AppState {
+    /// The next listings to start for the Storage tab, keeping at most
+    /// `LISTINGS_AT_ONCE` in flight; ends the reading when every
+    /// repository has answered (or failed).
+    pub fn storage_step(&mut self, key: &RegistryKey) -> Vec<FollowUp> {
+        let Some(reg) = self.registry_mut(key) else {
+            return Vec::new();
+        };
+        if !reg.storage_reading {
+            return Vec::new();
+        }
+        let Some(repos) = reg.repositories.shown() else {
+            return Vec::new();
+        };
+        let names: Vec<String> = repos.iter().map(|r| r.name.clone()).collect();
+        let in_flight = names
+            .iter()
+            .filter(|n| reg.images.get(*n).is_some_and(|ri| ri.list.is_loading()))
+            .count();
+        let idle: Vec<&String> = names
+            .iter()
+            .filter(|n| {
+                reg.images
+                    .get(*n)
+                    .is_none_or(|ri| matches!(ri.list, Requested::Idle))
+            })
+            .collect();
+        if idle.is_empty() && in_flight == 0 {
+            reg.storage_reading = false;
+            return Vec::new();
+        }
+        let spec = reg.spec.clone();
+        idle.into_iter()
+            .take(LISTINGS_AT_ONCE.saturating_sub(in_flight))
+            .map(|n| {
+                FollowUp::Request(Command::Browse(BrowseCommand::Images(RepoRef::new(
+                    &spec, n,
+                ))))
+            })
+            .collect()
+    }
+}
+
+impl EcrscopeApp {
+    pub(crate) fn on_insight(&mut self, action: InsightAction) -> Vec<FollowUp> {
+        match action {
+            InsightAction::ReadEvery(key) => {
+                if let Some(reg) = self.state.registry_mut(&key) {
+                    reg.storage_reading = true;
+                }
+                self.state.storage_step(&key)
+            }
+            InsightAction::Step(key) => self.state.storage_step(&key),
+            InsightAction::Stop(key) => {
+                if let Some(reg) = self.state.registry_mut(&key) {
+                    reg.storage_reading = false;
+                }
+                Vec::new()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Repository;
+
+    fn repo(n: &str) -> Repository {
+        Repository {
+            name: n.to_owned(),
+            arn: String::new(),
+            registry_id: String::new(),
+            uri: String::new(),
+            created_at: None,
+            tag_mutability: crate::model::TagMutabilitySetting::default(),
+            encryption: crate::model::Encryption::default(),
+            scan_on_push: false,
+        }
+    }
+
+    #[test]
+    fn reading_keeps_a_few_listings_in_flight_and_ends() {
+        let spec = crate::state::demo_spec();
+        let key = spec.key();
+        let mut st = AppState::default();
+        st.set_registries(vec![spec]);
+        let reg = st.registry_mut(&key).expect("registry");
+        reg.repositories = Requested::Ready((0..10).map(|i| repo(&format!("r{i}"))).collect());
+        reg.storage_reading = true;
+        let first = st.storage_step(&key);
+        assert_eq!(first.len(), LISTINGS_AT_ONCE);
+        for (i, f) in first.iter().enumerate() {
+            if let FollowUp::Request(c) = f {
+                st.started(i as u64 + 1, c);
+            }
+        }
+        assert!(
+            st.storage_step(&key).is_empty(),
+            "four in flight: none more"
+        );
+        // Every listing answered: the reading ends.
+        let reg = st.registry_mut(&key).expect("registry");
+        for i in 0..10 {
+            reg.images.entry(format!("r{i}")).or_default().list =
+                Requested::Ready(std::sync::Arc::new(Vec::new()));
+        }
+        assert!(st.storage_step(&key).is_empty());
+        assert!(!st.registry(&key).expect("registry").storage_reading);
+    }
+}
