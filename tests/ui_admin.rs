@@ -751,6 +751,41 @@ fn storage_and_cost_are_the_sums_of_the_stores_sizes() {
             .is_some(),
         "the heading says {shown}"
     );
+    // Clean-up candidates: the groups' counts are the store's.
+    let (stale, old_archived) = demo_of(&h)
+        .with_store(|s| {
+            let now = ecrscope::demo::now();
+            let day = 86_400.0;
+            let mut stale = 0usize;
+            let mut old = 0usize;
+            for r in s.repos.values() {
+                for i in &r.images {
+                    if i.media_type.contains("index") || i.media_type.contains("manifest.list") {
+                        continue;
+                    }
+                    if i.archive.archived {
+                        if i.archive.archived_at.is_some_and(|t| now - t > 90.0 * day) {
+                            old += 1;
+                        }
+                    } else if now - i.last_pull.unwrap_or(i.pushed_at) > 90.0 * day {
+                        stale += 1;
+                    }
+                }
+            }
+            (stale, old)
+        })
+        .expect("store");
+    assert!(stale > 0, "the seed has images not pulled for 90 days");
+    step_until(&mut h, 5, "the groups", |h| {
+        h.query_by_label_contains(&format!(
+            "Not pulled for 90 days (never pulled: pushed before): {stale} images"
+        ))
+        .is_some()
+            && h.query_by_label_contains(&format!(
+                "Archived more than 90 days ago (past the minimum): {old_archived} images"
+            ))
+            .is_some()
+    });
     // Twice the price: twice the figure, at once.
     h.state_mut().handle(UiAction::Preferences(
         ecrscope::ui::PreferencesAction::SetStoragePrice(Some(0.20)),

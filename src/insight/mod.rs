@@ -5,6 +5,8 @@
 //! the Storage tab.
 
 pub mod actions;
+pub mod cleanup;
+pub mod cleanup_view;
 pub mod savings;
 pub mod savings_view;
 pub mod storage;

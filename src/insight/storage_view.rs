@@ -65,6 +65,8 @@ pub fn storage_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
     );
     all_registries_ui(ui, state);
     ui.add_space(style::GAP);
+    super::cleanup_view::cleanup_ui(ui, reg, p, actions);
+    ui.add_space(style::GAP);
     table_ui(ui, &r, actions);
 }
 

@@ -1,0 +1,244 @@
+//! Clean-up candidates over the repositories read, each group with its
+//! count, bytes and the monthly cost it would save:
+//! - untagged images that no index lists and that are not artifacts
+//!   (a repository whose multi-arch indexes are not all read is left out
+//!   of this group and counted apart: its untagged images may be an
+//!   index's children, which must not go);
+//! - images not pulled for N days (never pulled: pushed more than N days
+//!   ago); ECR records the last pull about once a day, so a day's pulls
+//!   may not show yet;
+//! - archived images past archive's 90-day minimum (deleting earlier is
+//!   billed for the 90 days anyway).
+
+use ecr_core::cost::Prices;
+
+use crate::model::{Image, ImageStatus};
+use crate::state::{RegistryState, RepoImages};
+
+const DAY_MS: i64 = 86_400_000;
+/// Archive's minimum storage duration.
+pub const ARCHIVE_MINIMUM_DAYS: i64 = 90;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    Untagged,
+    NotPulled(i64),
+    ArchivedPastMinimum,
+}
+
+impl Group {
+    pub fn label(self) -> String {
+        match self {
+            Self::Untagged => "Untagged, listed by no index, not an artifact".into(),
+            Self::NotPulled(d) => format!("Not pulled for {d} days (never pulled: pushed before)"),
+            Self::ArchivedPastMinimum => {
+                format!("Archived more than {ARCHIVE_MINIMUM_DAYS} days ago (past the minimum)")
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupReport {
+    pub group: Group,
+    pub count: usize,
+    pub bytes: u64,
+    pub monthly: f64,
+    /// (repository, images, bytes), most bytes first.
+    pub per_repo: Vec<(String, usize, u64)>,
+    /// Repositories left out of this group (untagged: indexes not read).
+    pub left_out: Vec<String>,
+}
+
+fn is_candidate(group: Group, i: &Image, ri: &RepoImages, now: i64) -> bool {
+    if i.manifest.is_index() {
+        return false;
+    }
+    match group {
+        Group::Untagged => {
+            i.tags.is_empty()
+                && !ri.child_of.contains_key(&i.digest)
+                && !crate::supply_chain::artifacts::is_artifact_config(
+                    i.artifact_media_type.as_deref(),
+                )
+        }
+        Group::NotPulled(days) => {
+            i.status != ImageStatus::Archived
+                && i.last_pull
+                    .or(i.pushed_at)
+                    .is_some_and(|t| now - t > days * DAY_MS)
+        }
+        Group::ArchivedPastMinimum => {
+            i.status == ImageStatus::Archived
+                && i.archived_at()
+                    .is_some_and(|t| now - t > ARCHIVE_MINIMUM_DAYS * DAY_MS)
+        }
+    }
+}
+
+/// Whether every index of the list has its children read.
+fn indexes_read(list: &[Image], ri: &RepoImages) -> bool {
+    list.iter()
+        .filter(|i| i.manifest.is_index())
+        .all(|i| ri.platforms.contains_key(&i.digest))
+}
+
+pub fn candidates(
+    reg: &RegistryState,
+    groups: &[Group],
+    now: i64,
+    prices: Prices,
+) -> Vec<GroupReport> {
+    let archived_total: f64 = reg
+        .images
+        .values()
+        .filter_map(|ri| ri.list.shown())
+        .flat_map(|l| l.iter())
+        .filter(|i| i.status == ImageStatus::Archived && !i.manifest.is_index())
+        .map(|i| i.size_bytes.max(0) as f64)
+        .sum();
+    let archive_rate = prices.archive_rate(archived_total);
+    let standard_rate = prices.standard(1.0);
+    groups
+        .iter()
+        .map(|&group| {
+            let mut r = GroupReport {
+                group,
+                count: 0,
+                bytes: 0,
+                monthly: 0.0,
+                per_repo: Vec::new(),
+                left_out: Vec::new(),
+            };
+            let mut names: Vec<&String> = reg.images.keys().collect();
+            names.sort();
+            for name in names {
+                let ri = &reg.images[name];
+                let Some(list) = ri.list.shown() else {
+                    continue;
+                };
+                if group == Group::Untagged && !indexes_read(list, ri) {
+                    if list
+                        .iter()
+                        .any(|i| i.tags.is_empty() && !i.manifest.is_index())
+                    {
+                        r.left_out.push(name.clone());
+                    }
+                    continue;
+                }
+                let mut n = 0;
+                let mut b = 0u64;
+                for i in list.iter().filter(|i| is_candidate(group, i, ri, now)) {
+                    let bytes = u64::try_from(i.size_bytes).unwrap_or(0);
+                    n += 1;
+                    b += bytes;
+                    r.monthly += bytes as f64
+                        * if i.status == ImageStatus::Archived {
+                            archive_rate
+                        } else {
+                            standard_rate
+                        };
+                }
+                if n > 0 {
+                    r.count += n;
+                    r.bytes += b;
+                    r.per_repo.push((name.clone(), n, b));
+                }
+            }
+            r.per_repo
+                .sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+            r
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ArchiveTimes, Digest, ManifestKind};
+    use crate::state::Requested;
+
+    const NOW: i64 = 1_800_000_000_000;
+
+    fn img(n: u8, tags: &[&str], gib: i64, kind: ManifestKind) -> Image {
+        Image {
+            digest: Digest::of_bytes(&[n]),
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            size_bytes: gib << 30,
+            pushed_at: Some(NOW - 200 * DAY_MS),
+            last_pull: None,
+            manifest: kind,
+            artifact_media_type: None,
+            status: ImageStatus::Active,
+            scan_status: None,
+            severity_counts: None,
+            archive: None,
+        }
+    }
+
+    #[test]
+    fn exact_lists_per_group() {
+        let mut reg = RegistryState::new(crate::state::demo_spec());
+        // "app": an index with one child read, an untagged orphan, a
+        // signature, a recently pulled image, an archived image.
+        let index = img(1, &["v1"], 0, ManifestKind::OciIndex);
+        let child = img(2, &[], 1, ManifestKind::OciManifest);
+        let orphan = img(3, &[], 2, ManifestKind::OciManifest);
+        let mut sig = img(4, &[], 1, ManifestKind::OciManifest);
+        sig.artifact_media_type = Some("application/vnd.dev.cosign.artifact.sig.v1+json".into());
+        let mut pulled = img(5, &["v2"], 4, ManifestKind::OciManifest);
+        pulled.last_pull = Some(NOW - 2 * DAY_MS);
+        let mut old_archive = img(6, &["v0"], 8, ManifestKind::OciManifest);
+        old_archive.status = ImageStatus::Archived;
+        old_archive.archive = Some(Box::new(ArchiveTimes {
+            archived_at: Some(NOW - 120 * DAY_MS),
+            activated_at: None,
+        }));
+        let mut app = RepoImages {
+            list: Requested::Ready(std::sync::Arc::new(vec![
+                index.clone(),
+                child.clone(),
+                orphan,
+                sig,
+                pulled,
+                old_archive,
+            ])),
+            ..Default::default()
+        };
+        app.set_platforms(
+            index.digest,
+            vec![(
+                child.digest,
+                crate::model::manifest::Platform {
+                    os: "linux".into(),
+                    architecture: "amd64".into(),
+                    variant: None,
+                },
+            )],
+        );
+        reg.images.insert("app".into(), app);
+        // "multi": an index not read: its untagged image is left out.
+        let multi = RepoImages {
+            list: Requested::Ready(std::sync::Arc::new(vec![
+                img(7, &["v1"], 0, ManifestKind::OciIndex),
+                img(8, &[], 1, ManifestKind::OciManifest),
+            ])),
+            ..Default::default()
+        };
+        reg.images.insert("multi".into(), multi);
+        let groups = [
+            Group::Untagged,
+            Group::NotPulled(90),
+            Group::ArchivedPastMinimum,
+        ];
+        let r = candidates(&reg, &groups, NOW, ecr_core::cost::prices_for("us-east-1"));
+        assert_eq!((r[0].count, r[0].bytes), (1, 2 << 30), "the orphan only");
+        assert_eq!(r[0].left_out, ["multi"]);
+        assert!((r[0].monthly - 0.2).abs() < 1e-9);
+        // Not pulled for 90 days: the child, the orphan and the signature
+        // in app (pushed 200 days ago, never pulled), and multi's image.
+        assert_eq!(r[1].count, 4);
+        assert_eq!(r[1].per_repo[0], ("app".to_owned(), 3, 4 << 30));
+        assert_eq!((r[2].count, r[2].bytes), (1, 8 << 30));
+    }
+}

@@ -1,0 +1,75 @@
+//! The Storage tab's clean-up candidates: each group's count, bytes and
+//! monthly saving over the repositories read, the repositories that hold
+//! them (a click opens one, where the images can be archived or deleted
+//! with the usual confirmations), and what each group assumes.
+
+use egui::{RichText, Ui};
+
+use super::cleanup::{Group, candidates};
+use crate::state::RegistryState;
+use crate::ui::style;
+use crate::ui::widgets::{self, human_size};
+use crate::ui::{BrowseAction, UiAction};
+use ecr_core::cost::{Prices, dollars};
+
+pub fn cleanup_ui(ui: &mut Ui, reg: &RegistryState, prices: Prices, actions: &mut Vec<UiAction>) {
+    let palette = style::palette(ui.visuals());
+    let id = egui::Id::unique(("cleanup_days", reg.spec.key()));
+    let mut days: i64 = ui.data_mut(|d| d.get_temp(id).unwrap_or(90));
+    ui.horizontal(|ui| {
+        ui.strong("Clean-up candidates");
+        ui.label("· not pulled for");
+        ui.add(
+            egui::DragValue::new(&mut days)
+                .range(1..=3650)
+                .suffix(" days"),
+        );
+    });
+    ui.data_mut(|d| d.insert_temp(id, days));
+    ui.label(
+        RichText::new(
+            "ECR records an image's last pull about once a day: a pull today may not show yet.",
+        )
+        .color(palette.muted),
+    );
+    let groups = [
+        Group::Untagged,
+        Group::NotPulled(days),
+        Group::ArchivedPastMinimum,
+    ];
+    for g in candidates(reg, &groups, widgets::now_ms(), prices) {
+        let head = format!(
+            "{}: {} images · {} · {} a month",
+            g.group.label(),
+            g.count,
+            human_size(g.bytes as i64),
+            dollars(g.monthly)
+        );
+        egui::CollapsingHeader::new(head)
+            .id_salt(("cleanup", format!("{:?}", g.group)))
+            .show(ui, |ui| {
+                for (name, n, bytes) in g.per_repo.iter().take(50) {
+                    ui.horizontal(|ui| {
+                        if ui.link(name).clicked() {
+                            actions.push(UiAction::Browse(BrowseAction::SelectRepository(Some(
+                                name.clone(),
+                            ))));
+                        }
+                        ui.label(format!("{n} images · {}", human_size(*bytes as i64)));
+                    });
+                }
+                if g.per_repo.len() > 50 {
+                    ui.label(format!("… and {} more repositories", g.per_repo.len() - 50));
+                }
+                if !g.left_out.is_empty() {
+                    ui.label(
+                        RichText::new(format!(
+                            "Left out: {} (multi-arch indexes not read yet: their untagged images may be an index's platforms; open the repository to read them)",
+                            g.left_out.join(", ")
+                        ))
+                        .color(palette.muted),
+                    );
+                }
+            });
+    }
+}
