@@ -22,13 +22,49 @@ fn prices(state: &AppState, reg: &RegistryState) -> cost::Prices {
     cost::prices_for(&reg.spec.region).with_standard(state.settings.storage_price)
 }
 
+/// What the report was made from: every list's generation and length, the
+/// price, and the minute (the clean-up groups depend on the time). The
+/// report over millions of images is made again only when this changes.
+fn fingerprint(reg: &RegistryState, p: cost::Prices, now: i64) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (name, ri) in &reg.images {
+        name.hash(&mut h);
+        ri.generation.hash(&mut h);
+        ri.list.shown().map(|l| l.len()).hash(&mut h);
+        ri.list.is_loading().hash(&mut h);
+    }
+    reg.repositories.shown().map(Vec::len).hash(&mut h);
+    p.standard_per_gb.to_bits().hash(&mut h);
+    (now / 60_000).hash(&mut h);
+    h.finish()
+}
+
+/// The report, cached in the frame's memory by its fingerprint.
+pub fn cached_report(
+    ui: &Ui,
+    reg: &RegistryState,
+    p: cost::Prices,
+) -> std::sync::Arc<StorageReport> {
+    let id = egui::Id::unique(("storage_report", reg.spec.key()));
+    let fp = fingerprint(reg, p, widgets::now_ms());
+    if let Some((k, r)) = ui.data(|d| d.get_temp::<(u64, std::sync::Arc<StorageReport>)>(id))
+        && k == fp
+    {
+        return r;
+    }
+    let r = std::sync::Arc::new(report(reg, p));
+    ui.data_mut(|d| d.insert_temp(id, (fp, r.clone())));
+    r
+}
+
 pub fn storage_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
     let Some(reg) = state.selected_registry() else {
         return;
     };
     let palette = style::palette(ui.visuals());
     let p = prices(state, reg);
-    let r = report(reg, p);
+    let r = cached_report(ui, reg, p);
     let key = reg.spec.key();
     if reg.storage_reading {
         actions.push(UiAction::Insight(InsightAction::Step(key.clone())));
@@ -67,7 +103,7 @@ pub fn storage_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
     ui.add_space(style::GAP);
     super::cleanup_view::cleanup_ui(ui, reg, p, actions);
     ui.add_space(style::GAP);
-    table_ui(ui, &r, actions);
+    table_ui(ui, r.as_ref(), actions);
 }
 
 fn all_registries_ui(ui: &mut Ui, state: &AppState) {
@@ -78,7 +114,7 @@ fn all_registries_ui(ui: &mut Ui, state: &AppState) {
     let mut monthly = 0.0;
     let mut read = 0usize;
     for reg in &state.registries {
-        let r = report(reg, prices(state, reg));
+        let r = cached_report(ui, reg, prices(state, reg));
         if r.read > 0 {
             read += 1;
         }
