@@ -413,6 +413,80 @@ fn main() {
         );
     }
     supply_chain(full);
+    insight(full);
+}
+
+/// Insight: the Storage tab's report and its clean-up groups over 1,000
+/// repositories x 2,000 images (2,000,000 images; 50 x 200 under `cargo
+/// test`), made from scratch (what a changed list costs; otherwise the
+/// view reuses the cached report).
+fn insight(full: bool) {
+    use ecrscope::insight::cleanup::{Group, candidates};
+    use ecrscope::insight::storage::report;
+    let (repos, per) = if full { (1_000, 2_000) } else { (50, 200) };
+    let spec = RegistrySpec {
+        profile: None,
+        region: "us-east-1".into(),
+        endpoint: None,
+        registry_id: None,
+        source: RegistrySource::Demo,
+    };
+    let mut reg = ecrscope::state::RegistryState::new(spec);
+    reg.repositories = Requested::Ready(
+        (0..repos)
+            .map(|r| Repository {
+                name: format!("team-{}/service-{r}", r % 40),
+                arn: String::new(),
+                registry_id: "123456789012".into(),
+                uri: String::new(),
+                created_at: None,
+                tag_mutability: Default::default(),
+                encryption: Default::default(),
+                scan_on_push: false,
+            })
+            .collect(),
+    );
+    for r in 0..repos {
+        let list: Vec<Image> = (0..per).map(|i| image(r * per + i)).collect();
+        reg.images.insert(
+            format!("team-{}/service-{r}", r % 40),
+            RepoImages {
+                list: Requested::Ready(std::sync::Arc::new(list)),
+                ..Default::default()
+            },
+        );
+    }
+    let prices = ecr_core::cost::prices_for("us-east-1");
+    let runs = if full { 10 } else { 2 };
+    let mut t_report = Vec::new();
+    let mut t_groups = Vec::new();
+    for _ in 0..runs {
+        let start = Instant::now();
+        std::hint::black_box(report(&reg, prices));
+        t_report.push(start.elapsed());
+        let start = Instant::now();
+        std::hint::black_box(candidates(
+            &reg,
+            &[
+                Group::Untagged,
+                Group::NotPulled(90),
+                Group::ArchivedPastMinimum,
+            ],
+            1_800_000_000_000,
+            prices,
+        ));
+        t_groups.push(start.elapsed());
+    }
+    let images = repos * per;
+    for (what, t) in [("storage report", t_report), ("clean-up groups", t_groups)] {
+        let s = stats(t);
+        println!(
+            "| {what}, {repos} repositories x {per} images ({images}) | {} | {} | {} |",
+            ms(s.p50),
+            ms(s.p95),
+            ms(s.max)
+        );
+    }
 }
 
 /// Supply chain: an SBOM of 10,000 packages opened (parsed from SPDX JSON)
