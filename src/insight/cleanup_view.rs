@@ -39,9 +39,9 @@ pub fn cleanup_ui(ui: &mut Ui, reg: &RegistryState, prices: Prices, actions: &mu
     ];
     for g in candidates(reg, &groups, widgets::now_ms(), prices) {
         let head = format!(
-            "{}: {} images · {} · {} a month",
+            "{}: {} · {} · {} a month",
             g.group.label(),
-            g.count,
+            images(g.count),
             human_size(g.bytes as i64),
             dollars(g.monthly)
         );
@@ -55,7 +55,7 @@ pub fn cleanup_ui(ui: &mut Ui, reg: &RegistryState, prices: Prices, actions: &mu
                                 name.clone(),
                             ))));
                         }
-                        ui.label(format!("{n} images · {}", human_size(*bytes as i64)));
+                        ui.label(format!("{} · {}", images(*n), human_size(*bytes as i64)));
                     });
                 }
                 if g.per_repo.len() > 50 {
@@ -71,5 +71,13 @@ pub fn cleanup_ui(ui: &mut Ui, reg: &RegistryState, prices: Prices, actions: &mu
                     );
                 }
             });
+    }
+}
+
+fn images(n: usize) -> String {
+    if n == 1 {
+        "1 image".to_owned()
+    } else {
+        format!("{n} images")
     }
 }
