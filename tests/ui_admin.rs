@@ -796,3 +796,70 @@ fn storage_and_cost_are_the_sums_of_the_stores_sizes() {
             .is_some()
     });
 }
+
+/// The Storage tab against moto: repositories and images put with the aws
+/// CLI (sizes as moto's describe-images reports them); the tab's totals
+/// are the sums of those sizes, read back with the aws CLI.
+#[test]
+fn storage_over_moto_is_the_sum_of_describe_images() {
+    let _g = common::moto_lock();
+    let url = common::moto_url();
+    let rt = runtime();
+    #[allow(clippy::disallowed_methods)]
+    rt.block_on(common::moto_reset(&url));
+    for (repo, seeds) in [("team/api", 3), ("team/web", 2)] {
+        common::aws_json(
+            &url,
+            &["ecr", "create-repository", "--repository-name", repo],
+        );
+        for i in 0..seeds {
+            let m = common::manifest(&format!("{repo}-{i}"));
+            common::aws_json(
+                &url,
+                &[
+                    "ecr",
+                    "put-image",
+                    "--repository-name",
+                    repo,
+                    "--image-tag",
+                    &format!("v{i}"),
+                    "--image-manifest",
+                    &m,
+                ],
+            );
+        }
+    }
+    let mut expected = 0u64;
+    for repo in ["team/api", "team/web"] {
+        let d = common::aws_json(&url, &["ecr", "describe-images", "--repository-name", repo]);
+        for i in d["imageDetails"].as_array().expect("images") {
+            expected += i["imageSizeInBytes"].as_u64().unwrap_or(0);
+        }
+    }
+    assert!(expected > 0, "moto reports sizes");
+    let mut opts = common::ui::demo_options(ecrscope::demo::SeedConfig::small());
+    opts.worker.demo = Some(std::sync::Arc::new(Moto(url.clone())));
+    let mut h = common::ui::demo_app_with(&rt, opts, |b| b.with_size(egui::vec2(1400.0, 1000.0)));
+    step_until(&mut h, 60, "moto's repositories", |h| {
+        h.query_by_label_contains("2 repositories").is_some()
+    });
+    h.get_by_label_contains("Storage & cost").click();
+    step_until(&mut h, 10, "the tab", |h| {
+        h.query_by_label("Read every repository").is_some()
+    });
+    h.get_by_label("Read every repository").click();
+    step_until(&mut h, 60, "both read", |h| {
+        h.query_by_label_contains("in 2 of 2 repositories")
+            .is_some()
+            && h.state()
+                .state
+                .selected_registry()
+                .is_some_and(|r| !r.storage_reading)
+    });
+    let r = ecrscope::insight::storage::report(
+        h.state().state.selected_registry().expect("registry"),
+        ecr_core::cost::prices_for("us-east-1"),
+    );
+    assert_eq!(r.active_bytes, expected);
+    assert_eq!(r.rows.iter().map(|x| x.images).sum::<usize>(), 5);
+}
