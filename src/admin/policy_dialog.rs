@@ -16,12 +16,15 @@ use crate::ui::{ShellAction, UiAction, widgets};
 #[derive(Debug)]
 pub struct PolicyDialog {
     pub form: PolicyForm,
-    sent: bool,
+    sent: crate::ui::modal::SaveSent,
 }
 
 impl From<PolicyForm> for PolicyDialog {
     fn from(form: PolicyForm) -> Self {
-        Self { form, sent: false }
+        Self {
+            form,
+            sent: crate::ui::modal::SaveSent::default(),
+        }
     }
 }
 
@@ -244,18 +247,7 @@ fn body_ui(
             ui.label(format!("… and {} more", changes.len() - 12));
         }
     }
-    if let Some(e) = error {
-        ui.colored_label(
-            palette.error,
-            format!("{} The registry refused it: {e}", icon::ERROR),
-        );
-    }
-    if pending {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label("Saving, then reading back…");
-        });
-    }
+    crate::ui::modal::save_state_ui(ui, pending, error);
 }
 
 /// Draws the dialog; returns false when it should close.
@@ -350,11 +342,8 @@ impl crate::ui::modal::Dialog for PolicyDialog {
         };
         // A save answered: closed when the registry took it, kept open
         // with the refusal otherwise.
-        if self.sent && !pending {
-            self.sent = false;
-            if error.is_none() {
-                return false;
-            }
+        if self.sent.answered(pending, error.is_some()) {
+            return false;
         }
         let before = cx.actions.len();
         let open = policy_ui(
@@ -369,7 +358,7 @@ impl crate::ui::modal::Dialog for PolicyDialog {
             .iter()
             .any(|a| matches!(a, UiAction::Admin(AdminAction::SavePolicy(_, Some(_)))))
         {
-            self.sent = true;
+            self.sent.sent();
         }
         open
     }

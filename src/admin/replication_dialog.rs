@@ -23,7 +23,7 @@ pub struct ReplicationForm {
     /// (destinations, filters) as typed, comma-separated.
     pub rules: Vec<(String, String)>,
     pub server: Vec<ReplicationRule>,
-    sent: bool,
+    sent: crate::ui::modal::SaveSent,
 }
 
 impl ReplicationForm {
@@ -55,7 +55,7 @@ impl ReplicationForm {
                 })
                 .collect(),
             server: info.replication_rules.clone(),
-            sent: false,
+            sent: crate::ui::modal::SaveSent::default(),
         }
     }
 
@@ -192,18 +192,7 @@ fn body_ui(
     if form.rules.is_empty() {
         ui.label(RichText::new("No rules: this registry does not replicate.").weak());
     }
-    if let Some(e) = error {
-        ui.colored_label(
-            palette.error,
-            format!("{} The registry refused it: {e}", icon::ERROR),
-        );
-    }
-    if pending {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label("Saving, then reading back…");
-        });
-    }
+    crate::ui::modal::save_state_ui(ui, pending, error);
 }
 
 /// Draws the dialog; returns false when it should close.
@@ -256,7 +245,7 @@ pub fn replication_ui(
                     ))),
                 })),
                 Ok(rules) => {
-                    form.sent = true;
+                    form.sent.sent();
                     actions.push(UiAction::Admin(AdminAction::SaveReplication(
                         form.registry.clone(),
                         rules,
@@ -278,11 +267,8 @@ impl crate::ui::modal::Dialog for ReplicationForm {
         };
         let pending = reg.admin.replication_saving.is_some();
         let error = reg.admin.replication_error.clone();
-        if self.sent && !pending {
-            self.sent = false;
-            if error.is_none() {
-                return false;
-            }
+        if self.sent.answered(pending, error.is_some()) {
+            return false;
         }
         let names: Vec<&str> = reg
             .repositories

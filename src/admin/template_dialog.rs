@@ -14,12 +14,15 @@ use crate::ui::style::{self, icon};
 #[derive(Debug)]
 pub struct TemplateDialog {
     pub form: TemplateForm,
-    sent: bool,
+    sent: crate::ui::modal::SaveSent,
 }
 
 impl From<TemplateForm> for TemplateDialog {
     fn from(form: TemplateForm) -> Self {
-        Self { form, sent: false }
+        Self {
+            form,
+            sent: crate::ui::modal::SaveSent::default(),
+        }
     }
 }
 
@@ -155,11 +158,8 @@ impl crate::ui::modal::Dialog for TemplateDialog {
         };
         let pending = reg.admin.templates.is_loading();
         let error = reg.admin.templates_error.clone();
-        if self.sent && !pending {
-            self.sent = false;
-            if error.is_none() {
-                return false;
-            }
+        if self.sent.answered(pending, error.is_some()) {
+            return false;
         }
         let checked = self.form.check();
         let errors = checked.clone().err().map(|e| *e).unwrap_or_default();
@@ -192,25 +192,13 @@ impl crate::ui::modal::Dialog for TemplateDialog {
             |ui| {
                 // The modal scrolls a tall body itself.
                 fields_ui(ui, form, &errors);
-                let palette = style::palette(ui.visuals());
-                if let Some(e) = &error {
-                    ui.colored_label(
-                        palette.error,
-                        format!("{} The registry refused it: {e}", icon::ERROR),
-                    );
-                }
-                if pending {
-                    ui.horizontal(|ui| {
-                        ui.spinner();
-                        ui.label("Saving, then reading back…");
-                    });
-                }
+                crate::ui::modal::save_state_ui(ui, pending, error.as_deref());
             },
         );
         match outcome {
             Outcome::Confirmed => {
                 if let Ok(t) = checked {
-                    self.sent = true;
+                    self.sent.sent();
                     cx.actions.push(UiAction::Admin(AdminAction::SaveTemplate(
                         self.form.registry.clone(),
                         Box::new(t),

@@ -133,7 +133,9 @@ pub async fn put_account_setting(c: &EcrClient, name: &str, value: &str) -> Resu
 pub async fn list_pull_time_update_exclusions(c: &EcrClient) -> Result<Vec<String>, EcrError> {
     let mut out = Vec::new();
     let mut token: Option<String> = None;
-    for _ in 0..super::MAX_PAGES {
+    // A repeated token (a lying server) or endless pages end in an error.
+    let mut paging = super::Paging::new("ListPullTimeUpdateExclusions");
+    loop {
         let req = c
             .sdk
             .list_pull_time_update_exclusions()
@@ -143,7 +145,7 @@ pub async fn list_pull_time_update_exclusions(c: &EcrClient) -> Result<Vec<Strin
             .run("ListPullTimeUpdateExclusions", || req.clone().send())
             .await?;
         out.extend(page.pull_time_update_exclusions().iter().cloned());
-        token = page.next_token().map(str::to_owned);
+        token = paging.next(page.next_token())?;
         if token.is_none() {
             break;
         }

@@ -52,7 +52,9 @@ pub async fn list_pull_through_secrets(c: &EcrClient) -> Result<Vec<SecretRef>, 
     let sm = c.secrets("ListSecrets")?;
     let mut out = Vec::new();
     let mut token: Option<String> = None;
-    for _ in 0..super::MAX_PAGES {
+    // A repeated token (a lying server) or endless pages end in an error.
+    let mut paging = super::Paging::new("ListSecrets");
+    loop {
         let page = sm
             .list_secrets()
             .filters(
@@ -74,7 +76,7 @@ pub async fn list_pull_through_secrets(c: &EcrClient) -> Result<Vec<SecretRef>, 
                 arn: s.arn().unwrap_or_default().to_owned(),
             })
         }));
-        token = page.next_token().map(str::to_owned);
+        token = paging.next(page.next_token())?;
         if token.is_none() {
             break;
         }

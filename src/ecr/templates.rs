@@ -62,7 +62,9 @@ pub async fn describe_repository_creation_templates(
 ) -> Result<Vec<CreationTemplate>, EcrError> {
     let mut out = Vec::new();
     let mut token: Option<String> = None;
-    for _ in 0..super::MAX_PAGES {
+    // A repeated token (a lying server) or endless pages end in an error.
+    let mut paging = super::Paging::new("DescribeRepositoryCreationTemplates");
+    loop {
         let req = c
             .sdk
             .describe_repository_creation_templates()
@@ -72,7 +74,7 @@ pub async fn describe_repository_creation_templates(
             .run("DescribeRepositoryCreationTemplates", || req.clone().send())
             .await?;
         out.extend(page.repository_creation_templates().iter().map(from_sdk));
-        token = page.next_token().map(str::to_owned);
+        token = paging.next(page.next_token())?;
         if token.is_none() {
             break;
         }

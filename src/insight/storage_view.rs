@@ -25,7 +25,7 @@ fn prices(state: &AppState, reg: &RegistryState) -> cost::Prices {
 /// What the report was made from: every list's generation and length, the
 /// price, and the minute (the clean-up groups depend on the time). The
 /// report over millions of images is made again only when this changes.
-fn fingerprint(reg: &RegistryState, p: cost::Prices, now: i64) -> u64 {
+pub(super) fn fingerprint(reg: &RegistryState, p: cost::Prices, now: i64) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     p.standard_per_gb.to_bits().hash(&mut h);

@@ -197,3 +197,43 @@ pub fn confirm_ui(ctx: &egui::Context, first_frame: bool, form: &ConfirmForm) ->
         },
     )
 }
+
+/// A change sent from a dialog that stays open while the registry answers:
+/// whether one is on its way, its refusal and its spinner drawn the same in
+/// every such dialog.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SaveSent(bool);
+
+impl SaveSent {
+    pub fn sent(&mut self) {
+        self.0 = true;
+    }
+
+    /// Once the answer is in: `true` when the dialog should close (the
+    /// registry took the change); a refusal keeps it open to be said.
+    pub fn answered(&mut self, pending: bool, refused: bool) -> bool {
+        if self.0 && !pending {
+            self.0 = false;
+            return !refused;
+        }
+        false
+    }
+}
+
+/// The refusal of the last change and the "saving" spinner, under a
+/// dialog's fields.
+pub fn save_state_ui(ui: &mut Ui, pending: bool, refused: Option<&str>) {
+    if let Some(e) = refused {
+        let palette = style::palette(ui.visuals());
+        ui.colored_label(
+            palette.error,
+            format!("{} The registry refused it: {e}", icon::ERROR),
+        );
+    }
+    if pending {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Saving, then reading back…");
+        });
+    }
+}
