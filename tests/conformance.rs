@@ -1568,3 +1568,33 @@ async fn pull_through_secrets_read_the_same() {
         assert_eq!(again.kind(), "invalid input", "{}: {again}", p.name);
     }
 }
+
+/// STS GetCallerIdentity (the "exclude the principal I browse as"
+/// button), through the app's client on both peers: an ARN of the
+/// signed-in account, of STS or IAM. moto answers a user, the demo an
+/// assumed-role session (as SSO and CI sign in); the app turns the latter
+/// into its role and refuses to offer a user (pinned per peer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caller_identity_reads_the_same() {
+    let (_g, peers) = peers().await;
+    for p in &peers {
+        let arn =
+            p.c.caller_arn()
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", p.name));
+        let a = ecrscope::model::partition::parse_arn(&arn).expect("an ARN");
+        assert_eq!(a.account, "123456789012", "{}: {arn}", p.name);
+        assert!(["sts", "iam"].contains(&a.service), "{}: {arn}", p.name);
+        let role = ecrscope::admin::settings_view::principal_of_caller(&arn);
+        match p.name {
+            "demo" => assert_eq!(
+                role.as_deref(),
+                Some("arn:aws:iam::123456789012:role/ecrscope-demo-reader")
+            ),
+            _ => assert!(
+                role.is_none() || role.is_some_and(|r| r.contains(":role/")),
+                "{arn}"
+            ),
+        }
+    }
+}
