@@ -82,6 +82,9 @@ fn main() -> eframe::Result {
         settings_path: ecrscope::settings::default_path(),
         reset_settings: flags.reset_settings,
         startup_probe: flags.startup_probe.then_some(started),
+        // ~/.local/share/ecrscope/snapshots on Linux (XDG_DATA_HOME honoured).
+        snapshots_dir: directories::ProjectDirs::from("", "", "ecrscope")
+            .map(|d| d.data_dir().join("snapshots")),
         ..AppOptions::default()
     };
     let native = eframe::NativeOptions {

@@ -16,6 +16,7 @@ mod ui_big_list;
 mod ui_copy;
 mod ui_findings;
 mod ui_help;
+mod ui_history;
 mod ui_layout;
 mod ui_mfa;
 mod ui_registry;

@@ -48,6 +48,8 @@ pub struct AppOptions {
     /// Where the IAM Identity Center sign-in reads the AWS files and writes
     /// its token; `None`: this user's home.
     pub sso_place: Option<crate::login::sso::SsoPlace>,
+    /// Where snapshots are saved and listed; `None`: nowhere.
+    pub snapshots_dir: Option<PathBuf>,
 }
 
 pub struct EcrscopeApp {
@@ -72,6 +74,8 @@ pub struct EcrscopeApp {
     )>,
     /// The export the app's own path field is asked for (no desktop dialog).
     save_waiting: Option<save_picks::PendingSave>,
+    /// Snapshot files: saved, listed, opened, compared off the UI thread.
+    pub(crate) snapshot_jobs: crate::insight::snapshot_jobs::SnapshotJobs,
 }
 
 impl std::fmt::Debug for EcrscopeApp {
@@ -101,6 +105,7 @@ impl EcrscopeApp {
         let mut state = AppState::new(settings, opts.force_demo);
         state.follow_policy = opts.follow_policy;
         state.sso_place = opts.sso_place;
+        state.snapshots_dir.clone_from(&opts.snapshots_dir);
         if let Some(w) = warning {
             state.notify(NoticeLevel::Warning, w);
         }
@@ -127,6 +132,10 @@ impl EcrscopeApp {
             picker: opts.picker,
             picks: save_picks::Inbox::new(&cc.egui_ctx),
             save_waiting: None,
+            snapshot_jobs: crate::insight::snapshot_jobs::SnapshotJobs::new(
+                &cc.egui_ctx,
+                opts.snapshots_dir.clone(),
+            ),
         };
         app.request(Command::Browse(BrowseCommand::Discover));
         app
@@ -281,6 +290,7 @@ impl eframe::App for EcrscopeApp {
             },
         );
         self.exports_picked();
+        self.snapshot_jobs_done();
         self.run_timers(ctx);
         self.show_notices(ctx);
     }

@@ -2,6 +2,10 @@
 //! tab, a few image listings at a time (each through the registry's rate
 //! gate), with progress.
 
+use std::path::PathBuf;
+
+use super::snapshot_jobs;
+use super::snapshots::Side;
 use crate::app::EcrscopeApp;
 use crate::message::{BrowseCommand, Command};
 use crate::model::{RegistryKey, RepoRef};
@@ -18,6 +22,20 @@ pub enum InsightAction {
     Step(RegistryKey),
     /// Stop reading (what is read stays).
     Stop(RegistryKey),
+    /// Save what is loaded as a snapshot in the snapshots folder.
+    SaveSnapshot,
+    /// Read the snapshots folder's summaries again.
+    RefreshSnapshots,
+    /// Open a snapshot file read-only.
+    OpenSnapshot(PathBuf),
+    CloseSnapshot,
+    /// Compare a snapshot with what is loaded now.
+    CompareWithNow(PathBuf),
+    Compare {
+        older: PathBuf,
+        newer: PathBuf,
+    },
+    CloseComparison,
 }
 
 impl AppState {
@@ -78,6 +96,81 @@ impl EcrscopeApp {
                     reg.storage_reading = false;
                 }
                 Vec::new()
+            }
+            InsightAction::SaveSnapshot => {
+                let Some(dir) = self.snapshot_jobs.dir.clone() else {
+                    return Vec::new();
+                };
+                // The image lists are shared, not copied: the snapshot is
+                // made on the job's thread from what is loaded now.
+                let input = super::inventory::input(&self.state);
+                if self.state.snapshots.start("Saving a snapshot…") {
+                    let now = crate::ui::widgets::now_ms();
+                    self.snapshot_jobs
+                        .run(move || snapshot_jobs::save(&dir, &input, now));
+                }
+                Vec::new()
+            }
+            InsightAction::RefreshSnapshots => {
+                self.list_snapshots();
+                Vec::new()
+            }
+            InsightAction::OpenSnapshot(path) => {
+                if self.state.snapshots.start("Opening the snapshot…") {
+                    self.snapshot_jobs.run(move || snapshot_jobs::open(&path));
+                }
+                Vec::new()
+            }
+            InsightAction::CompareWithNow(path) => {
+                let input = super::inventory::input(&self.state);
+                if self.state.snapshots.start("Comparing…") {
+                    let now = crate::ui::widgets::now_ms();
+                    self.snapshot_jobs.run(move || {
+                        snapshot_jobs::compare(Side::File(path), Side::Now(input), now)
+                    });
+                }
+                Vec::new()
+            }
+            InsightAction::Compare { older, newer } => {
+                if self.state.snapshots.start("Comparing…") {
+                    let now = crate::ui::widgets::now_ms();
+                    self.snapshot_jobs.run(move || {
+                        snapshot_jobs::compare(Side::File(older), Side::File(newer), now)
+                    });
+                }
+                Vec::new()
+            }
+            InsightAction::CloseSnapshot => {
+                self.state.snapshots.opened = None;
+                Vec::new()
+            }
+            InsightAction::CloseComparison => {
+                self.state.snapshots.comparison = None;
+                Vec::new()
+            }
+        }
+    }
+
+    /// Reads the snapshots folder's summaries (off the UI thread).
+    fn list_snapshots(&mut self) {
+        let Some(dir) = self.snapshot_jobs.dir.clone() else {
+            self.state.snapshots.library_read = true;
+            return;
+        };
+        if self.state.snapshots.start("Reading the snapshots folder…") {
+            self.snapshot_jobs.run(move || snapshot_jobs::list(&dir));
+        }
+    }
+
+    /// Applies the snapshot jobs' answers; a save lists the folder again.
+    pub(crate) fn snapshot_jobs_done(&mut self) {
+        for r in self.snapshot_jobs.done() {
+            let saved = matches!(r, super::snapshots::JobResult::Saved { .. });
+            if let Some(line) = self.state.snapshots.finished(r) {
+                self.state.notify(crate::state::NoticeLevel::Success, line);
+            }
+            if saved {
+                self.list_snapshots();
             }
         }
     }

@@ -243,7 +243,7 @@ impl AppState {
                     r.is_none_or(|d| matches!(d, Requested::Idle))
                 };
                 match self.repo_tab {
-                    RepoTab::Images => {}
+                    RepoTab::Images | RepoTab::Trends => {}
                     RepoTab::Lifecycle => {
                         if refresh || idle(reg.docs.lifecycle.get(&repo.name)) {
                             out.push(FollowUp::Request(Command::Lifecycle(

@@ -280,6 +280,10 @@ pub struct AppState {
     /// Where the sign-in reads the AWS files and writes the token; `None`:
     /// this user's home (tests give their own).
     pub sso_place: Option<crate::login::sso::SsoPlace>,
+    /// Snapshots: the folder's list, the one open, a comparison.
+    pub snapshots: crate::insight::snapshots::SnapshotsState,
+    /// Where snapshots are saved; `None`: nowhere (tests that do not ask).
+    pub snapshots_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -289,6 +293,8 @@ pub enum RegistryTab {
     Overview,
     PullThrough,
     Storage,
+    /// Snapshots and the registry's trends.
+    History,
     Administration,
 }
 
@@ -298,6 +304,8 @@ pub enum RepoTab {
     Images,
     Lifecycle,
     Policy,
+    /// Pushes, findings across versions, storage over time.
+    Trends,
 }
 
 impl AppState {

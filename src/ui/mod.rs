@@ -189,6 +189,7 @@ pub fn main_ui(
                 RepoTab::Policy => {
                     repo_policy::repo_policy_ui(ui, state, &mut view.repo_policy, actions);
                 }
+                RepoTab::Trends => crate::insight::trends_view::repo_trends_ui(ui, state, actions),
             }
         } else {
             if loc.registry.is_some() {
@@ -204,6 +205,9 @@ pub fn main_ui(
                 RegistryTab::PullThrough => pull_through::rules_ui(ui, state, actions),
                 RegistryTab::Storage => {
                     crate::insight::storage_view::storage_ui(ui, state, actions)
+                }
+                RegistryTab::History => {
+                    crate::insight::history_view::history_ui(ui, state, actions)
                 }
                 RegistryTab::Administration => crate::admin::view::admin_ui(ui, state, actions),
             }

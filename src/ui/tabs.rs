@@ -36,6 +36,7 @@ pub fn registry_tabs_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiActio
                 RegistryTab::Storage,
                 format!("{} Storage & cost", icon::DATABASE),
             ),
+            (RegistryTab::History, format!("{} History", icon::CLOCK)),
             (
                 RegistryTab::Administration,
                 format!("{} Administration", icon::GEAR),
@@ -59,6 +60,7 @@ pub fn repo_tabs_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) 
                 format!("{} Lifecycle policy", icon::HOURGLASS),
             ),
             (RepoTab::Policy, format!("{} Permissions", icon::LOCK)),
+            (RepoTab::Trends, format!("{} Trends", icon::CHART_BAR)),
         ] {
             if tab(ui, cur, t, text) {
                 actions.push(UiAction::Browse(BrowseAction::SetRepoTab(t)));

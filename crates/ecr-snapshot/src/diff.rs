@@ -297,8 +297,8 @@ pub struct RepoReport {
     pub images_removed: Vec<ImageSnap>,
     pub tags_moved: Vec<TagMove>,
     pub settings: Vec<SettingChange>,
-    /// Findings that appeared or went away in images present in both
-    /// (rescanned): per severity.
+    /// Findings that appeared or went away in images present in both with
+    /// their counts known in both (rescanned): per severity.
     pub findings_new: Severities,
     pub findings_fixed: Severities,
     /// (active, archived) bytes before and after.
@@ -397,8 +397,10 @@ fn repo_report(
                 Side::Old(i) => r.images_removed.push(i.clone()),
                 Side::New(i) => r.images_added.push(i.clone()),
                 Side::Both(i, j) => {
-                    let before = i.severities.unwrap_or_default();
-                    if let Some(after) = j.severities {
+                    // Counts not known on one side (not read, never
+                    // scanned) are not zero: only images whose counts are
+                    // known on both sides are compared.
+                    if let (Some(before), Some(after)) = (i.severities, j.severities) {
                         for k in 0..6 {
                             r.findings_new[k] = r.findings_new[k]
                                 .saturating_add(after[k].saturating_sub(before[k]));
@@ -525,17 +527,24 @@ mod tests {
 
     #[test]
     fn a_moved_tag_a_removed_image_and_a_new_finding() {
+        let mut scanned = image(3, &[], 7);
+        scanned.severities = Some([0, 0, 1, 0, 0, 0]);
         let a = snapshot(vec![
             image(1, &["latest", "v1"], 100),
             image(2, &["old"], 40),
-            image(3, &[], 7),
+            scanned,
+            image(5, &["x"], 1),
         ]);
         let mut rescanned = image(3, &[], 7);
         rescanned.severities = Some([1, 0, 2, 0, 0, 0]);
+        // Counts first read now: not known then, so not "new".
+        let mut first_read = image(5, &["x"], 1);
+        first_read.severities = Some([4, 4, 0, 0, 0, 0]);
         let mut b = snapshot(vec![
             image(1, &["v1"], 100),
             image(4, &["latest", "v2"], 120),
             rescanned,
+            first_read,
         ]);
         b.taken_at = 2;
         b.registries[0].repositories[0].settings.scan_on_push = true;
@@ -565,12 +574,12 @@ mod tests {
                 to: [4; 32]
             }]
         );
-        assert_eq!(r.findings_new, [1, 0, 2, 0, 0, 0]);
+        assert_eq!(r.findings_new, [1, 0, 1, 0, 0, 0]);
         assert_eq!(r.findings_fixed, [0; 6]);
         assert_eq!(r.settings.len(), 1);
         assert_eq!(r.settings[0].what, "scan on push");
-        assert_eq!(r.bytes_before, (147, 0));
-        assert_eq!(r.bytes_after, (227, 0));
+        assert_eq!(r.bytes_before, (148, 0));
+        assert_eq!(r.bytes_after, (228, 0));
     }
 
     #[test]
