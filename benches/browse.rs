@@ -414,6 +414,64 @@ fn main() {
     }
     supply_chain(full);
     insight(full);
+    trends_frames(full);
+}
+
+/// A repository's Trends tab over 100,000 scanned images (100,000 points
+/// a line, decimated for drawing): the frame with the pointer still and
+/// moving over the charts (hover labels). The series are made once per
+/// image list; that first frame is reported apart.
+fn trends_frames(full: bool) {
+    let n = if full { 100_000 } else { 2_000 };
+    let frame_count = if full { 300 } else { 5 };
+    let mut st = state_with(n);
+    let now = ecrscope::ui::widgets::now_ms();
+    let key = st.location.registry.clone().unwrap();
+    let ri = st
+        .registry_mut(&key)
+        .unwrap()
+        .images
+        .get_mut("bench/big")
+        .unwrap();
+    let list: Vec<Image> = (0..n)
+        .map(|i| {
+            let mut img = image(i);
+            // Ten minutes apart, up to now: 100,000 pushes over 99 weeks.
+            img.pushed_at = Some(now - (n - i) as i64 * 600_000);
+            let mut c = FindingSeverityCounts::default();
+            c.add(Severity::Critical, (i % 7) as u32);
+            c.add(Severity::High, (i % 23) as u32);
+            img.severity_counts = Some(c);
+            img
+        })
+        .collect();
+    ri.list = Requested::Ready(std::sync::Arc::new(list));
+    ri.generation += 1;
+    st.repo_tab = ecrscope::state::RepoTab::Trends;
+    let mut view = ViewState::default();
+    let first = frames(&mut st, &mut view, 1, |_, _, _| Vec::new());
+    let idle = stats(frames(&mut st, &mut view, frame_count, |_, _, _| {
+        Vec::new()
+    }));
+    let hover = stats(frames(&mut st, &mut view, frame_count, |i, _, _| {
+        vec![egui::Event::PointerMoved(egui::pos2(
+            400.0 + (i % 600) as f32,
+            380.0,
+        ))]
+    }));
+    println!(
+        "| trends tab, first frame (series made), {n} images | {} | | |",
+        ms(first[0])
+    );
+    for (name, s) in [
+        (format!("trends tab frame, {n} points a line"), idle),
+        (
+            "trends tab frame, pointer over the charts".to_owned(),
+            hover,
+        ),
+    ] {
+        println!("| {name} | {} | {} | {} |", ms(s.p50), ms(s.p95), ms(s.max));
+    }
 }
 
 /// Insight: the Storage tab's report and its clean-up groups over 1,000

@@ -158,3 +158,86 @@ fn repository_settings_dialog() {
     );
     h.snapshot_options("repository_settings", &opts());
 }
+
+/// The trend charts over fixed data (no clock in them), at three window
+/// sizes in both themes: pushes per week with the busiest repositories,
+/// critical and high across 400 versions, storage at five snapshots.
+fn charts(
+    size: egui::Vec2,
+    theme: egui::Theme,
+    name: &str,
+    results: &mut egui_kittest::SnapshotResults,
+) {
+    use ecrscope::insight::{charts, trends};
+    // 2026-12-07, a Monday.
+    const MONDAY: i64 = 1_796_601_600_000;
+    const WEEK: i64 = trends::WEEK_MS;
+    let total: Vec<(i64, u32)> = (0..26)
+        .map(|k| (MONDAY - (25 - k) * WEEK, ((k * 37) % 23 + 4) as u32))
+        .collect();
+    let lines: Vec<(String, Vec<(i64, u32)>)> = ["web/frontend", "api/orders"]
+        .iter()
+        .enumerate()
+        .map(|(r, n)| {
+            (
+                (*n).to_owned(),
+                total
+                    .iter()
+                    .map(|(w, c)| (*w, c / (r as u32 + 2)))
+                    .collect(),
+            )
+        })
+        .collect();
+    let versions: Vec<trends::VersionPoint> = (0..400)
+        .map(|k: i64| trends::VersionPoint {
+            pushed_at: MONDAY - (400 - k) * 86_400_000,
+            critical: ((k * 7) % 5) as u32,
+            high: ((k * 13) % 17 + (400 - k) / 40) as u32,
+            label: format!("v1.{k}"),
+        })
+        .collect();
+    let storage: Vec<(i64, u64, u64)> = (0..5)
+        .map(|k| {
+            (
+                MONDAY - (4 - k) * 30 * 86_400_000,
+                (40 + k as u64 * 9) << 30,
+                (k as u64 * 6) << 30,
+            )
+        })
+        .collect();
+    let pref = match theme {
+        egui::Theme::Dark => ecrscope::settings::ThemePref::Dark,
+        egui::Theme::Light => ecrscope::settings::ThemePref::Light,
+    };
+    let mut h = Harness::builder()
+        .with_size(size)
+        .with_theme(theme)
+        .wgpu()
+        .build_ui(move |ui| {
+            ecrscope::ui::style::apply_theme(ui.ctx(), pref);
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                charts::pushes_ui(ui, "pushes", &total, &lines);
+                charts::findings_ui(ui, "findings", &versions);
+                charts::storage_ui(ui, "storage", &storage);
+            });
+        });
+    h.run();
+    assert!(h.query_by_label("Pushes per week").is_some());
+    h.snapshot_options(name, &opts());
+    results.extend_harness(&mut h);
+}
+
+#[test]
+fn charts_at_three_sizes_in_both_themes() {
+    let mut results = egui_kittest::SnapshotResults::new();
+    for (w, hgt) in [(760.0, 480.0), (1280.0, 800.0), (1920.0, 1080.0)] {
+        for (theme, t) in [(egui::Theme::Dark, "dark"), (egui::Theme::Light, "light")] {
+            charts(
+                egui::vec2(w, hgt),
+                theme,
+                &format!("charts_{w}x{hgt}_{t}"),
+                &mut results,
+            );
+        }
+    }
+}

@@ -225,7 +225,11 @@ mod tests {
         assert_eq!(v.len(), 3, "the unscanned image is not a point");
         assert_eq!(v[0].label, "v1, stable");
         assert_eq!((v[0].critical, v[0].high), (3, 5));
-        assert_eq!(v[1].label, images[3].digest.short(), "untagged: its short digest");
+        assert_eq!(
+            v[1].label,
+            images[3].digest.short(),
+            "untagged: its short digest"
+        );
         assert_eq!(v[2].label, "v2");
     }
 
