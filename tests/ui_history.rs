@@ -299,3 +299,114 @@ fn the_trends_tab_draws_the_repositorys_pushes_and_findings() {
             .is_some()
     );
 }
+
+#[test]
+#[allow(clippy::too_many_lines)]
+fn a_clean_up_group_made_a_lifecycle_rule_is_previewed_beside_the_group_before_it_is_put() {
+    use ecrscope::insight::cleanup::{Group, candidates};
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("dir");
+    let mut h = app(&rt, dir.path());
+    step_until(&mut h, 30, "repositories", |h| {
+        h.query_by_label_contains("25 repositories").is_some()
+    });
+    let key = h.state().state.location.registry.clone().expect("registry");
+    h.state_mut()
+        .handle(UiAction::Browse(BrowseAction::SetRegistryTab(
+            RegistryTab::Storage,
+        )));
+    h.state_mut()
+        .handle(UiAction::Insight(InsightAction::ReadEvery(key.clone())));
+    step_until(&mut h, 60, "every repository read", |h| {
+        h.state()
+            .state
+            .registry(&key)
+            .is_some_and(|r| !r.storage_reading)
+    });
+    let now = ecrscope::ui::widgets::now_ms();
+    let groups = {
+        let reg = h.state().state.registry(&key).expect("registry");
+        candidates(
+            reg,
+            &[Group::Untagged],
+            now,
+            ecr_core::cost::prices_for("us-east-1"),
+        )
+    };
+    let c = groups[0]
+        .per_repo
+        .first()
+        .expect("the seed has untagged images")
+        .clone();
+    // A rule already there stays, before the new one.
+    let existing = r#"{"rules":[{"rulePriority":3,"description":"keep 50","selection":{"tagStatus":"tagged","tagPatternList":["*"],"countType":"imageCountMoreThan","countNumber":50},"action":{"type":"expire"}}]}"#;
+    demo_of(&h).with_store(|s| {
+        s.repos.get_mut(&c.name).expect("repo").lifecycle = Some(existing.to_owned());
+    });
+    let puts = demo_of(&h).knobs.count("PutLifecyclePolicy");
+    steps(&mut h, 4);
+    let label = format!(
+        "Make a lifecycle rule: {} in {}",
+        Group::Untagged.label().to_lowercase(),
+        c.name
+    );
+    h.get_by_label_contains(&Group::Untagged.label()).click();
+    steps(&mut h, 4);
+    h.get_by_label(&label).scroll_to_me();
+    steps(&mut h, 2);
+    h.get_by_label(&label).click();
+    step_until(&mut h, 30, "the preview", |h| {
+        h.query_by_label_contains("The preview selects").is_some()
+            || h.query_by_label_contains("Not the same images").is_some()
+    });
+    let d = h.state().state.cleanup_rule.clone().expect("the rule");
+    let (text, priority) = d.made.clone().expect("made").expect("valid");
+    assert_eq!(priority, 4, "after the repository's own rule");
+    assert!(text.contains("keep 50"), "the existing rule stays");
+    // The group's images the preview leaves are exactly those pushed
+    // within the day (the rule is "untagged, pushed over a day ago").
+    let reg = h.state().state.registry(&key).expect("registry");
+    let list = reg.images[&c.name].list.shown().expect("images").clone();
+    let recent: Vec<Digest> = c
+        .digests
+        .iter()
+        .filter(|d| {
+            list.iter()
+                .find(|i| i.digest == **d)
+                .and_then(|i| i.pushed_at)
+                .is_some_and(|t| now - t < 86_400_000)
+        })
+        .copied()
+        .collect();
+    let preview = reg.docs.preview[&c.name].shown().expect("preview").clone();
+    let m = ecrscope::insight::cleanup_rule::match_preview(&c.digests, &preview, priority);
+    assert_eq!(m.only_group, recent);
+    assert!(
+        m.only_rule.is_empty(),
+        "the rule takes nothing outside the group"
+    );
+    assert_eq!(
+        demo_of(&h).knobs.count("PutLifecyclePolicy"),
+        puts,
+        "nothing put before the confirmation"
+    );
+    h.get_by_label_contains("Put this policy").scroll_to_me();
+    steps(&mut h, 4);
+    h.get_by_label_contains("Put this policy").click();
+    step_until(&mut h, 10, "the confirmation", |h| {
+        h.query_by_label("Put policy").is_some()
+    });
+    h.get_by_label("Put policy").click();
+    step_until(&mut h, 20, "the policy put", |h| {
+        demo_of(h).knobs.count("PutLifecyclePolicy") == puts + 1
+    });
+    let stored = demo_of(&h)
+        .with_store(|s| s.repos[&c.name].lifecycle.clone())
+        .flatten()
+        .expect("a policy");
+    let v: serde_json::Value = serde_json::from_str(&stored).expect("json");
+    let rules = v["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), 2);
+    assert_eq!(rules[1]["selection"]["tagStatus"], "untagged");
+    assert!(h.state().state.cleanup_rule.is_none());
+}

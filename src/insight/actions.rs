@@ -36,9 +36,71 @@ pub enum InsightAction {
         newer: PathBuf,
     },
     CloseComparison,
+    /// A clean-up group of one repository as a lifecycle rule: read the
+    /// repository's policy, add the rule, preview.
+    MakeRule {
+        repo: RepoRef,
+        group: super::cleanup::Group,
+        digests: Vec<crate::model::Digest>,
+        bytes: u64,
+        monthly: f64,
+    },
+    /// While a rule is made (every frame): compose it once the policy is
+    /// read, then ask for the preview.
+    RuleStep,
+    /// Put the policy with the rule (after the confirmation).
+    PutRule,
+    CancelRule,
 }
 
 impl AppState {
+    /// The rule being made, one step: composed once the repository's
+    /// policy is read (not while a read is under way), then previewed once.
+    pub fn cleanup_rule_step(&mut self) -> Vec<FollowUp> {
+        let Some(d) = &self.cleanup_rule else {
+            return Vec::new();
+        };
+        let repo = d.repo.clone();
+        if d.made.is_none() {
+            let Some(doc) = self
+                .registry(&repo.key())
+                .and_then(|r| r.docs.lifecycle.get(&repo.name))
+            else {
+                return Vec::new();
+            };
+            if doc.is_loading() {
+                return Vec::new();
+            }
+            let made = match (doc.shown(), doc.error()) {
+                (_, Some(e)) => Err(format!(
+                    "Could not read the repository's lifecycle policy: {e}"
+                )),
+                (Some(p), None) => {
+                    super::cleanup_rule::policy_with(p.as_ref().map(|p| p.text.as_str()), d.group)
+                }
+                (None, None) => return Vec::new(),
+            };
+            if let Some(d) = &mut self.cleanup_rule {
+                d.made = Some(made);
+            }
+        }
+        let Some(d) = &mut self.cleanup_rule else {
+            return Vec::new();
+        };
+        match &d.made {
+            Some(Ok((text, _))) if !d.previewed => {
+                d.previewed = true;
+                vec![FollowUp::Request(Command::Lifecycle(
+                    crate::message::LifecycleCommand::Preview {
+                        repo,
+                        text: text.clone(),
+                    },
+                ))]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// The next listings to start for the Storage tab, keeping at most
     /// `LISTINGS_AT_ONCE` in flight; ends the reading when every
     /// repository has answered (or failed).
@@ -146,6 +208,50 @@ impl EcrscopeApp {
             }
             InsightAction::CloseComparison => {
                 self.state.snapshots.comparison = None;
+                Vec::new()
+            }
+            InsightAction::MakeRule {
+                repo,
+                group,
+                digests,
+                bytes,
+                monthly,
+            } => {
+                // An older preview of this repository is not this rule's.
+                if let Some(reg) = self.state.registry_mut(&repo.key()) {
+                    reg.docs.preview.remove(&repo.name);
+                }
+                self.state.cleanup_rule = Some(super::cleanup_rule::RuleDraft {
+                    repo: repo.clone(),
+                    group,
+                    expected: digests,
+                    bytes,
+                    monthly,
+                    made: None,
+                    previewed: false,
+                });
+                // Read again: a rule added elsewhere since is kept.
+                vec![FollowUp::Request(Command::Lifecycle(
+                    crate::message::LifecycleCommand::Load(repo),
+                ))]
+            }
+            InsightAction::RuleStep => self.state.cleanup_rule_step(),
+            InsightAction::PutRule => {
+                let Some(d) = self.state.cleanup_rule.take() else {
+                    return Vec::new();
+                };
+                match d.made {
+                    Some(Ok((text, _))) => vec![FollowUp::Request(Command::Lifecycle(
+                        crate::message::LifecycleCommand::Change {
+                            repo: d.repo,
+                            text: Some(text),
+                        },
+                    ))],
+                    _ => Vec::new(),
+                }
+            }
+            InsightAction::CancelRule => {
+                self.state.cleanup_rule = None;
                 Vec::new()
             }
         }

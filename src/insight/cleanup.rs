@@ -39,13 +39,22 @@ impl Group {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+pub struct RepoCandidates {
+    pub name: String,
+    pub bytes: u64,
+    /// The images, as the actions (archive, delete, a lifecycle rule) take
+    /// them.
+    pub digests: Vec<crate::model::Digest>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct GroupReport {
     pub group: Group,
     pub count: usize,
     pub bytes: u64,
     pub monthly: f64,
-    /// (repository, images, bytes), most bytes first.
-    pub per_repo: Vec<(String, usize, u64)>,
+    /// Each repository's candidates, most bytes first.
+    pub per_repo: Vec<RepoCandidates>,
     /// Repositories left out of this group (untagged: indexes not read).
     pub left_out: Vec<String>,
 }
@@ -126,11 +135,11 @@ pub fn candidates(
                     }
                     continue;
                 }
-                let mut n = 0;
+                let mut digests = Vec::new();
                 let mut b = 0u64;
                 for i in list.iter().filter(|i| is_candidate(group, i, ri, now)) {
                     let bytes = u64::try_from(i.size_bytes).unwrap_or(0);
-                    n += 1;
+                    digests.push(i.digest);
                     b += bytes;
                     r.monthly += bytes as f64
                         * if i.status == ImageStatus::Archived {
@@ -139,14 +148,18 @@ pub fn candidates(
                             standard_rate
                         };
                 }
-                if n > 0 {
-                    r.count += n;
+                if !digests.is_empty() {
+                    r.count += digests.len();
                     r.bytes += b;
-                    r.per_repo.push((name.clone(), n, b));
+                    r.per_repo.push(RepoCandidates {
+                        name: name.clone(),
+                        bytes: b,
+                        digests,
+                    });
                 }
             }
             r.per_repo
-                .sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+                .sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)));
             r
         })
         .collect()
@@ -238,7 +251,13 @@ mod tests {
         // Not pulled for 90 days: the child, the orphan and the signature
         // in app (pushed 200 days ago, never pulled), and multi's image.
         assert_eq!(r[1].count, 4);
-        assert_eq!(r[1].per_repo[0], ("app".to_owned(), 3, 4 << 30));
+        let app = &r[1].per_repo[0];
+        assert_eq!((app.name.as_str(), app.bytes), ("app", 4 << 30));
+        assert_eq!(
+            app.digests,
+            [child.digest, Digest::of_bytes(&[3]), Digest::of_bytes(&[4])],
+            "the exact images, as an action takes them"
+        );
         assert_eq!((r[2].count, r[2].bytes), (1, 8 << 30));
     }
 }

@@ -5,14 +5,23 @@
 
 use egui::{RichText, Ui};
 
+use super::actions::InsightAction;
 use super::cleanup::{Group, candidates};
-use crate::state::RegistryState;
+use crate::manage::image_actions;
+use crate::model::RepoRef;
+use crate::state::{AppState, RegistryState};
 use crate::ui::style;
 use crate::ui::widgets::{self, human_size};
 use crate::ui::{BrowseAction, UiAction};
 use ecr_core::cost::{Prices, dollars};
 
-pub fn cleanup_ui(ui: &mut Ui, reg: &RegistryState, prices: Prices, actions: &mut Vec<UiAction>) {
+pub fn cleanup_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    reg: &RegistryState,
+    prices: Prices,
+    actions: &mut Vec<UiAction>,
+) {
     let palette = style::palette(ui.visuals());
     let id = egui::Id::unique(("cleanup_days", reg.spec.key()));
     let mut days: i64 = ui.data_mut(|d| d.get_temp(id).unwrap_or(90));
@@ -64,19 +73,30 @@ pub fn cleanup_ui(ui: &mut Ui, reg: &RegistryState, prices: Prices, actions: &mu
         egui::CollapsingHeader::new(head)
             .id_salt(("cleanup", format!("{:?}", g.group)))
             .show(ui, |ui| {
-                for (name, n, bytes) in g.per_repo.iter().take(50) {
-                    ui.horizontal(|ui| {
-                        if ui.link(name).clicked() {
+                // Bounded: the repositories table stays on screen below.
+                egui::ScrollArea::vertical()
+                    .id_salt(("cleanup_repos", format!("{:?}", g.group)))
+                    .max_height(220.0)
+                    .show(ui, |ui| {
+                for c in g.per_repo.iter().take(50) {
+                    ui.horizontal_wrapped(|ui| {
+                        if ui.link(&c.name).clicked() {
                             actions.push(UiAction::Browse(BrowseAction::SelectRepository(Some(
-                                name.clone(),
+                                c.name.clone(),
                             ))));
                         }
-                        ui.label(format!("{} · {}", images(*n), human_size(*bytes as i64)));
+                        ui.label(format!(
+                            "{} · {}",
+                            images(c.digests.len()),
+                            human_size(c.bytes as i64)
+                        ));
+                        group_actions_ui(ui, state, reg, g, c, now, actions);
                     });
                 }
                 if g.per_repo.len() > 50 {
                     ui.label(format!("… and {} more repositories", g.per_repo.len() - 50));
                 }
+                    });
                 if !g.left_out.is_empty() {
                     ui.label(
                         RichText::new(format!(
@@ -87,6 +107,69 @@ pub fn cleanup_ui(ui: &mut Ui, reg: &RegistryState, prices: Prices, actions: &mu
                     );
                 }
             });
+    }
+}
+
+/// Archive, Delete (the usual confirmations) and "make this a lifecycle
+/// rule", for one repository's candidates in a group.
+fn group_actions_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    reg: &RegistryState,
+    g: &super::cleanup::GroupReport,
+    c: &super::cleanup::RepoCandidates,
+    now: i64,
+    actions: &mut Vec<UiAction>,
+) {
+    let repo = RepoRef::new(&reg.spec, &c.name);
+    let what = format!("{} in {}", g.group.label().to_lowercase(), c.name);
+    if g.group != Group::ArchivedPastMinimum
+        && widgets::named_button(
+            ui,
+            crate::ui::style::icon::ARCHIVE,
+            "Archive",
+            &format!("Archive: {what}"),
+        )
+        .clicked()
+        && let Some(a) = image_actions::archive_confirm(state, &repo, &c.digests)
+    {
+        actions.push(a);
+    }
+    if widgets::named_button(
+        ui,
+        crate::ui::style::icon::TRASH,
+        "Delete",
+        &format!("Delete: {what}"),
+    )
+    .clicked()
+    {
+        actions.push(image_actions::delete_images_confirm(
+            state,
+            &repo,
+            c.digests.clone(),
+            now,
+        ));
+    }
+    let share = if g.bytes == 0 {
+        0.0
+    } else {
+        c.bytes as f64 / g.bytes as f64
+    };
+    if widgets::named_button(
+        ui,
+        crate::ui::style::icon::HOURGLASS,
+        "Make a lifecycle rule",
+        &format!("Make a lifecycle rule: {what}"),
+    )
+    .clicked()
+    {
+        actions.push(UiAction::Insight(InsightAction::MakeRule {
+            repo,
+            group: g.group,
+            digests: c.digests.clone(),
+            bytes: c.bytes,
+            monthly: g.monthly * share,
+        }));
     }
 }
 

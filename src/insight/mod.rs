@@ -14,6 +14,8 @@
 pub mod actions;
 pub mod charts;
 pub mod cleanup;
+pub mod cleanup_rule;
+pub mod cleanup_rule_view;
 pub mod cleanup_view;
 pub mod comparison_view;
 pub mod history_view;

@@ -108,7 +108,9 @@ pub fn storage_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
     );
     all_registries_ui(ui, state);
     ui.add_space(style::GAP);
-    super::cleanup_view::cleanup_ui(ui, reg, p, actions);
+    // The rule being made first: it is what the person just asked for.
+    super::cleanup_rule_view::cleanup_rule_ui(ui, state, actions);
+    super::cleanup_view::cleanup_ui(ui, state, reg, p, actions);
     ui.add_space(style::GAP);
     table_ui(ui, r.as_ref(), actions);
 }

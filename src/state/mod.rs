@@ -284,6 +284,8 @@ pub struct AppState {
     pub snapshots: crate::insight::snapshots::SnapshotsState,
     /// Where snapshots are saved; `None`: nowhere (tests that do not ask).
     pub snapshots_dir: Option<std::path::PathBuf>,
+    /// A clean-up group being made a lifecycle rule (Storage tab).
+    pub cleanup_rule: Option<crate::insight::cleanup_rule::RuleDraft>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
