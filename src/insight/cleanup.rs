@@ -8,7 +8,12 @@
 //!   ago); ECR records the last pull about once a day, so a day's pulls
 //!   may not show yet;
 //! - archived images past archive's 90-day minimum (deleting earlier is
-//!   billed for the 90 days anyway).
+//!   billed for the 90 days anyway);
+//! - images superseded by N newer images in each stream of tags they
+//!   carry ([`stream`]: a tag up to its first digit, "v1.4.2" in "v",
+//!   "build-812" in "build-"; git commits, 7 to 40 hex digits, one stream).
+//!   A tag with no digit ("latest", "prod") is a pointer, not a version:
+//!   an image carrying one is never superseded.
 
 use ecr_core::cost::Prices;
 
@@ -24,6 +29,8 @@ pub enum Group {
     Untagged,
     NotPulled(i64),
     ArchivedPastMinimum,
+    /// Superseded by this many newer images in each of its tags' streams.
+    Superseded(usize),
 }
 
 impl Group {
@@ -34,8 +41,61 @@ impl Group {
             Self::ArchivedPastMinimum => {
                 format!("Archived more than {ARCHIVE_MINIMUM_DAYS} days ago (past the minimum)")
             }
+            Self::Superseded(n) => {
+                format!("Superseded by {n} newer images in each stream of their tags")
+            }
         }
     }
+}
+
+/// A tag's stream: a git commit (7 to 40 hex digits, one digit at least)
+/// is "#commit"; otherwise the tag up to its first digit ("v1.4.2" is in
+/// "v", "build-812" in "build-"). `None`: no digit, a pointer ("latest").
+pub fn stream(tag: &str) -> Option<&str> {
+    let hex = (7..=40).contains(&tag.len())
+        && tag.chars().all(|c| c.is_ascii_hexdigit())
+        && tag.chars().any(|c| c.is_ascii_digit());
+    if hex {
+        return Some("#commit");
+    }
+    tag.find(|c: char| c.is_ascii_digit()).map(|at| &tag[..at])
+}
+
+/// The images of `list` superseded by `n` newer ones in every stream of
+/// their tags (tagged images only; an image with a pointer tag stays).
+pub fn superseded(list: &[Image], n: usize) -> std::collections::HashSet<crate::model::Digest> {
+    use std::collections::HashMap;
+    let mut by_stream: HashMap<&str, Vec<(i64, crate::model::Digest)>> = HashMap::new();
+    for i in list.iter().filter(|i| !i.manifest.is_index()) {
+        for t in &i.tags {
+            if let Some(s) = stream(t) {
+                by_stream
+                    .entry(s)
+                    .or_default()
+                    .push((i.pushed_at.unwrap_or(i64::MAX), i.digest));
+            }
+        }
+    }
+    // Each image's fewest newer images over its streams.
+    let mut newer: HashMap<crate::model::Digest, usize> = HashMap::new();
+    for v in by_stream.values_mut() {
+        v.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
+        v.dedup_by_key(|x| x.1);
+        for (rank, (_, d)) in v.iter().enumerate() {
+            let e = newer.entry(*d).or_insert(usize::MAX);
+            *e = (*e).min(rank);
+        }
+    }
+    list.iter()
+        .filter(|i| !i.manifest.is_index() && !i.tags.is_empty())
+        .filter(|i| i.tags.iter().all(|t| stream(t).is_some()))
+        .filter(|i| {
+            newer
+                .get(&i.digest)
+                .is_some_and(|k| *k >= n && *k != usize::MAX)
+        })
+        .map(|i| i.digest)
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -59,7 +119,13 @@ pub struct GroupReport {
     pub left_out: Vec<String>,
 }
 
-fn is_candidate(group: Group, i: &Image, ri: &RepoImages, now: i64) -> bool {
+fn is_candidate(
+    group: Group,
+    i: &Image,
+    ri: &RepoImages,
+    now: i64,
+    gone: &std::collections::HashSet<crate::model::Digest>,
+) -> bool {
     if i.manifest.is_index() {
         return false;
     }
@@ -82,6 +148,7 @@ fn is_candidate(group: Group, i: &Image, ri: &RepoImages, now: i64) -> bool {
                 && i.archived_at()
                     .is_some_and(|t| now - t > ARCHIVE_MINIMUM_DAYS * DAY_MS)
         }
+        Group::Superseded(_) => gone.contains(&i.digest),
     }
 }
 
@@ -135,9 +202,16 @@ pub fn candidates(
                     }
                     continue;
                 }
+                let gone = match group {
+                    Group::Superseded(n) => superseded(list, n),
+                    _ => std::collections::HashSet::new(),
+                };
                 let mut digests = Vec::new();
                 let mut b = 0u64;
-                for i in list.iter().filter(|i| is_candidate(group, i, ri, now)) {
+                for i in list
+                    .iter()
+                    .filter(|i| is_candidate(group, i, ri, now, &gone))
+                {
                     let bytes = u64::try_from(i.size_bytes).unwrap_or(0);
                     digests.push(i.digest);
                     b += bytes;
@@ -187,6 +261,44 @@ mod tests {
             severity_counts: None,
             archive: None,
         }
+    }
+
+    #[test]
+    fn streams_and_what_they_supersede() {
+        assert_eq!(stream("v1.4.2"), Some("v"));
+        assert_eq!(stream("build-812"), Some("build-"));
+        assert_eq!(stream("3f2a9c1"), Some("#commit"));
+        assert_eq!(
+            stream("3f2a9c1e5d0b8a7f6c4e3d2b1a0f9e8d7c6b5a49"),
+            Some("#commit")
+        );
+        assert_eq!(stream("deadbeef"), None, "no digit: a word, not a commit");
+        assert_eq!(stream("latest"), None);
+        assert_eq!(stream("1.2.3"), Some(""));
+        let at = |n: u8, tags: &[&str], day: i64| {
+            let mut i = img(n, tags, 1, ManifestKind::OciManifest);
+            i.pushed_at = Some(NOW - day * DAY_MS);
+            i
+        };
+        let list = vec![
+            at(1, &["v1"], 5),
+            at(2, &["v2"], 4),
+            at(3, &["v3", "3f2a9c1"], 3),
+            at(4, &["v4", "latest"], 2),
+            at(5, &["v5", "a1b2c3d"], 1),
+            at(6, &[], 9),
+        ];
+        // Two newer in the "v" stream: v1, v2 (v3 has only one newer commit).
+        let s = superseded(&list, 2);
+        assert!(s.contains(&list[0].digest) && s.contains(&list[1].digest));
+        assert!(!s.contains(&list[2].digest), "one newer commit only");
+        assert!(!s.contains(&list[3].digest), "latest keeps it");
+        assert!(!s.contains(&list[5].digest), "untagged: its own group");
+        assert_eq!(s.len(), 2);
+        assert!(
+            superseded(&list, 0).len() == 4,
+            "n = 0: every versioned image"
+        );
     }
 
     #[test]

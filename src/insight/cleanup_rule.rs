@@ -31,6 +31,11 @@ pub fn rule_for(group: Group, priority: i64) -> Value {
             json!({"tagStatus": "any", "countType": "sinceImagePulled", "countUnit": "days", "countNumber": days}),
             json!({"type": "expire"}),
         ),
+        Group::Superseded(n) => (
+            format!("ecrscope clean-up: keep the newest {n} tagged images"),
+            json!({"tagStatus": "tagged", "tagPatternList": ["*"], "countType": "imageCountMoreThan", "countNumber": n.max(1)}),
+            json!({"type": "expire"}),
+        ),
         Group::ArchivedPastMinimum => (
             "ecrscope clean-up: archived past the 90-day minimum".to_owned(),
             json!({"tagStatus": "any", "storageClass": "archive", "countType": "sinceImageTransitioned", "countUnit": "days", "countNumber": super::cleanup::ARCHIVE_MINIMUM_DAYS}),

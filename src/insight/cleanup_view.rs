@@ -25,6 +25,8 @@ pub fn cleanup_ui(
     let palette = style::palette(ui.visuals());
     let id = egui::Id::unique(("cleanup_days", reg.spec.key()));
     let mut days: i64 = ui.data_mut(|d| d.get_temp(id).unwrap_or(90));
+    let keep_id = egui::Id::unique(("cleanup_keep", reg.spec.key()));
+    let mut keep: usize = ui.data_mut(|d| d.get_temp(keep_id).unwrap_or(10));
     ui.horizontal(|ui| {
         ui.strong("Clean-up candidates");
         ui.label("· not pulled for");
@@ -33,8 +35,15 @@ pub fn cleanup_ui(
                 .range(1..=3650)
                 .suffix(" days"),
         );
+        ui.label("· superseded by");
+        ui.add(
+            egui::DragValue::new(&mut keep)
+                .range(1..=1000)
+                .suffix(" newer"),
+        );
     });
     ui.data_mut(|d| d.insert_temp(id, days));
+    ui.data_mut(|d| d.insert_temp(keep_id, keep));
     ui.label(
         RichText::new(
             "ECR records an image's last pull about once a day: a pull today may not show yet.",
@@ -45,13 +54,16 @@ pub fn cleanup_ui(
         Group::Untagged,
         Group::NotPulled(days),
         Group::ArchivedPastMinimum,
+        Group::Superseded(keep),
     ];
     // Made again only when a list, the price, the days or the minute
     // changes, and once a second while every repository is being read (75
     // ms over 2,000,000 images; see the benchmark): the report's
     // fingerprint, with the days.
     let now = widgets::now_ms();
-    let key = super::storage_view::fingerprint(reg, prices, now) ^ (days as u64).rotate_left(32);
+    let key = super::storage_view::fingerprint(reg, prices, now)
+        ^ (days as u64).rotate_left(32)
+        ^ (keep as u64).rotate_left(48);
     let cache = egui::Id::unique(("cleanup_groups", reg.spec.key()));
     type Groups = std::sync::Arc<Vec<super::cleanup::GroupReport>>;
     let reports = match ui.data(|d| d.get_temp::<(u64, Groups)>(cache)) {
