@@ -13,6 +13,10 @@
 //! `describe-images` for every repository, with its default paging and with
 //! `--page-size 1000`. Run: `cargo bench --bench listing` (`--quick` for 20
 //! repositories; `--no-cli` to skip the CLI).
+//!
+//! `--storage`: the Storage tab's way instead ("Read every repository": a
+//! few listings at a time through the worker, `AppState::storage_step`),
+//! over 1,000 repositories x 2,000 images, against the same bound.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -51,9 +55,15 @@ fn sizes() -> (usize, usize) {
     let a = args();
     if a.iter().any(|x| x == "--quick") || !a.iter().any(|x| x == "--bench") {
         (20, 2_000)
+    } else if storage_mode() {
+        (1_000, 2_000)
     } else {
         (200, 2_000)
     }
+}
+
+fn storage_mode() -> bool {
+    args().iter().any(|a| a == "--storage")
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -165,11 +175,40 @@ fn load(url: &str) {
                     .iter()
                     .map(|r| r.name.clone())
                     .collect();
-                for n in names {
-                    let cmd = Command::Browse(BrowseCommand::Images(RepoRef::new(&spec, &n)));
-                    let id = worker.send(cmd.clone()).unwrap();
-                    st.started(id, &cmd);
+                if storage_mode() {
+                    st.registry_mut(&key).unwrap().storage_reading = true;
+                } else {
+                    for n in names {
+                        let cmd = Command::Browse(BrowseCommand::Images(RepoRef::new(&spec, &n)));
+                        let id = worker.send(cmd.clone()).unwrap();
+                        st.started(id, &cmd);
+                    }
                 }
+            }
+            if storage_mode() {
+                // What the Storage tab does every frame while reading.
+                for f in st.storage_step(&key) {
+                    if let ecrscope::state::FollowUp::Request(cmd) = f {
+                        let id = worker.send(cmd.clone()).unwrap();
+                        st.started(id, &cmd);
+                    }
+                }
+                if st.registry(&key).unwrap().storage_reading {
+                    if first_rows_at.is_none()
+                        && st
+                            .registry(&key)
+                            .unwrap()
+                            .images
+                            .values()
+                            .any(|ri| ri.list.shown().is_some_and(|l| !l.is_empty()))
+                    {
+                        first_rows_at = Some(t0.elapsed());
+                    }
+                    continue;
+                }
+                break;
+            }
+            if repos_at.is_some() && st.registry(&key).unwrap().images.is_empty() {
                 continue;
             }
             if repos_at.is_none() {
@@ -298,7 +337,7 @@ fn main() {
     let pass: Vec<String> = args()
         .into_iter()
         .skip(1)
-        .filter(|a| a == "--bench" || a == "--quick")
+        .filter(|a| a == "--bench" || a == "--quick" || a == "--storage")
         .collect();
     let mut server = Proc::new(&exe)
         .arg("--serve")
@@ -313,7 +352,7 @@ fn main() {
     let url = line.trim().strip_prefix("URL ").unwrap().to_owned();
 
     let mut loader = Proc::new(&exe);
-    isolated(&mut loader).args(["--load", &url]);
+    isolated(&mut loader).args(["--load", &url]).args(&pass);
     let o = loader.output().unwrap();
     let text = String::from_utf8_lossy(&o.stdout).to_string();
     let l = text
@@ -351,7 +390,12 @@ fn main() {
         "| lower bound ({requests} requests: rate cap {rate_bound:.2} s, 8 in flight {in_flight_bound:.2} s, page chain {chain_bound:.2} s) | {bound:.2} s |"
     );
     println!(
-        "| ecrscope: open registry to every image loaded | {:.2} s ({ratio:.2}x the bound) |",
+        "| ecrscope{}: open registry to every image loaded | {:.2} s ({ratio:.2}x the bound) |",
+        if storage_mode() {
+            " Storage tab (4 listings at a time)"
+        } else {
+            ""
+        },
         wall_ms as f64 / 1000.0
     );
     println!(
@@ -366,7 +410,10 @@ fn main() {
         after / (1 << 20),
         after.saturating_sub(before) / images.max(1) as u64
     );
-    if !args().iter().any(|a| a == "--no-cli") && args().iter().any(|a| a == "--bench") {
+    if !args().iter().any(|a| a == "--no-cli")
+        && !storage_mode()
+        && args().iter().any(|a| a == "--bench")
+    {
         for page in [None, Some(1000)] {
             let label = page.map_or("default paging".to_owned(), |p| format!("--page-size {p}"));
             match cli_run(&url, repos, page) {

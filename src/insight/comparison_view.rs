@@ -28,7 +28,7 @@ fn image_line(i: &ImageSnap) -> String {
     format!(
         "{} ({}, {})",
         if tags.is_empty() {
-            short(&i.digest)
+            "untagged".to_owned()
         } else {
             tags.join(", ")
         },
@@ -115,9 +115,17 @@ pub fn comparison_ui(ui: &mut Ui, c: &Comparison, state: &AppState, actions: &mu
         .iter()
         .map(|x| month(x.bytes_after) - month(x.bytes_before))
         .sum();
+    let count = crate::state::wording::count;
     ui.heading(format!(
-        "{} repositories changed · {added} images added, {removed} removed · {moved} tags moved · {settings} settings changed",
-        r.len()
+        "{} changed · {} added, {removed} removed · {} moved · {} changed",
+        if r.len() == 1 {
+            "1 repository".to_owned()
+        } else {
+            format!("{} repositories", r.len())
+        },
+        count(added, "image"),
+        count(moved, "tag"),
+        count(settings, "setting"),
     ));
     ui.label(format!(
         "Bytes in the repositories that changed: {} then {} ({}), {}{} a month. Findings in images present in both: new {}; fixed {}.",
