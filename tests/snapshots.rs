@@ -216,7 +216,7 @@ fn charts(
         .build_ui(move |ui| {
             ecrscope::ui::style::apply_theme(ui.ctx(), pref);
             egui::ScrollArea::vertical().show(ui, |ui| {
-                charts::pushes_ui(ui, "pushes", &total, &lines);
+                charts::pushes_ui(ui, "pushes", "all repositories", &total, &lines);
                 charts::findings_ui(ui, "findings", &versions);
                 charts::storage_ui(ui, "storage", &storage);
             });

@@ -48,7 +48,13 @@ fn title_ui(ui: &mut Ui, title: &str, empty: Option<&str>) -> bool {
 
 /// Pushes per week: bars for `total`, a line for each of `lines` (a
 /// registry's busiest repositories).
-pub fn pushes_ui(ui: &mut Ui, id: &str, total: &[(i64, u32)], lines: &[(String, Vec<(i64, u32)>)]) {
+pub fn pushes_ui(
+    ui: &mut Ui,
+    id: &str,
+    name: &str,
+    total: &[(i64, u32)],
+    lines: &[(String, Vec<(i64, u32)>)],
+) {
     if !title_ui(
         ui,
         "Pushes per week",
@@ -87,7 +93,7 @@ pub fn pushes_ui(ui: &mut Ui, id: &str, total: &[(i64, u32)], lines: &[(String, 
             ))
         })
         .show(ui, |plot| {
-            plot.bar_chart(BarChart::new("all repositories", bars).color(p.accent));
+            plot.bar_chart(BarChart::new(name.to_owned(), bars).color(p.accent));
             for (name, series) in lines {
                 let pts: Vec<[f64; 2]> = series
                     .iter()
@@ -167,19 +173,31 @@ pub fn storage_ui(ui: &mut Ui, id: &str, points: &[(i64, u64, u64)]) {
         return;
     }
     let p = style::palette(ui.visuals());
-    const GIB: f64 = 1_073_741_824.0;
+    // GiB for a registry, MiB for a small repository: labels that read.
+    let most = points.iter().map(|(_, a, b)| *a.max(b)).max().unwrap_or(0);
+    let (unit, unit_name) = if most >= 1 << 30 {
+        (1_073_741_824.0, "GiB")
+    } else {
+        (1_048_576.0, "MiB")
+    };
     let active: Vec<[f64; 2]> = points
         .iter()
-        .map(|(t, a, _)| [day(*t), *a as f64 / GIB])
+        .map(|(t, a, _)| [day(*t), *a as f64 / unit])
         .collect();
     let archived: Vec<[f64; 2]> = points
         .iter()
-        .map(|(t, _, b)| [day(*t), *b as f64 / GIB])
+        .map(|(t, _, b)| [day(*t), *b as f64 / unit])
         .collect();
     let pts = points.to_vec();
     base(id)
         .include_y(0.0)
-        .y_axis_formatter(|m, _| format!("{:.1} GiB", m.value))
+        .y_axis_formatter(move |m, _| {
+            if m.value < 0.0 {
+                String::new()
+            } else {
+                format!("{:.1} {unit_name}", m.value)
+            }
+        })
         .label_formatter(move |pos| {
             let at = match pos {
                 egui_plot::HoverPosition::NearDataPoint { position, .. }

@@ -257,7 +257,13 @@ fn registry_trends_ui(ui: &mut Ui, state: &AppState, reg: &RegistryState) {
         ))
         .color(style::palette(ui.visuals()).muted),
     );
-    charts::pushes_ui(ui, "registry_pushes", &pushes.total, &pushes.busiest);
+    charts::pushes_ui(
+        ui,
+        "registry_pushes",
+        "all repositories",
+        &pushes.total,
+        &pushes.busiest,
+    );
     ui.add_space(style::GAP);
     let storage = trends::storage_over_time(
         state.snapshots.library.iter().map(|e| e.summary.as_ref()),

@@ -91,7 +91,7 @@ pub fn repo_trends_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>
                 ui.label("The images are not read yet.");
                 return;
             }
-            charts::pushes_ui(ui, "repo_pushes", &series.pushes, &[]);
+            charts::pushes_ui(ui, "repo_pushes", name, &series.pushes, &[]);
             ui.add_space(crate::ui::style::GAP);
             charts::findings_ui(ui, "repo_findings", &series.versions);
             ui.label(
