@@ -185,6 +185,9 @@ fn load(url: &str) {
                     }
                 }
             }
+            if repos_at.is_none() {
+                continue;
+            }
             if storage_mode() {
                 // What the Storage tab does every frame while reading.
                 for f in st.storage_step(&key) {
