@@ -17,7 +17,7 @@ pub fn registry_tabs_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiActio
         .selected_registry()
         .and_then(|r| r.docs.pull_through.shown())
         .map_or(String::new(), |r| format!(" ({})", r.len()));
-    // Five tabs: a narrow window wraps them rather than cutting one off.
+    // Six tabs: a narrow window wraps them rather than cutting one off.
     ui.horizontal_wrapped(|ui| {
         for (t, text) in [
             (
