@@ -2,7 +2,8 @@
 //! images): the file's size per image, writing it, opening it, and the
 //! difference of two such snapshots (the second with 1% of images pushed,
 //! 1% deleted, tags moved and findings changed), with the process's peak
-//! memory. Run: `cargo bench -p ecr-snapshot`.
+//! memory. Run: `cargo bench -p ecr-snapshot`. Under `cargo test` (no
+//! `--bench`) it is a smoke run of 50 x 200 images.
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::disallowed_methods)]
 
 use std::time::Instant;
@@ -13,7 +14,16 @@ use ecr_snapshot::{
     ImageSnap, RegistryMeta, RegistrySnap, RepoSettings, RepoSnap, Snapshot, Status, Tags,
 };
 
-const REPOS: usize = 1_000;
+/// (repositories, images each): full under `cargo bench`, small under
+/// `cargo test`.
+fn size() -> (usize, usize) {
+    if std::env::args().any(|a| a == "--bench") {
+        (1_000, 2_000)
+    } else {
+        (50, 200)
+    }
+}
+
 const IMAGES: usize = 2_000;
 
 /// A digest that looks like one: 32 bytes with no pattern to compress.
@@ -68,7 +78,7 @@ fn estate() -> Snapshot {
                 account: "123456789012".into(),
                 region: "eu-west-1".into(),
             },
-            repositories: (0..REPOS)
+            repositories: (0..size().0)
                 .map(|r| RepoSnap {
                     name: format!("team-{}/service-{r}", r % 40),
                     settings: RepoSettings {
@@ -80,7 +90,7 @@ fn estate() -> Snapshot {
                         scan_on_push: r % 2 == 0,
                     },
                     images_read: true,
-                    images: (0..IMAGES).map(|i| image(r, i)).collect(),
+                    images: (0..size().1).map(|i| image(r, i)).collect(),
                 })
                 .collect(),
         }],
@@ -95,7 +105,7 @@ fn later(a: &Snapshot) -> Snapshot {
     b.taken_at += 7 * 86_400_000;
     for (r, repo) in b.registries[0].repositories.iter_mut().enumerate() {
         repo.images.retain(|i| i.digest[0] % 100 != 0);
-        for k in 0..IMAGES / 100 {
+        for k in 0..(size().1 / 100).max(1) {
             let mut img = image(r, IMAGES + k);
             if k == 0 {
                 img.tags = Tags::new(img.tags.iter().chain(["latest"]));
