@@ -73,15 +73,7 @@ pub fn cleanup_ui(
     };
     let key = base ^ (days as u64).rotate_left(32) ^ (keep as u64).rotate_left(48);
     let cache = egui::Id::unique(("cleanup_groups", reg.spec.key()));
-    type Groups = std::sync::Arc<Vec<super::cleanup::GroupReport>>;
-    let reports = match ui.data(|d| d.get_temp::<(u64, Groups)>(cache)) {
-        Some((k, r)) if k == key => r,
-        _ => {
-            let r: Groups = std::sync::Arc::new(candidates(reg, &groups, now, prices));
-            ui.data_mut(|d| d.insert_temp(cache, (key, r.clone())));
-            r
-        }
-    };
+    let reports = super::cached(ui, cache, key, || candidates(reg, &groups, now, prices));
     for g in reports.iter() {
         let head = format!(
             "{}: {} · {} · {} a month",

@@ -6,7 +6,8 @@
 use egui::{RichText, Ui};
 
 use super::actions::InsightAction;
-use super::trends_view::{cached, want_library};
+use super::cached;
+use super::trends_view::want_library;
 use super::{charts, inventory, snapshot_jobs, trends};
 use crate::model::transfer::human_size_u64;
 use crate::state::{AppState, RegistryState};
@@ -51,7 +52,7 @@ fn snapshots_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {
         )
         .color(p.muted),
     );
-    let (read, all) = inventory::read_counts(&inventory::input(state));
+    let (read, all) = inventory::read_counts(state);
     ui.horizontal_wrapped(|ui| {
         let can = s.busy.is_none() && state.snapshots_dir.is_some() && all > 0;
         if ui

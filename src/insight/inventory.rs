@@ -86,14 +86,23 @@ pub fn input(state: &AppState) -> Vec<RegistryInput> {
         .collect()
 }
 
-/// How many repositories of the input have their images read, of all.
-pub fn read_counts(input: &[RegistryInput]) -> (usize, usize) {
-    let all = input.iter().map(|r| r.repositories.len()).sum();
-    let read = input
-        .iter()
-        .flat_map(|r| &r.repositories)
-        .filter(|r| r.images.is_some())
-        .count();
+/// How many repositories of the listed registries have their images
+/// read, of all: counted in place, every frame, with nothing copied.
+pub fn read_counts(state: &AppState) -> (usize, usize) {
+    let mut read = 0;
+    let mut all = 0;
+    for reg in &state.registries {
+        for r in reg.repositories.shown().into_iter().flatten() {
+            all += 1;
+            if reg
+                .images
+                .get(&r.name)
+                .is_some_and(|ri| ri.list.shown().is_some())
+            {
+                read += 1;
+            }
+        }
+    }
     (read, all)
 }
 
@@ -199,7 +208,7 @@ mod tests {
         };
         reg.images.entry("web".into()).or_default().list = Requested::Ready(Arc::new(vec![img]));
         let inp = input(&st);
-        assert_eq!(read_counts(&inp), (1, 2));
+        assert_eq!(read_counts(&st), (1, 2));
         let s = snapshot_of(&inp, 42);
         assert!(s.is_normal());
         let r = &s.registries[0];

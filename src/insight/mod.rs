@@ -29,3 +29,22 @@ pub mod storage;
 pub mod storage_view;
 pub mod trends;
 pub mod trends_view;
+
+/// `make()`, kept in the frame's memory (the Storage report, the
+/// clean-up groups, the trend series) under `id` until `fingerprint`
+/// changes.
+pub fn cached<T: Send + Sync + 'static>(
+    ui: &egui::Ui,
+    id: egui::Id,
+    fingerprint: u64,
+    make: impl FnOnce() -> T,
+) -> std::sync::Arc<T> {
+    if let Some((k, v)) = ui.data(|d| d.get_temp::<(u64, std::sync::Arc<T>)>(id))
+        && k == fingerprint
+    {
+        return v;
+    }
+    let v = std::sync::Arc::new(make());
+    ui.data_mut(|d| d.insert_temp(id, (fingerprint, v.clone())));
+    v
+}

@@ -55,14 +55,7 @@ pub fn cached_report(
 ) -> std::sync::Arc<StorageReport> {
     let id = egui::Id::unique(("storage_report", reg.spec.key()));
     let fp = fingerprint(reg, p, widgets::now_ms());
-    if let Some((k, r)) = ui.data(|d| d.get_temp::<(u64, std::sync::Arc<StorageReport>)>(id))
-        && k == fp
-    {
-        return r;
-    }
-    let r = std::sync::Arc::new(report(reg, p));
-    ui.data_mut(|d| d.insert_temp(id, (fp, r.clone())));
-    r
+    super::cached(ui, id, fp, || report(reg, p))
 }
 
 pub fn storage_ui(ui: &mut Ui, state: &AppState, actions: &mut Vec<UiAction>) {

@@ -3,13 +3,11 @@
 //! The series are made once per image list (cached by its generation),
 //! not every frame: 100,000 images take a sort.
 
-use std::sync::Arc;
-
 use egui::Ui;
 
 use super::actions::InsightAction;
-use super::charts;
 use super::trends::{self, VersionPoint};
+use super::{cached, charts};
 use crate::state::AppState;
 use crate::ui::UiAction;
 use crate::ui::widgets;
@@ -19,24 +17,6 @@ use crate::ui::widgets;
 pub struct RepoSeries {
     pub pushes: Vec<(i64, u32)>,
     pub versions: Vec<VersionPoint>,
-}
-
-/// `make()`, kept in the frame's memory under `id` until `fingerprint`
-/// changes.
-pub fn cached<T: Send + Sync + 'static>(
-    ui: &Ui,
-    id: egui::Id,
-    fingerprint: u64,
-    make: impl FnOnce() -> T,
-) -> Arc<T> {
-    if let Some((k, v)) = ui.data(|d| d.get_temp::<(u64, Arc<T>)>(id))
-        && k == fingerprint
-    {
-        return v;
-    }
-    let v = Arc::new(make());
-    ui.data_mut(|d| d.insert_temp(id, (fingerprint, v.clone())));
-    v
 }
 
 /// Asks for the snapshots folder's summaries once (the storage chart).
